@@ -1,0 +1,152 @@
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getSession, readFlash } from "~/utils/session.server";
+import { useNonce } from "~/utils/nonce-provider";
+import stylesUrl from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesUrl },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Invoice Link" }];
+
+// Thrown responses (429 with Retry-After, 404, 405) keep their headers on the rendered error page.
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const out = new Headers();
+  const retryAfter = errorHeaders?.get("Retry-After");
+  if (retryAfter) out.set("Retry-After", retryAfter);
+  return out;
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [session, { flash, setCookie }] = await Promise.all([getSession(request), readFlash(request)]);
+  return json(
+    {
+      user: session ? { name: session.user.name, email: session.user.email } : null,
+      businessName: session?.business.name ?? null,
+      flash,
+    },
+    { headers: setCookie ? { "Set-Cookie": setCookie } : undefined },
+  );
+}
+
+function Document({ children, title }: { children: ReactNode; title?: string }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {title ? <title>{title}</title> : null}
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Header() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const user = data?.user;
+  return (
+    <header className="site-header">
+      <Link to={user ? "/dashboard" : "/"} className="brand">
+        Invoice Link
+      </Link>
+      <nav aria-label="Main">
+        {user ? (
+          <>
+            <Link to="/dashboard">Dashboard</Link>
+            <Link to="/settings">Settings</Link>
+            <Form method="post" action="/logout" className="inline-form">
+              <button type="submit" className="link-button">
+                Log out
+              </button>
+            </Form>
+          </>
+        ) : (
+          <>
+            <Link to="/login">Log in</Link>
+            <Link to="/signup" className="button button-small">
+              Sign up
+            </Link>
+          </>
+        )}
+      </nav>
+    </header>
+  );
+}
+
+export default function App() {
+  const { flash } = useLoaderData<typeof loader>();
+  return (
+    <Document>
+      <Header />
+      <main className="container">
+        {flash ? (
+          <p className={`flash flash-${flash.kind}`} role="status">
+            {flash.message}
+          </p>
+        ) : null}
+        <Outlet />
+      </main>
+    </Document>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message = "An unexpected error happened. It has been logged; please try again.";
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 404) {
+      title = "Not found";
+      message = "We could not find that page.";
+    } else if (error.status === 429) {
+      title = "Too many attempts";
+      message = typeof error.data === "string" ? error.data : "Please wait a few minutes and try again.";
+    } else if (error.status === 405) {
+      title = "Not allowed";
+      message = "That action is not available here.";
+    } else if (error.status < 500) {
+      title = error.statusText || "Request not accepted";
+      message = typeof error.data === "string" ? error.data : message;
+    }
+  }
+  return (
+    <Document title={`${title} | Invoice Link`}>
+      <header className="site-header">
+        <a href="/" className="brand">
+          Invoice Link
+        </a>
+      </header>
+      <main className="container narrow">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/">Go to the start page</a>
+        </p>
+      </main>
+    </Document>
+  );
+}

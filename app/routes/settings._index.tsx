@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireBusiness } from "~/utils/auth.server";
+import { isDevOutbox } from "~/utils/email.server";
+
+export const meta: MetaFunction = () => [{ title: "Settings | Invoice Link" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, business } = await requireBusiness(request);
+  return json({ email: user.email, businessName: business.name, devOutbox: isDevOutbox() });
+}
+
+export default function Settings() {
+  const { email, businessName, devOutbox } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <h1>Settings</h1>
+      <div className="card stack">
+        <p>
+          <strong>{businessName}</strong>
+          <br />
+          Signed in as {email}
+        </p>
+        <p>
+          <Link to="/settings/password">Change password</Link>
+        </p>
+        {devOutbox ? (
+          <p>
+            <Link to="/dev/outbox">Development outbox</Link> <span className="muted">(emails are not sent: no Postmark token is set)</span>
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// The one place that reads process.env. Parsed with zod at boot; production refuses weak secrets.
+import { z } from "zod";
+
+const DEV_SECRET = "dev-only-insecure-secret-do-not-use-in-production-0123456789";
+
+/**
+ * A rough lower bound on a secret's entropy: length times log2 of the alphabet it appears to use.
+ * `openssl rand -base64 32` (44 chars of base64) scores about 264 bits and `openssl rand -hex 32` 256.
+ */
+export function estimateSecretBits(secret: string): number {
+  let alphabet = 0;
+  if (/^[0-9a-f]+$/i.test(secret)) alphabet = 16;
+  else if (/^[A-Za-z0-9+/_=-]+$/.test(secret)) alphabet = 64;
+  else alphabet = 94;
+  return Math.floor(secret.length * Math.log2(alphabet));
+}
+
+const WEAK_WORDS = /(change.?me|secret|password|example|placeholder|insecure|dev-only|test)/i;
+
+/** Returns a reason when the secret is not at least 32 random bytes, otherwise null. */
+export function weakSecretReason(secret: string | undefined): string | null {
+  if (!secret) return "is missing";
+  if (Buffer.byteLength(secret, "utf8") < 32) return "is shorter than 32 bytes";
+  if (WEAK_WORDS.test(secret)) return "looks like a placeholder";
+  if (new Set(secret).size < 12) return "repeats too few distinct characters to be random";
+  if (estimateSecretBits(secret) < 256) return "has less than 256 bits of randomness";
+  return null;
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
+  APP_URL: optionalString,
+  SESSION_SECRET: optionalString,
+  PAY_LINK_SECRET: optionalString,
+  JWT_SECRET: optionalString,
+  TRUST_PROXY: optionalString,
+  POSTMARK_SERVER_TOKEN: optionalString,
+  POSTMARK_API_URL: optionalString,
+  EMAIL_FROM: z.string().default("Invoice Link <no-reply@invoicelink.local>"),
+  SENTRY_DSN: optionalString,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SECURITY_CONTACT: z.string().default("mailto:security@invoicelink.local"),
+});
+
+export type Env = Omit<z.infer<typeof EnvSchema>, "SESSION_SECRET" | "PAY_LINK_SECRET" | "JWT_SECRET"> & {
+  SESSION_SECRETS: string[];
+  PAY_LINK_SECRET: string;
+  JWT_SECRET: string;
+  APP_URL: string;
+  isProduction: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(public problems: string[]) {
+    super(`Invalid environment:\n  - ${problems.join("\n  - ")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const isProduction = raw.NODE_ENV === "production";
+  const problems: string[] = [];
+
+  // SESSION_SECRET is a comma-separated list: the first signs new cookies, the rest still verify old ones.
+  const sessionSecrets = (raw.SESSION_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const secrets = {
+    SESSION_SECRET: sessionSecrets,
+    PAY_LINK_SECRET: raw.PAY_LINK_SECRET ? [raw.PAY_LINK_SECRET] : [],
+    JWT_SECRET: raw.JWT_SECRET ? [raw.JWT_SECRET] : [],
+  };
+  if (isProduction) {
+    for (const [name, values] of Object.entries(secrets)) {
+      if (values.length === 0) problems.push(`${name} is missing (generate one with: npm run secrets:generate)`);
+      values.forEach((value, index) => {
+        const reason = weakSecretReason(value);
+        if (reason) {
+          const which = values.length > 1 ? ` (entry ${index + 1})` : "";
+          problems.push(`${name}${which} ${reason}; it must be at least 32 random bytes (npm run secrets:generate)`);
+        }
+      });
+    }
+    if (!raw.APP_URL) problems.push("APP_URL is missing (the public https:// address used in emailed links)");
+  }
+  if (problems.length) throw new EnvError(problems);
+
+  return {
+    ...raw,
+    isProduction,
+    APP_URL: (raw.APP_URL ?? `http://localhost:${raw.PORT || 3000}`).replace(/\/$/, ""),
+    SESSION_SECRETS: sessionSecrets.length ? sessionSecrets : [DEV_SECRET],
+    PAY_LINK_SECRET: raw.PAY_LINK_SECRET ?? `${DEV_SECRET}-pay`,
+    JWT_SECRET: raw.JWT_SECRET ?? `${DEV_SECRET}-jwt`,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed once per process. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

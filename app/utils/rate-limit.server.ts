@@ -1,0 +1,57 @@
+// Sliding-window rate limits kept in Postgres, so every server instance shares the same counters.
+// Each counted request is a row; a transaction-scoped advisory lock on the key serialises
+// concurrent requests for the same key, so the limit is exact even under a burst.
+import type { AppLoadContext } from "@remix-run/node";
+import { prisma } from "./db.server";
+
+export const RATE_LIMITS = {
+  login: { limit: 10, windowMs: 15 * 60_000 },
+  signup: { limit: 10, windowMs: 15 * 60_000 },
+  "password-change": { limit: 10, windowMs: 15 * 60_000 },
+  "forgot-password": { limit: 10, windowMs: 15 * 60_000 },
+  "reset-password": { limit: 10, windowMs: 15 * 60_000 },
+} as const;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+export type RateLimitResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
+
+export async function hitRateLimit(
+  key: string,
+  { limit, windowMs }: { limit: number; windowMs: number },
+  now: Date = new Date(),
+): Promise<RateLimitResult> {
+  const windowStart = new Date(now.getTime() - windowMs);
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`rate:${key}`}, 0))`;
+    // Rows older than the window can never count again for this key.
+    await tx.rateLimitHit.deleteMany({ where: { key, createdAt: { lte: windowStart } } });
+    const hits = await tx.rateLimitHit.findMany({
+      where: { key, createdAt: { gt: windowStart } },
+      orderBy: { createdAt: "asc" },
+      select: { createdAt: true },
+      take: limit,
+    });
+    if (hits.length >= limit) {
+      const freesAt = hits[0].createdAt.getTime() + windowMs;
+      return { ok: false as const, retryAfterSeconds: Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000)) };
+    }
+    await tx.rateLimitHit.create({ data: { key, createdAt: now } });
+    return { ok: true as const, remaining: limit - hits.length - 1 };
+  });
+}
+
+/**
+ * Counts one request of `name` for the client's IP and throws a 429 response (rendered by the
+ * root error boundary, with Retry-After) once the limit is spent.
+ */
+export async function enforceRateLimit(name: RateLimitName, context: Pick<AppLoadContext, "clientIp">) {
+  const result = await hitRateLimit(`${name}:${context.clientIp}`, RATE_LIMITS[name]);
+  if (!result.ok) {
+    throw new Response(`Too many attempts. Please wait ${Math.ceil(result.retryAfterSeconds / 60)} minutes and try again.`, {
+      status: 429,
+      statusText: "Too Many Requests",
+      headers: { "Retry-After": String(result.retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+}

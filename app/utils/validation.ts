@@ -1,0 +1,31 @@
+// Field schemas shared by forms on the server and in the browser.
+import { z } from "zod";
+
+export const MAX_PASSWORD_BYTES = 72; // bcrypt ignores everything after 72 bytes
+
+export const EmailSchema = z
+  .string({ error: "Email is required" })
+  .trim()
+  .min(1, "Email is required")
+  .max(254, "Email is too long")
+  .email("Enter a valid email address")
+  .transform((v) => v.toLowerCase());
+
+export const PasswordSchema = z
+  .string({ error: "Password is required" })
+  .min(8, "Use at least 8 characters")
+  .refine((v) => new TextEncoder().encode(v).length <= MAX_PASSWORD_BYTES, {
+    message: `Passwords can be at most ${MAX_PASSWORD_BYTES} bytes long`,
+  });
+
+export const NameSchema = z
+  .string({ error: "This field is required" })
+  .trim()
+  .min(1, "This field is required")
+  .max(100, "Keep it under 100 characters");
+
+/** Only same-site relative paths are accepted as a post-login destination. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard") {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

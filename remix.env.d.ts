@@ -1,0 +1,12 @@
+/// <reference types="@remix-run/dev" />
+/// <reference types="@remix-run/node" />
+
+import "@remix-run/node";
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** Per-request nonce for the Content-Security-Policy, set in server.ts. */
+    cspNonce: string;
+    /** The client address: the socket peer unless TRUST_PROXY says which proxy to believe. */
+    clientIp: string;
+  }
+}

@@ -1,0 +1,175 @@
+// The Express server in front of Remix: security headers with a per-request CSP nonce, CSRF origin
+// checks, body size caps, request logs without secrets, and static assets with long caching.
+import "dotenv/config";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { EnvError, parseEnv, type Env } from "./app/utils/env.server";
+
+let config: Env;
+try {
+  config = parseEnv();
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(`Invoice Link refuses to start.\n${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const { logger, redactUrl } = await import("./app/utils/logger.server");
+const { initSentry } = await import("./app/utils/sentry.server");
+initSentry(config.SENTRY_DSN, config.NODE_ENV);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const FORM_BODY_LIMIT = 64 * 1024;
+const MULTIPART_BODY_LIMIT = 6 * 1024 * 1024;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+// Machine-to-machine endpoints authenticate each request themselves and carry no cookies.
+const isMachineRoute = (p: string) => p.startsWith("/webhooks/") || p.startsWith("/api/");
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (!value || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // e.g. "loopback" or "10.0.0.0/8, 192.168.1.5"
+}
+
+function plainError(res: Response, status: number, message: string) {
+  res.status(status).type("text/plain").send(message);
+}
+
+/**
+ * Cross-site request forgery guard: state-changing requests must come from our own origin.
+ * Browsers send Sec-Fetch-Site and Origin on POST; a cross-site or mismatched value is refused.
+ * See docs/decisions/003-csrf.md.
+ */
+function csrfGuard(allowedOrigins: Set<string>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method) || isMachineRoute(req.path)) return next();
+    const site = req.get("sec-fetch-site");
+    if (site && site !== "same-origin" && site !== "none") {
+      return plainError(res, 403, "Forbidden: cross-site form submissions are not accepted.");
+    }
+    const origin = req.get("origin");
+    if (origin) {
+      const own = `${req.protocol}://${req.get("host")}`;
+      if (origin !== own && !allowedOrigins.has(origin)) {
+        return plainError(res, 403, "Forbidden: this form was not submitted from Invoice Link.");
+      }
+    }
+    next();
+  };
+}
+
+/** Caps request bodies before Remix reads them; Node itself stops reading at Content-Length. */
+function bodyLimit(req: Request, res: Response, next: NextFunction) {
+  if (SAFE_METHODS.has(req.method) || isMachineRoute(req.path)) return next();
+  const length = req.get("content-length");
+  if (length === undefined) {
+    if (req.get("transfer-encoding")) return plainError(res, 411, "Length Required: send a Content-Length header.");
+    return next();
+  }
+  const limit = (req.get("content-type") ?? "").startsWith("multipart/form-data") ? MULTIPART_BODY_LIMIT : FORM_BODY_LIMIT;
+  if (!/^\d+$/.test(length) || Number(length) > limit) {
+    return plainError(res, 413, `Payload Too Large: forms are limited to ${Math.round(limit / 1024)} KB.`);
+  }
+  next();
+}
+
+export async function createApp(build: ServerBuild) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", parseTrustProxy(config.TRUST_PROXY));
+
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          "default-src": ["'self'"],
+          "script-src": ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`, "'strict-dynamic'"],
+          "style-src": ["'self'"],
+          "img-src": ["'self'", "data:"],
+          "font-src": ["'self'"],
+          "connect-src": ["'self'"],
+          "form-action": ["'self'", "https://checkout.stripe.com", "https://www.paypal.com", "https://www.sandbox.paypal.com"],
+          "frame-ancestors": ["'none'"],
+          "base-uri": ["'self'"],
+          "object-src": ["'none'"],
+          ...(config.isProduction ? { "upgrade-insecure-requests": [] } : {}),
+        },
+      },
+      strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true, preload: false },
+      frameguard: { action: "deny" },
+      referrerPolicy: { policy: "same-origin" },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(compression());
+
+  // Hashed build assets never change: cache them for a year. Other public files for an hour.
+  app.use("/build", express.static(path.join(here, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(here, "public"), { maxAge: "1h" }));
+
+  app.use(
+    pinoHttp({
+      logger,
+      quietReqLogger: true,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+      serializers: {
+        // Only what is needed to follow a request: never headers (cookies, authorization) or bodies.
+        req: (req) => ({ method: req.method, url: redactUrl(req.url), ip: req.remoteAddress }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  const allowedOrigins = new Set([new URL(config.APP_URL).origin]);
+  app.use(csrfGuard(allowedOrigins));
+  app.use(bodyLimit);
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "private, no-store");
+    next();
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.NODE_ENV,
+      getLoadContext: (req, res) => ({
+        cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
+    }),
+  );
+  return app;
+}
+
+const build = (await import(path.join(here, "build/index.js"))) as ServerBuild;
+const app = await createApp(build);
+const server = app.listen(config.PORT, config.HOST, () => {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  logger.info({ port }, `Invoice Link listening on http://localhost:${port}`);
+  console.log(`Invoice Link listening on http://localhost:${port}`);
+});
+
+function shutdown(signal: string) {
+  logger.info({ signal }, "shutting down");
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5_000).unref();
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
