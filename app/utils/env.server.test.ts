@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { parseEnv, weakSecretReason } from "./env.server";
+
+const strong = () => randomBytes(32).toString("base64");
+
+describe("weakSecretReason", () => {
+  it("accepts 32 random bytes in base64, base64url or hex", () => {
+    expect(weakSecretReason(randomBytes(32).toString("base64"))).toBeNull();
+    expect(weakSecretReason(randomBytes(32).toString("base64url"))).toBeNull();
+    expect(weakSecretReason(randomBytes(32).toString("hex"))).toBeNull();
+  });
+
+  it("rejects missing, short, repetitive and placeholder secrets", () => {
+    expect(weakSecretReason(undefined)).toMatch(/missing/);
+    expect(weakSecretReason(randomBytes(16).toString("hex"))).toMatch(/256 bits|shorter/);
+    expect(weakSecretReason("a".repeat(64))).toMatch(/distinct/);
+    expect(weakSecretReason(`change-me-${randomBytes(32).toString("hex")}`)).toMatch(/placeholder/);
+    expect(weakSecretReason("abababababababababababababababababababab")).not.toBeNull();
+  });
+});
+
+describe("parseEnv", () => {
+  const base = { DATABASE_URL: "postgresql://localhost/x" };
+
+  it("fills development defaults", () => {
+    const env = parseEnv({ ...base, NODE_ENV: "development" });
+    expect(env.isProduction).toBe(false);
+    expect(env.SESSION_SECRETS.length).toBe(1);
+  });
+
+  it("refuses production without strong secrets and names each problem", () => {
+    expect(() => parseEnv({ ...base, NODE_ENV: "production", SESSION_SECRET: "short", APP_URL: "https://x.test" })).toThrow(
+      /SESSION_SECRET is shorter than 32 bytes[\s\S]*PAY_LINK_SECRET is missing[\s\S]*JWT_SECRET is missing/,
+    );
+  });
+
+  it("accepts a comma-separated list of session secrets in production, checking each", () => {
+    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", PAY_LINK_SECRET: strong(), JWT_SECRET: strong() };
+    const env = parseEnv({ ...ok, SESSION_SECRET: `${strong()},${strong()}` });
+    expect(env.SESSION_SECRETS).toHaveLength(2);
+    expect(() => parseEnv({ ...ok, SESSION_SECRET: `${strong()},weak` })).toThrow(/SESSION_SECRET \(entry 2\)/);
+  });
+});

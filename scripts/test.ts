@@ -1,0 +1,75 @@
+// npm test: every test on a real Postgres. Finds or starts Postgres, builds a migrated template
+// database, builds the app, then runs Vitest (unit + integration) and Playwright (JS on and off).
+// Flags: --no-e2e, --no-vitest; other arguments go to Vitest as filters.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { cloneTemplate, createTemplate, resolveTestServer } from "./lib/test-database";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OUT = path.join(ROOT, "tests/.tmp");
+const args = process.argv.slice(2);
+const runE2E = !args.includes("--no-e2e");
+const runVitest = !args.includes("--no-vitest");
+const filters = args.filter((a) => !a.startsWith("--no-"));
+const log = (line: string) => console.log(`[test] ${line}`);
+
+function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(command, commandArgs, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+  return result.status ?? 1;
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+
+const server = await resolveTestServer(log);
+let exitCode = 0;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+try {
+  log(`Postgres: ${new URL(server.url).host}${server.embedded ? " (embedded)" : ""}`);
+  await createTemplate(server.url);
+  log("migrated template database ready");
+
+  const node = process.execPath;
+  if (run(node, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], { NODE_ENV: "production" }) !== 0) {
+    throw new Error("remix build failed");
+  }
+
+  if (runVitest) {
+    const vitestJson = path.join(OUT, "vitest.json");
+    const code = run(node, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`, ...filters], {
+      TEST_PG_ADMIN_URL: server.url,
+    });
+    if (existsSync(vitestJson)) {
+      const report = JSON.parse(readFileSync(vitestJson, "utf8"));
+      totals.passed += report.numPassedTests ?? 0;
+      totals.failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+      totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    } else if (code !== 0) totals.failed += 1;
+    if (code !== 0) exitCode = code;
+  }
+
+  if (runE2E && filters.length === 0) {
+    const e2eUrl = await cloneTemplate(server.url, "invoice_link_e2e");
+    const pwJson = path.join(OUT, "playwright.json");
+    const code = run(node, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test"], {
+      E2E_DATABASE_URL: e2eUrl,
+      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1",
+      PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+    });
+    if (existsSync(pwJson)) {
+      const stats = JSON.parse(readFileSync(pwJson, "utf8")).stats ?? {};
+      totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
+      totals.failed += stats.unexpected ?? 0;
+      totals.skipped += stats.skipped ?? 0;
+    } else if (code !== 0) totals.failed += 1;
+    if (code !== 0) exitCode = code;
+  }
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  await server.stop();
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(exitCode || (totals.failed > 0 ? 1 : 0));
