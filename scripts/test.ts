@@ -14,7 +14,7 @@ const runVitest = !args.includes("--no-vitest");
 const filters = args.filter((a) => !a.startsWith("--no-"));
 const log = (line: string) => console.log(`[test] ${line}`);
 
-function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}) {
+function run(command: string, commandArgs: string[], env: Record<string, string> = {}) {
   const result = spawnSync(command, commandArgs, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
   return result.status ?? 1;
 }
@@ -43,7 +43,7 @@ try {
     if (existsSync(vitestJson)) {
       const report = JSON.parse(readFileSync(vitestJson, "utf8"));
       totals.passed += report.numPassedTests ?? 0;
-      totals.failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+      totals.failed += report.numFailedTests || (report.numFailedTestSuites ? 1 : 0);
       totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     } else if (code !== 0) totals.failed += 1;
     if (code !== 0) exitCode = code;
