@@ -28,6 +28,8 @@ const { initSentry } = await import("./app/utils/sentry.server");
 initSentry(config.SENTRY_DSN, config.NODE_ENV);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// BUILD_DIR: where `remix build` wrote the server bundle and, under public/, the browser assets.
+const buildDir = process.env.BUILD_DIR ? path.resolve(here, process.env.BUILD_DIR) : path.join(here, "build");
 const FORM_BODY_LIMIT = 64 * 1024;
 const MULTIPART_BODY_LIMIT = 6 * 1024 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -83,6 +85,17 @@ function bodyLimit(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+const FORM_CONTENT_TYPE = /^\s*(application\/x-www-form-urlencoded\s*(;|$)|multipart\/form-data\s*;.*\bboundary=)/i;
+
+/** Browser forms send urlencoded or multipart bodies; anything else is refused before Remix tries to parse it. */
+function formContentType(req: Request, res: Response, next: NextFunction) {
+  if (SAFE_METHODS.has(req.method) || isMachineRoute(req.path)) return next();
+  const type = req.get("content-type");
+  const hasBody = req.get("transfer-encoding") !== undefined || Number(req.get("content-length") ?? 0) > 0;
+  if ((!type && !hasBody) || (type && FORM_CONTENT_TYPE.test(type))) return next();
+  return plainError(res, 415, "Unsupported Media Type: send forms as application/x-www-form-urlencoded or multipart/form-data.");
+}
+
 export async function createApp(build: ServerBuild) {
   const app = express();
   app.disable("x-powered-by");
@@ -119,7 +132,7 @@ export async function createApp(build: ServerBuild) {
   app.use(compression());
 
   // Hashed build assets never change: cache them for a year. Other public files for an hour.
-  app.use("/build", express.static(path.join(here, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use("/build", express.static(path.join(buildDir, "public"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(here, "public"), { maxAge: "1h" }));
 
   app.use(
@@ -138,8 +151,15 @@ export async function createApp(build: ServerBuild) {
   const allowedOrigins = new Set([new URL(config.APP_URL).origin]);
   app.use(csrfGuard(allowedOrigins));
   app.use(bodyLimit);
+  app.use(formContentType);
+  // Dynamic responses are private and uncached unless the route sets its own Cache-Control (the Remix
+  // adapter appends headers, so setting a default up front would merge with, not yield to, the route's).
   app.use((_req, res, next) => {
-    res.setHeader("Cache-Control", "private, no-store");
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
+      if (!this.hasHeader("Cache-Control")) this.setHeader("Cache-Control", "private, no-store");
+      return writeHead.apply(this, args);
+    } as Response["writeHead"];
     next();
   });
 
@@ -157,7 +177,7 @@ export async function createApp(build: ServerBuild) {
   return app;
 }
 
-const build = (await import(path.join(here, "build/index.js"))) as ServerBuild;
+const build = (await import(path.join(buildDir, "index.js"))) as ServerBuild;
 const app = await createApp(build);
 const server = app.listen(config.PORT, config.HOST, () => {
   const address = server.address();

@@ -4,18 +4,21 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { cloneTemplate, createTemplate, resolveTestServer } from "./lib/test-database";
+import { cloneTemplate, createTemplate, dropDatabase, resolveTestServer, withAdmin } from "./lib/test-database";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const OUT = path.join(ROOT, "tests/.tmp");
+// Each run builds and reports into its own folder, so concurrent runs never share a build.
+const OUT = path.join(ROOT, "tests/.tmp", `run-${process.pid}`);
 const args = process.argv.slice(2);
 const runE2E = !args.includes("--no-e2e");
 const runVitest = !args.includes("--no-vitest");
 const filters = args.filter((a) => !a.startsWith("--no-"));
 const log = (line: string) => console.log(`[test] ${line}`);
 
+const BUILD_DIR = path.join(OUT, "build");
+
 function run(command: string, commandArgs: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(command, commandArgs, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+  const result = spawnSync(command, commandArgs, { cwd: ROOT, stdio: "inherit", env: { ...process.env, BUILD_DIR, ...env } });
   return result.status ?? 1;
 }
 
@@ -39,6 +42,7 @@ try {
     const vitestJson = path.join(OUT, "vitest.json");
     const code = run(node, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`, ...filters], {
       TEST_PG_ADMIN_URL: server.url,
+      TEST_RUN_ID: String(process.pid),
     });
     if (existsSync(vitestJson)) {
       const report = JSON.parse(readFileSync(vitestJson, "utf8"));
@@ -50,7 +54,7 @@ try {
   }
 
   if (runE2E && filters.length === 0) {
-    const e2eUrl = await cloneTemplate(server.url, "invoice_link_e2e");
+    const e2eUrl = await cloneTemplate(server.url, `invoice_link_e2e_${process.pid}`);
     const pwJson = path.join(OUT, "playwright.json");
     const code = run(node, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test"], {
       E2E_DATABASE_URL: e2eUrl,
@@ -69,7 +73,16 @@ try {
   console.error(error);
   exitCode = 1;
 } finally {
+  // Drop the databases this run cloned (per test file and for Playwright).
+  const names = await withAdmin(server.url, (c) =>
+    c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2", [
+      `invoice_link_test_${process.pid}_%`,
+      `invoice_link_e2e_${process.pid}`,
+    ]),
+  ).catch(() => ({ rows: [] as { datname: string }[] }));
+  for (const { datname } of names.rows) await dropDatabase(server.url, datname).catch(() => {});
   await server.stop();
+  rmSync(BUILD_DIR, { recursive: true, force: true });
 }
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(exitCode || (totals.failed > 0 ? 1 : 0));

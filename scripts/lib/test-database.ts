@@ -1,9 +1,15 @@
 // Test databases: one migrated template, cloned per test file (CREATE DATABASE ... TEMPLATE).
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { canConnect, startEmbeddedPostgres, withDatabaseName, type Database } from "./database";
-import { applyMigrations } from "./migrations";
+import { applyMigrations, readMigrations } from "./migrations";
 
-export const TEMPLATE_DB = "invoice_link_test_template";
+/** The template's name carries a hash of the migrations, so runs with the same schema share it. */
+export function templateName() {
+  const hash = createHash("sha256");
+  for (const m of readMigrations()) hash.update(`${m.name}:${m.checksum}\n`);
+  return `invoice_link_template_${hash.digest("hex").slice(0, 12)}`;
+}
 
 function quoteIdent(name: string) {
   return `"${name.replaceAll('"', '""')}"`;
@@ -33,16 +39,32 @@ export async function dropDatabase(adminUrl: string, name: string) {
   await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
 }
 
-/** (Re)creates the migrated template database. */
+/**
+ * Makes sure the migrated template for the current migrations exists (built once, under an advisory
+ * lock so concurrent test runs neither race nor drop each other's template). Returns its name.
+ */
 export async function createTemplate(adminUrl: string) {
-  await dropDatabase(adminUrl, TEMPLATE_DB);
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(TEMPLATE_DB)}`));
-  await applyMigrations(withDatabaseName(adminUrl, TEMPLATE_DB));
+  const name = templateName();
+  const building = `${name}_building`;
+  await withAdmin(adminUrl, async (c) => {
+    await c.query("SELECT pg_advisory_lock(hashtext('invoice-link-test-template'))");
+    try {
+      const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+      if (rowCount) return;
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)} WITH (FORCE)`);
+      await c.query(`CREATE DATABASE ${quoteIdent(building)}`);
+      await applyMigrations(withDatabaseName(adminUrl, building));
+      await c.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(name)}`);
+    } finally {
+      await c.query("SELECT pg_advisory_unlock(hashtext('invoice-link-test-template'))");
+    }
+  });
+  return name;
 }
 
 /** A fresh database cloned from the template; returns its URL. */
-export async function cloneTemplate(adminUrl: string, name: string) {
+export async function cloneTemplate(adminUrl: string, name: string, template = templateName()) {
   await dropDatabase(adminUrl, name);
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(TEMPLATE_DB)}`));
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`));
   return withDatabaseName(adminUrl, name);
 }

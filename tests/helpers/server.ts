@@ -41,6 +41,7 @@ export function productionEnv(port: number, env: Record<string, string | undefin
     PAY_LINK_SECRET: strongSecret(),
     JWT_SECRET: strongSecret(),
     LOG_LEVEL: "info",
+    BUILD_DIR: process.env.BUILD_DIR,
     ...env,
   };
 }

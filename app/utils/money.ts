@@ -1,0 +1,63 @@
+// Money is integer minor units (cents) plus an ISO 4217 code. Parsing and formatting work on
+// decimal strings, never on floating-point numbers.
+
+const SUPPORTED = new Set(Intl.supportedValuesOf("currency"));
+
+export function isSupportedCurrency(code: string) {
+  return /^[A-Z]{3}$/.test(code) && SUPPORTED.has(code);
+}
+
+export const COMMON_CURRENCIES = ["USD", "CAD", "EUR", "GBP", "AUD", "NZD", "MXN", "JPY", "CHF", "SEK", "NOK", "DKK", "ZAR", "INR"];
+
+/** Minor-unit digits of a currency: 2 for USD, 0 for JPY, 3 for KWD. */
+export function currencyDigits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/**
+ * Parses a decimal string with at most `digits` fraction digits into an integer count of 10^-digits
+ * units: parseDecimal("12.5", 2) = 1250. Accepts thousands separators and a leading currency sign.
+ * Returns null when the text is not such a number.
+ */
+export function parseDecimal(input: string, digits: number, { allowNegative = false } = {}): number | null {
+  const text = input.trim().replace(/^[$€£¥]/, "").replaceAll(",", "").replaceAll(" ", "");
+  const match = /^(-)?(\d{1,12})?(?:\.(\d*))?$/.exec(text);
+  if (!match || (match[2] === undefined && !match[3])) return null;
+  const [, sign, whole = "0", fraction = ""] = match;
+  if (sign && !allowNegative) return null;
+  if (fraction.length > digits) return null;
+  const value = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
+  if (!Number.isSafeInteger(value)) return null;
+  return sign ? -value : value;
+}
+
+export function parseMoney(input: string, currency: string) {
+  return parseDecimal(input, currencyDigits(currency));
+}
+
+/** Integer units back to a plain decimal string: toDecimalString(1250, 2) = "12.50". */
+export function toDecimalString(units: number, digits: number): string {
+  const negative = units < 0;
+  const abs = String(Math.abs(units)).padStart(digits + 1, "0");
+  const whole = digits ? abs.slice(0, -digits) : abs;
+  const fraction = digits ? `.${abs.slice(-digits)}` : "";
+  return `${negative ? "-" : ""}${whole}${fraction}`;
+}
+
+export function centsToInput(cents: number, currency: string) {
+  return toDecimalString(cents, currencyDigits(currency));
+}
+
+/** Formats cents for display; Intl formats the exact decimal string, so no float rounding happens. */
+export function formatMoney(cents: number, currency: string, locale = "en-US") {
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency }).format as (value: string) => string;
+  return format(toDecimalString(cents, currencyDigits(currency)));
+}
+
+/** Quantities have up to 3 decimals and are stored in thousandths. */
+export const parseQuantity = (input: string) => parseDecimal(input, 3);
+export const quantityToInput = (milli: number) => toDecimalString(milli, 3).replace(/\.?0+$/, "");
+
+/** Percentages have up to 3 decimals (8.875 %) and are stored in thousandths of a percent. */
+export const parsePercent = (input: string) => parseDecimal(input.replace(/%$/, ""), 3);
+export const percentToInput = (milli: number) => toDecimalString(milli, 3).replace(/\.?0+$/, "");
