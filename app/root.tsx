@@ -10,6 +10,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -45,8 +46,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
+/** Routes whose handle says `hydrate: false` (the customer-facing pages) ship no JavaScript at all. */
+/** `customerFacing` pages (signed links) hide the contractor's navigation. */
+export type RouteHandle = { hydrate?: boolean; customerFacing?: boolean };
+
 function Document({ children, title }: { children: ReactNode; title?: string }) {
   const nonce = useNonce();
+  const hydrate = useMatches().every((m) => (m.handle as RouteHandle | undefined)?.hydrate !== false);
   return (
     <html lang="en">
       <head>
@@ -58,8 +64,12 @@ function Document({ children, title }: { children: ReactNode; title?: string }) 
       </head>
       <body>
         {children}
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {hydrate ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : null}
       </body>
     </html>
   );
@@ -99,9 +109,10 @@ function Header() {
 
 export default function App() {
   const { flash } = useLoaderData<typeof loader>();
+  const customerFacing = useMatches().some((m) => (m.handle as RouteHandle | undefined)?.customerFacing);
   return (
     <Document>
-      <Header />
+      {customerFacing ? null : <Header />}
       <main className="container">
         {flash ? (
           <p className={`flash flash-${flash.kind}`} role="status">

@@ -1,27 +1,68 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { dashboardStats } from "~/models/dashboard.server";
+import { todayIn } from "~/models/document-form";
 import { requireBusiness } from "~/utils/auth.server";
+import { businessDefaults } from "~/utils/document-action.server";
+import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard | Invoice Link" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, business } = await requireBusiness(request);
-  return json({ userName: user.name, businessName: business.name });
+  const { user, businessId } = await requireBusiness(request);
+  const business = await businessDefaults(businessId);
+  const stats = await dashboardStats(businessId, todayIn(business.timeZone), business.timeZone);
+  return json({
+    userName: user.name,
+    businessName: business.name,
+    currency: business.currency,
+    ...stats,
+    activity: stats.activity.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+  });
 }
 
 export default function Dashboard() {
-  const { userName, businessName } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const money = (c: number) => formatMoney(c, data.currency);
   return (
     <div className="stack">
-      <h1>{businessName}</h1>
-      <p>Welcome, {userName}.</p>
-      <div className="card">
-        <p className="muted">No invoices yet.</p>
-        <p>
-          <Link to="/settings">Account settings</Link>
-        </p>
+      <div className="page-header">
+        <h1>{data.businessName}</h1>
+        <div className="actions">
+          <Link to="/invoices/new" className="button button-small">
+            New invoice
+          </Link>
+          <Link to="/estimates/new" className="button button-small button-secondary">
+            New estimate
+          </Link>
+        </div>
       </div>
+      <div className="stats">
+        <Link to="/invoices?status=SENT" className="card stat">
+          Outstanding <strong data-testid="outstanding">{money(data.outstandingCents)}</strong>
+          <span className="muted">{data.openCount} open invoices</span>
+        </Link>
+        <Link to="/invoices?status=OVERDUE" className="card stat">
+          Overdue <strong data-testid="overdue">{money(data.overdueCents)}</strong>
+          <span className="muted">{data.overdueCount} overdue</span>
+        </Link>
+        <div className="card stat">
+          Paid this month <strong data-testid="paid-this-month">{money(data.paidThisMonthCents)}</strong>
+        </div>
+      </div>
+      <section className="card">
+        <h2>Recent activity</h2>
+        {data.activity.length === 0 ? <p className="muted">Nothing yet. Add a customer and send your first invoice.</p> : null}
+        <ul className="activity">
+          {data.activity.map((a) => (
+            <li key={a.id}>
+              {a.invoiceId ? <Link to={`/invoices/${a.invoiceId}`}>{a.message}</Link> : a.estimateId ? <Link to={`/estimates/${a.estimateId}`}>{a.message}</Link> : a.message}{" "}
+              <span className="muted">{a.createdAt.slice(0, 16).replace("T", " ")} UTC</span>
+            </li>
+          ))}
+        </ul>
+      </section>
     </div>
   );
 }

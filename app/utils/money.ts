@@ -50,7 +50,7 @@ export function centsToInput(cents: number, currency: string) {
 
 /** Formats cents for display; Intl formats the exact decimal string, so no float rounding happens. */
 export function formatMoney(cents: number, currency: string, locale = "en-US") {
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency }).format as (value: string) => string;
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency }).format as unknown as (value: string) => string;
   return format(toDecimalString(cents, currencyDigits(currency)));
 }
 

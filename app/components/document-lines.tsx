@@ -1,0 +1,90 @@
+// The line-item table and totals of an invoice or estimate, shared by the contractor's pages and the
+// customer's public pages (plain HTML, no JavaScript needed).
+import { formatMoney } from "~/utils/money";
+
+export type DocumentLineView = { id: string; description: string; quantity: string; unitPriceCents: number; taxRate: string; amountCents: number };
+
+export function DocumentLines({
+  currency,
+  taxMode,
+  taxRate,
+  lines,
+  subtotalCents,
+  discountCents,
+  taxCents,
+  totalCents,
+  children,
+}: {
+  currency: string;
+  taxMode: "PER_LINE" | "INVOICE";
+  taxRate: string;
+  lines: DocumentLineView[];
+  subtotalCents: number;
+  discountCents: number;
+  taxCents: number;
+  totalCents: number;
+  children?: React.ReactNode;
+}) {
+  const money = (cents: number) => formatMoney(cents, currency);
+  return (
+    <>
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>Description</th>
+              <th className="num">Qty</th>
+              <th className="num">Unit price</th>
+              {taxMode === "PER_LINE" ? <th className="num">Tax %</th> : null}
+              <th className="num">Amount</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.id}>
+                <td>{l.description}</td>
+                <td className="num">{l.quantity}</td>
+                <td className="num">{money(l.unitPriceCents)}</td>
+                {taxMode === "PER_LINE" ? <td className="num">{l.taxRate}</td> : null}
+                <td className="num">{money(l.amountCents)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <dl className="totals">
+        <dt>Subtotal</dt>
+        <dd>{money(subtotalCents)}</dd>
+        {discountCents ? (
+          <>
+            <dt>Discount</dt>
+            <dd>−{money(discountCents)}</dd>
+          </>
+        ) : null}
+        <dt>Tax{taxMode === "INVOICE" ? ` (${taxRate} %)` : ""}</dt>
+        <dd>{money(taxCents)}</dd>
+        <dt>Total</dt>
+        <dd>
+          <strong data-testid="total">{money(totalCents)}</strong>
+        </dd>
+        {children}
+      </dl>
+    </>
+  );
+}
+
+/** Loader-side: Prisma line rows to the view model above. */
+export function lineViews(
+  lines: { id: string; description: string; quantityMilli: number; unitPriceCents: number; taxRate: number; amountCents: number }[],
+  quantityToInput: (milli: number) => string,
+  percentToInput: (milli: number) => string,
+): DocumentLineView[] {
+  return lines.map((l) => ({
+    id: l.id,
+    description: l.description,
+    quantity: quantityToInput(l.quantityMilli),
+    unitPriceCents: l.unitPriceCents,
+    taxRate: percentToInput(l.taxRate),
+    amountCents: l.amountCents,
+  }));
+}

@@ -1,0 +1,155 @@
+// The invoice and estimate form: one zod schema (per currency) used by the action, the loader's
+// defaults and the browser's validation. Money, quantities and rates become integers here.
+import { z } from "zod";
+import { currencyDigits, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
+import { computeTotals } from "./totals";
+
+export const MAX_LINES = 100;
+export const MAX_QUANTITY_MILLI = 100_000_000; // 100,000 units
+export const MAX_UNIT_PRICE = 100_000_000; // 1,000,000.00 in minor units
+export const MAX_TOTAL = 1_000_000_000; // 10,000,000.00 in minor units
+export const MAX_TAX_RATE = 50_000; // 50 %
+export const MAX_TEXT = 2_000;
+export const DATE_MIN = "2000-01-01";
+export const DATE_MAX = "2100-12-31";
+
+export const DateString = z
+  .string({ error: "Enter a date" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
+  .refine((v) => {
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+  }, "That date does not exist")
+  .refine((v) => v >= DATE_MIN && v <= DATE_MAX, `Pick a date between ${DATE_MIN} and ${DATE_MAX}`);
+
+const optionalText = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).optional();
+
+function decimalField(parse: (v: string) => number | null, message: string, min: number, max: number, tooBig: string) {
+  return z.string({ error: message }).transform((value, ctx) => {
+    const parsed = parse(value);
+    if (parsed === null || parsed < min) {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    }
+    if (parsed > max) {
+      ctx.addIssue({ code: "custom", message: tooBig });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
+
+const percentField = decimalField(parsePercent, "Enter a percentage such as 8.25", 0, MAX_TAX_RATE, "Tax rates above 50 % are not accepted");
+
+export function lineItemSchema(currency: string) {
+  const digits = currencyDigits(currency);
+  return z.object({
+    description: z.string({ error: "Describe the work or item" }).trim().min(1, "Describe the work or item").max(500, "Keep it under 500 characters"),
+    quantity: decimalField(parseQuantity, "Enter a quantity above zero (up to 3 decimals)", 1, MAX_QUANTITY_MILLI, "Quantities above 100,000 are not accepted"),
+    unitPrice: decimalField(
+      (v) => parseDecimal(v, digits),
+      digits ? `Enter a price such as 120.50 (up to ${digits} decimals)` : "Enter a whole-number price",
+      0,
+      MAX_UNIT_PRICE,
+      "Unit prices above 1,000,000 are not accepted",
+    ),
+    taxRate: percentField.optional(),
+  });
+}
+
+export type DocumentKind = "invoice" | "estimate";
+
+export function documentFormSchema(currency: string, kind: DocumentKind) {
+  const digits = currencyDigits(currency);
+  const money = (message: string) =>
+    decimalField((v) => parseDecimal(v, digits), message, 0, MAX_TOTAL, "That amount is too large");
+  return z
+    .object({
+      customerId: z.string({ error: "Choose a customer" }).min(1, "Choose a customer").max(64),
+      issueDate: DateString,
+      dueDate: kind === "invoice" ? DateString : DateString.optional(),
+      taxMode: z.enum(["INVOICE", "PER_LINE"]).default("INVOICE"),
+      taxRate: percentField.optional(),
+      discountType: z.enum(["NONE", "AMOUNT", "PERCENT"]).default("NONE"),
+      discountValue: z.string().optional(),
+      deposit: money("Enter the deposit as an amount such as 100.00").optional(),
+      notes: optionalText(MAX_TEXT),
+      terms: optionalText(MAX_TEXT),
+      lines: z
+        .array(lineItemSchema(currency), { error: "Add at least one line item" })
+        .min(1, "Add at least one line item")
+        .max(MAX_LINES, `At most ${MAX_LINES} line items`),
+    })
+    .transform((value, ctx) => {
+      let discountValue = 0;
+      if (value.discountType !== "NONE") {
+        const parsed =
+          value.discountType === "PERCENT" ? parsePercent(value.discountValue ?? "") : parseDecimal(value.discountValue ?? "", digits);
+        const max = value.discountType === "PERCENT" ? 100_000 : MAX_TOTAL;
+        if (parsed === null || parsed <= 0 || parsed > max) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["discountValue"],
+            message: value.discountType === "PERCENT" ? "Enter a discount between 0 and 100 %" : "Enter the discount as an amount",
+          });
+          return z.NEVER;
+        }
+        discountValue = parsed;
+      }
+      if (value.dueDate && value.dueDate < value.issueDate) {
+        ctx.addIssue({ code: "custom", path: [kind === "invoice" ? "dueDate" : "validUntil"], message: "Must be on or after the issue date" });
+        return z.NEVER;
+      }
+      const lines = value.lines.map((l) => ({
+        description: l.description,
+        quantityMilli: l.quantity,
+        unitPriceCents: l.unitPrice,
+        taxRate: value.taxMode === "PER_LINE" ? (l.taxRate ?? 0) : 0,
+      }));
+      const input = {
+        customerId: value.customerId,
+        issueDate: value.issueDate,
+        dueDate: value.dueDate ?? null,
+        taxMode: value.taxMode,
+        taxRate: value.taxMode === "INVOICE" ? (value.taxRate ?? 0) : 0,
+        discountType: value.discountType,
+        discountValue,
+        depositCents: value.deposit ?? 0,
+        notes: value.notes || null,
+        terms: value.terms || null,
+        lines,
+      };
+      const totals = computeTotals(input);
+      if (totals.totalCents > MAX_TOTAL || totals.subtotalCents > MAX_TOTAL) {
+        ctx.addIssue({ code: "custom", path: ["lines"], message: "The total is above 10,000,000: split the work into several invoices" });
+        return z.NEVER;
+      }
+      if (input.depositCents > totals.totalCents) {
+        ctx.addIssue({ code: "custom", path: ["deposit"], message: "The deposit cannot be more than the total" });
+        return z.NEVER;
+      }
+      return input;
+    });
+}
+
+export type DocumentInput = z.output<ReturnType<typeof documentFormSchema>>;
+
+/** A date string (YYYY-MM-DD) as the Date Prisma stores in a DATE column. */
+export function dateOnly(value: string) {
+  return new Date(`${value}T00:00:00Z`);
+}
+
+export function toDateString(date: Date | string) {
+  return (typeof date === "string" ? new Date(date) : date).toISOString().slice(0, 10);
+}
+
+/** Today's date in a time zone, as YYYY-MM-DD. */
+export function todayIn(timeZone: string, now = new Date()) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+export function addDays(date: string, days: number) {
+  const d = dateOnly(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return toDateString(d);
+}

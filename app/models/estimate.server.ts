@@ -1,0 +1,289 @@
+// Estimates: same line items and totals as invoices; sent to the customer on a signed link, approved
+// or declined there, and converted into an invoice once (the unique Invoice.estimateId guarantees it).
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { estimateSentEmail } from "~/emails/estimate-sent.server";
+import { prisma } from "~/utils/db.server";
+import { sendEmail } from "~/utils/email.server";
+import { formatMoney } from "~/utils/money";
+import { recordActivity } from "./activity.server";
+import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
+import { DomainError, notFound } from "./errors.server";
+import { createInvoice, formatInvoiceNumber, takeDocumentNumber } from "./invoice.server";
+import { signedUrl } from "./signed-link.server";
+import { computeTotals } from "./totals";
+import { isUniqueViolation } from "./user.server";
+
+type Tx = Prisma.TransactionClient;
+
+const EDITABLE = ["DRAFT", "SENT", "VIEWED", "DECLINED"] as const;
+
+function estimateData(businessId: string, input: DocumentInput) {
+  const totals = computeTotals(input);
+  return {
+    totals,
+    lines: input.lines.map((l, position) => ({
+      businessId,
+      position,
+      description: l.description,
+      quantityMilli: l.quantityMilli,
+      unitPriceCents: l.unitPriceCents,
+      taxRate: l.taxRate,
+      amountCents: totals.lines[position].amountCents,
+      taxCents: totals.lines[position].taxCents,
+    })),
+  };
+}
+
+async function requireActiveCustomer(tx: Tx, businessId: string, customerId: string) {
+  const customer = await tx.customer.findFirst({ where: { id: customerId, businessId }, select: { id: true, name: true, archivedAt: true } });
+  if (!customer) throw new DomainError("Choose one of your customers", "customerId");
+  if (customer.archivedAt) throw new DomainError("This customer is archived; restore them first", "customerId");
+  return customer;
+}
+
+export async function createEstimate(businessId: string, input: DocumentInput) {
+  return prisma.$transaction(async (tx) => {
+    const customer = await requireActiveCustomer(tx, businessId, input.customerId);
+    const { number, currency, prefix } = await takeDocumentNumber(tx, businessId, "estimate");
+    const { totals, lines } = estimateData(businessId, input);
+    const estimate = await tx.estimate.create({
+      data: {
+        businessId,
+        customerId: customer.id,
+        number,
+        currency,
+        issueDate: dateOnly(input.issueDate),
+        validUntil: input.dueDate ? dateOnly(input.dueDate) : null,
+        taxMode: input.taxMode,
+        taxRate: input.taxRate,
+        discountType: input.discountType,
+        discountValue: input.discountValue,
+        subtotalCents: totals.subtotalCents,
+        discountCents: totals.discountCents,
+        taxCents: totals.taxCents,
+        totalCents: totals.totalCents,
+        notes: input.notes,
+        terms: input.terms,
+        lines: { createMany: { data: lines } },
+      },
+      select: { id: true, number: true },
+    });
+    await recordActivity(tx, {
+      businessId,
+      type: "estimate.created",
+      message: `Estimate ${formatInvoiceNumber(prefix, number)} created for ${customer.name}`,
+      estimateId: estimate.id,
+      customerId: customer.id,
+    });
+    return estimate;
+  });
+}
+
+async function lockEstimate(tx: Tx, businessId: string, id: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Estimate" WHERE id = ${id} AND "businessId" = ${businessId} FOR UPDATE`;
+  if (!rows.length) notFound("Estimate not found");
+  return tx.estimate.findUniqueOrThrow({
+    where: { id },
+    include: { lines: { orderBy: { position: "asc" } }, invoice: { select: { id: true } }, customer: true },
+  });
+}
+
+export async function updateEstimate(businessId: string, id: string, input: DocumentInput) {
+  return prisma.$transaction(async (tx) => {
+    const current = await lockEstimate(tx, businessId, id);
+    if (!(EDITABLE as readonly string[]).includes(current.status)) {
+      throw new DomainError(`An ${current.status.toLowerCase()} estimate cannot be edited.`);
+    }
+    const customer = await requireActiveCustomer(tx, businessId, input.customerId);
+    const { totals, lines } = estimateData(businessId, input);
+    await tx.estimateLine.deleteMany({ where: { estimateId: id, businessId } });
+    await tx.estimateLine.createMany({ data: lines.map((l) => ({ ...l, estimateId: id })) });
+    await tx.estimate.update({
+      where: { id },
+      data: {
+        customerId: customer.id,
+        issueDate: dateOnly(input.issueDate),
+        validUntil: input.dueDate ? dateOnly(input.dueDate) : null,
+        taxMode: input.taxMode,
+        taxRate: input.taxRate,
+        discountType: input.discountType,
+        discountValue: input.discountValue,
+        subtotalCents: totals.subtotalCents,
+        discountCents: totals.discountCents,
+        taxCents: totals.taxCents,
+        totalCents: totals.totalCents,
+        notes: input.notes,
+        terms: input.terms,
+        // A changed estimate needs a fresh decision from the customer.
+        status: current.status === "DECLINED" ? "DRAFT" : current.status,
+        declinedAt: null,
+      },
+    });
+    await recordActivity(tx, { businessId, type: "estimate.updated", message: `Estimate #${current.number} edited`, estimateId: id, customerId: customer.id });
+  });
+}
+
+export async function getEstimate(businessId: string, id: string) {
+  const estimate = await prisma.estimate.findFirst({
+    where: { id, businessId },
+    include: {
+      lines: { orderBy: { position: "asc" } },
+      customer: true,
+      invoice: { select: { id: true, number: true } },
+      business: { select: { name: true, estimatePrefix: true, invoicePrefix: true } },
+    },
+  });
+  return estimate ?? notFound("Estimate not found");
+}
+
+export async function listEstimates(businessId: string, options: { status?: string; before?: number; limit?: number } = {}) {
+  const limit = Math.min(options.limit ?? 25, 100);
+  const rows = await prisma.estimate.findMany({
+    where: {
+      businessId,
+      ...(options.status ? { status: options.status as never } : {}),
+      ...(options.before ? { number: { lt: options.before } } : {}),
+    },
+    orderBy: { number: "desc" },
+    take: limit + 1,
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      issueDate: true,
+      totalCents: true,
+      currency: true,
+      customer: { select: { id: true, name: true } },
+      invoice: { select: { id: true } },
+    },
+  });
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  return { estimates: page, nextCursor: hasMore ? page[page.length - 1].number : null };
+}
+
+/** Emails the customer a signed link to the estimate and marks it sent. */
+export async function sendEstimate(businessId: string, id: string) {
+  const estimate = await prisma.$transaction(async (tx) => {
+    const current = await lockEstimate(tx, businessId, id);
+    if (current.status === "VOID" || current.invoice) throw new DomainError("This estimate can no longer be sent.");
+    if (!current.customer.email) throw new DomainError("Add an email address to the customer first.");
+    await tx.estimate.update({
+      where: { id },
+      data: { status: ["DRAFT", "DECLINED"].includes(current.status) ? "SENT" : current.status, sentAt: new Date() },
+    });
+    await recordActivity(tx, { businessId, type: "estimate.sent", message: `Estimate #${current.number} sent to ${current.customer.email}`, estimateId: id, customerId: current.customerId });
+    return current;
+  });
+  const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, estimatePrefix: true } });
+  await sendEmail({
+    businessId,
+    to: estimate.customer.email!,
+    template: "estimate-sent",
+    ...estimateSentEmail({
+      businessName: business.name,
+      customerName: estimate.customer.name,
+      estimateNumber: formatInvoiceNumber(business.estimatePrefix, estimate.number),
+      total: formatMoney(estimate.totalCents, estimate.currency),
+      url: signedUrl("estimate", estimate.id),
+    }),
+  });
+}
+
+/** For the customer's public page: the estimate with its business, by id alone (the link is already verified). */
+export async function getPublicEstimate(id: string) {
+  return prisma.estimate.findUnique({
+    where: { id },
+    include: {
+      lines: { orderBy: { position: "asc" } },
+      customer: { select: { name: true } },
+      business: { select: { id: true, name: true, email: true, phone: true, estimatePrefix: true, timeZone: true } },
+    },
+  });
+}
+
+export async function markEstimateViewed(id: string) {
+  await prisma.estimate.updateMany({ where: { id, status: "SENT" }, data: { status: "VIEWED", viewedAt: new Date() } });
+}
+
+/** The customer's decision. Only a sent (or viewed) estimate can be decided; repeating the same decision is a no-op. */
+export async function decideEstimate(id: string, decision: "approve" | "decline") {
+  return prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ businessId: string }[]>`SELECT "businessId" FROM "Estimate" WHERE id = ${id} FOR UPDATE`;
+    if (!rows.length) notFound();
+    const estimate = await lockEstimate(tx, rows[0].businessId, id);
+    const target = decision === "approve" ? "APPROVED" : "DECLINED";
+    if (estimate.status === target) return estimate;
+    if (!["SENT", "VIEWED"].includes(estimate.status)) throw new DomainError("This estimate is no longer open for a decision.");
+    await tx.estimate.update({
+      where: { id },
+      data: decision === "approve" ? { status: "APPROVED", approvedAt: new Date() } : { status: "DECLINED", declinedAt: new Date() },
+    });
+    await recordActivity(tx, {
+      businessId: estimate.businessId,
+      type: `estimate.${target.toLowerCase()}`,
+      message: `${estimate.customer.name} ${decision === "approve" ? "approved" : "declined"} estimate #${estimate.number}`,
+      estimateId: id,
+      customerId: estimate.customerId,
+    });
+    return estimate;
+  });
+}
+
+/** Converts an approved estimate into a draft invoice, once; a second call returns the same invoice. */
+export async function convertEstimateToInvoice(businessId: string, id: string, userId?: string) {
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const estimate = await lockEstimate(tx, businessId, id);
+      if (estimate.invoice) return { id: estimate.invoice.id, created: false };
+      if (estimate.status !== "APPROVED") throw new DomainError("Only an approved estimate can become an invoice.");
+      const business = await tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true, paymentTermsDays: true } });
+      const today = todayIn(business.timeZone);
+      const input: DocumentInput = {
+        customerId: estimate.customerId,
+        issueDate: today,
+        dueDate: addDays(today, business.paymentTermsDays),
+        taxMode: estimate.taxMode,
+        taxRate: estimate.taxRate,
+        discountType: estimate.discountType,
+        discountValue: estimate.discountValue,
+        depositCents: 0,
+        notes: estimate.notes,
+        terms: estimate.terms,
+        lines: estimate.lines.map((l) => ({
+          description: l.description,
+          quantityMilli: l.quantityMilli,
+          unitPriceCents: l.unitPriceCents,
+          taxRate: l.taxRate,
+        })),
+      };
+      const invoice = await createInvoice(businessId, input, { userId, estimateId: id, tx });
+      await recordActivity(tx, {
+        businessId,
+        type: "estimate.converted",
+        message: `Estimate #${estimate.number} converted to invoice #${invoice.number}`,
+        estimateId: id,
+        invoiceId: invoice.id,
+        customerId: estimate.customerId,
+      });
+      return { id: invoice.id, created: true };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      const invoice = await prisma.invoice.findFirst({ where: { estimateId: id, businessId }, select: { id: true } });
+      if (invoice) return { id: invoice.id, created: false };
+    }
+    throw error;
+  }
+}
+
+export async function voidEstimate(businessId: string, id: string) {
+  return prisma.$transaction(async (tx) => {
+    const estimate = await lockEstimate(tx, businessId, id);
+    if (estimate.invoice) throw new DomainError("This estimate became an invoice; void the invoice instead.");
+    await tx.estimate.update({ where: { id }, data: { status: "VOID", voidedAt: new Date() } });
+    await recordActivity(tx, { businessId, type: "estimate.voided", message: `Estimate #${estimate.number} voided`, estimateId: id, customerId: estimate.customerId });
+  });
+}
+
+export { toDateString };

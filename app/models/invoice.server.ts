@@ -1,0 +1,316 @@
+// Invoices: numbering, totals, edits with history, status rules. Every query is scoped by businessId
+// inside the query; another business's id behaves exactly like a missing one (404).
+import type { InvoiceStatus, Prisma } from "~/generated/prisma/client.ts";
+import { prisma } from "~/utils/db.server";
+import { recordActivity } from "./activity.server";
+import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
+import { DomainError, notFound } from "./errors.server";
+import { computeTotals } from "./totals";
+
+type Tx = Prisma.TransactionClient;
+
+export const OPEN_STATUSES: InvoiceStatus[] = ["SENT", "VIEWED", "PARTIALLY_PAID"];
+export type DisplayStatus = InvoiceStatus | "OVERDUE";
+
+export function formatInvoiceNumber(prefix: string, number: number) {
+  return `${prefix}${String(number).padStart(4, "0")}`;
+}
+
+/** Overdue is derived, never stored: an open invoice whose due date is before today in the business's zone. */
+export function displayStatus(invoice: { status: InvoiceStatus; dueDate: Date | string }, today: string): DisplayStatus {
+  if (OPEN_STATUSES.includes(invoice.status) && toDateString(invoice.dueDate) < today) return "OVERDUE";
+  return invoice.status;
+}
+
+export function balanceCents(invoice: { totalCents: number; amountPaidCents: number }) {
+  return Math.max(0, invoice.totalCents - invoice.amountPaidCents);
+}
+
+/** What the customer is asked to pay now: the deposit while it is not covered, otherwise the balance. */
+export function amountDueNowCents(invoice: { totalCents: number; amountPaidCents: number; depositCents: number }) {
+  const balance = balanceCents(invoice);
+  if (invoice.depositCents > 0 && invoice.amountPaidCents < invoice.depositCents) {
+    return Math.min(balance, invoice.depositCents - invoice.amountPaidCents);
+  }
+  return balance;
+}
+
+async function requireCustomer(tx: Tx, businessId: string, customerId: string) {
+  const customer = await tx.customer.findFirst({ where: { id: customerId, businessId }, select: { id: true, name: true, archivedAt: true } });
+  if (!customer) throw new DomainError("Choose one of your customers", "customerId");
+  return customer;
+}
+
+function lineRows(businessId: string, input: DocumentInput) {
+  const totals = computeTotals(input);
+  const lines = input.lines.map((l, position) => ({
+    businessId,
+    position,
+    description: l.description,
+    quantityMilli: l.quantityMilli,
+    unitPriceCents: l.unitPriceCents,
+    taxRate: l.taxRate,
+    amountCents: totals.lines[position].amountCents,
+    taxCents: totals.lines[position].taxCents,
+  }));
+  return { totals, lines };
+}
+
+/** Takes the next number from the business row; the row lock serialises concurrent creates. */
+async function takeNumber(tx: Tx, businessId: string, kind: "invoice" | "estimate") {
+  const column = kind === "invoice" ? "nextInvoiceNumber" : "nextEstimateNumber";
+  const rows = await tx.$queryRawUnsafe<{ number: number; currency: string; prefix: string }[]>(
+    `UPDATE "Business" SET "${column}" = "${column}" + 1 WHERE id = $1
+     RETURNING "${column}" - 1 AS number, currency, "${kind === "invoice" ? "invoicePrefix" : "estimatePrefix"}" AS prefix`,
+    businessId,
+  );
+  if (!rows.length) notFound();
+  return rows[0];
+}
+export { takeNumber as takeDocumentNumber };
+
+export async function createInvoice(
+  businessId: string,
+  input: DocumentInput,
+  options: { userId?: string; estimateId?: string; tx?: Tx } = {},
+) {
+  const run = async (tx: Tx) => {
+    const customer = await requireCustomer(tx, businessId, input.customerId);
+    if (customer.archivedAt) throw new DomainError("This customer is archived; restore them first", "customerId");
+    const { number, currency, prefix } = await takeNumber(tx, businessId, "invoice");
+    const { totals, lines } = lineRows(businessId, input);
+    const invoice = await tx.invoice.create({
+      data: {
+        businessId,
+        customerId: customer.id,
+        estimateId: options.estimateId,
+        number,
+        currency,
+        issueDate: dateOnly(input.issueDate),
+        dueDate: dateOnly(input.dueDate ?? input.issueDate),
+        taxMode: input.taxMode,
+        taxRate: input.taxRate,
+        discountType: input.discountType,
+        discountValue: input.discountValue,
+        depositCents: input.depositCents,
+        subtotalCents: totals.subtotalCents,
+        discountCents: totals.discountCents,
+        taxCents: totals.taxCents,
+        totalCents: totals.totalCents,
+        notes: input.notes,
+        terms: input.terms,
+        lines: { createMany: { data: lines } },
+      },
+      select: { id: true, number: true },
+    });
+    await recordActivity(tx, {
+      businessId,
+      type: "invoice.created",
+      message: `Invoice ${formatInvoiceNumber(prefix, number)} created for ${customer.name}`,
+      invoiceId: invoice.id,
+      customerId: customer.id,
+    });
+    return invoice;
+  };
+  return options.tx ? run(options.tx) : prisma.$transaction(run);
+}
+
+const invoiceDetail = {
+  lines: { orderBy: { position: "asc" } },
+  customer: true,
+  payments: { orderBy: { receivedAt: "asc" } },
+  revisions: { orderBy: { version: "desc" }, select: { id: true, version: true, createdAt: true, snapshot: true } },
+  estimate: { select: { id: true, number: true } },
+} satisfies Prisma.InvoiceInclude;
+
+export async function getInvoice(businessId: string, id: string) {
+  const invoice = await prisma.invoice.findFirst({ where: { id, businessId }, include: invoiceDetail });
+  return invoice ?? notFound("Invoice not found");
+}
+
+/** Locks the invoice row for the rest of the transaction (SELECT ... FOR UPDATE), scoped to the business. */
+export async function lockInvoice(tx: Tx, businessId: string, id: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Invoice" WHERE id = ${id} AND "businessId" = ${businessId} FOR UPDATE`;
+  if (!rows.length) notFound("Invoice not found");
+  return tx.invoice.findUniqueOrThrow({ where: { id }, include: { lines: { orderBy: { position: "asc" } } } });
+}
+
+function snapshotOf(invoice: Awaited<ReturnType<typeof lockInvoice>>) {
+  return {
+    number: invoice.number,
+    status: invoice.status,
+    customerId: invoice.customerId,
+    issueDate: toDateString(invoice.issueDate),
+    dueDate: toDateString(invoice.dueDate),
+    taxMode: invoice.taxMode,
+    taxRate: invoice.taxRate,
+    discountType: invoice.discountType,
+    discountValue: invoice.discountValue,
+    depositCents: invoice.depositCents,
+    subtotalCents: invoice.subtotalCents,
+    discountCents: invoice.discountCents,
+    taxCents: invoice.taxCents,
+    totalCents: invoice.totalCents,
+    notes: invoice.notes,
+    terms: invoice.terms,
+    lines: invoice.lines.map((l) => ({
+      description: l.description,
+      quantityMilli: l.quantityMilli,
+      unitPriceCents: l.unitPriceCents,
+      taxRate: l.taxRate,
+      amountCents: l.amountCents,
+      taxCents: l.taxCents,
+    })),
+  };
+}
+
+/** Paid and void invoices are frozen; sent ones keep every earlier version as a revision. */
+export async function updateInvoice(businessId: string, id: string, input: DocumentInput, userId?: string) {
+  return prisma.$transaction(async (tx) => {
+    const current = await lockInvoice(tx, businessId, id);
+    if (current.status === "PAID") throw new DomainError("A paid invoice cannot be edited. Void it or refund the payment instead.");
+    if (current.status === "VOID") throw new DomainError("A void invoice cannot be edited.");
+    const customer = await requireCustomer(tx, businessId, input.customerId);
+    const { totals, lines } = lineRows(businessId, input);
+    if (current.amountPaidCents > totals.totalCents) {
+      throw new DomainError("The new total is less than what the customer has already paid.", "lines");
+    }
+    const keepHistory = current.status !== "DRAFT";
+    if (keepHistory) {
+      await tx.invoiceRevision.create({
+        data: { businessId, invoiceId: id, version: current.version, snapshot: snapshotOf(current), editedById: userId },
+      });
+    }
+    await tx.invoiceLine.deleteMany({ where: { invoiceId: id, businessId } });
+    await tx.invoiceLine.createMany({ data: lines.map((l) => ({ ...l, invoiceId: id })) });
+    let status: InvoiceStatus = current.status;
+    if (current.amountPaidCents > 0) status = current.amountPaidCents >= totals.totalCents ? "PAID" : "PARTIALLY_PAID";
+    await tx.invoice.update({
+      where: { id },
+      data: {
+        customerId: customer.id,
+        issueDate: dateOnly(input.issueDate),
+        dueDate: dateOnly(input.dueDate ?? input.issueDate),
+        taxMode: input.taxMode,
+        taxRate: input.taxRate,
+        discountType: input.discountType,
+        discountValue: input.discountValue,
+        depositCents: input.depositCents,
+        subtotalCents: totals.subtotalCents,
+        discountCents: totals.discountCents,
+        taxCents: totals.taxCents,
+        totalCents: totals.totalCents,
+        notes: input.notes,
+        terms: input.terms,
+        status,
+        paidAt: status === "PAID" ? (current.paidAt ?? new Date()) : current.paidAt,
+        version: keepHistory ? current.version + 1 : current.version,
+      },
+    });
+    await recordActivity(tx, {
+      businessId,
+      type: "invoice.updated",
+      message: keepHistory ? `Invoice #${current.number} edited (version ${current.version + 1})` : `Invoice #${current.number} edited`,
+      invoiceId: id,
+      customerId: customer.id,
+    });
+  });
+}
+
+/** Marks an invoice sent (the first send moves a draft to SENT; later sends keep the status). */
+export async function markInvoiceSent(businessId: string, id: string) {
+  return prisma.$transaction(async (tx) => {
+    const invoice = await lockInvoice(tx, businessId, id);
+    if (invoice.status === "VOID") throw new DomainError("A void invoice cannot be sent.");
+    const now = new Date();
+    await tx.invoice.update({
+      where: { id },
+      data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: now },
+    });
+    await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice #${invoice.number} sent`, invoiceId: id, customerId: invoice.customerId });
+    return invoice;
+  });
+}
+
+/** The customer opened the invoice: SENT becomes VIEWED once; later states are kept. */
+export async function markInvoiceViewed(businessId: string, id: string) {
+  const updated = await prisma.invoice.updateMany({
+    where: { id, businessId, status: "SENT" },
+    data: { status: "VIEWED", viewedAt: new Date() },
+  });
+  if (updated.count) {
+    await prisma.activityEvent.create({ data: { businessId, type: "invoice.viewed", message: "Customer opened the invoice", invoiceId: id } });
+  }
+}
+
+export async function voidInvoice(businessId: string, id: string) {
+  return prisma.$transaction(async (tx) => {
+    const invoice = await lockInvoice(tx, businessId, id);
+    if (invoice.status === "VOID") return invoice;
+    await tx.invoice.update({ where: { id }, data: { status: "VOID", voidedAt: new Date() } });
+    await recordActivity(tx, { businessId, type: "invoice.voided", message: `Invoice #${invoice.number} voided`, invoiceId: id, customerId: invoice.customerId });
+    return invoice;
+  });
+}
+
+export type InvoiceListFilters = {
+  status?: DisplayStatus;
+  customerId?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  /** Keyset cursor: the last invoice number of the previous page (list is newest number first). */
+  before?: number;
+  limit?: number;
+};
+
+export function invoiceWhere(businessId: string, filters: InvoiceListFilters, today: string): Prisma.InvoiceWhereInput {
+  const where: Prisma.InvoiceWhereInput = { businessId };
+  if (filters.status === "OVERDUE") {
+    where.status = { in: OPEN_STATUSES };
+    where.dueDate = { lt: dateOnly(today) };
+  } else if (filters.status) where.status = filters.status;
+  if (filters.customerId) where.customerId = filters.customerId;
+  if (filters.from || filters.to) {
+    where.issueDate = { ...(filters.from ? { gte: dateOnly(filters.from) } : {}), ...(filters.to ? { lte: dateOnly(filters.to) } : {}) };
+  }
+  const q = filters.q?.trim();
+  if (q) {
+    const digits = q.replace(/^\D+/, "");
+    where.OR = [
+      { customer: { name: { contains: q, mode: "insensitive" } } },
+      ...(/^\d{1,9}$/.test(digits) ? [{ number: Number(digits) }] : []),
+    ];
+  }
+  return where;
+}
+
+export async function listInvoices(businessId: string, filters: InvoiceListFilters, today: string) {
+  const limit = Math.min(filters.limit ?? 25, 100);
+  const where = invoiceWhere(businessId, filters, today);
+  if (filters.before) where.number = { lt: filters.before };
+  const rows = await prisma.invoice.findMany({
+    where,
+    orderBy: { number: "desc" },
+    take: limit + 1,
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      issueDate: true,
+      dueDate: true,
+      totalCents: true,
+      amountPaidCents: true,
+      currency: true,
+      customer: { select: { id: true, name: true } },
+    },
+  });
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  return { invoices: page, nextCursor: hasMore ? page[page.length - 1].number : null };
+}
+
+export async function businessToday(businessId: string) {
+  const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true } });
+  return todayIn(business.timeZone);
+}

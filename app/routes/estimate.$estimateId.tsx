@@ -1,0 +1,129 @@
+// The customer's view of an estimate, reached only through a signed link. Ships no JavaScript.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { DocumentLines, lineViews } from "~/components/document-lines";
+import { StatusBadge } from "~/components/status-badge";
+import { toDateString } from "~/models/document-form";
+import { DomainError } from "~/models/errors.server";
+import { decideEstimate, getPublicEstimate, markEstimateViewed } from "~/models/estimate.server";
+import { formatInvoiceNumber } from "~/models/invoice.server";
+import { verifyLink } from "~/models/signed-link.server";
+import type { RouteHandle } from "~/root";
+import { percentToInput, quantityToInput } from "~/utils/money";
+
+export const handle: RouteHandle = { hydrate: false, customerFacing: true };
+
+export const meta: MetaFunction = () => [{ title: "Estimate" }, { name: "robots", content: "noindex" }];
+
+const LINK_PROBLEM = {
+  invalid: "This link is not valid. Ask the business that sent it for a new link.",
+  expired: "This link has expired. Ask the business that sent it for a new link.",
+};
+
+/** Same answer for a bad signature, an unknown id and a void estimate: nothing reveals what exists. */
+async function loadFromLink(request: Request, id: string, t: string | null, d: string | null) {
+  const check = verifyLink("estimate", id, t, d);
+  if (!check.ok) throw new Response(LINK_PROBLEM[check.reason], { status: 401, headers: { "Cache-Control": "no-store" } });
+  const estimate = await getPublicEstimate(id);
+  if (!estimate || estimate.status === "VOID") throw new Response(LINK_PROBLEM.invalid, { status: 401 });
+  return estimate;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const t = url.searchParams.get("t");
+  const d = url.searchParams.get("d");
+  const estimate = await loadFromLink(request, params.estimateId!, t, d);
+  await markEstimateViewed(estimate.id);
+  return json(
+    {
+      t,
+      d,
+      business: { name: estimate.business.name, email: estimate.business.email, phone: estimate.business.phone },
+      customerName: estimate.customer.name,
+      number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
+      status: estimate.status === "SENT" ? "VIEWED" : estimate.status,
+      issueDate: toDateString(estimate.issueDate),
+      validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
+      currency: estimate.currency,
+      taxMode: estimate.taxMode,
+      taxRate: percentToInput(estimate.taxRate),
+      lines: lineViews(estimate.lines, quantityToInput, percentToInput),
+      subtotalCents: estimate.subtotalCents,
+      discountCents: estimate.discountCents,
+      taxCents: estimate.taxCents,
+      totalCents: estimate.totalCents,
+      notes: estimate.notes,
+      terms: estimate.terms,
+    },
+    { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } },
+  );
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const t = String(form.get("t") ?? "");
+  const d = String(form.get("d") ?? "");
+  const estimate = await loadFromLink(request, params.estimateId!, t, d);
+  const decision = form.get("decision");
+  if (decision !== "approve" && decision !== "decline") return json({ error: "Choose approve or decline" }, { status: 400 });
+  try {
+    await decideEstimate(estimate.id, decision);
+  } catch (error) {
+    if (error instanceof DomainError) return json({ error: error.message }, { status: 409 });
+    throw error;
+  }
+  return redirect(`/estimate/${encodeURIComponent(estimate.id)}?${new URLSearchParams({ t, d })}`);
+}
+
+export default function PublicEstimate() {
+  const data = useLoaderData<typeof loader>();
+  const open = data.status === "VIEWED";
+  return (
+    <div className="stack">
+      <header>
+        <p className="brand">{data.business.name}</p>
+        <h1>
+          Estimate {data.number} <StatusBadge status={data.status} />
+        </h1>
+        <p className="muted">
+          For {data.customerName} · issued {data.issueDate}
+          {data.validUntil ? ` · valid until ${data.validUntil}` : ""}
+        </p>
+      </header>
+      <section className="card">
+        <DocumentLines {...data} />
+        {data.notes ? <p className="prewrap">{data.notes}</p> : null}
+        {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
+      </section>
+      {open ? (
+        <div className="actions">
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="t" value={data.t ?? ""} />
+            <input type="hidden" name="d" value={data.d ?? ""} />
+            <button type="submit" name="decision" value="approve">
+              Approve estimate
+            </button>
+          </Form>
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="t" value={data.t ?? ""} />
+            <input type="hidden" name="d" value={data.d ?? ""} />
+            <button type="submit" name="decision" value="decline" className="button-secondary">
+              Decline
+            </button>
+          </Form>
+        </div>
+      ) : (
+        <p className="flash">
+          {data.status === "APPROVED" ? "You approved this estimate. Thank you!" : data.status === "DECLINED" ? "You declined this estimate." : null}
+        </p>
+      )}
+      <p className="muted">
+        Questions? Contact {data.business.name}
+        {data.business.phone ? ` at ${data.business.phone}` : ""}
+        {data.business.email ? ` or ${data.business.email}` : ""}.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { DocumentLines, lineViews } from "~/components/document-lines";
+import { SubmitButton } from "~/components/forms";
+import { StatusBadge } from "~/components/status-badge";
+import { toDateString } from "~/models/document-form";
+import { DomainError } from "~/models/errors.server";
+import { convertEstimateToInvoice, getEstimate, sendEstimate, voidEstimate } from "~/models/estimate.server";
+import { formatInvoiceNumber } from "~/models/invoice.server";
+import { signedPath } from "~/models/signed-link.server";
+import { requireBusiness } from "~/utils/auth.server";
+import { percentToInput, quantityToInput } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const estimate = await getEstimate(businessId, params.estimateId!);
+  return json({
+    id: estimate.id,
+    number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
+    status: estimate.status,
+    currency: estimate.currency,
+    customer: { id: estimate.customer.id, name: estimate.customer.name, email: estimate.customer.email },
+    issueDate: toDateString(estimate.issueDate),
+    validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
+    taxMode: estimate.taxMode,
+    taxRate: percentToInput(estimate.taxRate),
+    lines: lineViews(estimate.lines, quantityToInput, percentToInput),
+    subtotalCents: estimate.subtotalCents,
+    discountCents: estimate.discountCents,
+    taxCents: estimate.taxCents,
+    totalCents: estimate.totalCents,
+    notes: estimate.notes,
+    terms: estimate.terms,
+    invoice: estimate.invoice ? { id: estimate.invoice.id, number: formatInvoiceNumber(estimate.business.invoicePrefix, estimate.invoice.number) } : null,
+    customerLink: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedPath("estimate", estimate.id) : null,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { businessId, user } = await requireBusiness(request);
+  const estimate = await getEstimate(businessId, params.estimateId!);
+  const intent = (await request.formData()).get("intent");
+  const back = `/estimates/${estimate.id}`;
+  try {
+    switch (intent) {
+      case "send":
+        await sendEstimate(businessId, estimate.id);
+        return redirectWithFlash(request, back, { kind: "success", message: `Estimate emailed to ${estimate.customer.email}.` });
+      case "convert": {
+        const invoice = await convertEstimateToInvoice(businessId, estimate.id, user.id);
+        return redirectWithFlash(request, `/invoices/${invoice.id}`, {
+          kind: "success",
+          message: invoice.created ? "Invoice created from the estimate. Review it and send it." : "This estimate was already converted.",
+        });
+      }
+      case "void":
+        await voidEstimate(businessId, estimate.id);
+        return redirectWithFlash(request, back, { kind: "success", message: "Estimate voided." });
+      default:
+        return json({ error: "Unknown action" }, { status: 400 });
+    }
+  } catch (error) {
+    if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
+    throw error;
+  }
+}
+
+export default function EstimatePage() {
+  const data = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const busy = (intent: string) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
+  const editable = ["DRAFT", "SENT", "VIEWED", "DECLINED"].includes(data.status);
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <h1>
+          Estimate {data.number} <StatusBadge status={data.status} />
+        </h1>
+        <div className="actions">
+          {editable ? (
+            <Link to="edit" className="button button-small button-secondary">
+              Edit
+            </Link>
+          ) : null}
+          <a href={`/estimates/${data.id}/pdf`} className="button button-small button-secondary">
+            Download PDF
+          </a>
+          {editable && data.customer.email ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="send" />
+              <SubmitButton className="button-small" pending={busy("send")}>
+                {data.status === "DRAFT" ? "Send to customer" : "Send again"}
+              </SubmitButton>
+            </Form>
+          ) : null}
+          {data.status === "APPROVED" && !data.invoice ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="convert" />
+              <SubmitButton className="button-small" pending={busy("convert")}>
+                Convert to invoice
+              </SubmitButton>
+            </Form>
+          ) : null}
+        </div>
+      </div>
+      {editable && !data.customer.email ? (
+        <p className="flash">
+          To email this estimate, <Link to={`/customers/${data.customer.id}/edit`}>add an email address</Link> to the customer.
+        </p>
+      ) : null}
+      {data.invoice ? (
+        <p className="flash flash-success">
+          Converted to invoice <Link to={`/invoices/${data.invoice.id}`}>{data.invoice.number}</Link>.
+        </p>
+      ) : null}
+      <section className="card">
+        <p>
+          For <Link to={`/customers/${data.customer.id}`}>{data.customer.name}</Link> · issued {data.issueDate}
+          {data.validUntil ? ` · valid until ${data.validUntil}` : ""}
+        </p>
+        <DocumentLines {...data} />
+        {data.notes ? <p className="prewrap">{data.notes}</p> : null}
+        {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
+      </section>
+      {data.customerLink ? (
+        <section className="card">
+          <h2>Customer link</h2>
+          <p className="muted">The customer approves or declines here. The link works for 60 days.</p>
+          <p>
+            <a href={data.customerLink} data-testid="customer-link">
+              Open the customer's view
+            </a>
+          </p>
+        </section>
+      ) : null}
+      {data.status !== "VOID" && !data.invoice ? (
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="void" />
+          <button type="submit" className="link-button danger">
+            Void this estimate
+          </button>
+        </Form>
+      ) : null}
+    </div>
+  );
+}

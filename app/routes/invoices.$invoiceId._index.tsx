@@ -1,0 +1,368 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { DocumentLines, lineViews } from "~/components/document-lines";
+import { ErrorList, Field, SubmitButton } from "~/components/forms";
+import { StatusBadge } from "~/components/status-badge";
+import { DateString, todayIn, toDateString } from "~/models/document-form";
+import { DomainError } from "~/models/errors.server";
+import {
+  amountDueNowCents,
+  balanceCents,
+  displayStatus,
+  formatInvoiceNumber,
+  getInvoice,
+  markInvoiceSent,
+  voidInvoice,
+} from "~/models/invoice.server";
+import { applyPayment, markInvoicePaid } from "~/models/payment.server";
+import { requireBusiness } from "~/utils/auth.server";
+import { randomToken } from "~/utils/crypto.server";
+import { businessDefaults } from "~/utils/document-action.server";
+import { centsToInput, currencyDigits, formatMoney, parseDecimal, percentToInput, quantityToInput } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
+
+const MANUAL_METHODS = ["CASH", "CHECK", "BANK_TRANSFER", "OTHER"] as const;
+const METHOD_LABELS: Record<string, string> = {
+  CASH: "Cash",
+  CHECK: "Check",
+  BANK_TRANSFER: "Bank transfer",
+  OTHER: "Other",
+  CARD: "Card",
+  ACH: "Bank account (ACH)",
+  PAYPAL: "PayPal",
+};
+
+const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "This form expired; reload the page and try again");
+
+export function recordPaymentSchema(currency: string) {
+  const digits = currencyDigits(currency);
+  return z.object({
+    intent: z.literal("record-payment"),
+    key: IdempotencyKey,
+    amount: z.string({ error: "Enter the amount received" }).transform((v, ctx) => {
+      const cents = parseDecimal(v, digits);
+      if (cents === null || cents <= 0 || cents > 1_000_000_000) {
+        ctx.addIssue({ code: "custom", message: "Enter an amount above zero, such as 150.00" });
+        return z.NEVER;
+      }
+      return cents;
+    }),
+    method: z.enum(MANUAL_METHODS, { error: "Choose how you were paid" }),
+    receivedOn: DateString,
+    reference: z.string().trim().max(100, "Keep it under 100 characters").optional(),
+  });
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
+  const today = todayIn(business.timeZone);
+  return json({
+    id: invoice.id,
+    number: formatInvoiceNumber(business.invoicePrefix, invoice.number),
+    status: invoice.status,
+    displayStatus: displayStatus(invoice, today),
+    currency: invoice.currency,
+    customer: { id: invoice.customer.id, name: invoice.customer.name, email: invoice.customer.email },
+    issueDate: toDateString(invoice.issueDate),
+    dueDate: toDateString(invoice.dueDate),
+    taxMode: invoice.taxMode,
+    taxRate: percentToInput(invoice.taxRate),
+    lines: lineViews(invoice.lines, quantityToInput, percentToInput),
+    subtotalCents: invoice.subtotalCents,
+    discountCents: invoice.discountCents,
+    taxCents: invoice.taxCents,
+    totalCents: invoice.totalCents,
+    amountPaidCents: invoice.amountPaidCents,
+    overpaidCents: invoice.overpaidCents,
+    balanceCents: balanceCents(invoice),
+    dueNowCents: amountDueNowCents(invoice),
+    depositCents: invoice.depositCents,
+    notes: invoice.notes,
+    terms: invoice.terms,
+    version: invoice.version,
+    estimate: invoice.estimate ? { id: invoice.estimate.id, number: formatInvoiceNumber(business.estimatePrefix, invoice.estimate.number) } : null,
+    payments: invoice.payments.map((p) => ({
+      id: p.id,
+      amountCents: p.amountCents,
+      method: p.method,
+      receivedAt: p.receivedAt.toISOString(),
+      reference: p.reference,
+      overpaymentCents: p.overpaymentCents,
+      status: p.status,
+    })),
+    revisions: invoice.revisions.map((r) => ({
+      id: r.id,
+      version: r.version,
+      createdAt: r.createdAt.toISOString(),
+      totalCents: (r.snapshot as { totalCents?: number }).totalCents ?? 0,
+    })),
+    today,
+    // A fresh key per page view: submitting the same form twice records one payment.
+    paymentKey: randomToken(16),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { businessId, user } = await requireBusiness(request);
+  const invoice = await getInvoice(businessId, params.invoiceId!);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const back = `/invoices/${invoice.id}`;
+  try {
+    switch (intent) {
+      case "record-payment": {
+        const submission = parseWithZod(formData, { schema: recordPaymentSchema(invoice.currency) });
+        if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+        const v = submission.value;
+        const result = await applyPayment({
+          businessId,
+          invoiceId: invoice.id,
+          amountCents: v.amount,
+          currency: invoice.currency,
+          method: v.method,
+          provider: "manual",
+          providerPaymentId: `${businessId}:${v.key}`,
+          receivedAt: new Date(`${v.receivedOn}T12:00:00Z`),
+          reference: v.reference || null,
+          recordedById: user.id,
+        });
+        const message =
+          result.status === "duplicate"
+            ? "That payment was already recorded."
+            : result.overpaymentCents
+              ? `Payment recorded. It overpays the invoice by ${formatMoney(result.overpaymentCents, invoice.currency)}.`
+              : "Payment recorded.";
+        return redirectWithFlash(request, back, { kind: result.status === "applied" && !result.overpaymentCents ? "success" : "info", message });
+      }
+      case "mark-paid": {
+        const key = IdempotencyKey.safeParse(formData.get("key"));
+        if (!key.success) return json({ formErrors: ["This form expired; reload the page and try again"] }, { status: 400 });
+        const result = await markInvoicePaid({
+          businessId,
+          invoiceId: invoice.id,
+          method: "OTHER",
+          provider: "manual",
+          providerPaymentId: `${businessId}:${key.data}`,
+          recordedById: user.id,
+          note: "Marked paid",
+        });
+        const message = result.status === "applied" ? "Invoice marked paid." : "This invoice was already paid; nothing was recorded.";
+        return redirectWithFlash(request, back, { kind: result.status === "applied" ? "success" : "info", message });
+      }
+      case "mark-sent":
+        await markInvoiceSent(businessId, invoice.id);
+        return redirectWithFlash(request, back, { kind: "success", message: "Invoice marked as sent." });
+      case "void":
+        await voidInvoice(businessId, invoice.id);
+        return redirectWithFlash(request, back, { kind: "success", message: "Invoice voided." });
+      default:
+        return json({ formErrors: ["Unknown action"] }, { status: 400 });
+    }
+  } catch (error) {
+    if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
+    throw error;
+  }
+}
+
+function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency: string; paymentKey: string; today: string; balance: string }) {
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "record-payment",
+    lastResult: lastResult && "status" in lastResult ? lastResult : undefined,
+    defaultValue: { amount: balance, method: "CASH", receivedOn: today },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: recordPaymentSchema(currency) }),
+  });
+  return (
+    <Form method="post" className="card stack" {...getFormProps(form)}>
+      <h2>Record a payment</h2>
+      <ErrorList id={form.errorId} errors={form.errors} />
+      <input type="hidden" name="intent" value="record-payment" />
+      <input type="hidden" name="key" value={paymentKey} />
+      <ErrorList errors={fields.key.errors} />
+      <div className="grid-3">
+        <Field label={`Amount (${currency})`} inputProps={{ ...getInputProps(fields.amount, { type: "text" }), inputMode: "decimal" }} errors={fields.amount.errors} />
+        <div>
+          <label htmlFor={fields.method.id}>Method</label>
+          <select {...getSelectProps(fields.method)}>
+            {MANUAL_METHODS.map((m) => (
+              <option key={m} value={m}>
+                {METHOD_LABELS[m]}
+              </option>
+            ))}
+          </select>
+          <ErrorList errors={fields.method.errors} />
+        </div>
+        <Field label="Received on" inputProps={getInputProps(fields.receivedOn, { type: "date" })} errors={fields.receivedOn.errors} />
+      </div>
+      <Field label="Reference (check number, note)" inputProps={getInputProps(fields.reference, { type: "text" })} errors={fields.reference.errors} />
+      <SubmitButton pending={navigation.state === "submitting" && navigation.formData?.get("intent") === "record-payment"}>Record payment</SubmitButton>
+    </Form>
+  );
+}
+
+export default function InvoicePage() {
+  const data = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const money = (cents: number) => formatMoney(cents, data.currency);
+  const busy = (intent: string) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
+  const open = data.status !== "PAID" && data.status !== "VOID";
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <h1>
+          Invoice {data.number} <StatusBadge status={data.displayStatus} />
+        </h1>
+        <div className="actions">
+          {open ? (
+            <Link to="edit" className="button button-small button-secondary">
+              Edit
+            </Link>
+          ) : null}
+          <a href={`/invoices/${data.id}/pdf`} className="button button-small button-secondary">
+            Download PDF
+          </a>
+          {data.status === "DRAFT" ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="mark-sent" />
+              <SubmitButton className="button-small" pending={busy("mark-sent")}>
+                Mark as sent
+              </SubmitButton>
+            </Form>
+          ) : null}
+        </div>
+      </div>
+
+      <section className="card invoice-sheet">
+        <div className="grid-2">
+          <div>
+            <p className="muted">Bill to</p>
+            <p>
+              <Link to={`/customers/${data.customer.id}`}>{data.customer.name}</Link>
+              {data.customer.email ? <br /> : null}
+              {data.customer.email}
+            </p>
+          </div>
+          <div>
+            <p>
+              Issued {data.issueDate}
+              <br />
+              Due {data.dueDate}
+            </p>
+            {data.estimate ? (
+              <p>
+                From estimate <Link to={`/estimates/${data.estimate.id}`}>{data.estimate.number}</Link>
+              </p>
+            ) : null}
+          </div>
+        </div>
+        <DocumentLines
+          currency={data.currency}
+          taxMode={data.taxMode}
+          taxRate={data.taxRate}
+          lines={data.lines}
+          subtotalCents={data.subtotalCents}
+          discountCents={data.discountCents}
+          taxCents={data.taxCents}
+          totalCents={data.totalCents}
+        >
+          <dt>Paid</dt>
+          <dd>{money(data.amountPaidCents)}</dd>
+          <dt>Balance</dt>
+          <dd>
+            <strong data-testid="balance">{money(data.balanceCents)}</strong>
+          </dd>
+          {data.depositCents && data.dueNowCents !== data.balanceCents ? (
+            <>
+              <dt>Deposit due now</dt>
+              <dd>{money(data.dueNowCents)}</dd>
+            </>
+          ) : null}
+        </DocumentLines>
+        {data.overpaidCents ? (
+          <p className="flash flash-error" role="status">
+            Overpaid by {money(data.overpaidCents)}: refund or credit the customer.
+          </p>
+        ) : null}
+        {data.notes ? <p className="prewrap">{data.notes}</p> : null}
+        {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
+      </section>
+
+      {open ? (
+        <div className="stack">
+          <RecordPaymentForm currency={data.currency} paymentKey={data.paymentKey} today={data.today} balance={centsToInput(data.balanceCents, data.currency)} />
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="mark-paid" />
+            <input type="hidden" name="key" value={data.paymentKey} />
+            <SubmitButton className="button-secondary" pending={busy("mark-paid")}>
+              Mark paid in full ({money(data.balanceCents)})
+            </SubmitButton>
+          </Form>
+        </div>
+      ) : null}
+
+      <section className="card">
+        <h2>Payments</h2>
+        {data.payments.length === 0 ? <p className="muted">No payments yet.</p> : null}
+        {data.payments.length ? (
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>Date</th>
+                  <th>Method</th>
+                  <th>Reference</th>
+                  <th className="num">Amount</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.payments.map((p) => (
+                  <tr key={p.id} data-testid="payment-row">
+                    <td>{p.receivedAt.slice(0, 10)}</td>
+                    <td>{METHOD_LABELS[p.method] ?? p.method}</td>
+                    <td>{p.reference}</td>
+                    <td className="num">
+                      {money(p.amountCents)}
+                      {p.overpaymentCents ? <span className="badge badge-warn"> overpaid {money(p.overpaymentCents)}</span> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+
+      {data.revisions.length ? (
+        <section className="card">
+          <h2>History</h2>
+          <p className="muted">Current version: {data.version}</p>
+          <ul>
+            {data.revisions.map((r) => (
+              <li key={r.id}>
+                Version {r.version}, replaced {r.createdAt.slice(0, 16).replace("T", " ")} UTC, total {money(r.totalCents)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {data.status !== "VOID" ? (
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="void" />
+          <button type="submit" className="link-button danger">
+            Void this invoice
+          </button>
+        </Form>
+      ) : null}
+    </div>
+  );
+}
