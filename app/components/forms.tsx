@@ -25,11 +25,17 @@ export function Field({
 }) {
   const { key, ...props } = inputProps;
   const errorId = errors?.length ? `${props.id}-error` : undefined;
+  const hintId = hint ? `${props.id}-hint` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
     <div>
       <label htmlFor={props.id}>{label}</label>
-      <input key={key} {...props} aria-invalid={errorId ? true : undefined} aria-describedby={errorId} />
-      {hint ? <p className="hint">{hint}</p> : null}
+      <input key={key} {...props} aria-invalid={errorId ? true : undefined} aria-describedby={describedBy} />
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
       <ErrorList id={errorId} errors={errors} />
     </div>
   );

@@ -54,6 +54,7 @@ export default function Dashboard() {
       <section className="card">
         <h2>Recent activity</h2>
         {data.activity.length === 0 ? <p className="muted">Nothing yet. Add a customer and send your first invoice.</p> : null}
+        {data.activity.length ? (
         <ul className="activity">
           {data.activity.map((a) => (
             <li key={a.id}>
@@ -62,6 +63,7 @@ export default function Dashboard() {
             </li>
           ))}
         </ul>
+        ) : null}
       </section>
     </div>
   );

@@ -1,0 +1,83 @@
+// End-to-end tests in a real browser against the PRODUCTION build (server.ts + `remix build` output),
+// once with JavaScript on and once with it off. `npm test` (scripts/test.ts) builds the app, creates a
+// freshly migrated database and passes its URL as E2E_DATABASE_URL.
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+const databaseUrl = process.env.E2E_DATABASE_URL;
+if (!databaseUrl) {
+  throw new Error(
+    "E2E_DATABASE_URL is not set. Run the end-to-end tests through `npx tsx scripts/test.ts --no-vitest` " +
+      "(it builds the app and creates a migrated database), or set E2E_DATABASE_URL to a migrated, disposable database."
+  );
+}
+
+const PORT = Number(process.env.E2E_PORT ?? 3111);
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const strongSecret = () => randomBytes(32).toString("base64url");
+
+// Debian's chromium: Playwright cannot download its own browser without internet access.
+const chromium = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: process.env.E2E_CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  },
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  // Not under tests/.tmp: scripts/test.ts empties that folder when it starts, and another run may start meanwhile.
+  outputDir: "test-results/e2e",
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  // Generous: bcrypt at cost 12 on a 2-core machine shared with the server and the browsers.
+  timeout: 180_000,
+  expect: { timeout: 20_000 },
+  reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME || path.join("tests", ".tmp", "playwright.json") }]],
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    { name: "js-on", use: { ...chromium, javaScriptEnabled: true } },
+    { name: "js-off", use: { ...chromium, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: "node --import tsx server.ts",
+    url: `${BASE_URL}/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(PORT),
+      APP_URL: BASE_URL,
+      DATABASE_URL: databaseUrl,
+      SESSION_SECRET: strongSecret(),
+      PAY_LINK_SECRET: strongSecret(),
+      JWT_SECRET: strongSecret(),
+      LOG_LEVEL: "warn",
+      // Empty values win over a developer's .env (dotenv never overrides): email stays in the dev
+      // outbox, nothing reports to Sentry, and req.ip is the socket address.
+      POSTMARK_SERVER_TOKEN: "",
+      POSTMARK_API_URL: "",
+      SENTRY_DSN: "",
+      TRUST_PROXY: "",
+    },
+  },
+});

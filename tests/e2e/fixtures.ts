@@ -1,0 +1,189 @@
+// Playwright fixtures: direct database access (pg), accounts created straight in the database,
+// UI log-in, rate-limit reset before every test and, with JavaScript on, a console-error watch.
+import { randomBytes } from "node:crypto";
+import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from "@playwright/test";
+import bcrypt from "bcrypt";
+import pg from "pg";
+
+export { expect };
+
+export type Account = { email: string; password: string; name: string; businessName: string; userId: string; businessId: string };
+
+export type AccountInput = Partial<Pick<Account, "email" | "password" | "name" | "businessName">>;
+
+export const DEFAULT_PASSWORD = "correct horse battery";
+
+export function uniqueEmail(prefix = "e2e") {
+  return `${prefix}-${randomBytes(6).toString("hex")}@example.com`;
+}
+
+export function uniqueSuffix() {
+  return randomBytes(3).toString("hex");
+}
+
+// bcrypt cost 12 takes ~250 ms: hash each distinct password once per worker.
+const hashes = new Map<string, Promise<string>>();
+function hashFor(password: string) {
+  if (!hashes.has(password)) hashes.set(password, bcrypt.hash(password, 12));
+  return hashes.get(password)!;
+}
+
+const cuidLike = () => `e2e${randomBytes(10).toString("hex")}`;
+
+export async function insertAccount(db: pg.Pool, input: AccountInput = {}): Promise<Account> {
+  const account = {
+    email: (input.email ?? uniqueEmail()).toLowerCase(),
+    password: input.password ?? DEFAULT_PASSWORD,
+    name: input.name ?? "Pat Plumber",
+    businessName: input.businessName ?? `Pat's Plumbing ${uniqueSuffix()}`,
+    userId: cuidLike(),
+    businessId: cuidLike(),
+  };
+  const passwordHash = await hashFor(account.password);
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(`INSERT INTO "Business" (id, name, "createdAt", "updatedAt") VALUES ($1, $2, now(), now())`, [
+      account.businessId,
+      account.businessName,
+    ]);
+    await client.query(
+      `INSERT INTO "User" (id, "businessId", email, name, role, "passwordHash", "createdAt", "updatedAt")
+       VALUES ($1, $2, $3, $4, 'OWNER', $5, now(), now())`,
+      [account.userId, account.businessId, account.email, account.name, passwordHash]
+    );
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  } finally {
+    client.release();
+  }
+  return account;
+}
+
+/** The password-reset link from the newest reset email sent to `email` (dev outbox keeps the body). */
+export async function latestResetLink(db: pg.Pool, email: string): Promise<string | null> {
+  const { rows } = await db.query<{ textBody: string | null }>(
+    `SELECT "textBody" FROM "EmailMessage" WHERE "to" = $1 AND template = 'password-reset' ORDER BY "createdAt" DESC LIMIT 1`,
+    [email]
+  );
+  const match = rows[0]?.textBody?.match(/https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_%-]+/);
+  return match ? match[0] : null;
+}
+
+/** Logs in through the login form and waits for the dashboard. */
+export async function logIn(page: Page, account: Pick<Account, "email" | "password">) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** The signed-in dashboard of `businessName` is on screen. */
+export async function expectDashboard(page: Page, businessName: string) {
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: businessName, exact: true })).toBeVisible();
+}
+
+/**
+ * Resolves once React has hydrated the document (React tags hydrated DOM nodes with `__reactFiber$…`).
+ * Only meaningful with JavaScript on.
+ */
+export async function waitForHydration(page: Page) {
+  await page.waitForFunction(() => Object.keys(document.body).some((key) => key.startsWith("__reactFiber$")));
+}
+
+// Responses the tests provoke on purpose; Chromium logs every 4xx fetch as a console error.
+const EXPECTED_CONSOLE_ERRORS = [/^Failed to load resource: the server responded with a status of (400|410) /];
+
+type BrowserErrors = {
+  /** Console errors and uncaught exceptions seen so far. */
+  errors: string[];
+  /** Watches a page of another context too (pages of the test's own context are watched already). */
+  watch: (page: Page) => void;
+};
+
+type Fixtures = {
+  db: pg.Pool;
+  account: Account;
+  createAccount: (input?: AccountInput) => Promise<Account>;
+  /** `page`, logged in as `account` through the login form, on the dashboard. */
+  signedInPage: Page;
+  /** A second, independent browser (own cookies) with the project's settings. */
+  secondContext: BrowserContext;
+  browserErrors: BrowserErrors;
+  resetRateLimits: void;
+};
+
+type WorkerFixtures = { workerDb: pg.Pool };
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  workerDb: [
+    async ({}, use) => {
+      const pool = new pg.Pool({ connectionString: process.env.E2E_DATABASE_URL, max: 3 });
+      await use(pool);
+      await pool.end();
+    },
+    { scope: "worker" },
+  ],
+
+  db: async ({ workerDb }, use) => {
+    await use(workerDb);
+  },
+
+  // The app allows 10 login/forgot/reset/password-change POSTs per 15 minutes per IP, and every
+  // request here comes from 127.0.0.1: start each test with empty counters.
+  resetRateLimits: [
+    async ({ workerDb }, use) => {
+      await workerDb.query(`DELETE FROM "RateLimitHit"`);
+      await use();
+    },
+    { auto: true },
+  ],
+
+  createAccount: async ({ db }, use) => {
+    await use((input) => insertAccount(db, input));
+  },
+
+  account: async ({ createAccount }, use) => {
+    await use(await createAccount());
+  },
+
+  signedInPage: async ({ page, account }, use) => {
+    await logIn(page, account);
+    await use(page);
+  },
+
+  secondContext: async ({ browser, baseURL, javaScriptEnabled, viewport, browserErrors }, use) => {
+    const context = await browser.newContext({ baseURL, javaScriptEnabled, viewport });
+    context.on("page", browserErrors.watch);
+    await use(context);
+    await context.close();
+  },
+
+  // With JavaScript on, any console error or uncaught exception (hydration mismatch, CSP violation,
+  // missing asset) fails the test once it has run.
+  browserErrors: [
+    async ({ context, javaScriptEnabled }, use) => {
+      const errors: string[] = [];
+      const watch = (page: Page) => {
+        page.on("console", (message: ConsoleMessage) => {
+          if (message.type() !== "error") return;
+          const text = message.text();
+          if (EXPECTED_CONSOLE_ERRORS.some((re) => re.test(text))) return;
+          errors.push(`console error on ${page.url()}: ${text}`);
+        });
+        page.on("pageerror", (error) => errors.push(`uncaught exception on ${page.url()}: ${error.message}`));
+      };
+      context.pages().forEach(watch);
+      context.on("page", watch);
+      await use({ errors, watch });
+      if (javaScriptEnabled) {
+        expect(errors, "console errors / uncaught exceptions in the browser").toEqual([]);
+      }
+    },
+    { auto: true },
+  ],
+});
