@@ -23,6 +23,10 @@ export default function Settings() {
           Signed in as {email}
         </p>
         <p>
+          <Link to="/settings/business">Business profile</Link>{" "}
+          <span className="muted">(name, address, logo, currency, tax, numbering, payment terms)</span>
+        </p>
+        <p>
           <Link to="/settings/password">Change password</Link>
         </p>
         {devOutbox ? (

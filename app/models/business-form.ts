@@ -1,0 +1,273 @@
+// The business profile form: one zod schema for the action's parse, the browser's validation and the
+// constraints in the markup. Rules that need the database (numbers only go up, the currency is fixed
+// once a document exists) live in business.server.ts and come back as field errors on these names.
+// Also here, because the browser and the tests need them without a database: which logo files are
+// accepted, decided by their first bytes.
+import { z } from "zod";
+import { isSupportedCurrency, parsePercent } from "~/utils/money";
+
+export const BUSINESS_LIMITS = {
+  name: 100,
+  email: 254,
+  phone: 40,
+  website: 200,
+  addressLine1: 200,
+  addressLine2: 200,
+  city: 100,
+  region: 100,
+  postalCode: 20,
+  country: 100,
+  timeZone: 64,
+  prefix: 10,
+  reviewUrl: 500,
+} as const;
+
+export const MIN_PHONE_DIGITS = 7;
+export const MAX_DOCUMENT_NUMBER = 999_999_999;
+export const MAX_PAYMENT_TERMS_DAYS = 365;
+/** Thousandths of a percent: 50 %. */
+export const MAX_DEFAULT_TAX_RATE = 50_000;
+
+// Control characters have no business in a one-line field, and Postgres refuses NUL outright.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const CONTROL_MESSAGE = "Remove the invisible control characters";
+const PHONE_CHARS = /^[0-9 +\-().]+$/;
+const PREFIX_CHARS = /^[A-Za-z0-9\-/]*$/;
+
+const tooLong = (max: number) => `Use at most ${max} characters`;
+
+/** US, Canadian, UK, Australian and New Zealand zones offered in the picker; any other IANA zone can be typed. */
+export const COMMON_TIME_ZONES = [
+  "America/New_York",
+  "America/Chicago",
+  "America/Denver",
+  "America/Phoenix",
+  "America/Los_Angeles",
+  "America/Anchorage",
+  "Pacific/Honolulu",
+  "America/Toronto",
+  "America/Winnipeg",
+  "America/Regina",
+  "America/Edmonton",
+  "America/Vancouver",
+  "America/Halifax",
+  "America/St_Johns",
+  "Europe/London",
+  "Australia/Sydney",
+  "Australia/Melbourne",
+  "Australia/Brisbane",
+  "Australia/Adelaide",
+  "Australia/Darwin",
+  "Australia/Perth",
+  "Australia/Hobart",
+  "Pacific/Auckland",
+  "UTC",
+];
+
+// Area/Location names (America/Argentina/Buenos_Aires, Etc/GMT+5, UTC); keeps out offsets such as
+// "+05:00", which newer engines accept but which are not IANA zones and ignore daylight saving.
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
+/** The canonical name of an IANA time zone ("us/eastern" → "America/New_York"), or null when there is none. */
+export function canonicalTimeZone(input: string): string | null {
+  if (!IANA_NAME.test(input) || input.length > BUSINESS_LIMITS.timeZone) return null;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: input }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+/** An absolute http(s) address with a real host name; no embedded credentials, no whitespace. */
+function isWebAddress(value: string, protocols: string[]) {
+  if (/\s/.test(value)) return false;
+  if (!protocols.some((p) => value.toLowerCase().startsWith(`${p}//`))) return false;
+  try {
+    const url = new URL(value);
+    return protocols.includes(url.protocol) && url.hostname.includes(".") && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
+/** An optional one-line text field: trimmed; blank becomes null (stored as NULL, so clearing a field clears it). */
+function optionalLine(max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, tooLong(max))
+    .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE)
+    .optional()
+    .transform((v) => v || null);
+}
+
+function optionalUrl(max: number, protocols: string[], message: string) {
+  return z
+    .string()
+    .trim()
+    .max(max, tooLong(max))
+    .refine((v) => v === "" || isWebAddress(v, protocols), message)
+    .optional()
+    .transform((v) => v || null);
+}
+
+function prefixField(label: string) {
+  return z
+    .string()
+    .trim()
+    .max(BUSINESS_LIMITS.prefix, `Keep the ${label} prefix to ${BUSINESS_LIMITS.prefix} characters or fewer`)
+    .regex(PREFIX_CHARS, "Use only letters, digits, - and /")
+    .optional()
+    .transform((v) => v ?? "");
+}
+
+/** A whole number typed into a form; kept as text until checked so "1e3" or "0x10" never sneak through Number(). */
+function wholeNumber(required: string, min: number, max: number, outOfRange: string) {
+  return z
+    .string({ error: required })
+    .trim()
+    .regex(/^\d+$/, "Enter a whole number, digits only")
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, outOfRange);
+}
+
+/** The value a number field had when the form was rendered (a hidden input); anything odd is ignored. */
+const renderedNumber = z
+  .string()
+  .optional()
+  .transform((v) => (v !== undefined && /^\d{1,9}$/.test(v) ? Number(v) : undefined));
+
+export const BusinessProfileSchema = z
+  .object({
+    name: z
+      .string({ error: "Enter your business name" })
+      .trim()
+      .min(1, "Enter your business name")
+      .max(BUSINESS_LIMITS.name, tooLong(BUSINESS_LIMITS.name))
+      .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE),
+    email: z
+      .string()
+      .trim()
+      .max(BUSINESS_LIMITS.email, tooLong(BUSINESS_LIMITS.email))
+      .refine((v) => v === "" || z.regexes.email.test(v), "Enter a valid email address, like office@example.com")
+      .optional()
+      .transform((v) => v?.toLowerCase() || null),
+    phone: z
+      .string()
+      .trim()
+      .max(BUSINESS_LIMITS.phone, tooLong(BUSINESS_LIMITS.phone))
+      .refine((v) => v === "" || PHONE_CHARS.test(v), "Use only digits, spaces and + - ( ) .")
+      .refine((v) => v === "" || !PHONE_CHARS.test(v) || (v.match(/\d/g)?.length ?? 0) >= MIN_PHONE_DIGITS, {
+        message: `Enter a phone number with at least ${MIN_PHONE_DIGITS} digits`,
+      })
+      .optional()
+      .transform((v) => v || null),
+    website: optionalUrl(BUSINESS_LIMITS.website, ["http:", "https:"], "Enter a full web address starting with https:// or http://"),
+    addressLine1: optionalLine(BUSINESS_LIMITS.addressLine1),
+    addressLine2: optionalLine(BUSINESS_LIMITS.addressLine2),
+    city: optionalLine(BUSINESS_LIMITS.city),
+    region: optionalLine(BUSINESS_LIMITS.region),
+    postalCode: optionalLine(BUSINESS_LIMITS.postalCode),
+    country: optionalLine(BUSINESS_LIMITS.country),
+    currency: z
+      .string({ error: "Choose a currency" })
+      .trim()
+      .transform((v) => v.toUpperCase())
+      .refine(isSupportedCurrency, "Choose a supported currency (a three-letter ISO 4217 code such as USD)"),
+    timeZone: z
+      .string({ error: "Choose a time zone" })
+      .trim()
+      .transform((v, ctx) => {
+        const zone = canonicalTimeZone(v);
+        if (!zone) {
+          ctx.addIssue({ code: "custom", message: "Choose a time zone from the list or type an IANA name such as America/Chicago" });
+          return z.NEVER;
+        }
+        return zone;
+      }),
+    defaultTaxRate: z.string({ error: "Enter a tax rate such as 8.875 (0 for none)" }).transform((v, ctx) => {
+      const rate = parsePercent(v);
+      if (rate === null) {
+        ctx.addIssue({ code: "custom", message: "Enter a tax rate such as 8.875 (0 for none), up to 3 decimals" });
+        return z.NEVER;
+      }
+      if (rate > MAX_DEFAULT_TAX_RATE) {
+        ctx.addIssue({ code: "custom", message: "Tax rates above 50 % are not accepted" });
+        return z.NEVER;
+      }
+      return rate;
+    }),
+    invoicePrefix: prefixField("invoice"),
+    nextInvoiceNumber: wholeNumber(
+      "Enter the next invoice number",
+      1,
+      MAX_DOCUMENT_NUMBER,
+      "Use a number from 1 to 999,999,999",
+    ),
+    nextInvoiceNumberWas: renderedNumber,
+    estimatePrefix: prefixField("estimate"),
+    nextEstimateNumber: wholeNumber(
+      "Enter the next estimate number",
+      1,
+      MAX_DOCUMENT_NUMBER,
+      "Use a number from 1 to 999,999,999",
+    ),
+    nextEstimateNumberWas: renderedNumber,
+    paymentTermsDays: wholeNumber(
+      "Enter the payment terms in days (0 means due on receipt)",
+      0,
+      MAX_PAYMENT_TERMS_DAYS,
+      `Payment terms can be 0 to ${MAX_PAYMENT_TERMS_DAYS} days`,
+    ),
+    reviewUrl: optionalUrl(BUSINESS_LIMITS.reviewUrl, ["https:"], "Enter a secure review link starting with https://"),
+    reviewRequestsEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
+  })
+  .superRefine((value, ctx) => {
+    if (value.reviewRequestsEnabled && !value.reviewUrl) {
+      ctx.addIssue({ code: "custom", path: ["reviewUrl"], message: "Add your review link to turn on review requests" });
+    }
+  });
+
+export type BusinessProfileInput = z.output<typeof BusinessProfileSchema>;
+export type BusinessProfileField = Exclude<keyof BusinessProfileInput, "nextInvoiceNumberWas" | "nextEstimateNumberWas">;
+
+// Logos -----------------------------------------------------------------------------------------
+
+export const LOGO_MAX_BYTES = 1_000_000;
+export const LOGO_MIME_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
+export type LogoMimeType = (typeof LOGO_MIME_TYPES)[number];
+export const LOGO_TOO_LARGE = "Logo must be 1 MB or smaller";
+
+const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) =>
+  bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+
+/**
+ * The image type of a file, decided by its first bytes and never by its name or the browser's
+ * Content-Type: PNG (signature then an IHDR chunk), JPEG (SOI then a marker), WebP (a RIFF WEBP
+ * container holding a VP8, VP8L or VP8X chunk). Anything else, SVG included, is null.
+ */
+export function sniffLogoType(bytes: Uint8Array): LogoMimeType | null {
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) && startsWith(bytes, ascii("IHDR"), 12)) return "image/png";
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
+  if (
+    startsWith(bytes, ascii("RIFF")) &&
+    startsWith(bytes, ascii("WEBP"), 8) &&
+    (startsWith(bytes, ascii("VP8 "), 12) || startsWith(bytes, ascii("VP8L"), 12) || startsWith(bytes, ascii("VP8X"), 12))
+  ) {
+    return "image/webp";
+  }
+  return null;
+}
+
+/** Why a file is not accepted as a logo, in words for the person uploading it. */
+export function logoRejection(bytes: Uint8Array): string | null {
+  if (bytes.length === 0) return "Choose an image file to upload";
+  if (bytes.length > LOGO_MAX_BYTES) return LOGO_TOO_LARGE;
+  if (sniffLogoType(bytes)) return null;
+  const head = new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, 1024)).toLowerCase();
+  if (head.includes("<svg") || (head.trimStart().startsWith("<?xml") && !head.includes("<html"))) {
+    return "SVG logos are not accepted: upload a PNG, JPEG or WebP image";
+  }
+  return "That file is not a PNG, JPEG or WebP image: upload one of those";
+}
