@@ -10,11 +10,33 @@ import { NonceProvider } from "~/utils/nonce-provider";
 
 const ABORT_DELAY = 5_000;
 
+// A body that cannot be read as a form (truncated or garbage multipart, a content type forms never
+// use) is the client's mistake: answer 400 instead of 500, and do not report it as a crash.
+const badBodyRequests = new WeakSet<Request>();
+function isBodyParseError(error: unknown) {
+  return (
+    error instanceof TypeError &&
+    /failed to parse body as formdata|content-type was not one of|could not parse content as formdata/i.test(error.message)
+  );
+}
+
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
+  if (request.method !== "GET" && isBodyParseError(error)) {
+    badBodyRequests.add(request);
+    logger.warn({ method: request.method, path: new URL(request.url).pathname, reason: (error as Error).message }, "unreadable form body");
+    return;
+  }
   logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), method: request.method, path: new URL(request.url).pathname }, "unhandled error");
   Sentry.captureException(error);
 };
+
+export function handleDataRequest(response: Response, { request }: { request: Request }) {
+  if (response.status === 500 && badBodyRequests.has(request)) {
+    return new Response(response.body, { status: 400, statusText: "Bad Request", headers: response.headers });
+  }
+  return response;
+}
 
 export default function handleRequest(
   request: Request,
@@ -23,6 +45,7 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  if (responseStatusCode === 500 && badBodyRequests.has(request)) responseStatusCode = 400;
   const nonce = loadContext.cspNonce ?? "";
   const readyEvent = isbot(request.headers.get("user-agent") || "") ? "onAllReady" : "onShellReady";
   return new Promise((resolve, reject) => {

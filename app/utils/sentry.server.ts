@@ -2,17 +2,25 @@
 import * as Sentry from "@sentry/remix";
 import { redactUrl } from "./logger.server";
 
-type SentryEvent = Parameters<NonNullable<Parameters<typeof Sentry.init>[0]>["beforeSend"] & {}>[0];
+type SentryEvent = Sentry.Event;
 
 const SENSITIVE_HEADERS = ["cookie", "authorization", "x-api-key", "stripe-signature", "paypal-transmission-sig", "set-cookie"];
 const SECRET_KEY = /pass(word)?|token|secret|cookie|authorization|card|cvc|cvv|iban|email|body/i;
+// HTTP and navigation breadcrumbs record URLs (and their query strings) that can carry tokens.
+const URL_KEY = /^(url|from|to)$/i;
+const QUERY_KEY = /^(http\.query|query_string|query)$/i;
+
+function scrubValue(key: string, value: unknown, depth: number): unknown {
+  if (SECRET_KEY.test(key)) return "[Redacted]";
+  if (typeof value === "string" && URL_KEY.test(key)) return redactUrl(value);
+  if (typeof value === "string" && QUERY_KEY.test(key)) return redactUrl(`?${value.replace(/^\?/, "")}`).slice(1);
+  return scrubObject(value, depth + 1);
+}
 
 function scrubObject(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? "[Redacted]" : scrubObject(v, depth + 1)]),
-  );
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, scrubValue(k, v, depth)]));
 }
 
 /** Removes request bodies, cookies, auth headers, user identity and token-bearing query strings. */

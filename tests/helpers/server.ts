@@ -46,28 +46,38 @@ export function productionEnv(port: number, env: Record<string, string | undefin
   };
 }
 
-/** Spawns server.ts; resolves once it listens, rejects if it exits first. */
-export async function startServer(options: { env?: Record<string, string | undefined>; port?: number } = {}): Promise<TestServer> {
+/** How long a server may take to boot: tsx + Sentry + Prisma + the Remix build is slow on a busy 2-core machine. */
+export const START_TIMEOUT_MS = Number(process.env.TEST_SERVER_START_TIMEOUT_MS ?? 120_000);
+
+/** Spawns server.ts; resolves once it listens, rejects (killing it) if it exits first or never listens. */
+export async function startServer(
+  options: { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number } = {},
+): Promise<TestServer> {
   const port = options.port ?? (await freePort());
+  const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS;
   const env = Object.fromEntries(Object.entries(productionEnv(port, options.env)).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 30_000);
-    const onData = () => {
-      if (output.includes("listening on")) {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+      child.stdout!.on("data", () => {
+        if (output.includes("listening on")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("exit", (code) => {
         clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+        reject(new Error(`server exited with ${code} before listening:\n${output}`));
+      });
     });
-  });
+  } catch (error) {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    throw error;
+  }
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
