@@ -87,6 +87,7 @@ function Header() {
         {user ? (
           <>
             <Link to="/dashboard">Dashboard</Link>
+            <Link to="/customers">Customers</Link>
             <Link to="/settings">Settings</Link>
             <Form method="post" action="/logout" className="inline-form">
               <button type="submit" className="link-button">

@@ -1,0 +1,277 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Fragment } from "react";
+import { archiveCustomer, customerHistory, getCustomer, restoreCustomer } from "~/models/customer.server";
+import { requireBusiness } from "~/utils/auth.server";
+import { formatMoney } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.name ?? "Customer"} | Invoice Link` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  return json(await customerHistory(businessId, params.customerId ?? ""));
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const { id } = await getCustomer(businessId, params.customerId ?? "");
+  const intent = (await request.formData()).get("intent");
+  if (intent === "archive") {
+    const customer = await archiveCustomer(businessId, id);
+    return redirectWithFlash(request, `/customers/${id}`, {
+      kind: "success",
+      message: `${customer.name} is archived: hidden from your customer list and from new invoices and estimates.`,
+    });
+  }
+  if (intent === "restore") {
+    const customer = await restoreCustomer(businessId, id);
+    return redirectWithFlash(request, `/customers/${id}`, { kind: "success", message: `${customer.name} is restored.` });
+  }
+  return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  DRAFT: "Draft",
+  SENT: "Sent",
+  VIEWED: "Viewed",
+  PARTIALLY_PAID: "Partially paid",
+  PAID: "Paid",
+  VOID: "Void",
+  OVERDUE: "Overdue",
+  APPROVED: "Approved",
+  DECLINED: "Declined",
+  PENDING: "Pending",
+  SUCCEEDED: "Succeeded",
+  FAILED: "Failed",
+  REFUNDED: "Refunded",
+  CASH: "Cash",
+  CHECK: "Check",
+  BANK_TRANSFER: "Bank transfer",
+  CARD: "Card",
+  ACH: "ACH",
+  PAYPAL: "PayPal",
+  OTHER: "Other",
+};
+const label = (value: string) => STATUS_LABELS[value] ?? value;
+
+/** Text typed with line breaks (notes, addresses) shown with its line breaks, still escaped by React. */
+function Lines({ lines }: { lines: string[] }) {
+  return (
+    <>
+      {lines.map((line, i) => (
+        <Fragment key={i}>
+          {i > 0 ? <br /> : null}
+          {line}
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+export default function CustomerDetail() {
+  const { customer, business, estimates, moreEstimates, invoices, moreInvoices, payments, morePayments, balanceOwed } =
+    useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const archived = Boolean(customer.archivedAt);
+  const cityLine = [customer.city, customer.region, customer.postalCode].filter(Boolean).join(", ");
+  const address = [customer.addressLine1, customer.addressLine2, cityLine, customer.country].filter((l): l is string => Boolean(l));
+
+  return (
+    <div className="stack">
+      <h1>
+        {customer.name}
+        {archived ? <span className="muted"> (archived)</span> : null}
+      </h1>
+      {actionData && "error" in actionData ? (
+        <p className="form-errors" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+
+      <p>
+        {archived ? (
+          <span className="muted">Restore this customer to create invoices or estimates for them.</span>
+        ) : (
+          <>
+            <Link to={`/invoices/new?customerId=${encodeURIComponent(customer.id)}`} className="button">
+              New invoice
+            </Link>{" "}
+            <Link to={`/estimates/new?customerId=${encodeURIComponent(customer.id)}`} className="button button-secondary">
+              New estimate
+            </Link>{" "}
+          </>
+        )}{" "}
+        <Link to={`/customers/${customer.id}/edit`}>Edit</Link>
+      </p>
+
+      <div className="card stack">
+        <h2>Balance owed</h2>
+        {balanceOwed.length === 0 ? (
+          <p>
+            <strong>{formatMoney(0, business.currency)}</strong> <span className="muted">Nothing is owed on sent invoices.</span>
+          </p>
+        ) : (
+          balanceOwed.map((b) => (
+            <p key={b.currency}>
+              <strong>{formatMoney(b.cents, b.currency)}</strong> <span className="muted">on sent, unpaid invoices</span>
+            </p>
+          ))
+        )}
+      </div>
+
+      <div className="card stack">
+        <h2>Contact</h2>
+        <dl>
+          <dt>Email</dt>
+          <dd>{customer.email ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : <span className="muted">None</span>}</dd>
+          <dt>Phone</dt>
+          <dd>
+            {customer.phone ? <a href={`tel:${customer.phone.replace(/[^\d+]/g, "")}`}>{customer.phone}</a> : <span className="muted">None</span>}
+          </dd>
+          <dt>Address</dt>
+          <dd>{address.length ? <Lines lines={address} /> : <span className="muted">None</span>}</dd>
+        </dl>
+        {customer.notes ? (
+          <>
+            <h3>Notes</h3>
+            <p>
+              <Lines lines={customer.notes.split("\n")} />
+            </p>
+          </>
+        ) : null}
+      </div>
+
+      <section className="stack" aria-labelledby="invoices-heading">
+        <h2 id="invoices-heading">Invoices</h2>
+        {invoices.length === 0 ? (
+          <p className="muted">No invoices yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Invoice</th>
+                <th scope="col">Status</th>
+                <th scope="col">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invoices.map((invoice) => (
+                <tr key={invoice.id}>
+                  <td>
+                    <Link to={`/invoices/${invoice.id}`}>{invoice.label}</Link>
+                    <br />
+                    <span className="muted">{invoice.issuedOn}</span>
+                  </td>
+                  <td>
+                    {label(invoice.displayStatus)}
+                    {invoice.displayStatus !== "PAID" && invoice.amountPaidCents > 0 ? (
+                      <>
+                        <br />
+                        <span className="muted">{formatMoney(invoice.amountPaidCents, invoice.currency)} paid</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{formatMoney(invoice.totalCents, invoice.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {moreInvoices ? <p className="muted">Showing the latest {invoices.length} invoices.</p> : null}
+      </section>
+
+      <section className="stack" aria-labelledby="estimates-heading">
+        <h2 id="estimates-heading">Estimates</h2>
+        {estimates.length === 0 ? (
+          <p className="muted">No estimates yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Estimate</th>
+                <th scope="col">Status</th>
+                <th scope="col">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {estimates.map((estimate) => (
+                <tr key={estimate.id}>
+                  <td>
+                    <Link to={`/estimates/${estimate.id}`}>{estimate.label}</Link>
+                    <br />
+                    <span className="muted">{estimate.issuedOn}</span>
+                  </td>
+                  <td>{label(estimate.status)}</td>
+                  <td>{formatMoney(estimate.totalCents, estimate.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {moreEstimates ? <p className="muted">Showing the latest {estimates.length} estimates.</p> : null}
+      </section>
+
+      <section className="stack" aria-labelledby="payments-heading">
+        <h2 id="payments-heading">Payments</h2>
+        {payments.length === 0 ? (
+          <p className="muted">No payments yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Received</th>
+                <th scope="col">Invoice</th>
+                <th scope="col">Amount</th>
+              </tr>
+            </thead>
+            <tbody>
+              {payments.map((payment) => (
+                <tr key={payment.id}>
+                  <td>
+                    {payment.receivedOn}
+                    <br />
+                    <span className="muted">
+                      {label(payment.method)}
+                      {payment.status !== "SUCCEEDED" ? ` · ${label(payment.status)}` : null}
+                    </span>
+                  </td>
+                  <td>
+                    <Link to={`/invoices/${payment.invoice.id}`}>{payment.invoice.label}</Link>
+                  </td>
+                  <td>{formatMoney(payment.amountCents, payment.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {morePayments ? <p className="muted">Showing the latest {payments.length} payments.</p> : null}
+      </section>
+
+      <Form method="post" className="card">
+        {archived ? (
+          <>
+            <p className="muted">Archived customers are hidden from your list and cannot be picked for new invoices or estimates.</p>
+            <button type="submit" name="intent" value="restore" disabled={pendingIntent === "restore"}>
+              {pendingIntent === "restore" ? "Restoring…" : "Restore customer"}
+            </button>
+          </>
+        ) : (
+          <>
+            <p className="muted">Archiving hides this customer from your list and from new invoices. Their history is kept.</p>
+            <button type="submit" name="intent" value="archive" className="button-secondary" disabled={pendingIntent === "archive"}>
+              {pendingIntent === "archive" ? "Archiving…" : "Archive customer"}
+            </button>
+          </>
+        )}
+      </Form>
+
+      <p>
+        <Link to="/customers">Back to customers</Link>
+      </p>
+    </div>
+  );
+}
