@@ -1,32 +1,40 @@
 // Dashboard figures, computed in Postgres with indexed aggregate queries (see BENCHMARKS.md).
 import { prisma } from "~/utils/db.server";
-import { dateOnly } from "./document-form";
 
 export async function dashboardStats(businessId: string, today: string, timeZone: string) {
-  const [open] = await prisma.$queryRaw<{ outstanding: bigint | null; overdue: bigint | null; open_count: bigint; overdue_count: bigint }[]>`
-    SELECT COALESCE(SUM("totalCents" - "amountPaidCents"), 0) AS outstanding,
-           COALESCE(SUM("totalCents" - "amountPaidCents") FILTER (WHERE "dueDate" < ${dateOnly(today)}), 0) AS overdue,
-           COUNT(*) AS open_count,
-           COUNT(*) FILTER (WHERE "dueDate" < ${dateOnly(today)}) AS overdue_count
-    FROM "Invoice"
-    WHERE "businessId" = ${businessId} AND status IN ('SENT', 'VIEWED', 'PARTIALLY_PAID')`;
-  // The month starts at local midnight on the 1st in the business's time zone.
-  const [paid] = await prisma.$queryRaw<{ paid: bigint | null }[]>`
-    SELECT COALESCE(SUM("amountCents"), 0) AS paid FROM "Payment"
-    WHERE "businessId" = ${businessId} AND status = 'SUCCEEDED'
-      AND "receivedAt" >= (date_trunc('month', now() AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone})`;
-  const activity = await prisma.activityEvent.findMany({
-    where: { businessId },
-    orderBy: { createdAt: "desc" },
-    take: 10,
-    select: { id: true, type: true, message: true, createdAt: true, invoiceId: true, estimateId: true },
-  });
+  // Both sums in one statement, run beside the activity query: one round trip of aggregates, each an
+  // index-only scan of a covering index (see BENCHMARKS.md).
+  // today is the business's local date (YYYY-MM-DD); comparing it as a date keeps the answer
+  // independent of the database session's time zone.
+  // The month runs from local midnight on the 1st to local midnight on the 1st of the next month, in
+  // the business's time zone. receivedAt is stored as UTC without a zone, so the bounds are too; a
+  // payment dated next month (a post-dated check) is not "paid this month".
+  const [[figures], activity] = await Promise.all([
+    prisma.$queryRaw<{ outstanding: bigint | null; overdue: bigint | null; open_count: bigint; overdue_count: bigint; paid: bigint | null }[]>`
+      SELECT open_invoices.*, paid.paid FROM
+        (SELECT COALESCE(SUM("totalCents" - "amountPaidCents"), 0) AS outstanding,
+                COALESCE(SUM("totalCents" - "amountPaidCents") FILTER (WHERE "dueDate" < ${today}::date), 0) AS overdue,
+                COUNT(*) AS open_count,
+                COUNT(*) FILTER (WHERE "dueDate" < ${today}::date) AS overdue_count
+         FROM "Invoice"
+         WHERE "businessId" = ${businessId} AND status IN ('SENT', 'VIEWED', 'PARTIALLY_PAID')) AS open_invoices,
+        (SELECT COALESCE(SUM("amountCents"), 0) AS paid FROM "Payment"
+         WHERE "businessId" = ${businessId} AND status = 'SUCCEEDED'
+           AND "receivedAt" >= ((date_trunc('month', ${today}::timestamp) AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC')
+           AND "receivedAt" < (((date_trunc('month', ${today}::timestamp) + interval '1 month') AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC')) AS paid`,
+    prisma.activityEvent.findMany({
+      where: { businessId },
+      orderBy: { createdAt: "desc" },
+      take: 10,
+      select: { id: true, type: true, message: true, createdAt: true, invoiceId: true, estimateId: true },
+    }),
+  ]);
   return {
-    outstandingCents: Number(open.outstanding ?? 0),
-    overdueCents: Number(open.overdue ?? 0),
-    openCount: Number(open.open_count),
-    overdueCount: Number(open.overdue_count),
-    paidThisMonthCents: Number(paid.paid ?? 0),
+    outstandingCents: Number(figures.outstanding ?? 0),
+    overdueCents: Number(figures.overdue ?? 0),
+    openCount: Number(figures.open_count),
+    overdueCount: Number(figures.overdue_count),
+    paidThisMonthCents: Number(figures.paid ?? 0),
     activity,
   };
 }

@@ -97,7 +97,8 @@ export function documentFormSchema(currency: string, kind: DocumentKind) {
         discountValue = parsed;
       }
       if (value.dueDate && value.dueDate < value.issueDate) {
-        ctx.addIssue({ code: "custom", path: [kind === "invoice" ? "dueDate" : "validUntil"], message: "Must be on or after the issue date" });
+        // The estimate's "valid until" is the form's dueDate field too, so the error goes there.
+        ctx.addIssue({ code: "custom", path: ["dueDate"], message: "Must be on or after the issue date" });
         return z.NEVER;
       }
       const lines = value.lines.map((l) => ({

@@ -8,7 +8,7 @@ import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { DomainError, notFound } from "./errors.server";
-import { createInvoice, formatInvoiceNumber, takeDocumentNumber } from "./invoice.server";
+import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
 import { computeTotals } from "./totals";
 import { isUniqueViolation } from "./user.server";
@@ -16,6 +16,14 @@ import { isUniqueViolation } from "./user.server";
 type Tx = Prisma.TransactionClient;
 
 const EDITABLE = ["DRAFT", "SENT", "VIEWED", "DECLINED"] as const;
+
+/** Why an estimate in this status cannot be edited, or null when it can. */
+export function estimateEditBlockedReason(status: string) {
+  if ((EDITABLE as readonly string[]).includes(status)) return null;
+  if (status === "APPROVED") return "An approved estimate cannot be edited. Convert it to an invoice and edit that instead.";
+  if (status === "VOID") return "A void estimate cannot be edited.";
+  return `An estimate that is ${status.toLowerCase()} cannot be edited.`;
+}
 
 function estimateData(businessId: string, input: DocumentInput) {
   const totals = computeTotals(input);
@@ -76,7 +84,7 @@ export async function createEstimate(businessId: string, input: DocumentInput) {
       customerId: customer.id,
     });
     return estimate;
-  });
+  }, LOCKING_TRANSACTION);
 }
 
 async function lockEstimate(tx: Tx, businessId: string, id: string) {
@@ -91,9 +99,8 @@ async function lockEstimate(tx: Tx, businessId: string, id: string) {
 export async function updateEstimate(businessId: string, id: string, input: DocumentInput) {
   return prisma.$transaction(async (tx) => {
     const current = await lockEstimate(tx, businessId, id);
-    if (!(EDITABLE as readonly string[]).includes(current.status)) {
-      throw new DomainError(`An ${current.status.toLowerCase()} estimate cannot be edited.`);
-    }
+    const blocked = estimateEditBlockedReason(current.status);
+    if (blocked) throw new DomainError(blocked);
     const customer = await requireActiveCustomer(tx, businessId, input.customerId);
     const { totals, lines } = estimateData(businessId, input);
     await tx.estimateLine.deleteMany({ where: { estimateId: id, businessId } });
@@ -267,7 +274,7 @@ export async function convertEstimateToInvoice(businessId: string, id: string, u
         customerId: estimate.customerId,
       });
       return { id: invoice.id, created: true };
-    });
+    }, LOCKING_TRANSACTION);
   } catch (error) {
     if (isUniqueViolation(error)) {
       const invoice = await prisma.invoice.findFirst({ where: { estimateId: id, businessId }, select: { id: true } });

@@ -9,6 +9,13 @@ import { computeTotals } from "./totals";
 
 type Tx = Prisma.TransactionClient;
 
+/**
+ * Options for transactions that take a row lock others queue behind (the business row for numbering,
+ * the invoice row for payments). Under a burst the queue is the point, so waiting for a pooled
+ * connection may take longer than Prisma's 2 s default before the transaction even starts.
+ */
+export const LOCKING_TRANSACTION = { maxWait: 15_000, timeout: 20_000 } as const;
+
 export const OPEN_STATUSES: InvoiceStatus[] = ["SENT", "VIEWED", "PARTIALLY_PAID"];
 export type DisplayStatus = InvoiceStatus | "OVERDUE";
 
@@ -112,7 +119,7 @@ export async function createInvoice(
     });
     return invoice;
   };
-  return options.tx ? run(options.tx) : prisma.$transaction(run);
+  return options.tx ? run(options.tx) : prisma.$transaction(run, LOCKING_TRANSACTION);
 }
 
 const invoiceDetail = {
@@ -164,12 +171,19 @@ function snapshotOf(invoice: Awaited<ReturnType<typeof lockInvoice>>) {
   };
 }
 
+/** Why an invoice in this status cannot be edited, or null when it can. */
+export function editBlockedReason(status: InvoiceStatus) {
+  if (status === "PAID") return "A paid invoice cannot be edited. Void it or refund the payment instead.";
+  if (status === "VOID") return "A void invoice cannot be edited.";
+  return null;
+}
+
 /** Paid and void invoices are frozen; sent ones keep every earlier version as a revision. */
 export async function updateInvoice(businessId: string, id: string, input: DocumentInput, userId?: string) {
   return prisma.$transaction(async (tx) => {
     const current = await lockInvoice(tx, businessId, id);
-    if (current.status === "PAID") throw new DomainError("A paid invoice cannot be edited. Void it or refund the payment instead.");
-    if (current.status === "VOID") throw new DomainError("A void invoice cannot be edited.");
+    const blocked = editBlockedReason(current.status);
+    if (blocked) throw new DomainError(blocked);
     const customer = await requireCustomer(tx, businessId, input.customerId);
     const { totals, lines } = lineRows(businessId, input);
     if (current.amountPaidCents > totals.totalCents) {
@@ -264,7 +278,35 @@ export type InvoiceListFilters = {
   limit?: number;
 };
 
-export function invoiceWhere(businessId: string, filters: InvoiceListFilters, today: string): Prisma.InvoiceWhereInput {
+/** Prisma passes `contains` to ILIKE as is: escape it so a typed % or _ is text, not a wildcard. */
+function likeText(text: string) {
+  return text.replace(/[\\%_]/g, "\\$&");
+}
+
+/**
+ * Ids of the customers a search names, or undefined when there are too many to list. Looking them up
+ * first lets Postgres filter invoices on customerId instead of joining every scanned invoice to its
+ * customer (a join Postgres runs thousands of times per page at 100,000 invoices; see BENCHMARKS.md).
+ */
+const SEARCH_CUSTOMER_IDS_MAX = 500;
+async function customerIdsMatching(businessId: string, q: string | undefined) {
+  const term = q?.trim();
+  if (!term) return undefined;
+  const rows = await prisma.customer.findMany({
+    where: { businessId, name: { contains: likeText(term), mode: "insensitive" } },
+    select: { id: true },
+    take: SEARCH_CUSTOMER_IDS_MAX + 1,
+  });
+  return rows.length > SEARCH_CUSTOMER_IDS_MAX ? undefined : rows.map((r) => r.id);
+}
+
+export function invoiceWhere(
+  businessId: string,
+  filters: InvoiceListFilters,
+  today: string,
+  /** From customerIdsMatching: replaces the join on the customer's name. */
+  matchingCustomerIds?: string[],
+): Prisma.InvoiceWhereInput {
   const where: Prisma.InvoiceWhereInput = { businessId };
   if (filters.status === "OVERDUE") {
     where.status = { in: OPEN_STATUSES };
@@ -278,7 +320,7 @@ export function invoiceWhere(businessId: string, filters: InvoiceListFilters, to
   if (q) {
     const digits = q.replace(/^\D+/, "");
     where.OR = [
-      { customer: { name: { contains: q, mode: "insensitive" } } },
+      matchingCustomerIds ? { customerId: { in: matchingCustomerIds } } : { customer: { name: { contains: likeText(q), mode: "insensitive" } } },
       ...(/^\d{1,9}$/.test(digits) ? [{ number: Number(digits) }] : []),
     ];
   }
@@ -287,7 +329,7 @@ export function invoiceWhere(businessId: string, filters: InvoiceListFilters, to
 
 export async function listInvoices(businessId: string, filters: InvoiceListFilters, today: string) {
   const limit = Math.min(filters.limit ?? 25, 100);
-  const where = invoiceWhere(businessId, filters, today);
+  const where = invoiceWhere(businessId, filters, today, await customerIdsMatching(businessId, filters.q));
   if (filters.before) where.number = { lt: filters.before };
   const rows = await prisma.invoice.findMany({
     where,

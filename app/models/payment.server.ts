@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
-import { balanceCents, lockInvoice } from "./invoice.server";
+import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
 import { isUniqueViolation } from "./user.server";
 
 export type ApplyPaymentInput = {
@@ -31,7 +31,7 @@ export type ApplyPaymentResult =
 export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
   if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) throw new DomainError("The amount must be above zero", "amount");
   try {
-    return await prisma.$transaction(async (tx) => applyPaymentInTx(tx, input));
+    return await prisma.$transaction(async (tx) => applyPaymentInTx(tx, input), LOCKING_TRANSACTION);
   } catch (error) {
     // Two requests with the same key on different invoices, or a race the lock did not cover.
     if (isUniqueViolation(error)) {
@@ -119,7 +119,7 @@ export async function markInvoicePaid(input: Omit<ApplyPaymentInput, "amountCent
       return existing ? ({ status: "duplicate", paymentId: existing.id } as const) : ({ status: "nothing-due" } as const);
     }
     return applyPaymentInTx(tx, { ...input, amountCents: balance, currency: invoice.currency });
-  });
+  }, LOCKING_TRANSACTION);
 }
 
 export async function listPayments(businessId: string, options: { invoiceId?: string; customerId?: string; take?: number } = {}) {

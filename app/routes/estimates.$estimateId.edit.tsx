@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm } from "~/components/document-form";
 import { toDateString } from "~/models/document-form";
-import { getEstimate, updateEstimate } from "~/models/estimate.server";
+import { estimateEditBlockedReason, getEstimate, updateEstimate } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Edit estimate | Invoice Link"
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
-  if (!["DRAFT", "SENT", "VIEWED", "DECLINED"].includes(estimate.status)) throw redirect(`/estimates/${estimate.id}`);
+  if (estimateEditBlockedReason(estimate.status)) throw redirect(`/estimates/${estimate.id}`);
   const c = estimate.currency;
   return json({
     number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
@@ -45,10 +45,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
+  // The loader redirects away from an approved or void estimate, which would turn a returned 400 into
+  // that redirect and lose the reason; so the refusal is thrown and rendered as an error page of its own.
+  const refuse = (reason: string) => new Response(reason, { status: 400, statusText: "This estimate cannot be edited" });
+  const blocked = estimateEditBlockedReason(estimate.status);
+  if (blocked) throw refuse(blocked);
   const parsed = await parseDocumentForm(request, estimate.currency, "estimate");
   if (parsed.response) return parsed.response;
   const result = await withDomainErrors(parsed.submission, () => updateEstimate(businessId, estimate.id, parsed.input));
-  if (!result.ok) return result.response;
+  if (!result.ok) {
+    // Approved or voided while the form was open.
+    const now = estimateEditBlockedReason((await getEstimate(businessId, estimate.id)).status);
+    if (now) throw refuse(now);
+    return result.response;
+  }
   return redirectWithFlash(request, `/estimates/${estimate.id}`, { kind: "success", message: "Estimate saved." });
 }
 

@@ -38,7 +38,9 @@ const METHOD_LABELS: Record<string, string> = {
   PAYPAL: "PayPal",
 };
 
-const IdempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "This form expired; reload the page and try again");
+const FORM_EXPIRED = "This form expired; reload the page and try again";
+// A missing key (Conform reads an empty field as missing) gets the same message as a malformed one.
+const IdempotencyKey = z.string({ error: FORM_EXPIRED }).regex(/^[A-Za-z0-9_-]{16,64}$/, FORM_EXPIRED);
 
 export function recordPaymentSchema(currency: string) {
   const digits = currencyDigits(currency);
@@ -143,7 +145,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       case "mark-paid": {
         const key = IdempotencyKey.safeParse(formData.get("key"));
-        if (!key.success) return json({ formErrors: ["This form expired; reload the page and try again"] }, { status: 400 });
+        if (!key.success) return json({ formErrors: [FORM_EXPIRED] }, { status: 400 });
         const result = await markInvoicePaid({
           businessId,
           invoiceId: invoice.id,
@@ -215,8 +217,16 @@ export default function InvoicePage() {
   const money = (cents: number) => formatMoney(cents, data.currency);
   const busy = (intent: string) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
   const open = data.status !== "PAID" && data.status !== "VOID";
+  // Errors of the forms other than "Record a payment" (mark paid with an expired key, an unknown intent).
+  const actionData = useActionData<typeof action>();
+  const otherErrors = actionData && !("status" in actionData) && "formErrors" in actionData ? actionData.formErrors : null;
   return (
     <div className="stack">
+      {otherErrors?.length ? (
+        <div className="form-errors" role="alert">
+          <ErrorList errors={otherErrors} />
+        </div>
+      ) : null}
       <div className="page-header">
         <h1>
           Invoice {data.number} <StatusBadge status={data.displayStatus} />

@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm } from "~/components/document-form";
 import { toDateString } from "~/models/document-form";
-import { formatInvoiceNumber, getInvoice, updateInvoice } from "~/models/invoice.server";
+import { editBlockedReason, formatInvoiceNumber, getInvoice, updateInvoice } from "~/models/invoice.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { businessDefaults, customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { centsToInput, percentToInput, quantityToInput } from "~/utils/money";
@@ -14,9 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Edit invoice | Invoice Link" 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
-  if (invoice.status === "PAID" || invoice.status === "VOID") {
-    throw redirect(`/invoices/${invoice.id}`);
-  }
+  if (editBlockedReason(invoice.status)) throw redirect(`/invoices/${invoice.id}`);
   const business = await businessDefaults(businessId);
   const c = invoice.currency;
   return json({
@@ -50,10 +48,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { businessId, user } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
+  // The loader redirects away from a paid or void invoice, which would turn a returned 400 into that
+  // redirect and lose the reason; so the refusal is thrown and rendered as an error page of its own.
+  const refuse = (reason: string) => new Response(reason, { status: 400, statusText: "This invoice cannot be edited" });
+  const blocked = editBlockedReason(invoice.status);
+  if (blocked) throw refuse(blocked);
   const parsed = await parseDocumentForm(request, invoice.currency, "invoice");
   if (parsed.response) return parsed.response;
   const result = await withDomainErrors(parsed.submission, () => updateInvoice(businessId, invoice.id, parsed.input, user.id));
-  if (!result.ok) return result.response;
+  if (!result.ok) {
+    // Paid or voided while the form was open.
+    const now = editBlockedReason((await getInvoice(businessId, invoice.id)).status);
+    if (now) throw refuse(now);
+    return result.response;
+  }
   return redirectWithFlash(request, `/invoices/${invoice.id}`, { kind: "success", message: "Invoice saved." });
 }
 

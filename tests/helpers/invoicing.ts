@@ -1,0 +1,200 @@
+// Helpers for the invoicing integration tests (invoices, payments, estimates, tenancy, dashboard):
+// a production server with known secrets, signed-in browsers without the login rate limit, and
+// customers / invoices written through the domain functions.
+import { createCookie } from "@remix-run/node";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { Browser } from "./http";
+import { freePort, productionEnv, strongSecret, type TestServer } from "./server";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const SERVER_START_TIMEOUT = 100_000;
+
+/** Generous limits: these files spawn a production server and run bursts of concurrent transactions. */
+export const SLOW_TEST_TIMEOUT = 120_000;
+
+export type AppServer = TestServer & { sessionSecret: string; payLinkSecret: string };
+
+/**
+ * The production server (server.ts + the Remix build) with secrets the test knows, so it can sign
+ * session cookies and customer links. Like startServer() in ./server, with a longer start-up allowance
+ * for busy machines.
+ */
+export async function startAppServer(env: Record<string, string | undefined> = {}): Promise<AppServer> {
+  const sessionSecret = strongSecret();
+  const payLinkSecret = strongSecret();
+  const port = await freePort();
+  const merged = productionEnv(port, { SESSION_SECRET: sessionSecret, PAY_LINK_SECRET: payLinkSecret, LOG_LEVEL: "warn", ...env });
+  const childEnv = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server.ts")], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), SERVER_START_TIMEOUT);
+      child.stdout!.on("data", () => {
+        if (output.includes("listening on")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code} before listening:\n${output}`));
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const url = `http://127.0.0.1:${port}`;
+  // The first rendered page pays for loading the route modules; pay it here, not in the first test.
+  await fetch(`${url}/login`).then((r) => r.text());
+  return { url, port, child, output: () => output, stop, sessionSecret, payLinkSecret };
+}
+
+/** A browser signed in as `user`: a Session row plus the cookie the server would have set (no login round trip). */
+export async function signedInBrowser(server: AppServer, user: { id: string; businessId: string }) {
+  const { prisma } = await import("~/utils/db.server");
+  const id = randomBytes(32).toString("base64url");
+  await prisma.session.create({ data: { id, userId: user.id, businessId: user.businessId, expiresAt: new Date(Date.now() + 86_400_000) } });
+  const cookie = createCookie("__session", { secrets: [server.sessionSecret], path: "/" });
+  const header = await cookie.serialize(id);
+  const browser = new Browser(server.url);
+  browser.cookies.set("__session", header.slice("__session=".length).split(";")[0]);
+  return browser;
+}
+
+let customerCount = 0;
+export async function makeCustomer(businessId: string, overrides: { name?: string; email?: string | null } = {}) {
+  const { prisma } = await import("~/utils/db.server");
+  customerCount += 1;
+  return prisma.customer.create({
+    data: {
+      businessId,
+      name: overrides.name ?? `Customer ${customerCount} ${randomBytes(3).toString("hex")}`,
+      email: overrides.email === undefined ? `customer-${randomBytes(4).toString("hex")}@example.com` : overrides.email,
+    },
+  });
+}
+
+export type LineValues = { description: string; quantity: string; unitPrice: string; taxRate?: string };
+
+export type DocumentFormFields = {
+  customerId: string;
+  issueDate?: string;
+  dueDate?: string;
+  taxMode?: "INVOICE" | "PER_LINE";
+  taxRate?: string;
+  discountType?: "NONE" | "AMOUNT" | "PERCENT";
+  discountValue?: string;
+  deposit?: string;
+  notes?: string;
+  terms?: string;
+  lines?: LineValues[];
+};
+
+export function isoDate(date = new Date()) {
+  return date.toISOString().slice(0, 10);
+}
+
+export function shiftDays(date: string, days: number) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return isoDate(d);
+}
+
+/** The invoice / estimate editor's fields as a browser without JavaScript submits them (urlencoded). */
+export function documentForm(fields: DocumentFormFields, extra: Record<string, string> = {}): Record<string, string> {
+  const today = isoDate();
+  const form: Record<string, string> = {
+    customerId: fields.customerId,
+    issueDate: fields.issueDate ?? today,
+    dueDate: fields.dueDate ?? shiftDays(today, 14),
+    taxMode: fields.taxMode ?? "INVOICE",
+    taxRate: fields.taxRate ?? "",
+    discountType: fields.discountType ?? "NONE",
+    discountValue: fields.discountValue ?? "",
+    deposit: fields.deposit ?? "",
+    notes: fields.notes ?? "",
+    terms: fields.terms ?? "",
+  };
+  const lines = fields.lines ?? [{ description: "Labour", quantity: "1", unitPrice: "100.00" }];
+  lines.forEach((line, i) => {
+    form[`lines[${i}].description`] = line.description;
+    form[`lines[${i}].quantity`] = line.quantity;
+    form[`lines[${i}].unitPrice`] = line.unitPrice;
+    form[`lines[${i}].taxRate`] = line.taxRate ?? "";
+  });
+  return { ...form, ...extra };
+}
+
+/** Parses a DocumentForm the way the action does, for writing invoices and estimates straight through the domain. */
+export async function documentInput(fields: DocumentFormFields, currency = "USD", kind: "invoice" | "estimate" = "invoice") {
+  const { documentFormSchema } = await import("~/models/document-form");
+  const form = documentForm(fields);
+  const value: Record<string, unknown> = { ...form, lines: [] as Record<string, string>[] };
+  const lines = value.lines as Record<string, string>[];
+  for (const [key, v] of Object.entries(form)) {
+    const match = /^lines\[(\d+)\]\.(\w+)$/.exec(key);
+    if (!match) continue;
+    delete value[key];
+    lines[Number(match[1])] ??= {};
+    lines[Number(match[1])][match[2]] = v;
+  }
+  for (const [key, v] of Object.entries(value)) if (v === "") delete value[key];
+  for (const line of lines) for (const [key, v] of Object.entries(line)) if (v === "") delete line[key];
+  return documentFormSchema(currency, kind).parse(value);
+}
+
+export function decodeHtml(text: string) {
+  return text
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#x27;", "'")
+    .replaceAll("&#39;", "'")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
+}
+
+/** The page without its <script> elements: what a browser with JavaScript off shows (not the hydration data). */
+export function visibleHtml(html: string) {
+  return html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "");
+}
+
+/** Every `name="__intent__" value="…"` button of a page, decoded. */
+export function intentButtons(html: string) {
+  const out: string[] = [];
+  for (const match of html.matchAll(/<button[^>]*>/g)) {
+    const tag = match[0];
+    if (!/name="__intent__"/.test(tag)) continue;
+    const value = /value="([^"]*)"/.exec(tag);
+    if (value) out.push(decodeHtml(value[1]));
+  }
+  return out;
+}
+
+/** The value of a hidden input named `name` on a page (the first one). */
+export function hiddenValue(html: string, name: string) {
+  for (const match of html.matchAll(/<input[^>]*>/g)) {
+    const tag = match[0];
+    if (!tag.includes(`name="${name}"`)) continue;
+    const value = /value="([^"]*)"/.exec(tag);
+    if (value) return decodeHtml(value[1]);
+  }
+  return null;
+}
+
+/** Waits for every listed promise; rejects only after all settled, with the first failure. */
+export async function settleAll<T>(promises: Promise<T>[]) {
+  const results = await Promise.allSettled(promises);
+  return results;
+}
