@@ -72,6 +72,29 @@ export async function latestResetLink(db: pg.Pool, email: string): Promise<strin
   return match ? match[0] : null;
 }
 
+export type CustomerRow = { id: string; name: string; email: string | null };
+
+/** A customer of `businessId`, inserted straight into the database. */
+export async function insertCustomer(db: pg.Pool, businessId: string, input: { name?: string; email?: string | null } = {}): Promise<CustomerRow> {
+  const customer = { id: cuidLike(), name: input.name ?? `Casey Customer ${uniqueSuffix()}`, email: input.email === undefined ? uniqueEmail("customer") : input.email };
+  await db.query(`INSERT INTO "Customer" (id, "businessId", name, email, "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, now(), now())`, [
+    customer.id,
+    businessId,
+    customer.name,
+    customer.email,
+  ]);
+  return customer;
+}
+
+/** The text body of the newest email with `template` sent to `to` (dev outbox), or null. */
+export async function latestEmailText(db: pg.Pool, to: string, template: string): Promise<string | null> {
+  const { rows } = await db.query<{ textBody: string | null }>(
+    `SELECT "textBody" FROM "EmailMessage" WHERE "to" = $1 AND template = $2 ORDER BY "createdAt" DESC LIMIT 1`,
+    [to, template]
+  );
+  return rows[0]?.textBody ?? null;
+}
+
 /** Logs in through the login form and waits for the dashboard. */
 export async function logIn(page: Page, account: Pick<Account, "email" | "password">) {
   await page.goto("/login");
