@@ -37,7 +37,7 @@ const chromium = {
 export default defineConfig({
   testDir: "tests/e2e",
   // Not under tests/.tmp: scripts/test.ts empties that folder when it starts, and another run may start meanwhile.
-  outputDir: "test-results/e2e",
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "test-results/e2e",
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,

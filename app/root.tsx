@@ -87,6 +87,8 @@ function Header() {
         {user ? (
           <>
             <Link to="/dashboard">Dashboard</Link>
+            <Link to="/invoices">Invoices</Link>
+            <Link to="/estimates">Estimates</Link>
             <Link to="/customers">Customers</Link>
             <Link to="/settings">Settings</Link>
             <Form method="post" action="/logout" className="inline-form">

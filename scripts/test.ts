@@ -60,6 +60,7 @@ try {
       E2E_DATABASE_URL: e2eUrl,
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1",
       PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+      E2E_OUTPUT_DIR: path.join(OUT, "playwright"),
     });
     if (existsSync(pwJson)) {
       const stats = JSON.parse(readFileSync(pwJson, "utf8")).stats ?? {};

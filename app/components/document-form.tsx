@@ -89,14 +89,14 @@ export function DocumentForm({
                 errors={item.description.errors}
               />
               <div className="grid-3">
-                <Field label="Quantity" inputProps={{ ...getInputProps(item.quantity, { type: "text" }), inputMode: "decimal" }} errors={item.quantity.errors} />
+                <Field label={`Quantity (line ${index + 1})`} inputProps={{ ...getInputProps(item.quantity, { type: "text" }), inputMode: "decimal" }} errors={item.quantity.errors} />
                 <Field
-                  label={`Unit price (${currency})`}
+                  label={`Unit price (${currency}) (line ${index + 1})`}
                   inputProps={{ ...getInputProps(item.unitPrice, { type: "text" }), inputMode: "decimal" }}
                   errors={item.unitPrice.errors}
                 />
                 <Field
-                  label="Line tax %"
+                  label={`Tax % (line ${index + 1})`}
                   hint="Used with per-line tax"
                   inputProps={{ ...getInputProps(item.taxRate, { type: "text" }), inputMode: "decimal" }}
                   errors={item.taxRate.errors}

@@ -18,6 +18,8 @@ export const LOCKING_TRANSACTION = { maxWait: 15_000, timeout: 20_000 } as const
 
 export const OPEN_STATUSES: InvoiceStatus[] = ["SENT", "VIEWED", "PARTIALLY_PAID"];
 export type DisplayStatus = InvoiceStatus | "OVERDUE";
+/** List filters: a display status, or OPEN for every unpaid, sent invoice. */
+export type StatusFilter = DisplayStatus | "OPEN";
 
 export function formatInvoiceNumber(prefix: string, number: number) {
   return `${prefix}${String(number).padStart(4, "0")}`;
@@ -268,7 +270,7 @@ export async function voidInvoice(businessId: string, id: string) {
 }
 
 export type InvoiceListFilters = {
-  status?: DisplayStatus;
+  status?: StatusFilter;
   customerId?: string;
   from?: string;
   to?: string;
@@ -311,7 +313,8 @@ export function invoiceWhere(
   if (filters.status === "OVERDUE") {
     where.status = { in: OPEN_STATUSES };
     where.dueDate = { lt: dateOnly(today) };
-  } else if (filters.status) where.status = filters.status;
+  } else if (filters.status === "OPEN") where.status = { in: OPEN_STATUSES };
+  else if (filters.status) where.status = filters.status;
   if (filters.customerId) where.customerId = filters.customerId;
   if (filters.from || filters.to) {
     where.issueDate = { ...(filters.from ? { gte: dateOnly(filters.from) } : {}), ...(filters.to ? { lte: dateOnly(filters.to) } : {}) };

@@ -84,12 +84,15 @@ export async function createPasswordResetToken(email: string) {
   const user = await prisma.user.findUnique({ where: { email }, select: authUserSelect });
   if (!user) return null;
   const token = randomToken(32);
-  await prisma.$transaction([
-    prisma.passwordResetToken.deleteMany({ where: { userId: user.id } }),
-    prisma.passwordResetToken.create({
+  await prisma.$transaction(async (tx) => {
+    // Lock the user's row so concurrent requests replace each other's token one at a time;
+    // otherwise each deletes nothing the other can see yet and both tokens stay valid.
+    await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${user.id} FOR UPDATE`;
+    await tx.passwordResetToken.deleteMany({ where: { userId: user.id } });
+    await tx.passwordResetToken.create({
       data: { userId: user.id, tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS) },
-    }),
-  ]);
+    });
+  });
   return { user, token };
 }
 
@@ -104,6 +107,8 @@ export async function isResetTokenUsable(token: string) {
  * token single-use even when two requests race. Every session of the user is revoked.
  */
 export async function resetPassword(token: string, newPassword: string): Promise<boolean> {
+  // A cheap look-up first, so a guessed, spent or expired token costs no bcrypt work.
+  if (!(await isResetTokenUsable(token))) return false;
   const passwordHash = await hashPassword(newPassword);
   const tokenHash = sha256Hex(token);
   return prisma.$transaction(async (tx) => {

@@ -39,7 +39,7 @@ export default function Dashboard() {
         </div>
       </div>
       <div className="stats">
-        <Link to="/invoices?status=SENT" className="card stat">
+        <Link to="/invoices?status=OPEN" className="card stat">
           Outstanding <strong data-testid="outstanding">{money(data.outstandingCents)}</strong>
           <span className="muted">{data.openCount} open invoices</span>
         </Link>

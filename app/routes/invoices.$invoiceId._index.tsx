@@ -189,7 +189,7 @@ function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency:
       <ErrorList id={form.errorId} errors={form.errors} />
       <input type="hidden" name="intent" value="record-payment" />
       <input type="hidden" name="key" value={paymentKey} />
-      <ErrorList errors={fields.key.errors} />
+      <ErrorList id={fields.key.errorId} errors={fields.key.errors} />
       <div className="grid-3">
         <Field label={`Amount (${currency})`} inputProps={{ ...getInputProps(fields.amount, { type: "text" }), inputMode: "decimal" }} errors={fields.amount.errors} />
         <div>
@@ -201,7 +201,7 @@ function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency:
               </option>
             ))}
           </select>
-          <ErrorList errors={fields.method.errors} />
+          <ErrorList id={fields.method.errorId} errors={fields.method.errors} />
         </div>
         <Field label="Received on" inputProps={getInputProps(fields.receivedOn, { type: "date" })} errors={fields.receivedOn.errors} />
       </div>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { StatusBadge } from "~/components/status-badge";
+import { StatusBadge, statusLabel } from "~/components/status-badge";
 import { DateString, todayIn, toDateString } from "~/models/document-form";
 import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoice.server";
 import { requireBusiness } from "~/utils/auth.server";
@@ -11,7 +11,7 @@ import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Invoices | Invoice Link" }];
 
-export const STATUS_FILTERS = ["DRAFT", "SENT", "VIEWED", "PARTIALLY_PAID", "PAID", "OVERDUE", "VOID"] as const;
+export const STATUS_FILTERS = ["OPEN", "DRAFT", "SENT", "VIEWED", "PARTIALLY_PAID", "PAID", "OVERDUE", "VOID"] as const;
 
 // Bad filter values are ignored rather than failing the page: the list is a GET anyone can edit.
 export const InvoiceFilterSchema = z.object({
@@ -75,7 +75,7 @@ export default function Invoices() {
             <option value="">Any</option>
             {STATUS_FILTERS.map((s) => (
               <option key={s} value={s}>
-                {s.replace("_", " ").toLowerCase()}
+                {s === "OPEN" ? "Open (unpaid)" : statusLabel(s)}
               </option>
             ))}
           </select>

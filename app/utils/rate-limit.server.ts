@@ -16,11 +16,35 @@ export type RateLimitName = keyof typeof RATE_LIMITS;
 
 export type RateLimitResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
+// Calls for the same key in this process wait their turn here, before taking a pool connection.
+// Otherwise a burst on one key (one client hammering /login) would park every pooled connection
+// on the advisory lock, starving other keys and every other query until Prisma gives up with
+// "Unable to start a transaction in the given time" (a 500). Across processes the lock still serialises.
+const localQueues = new Map<string, Promise<unknown>>();
+
+function inLocalQueue<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = localQueues.get(key) ?? Promise.resolve();
+  const run = previous.then(work);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  localQueues.set(key, tail);
+  void tail.then(() => {
+    if (localQueues.get(key) === tail) localQueues.delete(key);
+  });
+  return run;
+}
+
 export async function hitRateLimit(
   key: string,
   { limit, windowMs }: { limit: number; windowMs: number },
   now: Date = new Date(),
 ): Promise<RateLimitResult> {
+  return inLocalQueue(key, () => countHit(key, { limit, windowMs }, now));
+}
+
+async function countHit(key: string, { limit, windowMs }: { limit: number; windowMs: number }, now: Date): Promise<RateLimitResult> {
   const windowStart = new Date(now.getTime() - windowMs);
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`rate:${key}`}, 0))`;
@@ -38,7 +62,7 @@ export async function hitRateLimit(
     }
     await tx.rateLimitHit.create({ data: { key, createdAt: now } });
     return { ok: true as const, remaining: limit - hits.length - 1 };
-  });
+  }, { maxWait: 10_000, timeout: 10_000 }); // other processes may hold the key's lock under a burst
 }
 
 /**
@@ -48,7 +72,8 @@ export async function hitRateLimit(
 export async function enforceRateLimit(name: RateLimitName, context: Pick<AppLoadContext, "clientIp">) {
   const result = await hitRateLimit(`${name}:${context.clientIp}`, RATE_LIMITS[name]);
   if (!result.ok) {
-    throw new Response(`Too many attempts. Please wait ${Math.ceil(result.retryAfterSeconds / 60)} minutes and try again.`, {
+    const minutes = Math.ceil(result.retryAfterSeconds / 60);
+    throw new Response(`Too many attempts. Please wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`, {
       status: 429,
       statusText: "Too Many Requests",
       headers: { "Retry-After": String(result.retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8" },

@@ -27,5 +27,15 @@ export const NameSchema = z
 /** Only same-site relative paths are accepted as a post-login destination. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard") {
   if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  // Browsers drop tabs and newlines from URLs ("/\t/evil.com" becomes "//evil.com") and read "\" as
+  // "/", so control characters and backslashes are refused outright; then the path must resolve to
+  // our own origin.
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://invoice-link.invalid";
+  try {
+    if (new URL(to, base).origin !== base) return fallback;
+  } catch {
+    return fallback;
+  }
   return to;
 }
