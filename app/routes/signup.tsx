@@ -63,7 +63,11 @@ export default function Signup() {
     <div className="narrow">
       <h1>Create your account</h1>
       <Form method="post" className="card stack" {...getFormProps(form)}>
-        <ErrorList id={form.errorId} errors={form.errors} />
+        {form.errors?.length ? (
+          <div className="form-errors" role="alert">
+            <ErrorList id={form.errorId} errors={form.errors} />
+          </div>
+        ) : null}
         <Field label="Business name" inputProps={getInputProps(fields.businessName, { type: "text" })} errors={fields.businessName.errors} />
         <Field label="Your name" inputProps={{ ...getInputProps(fields.name, { type: "text" }), autoComplete: "name" }} errors={fields.name.errors} />
         <Field label="Email" inputProps={{ ...getInputProps(fields.email, { type: "email" }), autoComplete: "email" }} errors={fields.email.errors} />
