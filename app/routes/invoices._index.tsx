@@ -57,7 +57,10 @@ export default function Invoices() {
         <h1>Invoices</h1>
         <div className="actions">
           <a href="/export/invoices.csv" className="button button-small button-secondary">
-            Export CSV
+            Export invoices (CSV)
+          </a>
+          <a href="/export/payments.csv" className="button button-small button-secondary">
+            Export payments (CSV)
           </a>
           <Link to="/invoices/new" className="button button-small">
             New invoice
