@@ -130,3 +130,48 @@ export async function listPayments(businessId: string, options: { invoiceId?: st
     include: { invoice: { select: { id: true, number: true, customer: { select: { id: true, name: true } } } } },
   });
 }
+
+/**
+ * Records that a payment was given back (a manual refund; provider refunds arrive by webhook later).
+ * The invoice's paid amount and status are recomputed under the invoice row lock. Idempotent.
+ */
+export async function refundPayment(businessId: string, paymentId: string) {
+  return prisma.$transaction(async (tx) => {
+    const found = await tx.payment.findFirst({ where: { id: paymentId, businessId }, select: { invoiceId: true } });
+    if (!found) throw new DomainError("Payment not found");
+    const invoice = await lockInvoice(tx, businessId, found.invoiceId);
+    const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
+    if (payment.status !== "SUCCEEDED") return { status: "unchanged" as const };
+    await tx.payment.update({ where: { id: paymentId }, data: { status: "REFUNDED" } });
+    const amountPaidCents = invoice.amountPaidCents - payment.amountCents;
+    const status =
+      invoice.status === "VOID"
+        ? "VOID"
+        : amountPaidCents >= invoice.totalCents && invoice.totalCents > 0
+          ? "PAID"
+          : amountPaidCents > 0
+            ? "PARTIALLY_PAID"
+            : invoice.viewedAt
+              ? "VIEWED"
+              : invoice.sentAt
+                ? "SENT"
+                : "DRAFT";
+    await tx.invoice.update({
+      where: { id: invoice.id },
+      data: {
+        amountPaidCents,
+        overpaidCents: Math.max(0, amountPaidCents - invoice.totalCents),
+        status,
+        paidAt: status === "PAID" ? invoice.paidAt : null,
+      },
+    });
+    await recordActivity(tx, {
+      businessId,
+      type: "payment.refunded",
+      message: `Payment of ${formatMoney(payment.amountCents, payment.currency)} on invoice #${invoice.number} refunded`,
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+    });
+    return { status: "refunded" as const };
+  }, LOCKING_TRANSACTION);
+}

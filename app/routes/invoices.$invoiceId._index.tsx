@@ -18,7 +18,7 @@ import {
   markInvoiceSent,
   voidInvoice,
 } from "~/models/invoice.server";
-import { applyPayment, markInvoicePaid } from "~/models/payment.server";
+import { applyPayment, markInvoicePaid, refundPayment } from "~/models/payment.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { randomToken } from "~/utils/crypto.server";
 import { businessDefaults } from "~/utils/document-action.server";
@@ -157,6 +157,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
         });
         const message = result.status === "applied" ? "Invoice marked paid." : "This invoice was already paid; nothing was recorded.";
         return redirectWithFlash(request, back, { kind: result.status === "applied" ? "success" : "info", message });
+      }
+      case "refund-payment": {
+        const paymentId = formData.get("paymentId");
+        if (typeof paymentId !== "string" || !invoice.payments.some((p) => p.id === paymentId)) {
+          return json({ formErrors: ["Choose a payment of this invoice"] }, { status: 400 });
+        }
+        const result = await refundPayment(businessId, paymentId);
+        return redirectWithFlash(request, back, {
+          kind: result.status === "refunded" ? "success" : "info",
+          message: result.status === "refunded" ? "Payment marked as refunded." : "That payment was already refunded.",
+        });
       }
       case "mark-sent":
         await markInvoiceSent(businessId, invoice.id);
@@ -331,6 +342,9 @@ export default function InvoicePage() {
                   <th>Method</th>
                   <th>Reference</th>
                   <th className="num">Amount</th>
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -342,6 +356,18 @@ export default function InvoicePage() {
                     <td className="num">
                       {money(p.amountCents)}
                       {p.overpaymentCents ? <span className="badge badge-warn"> overpaid {money(p.overpaymentCents)}</span> : null}
+                      {p.status === "REFUNDED" ? <span className="badge"> refunded</span> : null}
+                    </td>
+                    <td>
+                      {p.status === "SUCCEEDED" && data.status !== "VOID" ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="refund-payment" />
+                          <input type="hidden" name="paymentId" value={p.id} />
+                          <button type="submit" className="link-button">
+                            Mark refunded
+                          </button>
+                        </Form>
+                      ) : null}
                     </td>
                   </tr>
                 ))}

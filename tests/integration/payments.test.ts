@@ -316,3 +316,43 @@ describe("applyPayment and markInvoicePaid under concurrency", () => {
     expect(await prisma.payment.count({ where: { invoiceId: id } })).toBe(0);
   });
 });
+
+describe("refunds", () => {
+  it("marks a manual payment refunded once and recomputes the invoice", async () => {
+    const { createUser } = await import("../helpers/fixtures");
+    const { prisma } = await import("~/utils/db.server");
+    const { applyPayment, refundPayment } = await import("~/models/payment.server");
+    const { business } = await createUser();
+    const customer = await prisma.customer.create({ data: { businessId: business.id, name: "Refund Rita" } });
+    const invoice = await prisma.invoice.create({
+      data: {
+        businessId: business.id,
+        customerId: customer.id,
+        number: 1,
+        currency: "USD",
+        status: "SENT",
+        sentAt: new Date(),
+        issueDate: new Date("2026-11-01"),
+        dueDate: new Date("2026-11-15"),
+        subtotalCents: 10000,
+        discountCents: 0,
+        taxCents: 0,
+        totalCents: 10000,
+      },
+    });
+    const base = { businessId: business.id, invoiceId: invoice.id, currency: "USD", method: "CASH" as const, provider: "manual" as const };
+    const first = await applyPayment({ ...base, amountCents: 10000, providerPaymentId: `${business.id}:refund-a` });
+    expect(first.status).toBe("applied");
+    expect((await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).status).toBe("PAID");
+
+    const results = await Promise.all([refundPayment(business.id, first.paymentId), refundPayment(business.id, first.paymentId)]);
+    expect(results.map((r) => r.status).sort()).toEqual(["refunded", "unchanged"]);
+    const after = await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
+    expect(after).toMatchObject({ status: "SENT", amountPaidCents: 0, overpaidCents: 0, paidAt: null });
+    expect((await prisma.payment.findUniqueOrThrow({ where: { id: first.paymentId } })).status).toBe("REFUNDED");
+
+    // Another business cannot refund it.
+    const other = await createUser();
+    await expect(refundPayment(other.business.id, first.paymentId)).rejects.toThrow(/not found/i);
+  });
+});
