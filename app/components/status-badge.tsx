@@ -8,6 +8,10 @@ const LABELS: Record<string, string> = {
   OVERDUE: "Overdue",
   APPROVED: "Approved",
   DECLINED: "Declined",
+  PENDING: "Pending",
+  SUCCEEDED: "Succeeded",
+  FAILED: "Failed",
+  REFUNDED: "Refunded",
 };
 
 export function statusLabel(status: string) {
@@ -16,4 +20,18 @@ export function statusLabel(status: string) {
 
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status.toLowerCase()}`}>{statusLabel(status)}</span>;
+}
+
+const METHOD_LABELS: Record<string, string> = {
+  CASH: "Cash",
+  CHECK: "Check",
+  BANK_TRANSFER: "Bank transfer",
+  CARD: "Card",
+  ACH: "Bank account (ACH)",
+  PAYPAL: "PayPal",
+  OTHER: "Other",
+};
+
+export function paymentMethodLabel(method: string) {
+  return METHOD_LABELS[method] ?? method;
 }

@@ -1,6 +1,7 @@
 // Invoice and estimate PDFs, drawn on the server with pdfkit and the built-in Helvetica (no font files,
 // no headless browser). Every field is drawn as text, so markup in a description or a note shows up
 // literally. Tenancy comes from getInvoice/getEstimate: another business's id is a 404.
+import { statusLabel } from "~/components/status-badge";
 import { inflateSync } from "node:zlib";
 import PDFDocument from "pdfkit";
 import { prisma } from "~/utils/db.server";
@@ -67,18 +68,6 @@ function pdfMoney(cents: number, currency: string) {
 const dateFormat = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
 /** DATE columns arrive as UTC midnight; format them in UTC so the day never shifts. */
 const pdfDate = (date: Date) => dateFormat.format(date);
-
-const STATUS_LABELS: Record<string, string> = {
-  DRAFT: "Draft",
-  SENT: "Sent",
-  VIEWED: "Viewed",
-  PARTIALLY_PAID: "Partially paid",
-  PAID: "Paid",
-  VOID: "Void",
-  OVERDUE: "Overdue",
-  APPROVED: "Approved",
-  DECLINED: "Declined",
-};
 
 type Address = {
   addressLine1: string | null;
@@ -347,7 +336,7 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   doc.fillColor(INK).font(BOLD).fontSize(20).text(model.kind.toUpperCase(), boxX, top, { width: boxWidth, align: "right" });
   doc.fontSize(11).text(pdfText(model.number, 100), boxX, doc.y, { width: boxWidth, align: "right" });
   doc.moveDown(0.4);
-  const rows: [string, string][] = [["Status", STATUS_LABELS[model.status] ?? model.status], ...model.dates];
+  const rows: [string, string][] = [["Status", statusLabel(model.status)], ...model.dates];
   for (const [label, value] of rows) {
     const y = doc.y;
     doc.font(FONT).fontSize(9).fillColor(MUTED).text(label, boxX, y, { width: boxWidth / 2, lineBreak: false });

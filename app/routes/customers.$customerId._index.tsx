@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
+import { paymentMethodLabel, statusLabel } from "~/components/status-badge";
 import { archiveCustomer, customerHistory, getCustomer, restoreCustomer } from "~/models/customer.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { formatMoney } from "~/utils/money";
@@ -32,29 +33,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  DRAFT: "Draft",
-  SENT: "Sent",
-  VIEWED: "Viewed",
-  PARTIALLY_PAID: "Partially paid",
-  PAID: "Paid",
-  VOID: "Void",
-  OVERDUE: "Overdue",
-  APPROVED: "Approved",
-  DECLINED: "Declined",
-  PENDING: "Pending",
-  SUCCEEDED: "Succeeded",
-  FAILED: "Failed",
-  REFUNDED: "Refunded",
-  CASH: "Cash",
-  CHECK: "Check",
-  BANK_TRANSFER: "Bank transfer",
-  CARD: "Card",
-  ACH: "ACH",
-  PAYPAL: "PayPal",
-  OTHER: "Other",
-};
-const label = (value: string) => STATUS_LABELS[value] ?? value;
 
 /** Text typed with line breaks (notes, addresses) shown with its line breaks, still escaped by React. */
 function Lines({ lines }: { lines: string[] }) {
@@ -167,7 +145,7 @@ export default function CustomerDetail() {
                     <span className="muted">{invoice.issuedOn}</span>
                   </td>
                   <td>
-                    {label(invoice.displayStatus)}
+                    {statusLabel(invoice.displayStatus)}
                     {invoice.displayStatus !== "PAID" && invoice.amountPaidCents > 0 ? (
                       <>
                         <br />
@@ -205,7 +183,7 @@ export default function CustomerDetail() {
                     <br />
                     <span className="muted">{estimate.issuedOn}</span>
                   </td>
-                  <td>{label(estimate.status)}</td>
+                  <td>{statusLabel(estimate.status)}</td>
                   <td>{formatMoney(estimate.totalCents, estimate.currency)}</td>
                 </tr>
               ))}
@@ -235,8 +213,8 @@ export default function CustomerDetail() {
                     {payment.receivedOn}
                     <br />
                     <span className="muted">
-                      {label(payment.method)}
-                      {payment.status !== "SUCCEEDED" ? ` · ${label(payment.status)}` : null}
+                      {paymentMethodLabel(payment.method)}
+                      {payment.status !== "SUCCEEDED" ? ` · ${statusLabel(payment.status)}` : null}
                     </span>
                   </td>
                   <td>

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { DocumentLines, lineViews } from "~/components/document-lines";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import { StatusBadge } from "~/components/status-badge";
+import { paymentMethodLabel, StatusBadge } from "~/components/status-badge";
 import { DateString, todayIn, toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import {
@@ -28,15 +28,6 @@ import { redirectWithFlash } from "~/utils/session.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
 const MANUAL_METHODS = ["CASH", "CHECK", "BANK_TRANSFER", "OTHER"] as const;
-const METHOD_LABELS: Record<string, string> = {
-  CASH: "Cash",
-  CHECK: "Check",
-  BANK_TRANSFER: "Bank transfer",
-  OTHER: "Other",
-  CARD: "Card",
-  ACH: "Bank account (ACH)",
-  PAYPAL: "PayPal",
-};
 
 const FORM_EXPIRED = "This form expired; reload the page and try again";
 // A missing key (Conform reads an empty field as missing) gets the same message as a malformed one.
@@ -208,7 +199,7 @@ function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency:
           <select {...getSelectProps(fields.method)}>
             {MANUAL_METHODS.map((m) => (
               <option key={m} value={m}>
-                {METHOD_LABELS[m]}
+                {paymentMethodLabel(m)}
               </option>
             ))}
           </select>
@@ -351,7 +342,7 @@ export default function InvoicePage() {
                 {data.payments.map((p) => (
                   <tr key={p.id} data-testid="payment-row">
                     <td>{p.receivedAt.slice(0, 10)}</td>
-                    <td>{METHOD_LABELS[p.method] ?? p.method}</td>
+                    <td>{paymentMethodLabel(p.method)}</td>
                     <td>{p.reference}</td>
                     <td className="num">
                       {money(p.amountCents)}
