@@ -285,30 +285,7 @@ function likeText(text: string) {
   return text.replace(/[\\%_]/g, "\\$&");
 }
 
-/**
- * Ids of the customers a search names, or undefined when there are too many to list. Looking them up
- * first lets Postgres filter invoices on customerId instead of joining every scanned invoice to its
- * customer (a join Postgres runs thousands of times per page at 100,000 invoices; see BENCHMARKS.md).
- */
-const SEARCH_CUSTOMER_IDS_MAX = 500;
-async function customerIdsMatching(businessId: string, q: string | undefined) {
-  const term = q?.trim();
-  if (!term) return undefined;
-  const rows = await prisma.customer.findMany({
-    where: { businessId, name: { contains: likeText(term), mode: "insensitive" } },
-    select: { id: true },
-    take: SEARCH_CUSTOMER_IDS_MAX + 1,
-  });
-  return rows.length > SEARCH_CUSTOMER_IDS_MAX ? undefined : rows.map((r) => r.id);
-}
-
-export function invoiceWhere(
-  businessId: string,
-  filters: InvoiceListFilters,
-  today: string,
-  /** From customerIdsMatching: replaces the join on the customer's name. */
-  matchingCustomerIds?: string[],
-): Prisma.InvoiceWhereInput {
+export function invoiceWhere(businessId: string, filters: InvoiceListFilters, today: string): Prisma.InvoiceWhereInput {
   const where: Prisma.InvoiceWhereInput = { businessId };
   if (filters.status === "OVERDUE") {
     where.status = { in: OPEN_STATUSES };
@@ -323,7 +300,7 @@ export function invoiceWhere(
   if (q) {
     const digits = q.replace(/^\D+/, "");
     where.OR = [
-      matchingCustomerIds ? { customerId: { in: matchingCustomerIds } } : { customer: { name: { contains: likeText(q), mode: "insensitive" } } },
+      { customer: { name: { contains: likeText(q), mode: "insensitive" } } },
       ...(/^\d{1,9}$/.test(digits) ? [{ number: Number(digits) }] : []),
     ];
   }
@@ -332,7 +309,7 @@ export function invoiceWhere(
 
 export async function listInvoices(businessId: string, filters: InvoiceListFilters, today: string) {
   const limit = Math.min(filters.limit ?? 25, 100);
-  const where = invoiceWhere(businessId, filters, today, await customerIdsMatching(businessId, filters.q));
+  const where = invoiceWhere(businessId, filters, today);
   if (filters.before) where.number = { lt: filters.before };
   const rows = await prisma.invoice.findMany({
     where,

@@ -1,0 +1,424 @@
+// npm run bench: the scale benchmark. Builds the app into its own folder, clones a fresh database
+// from the migrated template, seeds one contractor with 100,000 invoices (scripts/seed-scale.ts),
+// starts the production server (server.ts, NODE_ENV=production) on a loopback port, signs in once,
+// then drives the dashboard and the invoice list with autocannon. The machine is small and shared,
+// so every result is also given as a ratio to a trivial route (/ping) measured in the same run;
+// nothing here fails on a hard limit. The result replaces this benchmark's section of BENCHMARKS.md.
+//
+// Options: --invoices N --customers N (data size), --duration S --warmup S --connections N (load),
+// --sequential N (one-at-a-time requests per target), --keep-db, --no-write (leave BENCHMARKS.md alone).
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import pg from "pg";
+import { startServer, type TestServer } from "../tests/helpers/server";
+import { canConnect, startEmbeddedPostgres, withDatabaseName, type Database } from "./lib/database";
+import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
+import { seedScale, type ScaleSeedResult } from "./seed-scale";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+// Each run builds into its own folder, so a benchmark never shares a build with a test run.
+const OUT = path.join(ROOT, "tests/.tmp", `bench-${process.pid}`);
+const BUILD_DIR = path.join(OUT, "build");
+const BENCHMARKS_FILE = path.join(ROOT, "BENCHMARKS.md");
+const SECTION_BEGIN = "<!-- bench:scale:begin (written by scripts/bench.ts) -->";
+const SECTION_END = "<!-- bench:scale:end -->";
+const TARGET_P95_MS = 50;
+// A browser's request, so the server does the work it does for a person (compression, streaming).
+const BROWSER_HEADERS = {
+  accept: "text/html,application/xhtml+xml",
+  "accept-encoding": "gzip, deflate, br",
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+};
+
+const { values: opts } = parseArgs({
+  options: {
+    invoices: { type: "string", default: "100000" },
+    customers: { type: "string", default: "10000" },
+    duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "2" },
+    connections: { type: "string", default: "10" },
+    sequential: { type: "string", default: "100" },
+    "keep-db": { type: "boolean", default: false },
+    "no-write": { type: "boolean", default: false },
+  },
+});
+const num = (name: keyof typeof opts) => {
+  const n = Number(String(opts[name]).replaceAll("_", ""));
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number`);
+  return n;
+};
+const config = {
+  invoices: num("invoices"),
+  customers: num("customers"),
+  duration: num("duration"),
+  warmup: num("warmup"),
+  connections: num("connections"),
+  sequential: num("sequential"),
+};
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+type Target = { name: string; path: string; kind: "baseline" | "page"; expect: (body: string) => string | null };
+type Stats = { p50: number; p95: number; n: number };
+type Measurement = {
+  target: Target;
+  rps: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  client: Stats;
+  serverLoaded: Stats;
+  serverSequential: Stats;
+  clientSequential: Stats;
+  /** CPU milliseconds per request under load, or null where /proc cannot tell. */
+  cpu: { server: number; postgres: number | null } | null;
+};
+
+function percentile(sorted: number[], p: number) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), n: sorted.length };
+}
+
+/** The Postgres server to use: DATABASE_URL's, the local service, or an embedded one. */
+async function resolvePostgres(): Promise<Database> {
+  const configured = process.env.DATABASE_URL;
+  if (configured) return { url: withDatabaseName(configured, "postgres"), embedded: false, stop: async () => {} };
+  const local = "postgresql://postgres@127.0.0.1:5432/postgres";
+  if (await canConnect(local)) return { url: local, embedded: false, stop: async () => {} };
+  log("no Postgres on 127.0.0.1:5432 and no DATABASE_URL: starting an embedded one");
+  return startEmbeddedPostgres("postgres-bench", Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54331), log);
+}
+
+function build(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
+      cwd: ROOT,
+      env: { ...process.env, BUILD_DIR, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`remix build failed:\n${output}`))));
+  });
+}
+
+/** Reads pino's one-line-per-request logs from the server and keeps responseTime for the URL being measured. */
+class ServerTimes {
+  private buffer = "";
+  private url: string | null = null;
+  private times: number[] = [];
+
+  constructor(server: TestServer) {
+    server.child.stdout!.on("data", (chunk: Buffer) => {
+      this.buffer += chunk.toString("utf8");
+      let newline: number;
+      while ((newline = this.buffer.indexOf("\n")) !== -1) {
+        const line = this.buffer.slice(0, newline);
+        this.buffer = this.buffer.slice(newline + 1);
+        if (!this.url || !line.startsWith("{")) continue;
+        try {
+          const entry = JSON.parse(line) as { req?: { url?: string }; responseTime?: number };
+          if (entry.req?.url === this.url && typeof entry.responseTime === "number") this.times.push(entry.responseTime);
+        } catch {
+          // Not a log line of ours.
+        }
+      }
+    });
+  }
+
+  start(url: string) {
+    this.url = url;
+    this.times = [];
+  }
+
+  async stop() {
+    // The last lines of a phase can arrive just after the last response.
+    await new Promise((r) => setTimeout(r, 300));
+    this.url = null;
+    return this.times;
+  }
+}
+
+/**
+ * CPU time (user + system, from /proc) of the server process and of the Postgres backends serving its
+ * database. On a shared machine wall-clock times swing with whatever else runs; CPU per request does not.
+ */
+class CpuMeter {
+  private static readonly MS_PER_TICK = 10; // /proc reports in USER_HZ, which is 100 on Linux
+
+  private constructor(
+    private serverPid: number,
+    private adminUrl: string | null,
+    private dbName: string,
+  ) {}
+
+  static create(serverPid: number | undefined, adminUrl: string, dbName: string) {
+    if (process.platform !== "linux" || !serverPid || CpuMeter.ticks(serverPid) === null) return null;
+    // Backends can be read only when Postgres runs on this machine.
+    const host = new URL(adminUrl).hostname;
+    const local = host === "127.0.0.1" || host === "localhost" || host === "::1" || host === "[::1]";
+    return new CpuMeter(serverPid, local ? adminUrl : null, dbName);
+  }
+
+  private static ticks(pid: number): number | null {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // Fields after "(comm)": state is field 3, utime field 14, stime field 15.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  }
+
+  async snapshot() {
+    const server = CpuMeter.ticks(this.serverPid) ?? 0;
+    const backends = new Map<number, number>();
+    if (this.adminUrl) {
+      const client = new pg.Client({ connectionString: this.adminUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [this.dbName]);
+        for (const { pid } of rows) {
+          const t = CpuMeter.ticks(pid);
+          if (t !== null) backends.set(pid, t);
+        }
+      } finally {
+        await client.end();
+      }
+    }
+    return { server, backends };
+  }
+
+  /** Milliseconds of CPU between two snapshots; backends that closed in between are missed (undercount). */
+  diff(before: Awaited<ReturnType<CpuMeter["snapshot"]>>, after: Awaited<ReturnType<CpuMeter["snapshot"]>>) {
+    let postgres = 0;
+    for (const [pid, t] of after.backends) postgres += t - (before.backends.get(pid) ?? 0);
+    return {
+      server: (after.server - before.server) * CpuMeter.MS_PER_TICK,
+      postgres: this.adminUrl && after.backends.size ? postgres * CpuMeter.MS_PER_TICK : null,
+    };
+  }
+}
+
+function runAutocannon(url: string, cookie: string, seconds: number, onResponse?: (ms: number) => void) {
+  return new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url, connections: config.connections, duration: seconds, headers: { ...BROWSER_HEADERS, cookie } },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    if (onResponse) instance.on("response", (_client, _status, _bytes, responseTime) => onResponse(responseTime));
+  });
+}
+
+async function measure(server: TestServer, times: ServerTimes, meter: CpuMeter | null, cookie: string, target: Target): Promise<Measurement> {
+  const url = `${server.url}${target.path}`;
+  const check = await fetch(url, { headers: { ...BROWSER_HEADERS, cookie }, redirect: "manual" });
+  const body = await check.text();
+  const problem = check.status !== 200 ? `answered ${check.status}` : target.expect(body);
+  if (problem) throw new Error(`${target.path} is not what the benchmark expects: ${problem}`);
+
+  if (config.warmup > 0) await runAutocannon(url, cookie, config.warmup);
+  await new Promise((r) => setTimeout(r, 300));
+
+  // One request at a time: what a single person waits for when nothing else runs on the server.
+  times.start(target.path);
+  const clientSequential: number[] = [];
+  for (let i = 0; i < config.sequential; i++) {
+    const t0 = performance.now();
+    const response = await fetch(url, { headers: { ...BROWSER_HEADERS, cookie }, redirect: "manual" });
+    await response.arrayBuffer();
+    clientSequential.push(performance.now() - t0);
+  }
+  const serverSequential = await times.stop();
+
+  const latencies: number[] = [];
+  times.start(target.path);
+  const cpuBefore = await meter?.snapshot();
+  const result = await runAutocannon(url, cookie, config.duration, (ms) => latencies.push(ms));
+  const cpuAfter = await meter?.snapshot();
+  const serverLoaded = await times.stop();
+  const cpu = meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter) : null;
+  const perRequest = (ms: number) => ms / Math.max(1, result.requests.total);
+  return {
+    target,
+    rps: result.requests.total / result.duration,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    client: stats(latencies),
+    serverLoaded: stats(serverLoaded),
+    serverSequential: stats(serverSequential),
+    clientSequential: stats(clientSequential),
+    cpu: cpu ? { server: perRequest(cpu.server), postgres: cpu.postgres === null ? null : perRequest(cpu.postgres) } : null,
+  };
+}
+
+async function login(server: TestServer, email: string, password: string) {
+  const response = await fetch(`${server.url}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ email, password, redirectTo: "/dashboard" }),
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url, "Sec-Fetch-Site": "same-origin" },
+    redirect: "manual",
+  });
+  const session = response.headers.getSetCookie().find((c) => c.startsWith("__session="));
+  if (response.status !== 302 || !session) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return session.split(";")[0];
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+function report(measurements: Measurement[], context: { seed: ScaleSeedResult; postgres: string; dbSize: string; load: number[]; seconds: number }) {
+  const baseline = measurements.find((m) => m.target.kind === "baseline")!;
+  const date = new Date().toISOString().replace("T", " ").slice(0, 16);
+  const cpu = os.cpus();
+  const rows = measurements.map((m) => {
+    const ok = m.non2xx === 0 && m.errors === 0 ? "" : ` (${m.non2xx} non-2xx, ${m.errors} errors)`;
+    return (
+      `| ${m.target.name} | \`${m.target.path}\` | ${fmt(m.rps, 0)}${ok} | ${fmt(m.client.p50)} | ${fmt(m.client.p95)} | ` +
+      `${fmt(m.serverLoaded.p95)} | ${fmt(m.serverSequential.p50)} | ${fmt(m.serverSequential.p95)} | ` +
+      `${m.cpu ? fmt(m.cpu.server, 2) : "n/a"} | ${m.cpu?.postgres != null ? fmt(m.cpu.postgres, 2) : "n/a"} | ${fmt(m.rps / baseline.rps, 2)} |`
+    );
+  });
+  const pages = measurements.filter((m) => m.target.kind === "page");
+  const worst = pages.reduce((a, b) => (b.serverSequential.p95 > a.serverSequential.p95 ? b : a), pages[0]);
+  const verdict = pages.every((m) => m.serverSequential.p95 < TARGET_P95_MS)
+    ? `met: every page's sequential server p95 is under ${TARGET_P95_MS} ms (slowest: ${worst.target.name}, ${fmt(worst.serverSequential.p95)} ms)`
+    : `missed: ${pages
+        .filter((m) => m.serverSequential.p95 >= TARGET_P95_MS)
+        .map((m) => `${m.target.name} ${fmt(m.serverSequential.p95)} ms`)
+        .join(", ")}`;
+  const { seed } = context;
+  const busy = context.load[0] > cpu.length;
+  return [
+    `Last run: ${date} UTC, ${fmt(context.seconds, 0)} s in all (seed ${fmt(seed.seconds, 1)} s).`,
+    "",
+    `- Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ` +
+      `load average ${context.load.map((l) => l.toFixed(1)).join(" / ")} before the run (other work on the machine shows up as noise)`,
+    `- Node ${process.version}, ${context.postgres}`,
+    `- Data: one business with ${seed.customers.toLocaleString("en-US")} customers, ${seed.invoices.toLocaleString("en-US")} invoices, ` +
+      `${seed.lines.toLocaleString("en-US")} line items, ${seed.payments.toLocaleString("en-US")} payments, ${seed.activity} activity events ` +
+      `(database ${context.dbSize})`,
+    `- Per target: a ${config.warmup} s warm-up, ${config.sequential} sequential requests, then autocannon with ${config.connections} ` +
+      `connections for ${config.duration} s; browser-like headers (gzip) and a signed-in session cookie`,
+    "- Columns: req/s, p50 and p95 are autocannon's (client-observed, under load); server times are pino's `responseTime` " +
+      "from the server log, under that load and for the sequential requests; CPU ms/req is the server process's and the " +
+      "Postgres backends' CPU time (from /proc) during the load, divided by the requests served",
+    ...(busy
+      ? [
+          `- **The machine was busy** (load average ${context.load[0].toFixed(1)} on ${cpu.length} cores): wall-clock times are inflated ` +
+            "by waiting for a CPU; ratios to the baseline and CPU ms/req are the comparable figures",
+        ]
+      : []),
+    "",
+    "| target | path | req/s | p50 ms | p95 ms | server p95 ms (loaded) | server p50 ms (sequential) | server p95 ms (sequential) | Node CPU ms/req | Postgres CPU ms/req | req/s vs baseline |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows,
+    "",
+    `Target (list and dashboard p95 under ${TARGET_P95_MS} ms, judged on the server's time for one request at a time): ${verdict}.`,
+  ].join("\n");
+}
+
+function writeSection(body: string) {
+  const section = `${SECTION_BEGIN}\n${body}\n${SECTION_END}`;
+  if (!existsSync(BENCHMARKS_FILE)) {
+    writeFileSync(
+      BENCHMARKS_FILE,
+      `# Benchmarks\n\nOne section per benchmark. A script rewrites only the part between its own markers.\n\n## Scale: dashboard and invoice list\n\n${section}\n`,
+    );
+    return;
+  }
+  const current = readFileSync(BENCHMARKS_FILE, "utf8");
+  const begin = current.indexOf(SECTION_BEGIN);
+  const end = current.indexOf(SECTION_END);
+  const next =
+    begin !== -1 && end > begin
+      ? `${current.slice(0, begin)}${section}${current.slice(end + SECTION_END.length)}`
+      : `${current.trimEnd()}\n\n## Scale: dashboard and invoice list\n\n${section}\n`;
+  writeFileSync(BENCHMARKS_FILE, next);
+}
+
+const started = Date.now();
+const load = os.loadavg();
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const postgres = await resolvePostgres();
+const dbName = `invoice_link_bench_${process.pid}`;
+let server: TestServer | undefined;
+let exitCode = 0;
+try {
+  log(`Postgres: ${new URL(postgres.url).host}${postgres.embedded ? " (embedded)" : ""}`);
+  await createTemplate(postgres.url);
+  const databaseUrl = await cloneTemplate(postgres.url, dbName);
+  log(`database ${dbName}; building the app and seeding ${config.invoices} invoices`);
+  // The build is CPU work and the seed mostly Postgres work: run them side by side.
+  const [seed] = await Promise.all([
+    seedScale({ databaseUrl, customers: config.customers, invoices: config.invoices, log: (l) => log(`seed: ${l}`) }),
+    build(),
+  ]);
+  log(`seeded in ${seed.seconds.toFixed(1)} s; login ${seed.email} / ${seed.password}`);
+
+  const info = await (async () => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const version = (await client.query<{ v: string }>("SELECT split_part(version(), ' on ', 1) AS v")).rows[0].v;
+      const size = (await client.query<{ s: string }>("SELECT pg_size_pretty(pg_database_size(current_database())) AS s")).rows[0].s;
+      return { version, size };
+    } finally {
+      await client.end();
+    }
+  })();
+
+  server = await startServer({ env: { DATABASE_URL: databaseUrl, BUILD_DIR, LOG_LEVEL: "info" } });
+  const times = new ServerTimes(server);
+  const meter = CpuMeter.create(server.child.pid, postgres.url, dbName);
+  const cookie = await login(server, seed.email, seed.password);
+  log(`server on ${server.url}, signed in`);
+
+  const rowsExpected = (body: string) => (body.includes('data-testid="invoice-row"') ? null : "no invoice rows on the page");
+  const common = encodeURIComponent(seed.commonCustomerPrefix || "a");
+  const typical = encodeURIComponent(seed.typicalCustomerPrefix || "a");
+  const targets: Target[] = [
+    { name: "baseline", path: "/ping", kind: "baseline", expect: (b) => (b === "ok" ? null : "body is not ok") },
+    { name: "dashboard", path: "/dashboard", kind: "page", expect: (b) => (b.includes('data-testid="outstanding"') ? null : "no dashboard figures") },
+    { name: "list: overdue", path: "/invoices?status=OVERDUE", kind: "page", expect: rowsExpected },
+    { name: "list: paid + common name", path: `/invoices?status=PAID&q=${common}`, kind: "page", expect: rowsExpected },
+    { name: "list: paid + typical name", path: `/invoices?status=PAID&q=${typical}`, kind: "page", expect: rowsExpected },
+    { name: "list: deep page", path: `/invoices?before=${Math.max(2, Math.floor(config.invoices / 2))}`, kind: "page", expect: rowsExpected },
+  ];
+  const measurements: Measurement[] = [];
+  for (const target of targets) {
+    log(`measuring ${target.name} (${target.path})`);
+    measurements.push(await measure(server, times, meter, cookie, target));
+  }
+
+  const body = report(measurements, {
+    seed,
+    postgres: info.version,
+    dbSize: info.size,
+    load,
+    seconds: (Date.now() - started) / 1000,
+  });
+  if (!opts["no-write"]) writeSection(body);
+  console.log(`\n${body}\n`);
+  if (!opts["no-write"]) log(`written to ${path.relative(process.cwd(), BENCHMARKS_FILE)}`);
+  if (opts["keep-db"]) log(`kept database ${databaseUrl}`);
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  await server?.stop();
+  if (!opts["keep-db"]) await dropDatabase(postgres.url, dbName).catch(() => {});
+  await postgres.stop();
+  rmSync(OUT, { recursive: true, force: true });
+}
+process.exit(exitCode);
