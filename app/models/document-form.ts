@@ -145,8 +145,14 @@ export function toDateString(date: Date | string) {
 }
 
 /** Today's date in a time zone, as YYYY-MM-DD. */
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 export function todayIn(timeZone: string, now = new Date()) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormatters.set(timeZone, formatter);
+  }
+  return formatter.format(now);
 }
 
 export function addDays(date: string, days: number) {

@@ -9,9 +9,21 @@ export function isSupportedCurrency(code: string) {
 
 export const COMMON_CURRENCIES = ["USD", "CAD", "EUR", "GBP", "AUD", "NZD", "MXN", "JPY", "CHF", "SEK", "NOK", "DKK", "ZAR", "INR"];
 
+// Intl formatters are costly to build and pages format many amounts: keep one per currency and locale.
+const formatters = new Map<string, Intl.NumberFormat>();
+function currencyFormatter(currency: string, locale = "en-US") {
+  const key = `${locale}:${currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, { style: "currency", currency });
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** Minor-unit digits of a currency: 2 for USD, 0 for JPY, 3 for KWD. */
 export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return currencyFormatter(currency).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /**
@@ -50,8 +62,8 @@ export function centsToInput(cents: number, currency: string) {
 
 /** Formats cents for display; Intl formats the exact decimal string, so no float rounding happens. */
 export function formatMoney(cents: number, currency: string, locale = "en-US") {
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency }).format as unknown as (value: string) => string;
-  return format(toDecimalString(cents, currencyDigits(currency)));
+  const formatter = currencyFormatter(currency, locale);
+  return (formatter.format as unknown as (value: string) => string).call(formatter, toDecimalString(cents, currencyDigits(currency)));
 }
 
 /** Quantities have up to 3 decimals and are stored in thousandths. */
