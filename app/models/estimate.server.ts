@@ -10,7 +10,7 @@ import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./
 import { DomainError, notFound } from "./errors.server";
 import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
-import { computeTotals } from "./totals";
+import { documentRows } from "./document.server";
 import { isUniqueViolation } from "./user.server";
 
 type Tx = Prisma.TransactionClient;
@@ -25,23 +25,6 @@ export function estimateEditBlockedReason(status: string) {
   return `An estimate that is ${status.toLowerCase()} cannot be edited.`;
 }
 
-function estimateData(businessId: string, input: DocumentInput) {
-  const totals = computeTotals(input);
-  return {
-    totals,
-    lines: input.lines.map((l, position) => ({
-      businessId,
-      position,
-      description: l.description,
-      quantityMilli: l.quantityMilli,
-      unitPriceCents: l.unitPriceCents,
-      taxRate: l.taxRate,
-      amountCents: totals.lines[position].amountCents,
-      taxCents: totals.lines[position].taxCents,
-    })),
-  };
-}
-
 async function requireActiveCustomer(tx: Tx, businessId: string, customerId: string) {
   const customer = await tx.customer.findFirst({ where: { id: customerId, businessId }, select: { id: true, name: true, archivedAt: true } });
   if (!customer) throw new DomainError("Choose one of your customers", "customerId");
@@ -53,25 +36,15 @@ export async function createEstimate(businessId: string, input: DocumentInput) {
   return prisma.$transaction(async (tx) => {
     const customer = await requireActiveCustomer(tx, businessId, input.customerId);
     const { number, currency, prefix } = await takeDocumentNumber(tx, businessId, "estimate");
-    const { totals, lines } = estimateData(businessId, input);
+    const { lines, columns } = documentRows(businessId, input);
     const estimate = await tx.estimate.create({
       data: {
         businessId,
         customerId: customer.id,
         number,
         currency,
-        issueDate: dateOnly(input.issueDate),
+        ...columns,
         validUntil: input.dueDate ? dateOnly(input.dueDate) : null,
-        taxMode: input.taxMode,
-        taxRate: input.taxRate,
-        discountType: input.discountType,
-        discountValue: input.discountValue,
-        subtotalCents: totals.subtotalCents,
-        discountCents: totals.discountCents,
-        taxCents: totals.taxCents,
-        totalCents: totals.totalCents,
-        notes: input.notes,
-        terms: input.terms,
         lines: { createMany: { data: lines } },
       },
       select: { id: true, number: true },
@@ -102,25 +75,15 @@ export async function updateEstimate(businessId: string, id: string, input: Docu
     const blocked = estimateEditBlockedReason(current.status);
     if (blocked) throw new DomainError(blocked);
     const customer = await requireActiveCustomer(tx, businessId, input.customerId);
-    const { totals, lines } = estimateData(businessId, input);
+    const { lines, columns } = documentRows(businessId, input);
     await tx.estimateLine.deleteMany({ where: { estimateId: id, businessId } });
     await tx.estimateLine.createMany({ data: lines.map((l) => ({ ...l, estimateId: id })) });
     await tx.estimate.update({
       where: { id },
       data: {
         customerId: customer.id,
-        issueDate: dateOnly(input.issueDate),
+        ...columns,
         validUntil: input.dueDate ? dateOnly(input.dueDate) : null,
-        taxMode: input.taxMode,
-        taxRate: input.taxRate,
-        discountType: input.discountType,
-        discountValue: input.discountValue,
-        subtotalCents: totals.subtotalCents,
-        discountCents: totals.discountCents,
-        taxCents: totals.taxCents,
-        totalCents: totals.totalCents,
-        notes: input.notes,
-        terms: input.terms,
         // A changed estimate needs a fresh decision from the customer.
         status: current.status === "DECLINED" ? "DRAFT" : current.status,
         declinedAt: null,

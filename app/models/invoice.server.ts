@@ -5,7 +5,7 @@ import { prisma } from "~/utils/db.server";
 import { recordActivity } from "./activity.server";
 import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { DomainError, notFound } from "./errors.server";
-import { computeTotals } from "./totals";
+import { documentRows } from "./document.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -50,21 +50,6 @@ async function requireCustomer(tx: Tx, businessId: string, customerId: string) {
   return customer;
 }
 
-function lineRows(businessId: string, input: DocumentInput) {
-  const totals = computeTotals(input);
-  const lines = input.lines.map((l, position) => ({
-    businessId,
-    position,
-    description: l.description,
-    quantityMilli: l.quantityMilli,
-    unitPriceCents: l.unitPriceCents,
-    taxRate: l.taxRate,
-    amountCents: totals.lines[position].amountCents,
-    taxCents: totals.lines[position].taxCents,
-  }));
-  return { totals, lines };
-}
-
 /** Takes the next number from the business row; the row lock serialises concurrent creates. */
 async function takeNumber(tx: Tx, businessId: string, kind: "invoice" | "estimate") {
   const column = kind === "invoice" ? "nextInvoiceNumber" : "nextEstimateNumber";
@@ -87,7 +72,7 @@ export async function createInvoice(
     const customer = await requireCustomer(tx, businessId, input.customerId);
     if (customer.archivedAt) throw new DomainError("This customer is archived; restore them first", "customerId");
     const { number, currency, prefix } = await takeNumber(tx, businessId, "invoice");
-    const { totals, lines } = lineRows(businessId, input);
+    const { lines, columns } = documentRows(businessId, input);
     const invoice = await tx.invoice.create({
       data: {
         businessId,
@@ -95,19 +80,9 @@ export async function createInvoice(
         estimateId: options.estimateId,
         number,
         currency,
-        issueDate: dateOnly(input.issueDate),
+        ...columns,
         dueDate: dateOnly(input.dueDate ?? input.issueDate),
-        taxMode: input.taxMode,
-        taxRate: input.taxRate,
-        discountType: input.discountType,
-        discountValue: input.discountValue,
         depositCents: input.depositCents,
-        subtotalCents: totals.subtotalCents,
-        discountCents: totals.discountCents,
-        taxCents: totals.taxCents,
-        totalCents: totals.totalCents,
-        notes: input.notes,
-        terms: input.terms,
         lines: { createMany: { data: lines } },
       },
       select: { id: true, number: true },
@@ -187,7 +162,7 @@ export async function updateInvoice(businessId: string, id: string, input: Docum
     const blocked = editBlockedReason(current.status);
     if (blocked) throw new DomainError(blocked);
     const customer = await requireCustomer(tx, businessId, input.customerId);
-    const { totals, lines } = lineRows(businessId, input);
+    const { totals, lines, columns } = documentRows(businessId, input);
     if (current.amountPaidCents > totals.totalCents) {
       throw new DomainError("The new total is less than what the customer has already paid.", "lines");
     }
@@ -205,19 +180,9 @@ export async function updateInvoice(businessId: string, id: string, input: Docum
       where: { id },
       data: {
         customerId: customer.id,
-        issueDate: dateOnly(input.issueDate),
+        ...columns,
         dueDate: dateOnly(input.dueDate ?? input.issueDate),
-        taxMode: input.taxMode,
-        taxRate: input.taxRate,
-        discountType: input.discountType,
-        discountValue: input.discountValue,
         depositCents: input.depositCents,
-        subtotalCents: totals.subtotalCents,
-        discountCents: totals.discountCents,
-        taxCents: totals.taxCents,
-        totalCents: totals.totalCents,
-        notes: input.notes,
-        terms: input.terms,
         status,
         paidAt: status === "PAID" ? (current.paidAt ?? new Date()) : current.paidAt,
         version: keepHistory ? current.version + 1 : current.version,

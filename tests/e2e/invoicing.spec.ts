@@ -233,10 +233,10 @@ test.describe("money path", () => {
 
     // The invoice list, filtered by status Paid, shows the invoice.
     await page.getByRole("link", { name: /^Outstanding/ }).click();
-    await expect(page).toHaveURL(/\/invoices\?status=SENT$/);
+    await expect(page).toHaveURL(/\/invoices\?status=OPEN$/);
     await expect(page.getByRole("heading", { level: 1, name: "Invoices" })).toBeVisible();
     await ready(page, javaScriptEnabled);
-    await page.getByLabel("Status").selectOption({ label: "paid" });
+    await page.getByLabel("Status").selectOption({ label: "Paid" });
     await page.getByRole("button", { name: "Filter" }).click();
     await expect(page).toHaveURL(/[?&]status=PAID(&|$)/);
     const rows = page.getByTestId("invoice-row");

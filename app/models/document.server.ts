@@ -1,0 +1,32 @@
+// What invoices and estimates store alike: the line rows and the columns computed from the form.
+import { dateOnly, type DocumentInput } from "./document-form";
+import { computeTotals } from "./totals";
+
+/** Line rows, totals and the shared document columns, all computed on the server from the form input. */
+export function documentRows(businessId: string, input: DocumentInput) {
+  const totals = computeTotals(input);
+  const lines = input.lines.map((l, position) => ({
+    businessId,
+    position,
+    description: l.description,
+    quantityMilli: l.quantityMilli,
+    unitPriceCents: l.unitPriceCents,
+    taxRate: l.taxRate,
+    amountCents: totals.lines[position].amountCents,
+    taxCents: totals.lines[position].taxCents,
+  }));
+  const columns = {
+    issueDate: dateOnly(input.issueDate),
+    taxMode: input.taxMode,
+    taxRate: input.taxRate,
+    discountType: input.discountType,
+    discountValue: input.discountValue,
+    subtotalCents: totals.subtotalCents,
+    discountCents: totals.discountCents,
+    taxCents: totals.taxCents,
+    totalCents: totals.totalCents,
+    notes: input.notes,
+    terms: input.terms,
+  };
+  return { totals, lines, columns };
+}
