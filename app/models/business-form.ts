@@ -5,6 +5,7 @@
 // accepted, decided by their first bytes.
 import { z } from "zod";
 import { isSupportedCurrency, parsePercent } from "~/utils/money";
+import { CONTROL_CHARS, CONTROL_MESSAGE, emailText, lineText, MIN_PHONE_DIGITS, phoneText, tooLong } from "~/utils/validation";
 
 export const BUSINESS_LIMITS = {
   name: 100,
@@ -22,19 +23,13 @@ export const BUSINESS_LIMITS = {
   reviewUrl: 500,
 } as const;
 
-export const MIN_PHONE_DIGITS = 7;
+export { MIN_PHONE_DIGITS };
 export const MAX_DOCUMENT_NUMBER = 999_999_999;
 export const MAX_PAYMENT_TERMS_DAYS = 365;
 /** Thousandths of a percent: 50 %. */
 export const MAX_DEFAULT_TAX_RATE = 50_000;
 
-// Control characters have no business in a one-line field, and Postgres refuses NUL outright.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const CONTROL_MESSAGE = "Remove the invisible control characters";
-const PHONE_CHARS = /^[0-9 +\-().]+$/;
 const PREFIX_CHARS = /^[A-Za-z0-9\-/]*$/;
-
-const tooLong = (max: number) => `Use at most ${max} characters`;
 
 /** US, Canadian, UK, Australian and New Zealand zones offered in the picker; any other IANA zone can be typed. */
 export const COMMON_TIME_ZONES = [
@@ -92,11 +87,7 @@ function isWebAddress(value: string, protocols: string[]) {
 
 /** An optional one-line text field: trimmed; blank becomes null (stored as NULL, so clearing a field clears it). */
 function optionalLine(max: number) {
-  return z
-    .string()
-    .trim()
-    .max(max, tooLong(max))
-    .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE)
+  return lineText(max)
     .optional()
     .transform((v) => v || null);
 }
@@ -145,21 +136,10 @@ export const BusinessProfileSchema = z
       .min(1, "Enter your business name")
       .max(BUSINESS_LIMITS.name, tooLong(BUSINESS_LIMITS.name))
       .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE),
-    email: z
-      .string()
-      .trim()
-      .max(BUSINESS_LIMITS.email, tooLong(BUSINESS_LIMITS.email))
-      .refine((v) => v === "" || z.regexes.email.test(v), "Enter a valid email address, like office@example.com")
+    email: emailText(BUSINESS_LIMITS.email, "office@example.com")
       .optional()
       .transform((v) => v?.toLowerCase() || null),
-    phone: z
-      .string()
-      .trim()
-      .max(BUSINESS_LIMITS.phone, tooLong(BUSINESS_LIMITS.phone))
-      .refine((v) => v === "" || PHONE_CHARS.test(v), "Use only digits, spaces and + - ( ) .")
-      .refine((v) => v === "" || !PHONE_CHARS.test(v) || (v.match(/\d/g)?.length ?? 0) >= MIN_PHONE_DIGITS, {
-        message: `Enter a phone number with at least ${MIN_PHONE_DIGITS} digits`,
-      })
+    phone: phoneText(BUSINESS_LIMITS.phone)
       .optional()
       .transform((v) => v || null),
     website: optionalUrl(BUSINESS_LIMITS.website, ["http:", "https:"], "Enter a full web address starting with https:// or http://"),

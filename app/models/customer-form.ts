@@ -2,6 +2,7 @@
 // constraints in the markup (maxlength, required). Every field is plain text: markup typed into a
 // field is kept as text and React escapes it when rendering.
 import { z } from "zod";
+import { CONTROL_CHARS, CONTROL_MESSAGE, emailText, lineText, MIN_PHONE_DIGITS, phoneText, tooLong } from "~/utils/validation";
 
 // Also set as maxlength on the inputs: getZodConstraint does not read length checks from this zod version.
 export const CUSTOMER_LIMITS = {
@@ -17,24 +18,14 @@ export const CUSTOMER_LIMITS = {
   notes: 2000,
 } as const;
 
-export const MIN_PHONE_DIGITS = 7;
+export { MIN_PHONE_DIGITS };
 
-// Control characters have no business in a one-line field, and Postgres refuses NUL outright.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 // Notes keep their line breaks and tabs.
 const CONTROL_CHARS_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const CONTROL_MESSAGE = "Remove the invisible control characters";
-const PHONE_CHARS = /^[0-9 +\-().]+$/;
-
-const tooLong = (max: number) => `Use at most ${max} characters`;
 
 /** An optional one-line text field: trimmed; blank becomes undefined (stored as NULL). */
 function optionalLine(max: number) {
-  return z
-    .string()
-    .trim()
-    .max(max, tooLong(max))
-    .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE)
+  return lineText(max)
     .transform((v) => v || undefined)
     .optional();
 }
@@ -48,21 +39,10 @@ export const CustomerFormSchema = z.object({
     .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE),
   // Invoices and estimates are emailed to this address, so a bad one is caught here, when the
   // customer is saved, rather than when a send bounces.
-  email: z
-    .string()
-    .trim()
-    .max(CUSTOMER_LIMITS.email, tooLong(CUSTOMER_LIMITS.email))
-    .refine((v) => v === "" || z.regexes.email.test(v), "Enter a valid email address, like name@example.com")
+  email: emailText(CUSTOMER_LIMITS.email, "name@example.com")
     .transform((v) => v.toLowerCase() || undefined)
     .optional(),
-  phone: z
-    .string()
-    .trim()
-    .max(CUSTOMER_LIMITS.phone, tooLong(CUSTOMER_LIMITS.phone))
-    .refine((v) => v === "" || PHONE_CHARS.test(v), "Use only digits, spaces and + - ( ) .")
-    .refine((v) => v === "" || !PHONE_CHARS.test(v) || (v.match(/\d/g)?.length ?? 0) >= MIN_PHONE_DIGITS, {
-      message: `Enter a phone number with at least ${MIN_PHONE_DIGITS} digits`,
-    })
+  phone: phoneText(CUSTOMER_LIMITS.phone)
     .transform((v) => v || undefined)
     .optional(),
   addressLine1: optionalLine(CUSTOMER_LIMITS.addressLine1),

@@ -39,3 +39,43 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   }
   return to;
 }
+
+// Rules shared by the one-line text fields of the business and customer forms. Each form decides
+// itself what a blank becomes (null or undefined).
+export const MIN_PHONE_DIGITS = 7;
+// Control characters have no business in a one-line field, and Postgres refuses NUL outright.
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_MESSAGE = "Remove the invisible control characters";
+const PHONE_CHARS = /^[0-9 +\-().]+$/;
+
+export const tooLong = (max: number) => `Use at most ${max} characters`;
+
+/** A trimmed line of at most `max` characters with no control characters. */
+export function lineText(max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, tooLong(max))
+    .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE);
+}
+
+/** A trimmed, possibly blank email address; `example` shows in the error message. */
+export function emailText(max: number, example: string) {
+  return z
+    .string()
+    .trim()
+    .max(max, tooLong(max))
+    .refine((v) => v === "" || z.regexes.email.test(v), `Enter a valid email address, like ${example}`);
+}
+
+/** A trimmed, possibly blank phone number: digits, spaces and + - ( ) ., with at least 7 digits. */
+export function phoneText(max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, tooLong(max))
+    .refine((v) => v === "" || PHONE_CHARS.test(v), "Use only digits, spaces and + - ( ) .")
+    .refine((v) => v === "" || !PHONE_CHARS.test(v) || (v.match(/\d/g)?.length ?? 0) >= MIN_PHONE_DIGITS, {
+      message: `Enter a phone number with at least ${MIN_PHONE_DIGITS} digits`,
+    });
+}
