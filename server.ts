@@ -96,6 +96,15 @@ function formContentType(req: Request, res: Response, next: NextFunction) {
   return plainError(res, 415, "Unsupported Media Type: send forms as application/x-www-form-urlencoded or multipart/form-data.");
 }
 
+// Hosted checkout pages the pay form may redirect to. A configured API override (the local fakes in
+// tests) also serves its own checkout page, so its origin is allowed too.
+const paymentOrigins = [
+  "https://checkout.stripe.com",
+  "https://www.paypal.com",
+  "https://www.sandbox.paypal.com",
+  ...[config.STRIPE_API_URL, config.PAYPAL_API_URL].filter((u): u is string => Boolean(u)).map((u) => new URL(u).origin),
+];
+
 export async function createApp(build: ServerBuild) {
   const app = express();
   app.disable("x-powered-by");
@@ -116,7 +125,8 @@ export async function createApp(build: ServerBuild) {
           "img-src": ["'self'", "data:"],
           "font-src": ["'self'"],
           "connect-src": ["'self'"],
-          "form-action": ["'self'", "https://checkout.stripe.com", "https://www.paypal.com", "https://www.sandbox.paypal.com"],
+          // The pay form redirects to the provider's hosted checkout; Chrome applies form-action to that redirect.
+          "form-action": ["'self'", ...paymentOrigins],
           "frame-ancestors": ["'none'"],
           "base-uri": ["'self'"],
           "object-src": ["'none'"],

@@ -150,6 +150,7 @@ export async function sendEstimate(businessId: string, id: string) {
     businessId,
     to: estimate.customer.email!,
     template: "estimate-sent",
+    estimateId: estimate.id,
     ...estimateSentEmail({
       businessName: business.name,
       customerName: estimate.customer.name,

@@ -1,13 +1,21 @@
-// The one place a payment is applied to an invoice: manual payments now, Stripe and PayPal later.
-// In one transaction: lock the invoice row (SELECT ... FOR UPDATE), re-read what is paid, insert the
-// payment under a unique (provider, providerPaymentId) so a repeat is a no-op, then update the status.
-import type { PaymentMethod, Prisma } from "~/generated/prisma/client.ts";
+// The one place a payment is applied to an invoice: manual payments, Stripe and PayPal webhooks, and
+// the PayPal capture on the customer's return all end here. In one transaction: lock the invoice row
+// (SELECT ... FOR UPDATE), look the payment up by its unique (provider, providerPaymentId) so a repeated
+// event is a no-op, write the payment, recompute what the invoice has been paid from its payments,
+// and queue the receipt (once per payment, by its dedupe key).
+import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
+import { deliverEmail } from "~/utils/email.server";
+import { logger } from "~/utils/logger.server";
 import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
-import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
+import { LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
+import { queueReceipt } from "./receipt.server";
 import { isUniqueViolation } from "./user.server";
+
+type Tx = Prisma.TransactionClient;
+export type PaymentProvider = "manual" | "stripe" | "paypal";
 
 export type ApplyPaymentInput = {
   businessId: string;
@@ -15,49 +23,82 @@ export type ApplyPaymentInput = {
   amountCents: number;
   currency: string;
   method: PaymentMethod;
-  provider: "manual" | "stripe" | "paypal";
+  provider: PaymentProvider;
   /** Unique per provider: the form's idempotency key for manual payments, the provider's id otherwise. */
   providerPaymentId: string;
+  /** PENDING for a bank debit that is still processing (it does not count until it SUCCEEDS); FAILED when it bounced. */
+  status?: Extract<PaymentStatus, "PENDING" | "SUCCEEDED" | "FAILED">;
   receivedAt?: Date;
   reference?: string | null;
   note?: string | null;
   recordedById?: string | null;
+  cardBrand?: string | null;
+  cardLast4?: string | null;
+  failureReason?: string | null;
 };
 
 export type ApplyPaymentResult =
-  | { status: "applied"; paymentId: string; overpaymentCents: number; invoiceStatus: string }
+  | { status: "applied"; paymentId: string; overpaymentCents: number; invoiceStatus: string; receiptEmailId?: string | null }
   | { status: "duplicate"; paymentId: string };
 
+function checkAmount(amountCents: number) {
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError("The amount must be above zero", "amount");
+}
+
+/** Runs `work` in a locking transaction, then delivers the receipt it queued (after commit, never inside). */
+async function inLockingTransaction<T extends object>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await prisma.$transaction(work, LOCKING_TRANSACTION);
+  const receiptEmailId = "receiptEmailId" in result ? (result.receiptEmailId as string | null | undefined) : null;
+  if (receiptEmailId) {
+    // A failed delivery is recorded on the message; it must not turn a recorded payment into an error.
+    await deliverEmail(receiptEmailId).catch((error) => logger.error({ err: error }, "receipt delivery failed"));
+  }
+  return result;
+}
+
 export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
-  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) throw new DomainError("The amount must be above zero", "amount");
+  checkAmount(input.amountCents);
   try {
-    return await prisma.$transaction(async (tx) => applyPaymentInTx(tx, input), LOCKING_TRANSACTION);
+    return await inLockingTransaction((tx) => applyPaymentInTx(tx, input));
   } catch (error) {
     // Two requests with the same key on different invoices, or a race the lock did not cover.
     if (isUniqueViolation(error)) {
-      const existing = await prisma.payment.findUnique({
-        where: { provider_providerPaymentId: { provider: input.provider, providerPaymentId: input.providerPaymentId } },
-        select: { id: true },
-      });
+      const existing = await findProviderPayment(prisma, input.provider, input.providerPaymentId);
       if (existing) return { status: "duplicate", paymentId: existing.id };
     }
     throw error;
   }
 }
 
-export async function applyPaymentInTx(tx: Prisma.TransactionClient, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
+function findProviderPayment(db: Tx | typeof prisma, provider: string, providerPaymentId: string) {
+  return db.payment.findUnique({ where: { provider_providerPaymentId: { provider, providerPaymentId } } });
+}
+
+// PENDING may settle either way; every other state only moves through refunds and disputes.
+const NEXT_STATES: Record<PaymentStatus, PaymentStatus[]> = {
+  PENDING: ["SUCCEEDED", "FAILED"],
+  SUCCEEDED: [],
+  FAILED: [],
+  REFUNDED: [],
+  DISPUTED: [],
+};
+
+export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
+  checkAmount(input.amountCents);
   const invoice = await lockInvoice(tx, input.businessId, input.invoiceId);
-  const existing = await tx.payment.findUnique({
-    where: { provider_providerPaymentId: { provider: input.provider, providerPaymentId: input.providerPaymentId } },
-    select: { id: true },
-  });
-  if (existing) return { status: "duplicate", paymentId: existing.id };
-  if (invoice.status === "VOID") throw new DomainError("This invoice is void; it cannot take payments.");
+  const status = input.status ?? "SUCCEEDED";
+  const existing = await findProviderPayment(tx, input.provider, input.providerPaymentId);
+  if (existing) {
+    if (existing.invoiceId !== invoice.id || !NEXT_STATES[existing.status].includes(status)) return { status: "duplicate", paymentId: existing.id };
+    // An ACH debit settled (or bounced): the same row moves on; events arriving twice stop at the check above.
+    return settlePendingPayment(tx, invoice, existing, status, input);
+  }
+  if (invoice.status === "VOID" && input.provider === "manual") throw new DomainError("This invoice is void; it cannot take payments.");
   if (invoice.status === "DRAFT" && input.provider !== "manual") throw new DomainError("This invoice has not been sent.");
   if (input.currency !== invoice.currency) throw new DomainError(`Payments for this invoice must be in ${invoice.currency}.`, "amount");
 
-  const balance = balanceCents(invoice);
-  const overpaymentCents = Math.max(0, input.amountCents - balance);
+  // Money that actually arrived from a provider is always recorded, even on a voided invoice: it has
+  // to be refunded by hand, and the activity feed says so.
   const payment = await tx.payment.create({
     data: {
       businessId: input.businessId,
@@ -67,40 +108,117 @@ export async function applyPaymentInTx(tx: Prisma.TransactionClient, input: Appl
       method: input.method,
       provider: input.provider,
       providerPaymentId: input.providerPaymentId,
-      status: "SUCCEEDED",
-      overpaymentCents,
+      status,
       reference: input.reference ?? null,
       note: input.note ?? null,
       receivedAt: input.receivedAt ?? new Date(),
       recordedById: input.recordedById ?? null,
+      cardBrand: input.cardBrand ?? null,
+      cardLast4: input.cardLast4 ?? null,
+      failureReason: input.failureReason ?? null,
     },
-    select: { id: true },
   });
-  const amountPaidCents = invoice.amountPaidCents + input.amountCents;
-  const paid = amountPaidCents >= invoice.totalCents;
-  const status = paid ? "PAID" : "PARTIALLY_PAID";
+  if (status !== "SUCCEEDED") {
+    const amount = formatMoney(input.amountCents, input.currency);
+    await recordActivity(tx, {
+      businessId: input.businessId,
+      type: status === "PENDING" ? "payment.processing" : "payment.failed",
+      message:
+        status === "PENDING"
+          ? `Bank payment of ${amount} on invoice #${invoice.number} is processing`
+          : `Payment of ${amount} on invoice #${invoice.number} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+    });
+    return { status: "applied", paymentId: payment.id, overpaymentCents: 0, invoiceStatus: invoice.status };
+  }
+  return completePayment(tx, invoice, payment);
+}
+
+async function settlePendingPayment(tx: Tx, invoice: Invoice, payment: Payment, status: PaymentStatus, input: ApplyPaymentInput) {
+  const updated = await tx.payment.update({
+    where: { id: payment.id },
+    data: {
+      status,
+      failureReason: input.failureReason ?? null,
+      cardBrand: payment.cardBrand ?? input.cardBrand ?? null,
+      cardLast4: payment.cardLast4 ?? input.cardLast4 ?? null,
+    },
+  });
+  if (status === "SUCCEEDED") return completePayment(tx, invoice, updated);
+  await recordActivity(tx, {
+    businessId: invoice.businessId,
+    type: "payment.failed",
+    message: `Bank payment of ${formatMoney(payment.amountCents, payment.currency)} on invoice #${invoice.number} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
+    invoiceId: invoice.id,
+    customerId: invoice.customerId,
+  });
+  return { status: "applied" as const, paymentId: payment.id, overpaymentCents: 0, invoiceStatus: invoice.status };
+}
+
+/** The payment's money counts from now: flag any overpayment, recompute the invoice, queue the receipt. */
+async function completePayment(tx: Tx, invoice: Invoice, payment: Payment): Promise<ApplyPaymentResult> {
+  const before = await paidCents(tx, invoice.id, payment.id);
+  const overpaymentCents = Math.max(0, payment.amountCents - Math.max(0, invoice.totalCents - before));
+  if (overpaymentCents) await tx.payment.update({ where: { id: payment.id }, data: { overpaymentCents } });
+  const invoiceStatus = await recomputeInvoice(tx, invoice);
+  const amount = formatMoney(payment.amountCents, payment.currency);
+  await recordActivity(tx, {
+    businessId: invoice.businessId,
+    type: overpaymentCents ? "payment.overpaid" : "payment.received",
+    message: overpaymentCents
+      ? `Payment of ${amount} on invoice #${invoice.number} overpays it by ${formatMoney(overpaymentCents, payment.currency)}`
+      : `Payment of ${amount} received on invoice #${invoice.number}${invoice.status === "VOID" ? " (the invoice is void: refund it)" : ""}`,
+    invoiceId: invoice.id,
+    customerId: invoice.customerId,
+  });
+  const receiptEmailId = await queueReceipt(tx, invoice.id, payment.id);
+  return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId };
+}
+
+/** Money kept from succeeded payments, less refunds; `excluding` leaves one payment out. */
+async function paidCents(tx: Tx, invoiceId: string, excluding?: string) {
+  const sum = await tx.payment.aggregate({
+    where: { invoiceId, status: "SUCCEEDED", id: excluding ? { not: excluding } : undefined },
+    _sum: { amountCents: true, refundedCents: true },
+  });
+  return (sum._sum.amountCents ?? 0) - (sum._sum.refundedCents ?? 0);
+}
+
+/**
+ * Recomputes the invoice's paid amount and status from its payments (called under the row lock).
+ * Deriving it, rather than adding and subtracting, keeps it right whatever order events arrive in.
+ */
+async function recomputeInvoice(tx: Tx, invoice: Invoice) {
+  const amountPaidCents = await paidCents(tx, invoice.id);
+  const paid = amountPaidCents >= invoice.totalCents && invoice.totalCents > 0;
+  const status =
+    invoice.status === "VOID"
+      ? "VOID"
+      : paid
+        ? "PAID"
+        : amountPaidCents > 0
+          ? "PARTIALLY_PAID"
+          : invoice.viewedAt
+            ? "VIEWED"
+            : invoice.sentAt || invoice.status !== "DRAFT"
+              ? "SENT"
+              : "DRAFT";
   await tx.invoice.update({
     where: { id: invoice.id },
     data: {
       amountPaidCents,
       overpaidCents: Math.max(0, amountPaidCents - invoice.totalCents),
       status,
-      // paidAt is set once, by the payment that completes the invoice.
-      paidAt: paid ? (invoice.paidAt ?? new Date()) : invoice.paidAt,
-      sentAt: invoice.sentAt ?? (invoice.status === "DRAFT" ? new Date() : null),
+      // paidAt is set once, by the payment that completes the invoice, and cleared if money goes back.
+      paidAt: status === "PAID" ? (invoice.paidAt ?? new Date()) : invoice.status === "VOID" ? invoice.paidAt : null,
+      sentAt: invoice.sentAt ?? (status !== "DRAFT" ? new Date() : null),
     },
   });
-  const amount = formatMoney(input.amountCents, input.currency);
-  await recordActivity(tx, {
-    businessId: input.businessId,
-    type: overpaymentCents ? "payment.overpaid" : "payment.received",
-    message: overpaymentCents
-      ? `Payment of ${amount} on invoice #${invoice.number} overpays it by ${formatMoney(overpaymentCents, input.currency)}`
-      : `Payment of ${amount} received on invoice #${invoice.number}`,
-    invoiceId: invoice.id,
-    customerId: invoice.customerId,
-  });
-  return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus: status };
+  if (status === "PAID" && invoice.status !== "PAID") {
+    await recordActivity(tx, { businessId: invoice.businessId, type: "invoice.paid", message: `Invoice #${invoice.number} paid in full`, invoiceId: invoice.id, customerId: invoice.customerId });
+  }
+  return status;
 }
 
 /**
@@ -108,18 +226,15 @@ export async function applyPaymentInTx(tx: Prisma.TransactionClient, input: Appl
  * key makes a repeated submission a no-op, and an invoice with no balance left gets no new payment.
  */
 export async function markInvoicePaid(input: Omit<ApplyPaymentInput, "amountCents" | "currency">) {
-  return prisma.$transaction(async (tx) => {
+  return inLockingTransaction(async (tx) => {
     const invoice = await lockInvoice(tx, input.businessId, input.invoiceId);
-    const balance = balanceCents(invoice);
+    const balance = Math.max(0, invoice.totalCents - invoice.amountPaidCents);
     if (balance === 0) {
-      const existing = await tx.payment.findUnique({
-        where: { provider_providerPaymentId: { provider: input.provider, providerPaymentId: input.providerPaymentId } },
-        select: { id: true },
-      });
+      const existing = await findProviderPayment(tx, input.provider, input.providerPaymentId);
       return existing ? ({ status: "duplicate", paymentId: existing.id } as const) : ({ status: "nothing-due" } as const);
     }
     return applyPaymentInTx(tx, { ...input, amountCents: balance, currency: invoice.currency });
-  }, LOCKING_TRANSACTION);
+  });
 }
 
 export async function listPayments(businessId: string, options: { invoiceId?: string; customerId?: string; take?: number } = {}) {
@@ -131,9 +246,77 @@ export async function listPayments(businessId: string, options: { invoiceId?: st
   });
 }
 
+/** Locks the invoice a provider payment belongs to, then re-reads the payment under that lock. */
+async function lockProviderPayment(tx: Tx, provider: PaymentProvider, providerPaymentId: string) {
+  const found = await findProviderPayment(tx, provider, providerPaymentId);
+  if (!found) return null;
+  const invoice = await lockInvoice(tx, found.businessId, found.invoiceId);
+  const payment = await tx.payment.findUniqueOrThrow({ where: { id: found.id } });
+  return { invoice, payment };
+}
+
+export type ProviderChangeResult = { status: "updated" | "unchanged" | "unknown-payment"; paymentId?: string };
+
 /**
- * Records that a payment was given back (a manual refund; provider refunds arrive by webhook later).
- * The invoice's paid amount and status are recomputed under the invoice row lock. Idempotent.
+ * A provider says `refundedTotalCents` of a payment has been refunded so far (a running total, so a
+ * repeated or late event can only move it forward). A full refund makes the payment REFUNDED.
+ */
+export async function applyProviderRefund(provider: PaymentProvider, providerPaymentId: string, refundedTotalCents: number): Promise<ProviderChangeResult> {
+  return prisma.$transaction(async (tx) => {
+    const locked = await lockProviderPayment(tx, provider, providerPaymentId);
+    if (!locked) return { status: "unknown-payment" };
+    const { invoice, payment } = locked;
+    const refundedCents = Math.min(payment.amountCents, Math.max(payment.refundedCents, refundedTotalCents));
+    if (refundedCents === payment.refundedCents) return { status: "unchanged", paymentId: payment.id };
+    const fully = refundedCents === payment.amountCents;
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: { refundedCents, status: fully && payment.status === "SUCCEEDED" ? "REFUNDED" : payment.status },
+    });
+    await recomputeInvoice(tx, invoice);
+    await recordActivity(tx, {
+      businessId: invoice.businessId,
+      type: "payment.refunded",
+      message: `${formatMoney(refundedCents - payment.refundedCents, payment.currency)} of a ${formatMoney(payment.amountCents, payment.currency)} payment on invoice #${invoice.number} refunded`,
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+    });
+    return { status: "updated", paymentId: payment.id };
+  }, LOCKING_TRANSACTION);
+}
+
+/**
+ * A dispute (chargeback): while it is open, or once it is lost, the money is gone from the invoice; a
+ * won dispute gives it back. Repeats are no-ops.
+ */
+export async function applyProviderDispute(provider: PaymentProvider, providerPaymentId: string, outcome: "opened" | "won" | "lost"): Promise<ProviderChangeResult> {
+  return prisma.$transaction(async (tx) => {
+    const locked = await lockProviderPayment(tx, provider, providerPaymentId);
+    if (!locked) return { status: "unknown-payment" };
+    const { invoice, payment } = locked;
+    const next: PaymentStatus | null =
+      outcome === "won" ? (payment.status === "DISPUTED" ? "SUCCEEDED" : null) : payment.status === "SUCCEEDED" ? "DISPUTED" : null;
+    if (!next) return { status: "unchanged", paymentId: payment.id };
+    await tx.payment.update({ where: { id: payment.id }, data: { status: next, disputedAt: payment.disputedAt ?? new Date() } });
+    await recomputeInvoice(tx, invoice);
+    const amount = formatMoney(payment.amountCents, payment.currency);
+    await recordActivity(tx, {
+      businessId: invoice.businessId,
+      type: outcome === "won" ? "payment.dispute-won" : "payment.disputed",
+      message:
+        outcome === "won"
+          ? `Dispute won: the ${amount} payment on invoice #${invoice.number} counts again`
+          : `The customer disputed the ${amount} payment on invoice #${invoice.number}; respond in your ${provider === "stripe" ? "Stripe" : "PayPal"} dashboard`,
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+    });
+    return { status: "updated", paymentId: payment.id };
+  }, LOCKING_TRANSACTION);
+}
+
+/**
+ * Records that a manual payment was given back. Online payments are refunded through their provider,
+ * whose webhook then calls applyProviderRefund. Idempotent.
  */
 export async function refundPayment(businessId: string, paymentId: string) {
   return prisma.$transaction(async (tx) => {
@@ -141,30 +324,10 @@ export async function refundPayment(businessId: string, paymentId: string) {
     if (!found) throw new DomainError("Payment not found");
     const invoice = await lockInvoice(tx, businessId, found.invoiceId);
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
+    if (payment.provider !== "manual") throw new DomainError(`Refund this payment in your ${payment.provider === "stripe" ? "Stripe" : "PayPal"} dashboard; it updates here by itself.`);
     if (payment.status !== "SUCCEEDED") return { status: "unchanged" as const };
-    await tx.payment.update({ where: { id: paymentId }, data: { status: "REFUNDED" } });
-    const amountPaidCents = invoice.amountPaidCents - payment.amountCents;
-    const status =
-      invoice.status === "VOID"
-        ? "VOID"
-        : amountPaidCents >= invoice.totalCents && invoice.totalCents > 0
-          ? "PAID"
-          : amountPaidCents > 0
-            ? "PARTIALLY_PAID"
-            : invoice.viewedAt
-              ? "VIEWED"
-              : invoice.sentAt
-                ? "SENT"
-                : "DRAFT";
-    await tx.invoice.update({
-      where: { id: invoice.id },
-      data: {
-        amountPaidCents,
-        overpaidCents: Math.max(0, amountPaidCents - invoice.totalCents),
-        status,
-        paidAt: status === "PAID" ? invoice.paidAt : null,
-      },
-    });
+    await tx.payment.update({ where: { id: paymentId }, data: { status: "REFUNDED", refundedCents: payment.amountCents } });
+    await recomputeInvoice(tx, invoice);
     await recordActivity(tx, {
       businessId,
       type: "payment.refunded",

@@ -46,6 +46,13 @@ const EnvSchema = z.object({
   POSTMARK_API_URL: optionalString,
   EMAIL_FROM: z.string().default("Invoice Link <no-reply@invoicelink.local>"),
   SENTRY_DSN: optionalString,
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_URL: optionalString,
+  PAYPAL_CLIENT_ID: optionalString,
+  PAYPAL_CLIENT_SECRET: optionalString,
+  PAYPAL_WEBHOOK_ID: optionalString,
+  PAYPAL_API_URL: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURITY_CONTACT: z.string().default("mailto:security@invoicelink.local"),
 });
@@ -94,6 +101,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     }
     if (!raw.APP_URL) problems.push("APP_URL is missing (the public https:// address used in emailed links)");
   }
+  problems.push(...paymentProblems(raw));
   if (problems.length) throw new EnvError(problems);
 
   return {
@@ -104,6 +112,37 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     PAY_LINK_SECRET: raw.PAY_LINK_SECRET ?? `${DEV_SECRET}-pay`,
     JWT_SECRET: raw.JWT_SECRET ?? `${DEV_SECRET}-jwt`,
   };
+}
+
+const isLoopback = (host: string) => host === "127.0.0.1" || host === "localhost" || host === "[::1]";
+
+/**
+ * Provider API overrides exist for the local fakes in tests/: they may point at the provider's own
+ * https hosts or at this machine, never anywhere else (a webhook certificate is only fetched from there).
+ */
+function providerUrlProblem(name: string, value: string | undefined, domain: string): string | null {
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${name} is not a URL`;
+  }
+  const official = url.protocol === "https:" && (url.hostname === domain || url.hostname.endsWith(`.${domain}`));
+  if (!official && !isLoopback(url.hostname)) return `${name} must be an https://*.${domain} address (or a local test fake)`;
+  return null;
+}
+
+function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
+  const problems = [
+    providerUrlProblem("STRIPE_API_URL", raw.STRIPE_API_URL, "stripe.com"),
+    providerUrlProblem("PAYPAL_API_URL", raw.PAYPAL_API_URL, "paypal.com"),
+  ].filter((p): p is string => p !== null);
+  if (raw.STRIPE_SECRET_KEY && !/^(sk|rk)_(test|live)_\w+$/.test(raw.STRIPE_SECRET_KEY)) problems.push("STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)");
+  if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET?.startsWith("whsec_")) problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");
+  const paypal = [raw.PAYPAL_CLIENT_ID, raw.PAYPAL_CLIENT_SECRET, raw.PAYPAL_WEBHOOK_ID];
+  if (paypal.some(Boolean) && !paypal.every(Boolean)) problems.push("PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID go together: set all three or none");
+  return problems;
 }
 
 let cached: Env | undefined;

@@ -10,6 +10,8 @@ export const RATE_LIMITS = {
   "password-change": { limit: 10, windowMs: 15 * 60_000 },
   "forgot-password": { limit: 10, windowMs: 15 * 60_000 },
   "reset-password": { limit: 10, windowMs: 15 * 60_000 },
+  // Starting a hosted checkout calls Stripe or PayPal: cap it per IP so nobody can spam them through us.
+  checkout: { limit: 20, windowMs: 15 * 60_000 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

@@ -1,0 +1,160 @@
+// The customer's side of paying an invoice: what the signed pay link shows, and starting a Stripe
+// Checkout Session or a PayPal order. Amount, currency and account always come from the server:
+// the pay form only says which provider and whether to pay the deposit or the whole balance.
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { prisma } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { centsToInput, parseMoney } from "~/utils/money";
+import { capturePayPalOrder, createPayPalOrder, paypalConfigured, type PayPalCapture } from "~/utils/paypal.server";
+import { stripe, stripeConfigured } from "~/utils/stripe.server";
+import { DomainError } from "./errors.server";
+import { amountDueNowCents, balanceCents, formatInvoiceNumber, markInvoiceViewed } from "./invoice.server";
+import { applyPayment } from "./payment.server";
+import { dayNumber, signLink, verifyLink, type LinkCheck } from "./signed-link.server";
+
+export type PayChoice = "deposit" | "balance";
+export type PayProvider = "stripe" | "paypal";
+
+/** Which online payment methods this deployment offers; none means the page shows contact details. */
+export function onlinePaymentOptions() {
+  return { stripe: stripeConfigured(), paypal: paypalConfigured() };
+}
+
+const publicInvoiceInclude = {
+  lines: { orderBy: { position: "asc" } },
+  customer: { select: { name: true, email: true } },
+  business: { select: { id: true, name: true, email: true, phone: true, website: true, invoicePrefix: true, timeZone: true } },
+  // A bank debit still processing blocks a second payment attempt.
+  payments: { where: { status: "PENDING" }, select: { amountCents: true } },
+} satisfies Prisma.InvoiceInclude;
+export type PublicInvoice = Prisma.InvoiceGetPayload<{ include: typeof publicInvoiceInclude }>;
+
+/** The invoice behind a pay link. Unknown, draft and void invoices answer exactly like a bad signature. */
+export async function loadPayLink(id: string, t: string | null, d: string | null): Promise<{ ok: false; reason: "invalid" | "expired" } | { ok: true; invoice: PublicInvoice }> {
+  const check: LinkCheck = verifyLink("pay", id, t, d);
+  if (!check.ok) return check;
+  const invoice = await prisma.invoice.findUnique({ where: { id }, include: publicInvoiceInclude });
+  if (!invoice || invoice.status === "VOID" || invoice.status === "DRAFT") return { ok: false, reason: "invalid" };
+  return { ok: true, invoice };
+}
+
+export async function recordPayLinkOpened(invoice: PublicInvoice) {
+  await markInvoiceViewed(invoice.businessId, invoice.id);
+}
+
+/** The amounts the pay page offers: the deposit while it is not covered, and the whole balance. */
+export function payableAmounts(invoice: { totalCents: number; amountPaidCents: number; depositCents: number }) {
+  const balance = balanceCents(invoice);
+  const dueNow = amountDueNowCents(invoice);
+  return { balance, deposit: dueNow < balance ? dueNow : null };
+}
+
+function amountFor(invoice: PublicInvoice, choice: PayChoice) {
+  const { balance, deposit } = payableAmounts(invoice);
+  if (invoice.payments.length) throw new DomainError("A bank payment for this invoice is still processing. You will get a receipt when it clears.");
+  const amount = choice === "deposit" && deposit ? deposit : balance;
+  if (amount <= 0) throw new DomainError("This invoice is already paid. Thank you!");
+  return amount;
+}
+
+/** Links back to the pay page, signed today so they outlive the customer's session at the provider. */
+function payUrls(invoiceId: string, extra: string) {
+  const day = dayNumber();
+  const base = `${env().APP_URL}/pay/${encodeURIComponent(invoiceId)}`;
+  const query = `t=${signLink("pay", invoiceId, day)}&d=${day}`;
+  return { day, page: `${base}?${query}`, done: `${base}?${query}&checkout=${extra}`, paypalReturn: `${base}/paypal?${query}` };
+}
+
+/**
+ * A Stripe Checkout Session for the chosen amount. The idempotency key names the invoice, amount,
+ * how many payments it has and today's date: a double tap returns the same session, while a later
+ * attempt (after a failed bank debit, or another day) gets a new one.
+ */
+export async function startStripeCheckout(invoice: PublicInvoice, choice: PayChoice): Promise<string> {
+  const amountCents = amountFor(invoice, choice);
+  const attempts = await prisma.payment.count({ where: { invoiceId: invoice.id } });
+  const urls = payUrls(invoice.id, "stripe");
+  const number = formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number);
+  const metadata = { invoiceId: invoice.id, businessId: invoice.businessId };
+  const session = await stripe().checkout.sessions.create(
+    {
+      mode: "payment",
+      // Apple Pay and Google Pay come with "card"; ACH (us_bank_account) exists for USD only.
+      allowed_payment_method_types: invoice.currency === "USD" ? ["card", "link", "us_bank_account"] : ["card", "link"],
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: invoice.currency.toLowerCase(),
+            unit_amount: amountCents,
+            product_data: { name: `Invoice ${number} from ${invoice.business.name}`.slice(0, 250) },
+          },
+        },
+      ],
+      client_reference_id: invoice.id,
+      ...(invoice.customer.email ? { customer_email: invoice.customer.email } : {}),
+      metadata,
+      payment_intent_data: { metadata, description: `Invoice ${number}` },
+      success_url: urls.done,
+      cancel_url: urls.page,
+    },
+    { idempotencyKey: `checkout:${invoice.id}:${amountCents}:${attempts}:${urls.day}` },
+  );
+  if (!session.url) throw new DomainError("Stripe did not return a checkout page");
+  return session.url;
+}
+
+export async function startPayPalCheckout(invoice: PublicInvoice, choice: PayChoice): Promise<string> {
+  const amountCents = amountFor(invoice, choice);
+  const attempts = await prisma.payment.count({ where: { invoiceId: invoice.id } });
+  const urls = payUrls(invoice.id, "paypal");
+  const { approveUrl } = await createPayPalOrder({
+    requestId: `order-${invoice.id}-${amountCents}-${attempts}-${urls.day}`,
+    invoiceId: invoice.id,
+    invoiceNumber: formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number),
+    businessName: invoice.business.name,
+    currency: invoice.currency,
+    value: centsToInput(amountCents, invoice.currency),
+    returnUrl: urls.paypalReturn,
+    cancelUrl: urls.page,
+  });
+  return approveUrl;
+}
+
+/** PayPal capture amounts are decimal strings: turned into integer minor units without floats. */
+export function paypalAmountCents(amount: { currency_code: string; value: string }): number {
+  const cents = /^\d+(\.\d+)?$/.test(amount.value) ? parseMoney(amount.value, amount.currency_code.toUpperCase()) : null;
+  if (cents === null) throw new DomainError(`Unexpected PayPal amount ${amount.value}`);
+  return cents;
+}
+
+export const paypalStatus = (capture: PayPalCapture) =>
+  capture.status === "COMPLETED" ? "SUCCEEDED" : capture.status === "PENDING" ? "PENDING" : capture.status === "DECLINED" || capture.status === "FAILED" ? "FAILED" : null;
+
+/** Records a PayPal capture through the one payment path. The capture must belong to this invoice. */
+export async function recordPayPalCapture(capture: PayPalCapture, invoice: { id: string; businessId: string }) {
+  const status = paypalStatus(capture);
+  if (!status || capture.custom_id !== invoice.id) return null;
+  return applyPayment({
+    businessId: invoice.businessId,
+    invoiceId: invoice.id,
+    amountCents: paypalAmountCents(capture.amount),
+    currency: capture.amount.currency_code.toUpperCase(),
+    method: "PAYPAL",
+    provider: "paypal",
+    providerPaymentId: capture.id,
+    status,
+    failureReason: status === "FAILED" ? (capture.status_details?.reason ?? "declined") : null,
+  });
+}
+
+/** The customer came back from approving on PayPal: capture the order (idempotent) and record it. */
+export async function completePayPalReturn(invoice: PublicInvoice, orderId: string) {
+  const order = await capturePayPalOrder(orderId);
+  const unit = order.purchase_units[0];
+  if (!unit || unit.custom_id !== invoice.id) throw new DomainError("That PayPal payment is not for this invoice.");
+  const capture = unit.payments?.captures[0];
+  if (!capture) throw new DomainError("PayPal has not completed this payment.");
+  await recordPayPalCapture(capture, invoice);
+  return paypalStatus(capture);
+}

@@ -1,0 +1,57 @@
+// Receipts: one per payment, queued in the transaction that records the payment. The dedupe key
+// "receipt:<paymentId>" makes a second attempt (a repeated webhook, a retried job) a no-op.
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { receiptEmail } from "~/emails/receipt.server";
+import { paymentMethodLabel } from "~/components/status-badge";
+import { queueEmail } from "~/utils/email.server";
+import { formatMoney } from "~/utils/money";
+import { todayIn } from "./document-form";
+import { formatInvoiceNumber } from "./invoice.server";
+import { signedUrl } from "./signed-link.server";
+
+export function describePaymentMethod(payment: { method: string; cardBrand: string | null; cardLast4: string | null }) {
+  const label = paymentMethodLabel(payment.method);
+  if (!payment.cardLast4) return label;
+  const brand = payment.cardBrand ? payment.cardBrand.replace(/^\w/, (c) => c.toUpperCase()) : label;
+  return `${brand} ending in ${payment.cardLast4}`;
+}
+
+/** Queues the receipt for a succeeded payment; null when the customer has no email address. */
+export async function queueReceipt(tx: Prisma.TransactionClient, invoiceId: string, paymentId: string) {
+  const payment = await tx.payment.findUniqueOrThrow({
+    where: { id: paymentId },
+    include: {
+      invoice: {
+        select: {
+          id: true,
+          number: true,
+          totalCents: true,
+          amountPaidCents: true,
+          customer: { select: { name: true, email: true } },
+          business: { select: { name: true, invoicePrefix: true, timeZone: true } },
+        },
+      },
+    },
+  });
+  const { invoice } = payment;
+  if (!invoice.customer.email || invoice.id !== invoiceId) return null;
+  const balance = Math.max(0, invoice.totalCents - invoice.amountPaidCents);
+  return queueEmail(tx, {
+    businessId: payment.businessId,
+    to: invoice.customer.email,
+    template: "receipt",
+    dedupeKey: `receipt:${payment.id}`,
+    invoiceId: invoice.id,
+    paymentId: payment.id,
+    ...receiptEmail({
+      businessName: invoice.business.name,
+      customerName: invoice.customer.name,
+      invoiceNumber: formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number),
+      amount: formatMoney(payment.amountCents, payment.currency),
+      paidWith: describePaymentMethod(payment),
+      paidOn: todayIn(invoice.business.timeZone, payment.receivedAt),
+      balance: balance ? formatMoney(balance, payment.currency) : null,
+      url: signedUrl("pay", invoice.id),
+    }),
+  });
+}

@@ -1,0 +1,201 @@
+// The customer's pay page, reached only through a signed link. Server-rendered, ships no JavaScript,
+// works on old phones: paying is a plain form POST that 303-redirects to Stripe Checkout or PayPal.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { DocumentLines, lineViews } from "~/components/document-lines";
+import { StatusBadge } from "~/components/status-badge";
+import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/checkout.server";
+import { toDateString } from "~/models/document-form";
+import { DomainError } from "~/models/errors.server";
+import { formatInvoiceNumber } from "~/models/invoice.server";
+import type { RouteHandle } from "~/root";
+import { logger } from "~/utils/logger.server";
+import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
+import { PayPalError } from "~/utils/paypal.server";
+import { enforceRateLimit } from "~/utils/rate-limit.server";
+
+export const handle: RouteHandle = { hydrate: false, customerFacing: true };
+
+export const meta: MetaFunction = () => [{ title: "Invoice" }, { name: "robots", content: "noindex" }];
+
+const NO_STORE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
+const LINK_PROBLEM = {
+  invalid: "This link is not valid. Ask the business that sent it for a new link.",
+  expired: "This link has expired. Ask the business that sent it for a new link.",
+};
+
+/** One schema for the pay form: which provider and which amount; never an amount itself. */
+export const PayFormSchema = z.object({
+  t: z.string().max(64),
+  d: z.string().max(16),
+  provider: z.enum(["stripe", "paypal"]),
+  amount: z.enum(["deposit", "balance"]).default("balance"),
+});
+
+/** Same 401 for a bad signature, an unknown id, a draft or a void invoice: nothing reveals what exists. */
+async function invoiceFromLink(id: string, t: string | null, d: string | null) {
+  const link = await loadPayLink(id, t, d);
+  if (!link.ok) throw new Response(LINK_PROBLEM[link.reason], { status: 401, statusText: "Link not valid", headers: NO_STORE });
+  return link.invoice;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const t = url.searchParams.get("t");
+  const d = url.searchParams.get("d");
+  const invoice = await invoiceFromLink(params.invoiceId!, t, d);
+  await recordPayLinkOpened(invoice);
+  const { balance, deposit } = payableAmounts(invoice);
+  const pendingCents = invoice.payments.reduce((sum, p) => sum + p.amountCents, 0);
+  const checkout = url.searchParams.get("checkout");
+  return json(
+    {
+      t,
+      d,
+      returnedFrom: checkout === "stripe" || checkout === "paypal" ? checkout : null,
+      paypalProblem: url.searchParams.get("paypal"),
+      business: { name: invoice.business.name, email: invoice.business.email, phone: invoice.business.phone, website: invoice.business.website },
+      customerName: invoice.customer.name,
+      number: formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number),
+      status: invoice.status === "SENT" ? "VIEWED" : invoice.status,
+      issueDate: toDateString(invoice.issueDate),
+      dueDate: toDateString(invoice.dueDate),
+      currency: invoice.currency,
+      taxMode: invoice.taxMode,
+      taxRate: percentToInput(invoice.taxRate),
+      lines: lineViews(invoice.lines, quantityToInput, percentToInput),
+      subtotalCents: invoice.subtotalCents,
+      discountCents: invoice.discountCents,
+      taxCents: invoice.taxCents,
+      totalCents: invoice.totalCents,
+      amountPaidCents: invoice.amountPaidCents,
+      balanceCents: balance,
+      depositCents: deposit,
+      pendingCents,
+      notes: invoice.notes,
+      terms: invoice.terms,
+      online: onlinePaymentOptions(),
+    },
+    { headers: NO_STORE },
+  );
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const parsed = PayFormSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return json({ error: "Choose how you want to pay." }, { status: 400, headers: NO_STORE });
+  const { t, d, provider, amount } = parsed.data;
+  const invoice = await invoiceFromLink(params.invoiceId!, t, d);
+  if (!onlinePaymentOptions()[provider]) return json({ error: "That payment method is not available." }, { status: 400, headers: NO_STORE });
+  await enforceRateLimit("checkout", context);
+  try {
+    const url = provider === "stripe" ? await startStripeCheckout(invoice, amount) : await startPayPalCheckout(invoice, amount);
+    return redirect(url, { status: 303, headers: NO_STORE });
+  } catch (error) {
+    if (error instanceof DomainError) return json({ error: error.message }, { status: 409, headers: NO_STORE });
+    // The provider is down or refused: tell the customer plainly, keep the details in the log.
+    const providerName = provider === "stripe" ? "Card payment" : "PayPal";
+    const isProviderError = error instanceof PayPalError || (error as { type?: string }).type?.startsWith("Stripe");
+    if (!isProviderError) throw error;
+    logger.error({ err: (error as Error).message, provider, invoiceId: invoice.id }, "could not start checkout");
+    return json({ error: `${providerName} is not available right now. Please try again in a few minutes or use another way to pay.` }, { status: 502, headers: NO_STORE });
+  }
+}
+
+export default function PayInvoice() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const money = (cents: number) => formatMoney(cents, data.currency);
+  const canPay = data.balanceCents > 0 && data.pendingCents === 0;
+  const online = data.online.stripe || data.online.paypal;
+  const contact = [data.business.phone, data.business.email].filter(Boolean).join(" or ");
+  return (
+    <div className="stack">
+      <header>
+        <p className="brand">{data.business.name}</p>
+        <h1>
+          Invoice {data.number} <StatusBadge status={data.status} />
+        </h1>
+        <p className="muted">
+          For {data.customerName} · issued {data.issueDate} · due {data.dueDate}
+        </p>
+      </header>
+      {data.returnedFrom && data.balanceCents === 0 ? <p className="flash flash-success">Thank you! Your payment was received.</p> : null}
+      {data.returnedFrom && data.balanceCents > 0 && data.pendingCents === 0 ? (
+        <p className="flash">
+          Thank you! We are confirming your payment with {data.returnedFrom === "stripe" ? "the card processor" : "PayPal"}.{" "}
+          <a href={`?t=${data.t}&d=${data.d}&checkout=${data.returnedFrom}`}>Refresh</a> in a moment to see it.
+        </p>
+      ) : null}
+      {data.paypalProblem ? <p className="flash flash-error">Your PayPal payment was not completed. Nothing was charged; you can try again.</p> : null}
+      {data.pendingCents > 0 ? (
+        <p className="flash">Your bank payment of {money(data.pendingCents)} is processing. It usually clears in 3–5 business days; you will get a receipt.</p>
+      ) : null}
+      {actionData?.error ? (
+        <p className="flash flash-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+      <section className="card">
+        <DocumentLines {...data}>
+          {data.amountPaidCents > 0 ? (
+            <>
+              <dt>Paid</dt>
+              <dd>−{money(data.amountPaidCents)}</dd>
+            </>
+          ) : null}
+          <dt>Balance due</dt>
+          <dd>
+            <strong data-testid="balance">{money(data.balanceCents)}</strong>
+          </dd>
+        </DocumentLines>
+      </section>
+      {canPay && online ? (
+        <Form method="post" className="card stack" reloadDocument>
+          <input type="hidden" name="t" value={data.t ?? ""} />
+          <input type="hidden" name="d" value={data.d ?? ""} />
+          {data.depositCents ? (
+            <fieldset>
+              <legend>How much do you want to pay now?</legend>
+              <label>
+                <input type="radio" name="amount" value="deposit" defaultChecked /> Deposit: {money(data.depositCents)}
+              </label>
+              <label>
+                <input type="radio" name="amount" value="balance" /> Full balance: {money(data.balanceCents)}
+              </label>
+            </fieldset>
+          ) : (
+            <input type="hidden" name="amount" value="balance" />
+          )}
+          <div className="actions">
+            {data.online.stripe ? (
+              <button type="submit" name="provider" value="stripe">
+                Pay with card or bank
+              </button>
+            ) : null}
+            {data.online.paypal ? (
+              <button type="submit" name="provider" value="paypal" className="button-secondary">
+                Pay with PayPal
+              </button>
+            ) : null}
+          </div>
+          <p className="muted">Card, Apple Pay, Google Pay{data.currency === "USD" ? ", bank account (ACH)" : ""} or PayPal. Payments are processed securely by Stripe and PayPal; card details never reach {data.business.name}.</p>
+        </Form>
+      ) : null}
+      {canPay && !online ? (
+        <section className="card">
+          <h2>How to pay</h2>
+          <p>Online payment is not set up for this invoice. Please contact {data.business.name}{contact ? ` at ${contact}` : ""} to pay.</p>
+        </section>
+      ) : null}
+      {data.notes ? <p className="prewrap">{data.notes}</p> : null}
+      {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
+      <p className="muted">
+        Questions? Contact {data.business.name}
+        {contact ? ` at ${contact}` : ""}.
+      </p>
+    </div>
+  );
+}

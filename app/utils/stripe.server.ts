@@ -1,0 +1,35 @@
+// The Stripe client for this deployment's one platform account (docs/decisions/006-payment-accounts.md).
+// STRIPE_API_URL points the official SDK at the local fake in tests; production leaves it unset.
+import Stripe from "stripe";
+import { env } from "./env.server";
+
+let client: Stripe | undefined;
+
+export function stripeConfigured() {
+  return Boolean(env().STRIPE_SECRET_KEY);
+}
+
+export function stripe(): Stripe {
+  const { STRIPE_SECRET_KEY, STRIPE_API_URL } = env();
+  if (!STRIPE_SECRET_KEY) throw new Error("Stripe is not configured");
+  if (!client) {
+    const api = STRIPE_API_URL ? new URL(STRIPE_API_URL) : null;
+    client = new Stripe(STRIPE_SECRET_KEY, {
+      ...(api ? { host: api.hostname, port: api.port || (api.protocol === "https:" ? 443 : 80), protocol: api.protocol === "https:" ? "https" : "http" } : {}),
+      // Retries reuse the idempotency key, so a network blip never creates a second Checkout Session.
+      maxNetworkRetries: 2,
+      timeout: 15_000,
+      telemetry: false,
+      appInfo: { name: "Invoice Link" },
+    });
+  }
+  return client;
+}
+
+/** Stripe signs each webhook with the endpoint secret and a timestamp; older than this is refused. */
+export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** Verifies a webhook on its raw body with the official library; throws on any mismatch. */
+export function verifyStripeWebhook(rawBody: string, signature: string): Stripe.Event {
+  return Stripe.webhooks.constructEvent(rawBody, signature, env().STRIPE_WEBHOOK_SECRET!, STRIPE_WEBHOOK_TOLERANCE_SECONDS);
+}
