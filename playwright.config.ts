@@ -17,6 +17,17 @@ const PORT = Number(process.env.E2E_PORT ?? 3111);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const strongSecret = () => randomBytes(32).toString("base64url");
 
+// The Stripe and PayPal fakes (tests/fakes/serve.ts) run beside the app; keys are per run.
+const FAKE_STRIPE_PORT = Number(process.env.E2E_FAKE_STRIPE_PORT ?? PORT + 1);
+const FAKE_PAYPAL_PORT = Number(process.env.E2E_FAKE_PAYPAL_PORT ?? PORT + 2);
+const providerEnv = {
+  STRIPE_SECRET_KEY: `sk_test_${randomBytes(12).toString("hex")}`,
+  STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString("hex")}`,
+  PAYPAL_CLIENT_ID: `e2e-client-${randomBytes(6).toString("hex")}`,
+  PAYPAL_CLIENT_SECRET: randomBytes(24).toString("hex"),
+  PAYPAL_WEBHOOK_ID: `WH${randomBytes(8).toString("hex").toUpperCase()}`,
+};
+
 // Debian's chromium: Playwright cannot download its own browser without internet access.
 const chromium = {
   ...devices["Desktop Chrome"],
@@ -55,7 +66,22 @@ export default defineConfig({
     { name: "js-on", use: { ...chromium, javaScriptEnabled: true } },
     { name: "js-off", use: { ...chromium, javaScriptEnabled: false } },
   ],
-  webServer: {
+  webServer: [
+  {
+    command: "node --import tsx tests/fakes/serve.ts",
+    port: FAKE_STRIPE_PORT,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      ...providerEnv,
+      FAKE_STRIPE_PORT: String(FAKE_STRIPE_PORT),
+      FAKE_PAYPAL_PORT: String(FAKE_PAYPAL_PORT),
+      FAKES_APP_URL: BASE_URL,
+    },
+  },
+  {
     command: "node --import tsx server.ts",
     url: `${BASE_URL}/health`,
     reuseExistingServer: false,
@@ -78,6 +104,10 @@ export default defineConfig({
       POSTMARK_API_URL: "",
       SENTRY_DSN: "",
       TRUST_PROXY: "",
+      ...providerEnv,
+      STRIPE_API_URL: `http://127.0.0.1:${FAKE_STRIPE_PORT}`,
+      PAYPAL_API_URL: `http://127.0.0.1:${FAKE_PAYPAL_PORT}`,
     },
   },
+  ],
 });

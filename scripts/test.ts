@@ -1,6 +1,6 @@
 // npm test: every test on a real Postgres. Finds or starts Postgres, builds a migrated template
 // database, builds the app, then runs Vitest (unit + integration) and Playwright (JS on and off).
-// Flags: --no-e2e, --no-vitest; other arguments go to Vitest as filters.
+// Flags: --no-e2e, --no-vitest; other arguments are file filters (for Vitest, or with --no-vitest for Playwright).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -53,10 +53,11 @@ try {
     if (code !== 0) exitCode = code;
   }
 
-  if (runE2E && filters.length === 0) {
+  // Filters go to Vitest; with --no-vitest they pick Playwright spec files instead.
+  if (runE2E && (filters.length === 0 || !runVitest)) {
     const e2eUrl = await cloneTemplate(server.url, `invoice_link_e2e_${process.pid}`);
     const pwJson = path.join(OUT, "playwright.json");
-    const code = run(node, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test"], {
+    const code = run(node, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", ...(runVitest ? [] : filters)], {
       E2E_DATABASE_URL: e2eUrl,
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1",
       PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,

@@ -1,11 +1,15 @@
 // Invoices: numbering, totals, edits with history, status rules. Every query is scoped by businessId
 // inside the query; another business's id behaves exactly like a missing one (404).
 import type { InvoiceStatus, Prisma } from "~/generated/prisma/client.ts";
+import { invoiceSentEmail } from "~/emails/invoice-sent.server";
 import { prisma } from "~/utils/db.server";
+import { deliverEmail, queueEmail } from "~/utils/email.server";
+import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { DomainError, notFound } from "./errors.server";
 import { documentRows } from "./document.server";
+import { signedUrl } from "./signed-link.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -211,6 +215,39 @@ export async function markInvoiceSent(businessId: string, id: string) {
     await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice #${invoice.number} sent`, invoiceId: id, customerId: invoice.customerId });
     return invoice;
   });
+}
+
+/**
+ * Emails the customer the signed pay link and marks the invoice sent. The email is queued in the same
+ * transaction, so an invoice is never marked sent by email without its message.
+ */
+export async function sendInvoice(businessId: string, id: string) {
+  const emailId = await prisma.$transaction(async (tx) => {
+    const invoice = await lockInvoice(tx, businessId, id);
+    if (invoice.status === "VOID") throw new DomainError("A void invoice cannot be sent.");
+    const [customer, business] = await Promise.all([
+      tx.customer.findUniqueOrThrow({ where: { id: invoice.customerId }, select: { name: true, email: true } }),
+      tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, invoicePrefix: true } }),
+    ]);
+    if (!customer.email) throw new DomainError("Add an email address to the customer first, or text them the link.");
+    await tx.invoice.update({ where: { id }, data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: new Date() } });
+    await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice #${invoice.number} emailed to ${customer.email}`, invoiceId: id, customerId: invoice.customerId });
+    return queueEmail(tx, {
+      businessId,
+      to: customer.email,
+      template: "invoice-sent",
+      invoiceId: id,
+      ...invoiceSentEmail({
+        businessName: business.name,
+        customerName: customer.name,
+        invoiceNumber: formatInvoiceNumber(business.invoicePrefix, invoice.number),
+        amountDue: formatMoney(amountDueNowCents(invoice), invoice.currency),
+        dueDate: toDateString(invoice.dueDate),
+        url: signedUrl("pay", id),
+      }),
+    });
+  }, LOCKING_TRANSACTION);
+  if (emailId) await deliverEmail(emailId);
 }
 
 /** The customer opened the invoice: SENT becomes VIEWED once; later states are kept. */

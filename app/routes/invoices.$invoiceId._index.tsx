@@ -16,8 +16,12 @@ import {
   formatInvoiceNumber,
   getInvoice,
   markInvoiceSent,
+  sendInvoice,
   voidInvoice,
 } from "~/models/invoice.server";
+import { describePaymentMethod } from "~/models/receipt.server";
+import { signedUrl } from "~/models/signed-link.server";
+import { ShareLink } from "~/components/share-link";
 import { applyPayment, markInvoicePaid, refundPayment } from "~/models/payment.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { randomToken } from "~/utils/crypto.server";
@@ -62,7 +66,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: invoice.status,
     displayStatus: displayStatus(invoice, today),
     currency: invoice.currency,
-    customer: { id: invoice.customer.id, name: invoice.customer.name, email: invoice.customer.email },
+    customer: { id: invoice.customer.id, name: invoice.customer.name, email: invoice.customer.email, phone: invoice.customer.phone },
+    // The customer's signed link exists once the invoice is sent; voiding it severs the link.
+    payLink: invoice.status === "DRAFT" || invoice.status === "VOID" ? null : signedUrl("pay", invoice.id),
     issueDate: toDateString(invoice.issueDate),
     dueDate: toDateString(invoice.dueDate),
     taxMode: invoice.taxMode,
@@ -88,7 +94,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       receivedAt: p.receivedAt.toISOString(),
       reference: p.reference,
       overpaymentCents: p.overpaymentCents,
+      refundedCents: p.refundedCents,
       status: p.status,
+      provider: p.provider,
+      paidWith: describePaymentMethod(p),
     })),
     revisions: invoice.revisions.map((r) => ({
       id: r.id,
@@ -160,6 +169,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
           message: result.status === "refunded" ? "Payment marked as refunded." : "That payment was already refunded.",
         });
       }
+      case "send-email":
+        await sendInvoice(businessId, invoice.id);
+        return redirectWithFlash(request, back, { kind: "success", message: `Invoice emailed to ${invoice.customer.email}.` });
       case "mark-sent":
         await markInvoiceSent(businessId, invoice.id);
         return redirectWithFlash(request, back, { kind: "success", message: "Invoice marked as sent." });
@@ -242,6 +254,14 @@ export default function InvoicePage() {
           <a href={`/invoices/${data.id}/pdf`} className="button button-small button-secondary">
             Download PDF
           </a>
+          {data.status === "DRAFT" && data.customer.email ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="send-email" />
+              <SubmitButton className="button-small" pending={busy("send-email")}>
+                Send by email
+              </SubmitButton>
+            </Form>
+          ) : null}
           {data.status === "DRAFT" ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="mark-sent" />
@@ -308,6 +328,16 @@ export default function InvoicePage() {
         {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
       </section>
 
+      {data.payLink ? (
+        <ShareLink
+          url={data.payLink}
+          smsBody={`Invoice ${data.number} for ${money(data.dueNowCents)}. View and pay: ${data.payLink}`}
+          phone={data.customer.phone}
+          canEmail={Boolean(data.customer.email) && open}
+          emailPending={busy("send-email")}
+        />
+      ) : null}
+
       {open ? (
         <div className="stack">
           <RecordPaymentForm currency={data.currency} paymentKey={data.paymentKey} today={data.today} balance={centsToInput(data.balanceCents, data.currency)} />
@@ -342,15 +372,19 @@ export default function InvoicePage() {
                 {data.payments.map((p) => (
                   <tr key={p.id} data-testid="payment-row">
                     <td>{p.receivedAt.slice(0, 10)}</td>
-                    <td>{paymentMethodLabel(p.method)}</td>
+                    <td>{p.paidWith}</td>
                     <td>{p.reference}</td>
                     <td className="num">
                       {money(p.amountCents)}
                       {p.overpaymentCents ? <span className="badge badge-warn"> overpaid {money(p.overpaymentCents)}</span> : null}
                       {p.status === "REFUNDED" ? <span className="badge"> refunded</span> : null}
+                      {p.status === "SUCCEEDED" && p.refundedCents ? <span className="badge"> {money(p.refundedCents)} refunded</span> : null}
+                      {p.status === "PENDING" ? <span className="badge"> processing</span> : null}
+                      {p.status === "FAILED" ? <span className="badge badge-warn"> failed</span> : null}
+                      {p.status === "DISPUTED" ? <span className="badge badge-warn"> disputed</span> : null}
                     </td>
                     <td>
-                      {p.status === "SUCCEEDED" && data.status !== "VOID" ? (
+                      {p.status === "SUCCEEDED" && p.provider === "manual" && data.status !== "VOID" ? (
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="intent" value="refund-payment" />
                           <input type="hidden" name="paymentId" value={p.id} />

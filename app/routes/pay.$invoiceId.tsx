@@ -15,6 +15,7 @@ import { logger } from "~/utils/logger.server";
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 import { PayPalError } from "~/utils/paypal.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
+import { getSession } from "~/utils/session.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
@@ -46,7 +47,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
   const invoice = await invoiceFromLink(params.invoiceId!, t, d);
-  await recordPayLinkOpened(invoice);
+  // The contractor previewing their own link is not the customer opening it.
+  const session = await getSession(request);
+  if (session?.businessId !== invoice.businessId) await recordPayLinkOpened(invoice);
   const { balance, deposit } = payableAmounts(invoice);
   const pendingCents = invoice.payments.reduce((sum, p) => sum + p.amountCents, 0);
   const checkout = url.searchParams.get("checkout");

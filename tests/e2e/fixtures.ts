@@ -210,3 +210,23 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     { auto: true },
   ],
 });
+
+/** A SENT invoice of `businessId` with one line of `totalCents` (no tax), inserted straight into the database. */
+export async function insertSentInvoice(db: pg.Pool, businessId: string, customerId: string, totalCents: number, description = "Replace kitchen faucet") {
+  const id = cuidLike();
+  const { rows } = await db.query<{ number: number }>(
+    `UPDATE "Business" SET "nextInvoiceNumber" = "nextInvoiceNumber" + 1 WHERE id = $1 RETURNING "nextInvoiceNumber" - 1 AS number`,
+    [businessId]
+  );
+  await db.query(
+    `INSERT INTO "Invoice" (id, "businessId", "customerId", number, status, currency, "issueDate", "dueDate", "subtotalCents", "discountCents", "taxCents", "totalCents", "sentAt", "createdAt", "updatedAt")
+     VALUES ($1, $2, $3, $4, 'SENT', 'USD', current_date, current_date + 14, $5, 0, 0, $5, now(), now(), now())`,
+    [id, businessId, customerId, rows[0].number, totalCents]
+  );
+  await db.query(
+    `INSERT INTO "InvoiceLine" (id, "businessId", "invoiceId", position, description, "quantityMilli", "unitPriceCents", "amountCents", "taxCents")
+     VALUES ($1, $2, $3, 0, $4, 1000, $5, $5, 0)`,
+    [cuidLike(), businessId, id, description, totalCents]
+  );
+  return { id, number: rows[0].number };
+}

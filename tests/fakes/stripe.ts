@@ -143,9 +143,9 @@ function formatAmount(minor: number, currency: string) {
   return fmt.format(minor / 10 ** (fmt.resolvedOptions().maximumFractionDigits ?? 2)); // JPY etc. have no minor unit
 }
 const page = (title: string, body: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 
-export async function startFakeStripe(options: { secretKey: string; webhookSecret: string; webhookUrl?: string }): Promise<FakeStripe> {
+export async function startFakeStripe(options: { secretKey: string; webhookSecret: string; webhookUrl?: string; port?: number }): Promise<FakeStripe> {
   let webhookUrl = options.webhookUrl;
   let failures: { count: number; status: number } = { count: 0, status: 500 };
   const requests: RecordedRequest[] = [];
@@ -288,7 +288,7 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
       res.end(String(e?.stack ?? e));
     });
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
 
   const sessionEvent = (type: string, s: Session) => fake.sendEvent(type, present(s));

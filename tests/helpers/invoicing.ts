@@ -2,14 +2,9 @@
 // a production server with known secrets, signed-in browsers without the login rate limit, and
 // customers / invoices written through the domain functions.
 import { createCookie } from "@remix-run/node";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { Browser } from "./http";
-import { freePort, productionEnv, strongSecret, type TestServer } from "./server";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const SERVER_START_TIMEOUT = 100_000;
+import { startServer, strongSecret, type TestServer } from "./server";
 
 /** Generous limits: these files spawn a production server and run bursts of concurrent transactions. */
 export const SLOW_TEST_TIMEOUT = 120_000;
@@ -18,47 +13,15 @@ export type AppServer = TestServer & { sessionSecret: string; payLinkSecret: str
 
 /**
  * The production server (server.ts + the Remix build) with secrets the test knows, so it can sign
- * session cookies and customer links. Like startServer() in ./server, with a longer start-up allowance
- * for busy machines.
+ * session cookies and customer links.
  */
 export async function startAppServer(env: Record<string, string | undefined> = {}): Promise<AppServer> {
   const sessionSecret = strongSecret();
   const payLinkSecret = strongSecret();
-  const port = await freePort();
-  const merged = productionEnv(port, { SESSION_SECRET: sessionSecret, PAY_LINK_SECRET: payLinkSecret, LOG_LEVEL: "warn", ...env });
-  const childEnv = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server.ts")], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), SERVER_START_TIMEOUT);
-      child.stdout!.on("data", () => {
-        if (output.includes("listening on")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${code} before listening:\n${output}`));
-      });
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  const url = `http://127.0.0.1:${port}`;
+  const server = await startServer({ env: { SESSION_SECRET: sessionSecret, PAY_LINK_SECRET: payLinkSecret, LOG_LEVEL: "warn", ...env } });
   // The first rendered page pays for loading the route modules; pay it here, not in the first test.
-  await fetch(`${url}/login`).then((r) => r.text());
-  return { url, port, child, output: () => output, stop, sessionSecret, payLinkSecret };
+  await fetch(`${server.url}/login`).then((r) => r.text());
+  return { ...server, sessionSecret, payLinkSecret };
 }
 
 /** A browser signed in as `user`: a Session row plus the cookie the server would have set (no login round trip). */
