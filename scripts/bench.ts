@@ -1,7 +1,8 @@
 // npm run bench: the scale benchmark. Builds the app into its own folder, clones a fresh database
 // from the migrated template, seeds one contractor with 100,000 invoices (scripts/seed-scale.ts),
 // starts the production server (server.ts, NODE_ENV=production) on a loopback port, signs in once,
-// then drives the dashboard and the invoice list with autocannon. The machine is small and shared,
+// then drives the dashboard, the invoice list and a customer's pay page with autocannon, and sends distinct
+// Stripe payments as signed webhooks (the local Stripe fake stands in for the API). The machine is small and shared,
 // so every result is also given as a ratio to a trivial route (/ping) measured in the same run;
 // nothing here fails on a hard limit. The result replaces this benchmark's section of BENCHMARKS.md.
 //
@@ -14,6 +15,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
+import { createHmac, randomBytes } from "node:crypto";
+import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../tests/fakes/stripe";
 import { startServer, type TestServer } from "../tests/helpers/server";
 import { canConnect, startEmbeddedPostgres, withDatabaseName, type Database } from "./lib/database";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
@@ -24,8 +27,6 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "tests/.tmp", `bench-${process.pid}`);
 const BUILD_DIR = path.join(OUT, "build");
 const BENCHMARKS_FILE = path.join(ROOT, "BENCHMARKS.md");
-const SECTION_BEGIN = "<!-- bench:scale:begin (written by scripts/bench.ts) -->";
-const SECTION_END = "<!-- bench:scale:end -->";
 const TARGET_P95_MS = 50;
 // A browser's request, so the server does the work it does for a person (compression, streaming).
 const BROWSER_HEADERS = {
@@ -42,6 +43,7 @@ const { values: opts } = parseArgs({
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "10" },
     sequential: { type: "string", default: "100" },
+    webhooks: { type: "string", default: "2000" },
     "keep-db": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
   },
@@ -58,10 +60,12 @@ const config = {
   warmup: num("warmup"),
   connections: num("connections"),
   sequential: num("sequential"),
+  webhooks: num("webhooks"),
 };
 const log = (line: string) => console.log(`[bench] ${line}`);
 
-type Target = { name: string; path: string; kind: "baseline" | "page"; expect: (body: string) => string | null };
+/** `anonymous`: requested without the session cookie, as a customer opening a signed link would. */
+type Target = { name: string; path: string; kind: "baseline" | "page"; anonymous?: boolean; logPath?: string; expect: (body: string) => string | null };
 type Stats = { p50: number; p95: number; n: number };
 type Measurement = {
   target: Target;
@@ -219,8 +223,9 @@ function runAutocannon(url: string, cookie: string, seconds: number, onResponse?
   });
 }
 
-async function measure(server: TestServer, times: ServerTimes, meter: CpuMeter | null, cookie: string, target: Target): Promise<Measurement> {
+async function measure(server: TestServer, times: ServerTimes, meter: CpuMeter | null, sessionCookie: string, target: Target): Promise<Measurement> {
   const url = `${server.url}${target.path}`;
+  const cookie = target.anonymous ? "" : sessionCookie;
   const check = await fetch(url, { headers: { ...BROWSER_HEADERS, cookie }, redirect: "manual" });
   const body = await check.text();
   const problem = check.status !== 200 ? `answered ${check.status}` : target.expect(body);
@@ -230,7 +235,7 @@ async function measure(server: TestServer, times: ServerTimes, meter: CpuMeter |
   await new Promise((r) => setTimeout(r, 300));
 
   // One request at a time: what a single person waits for when nothing else runs on the server.
-  times.start(target.path);
+  times.start(target.logPath ?? target.path);
   const clientSequential: number[] = [];
   for (let i = 0; i < config.sequential; i++) {
     const t0 = performance.now();
@@ -241,7 +246,7 @@ async function measure(server: TestServer, times: ServerTimes, meter: CpuMeter |
   const serverSequential = await times.stop();
 
   const latencies: number[] = [];
-  times.start(target.path);
+  times.start(target.logPath ?? target.path);
   const cpuBefore = await meter?.snapshot();
   const result = await runAutocannon(url, cookie, config.duration, (ms) => latencies.push(ms));
   const cpuAfter = await meter?.snapshot();
@@ -327,23 +332,95 @@ function report(measurements: Measurement[], context: { seed: ScaleSeedResult; p
   ].join("\n");
 }
 
-function writeSection(body: string) {
-  const section = `${SECTION_BEGIN}\n${body}\n${SECTION_END}`;
-  if (!existsSync(BENCHMARKS_FILE)) {
-    writeFileSync(
-      BENCHMARKS_FILE,
-      `# Benchmarks\n\nOne section per benchmark. A script rewrites only the part between its own markers.\n\n## Scale: dashboard and invoice list\n\n${section}\n`,
-    );
-    return;
-  }
-  const current = readFileSync(BENCHMARKS_FILE, "utf8");
-  const begin = current.indexOf(SECTION_BEGIN);
-  const end = current.indexOf(SECTION_END);
+/** Replaces this benchmark's section of BENCHMARKS.md (between its markers), or appends it. */
+function writeSection(body: string, name: string, title: string) {
+  const begin = `<!-- bench:${name}:begin (written by scripts/bench.ts) -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const section = `${begin}\n${body}\n${end}`;
+  const current = existsSync(BENCHMARKS_FILE)
+    ? readFileSync(BENCHMARKS_FILE, "utf8")
+    : "# Benchmarks\n\nOne section per benchmark. A script rewrites only the part between its own markers.\n";
+  const from = current.indexOf(begin);
+  const to = current.indexOf(end);
   const next =
-    begin !== -1 && end > begin
-      ? `${current.slice(0, begin)}${section}${current.slice(end + SECTION_END.length)}`
-      : `${current.trimEnd()}\n\n## Scale: dashboard and invoice list\n\n${section}\n`;
+    from !== -1 && to > from ? `${current.slice(0, from)}${section}${current.slice(to + end.length)}` : `${current.trimEnd()}\n\n## ${title}\n\n${section}\n`;
   writeFileSync(BENCHMARKS_FILE, next);
+}
+
+async function queryRows<T>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+type WebhookResult = { events: number; seconds: number; latency: Stats; failures: number; payments: number; receipts: number };
+
+/**
+ * Distinct payments arriving as signed checkout.session.completed webhooks, `connections` at a time,
+ * each for its own invoice and PaymentIntent (registered in the fake so the handler's read-back succeeds).
+ */
+async function benchWebhooks(server: TestServer, fake: FakeStripe, secret: string, invoices: { id: string; businessId: string; balance: number }[], databaseUrl: string): Promise<WebhookResult> {
+  const bodies = invoices.map((invoice, i) => {
+    const pi = `pi_bench_${i}_${randomBytes(4).toString("hex")}`;
+    const charge = `ch_bench_${i}`;
+    const metadata = { invoiceId: invoice.id, businessId: invoice.businessId };
+    fake.charges.set(charge, { id: charge, object: "charge", amount: Number(invoice.balance), amount_refunded: 0, currency: "usd", payment_intent: pi, payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } } });
+    fake.paymentIntents.set(pi, { id: pi, object: "payment_intent", amount: Number(invoice.balance), currency: "usd", status: "succeeded", latest_charge: charge, metadata });
+    const session = { id: `cs_bench_${i}`, object: "checkout.session", mode: "payment", payment_status: "paid", status: "complete", amount_total: Number(invoice.balance), currency: "usd", metadata, payment_intent: pi };
+    return JSON.stringify(stripeEvent("checkout.session.completed", session), null, 2);
+  });
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: config.connections }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const t0 = performance.now();
+        const response = await fetch(`${server.url}/webhooks/stripe`, {
+          method: "POST",
+          body,
+          headers: { "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": signStripePayload(body, secret) },
+        });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (response.status !== 200) failures++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const [{ payments, receipts }] = await queryRows<{ payments: number; receipts: number }>(
+    databaseUrl,
+    `SELECT (SELECT count(*)::int FROM "Payment" WHERE provider = 'stripe') AS payments,
+            (SELECT count(*)::int FROM "EmailMessage" WHERE template = 'receipt') AS receipts`,
+  );
+  return { events: bodies.length, seconds, latency: stats(latencies), failures, payments, receipts };
+}
+
+function paymentsReport(measurements: Measurement[], webhooks: WebhookResult) {
+  const baseline = measurements.find((m) => m.target.kind === "baseline")!;
+  const pay = measurements.find((m) => m.target.anonymous)!;
+  const rate = webhooks.events / webhooks.seconds;
+  const date = new Date().toISOString().replace("T", " ").slice(0, 16);
+  return [
+    `Last run: ${date} UTC, same server and run as the scale benchmark below (its machine notes apply).`,
+    "",
+    "| what | req/s | p50 ms | p95 ms | server p95 ms (sequential) | req/s vs /ping |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    `| /ping (baseline) | ${fmt(baseline.rps, 0)} | ${fmt(baseline.client.p50)} | ${fmt(baseline.client.p95)} | ${fmt(baseline.serverSequential.p95)} | 1.00 |`,
+    `| pay page, signed link, no cookie | ${fmt(pay.rps, 0)} | ${fmt(pay.client.p50)} | ${fmt(pay.client.p95)} | ${fmt(pay.serverSequential.p95)} | ${fmt(pay.rps / baseline.rps, 2)} |`,
+    `| Stripe webhook, distinct payments | ${fmt(rate, 0)} | ${fmt(webhooks.latency.p50)} | ${fmt(webhooks.latency.p95)} | n/a | ${fmt(rate / baseline.rps, 2)} |`,
+    "",
+    `- Pay page: autocannon with ${config.connections} connections for ${config.duration} s, as a customer (no session cookie), gzip.`,
+    `- Webhooks: ${webhooks.events} signed \`checkout.session.completed\` events for ${webhooks.events} different invoices, ${config.connections} in flight; ` +
+      `each verifies the signature, reads the PaymentIntent back from the Stripe fake, locks the invoice row, records the payment and queues the receipt. ` +
+      `${webhooks.failures} non-200 answers; afterwards the database held ${webhooks.payments} Stripe payments and ${webhooks.receipts} receipts.`,
+  ].join("\n");
 }
 
 const started = Date.now();
@@ -353,6 +430,7 @@ mkdirSync(OUT, { recursive: true });
 const postgres = await resolvePostgres();
 const dbName = `invoice_link_bench_${process.pid}`;
 let server: TestServer | undefined;
+let fakeStripe: FakeStripe | undefined;
 let exitCode = 0;
 try {
   log(`Postgres: ${new URL(postgres.url).host}${postgres.embedded ? " (embedded)" : ""}`);
@@ -378,7 +456,21 @@ try {
     }
   })();
 
-  server = await startServer({ env: { DATABASE_URL: databaseUrl, BUILD_DIR, LOG_LEVEL: "info" } });
+  // The Stripe fake stands in for Stripe's API (the webhook handler reads the PaymentIntent back).
+  const stripeKeys = { secretKey: `sk_test_${randomBytes(12).toString("hex")}`, webhookSecret: `whsec_${randomBytes(24).toString("hex")}` };
+  fakeStripe = await startFakeStripe(stripeKeys);
+  const payLinkSecret = randomBytes(32).toString("base64url");
+  server = await startServer({
+    env: {
+      DATABASE_URL: databaseUrl,
+      BUILD_DIR,
+      LOG_LEVEL: "info",
+      PAY_LINK_SECRET: payLinkSecret,
+      STRIPE_SECRET_KEY: stripeKeys.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripeKeys.webhookSecret,
+      STRIPE_API_URL: fakeStripe.url,
+    },
+  });
   const times = new ServerTimes(server);
   const meter = CpuMeter.create(server.child.pid, postgres.url, dbName);
   const cookie = await login(server, seed.email, seed.password);
@@ -395,20 +487,45 @@ try {
     { name: "list: paid + typical name", path: `/invoices?status=PAID&q=${typical}`, kind: "page", expect: rowsExpected },
     { name: "list: deep page", path: `/invoices?before=${Math.max(2, Math.floor(config.invoices / 2))}`, kind: "page", expect: rowsExpected },
   ];
+  const openInvoices = await queryRows<{ id: string; businessId: string; balance: number }>(
+    databaseUrl,
+    `SELECT id, "businessId", "totalCents" - "amountPaidCents" AS balance FROM "Invoice"
+      WHERE status IN ('SENT', 'VIEWED') AND "totalCents" > "amountPaidCents" ORDER BY number LIMIT $1`,
+    [config.webhooks + 1],
+  );
+  if (!openInvoices.length) throw new Error("the seed has no open invoices to pay");
+  const payInvoice = openInvoices[0];
+  const day = Math.floor(Date.now() / 86_400_000);
+  const signature = createHmac("sha256", payLinkSecret).update(`pay:${payInvoice.id}:${day}`).digest("base64url").slice(0, 24);
+  targets.push({
+    name: "pay page (customer, signed link)",
+    path: `/pay/${payInvoice.id}?t=${signature}&d=${day}`,
+    // pino logs the URL with the signature masked (app/utils/logger.server.ts).
+    logPath: `/pay/${payInvoice.id}?t=%5BRedacted%5D&d=${day}`,
+    kind: "page",
+    anonymous: true,
+    expect: (b) => (b.includes("Pay with card or bank") && !b.includes("<script") ? null : "no pay button, or a script on the page"),
+  });
   const measurements: Measurement[] = [];
   for (const target of targets) {
     log(`measuring ${target.name} (${target.path})`);
     measurements.push(await measure(server, times, meter, cookie, target));
   }
 
-  const body = report(measurements, {
+  log(`sending ${openInvoices.length - 1} distinct Stripe payments as webhooks`);
+  const webhooks = await benchWebhooks(server, fakeStripe, stripeKeys.webhookSecret, openInvoices.slice(1), databaseUrl);
+  const payBody = paymentsReport(measurements, webhooks);
+  if (!opts["no-write"]) writeSection(payBody, "payments", "Payments: pay page and Stripe webhooks");
+  console.log(`\n${payBody}\n`);
+
+  const body = report(measurements.filter((m) => !m.target.anonymous), {
     seed,
     postgres: info.version,
     dbSize: info.size,
     load,
     seconds: (Date.now() - started) / 1000,
   });
-  if (!opts["no-write"]) writeSection(body);
+  if (!opts["no-write"]) writeSection(body, "scale", "Scale: dashboard and invoice list");
   console.log(`\n${body}\n`);
   if (!opts["no-write"]) log(`written to ${path.relative(process.cwd(), BENCHMARKS_FILE)}`);
   if (opts["keep-db"]) log(`kept database ${databaseUrl}`);
@@ -417,6 +534,7 @@ try {
   exitCode = 1;
 } finally {
   await server?.stop();
+  await fakeStripe?.stop();
   if (!opts["keep-db"]) await dropDatabase(postgres.url, dbName).catch(() => {});
   await postgres.stop();
   rmSync(OUT, { recursive: true, force: true });
