@@ -5,7 +5,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { centsToInput, parseMoney } from "~/utils/money";
-import { capturePayPalOrder, createPayPalOrder, paypalConfigured, type PayPalCapture } from "~/utils/paypal.server";
+import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, paypalConfigured, type PayPalCapture } from "~/utils/paypal.server";
 import { stripe, stripeConfigured } from "~/utils/stripe.server";
 import { DomainError } from "./errors.server";
 import { amountDueNowCents, balanceCents, formatInvoiceNumber, markInvoiceViewed } from "./invoice.server";
@@ -148,12 +148,15 @@ export async function recordPayPalCapture(capture: PayPalCapture, invoice: { id:
   });
 }
 
-/** The customer came back from approving on PayPal: capture the order (idempotent) and record it. */
+/**
+ * The customer came back from approving on PayPal: check the order is this invoice's before touching
+ * it, capture it (idempotent), and record the capture through the one payment path.
+ */
 export async function completePayPalReturn(invoice: PublicInvoice, orderId: string) {
-  const order = await capturePayPalOrder(orderId);
-  const unit = order.purchase_units[0];
-  if (!unit || unit.custom_id !== invoice.id) throw new DomainError("That PayPal payment is not for this invoice.");
-  const capture = unit.payments?.captures[0];
+  const order = await getPayPalOrder(orderId);
+  if (order.purchase_units[0]?.custom_id !== invoice.id) throw new DomainError("That PayPal payment is not for this invoice.");
+  const captured = order.status === "COMPLETED" ? order : await capturePayPalOrder(orderId);
+  const capture = captured.purchase_units[0]?.payments?.captures[0];
   if (!capture) throw new DomainError("PayPal has not completed this payment.");
   await recordPayPalCapture(capture, invoice);
   return paypalStatus(capture);

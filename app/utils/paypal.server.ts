@@ -143,19 +143,10 @@ export function getPayPalOrder(orderId: string) {
   return call("GET", `/v2/checkout/orders/${encodeURIComponent(orderId)}`, OrderSchema);
 }
 
-/**
- * A capture response's purchase units may carry custom_id only on their captures (PayPal's documented
- * capture reply has reference_id and payments, no custom_id): take the unit's from its capture then.
- */
-const withUnitCustomIds = (order: PayPalOrder): PayPalOrder => ({
-  ...order,
-  purchase_units: order.purchase_units.map((unit) => ({ ...unit, custom_id: unit.custom_id ?? unit.payments?.captures[0]?.custom_id })),
-});
-
 /** Captures an approved order; capturing one that is already captured returns its capture. */
 export async function capturePayPalOrder(orderId: string): Promise<PayPalOrder> {
   try {
-    return withUnitCustomIds(await call("POST", `/v2/checkout/orders/${encodeURIComponent(orderId)}/capture`, OrderSchema, { body: {}, requestId: `capture-${orderId}` }));
+    return await call("POST", `/v2/checkout/orders/${encodeURIComponent(orderId)}/capture`, OrderSchema, { body: {}, requestId: `capture-${orderId}` });
   } catch (error) {
     if (error instanceof PayPalError && error.issue === "ORDER_ALREADY_CAPTURED") return getPayPalOrder(orderId);
     throw error;
