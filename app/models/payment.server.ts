@@ -295,7 +295,14 @@ export async function applyProviderDispute(provider: PaymentProvider, providerPa
     if (!locked) return { status: "unknown-payment" };
     const { invoice, payment } = locked;
     const next: PaymentStatus | null =
-      outcome === "won" ? (payment.status === "DISPUTED" ? "SUCCEEDED" : null) : payment.status === "SUCCEEDED" ? "DISPUTED" : null;
+      outcome === "won"
+        ? payment.status === "DISPUTED"
+          ? "SUCCEEDED"
+          : null
+        : // A charge is disputed once: a late retry of "created" after the dispute was won must not reopen it.
+          payment.status === "SUCCEEDED" && !payment.disputedAt
+          ? "DISPUTED"
+          : null;
     if (!next) return { status: "unchanged", paymentId: payment.id };
     await tx.payment.update({ where: { id: payment.id }, data: { status: next, disputedAt: payment.disputedAt ?? new Date() } });
     await recomputeInvoice(tx, invoice);

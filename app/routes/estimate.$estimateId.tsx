@@ -11,6 +11,7 @@ import { formatInvoiceNumber } from "~/models/invoice.server";
 import { verifyLink } from "~/models/signed-link.server";
 import type { RouteHandle } from "~/root";
 import { percentToInput, quantityToInput } from "~/utils/money";
+import { getSession } from "~/utils/session.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
@@ -35,7 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
   const estimate = await loadFromLink(request, params.estimateId!, t, d);
-  await markEstimateViewed(estimate.id);
+  // The contractor previewing their own link is not the customer opening it.
+  const session = await getSession(request);
+  if (session?.businessId !== estimate.business.id) await markEstimateViewed(estimate.id);
   return json(
     {
       t,

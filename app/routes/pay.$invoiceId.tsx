@@ -1,6 +1,6 @@
 // The customer's pay page, reached only through a signed link. Server-rendered, ships no JavaScript,
 // works on old phones: paying is a plain form POST that 303-redirects to Stripe Checkout or PayPal.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -18,6 +18,13 @@ import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { getSession } from "~/utils/session.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
+
+// The loader's and action's no-store and noindex headers reach the response.
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
+  const out = new Headers(loaderHeaders);
+  actionHeaders.forEach((value, key) => out.set(key, value));
+  return out;
+};
 
 export const meta: MetaFunction = () => [{ title: "Invoice" }, { name: "robots", content: "noindex" }];
 

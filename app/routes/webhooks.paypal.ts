@@ -4,7 +4,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { handlePayPalEvent, parsePayPalEvent } from "~/models/paypal-events.server";
 import { logger } from "~/utils/logger.server";
 import { paypalConfigured, paypalHeaders, verifyPayPalWebhook } from "~/utils/paypal.server";
-import { methodNotAllowed, readRawBody, webhookResponse } from "~/utils/webhook.server";
+import { bodyTooLarge, methodNotAllowed, readRawBody, webhookResponse } from "~/utils/webhook.server";
 
 export const loader = () => methodNotAllowed();
 
@@ -12,7 +12,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return methodNotAllowed();
   if (!paypalConfigured()) return webhookResponse(404, "PayPal is not configured");
   const body = await readRawBody(request);
-  if (body === null) return webhookResponse(400, "Body too large");
+  if (body === null) return bodyTooLarge();
   const failure = await verifyPayPalWebhook(body, paypalHeaders(request.headers));
   if (failure) {
     logger.warn({ reason: failure }, "paypal webhook refused");

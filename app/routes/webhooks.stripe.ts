@@ -5,7 +5,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleStripeEvent } from "~/models/stripe-events.server";
 import { logger } from "~/utils/logger.server";
 import { stripeConfigured, verifyStripeWebhook } from "~/utils/stripe.server";
-import { methodNotAllowed, readRawBody, webhookResponse } from "~/utils/webhook.server";
+import { bodyTooLarge, methodNotAllowed, readRawBody, webhookResponse } from "~/utils/webhook.server";
 
 export const loader = () => methodNotAllowed();
 
@@ -15,7 +15,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const signature = request.headers.get("stripe-signature");
   if (!signature) return webhookResponse(400, "Missing Stripe-Signature header");
   const body = await readRawBody(request);
-  if (body === null) return webhookResponse(400, "Body too large");
+  if (body === null) return bodyTooLarge();
   let event;
   try {
     event = verifyStripeWebhook(body, signature);

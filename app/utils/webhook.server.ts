@@ -8,6 +8,11 @@ export function webhookResponse(status: number, message: string) {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 }
 
+/** 400 for an oversized body; the connection closes, since the rest of the body was never read. */
+export function bodyTooLarge() {
+  return new Response("Body too large", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", Connection: "close" } });
+}
+
 /** The body as text, or null when it is larger than the limit (by Content-Length or while streaming). */
 export async function readRawBody(request: Request, limit = WEBHOOK_BODY_LIMIT): Promise<string | null> {
   const declared = Number(request.headers.get("content-length") ?? "0");
