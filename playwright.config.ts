@@ -102,6 +102,7 @@ export default defineConfig({
       // outbox, nothing reports to Sentry, and req.ip is the socket address.
       POSTMARK_SERVER_TOKEN: "",
       POSTMARK_API_URL: "",
+      EMAIL_TRANSPORT: "outbox",
       SENTRY_DSN: "",
       TRUST_PROXY: "",
       ...providerEnv,

@@ -196,10 +196,24 @@ const server = app.listen(config.PORT, config.HOST, () => {
   console.log(`Invoice Link listening on http://localhost:${port}`);
 });
 
+// One job worker inside the web process unless WORKER_IN_PROCESS=false (then run `npm run worker`).
+let worker: { stop: () => Promise<void> } | null = null;
+let stopping = false;
+
 function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
   logger.info({ signal }, "shutting down");
-  server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 5_000).unref();
+  server.close();
+  void (worker ? worker.stop() : Promise.resolve()).finally(() => process.exit(0));
 }
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));
+
+if (config.WORKER_IN_PROCESS === "true") {
+  const started = await (await import("./jobs/worker")).startWorker();
+  // A signal during start-up: stop the worker that just started too.
+  if (stopping) await started.stop();
+  else worker = started;
+}

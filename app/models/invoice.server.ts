@@ -3,7 +3,7 @@
 import type { InvoiceStatus, Prisma } from "~/generated/prisma/client.ts";
 import { invoiceSentEmail } from "~/emails/invoice-sent.server";
 import { prisma } from "~/utils/db.server";
-import { deliverEmail, queueEmail } from "~/utils/email.server";
+import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
@@ -70,7 +70,7 @@ export { takeNumber as takeDocumentNumber };
 export async function createInvoice(
   businessId: string,
   input: DocumentInput,
-  options: { userId?: string; estimateId?: string; tx?: Tx } = {},
+  options: { userId?: string; estimateId?: string; tx?: Tx; recurring?: { scheduleId: string; period: string } } = {},
 ) {
   const run = async (tx: Tx) => {
     const customer = await requireCustomer(tx, businessId, input.customerId);
@@ -87,6 +87,8 @@ export async function createInvoice(
         ...columns,
         dueDate: dateOnly(input.dueDate ?? input.issueDate),
         depositCents: input.depositCents,
+        recurringScheduleId: options.recurring?.scheduleId,
+        recurringPeriod: options.recurring ? dateOnly(options.recurring.period) : undefined,
         lines: { createMany: { data: lines } },
       },
       select: { id: true, number: true },
@@ -218,36 +220,37 @@ export async function markInvoiceSent(businessId: string, id: string) {
 }
 
 /**
- * Emails the customer the signed pay link and marks the invoice sent. The email is queued in the same
- * transaction, so an invoice is never marked sent by email without its message.
+ * Emails the customer the signed pay link and marks the invoice sent. The email and its send job are
+ * queued in the same transaction, so an invoice is never marked sent by email without its message.
  */
 export async function sendInvoice(businessId: string, id: string) {
-  const emailId = await prisma.$transaction(async (tx) => {
-    const invoice = await lockInvoice(tx, businessId, id);
-    if (invoice.status === "VOID") throw new DomainError("A void invoice cannot be sent.");
-    const [customer, business] = await Promise.all([
-      tx.customer.findUniqueOrThrow({ where: { id: invoice.customerId }, select: { name: true, email: true } }),
-      tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, invoicePrefix: true } }),
-    ]);
-    if (!customer.email) throw new DomainError("Add an email address to the customer first, or text them the link.");
-    await tx.invoice.update({ where: { id }, data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: new Date() } });
-    await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice #${invoice.number} emailed to ${customer.email}`, invoiceId: id, customerId: invoice.customerId });
-    return queueEmail(tx, {
-      businessId,
-      to: customer.email,
-      template: "invoice-sent",
-      invoiceId: id,
-      ...invoiceSentEmail({
-        businessName: business.name,
-        customerName: customer.name,
-        invoiceNumber: formatInvoiceNumber(business.invoicePrefix, invoice.number),
-        amountDue: formatMoney(amountDueNowCents(invoice), invoice.currency),
-        dueDate: toDateString(invoice.dueDate),
-        url: signedUrl("pay", id),
-      }),
-    });
-  }, LOCKING_TRANSACTION);
-  if (emailId) await deliverEmail(emailId);
+  await prisma.$transaction((tx) => sendInvoiceInTx(tx, businessId, id), LOCKING_TRANSACTION);
+}
+
+export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
+  const invoice = await lockInvoice(tx, businessId, id);
+  if (invoice.status === "VOID") throw new DomainError("A void invoice cannot be sent.");
+  const [customer, business] = await Promise.all([
+    tx.customer.findUniqueOrThrow({ where: { id: invoice.customerId }, select: { name: true, email: true } }),
+    tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, invoicePrefix: true } }),
+  ]);
+  if (!customer.email) throw new DomainError("Add an email address to the customer first, or text them the link.");
+  await tx.invoice.update({ where: { id }, data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: new Date() } });
+  await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice #${invoice.number} emailed to ${customer.email}`, invoiceId: id, customerId: invoice.customerId });
+  return queueEmail(tx, {
+    businessId,
+    to: customer.email,
+    template: "invoice-sent",
+    invoiceId: id,
+    ...invoiceSentEmail({
+      businessName: business.name,
+      customerName: customer.name,
+      invoiceNumber: formatInvoiceNumber(business.invoicePrefix, invoice.number),
+      amountDue: formatMoney(amountDueNowCents(invoice), invoice.currency),
+      dueDate: toDateString(invoice.dueDate),
+      url: signedUrl("pay", id),
+    }),
+  });
 }
 
 /** The customer opened the invoice: SENT becomes VIEWED once; later states are kept. */

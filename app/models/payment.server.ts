@@ -5,8 +5,6 @@
 // and queue the receipt (once per payment, by its dedupe key).
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
-import { deliverEmail } from "~/utils/email.server";
-import { logger } from "~/utils/logger.server";
 import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
@@ -45,15 +43,9 @@ function checkAmount(amountCents: number) {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError("The amount must be above zero", "amount");
 }
 
-/** Runs `work` in a locking transaction, then delivers the receipt it queued (after commit, never inside). */
-async function inLockingTransaction<T extends object>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await prisma.$transaction(work, LOCKING_TRANSACTION);
-  const receiptEmailId = "receiptEmailId" in result ? (result.receiptEmailId as string | null | undefined) : null;
-  if (receiptEmailId) {
-    // A failed delivery is recorded on the message; it must not turn a recorded payment into an error.
-    await deliverEmail(receiptEmailId).catch((error) => logger.error({ err: error }, "receipt delivery failed"));
-  }
-  return result;
+/** Runs `work` in the invoice-locking transaction (the receipt it queues commits with it). */
+function inLockingTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  return prisma.$transaction(work, LOCKING_TRANSACTION);
 }
 
 export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
@@ -287,31 +279,35 @@ export async function applyProviderRefund(provider: PaymentProvider, providerPay
 
 /**
  * A dispute (chargeback): while it is open, or once it is lost, the money is gone from the invoice; a
- * won dispute gives it back. Repeats are no-ops.
+ * won dispute gives it back. Each dispute has the provider's id: a repeat, or a late retry of a dispute
+ * already settled, changes nothing.
  */
-export async function applyProviderDispute(provider: PaymentProvider, providerPaymentId: string, outcome: "opened" | "won" | "lost"): Promise<ProviderChangeResult> {
+export async function applyProviderDispute(
+  provider: PaymentProvider,
+  providerPaymentId: string,
+  dispute: { id: string; outcome: "opened" | "won" | "lost" },
+): Promise<ProviderChangeResult> {
   return prisma.$transaction(async (tx) => {
     const locked = await lockProviderPayment(tx, provider, providerPaymentId);
     if (!locked) return { status: "unknown-payment" };
     const { invoice, payment } = locked;
     const next: PaymentStatus | null =
-      outcome === "won"
-        ? payment.status === "DISPUTED"
-          ? "SUCCEEDED"
-          : null
-        : // A charge is disputed once: a late retry of "created" after the dispute was won must not reopen it.
-          payment.status === "SUCCEEDED" && !payment.disputedAt
+      dispute.outcome === "opened"
+        ? payment.status === "SUCCEEDED" && payment.disputeId !== dispute.id
           ? "DISPUTED"
+          : null
+        : dispute.outcome === "won" && payment.status === "DISPUTED" && payment.disputeId === dispute.id
+          ? "SUCCEEDED"
           : null;
     if (!next) return { status: "unchanged", paymentId: payment.id };
-    await tx.payment.update({ where: { id: payment.id }, data: { status: next, disputedAt: payment.disputedAt ?? new Date() } });
+    await tx.payment.update({ where: { id: payment.id }, data: { status: next, disputeId: dispute.id, disputedAt: next === "DISPUTED" ? new Date() : payment.disputedAt } });
     await recomputeInvoice(tx, invoice);
     const amount = formatMoney(payment.amountCents, payment.currency);
     await recordActivity(tx, {
       businessId: invoice.businessId,
-      type: outcome === "won" ? "payment.dispute-won" : "payment.disputed",
+      type: next === "SUCCEEDED" ? "payment.dispute-won" : "payment.disputed",
       message:
-        outcome === "won"
+        next === "SUCCEEDED"
           ? `Dispute won: the ${amount} payment on invoice #${invoice.number} counts again`
           : `The customer disputed the ${amount} payment on invoice #${invoice.number}; respond in your ${provider === "stripe" ? "Stripe" : "PayPal"} dashboard`,
       invoiceId: invoice.id,

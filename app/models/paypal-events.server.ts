@@ -73,7 +73,7 @@ export async function handlePayPalEvent(event: z.infer<typeof Envelope>): Promis
         const dispute = Dispute.parse(event.resource);
         const outcome =
           event.event_type === "CUSTOMER.DISPUTE.CREATED" ? "opened" : dispute.dispute_outcome?.outcome_code === "RESOLVED_SELLER_FAVOUR" ? "won" : "lost";
-        return asResult(await applyProviderDispute("paypal", dispute.disputed_transactions[0].seller_transaction_id, outcome));
+        return asResult(await applyProviderDispute("paypal", dispute.disputed_transactions[0].seller_transaction_id, { id: dispute.dispute_id, outcome }));
       }
       default:
         return "ignored";

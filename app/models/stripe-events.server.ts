@@ -110,7 +110,7 @@ export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEven
       case "charge.dispute.closed": {
         const dispute = event.data.object;
         const outcome = event.type === "charge.dispute.created" ? "opened" : dispute.status === "won" || dispute.status === "warning_closed" ? "won" : "lost";
-        return await onPaymentIntent(idOf(dispute.payment_intent), () => applyProviderDispute("stripe", idOf(dispute.payment_intent)!, outcome));
+        return await onPaymentIntent(idOf(dispute.payment_intent), () => applyProviderDispute("stripe", idOf(dispute.payment_intent)!, { id: dispute.id, outcome }));
       }
       default:
         return "ignored";

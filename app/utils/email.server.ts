@@ -1,9 +1,12 @@
-// The one way the app sends email. Every message is an EmailMessage row first, then delivered by
-// Postmark when POSTMARK_SERVER_TOKEN is set, or kept in the development outbox (/dev/outbox).
-import { ServerClient } from "postmark";
+// The one way the app sends email. Every message is an EmailMessage row, queued in the caller's
+// transaction together with a graphile-worker job ("send-email") that delivers it: through Postmark,
+// or into the development outbox (/dev/outbox) when there is no POSTMARK_SERVER_TOKEN or
+// EMAIL_TRANSPORT=outbox. Delivery is at-least-once (docs/decisions/007-email-delivery.md).
+import { Errors, ServerClient } from "postmark";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
+import { addJobs, type JobSpec } from "./jobs.server";
 import { logger } from "./logger.server";
 
 export type EmailContent = { subject: string; text: string; html: string };
@@ -11,11 +14,17 @@ export type EmailContent = { subject: string; text: string; html: string };
 export type OutgoingEmail = EmailContent & {
   businessId: string;
   to: string;
-  template: string;
+  template: EmailTemplate;
 };
 
+export type EmailTemplate = "invoice-sent" | "estimate-sent" | "receipt" | "overdue-reminder" | "review-request" | "password-reset";
+
+/** One try and up to three retries (graphile-worker waits e^attempt seconds in between: ~3 s, 7 s, 20 s). */
+export const EMAIL_MAX_ATTEMPTS = 4;
+
 export function isDevOutbox() {
-  return !env().POSTMARK_SERVER_TOKEN;
+  const e = env();
+  return e.EMAIL_TRANSPORT === "outbox" || !e.POSTMARK_SERVER_TOKEN;
 }
 
 let client: ServerClient | undefined;
@@ -26,13 +35,11 @@ function postmark() {
     client = new ServerClient(POSTMARK_SERVER_TOKEN!, {
       useHttps: api ? api.protocol === "https:" : true,
       requestHost: api ? api.host : "api.postmarkapp.com",
-      timeout: 10,
+      timeout: 10, // seconds
     });
   }
   return client;
 }
-
-type Db = Prisma.TransactionClient | typeof prisma;
 
 export type QueuedEmail = OutgoingEmail & {
   /** At most one message per key, e.g. "receipt:<paymentId>": a repeat is silently skipped. */
@@ -43,19 +50,27 @@ export type QueuedEmail = OutgoingEmail & {
 };
 
 /**
- * Records a message as QUEUED, inside the caller's transaction when given one, so the email commits
- * with the change it is about. Resolves with the new row's id, or null when the dedupe key was taken.
+ * Records a message as QUEUED and adds its send job, inside the caller's transaction, so the email
+ * commits with the change it is about. Resolves with the new row's id, or null when the dedupe key
+ * was taken (the message exists already).
  */
-export async function queueEmail(db: Db, email: QueuedEmail): Promise<string | null> {
-  const devOutbox = isDevOutbox();
-  // ON CONFLICT DO NOTHING: a duplicate key must not abort the caller's transaction.
-  const rows = await db.emailMessage.createManyAndReturn({
-    data: {
+export async function queueEmail(tx: Prisma.TransactionClient, email: QueuedEmail): Promise<string | null> {
+  const ids = await queueEmails(tx, [email]);
+  return ids[0] ?? null;
+}
+
+/** Many messages at once (reminder batches): one insert and one add_jobs call. Returns the ids created. */
+export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEmail[]): Promise<string[]> {
+  if (!emails.length) return [];
+  const transport = isDevOutbox() ? "dev-outbox" : "postmark";
+  // ON CONFLICT DO NOTHING: a taken dedupe key must not abort the caller's transaction.
+  const rows = await tx.emailMessage.createManyAndReturn({
+    data: emails.map((email) => ({
       businessId: email.businessId,
       to: email.to,
       subject: email.subject,
       template: email.template,
-      transport: devOutbox ? "dev-outbox" : "postmark",
+      transport,
       // Bodies wait here until delivery; Postmark messages drop them once sent (the outbox keeps them).
       textBody: email.text,
       htmlBody: email.html,
@@ -63,21 +78,57 @@ export async function queueEmail(db: Db, email: QueuedEmail): Promise<string | n
       invoiceId: email.invoiceId ?? null,
       estimateId: email.estimateId ?? null,
       paymentId: email.paymentId ?? null,
-    },
+    })),
     skipDuplicates: true,
-    select: { id: true },
+    select: { id: true, businessId: true },
   });
-  return rows[0]?.id ?? null;
+  await addJobs(tx, rows.map((row) => sendJob(row.id, row.businessId)));
+  return rows.map((r) => r.id);
 }
 
-/** Delivers a QUEUED message; errors are recorded on the row. Delivering a sent message again is a no-op. */
-export async function deliverEmail(id: string): Promise<void> {
+/** The send job of a message; its key makes a second add of the same message replace, not duplicate. */
+const sendJob = (messageId: string, businessId: string): JobSpec => ({
+  task: "send-email",
+  payload: { messageId, businessId },
+  jobKey: `send-email:${messageId}`,
+  maxAttempts: EMAIL_MAX_ATTEMPTS,
+});
+
+/** Queues one message in its own transaction. */
+export function sendEmail(email: QueuedEmail): Promise<string | null> {
+  return prisma.$transaction((tx) => queueEmail(tx, email));
+}
+
+/** Thrown for a failure worth retrying (network, 429, 5xx): the job fails and graphile-worker retries it. */
+export class TransientEmailError extends Error {
+  name = "TransientEmailError";
+}
+
+function describe(error: unknown) {
+  if (error instanceof Errors.PostmarkError) {
+    return { status: error.statusCode, code: error.code, reason: `${error.name} ${error.statusCode || "network"}: ${error.message}`.slice(0, 500) };
+  }
+  return { status: 0, code: 0, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) };
+}
+
+/** Network errors (status 0), rate limits and server errors may pass; other 4xx answers will not. */
+const isTransient = (status: number) => status === 0 || status === 429 || status >= 500;
+
+export type DeliveryOutcome = "sent" | "skipped" | "failed";
+
+/**
+ * Delivers a QUEUED message (the send-email job). Success → SENT with Postmark's MessageID. A
+ * permanent refusal (an inactive recipient, an invalid address) → FAILED at once. A transient failure
+ * throws TransientEmailError so the job is retried, until the last attempt marks the message FAILED.
+ */
+export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_MAX_ATTEMPTS): Promise<DeliveryOutcome> {
   const message = await prisma.emailMessage.findUnique({ where: { id } });
-  if (!message || message.status !== "QUEUED") return;
+  if (!message || message.status !== "QUEUED") return "skipped";
+  await prisma.emailMessage.update({ where: { id }, data: { attempts: { increment: 1 } } });
   if (message.transport === "dev-outbox") {
-    await prisma.emailMessage.update({ where: { id }, data: { status: "SENT", sentAt: new Date() } });
+    await prisma.emailMessage.update({ where: { id }, data: { status: "SENT", sentAt: new Date(), error: null } });
     logger.info({ emailId: id, template: message.template }, "email stored in dev outbox");
-    return;
+    return "sent";
   }
   try {
     const result = await postmark().sendEmail({
@@ -88,23 +139,36 @@ export async function deliverEmail(id: string): Promise<void> {
       HtmlBody: message.htmlBody ?? undefined,
       MessageStream: "outbound",
       Tag: message.template,
+      // Ties Postmark's webhooks and activity back to this row.
+      Metadata: { messageId: id },
     });
     await prisma.emailMessage.update({
       where: { id },
-      data: { status: "SENT", sentAt: new Date(), providerMessageId: result.MessageID, textBody: null, htmlBody: null },
+      data: { status: "SENT", sentAt: new Date(), providerMessageId: result.MessageID, textBody: null, htmlBody: null, error: null },
     });
+    return "sent";
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason.slice(0, 500) } });
-    logger.error({ emailId: id, template: message.template, err: reason }, "email delivery failed");
+    const { status, reason } = describe(error);
+    const last = attempt >= maxAttempts;
+    if (!isTransient(status) || last) {
+      await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason } });
+      logger.error({ emailId: id, template: message.template, status, attempt }, "email delivery failed for good");
+      return "failed";
+    }
+    await prisma.emailMessage.update({ where: { id }, data: { error: reason } });
+    logger.warn({ emailId: id, template: message.template, status, attempt }, "email delivery failed; will retry");
+    throw new TransientEmailError(reason);
   }
 }
 
-/** Records the message and delivers it. Resolves with the EmailMessage id (null when the dedupe key was taken). */
-export async function sendEmail(email: QueuedEmail): Promise<string | null> {
-  const id = await queueEmail(prisma, email);
-  if (id) await deliverEmail(id);
-  return id;
+/** Puts a FAILED message back in the queue (the jobs page's retry button). */
+export async function retryEmail(businessId: string, id: string) {
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.emailMessage.updateMany({ where: { id, businessId, status: "FAILED" }, data: { status: "QUEUED", error: null, attempts: 0 } });
+    if (!updated.count) return false;
+    await addJobs(tx, [sendJob(id, businessId)]);
+    return true;
+  });
 }
 
 export function escapeHtml(value: string) {

@@ -44,6 +44,14 @@ const EnvSchema = z.object({
   TRUST_PROXY: optionalString,
   POSTMARK_SERVER_TOKEN: optionalString,
   POSTMARK_API_URL: optionalString,
+  /** Basic-auth credentials Postmark sends with its webhooks (configured on the Postmark webhook URL). */
+  POSTMARK_WEBHOOK_USER: optionalString,
+  POSTMARK_WEBHOOK_PASSWORD: optionalString,
+  /** "outbox" keeps every email in the database (/dev/outbox) instead of sending it: development, CI, staging. */
+  EMAIL_TRANSPORT: z.enum(["postmark", "outbox"]).optional(),
+  /** Run a graphile-worker inside the web process (default); set false when `npm run worker` runs separately. */
+  WORKER_IN_PROCESS: z.enum(["true", "false"]).default("true"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   EMAIL_FROM: z.string().default("Invoice Link <no-reply@invoicelink.local>"),
   SENTRY_DSN: optionalString,
   STRIPE_SECRET_KEY: optionalString,
@@ -100,6 +108,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       });
     }
     if (!raw.APP_URL) problems.push("APP_URL is missing (the public https:// address used in emailed links)");
+    if (!raw.POSTMARK_SERVER_TOKEN && raw.EMAIL_TRANSPORT !== "outbox") {
+      problems.push("POSTMARK_SERVER_TOKEN is missing: production sends email through Postmark (EMAIL_TRANSPORT=outbox keeps it in the database instead, for staging)");
+    }
+    if (raw.POSTMARK_SERVER_TOKEN && (!raw.POSTMARK_WEBHOOK_USER || !raw.POSTMARK_WEBHOOK_PASSWORD)) {
+      problems.push("POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD are required with POSTMARK_SERVER_TOKEN (Basic auth of /webhooks/postmark)");
+    } else if (raw.POSTMARK_WEBHOOK_PASSWORD && weakSecretReason(raw.POSTMARK_WEBHOOK_PASSWORD)) {
+      problems.push(`POSTMARK_WEBHOOK_PASSWORD ${weakSecretReason(raw.POSTMARK_WEBHOOK_PASSWORD)}; it must be at least 32 random bytes`);
+    }
   }
   problems.push(...paymentProblems(raw));
   if (problems.length) throw new EnvError(problems);
@@ -137,6 +153,7 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
   const problems = [
     providerUrlProblem("STRIPE_API_URL", raw.STRIPE_API_URL, "stripe.com"),
     providerUrlProblem("PAYPAL_API_URL", raw.PAYPAL_API_URL, "paypal.com"),
+    providerUrlProblem("POSTMARK_API_URL", raw.POSTMARK_API_URL, "postmarkapp.com"),
   ].filter((p): p is string => p !== null);
   if (raw.STRIPE_SECRET_KEY && !/^(sk|rk)_(test|live)_\w+$/.test(raw.STRIPE_SECRET_KEY)) problems.push("STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)");
   if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET?.startsWith("whsec_")) problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");

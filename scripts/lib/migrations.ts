@@ -1,11 +1,14 @@
 // Applies prisma/migrations/*/migration.sql in order and records each in `_prisma_migrations`
 // exactly as `prisma migrate deploy` does (same table, checksum and advisory lock), so a deployment
-// that can run the Prisma CLI may switch to it without change. See docs/decisions/001.
+// that can run the Prisma CLI may switch to it without change. See docs/decisions/001. Then lets
+// graphile-worker migrate its own schema (graphile_worker) for the job queue.
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { Logger, runMigrations as runWorkerMigrations } from "graphile-worker";
 import pg from "pg";
 
+const ROOT_DIR = path.resolve(import.meta.dirname, "../..");
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
 // The advisory lock key Prisma's schema engine takes around migrate deploy.
 const PRISMA_MIGRATE_LOCK = 72707369;
@@ -87,5 +90,12 @@ export async function applyMigrations(databaseUrl: string, options: { log?: (lin
     await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => {});
     await client.end();
   }
+  // The job queue's own schema (graphile_worker), migrated by graphile-worker itself.
+  await runWorkerMigrations({ connectionString: databaseUrl, logger: quietLogger });
   return applied;
 }
+
+const quietLogger = new Logger(() => () => {});
+
+/** graphile-worker's version: part of the test template's name, since its schema is in the template too. */
+export const WORKER_SCHEMA_VERSION = (JSON.parse(readFileSync(path.join(ROOT_DIR, "node_modules/graphile-worker/package.json"), "utf8")) as { version: string }).version;

@@ -2,12 +2,13 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { canConnect, startEmbeddedPostgres, withDatabaseName, type Database } from "./database";
-import { applyMigrations, readMigrations } from "./migrations";
+import { applyMigrations, readMigrations, WORKER_SCHEMA_VERSION } from "./migrations";
 
 /** The template's name carries a hash of the migrations, so runs with the same schema share it. */
 export function templateName() {
   const hash = createHash("sha256");
   for (const m of readMigrations()) hash.update(`${m.name}:${m.checksum}\n`);
+  hash.update(`graphile-worker@${WORKER_SCHEMA_VERSION}`);
   return `invoice_link_template_${hash.digest("hex").slice(0, 12)}`;
 }
 

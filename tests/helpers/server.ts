@@ -42,6 +42,8 @@ export function productionEnv(port: number, env: Record<string, string | undefin
     JWT_SECRET: strongSecret(),
     LOG_LEVEL: "info",
     BUILD_DIR: process.env.BUILD_DIR,
+    // Emails stay in the database (dev outbox) unless a test points POSTMARK_* at the Postmark fake.
+    EMAIL_TRANSPORT: "outbox",
     ...env,
   };
 }

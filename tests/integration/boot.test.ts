@@ -80,6 +80,14 @@ describe("production boot refuses weak secrets", () => {
     ["a weak JWT_SECRET", { JWT_SECRET: "my-jwt-secret-for-invoice-link-2024-prod" }, /JWT_SECRET looks like a placeholder/, "my-jwt-secret-for-invoice-link-2024-prod"],
     ["a short JWT_SECRET", { JWT_SECRET: randomBytes(8).toString("hex") }, /JWT_SECRET is shorter than 32 bytes/],
     ["a missing APP_URL", { APP_URL: undefined }, /APP_URL is missing/],
+    ["no Postmark token (and no explicit outbox)", { EMAIL_TRANSPORT: undefined, POSTMARK_SERVER_TOKEN: undefined }, /POSTMARK_SERVER_TOKEN is missing/],
+    [
+      "a Postmark token without webhook credentials",
+      { EMAIL_TRANSPORT: undefined, POSTMARK_SERVER_TOKEN: "pm-token", POSTMARK_WEBHOOK_USER: undefined, POSTMARK_WEBHOOK_PASSWORD: undefined },
+      /POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD are required/,
+    ],
+    ["a Stripe key without its webhook secret", { STRIPE_SECRET_KEY: "sk_live_abc123", STRIPE_WEBHOOK_SECRET: undefined }, /STRIPE_WEBHOOK_SECRET \(whsec_…\) is required/],
+    ["a PayPal API address that is not PayPal's", { PAYPAL_API_URL: "https://paypal.example.com", PAYPAL_CLIENT_ID: "a", PAYPAL_CLIENT_SECRET: "b", PAYPAL_WEBHOOK_ID: "c" }, /PAYPAL_API_URL must be an https:\/\/\*\.paypal\.com address/],
   ];
 
   it.each(cases)("refuses %s: non-zero exit, names the variable, never opens the port", async (_label, overrides, message, secretValue) => {

@@ -122,7 +122,9 @@ describe("creating and sending", () => {
 
     const messages = await prisma.emailMessage.findMany({ where: { businessId: ctx.business.id } });
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ to: ctx.customer.email, template: "estimate-sent", transport: "dev-outbox", status: "SENT" });
+    expect(messages[0]).toMatchObject({ to: ctx.customer.email, template: "estimate-sent", transport: "dev-outbox", estimateId: id });
+    // The server's job worker delivers it (into the outbox) moments later.
+    await vi.waitFor(async () => expect((await prisma.emailMessage.findUniqueOrThrow({ where: { id: messages[0].id } })).status).toBe("SENT"), { timeout: 20_000, interval: 200 });
     expect(messages[0].subject).toContain("EST-0001");
     const link = await linkFromOutbox(ctx.business.id, id);
     expect(link.origin).toBe(server.url);

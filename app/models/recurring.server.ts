@@ -1,0 +1,161 @@
+// Recurring invoices: a schedule copies a template invoice every N weeks or months until an end date
+// or a count runs out, and optionally emails each copy. The recurring-invoices cron job runs the due
+// schedules; each period is one transaction with the schedule row locked, and (schedule, period) is
+// unique on Invoice, so two instances or a rerun never make a second invoice for a period. After
+// downtime each missed period gets its one invoice, dated for that period.
+import type { Prisma, RecurringFrequency } from "~/generated/prisma/client.ts";
+import { prisma } from "~/utils/db.server";
+import { z } from "zod";
+import { recordActivity } from "./activity.server";
+import { addDays, DateString, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
+import { DomainError, notFound } from "./errors.server";
+import { createInvoice, LOCKING_TRANSACTION, sendInvoiceInTx } from "./invoice.server";
+
+type Tx = Prisma.TransactionClient;
+
+/** One schema for the "Repeat this invoice" form (loader defaults, action, markup). */
+export const RecurringFormSchema = z
+  .object({
+    frequency: z.enum(["WEEKLY", "MONTHLY"], { error: "Choose weekly or monthly" }),
+    interval: z.coerce.number({ error: "Enter how often" }).int("Whole numbers only").min(1, "At least 1").max(12, "At most 12"),
+    startOn: DateString,
+    ends: z.enum(["never", "on", "after"]).default("never"),
+    endOn: DateString.optional(),
+    count: z.coerce.number().int("Whole numbers only").min(1, "At least 1").max(120, "At most 120").optional(),
+    autoSend: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (v.ends === "on" && !v.endOn) ctx.addIssue({ code: "custom", path: ["endOn"], message: "Choose the last date" });
+    if (v.ends === "on" && v.endOn && v.endOn < v.startOn) ctx.addIssue({ code: "custom", path: ["endOn"], message: "Must be on or after the first date" });
+    if (v.ends === "after" && !v.count) ctx.addIssue({ code: "custom", path: ["count"], message: "Enter how many invoices" });
+  });
+export type RecurringForm = z.infer<typeof RecurringFormSchema>;
+
+/** The period after `date`: N weeks later, or N months later on the start's day (clamped to the month's end). */
+export function nextPeriod(date: string, frequency: RecurringFrequency, interval: number, anchorDay: number) {
+  if (frequency === "WEEKLY") return addDays(date, 7 * interval);
+  const d = dateOnly(date);
+  const year = d.getUTCFullYear();
+  const month = d.getUTCMonth() + interval;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return toDateString(new Date(Date.UTC(year, month, Math.min(anchorDay, lastDay))));
+}
+
+export async function createSchedule(businessId: string, templateInvoiceId: string, form: RecurringForm) {
+  const template = await prisma.invoice.findFirst({ where: { id: templateInvoiceId, businessId }, select: { id: true, customerId: true, number: true, status: true } });
+  if (!template) notFound("Invoice not found");
+  if (template.status === "VOID") throw new DomainError("A void invoice cannot be repeated.");
+  return prisma.$transaction(async (tx) => {
+    const schedule = await tx.recurringSchedule.create({
+      data: {
+        businessId,
+        customerId: template.customerId,
+        templateInvoiceId: template.id,
+        frequency: form.frequency,
+        interval: form.interval,
+        startOn: dateOnly(form.startOn),
+        nextRunOn: dateOnly(form.startOn),
+        endOn: form.ends === "on" && form.endOn ? dateOnly(form.endOn) : null,
+        remainingCount: form.ends === "after" ? (form.count ?? null) : null,
+        autoSend: form.autoSend,
+      },
+    });
+    await recordActivity(tx, { businessId, type: "recurring.created", message: `Invoice #${template.number} repeats ${describeSchedule(schedule)}`, invoiceId: template.id, customerId: template.customerId });
+    return schedule;
+  });
+}
+
+export function describeSchedule(s: { frequency: RecurringFrequency; interval: number }) {
+  const unit = s.frequency === "WEEKLY" ? "week" : "month";
+  return s.interval === 1 ? `every ${unit}` : `every ${s.interval} ${unit}s`;
+}
+
+export function listSchedules(businessId: string) {
+  return prisma.recurringSchedule.findMany({
+    where: { businessId },
+    orderBy: [{ active: "desc" }, { nextRunOn: "asc" }],
+    include: { customer: { select: { id: true, name: true } }, templateInvoice: { select: { id: true, number: true, totalCents: true, currency: true } }, _count: { select: { invoices: true } } },
+  });
+}
+
+export async function stopSchedule(businessId: string, id: string) {
+  const updated = await prisma.recurringSchedule.updateMany({ where: { id, businessId }, data: { active: false } });
+  if (!updated.count) notFound("Schedule not found");
+}
+
+/** The template invoice as form input for a new period. */
+async function inputForPeriod(tx: Tx, templateId: string, customerId: string, period: string): Promise<DocumentInput> {
+  const t = await tx.invoice.findUniqueOrThrow({ where: { id: templateId }, include: { lines: { orderBy: { position: "asc" } } } });
+  const termDays = Math.round((t.dueDate.getTime() - t.issueDate.getTime()) / 86_400_000);
+  return {
+    customerId,
+    issueDate: period,
+    dueDate: addDays(period, Math.max(0, termDays)),
+    taxMode: t.taxMode,
+    taxRate: t.taxRate,
+    discountType: t.discountType,
+    discountValue: t.discountValue,
+    depositCents: t.depositCents,
+    notes: t.notes,
+    terms: t.terms,
+    lines: t.lines.map((l) => ({ description: l.description, quantityMilli: l.quantityMilli, unitPriceCents: l.unitPriceCents, taxRate: l.taxRate })),
+  };
+}
+
+export type RecurringRun = { invoices: number; sent: number; finished: number };
+
+/** Runs one due period of one schedule, under its row lock. Returns what happened, or null when nothing was due. */
+async function runOnePeriod(scheduleId: string, now: Date): Promise<"created" | "sent" | "finished" | null> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "RecurringSchedule" WHERE id = ${scheduleId} FOR UPDATE`;
+    const s = await tx.recurringSchedule.findUniqueOrThrow({ where: { id: scheduleId }, include: { business: { select: { timeZone: true } } } });
+    const period = toDateString(s.nextRunOn);
+    if (!s.active || period > todayIn(s.business.timeZone, now)) return null;
+    if ((s.endOn && period > toDateString(s.endOn)) || s.remainingCount === 0) {
+      await tx.recurringSchedule.update({ where: { id: s.id }, data: { active: false } });
+      return "finished";
+    }
+    const input = await inputForPeriod(tx, s.templateInvoiceId, s.customerId, period);
+    const invoice = await createInvoice(s.businessId, input, { tx, recurring: { scheduleId: s.id, period } });
+    let sent = false;
+    if (s.autoSend) {
+      const customer = await tx.customer.findUniqueOrThrow({ where: { id: s.customerId }, select: { email: true } });
+      if (customer.email) {
+        await sendInvoiceInTx(tx, s.businessId, invoice.id);
+        sent = true;
+      }
+    }
+    const remaining = s.remainingCount === null ? null : s.remainingCount - 1;
+    await tx.recurringSchedule.update({
+      where: { id: s.id },
+      data: {
+        nextRunOn: dateOnly(nextPeriod(period, s.frequency, s.interval, s.startOn.getUTCDate())),
+        remainingCount: remaining,
+        active: remaining !== 0,
+        lastRunAt: now,
+      },
+    });
+    return sent ? "sent" : "created";
+  }, LOCKING_TRANSACTION);
+}
+
+/** Every schedule that is due at `now`, one invoice per missed period. */
+export async function runRecurringSchedules(options: { now?: Date; maxPeriodsPerSchedule?: number } = {}): Promise<RecurringRun> {
+  const now = options.now ?? new Date();
+  const latestToday = dateOnly(toDateString(new Date(now.getTime() + 86_400_000)));
+  const due = await prisma.recurringSchedule.findMany({ where: { active: true, nextRunOn: { lte: latestToday } }, select: { id: true }, orderBy: { nextRunOn: "asc" } });
+  const run: RecurringRun = { invoices: 0, sent: 0, finished: 0 };
+  for (const { id } of due) {
+    for (let i = 0; i < (options.maxPeriodsPerSchedule ?? 120); i++) {
+      const outcome = await runOnePeriod(id, now);
+      if (!outcome) break;
+      if (outcome === "finished") {
+        run.finished++;
+        break;
+      }
+      run.invoices++;
+      if (outcome === "sent") run.sent++;
+    }
+  }
+  return run;
+}

@@ -1,0 +1,19 @@
+// Scheduled jobs also take a Postgres advisory lock named after the job, so two instances (or a slow
+// run overlapping the next tick) never run the same job at once. The lock is session-level on the
+// worker's own connection and released when the work ends (or the connection dies with a crash).
+import type { JobHelpers } from "graphile-worker";
+
+export async function withJobLock<T>(helpers: JobHelpers, name: string, work: () => Promise<T>): Promise<T | null> {
+  return helpers.withPgClient(async (client) => {
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [`invoice-link:job:${name}`]);
+    if (!rows[0]?.locked) {
+      helpers.logger.info(`${name}: another worker is running it; skipped`);
+      return null;
+    }
+    try {
+      return await work();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext($1))", [`invoice-link:job:${name}`]);
+    }
+  });
+}

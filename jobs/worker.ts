@@ -1,0 +1,95 @@
+// The graphile-worker runner: the task list (one file per task in this folder), the crontab, logs into
+// pino, and heartbeats. graphile-worker keeps a job locked by a crashed worker for 4 hours; here every
+// worker writes a heartbeat every 10 s, and any worker releases the jobs of workers whose heartbeat
+// stopped, so a killed worker's jobs run again within a minute.
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Logger, makeWorkerUtils, parseCrontab, run, type LogLevel, type Runner, type TaskList, type WorkerEvents, type WorkerUtils } from "graphile-worker";
+import { prisma } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { logger } from "~/utils/logger.server";
+import cleanup from "./cleanup";
+import overdueReminders from "./overdue-reminders";
+import recurringInvoices from "./recurring-invoices";
+import reviewRequests from "./review-requests";
+import sendEmail from "./send-email";
+
+export const taskList: TaskList = {
+  "send-email": sendEmail,
+  "overdue-reminders": overdueReminders,
+  "recurring-invoices": recurringInvoices,
+  "review-requests": reviewRequests,
+  cleanup,
+};
+
+const CRONTAB = path.join(import.meta.dirname, "crontab");
+const HEARTBEAT_MS = 10_000;
+/** A worker silent this long is taken for dead, and its jobs are released. */
+const DEAD_AFTER_SECONDS = 30;
+
+const LEVELS: Record<LogLevel, "error" | "warn" | "info" | "debug"> = { error: "error", warning: "warn", info: "info", debug: "debug" };
+const workerLogger = new Logger((scope) => (level, message, meta) => logger[LEVELS[level]]({ worker: scope, ...meta }, message));
+
+export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
+
+/** Releases the jobs of workers whose heartbeat stopped (killed processes). Returns their ids. */
+export async function releaseDeadWorkers(utils: WorkerUtils): Promise<string[]> {
+  const dead = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT j.locked_by AS id FROM graphile_worker._private_jobs j
+     WHERE j.locked_by IS NOT NULL AND j.locked_at < now() - make_interval(secs => ${DEAD_AFTER_SECONDS})
+       AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h
+                        WHERE h."workerId" = j.locked_by AND h."lastSeenAt" > now() - make_interval(secs => ${DEAD_AFTER_SECONDS}))`;
+  const ids = dead.map((d) => d.id);
+  if (ids.length) {
+    await utils.forceUnlockWorkers(ids);
+    logger.warn({ workerIds: ids }, "released jobs of workers that stopped without finishing them");
+  }
+  return ids;
+}
+
+export async function startWorker(options: { connectionString?: string; concurrency?: number; crontab?: boolean } = {}): Promise<WorkerHandle> {
+  const connectionString = options.connectionString ?? env().DATABASE_URL;
+  const workerIds = new Set<string>();
+  const utils = await makeWorkerUtils({ connectionString, logger: workerLogger });
+  const beat = async () => {
+    const ids = [...workerIds];
+    if (ids.length) {
+      await prisma.$executeRaw`
+        INSERT INTO "WorkerHeartbeat" ("workerId", host, pid, "lastSeenAt")
+        SELECT unnest(${ids}::text[]), ${os.hostname()}, ${process.pid}, now()
+        ON CONFLICT ("workerId") DO UPDATE SET "lastSeenAt" = now()`;
+    }
+    await releaseDeadWorkers(utils);
+  };
+  // Our own emitter, passed in, so the workers run() creates before it returns are seen too.
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => {
+    workerIds.add(worker.workerId);
+    void beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed"));
+  });
+  events.on("worker:stop", ({ worker }) => workerIds.delete(worker.workerId));
+  const runner = await run({
+    connectionString,
+    events,
+    concurrency: options.concurrency ?? env().WORKER_CONCURRENCY,
+    noHandleSignals: true,
+    pollInterval: 2_000,
+    taskList,
+    parsedCronItems: options.crontab === false ? [] : parseCrontab(readFileSync(CRONTAB, "utf8")),
+    logger: workerLogger,
+  });
+  const timer = setInterval(() => void beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed")), HEARTBEAT_MS);
+  timer.unref();
+  await beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed"));
+  return {
+    runner,
+    stop: async () => {
+      clearInterval(timer);
+      await runner.stop();
+      await prisma.workerHeartbeat.deleteMany({ where: { workerId: { in: [...workerIds] } } }).catch(() => {});
+      await utils.release();
+    },
+  };
+}
