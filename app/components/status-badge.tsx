@@ -12,6 +12,13 @@ const LABELS: Record<string, string> = {
   SUCCEEDED: "Succeeded",
   FAILED: "Failed",
   REFUNDED: "Refunded",
+  DISPUTED: "Disputed",
+  QUEUED: "Queued",
+  DELIVERED: "Delivered",
+  OPENED: "Opened",
+  CLICKED: "Clicked",
+  BOUNCED: "Bounced",
+  SPAM_COMPLAINT: "Spam complaint",
 };
 
 export function statusLabel(status: string) {

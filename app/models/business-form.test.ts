@@ -12,6 +12,8 @@ const VALID = {
   estimatePrefix: "EST-",
   nextEstimateNumber: "1",
   paymentTermsDays: "14",
+  reviewRequestPeriodDays: "180",
+  reminderDays: "1, 7, 14",
 };
 
 /** Parses the way the action does: a FormData through Conform (blank fields arrive as ""). */
@@ -187,6 +189,15 @@ describe("BusinessProfileSchema", () => {
     expect(value({ paymentTermsDays: "0" }).paymentTermsDays).toBe(0);
     expect(value({ paymentTermsDays: "365" }).paymentTermsDays).toBe(365);
     expectFieldError("paymentTermsDays", { paymentTermsDays: "366" }, /0 to 365/);
+  });
+
+  it("reads reminder days as a sorted set of whole days and refuses anything else", () => {
+    expect(value({ reminderDays: "14, 1,7 7" }).reminderDays).toEqual([1, 7, 14]);
+    expect(value({ reminderDays: "3" }).reminderDays).toEqual([3]);
+    expectFieldError("reminderDays", { reminderDays: "0" }, /1 to 365/);
+    expectFieldError("reminderDays", { reminderDays: "1.5" }, /whole numbers/);
+    expectFieldError("reminderDays", { reminderDays: "1,2,3,4,5,6,7" }, /up to 6/);
+    expectFieldError("reviewRequestPeriodDays", { reviewRequestPeriodDays: "3" }, /7 to 730/);
     expectFieldError("paymentTermsDays", { paymentTermsDays: "-1" });
     expectFieldError("paymentTermsDays", { paymentTermsDays: "" }, /payment terms/);
   });

@@ -201,6 +201,20 @@ export const BusinessProfileSchema = z
     ),
     reviewUrl: optionalUrl(BUSINESS_LIMITS.reviewUrl, ["https:"], "Enter a secure review link starting with https://"),
     reviewRequestsEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
+    reviewRequestPeriodDays: wholeNumber("Enter how many days apart (for example 180)", 7, 730, "Use 7 to 730 days"),
+    remindersEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
+    reminderDays: z
+      .string({ error: "Enter the days after the due date, such as 1, 7, 14" })
+      .trim()
+      .transform((v, ctx) => {
+        const parts = v.split(/[\s,]+/).filter(Boolean);
+        const days = parts.map(Number);
+        if (!parts.length || days.some((d) => !Number.isInteger(d) || d < 1 || d > 365) || parts.length > 6) {
+          ctx.addIssue({ code: "custom", message: "Enter up to 6 whole numbers of days from 1 to 365, such as 1, 7, 14" });
+          return z.NEVER;
+        }
+        return [...new Set(days)].sort((a, b) => a - b);
+      }),
   })
   .superRefine((value, ctx) => {
     if (value.reviewRequestsEnabled && !value.reviewUrl) {

@@ -27,6 +27,9 @@ const PROFILE_SELECT = {
   paymentTermsDays: true,
   reviewUrl: true,
   reviewRequestsEnabled: true,
+  reviewRequestPeriodDays: true,
+  remindersEnabled: true,
+  reminderDays: true,
   logoMimeType: true,
   logoUpdatedAt: true,
 } as const;
@@ -111,6 +114,9 @@ export async function updateBusinessProfile(businessId: string, input: BusinessP
         paymentTermsDays: input.paymentTermsDays,
         reviewUrl: input.reviewUrl,
         reviewRequestsEnabled: input.reviewRequestsEnabled,
+        reviewRequestPeriodDays: input.reviewRequestPeriodDays,
+        remindersEnabled: input.remindersEnabled,
+        reminderDays: input.reminderDays,
       },
     });
     return { ok: true };

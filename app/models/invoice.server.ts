@@ -111,6 +111,13 @@ const invoiceDetail = {
   payments: { orderBy: { receivedAt: "asc" } },
   revisions: { orderBy: { version: "desc" }, select: { id: true, version: true, createdAt: true, snapshot: true } },
   estimate: { select: { id: true, number: true } },
+  emailMessages: {
+    orderBy: { createdAt: "desc" },
+    take: 20,
+    select: { id: true, template: true, to: true, status: true, error: true, createdAt: true, sentAt: true, deliveredAt: true, openedAt: true, clickedAt: true, bouncedAt: true, complainedAt: true },
+  },
+  recurringSchedule: { select: { id: true, active: true } },
+  schedulesFromThis: { where: { active: true }, select: { id: true } },
 } satisfies Prisma.InvoiceInclude;
 
 export async function getInvoice(businessId: string, id: string) {

@@ -13,6 +13,8 @@ import { createInvoice, LOCKING_TRANSACTION, sendInvoiceInTx } from "./invoice.s
 
 type Tx = Prisma.TransactionClient;
 
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
 /** One schema for the "Repeat this invoice" form (loader defaults, action, markup). */
 export const RecurringFormSchema = z
   .object({
@@ -20,8 +22,8 @@ export const RecurringFormSchema = z
     interval: z.coerce.number({ error: "Enter how often" }).int("Whole numbers only").min(1, "At least 1").max(12, "At most 12"),
     startOn: DateString,
     ends: z.enum(["never", "on", "after"]).default("never"),
-    endOn: DateString.optional(),
-    count: z.coerce.number().int("Whole numbers only").min(1, "At least 1").max(120, "At most 120").optional(),
+    endOn: z.preprocess(blankToUndefined, DateString.optional()),
+    count: z.preprocess(blankToUndefined, z.coerce.number().int("Whole numbers only").min(1, "At least 1").max(120, "At most 120").optional()),
     autoSend: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
   })
   .superRefine((v, ctx) => {

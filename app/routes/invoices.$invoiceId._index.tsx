@@ -22,6 +22,9 @@ import {
 import { describePaymentMethod } from "~/models/receipt.server";
 import { signedUrl } from "~/models/signed-link.server";
 import { ShareLink } from "~/components/share-link";
+import { createSchedule, describeSchedule, RecurringFormSchema } from "~/models/recurring.server";
+import { EmailTimeline } from "~/components/email-timeline";
+import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
 import { applyPayment, markInvoicePaid, refundPayment } from "~/models/payment.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { randomToken } from "~/utils/crypto.server";
@@ -106,6 +109,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       totalCents: (r.snapshot as { totalCents?: number }).totalCents ?? 0,
     })),
     today,
+    emails: invoice.emailMessages.map((m) => ({
+      id: m.id,
+      template: m.template,
+      to: m.to,
+      status: m.status,
+      error: m.error,
+      events: [
+        ["Queued", m.createdAt],
+        ["Sent", m.sentAt],
+        ["Delivered", m.deliveredAt],
+        ["Opened", m.openedAt],
+        ["Clicked", m.clickedAt],
+        ["Bounced", m.bouncedAt],
+        ["Marked as spam", m.complainedAt],
+      ]
+        .filter((e): e is [string, Date] => e[1] instanceof Date)
+        .map(([label, at]) => ({ label, at: at.toISOString() })),
+    })),
+    repeating: invoice.schedulesFromThis.length > 0,
+    fromSchedule: invoice.recurringSchedule?.id ?? null,
     // A fresh key per page view: submitting the same form twice records one payment.
     paymentKey: randomToken(16),
   });
@@ -168,6 +191,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
           kind: result.status === "refunded" ? "success" : "info",
           message: result.status === "refunded" ? "Payment marked as refunded." : "That payment was already refunded.",
         });
+      }
+      case "make-recurring": {
+        const parsed = RecurringFormSchema.safeParse(Object.fromEntries(formData));
+        if (!parsed.success) {
+          return json({ recurringErrors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])) }, { status: 400 });
+        }
+        const schedule = await createSchedule(businessId, invoice.id, parsed.data);
+        return redirectWithFlash(request, "/recurring", { kind: "success", message: `This invoice now repeats ${describeSchedule(schedule)}, first on ${parsed.data.startOn}.` });
       }
       case "send-email":
         await sendInvoice(businessId, invoice.id);
@@ -349,6 +380,17 @@ export default function InvoicePage() {
             </SubmitButton>
           </Form>
         </div>
+      ) : null}
+
+      <EmailTimeline emails={data.emails} />
+
+      {data.status !== "VOID" && !data.repeating && !data.fromSchedule ? (
+        <RepeatInvoiceForm today={data.today} errors={actionData && "recurringErrors" in actionData ? actionData.recurringErrors : undefined} />
+      ) : null}
+      {data.repeating ? (
+        <p>
+          This invoice repeats. <Link to="/recurring">See the schedule</Link>
+        </p>
       ) : null}
 
       <section className="card">

@@ -27,6 +27,12 @@ export default function Settings() {
           <span className="muted">(name, address, logo, currency, tax, numbering, payment terms)</span>
         </p>
         <p>
+          <Link to="/settings/jobs">Jobs and email</Link> <span className="muted">(delivery status, failed sends and retries)</span>
+        </p>
+        <p>
+          <Link to="/recurring">Recurring invoices</Link>
+        </p>
+        <p>
           <Link to="/settings/password">Change password</Link>
         </p>
         {devOutbox ? (

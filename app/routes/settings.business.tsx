@@ -70,6 +70,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       paymentTermsDays: String(profile.paymentTermsDays),
       reviewUrl: profile.reviewUrl ?? "",
       reviewRequestsEnabled: profile.reviewRequestsEnabled,
+      reviewRequestPeriodDays: String(profile.reviewRequestPeriodDays),
+      remindersEnabled: profile.remindersEnabled,
+      reminderDays: profile.reminderDays.join(", "),
     },
   });
 }
@@ -153,6 +156,7 @@ export default function BusinessSettings() {
   const text = (field: FieldMetadata<string | undefined>, max: number) => ({ ...getInputProps(field, { type: "text" }), maxLength: max });
   const uploadError = actionData?.form === "logo" ? actionData.error : null;
   const { key: reviewKey, ...reviewCheckbox } = getInputProps(fields.reviewRequestsEnabled, { type: "checkbox" });
+  const { key: remindersKey, ...remindersCheckbox } = getInputProps(fields.remindersEnabled, { type: "checkbox" });
 
   return (
     <div className="stack">
@@ -338,6 +342,33 @@ export default function BusinessSettings() {
             </label>
             <ErrorList id={fields.reviewRequestsEnabled.errorId} errors={fields.reviewRequestsEnabled.errors} />
           </div>
+          <Field
+            label="Ask each customer at most once every (days)"
+            inputProps={{ ...getInputProps(fields.reviewRequestPeriodDays, { type: "text" }), inputMode: "numeric", maxLength: 3 }}
+            errors={fields.reviewRequestPeriodDays.errors}
+          />
+        </fieldset>
+
+        <fieldset className="card stack">
+          <legend>Overdue reminders</legend>
+          <div>
+            <label htmlFor={fields.remindersEnabled.id} className="checkbox-label">
+              <input
+                key={remindersKey}
+                {...remindersCheckbox}
+                aria-invalid={fields.remindersEnabled.errors ? true : undefined}
+                aria-describedby={fields.remindersEnabled.errors ? fields.remindersEnabled.errorId : undefined}
+              />
+              Email customers when an invoice is overdue
+            </label>
+            <ErrorList id={fields.remindersEnabled.errorId} errors={fields.remindersEnabled.errors} />
+          </div>
+          <Field
+            label="Days after the due date"
+            inputProps={{ ...getInputProps(fields.reminderDays, { type: "text" }), maxLength: 40 }}
+            errors={fields.reminderDays.errors}
+            hint="One reminder at each, such as 1, 7, 14. Paid and void invoices get none; never on the day you sent it yourself."
+          />
         </fieldset>
 
         <div className="actions">

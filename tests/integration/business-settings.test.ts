@@ -169,6 +169,9 @@ function profileForm(overrides: Record<string, string> = {}) {
     nextEstimateNumberWas: "1",
     paymentTermsDays: "14",
     reviewUrl: "",
+    reviewRequestPeriodDays: "180",
+    remindersEnabled: "on",
+    reminderDays: "1, 7, 14",
     intent: "save-profile",
     ...overrides,
   };
