@@ -5,6 +5,7 @@
 // downtime each missed period gets its one invoice, dated for that period.
 import type { Prisma, RecurringFrequency } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
 import { z } from "zod";
 import { recordActivity } from "./activity.server";
 import { addDays, DateString, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
@@ -29,7 +30,7 @@ export const RecurringFormSchema = z
   .superRefine((v, ctx) => {
     if (v.ends === "on" && !v.endOn) ctx.addIssue({ code: "custom", path: ["endOn"], message: "Choose the last date" });
     if (v.ends === "on" && v.endOn && v.endOn < v.startOn) ctx.addIssue({ code: "custom", path: ["endOn"], message: "Must be on or after the first date" });
-    if (v.ends === "after" && !v.count) ctx.addIssue({ code: "custom", path: ["count"], message: "Enter how many invoices" });
+    if (v.ends === "after" && v.count === undefined) ctx.addIssue({ code: "custom", path: ["count"], message: "Enter how many invoices" });
   });
 export type RecurringForm = z.infer<typeof RecurringFormSchema>;
 
@@ -148,15 +149,21 @@ export async function runRecurringSchedules(options: { now?: Date; maxPeriodsPer
   const due = await prisma.recurringSchedule.findMany({ where: { active: true, nextRunOn: { lte: latestToday } }, select: { id: true }, orderBy: { nextRunOn: "asc" } });
   const run: RecurringRun = { invoices: 0, sent: 0, finished: 0 };
   for (const { id } of due) {
-    for (let i = 0; i < (options.maxPeriodsPerSchedule ?? 120); i++) {
-      const outcome = await runOnePeriod(id, now);
-      if (!outcome) break;
-      if (outcome === "finished") {
-        run.finished++;
-        break;
+    try {
+      for (let i = 0; i < (options.maxPeriodsPerSchedule ?? 120); i++) {
+        const outcome = await runOnePeriod(id, now);
+        if (!outcome) break;
+        if (outcome === "finished") {
+          run.finished++;
+          break;
+        }
+        run.invoices++;
+        if (outcome === "sent") run.sent++;
       }
-      run.invoices++;
-      if (outcome === "sent") run.sent++;
+    } catch (error) {
+      // One schedule that cannot run (its customer was archived, …) must not hold up the schedules after
+      // it. Its failed period rolled back; it stays due and is retried on the next run.
+      logger.error({ err: error, scheduleId: id }, "recurring schedule failed; skipped until the next run");
     }
   }
   return run;

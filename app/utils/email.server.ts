@@ -122,9 +122,9 @@ export type DeliveryOutcome = "sent" | "skipped" | "failed";
  * throws TransientEmailError so the job is retried, until the last attempt marks the message FAILED.
  */
 export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_MAX_ATTEMPTS): Promise<DeliveryOutcome> {
-  const message = await prisma.emailMessage.findUnique({ where: { id } });
-  if (!message || message.status !== "QUEUED") return "skipped";
-  await prisma.emailMessage.update({ where: { id }, data: { attempts: { increment: 1 } } });
+  // Read and count the attempt in one statement; anything not QUEUED (sent, failed, gone) is left alone.
+  const [message] = await prisma.emailMessage.updateManyAndReturn({ where: { id, status: "QUEUED" }, data: { attempts: { increment: 1 } } });
+  if (!message) return "skipped";
   if (message.transport === "dev-outbox") {
     await prisma.emailMessage.update({ where: { id }, data: { status: "SENT", sentAt: new Date(), error: null } });
     logger.info({ emailId: id, template: message.template }, "email stored in dev outbox");
