@@ -1,15 +1,39 @@
-// Delivers one queued EmailMessage. Transient failures throw, so graphile-worker retries with
-// exponential backoff up to the job's max attempts (4); permanent failures end the job quietly.
+// Delivers queued EmailMessages: one ({ messageId }) or a batch ([{ messageId }, ...], as the reminder
+// job queues them). Transient failures throw, so graphile-worker retries with exponential backoff up to
+// the job's max attempts (4); in a batch only the items that failed are retried. Permanent failures
+// end quietly with the message marked FAILED.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { deliverEmail } from "~/utils/email.server";
 
-const Payload = z.object({ messageId: z.string().min(1), businessId: z.string().optional() });
+const Item = z.object({ messageId: z.string().min(1), businessId: z.string().optional() });
+const Payload = z.union([Item, z.array(Item).min(1).max(200)]);
+
+/** Items of a batch go out a few at a time. */
+const BATCH_PARALLEL = 5;
 
 const sendEmail: Task = async (payload, helpers) => {
-  const { messageId } = Payload.parse(payload);
-  const outcome = await deliverEmail(messageId, helpers.job.attempts, helpers.job.max_attempts);
-  helpers.logger.debug(`email ${messageId}: ${outcome}`);
+  const parsed = Payload.parse(payload);
+  const { attempts, max_attempts: maxAttempts } = helpers.job;
+  if (!Array.isArray(parsed)) {
+    await deliverEmail(parsed.messageId, attempts, maxAttempts);
+    return;
+  }
+  const results: PromiseSettledResult<unknown>[] = new Array(parsed.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(BATCH_PARALLEL, parsed.length) }, async () => {
+      while (next < parsed.length) {
+        const i = next++;
+        results[i] = await deliverEmail(parsed[i].messageId, attempts, maxAttempts).then(
+          (value) => ({ status: "fulfilled", value }) as const,
+          (reason: unknown) => ({ status: "rejected", reason }) as const,
+        );
+      }
+    }),
+  );
+  // graphile-worker's batch contract: one promise per item; the rejected ones are retried alone.
+  return results.map((r) => (r.status === "fulfilled" ? Promise.resolve() : Promise.reject(r.reason)));
 };
 
 export default sendEmail;

@@ -52,6 +52,8 @@ export async function releaseDeadWorkers(utils: WorkerUtils): Promise<string[]> 
 export async function startWorker(options: { connectionString?: string; concurrency?: number; crontab?: boolean } = {}): Promise<WorkerHandle> {
   const connectionString = options.connectionString ?? env().DATABASE_URL;
   const workerIds = new Set<string>();
+  /** Every worker id this runner created: its heartbeat rows are removed on stop (workerIds empties as they stop). */
+  const everyWorkerId = new Set<string>();
   const utils = await makeWorkerUtils({ connectionString, logger: workerLogger });
   const beat = async () => {
     const ids = [...workerIds];
@@ -67,6 +69,7 @@ export async function startWorker(options: { connectionString?: string; concurre
   const events: WorkerEvents = new EventEmitter();
   events.on("worker:create", ({ worker }) => {
     workerIds.add(worker.workerId);
+    everyWorkerId.add(worker.workerId);
     void beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed"));
   });
   events.on("worker:stop", ({ worker }) => workerIds.delete(worker.workerId));
@@ -88,7 +91,7 @@ export async function startWorker(options: { connectionString?: string; concurre
     stop: async () => {
       clearInterval(timer);
       await runner.stop();
-      await prisma.workerHeartbeat.deleteMany({ where: { workerId: { in: [...workerIds] } } }).catch(() => {});
+      await prisma.workerHeartbeat.deleteMany({ where: { workerId: { in: [...everyWorkerId] } } }).catch(() => {});
       await utils.release();
     },
   };

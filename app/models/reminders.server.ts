@@ -126,7 +126,7 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
           url: signedUrl("pay", row.id),
         }),
       }));
-    const queued = await queueEmails(tx, emails);
+    const queued = await queueEmails(tx, emails, { perJob: 25 });
     await tx.activityEvent.createMany({
       data: due
         .filter((d) => ids.has(d.row.id))

@@ -59,8 +59,12 @@ export async function queueEmail(tx: Prisma.TransactionClient, email: QueuedEmai
   return ids[0] ?? null;
 }
 
-/** Many messages at once (reminder batches): one insert and one add_jobs call. Returns the ids created. */
-export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEmail[]): Promise<string[]> {
+/**
+ * Many messages at once (reminder batches): one insert and one add_jobs call. With `perJob` > 1 the
+ * messages share graphile-worker batch jobs of that many (one job fetch per batch; a failed item is
+ * retried alone). Returns the ids created.
+ */
+export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEmail[], options: { perJob?: number } = {}): Promise<string[]> {
   if (!emails.length) return [];
   const transport = isDevOutbox() ? "dev-outbox" : "postmark";
   // ON CONFLICT DO NOTHING: a taken dedupe key must not abort the caller's transaction.
@@ -82,7 +86,25 @@ export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEm
     skipDuplicates: true,
     select: { id: true, businessId: true },
   });
-  await addJobs(tx, rows.map((row) => sendJob(row.id, row.businessId)));
+  const perJob = options.perJob ?? 1;
+  if (perJob <= 1) {
+    await addJobs(tx, rows.map((row) => sendJob(row.id, row.businessId)));
+  } else {
+    // Batches never mix businesses, so each business's jobs page shows only its own.
+    const byBusiness = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const group = byBusiness.get(row.businessId) ?? [];
+      group.push(row);
+      byBusiness.set(row.businessId, group);
+    }
+    const batches: JobSpec[] = [];
+    for (const [businessId, group] of byBusiness) {
+      for (let i = 0; i < group.length; i += perJob) {
+        batches.push({ task: "send-email", payload: group.slice(i, i + perJob).map((row) => ({ messageId: row.id, businessId })), maxAttempts: EMAIL_MAX_ATTEMPTS });
+      }
+    }
+    await addJobs(tx, batches);
+  }
   return rows.map((r) => r.id);
 }
 
@@ -119,7 +141,7 @@ export type DeliveryOutcome = "sent" | "skipped" | "failed";
 /**
  * Delivers a QUEUED message (the send-email job). Success → SENT with Postmark's MessageID. A
  * permanent refusal (an inactive recipient, an invalid address) → FAILED at once. A transient failure
- * throws TransientEmailError so the job is retried, until the last attempt marks the message FAILED.
+ * throws TransientEmailError so the job is retried; the last attempt also marks the message FAILED.
  */
 export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_MAX_ATTEMPTS): Promise<DeliveryOutcome> {
   // Read and count the attempt in one statement; anything not QUEUED (sent, failed, gone) is left alone.
@@ -149,11 +171,18 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
     return "sent";
   } catch (error) {
     const { status, reason } = describe(error);
-    const last = attempt >= maxAttempts;
-    if (!isTransient(status) || last) {
+    if (!isTransient(status)) {
+      // Postmark refused this message itself (inactive recipient, invalid address): retrying cannot help.
       await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason } });
-      logger.error({ emailId: id, template: message.template, status, attempt }, "email delivery failed for good");
+      logger.error({ emailId: id, template: message.template, status, attempt }, "email refused by Postmark");
       return "failed";
+    }
+    if (attempt >= maxAttempts) {
+      // Out of retries: the message shows FAILED, and the throw leaves the job permanently failed with
+      // its last error, on the jobs page, where the owner can retry it.
+      await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason } });
+      logger.error({ emailId: id, template: message.template, status, attempt }, "email delivery failed after every retry");
+      throw new TransientEmailError(reason);
     }
     await prisma.emailMessage.update({ where: { id }, data: { error: reason } });
     logger.warn({ emailId: id, template: message.template, status, attempt }, "email delivery failed; will retry");
@@ -161,11 +190,18 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
   }
 }
 
-/** Puts a FAILED message back in the queue (the jobs page's retry button). */
+/** Puts a FAILED message back in the queue (the jobs page's retry button), clearing its failed job. */
 export async function retryEmail(businessId: string, id: string) {
   return prisma.$transaction(async (tx) => {
     const updated = await tx.emailMessage.updateMany({ where: { id, businessId, status: "FAILED" }, data: { status: "QUEUED", error: null, attempts: 0 } });
     if (!updated.count) return false;
+    // Its permanently failed job (alone, or a batch it was part of) goes; the message gets a new one.
+    await tx.$executeRaw`
+      SELECT graphile_worker.complete_jobs(array_agg(j.id))
+        FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+       WHERE t.identifier = 'send-email' AND j.attempts >= j.max_attempts
+         AND (j.payload->>'messageId' = ${id}
+              OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('messageId', ${id}::text))))`;
     await addJobs(tx, [sendJob(id, businessId)]);
     return true;
   });

@@ -36,9 +36,25 @@ describe("parseEnv", () => {
   });
 
   it("accepts a comma-separated list of session secrets in production, checking each", () => {
-    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", PAY_LINK_SECRET: strong(), JWT_SECRET: strong() };
+    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", PAY_LINK_SECRET: strong(), JWT_SECRET: strong(), EMAIL_TRANSPORT: "outbox" };
     const env = parseEnv({ ...ok, SESSION_SECRET: `${strong()},${strong()}` });
     expect(env.SESSION_SECRETS).toHaveLength(2);
     expect(() => parseEnv({ ...ok, SESSION_SECRET: `${strong()},weak` })).toThrow(/SESSION_SECRET \(entry 2\)/);
+  });
+
+  it("requires a Postmark token and webhook credentials in production unless email stays in the outbox", () => {
+    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", SESSION_SECRET: strong(), PAY_LINK_SECRET: strong(), JWT_SECRET: strong() };
+    expect(() => parseEnv(ok)).toThrow(/POSTMARK_SERVER_TOKEN is missing/);
+    expect(() => parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token" })).toThrow(/POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD are required/);
+    expect(() => parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token", POSTMARK_WEBHOOK_USER: "pm", POSTMARK_WEBHOOK_PASSWORD: "short" })).toThrow(/POSTMARK_WEBHOOK_PASSWORD/);
+    expect(parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token", POSTMARK_WEBHOOK_USER: "pm", POSTMARK_WEBHOOK_PASSWORD: strong() }).POSTMARK_SERVER_TOKEN).toBe("token");
+    expect(parseEnv({ ...ok, EMAIL_TRANSPORT: "outbox" }).EMAIL_TRANSPORT).toBe("outbox");
+  });
+
+  it("accepts provider API overrides only on the provider's https hosts or this machine", () => {
+    expect(() => parseEnv({ ...base, STRIPE_API_URL: "http://stripe.evil.test" })).toThrow(/STRIPE_API_URL/);
+    expect(() => parseEnv({ ...base, POSTMARK_API_URL: "https://api.postmarkapp.com.evil.test" })).toThrow(/POSTMARK_API_URL/);
+    expect(parseEnv({ ...base, STRIPE_API_URL: "https://api.stripe.com" }).STRIPE_API_URL).toBe("https://api.stripe.com");
+    expect(parseEnv({ ...base, PAYPAL_API_URL: "http://127.0.0.1:4010" }).PAYPAL_API_URL).toBe("http://127.0.0.1:4010");
   });
 });

@@ -8,7 +8,8 @@ export type JobName = "send-email" | "overdue-reminders" | "recurring-invoices" 
 
 export type JobSpec = {
   task: JobName;
-  payload: Record<string, unknown>;
+  /** An object, or an array of objects for a graphile-worker batch job. */
+  payload: Record<string, unknown> | Record<string, unknown>[];
   /** One job per key: adding a job with a key that is already queued replaces that job. */
   jobKey?: string;
   maxAttempts?: number;

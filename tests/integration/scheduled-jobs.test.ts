@@ -44,12 +44,16 @@ const invoiceRow = (id: string) => prisma.invoice.findUniqueOrThrow({ where: { i
 const emailsOf = (businessId: string, template: string) =>
   prisma.emailMessage.findMany({ where: { businessId, template }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 
-/** How many of these messages have their send-email job queued. */
+/** How many of these messages have a queued send-email job: their own, or a place in a batch job. */
 async function sendJobCount(messageIds: string[]) {
   if (!messageIds.length) return 0;
   const rows = await prisma.$queryRaw<{ count: number }[]>`
-    SELECT count(*)::int AS count FROM graphile_worker.jobs
-     WHERE task_identifier = 'send-email' AND key = ANY(${messageIds.map((id) => `send-email:${id}`)}::text[])`;
+    SELECT count(*)::int AS count FROM unnest(${messageIds}::text[]) AS m(id)
+     WHERE EXISTS (
+       SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+        WHERE t.identifier = 'send-email'
+          AND (j.key = 'send-email:' || m.id
+               OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('messageId', m.id)))))`;
   return rows[0].count;
 }
 
