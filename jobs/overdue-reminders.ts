@@ -4,7 +4,7 @@ import { z } from "zod";
 import { sendOverdueReminders } from "~/models/reminders.server";
 import { withJobLock } from "./lock";
 
-const Payload = z.object({ now: z.iso.datetime().optional() }).passthrough();
+const Payload = z.object({ now: z.iso.datetime({ offset: true }).optional() }).passthrough();
 
 const overdueReminders: Task = async (payload, helpers) => {
   const { now } = Payload.parse(payload ?? {});
