@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { ServerClient } from "postmark";
 import { startFakePostmark } from "../tests/fakes/postmark";
-import { canConnect, startEmbeddedPostgres, withDatabaseName, type Database } from "./lib/database";
+import { resolveBenchPostgres } from "./lib/database";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -34,13 +34,6 @@ const config = { invoices: n(opts.invoices), businesses: n(opts.businesses), wor
 const log = (line: string) => console.log(`[bench:reminders] ${line}`);
 const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
 
-async function resolvePostgres(): Promise<Database> {
-  const configured = process.env.DATABASE_URL;
-  if (configured) return { url: withDatabaseName(configured, "postgres"), embedded: false, stop: async () => {} };
-  const local = "postgresql://postgres@127.0.0.1:5432/postgres";
-  if (await canConnect(local)) return { url: local, embedded: false, stop: async () => {} };
-  return startEmbeddedPostgres("postgres-bench", Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54331), log);
-}
 
 async function seed(client: pg.Client) {
   const perBusiness = Math.ceil(config.invoices / config.businesses);
@@ -122,7 +115,7 @@ function writeSection(body: string) {
 }
 
 const load = os.loadavg();
-const postgres = await resolvePostgres();
+const postgres = await resolveBenchPostgres(log);
 const dbName = `invoice_link_bench_reminders_${process.pid}`;
 const token = `bench-${randomBytes(8).toString("hex")}`;
 const fake = await startFakePostmark({ serverToken: token });

@@ -18,7 +18,7 @@ import pg from "pg";
 import { createHmac, randomBytes } from "node:crypto";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../tests/fakes/stripe";
 import { startServer, type TestServer } from "../tests/helpers/server";
-import { canConnect, startEmbeddedPostgres, withDatabaseName, type Database } from "./lib/database";
+import { resolveBenchPostgres } from "./lib/database";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
 import { seedScale, type ScaleSeedResult } from "./seed-scale";
 
@@ -90,15 +90,6 @@ function stats(values: number[]): Stats {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), n: sorted.length };
 }
 
-/** The Postgres server to use: DATABASE_URL's, the local service, or an embedded one. */
-async function resolvePostgres(): Promise<Database> {
-  const configured = process.env.DATABASE_URL;
-  if (configured) return { url: withDatabaseName(configured, "postgres"), embedded: false, stop: async () => {} };
-  const local = "postgresql://postgres@127.0.0.1:5432/postgres";
-  if (await canConnect(local)) return { url: local, embedded: false, stop: async () => {} };
-  log("no Postgres on 127.0.0.1:5432 and no DATABASE_URL: starting an embedded one");
-  return startEmbeddedPostgres("postgres-bench", Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54331), log);
-}
 
 function build(): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -427,7 +418,7 @@ const started = Date.now();
 const load = os.loadavg();
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
-const postgres = await resolvePostgres();
+const postgres = await resolveBenchPostgres(log);
 const dbName = `invoice_link_bench_${process.pid}`;
 let server: TestServer | undefined;
 let fakeStripe: FakeStripe | undefined;

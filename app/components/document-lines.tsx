@@ -1,6 +1,6 @@
 // The line-item table and totals of an invoice or estimate, shared by the contractor's pages and the
 // customer's public pages (plain HTML, no JavaScript needed).
-import { formatMoney } from "~/utils/money";
+import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 
 export type DocumentLineView = { id: string; description: string; quantity: string; unitPriceCents: number; taxRate: string; amountCents: number };
 
@@ -87,4 +87,31 @@ export function lineViews(
     taxRate: percentToInput(l.taxRate),
     amountCents: l.amountCents,
   }));
+}
+
+/** Loader-side: the columns every page showing a document's lines and totals needs, as plain values. */
+export function documentView(doc: {
+  currency: string;
+  taxMode: "PER_LINE" | "INVOICE";
+  taxRate: number;
+  lines: Parameters<typeof lineViews>[0];
+  subtotalCents: number;
+  discountCents: number;
+  taxCents: number;
+  totalCents: number;
+  notes: string | null;
+  terms: string | null;
+}) {
+  return {
+    currency: doc.currency,
+    taxMode: doc.taxMode,
+    taxRate: percentToInput(doc.taxRate),
+    lines: lineViews(doc.lines, quantityToInput, percentToInput),
+    subtotalCents: doc.subtotalCents,
+    discountCents: doc.discountCents,
+    taxCents: doc.taxCents,
+    totalCents: doc.totalCents,
+    notes: doc.notes,
+    terms: doc.terms,
+  };
 }

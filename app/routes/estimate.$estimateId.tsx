@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { DocumentLines, lineViews } from "~/components/document-lines";
+import { DocumentLines, documentView } from "~/components/document-lines";
 import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
@@ -10,7 +10,6 @@ import { decideEstimate, getPublicEstimate, markEstimateViewed } from "~/models/
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { verifyLink } from "~/models/signed-link.server";
 import type { RouteHandle } from "~/root";
-import { percentToInput, quantityToInput } from "~/utils/money";
 import { getSession } from "~/utils/session.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
@@ -49,16 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: estimate.status === "SENT" ? "VIEWED" : estimate.status,
       issueDate: toDateString(estimate.issueDate),
       validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
-      currency: estimate.currency,
-      taxMode: estimate.taxMode,
-      taxRate: percentToInput(estimate.taxRate),
-      lines: lineViews(estimate.lines, quantityToInput, percentToInput),
-      subtotalCents: estimate.subtotalCents,
-      discountCents: estimate.discountCents,
-      taxCents: estimate.taxCents,
-      totalCents: estimate.totalCents,
-      notes: estimate.notes,
-      terms: estimate.terms,
+      ...documentView(estimate),
     },
     { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } },
   );

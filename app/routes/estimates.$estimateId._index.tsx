@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { DocumentLines, lineViews } from "~/components/document-lines";
+import { DocumentLines, documentView } from "~/components/document-lines";
 import { SubmitButton } from "~/components/forms";
 import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/models/document-form";
@@ -10,7 +10,6 @@ import { convertEstimateToInvoice, getEstimate, sendEstimate, voidEstimate } fro
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { signedPath } from "~/models/signed-link.server";
 import { requireBusiness } from "~/utils/auth.server";
-import { percentToInput, quantityToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];
@@ -22,19 +21,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: estimate.id,
     number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
     status: estimate.status,
-    currency: estimate.currency,
+    ...documentView(estimate),
     customer: { id: estimate.customer.id, name: estimate.customer.name, email: estimate.customer.email },
     issueDate: toDateString(estimate.issueDate),
     validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
-    taxMode: estimate.taxMode,
-    taxRate: percentToInput(estimate.taxRate),
-    lines: lineViews(estimate.lines, quantityToInput, percentToInput),
-    subtotalCents: estimate.subtotalCents,
-    discountCents: estimate.discountCents,
-    taxCents: estimate.taxCents,
-    totalCents: estimate.totalCents,
-    notes: estimate.notes,
-    terms: estimate.terms,
     invoice: estimate.invoice ? { id: estimate.invoice.id, number: formatInvoiceNumber(estimate.business.invoicePrefix, estimate.invoice.number) } : null,
     customerLink: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedPath("estimate", estimate.id) : null,
   });

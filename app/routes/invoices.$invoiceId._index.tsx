@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { DocumentLines, lineViews } from "~/components/document-lines";
+import { DocumentLines, documentView } from "~/components/document-lines";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { paymentMethodLabel, StatusBadge } from "~/components/status-badge";
 import { DateString, todayIn, toDateString } from "~/models/document-form";
@@ -29,7 +29,7 @@ import { applyPayment, markInvoicePaid, refundPayment } from "~/models/payment.s
 import { requireBusiness } from "~/utils/auth.server";
 import { randomToken } from "~/utils/crypto.server";
 import { businessDefaults } from "~/utils/document-action.server";
-import { centsToInput, currencyDigits, formatMoney, parseDecimal, percentToInput, quantityToInput } from "~/utils/money";
+import { centsToInput, currencyDigits, formatMoney, parseDecimal } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
@@ -68,26 +68,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     number: formatInvoiceNumber(business.invoicePrefix, invoice.number),
     status: invoice.status,
     displayStatus: displayStatus(invoice, today),
-    currency: invoice.currency,
+    ...documentView(invoice),
     customer: { id: invoice.customer.id, name: invoice.customer.name, email: invoice.customer.email, phone: invoice.customer.phone },
     // The customer's signed link exists once the invoice is sent; voiding it severs the link.
     payLink: invoice.status === "DRAFT" || invoice.status === "VOID" ? null : signedUrl("pay", invoice.id),
     issueDate: toDateString(invoice.issueDate),
     dueDate: toDateString(invoice.dueDate),
-    taxMode: invoice.taxMode,
-    taxRate: percentToInput(invoice.taxRate),
-    lines: lineViews(invoice.lines, quantityToInput, percentToInput),
-    subtotalCents: invoice.subtotalCents,
-    discountCents: invoice.discountCents,
-    taxCents: invoice.taxCents,
-    totalCents: invoice.totalCents,
     amountPaidCents: invoice.amountPaidCents,
     overpaidCents: invoice.overpaidCents,
     balanceCents: balanceCents(invoice),
     dueNowCents: amountDueNowCents(invoice),
     depositCents: invoice.depositCents,
-    notes: invoice.notes,
-    terms: invoice.terms,
     version: invoice.version,
     estimate: invoice.estimate ? { id: invoice.estimate.id, number: formatInvoiceNumber(business.estimatePrefix, invoice.estimate.number) } : null,
     payments: invoice.payments.map((p) => ({

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { DocumentLines, lineViews } from "~/components/document-lines";
+import { DocumentLines, documentView } from "~/components/document-lines";
 import { StatusBadge } from "~/components/status-badge";
 import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/checkout.server";
 import { toDateString } from "~/models/document-form";
@@ -12,7 +12,7 @@ import { DomainError } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import type { RouteHandle } from "~/root";
 import { logger } from "~/utils/logger.server";
-import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
+import { formatMoney } from "~/utils/money";
 import { PayPalError } from "~/utils/paypal.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { getSession } from "~/utils/session.server";
@@ -72,20 +72,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: invoice.status === "SENT" ? "VIEWED" : invoice.status,
       issueDate: toDateString(invoice.issueDate),
       dueDate: toDateString(invoice.dueDate),
-      currency: invoice.currency,
-      taxMode: invoice.taxMode,
-      taxRate: percentToInput(invoice.taxRate),
-      lines: lineViews(invoice.lines, quantityToInput, percentToInput),
-      subtotalCents: invoice.subtotalCents,
-      discountCents: invoice.discountCents,
-      taxCents: invoice.taxCents,
-      totalCents: invoice.totalCents,
+      ...documentView(invoice),
       amountPaidCents: invoice.amountPaidCents,
       balanceCents: balance,
       depositCents: deposit,
       pendingCents,
-      notes: invoice.notes,
-      terms: invoice.terms,
       online: onlinePaymentOptions(),
     },
     { headers: NO_STORE },

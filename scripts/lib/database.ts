@@ -93,3 +93,13 @@ export function withDatabaseName(url: string, name: string) {
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+/** The Postgres server benchmarks use: DATABASE_URL's, the local service, or an embedded one. */
+export async function resolveBenchPostgres(log: (line: string) => void): Promise<Database> {
+  const configured = process.env.DATABASE_URL;
+  if (configured) return { url: withDatabaseName(configured, "postgres"), embedded: false, stop: async () => {} };
+  const local = "postgresql://postgres@127.0.0.1:5432/postgres";
+  if (await canConnect(local)) return { url: local, embedded: false, stop: async () => {} };
+  log("no Postgres on 127.0.0.1:5432 and no DATABASE_URL: starting an embedded one");
+  return startEmbeddedPostgres("postgres-bench", Number(process.env.EMBEDDED_PG_BENCH_PORT ?? 54331), log);
+}
