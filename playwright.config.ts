@@ -103,6 +103,7 @@ export default defineConfig({
       POSTMARK_SERVER_TOKEN: "",
       POSTMARK_API_URL: "",
       EMAIL_TRANSPORT: "outbox",
+      WORKER_CRONTAB: "false",
       SENTRY_DSN: "",
       TRUST_PROXY: "",
       ...providerEnv,

@@ -80,7 +80,7 @@ export async function startWorker(options: { connectionString?: string; concurre
     noHandleSignals: true,
     pollInterval: 2_000,
     taskList,
-    parsedCronItems: options.crontab === false ? [] : parseCrontab(readFileSync(CRONTAB, "utf8")),
+    parsedCronItems: (options.crontab ?? env().WORKER_CRONTAB === "true") ? parseCrontab(readFileSync(CRONTAB, "utf8")) : [],
     logger: workerLogger,
   });
   const timer = setInterval(() => void beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed")), HEARTBEAT_MS);

@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   /** Run a graphile-worker inside the web process (default); set false when `npm run worker` runs separately. */
   WORKER_IN_PROCESS: z.enum(["true", "false"]).default("true"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  /** Schedule the crontab's jobs from this worker (default). Tests turn it off and run the tasks themselves. */
+  WORKER_CRONTAB: z.enum(["true", "false"]).default("true"),
   EMAIL_FROM: z.string().default("Invoice Link <no-reply@invoicelink.local>"),
   SENTRY_DSN: optionalString,
   STRIPE_SECRET_KEY: optionalString,

@@ -44,6 +44,8 @@ export function productionEnv(port: number, env: Record<string, string | undefin
     BUILD_DIR: process.env.BUILD_DIR,
     // Emails stay in the database (dev outbox) unless a test points POSTMARK_* at the Postmark fake.
     EMAIL_TRANSPORT: "outbox",
+    // The server's worker sends email, but a cron tick mid-test must not add reminders to a test's data.
+    WORKER_CRONTAB: "false",
     ...env,
   };
 }
