@@ -211,6 +211,8 @@ function shutdown(signal: string) {
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));
 
+// The worker's own Prisma pool: sized for its concurrency (a batch job sends several emails at once).
+process.env.DATABASE_POOL_SIZE ??= String(Math.max(10, config.WORKER_CONCURRENCY * 3));
 if (config.WORKER_IN_PROCESS === "true") {
   const started = await (await import("./jobs/worker")).startWorker();
   // A signal during start-up: stop the worker that just started too.

@@ -3,8 +3,9 @@
 import "dotenv/config";
 import { EnvError, parseEnv } from "~/utils/env.server";
 
+let config: ReturnType<typeof parseEnv>;
 try {
-  parseEnv();
+  config = parseEnv();
 } catch (error) {
   if (error instanceof EnvError) {
     console.error(`Invoice Link worker refuses to start.\n${error.message}`);
@@ -13,6 +14,8 @@ try {
   throw error;
 }
 
+// The worker's own Prisma pool: sized for its concurrency (a batch job sends several emails at once).
+process.env.DATABASE_POOL_SIZE ??= String(Math.max(10, config.WORKER_CONCURRENCY * 3));
 const { startWorker } = await import("./worker");
 const { logger } = await import("~/utils/logger.server");
 const worker = await startWorker();

@@ -1,7 +1,7 @@
 // The graphile-worker runner: the task list (one file per task in this folder), the crontab, logs into
 // pino, and heartbeats. graphile-worker keeps a job locked by a crashed worker for 4 hours; here every
 // worker writes a heartbeat every 10 s, and any worker releases the jobs of workers whose heartbeat
-// stopped, so a killed worker's jobs run again within a minute.
+// stopped (60 s), so a killed worker's jobs run again within about a minute instead of 4 hours.
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -27,21 +27,28 @@ export const taskList: TaskList = {
 const CRONTAB = path.join(import.meta.dirname, "crontab");
 const HEARTBEAT_MS = 10_000;
 /** A worker silent this long is taken for dead, and its jobs are released. */
-const DEAD_AFTER_SECONDS = 30;
+const DEAD_AFTER_SECONDS = 60;
 
 const LEVELS: Record<LogLevel, "error" | "warn" | "info" | "debug"> = { error: "error", warning: "warn", info: "info", debug: "debug" };
 const workerLogger = new Logger((scope) => (level, message, meta) => logger[LEVELS[level]]({ worker: scope, ...meta }, message));
 
 export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
 
-/** Releases the jobs of workers whose heartbeat stopped (killed processes). Returns their ids. */
+/**
+ * Releases the jobs of workers whose heartbeat stopped (killed processes). Runs on graphile-worker's own
+ * connection pool, so a busy application pool can never make a live worker look dead. Returns their ids.
+ */
 export async function releaseDeadWorkers(utils: WorkerUtils): Promise<string[]> {
-  const dead = await prisma.$queryRaw<{ id: string }[]>`
-    SELECT DISTINCT j.locked_by AS id FROM graphile_worker._private_jobs j
-     WHERE j.locked_by IS NOT NULL AND j.locked_at < now() - make_interval(secs => ${DEAD_AFTER_SECONDS})
-       AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h
-                        WHERE h."workerId" = j.locked_by AND h."lastSeenAt" > now() - make_interval(secs => ${DEAD_AFTER_SECONDS}))`;
-  const ids = dead.map((d) => d.id);
+  const ids = await utils.withPgClient(async (client) => {
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT DISTINCT j.locked_by AS id FROM graphile_worker._private_jobs j
+        WHERE j.locked_by IS NOT NULL AND j.locked_at < now() - make_interval(secs => $1)
+          AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h
+                           WHERE h."workerId" = j.locked_by AND h."lastSeenAt" > now() - make_interval(secs => $1))`,
+      [DEAD_AFTER_SECONDS],
+    );
+    return rows.map((r) => r.id);
+  });
   if (ids.length) {
     await utils.forceUnlockWorkers(ids);
     logger.warn({ workerIds: ids }, "released jobs of workers that stopped without finishing them");
@@ -58,10 +65,14 @@ export async function startWorker(options: { connectionString?: string; concurre
   const beat = async () => {
     const ids = [...workerIds];
     if (ids.length) {
-      await prisma.$executeRaw`
-        INSERT INTO "WorkerHeartbeat" ("workerId", host, pid, "lastSeenAt")
-        SELECT unnest(${ids}::text[]), ${os.hostname()}, ${process.pid}, now()
-        ON CONFLICT ("workerId") DO UPDATE SET "lastSeenAt" = now()`;
+      await utils.withPgClient((client) =>
+        client.query(
+          `INSERT INTO "WorkerHeartbeat" ("workerId", host, pid, "lastSeenAt")
+           SELECT unnest($1::text[]), $2, $3, now()
+           ON CONFLICT ("workerId") DO UPDATE SET "lastSeenAt" = now()`,
+          [ids, os.hostname(), process.pid],
+        ),
+      );
     }
     await releaseDeadWorkers(utils);
   };

@@ -19,6 +19,9 @@ export type OutgoingEmail = EmailContent & {
 
 export type EmailTemplate = "invoice-sent" | "estimate-sent" | "receipt" | "overdue-reminder" | "review-request" | "password-reset";
 
+/** How long a worker holds a message while sending it (the Postmark SDK gives up after 10 s). */
+const SEND_LEASE_MS = 60_000;
+
 /** One try and up to three retries (graphile-worker waits e^attempt seconds in between: ~3 s, 7 s, 20 s). */
 export const EMAIL_MAX_ATTEMPTS = 4;
 
@@ -144,9 +147,18 @@ export type DeliveryOutcome = "sent" | "skipped" | "failed";
  * throws TransientEmailError so the job is retried; the last attempt also marks the message FAILED.
  */
 export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_MAX_ATTEMPTS): Promise<DeliveryOutcome> {
-  // Read and count the attempt in one statement; anything not QUEUED (sent, failed, gone) is left alone.
-  const [message] = await prisma.emailMessage.updateManyAndReturn({ where: { id, status: "QUEUED" }, data: { attempts: { increment: 1 } } });
-  if (!message) return "skipped";
+  // Claim it and count the attempt in one statement. Anything not QUEUED (sent, failed, gone) is left
+  // alone, and so is a message another run is sending right now (its lease outlives the SDK's timeout).
+  const [message] = await prisma.emailMessage.updateManyAndReturn({
+    where: { id, status: "QUEUED", OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(Date.now() - SEND_LEASE_MS) } }] },
+    data: { attempts: { increment: 1 }, claimedAt: new Date() },
+  });
+  if (!message) {
+    const current = await prisma.emailMessage.findUnique({ where: { id }, select: { status: true } });
+    // Still QUEUED means another run holds the lease: let this job come back later rather than end.
+    if (current?.status === "QUEUED") throw new TransientEmailError("another worker is sending this message; will check again");
+    return "skipped";
+  }
   if (message.transport === "dev-outbox") {
     await prisma.emailMessage.update({ where: { id }, data: { status: "SENT", sentAt: new Date(), error: null } });
     logger.info({ emailId: id, template: message.template }, "email stored in dev outbox");
@@ -173,18 +185,18 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
     const { status, reason } = describe(error);
     if (!isTransient(status)) {
       // Postmark refused this message itself (inactive recipient, invalid address): retrying cannot help.
-      await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason } });
+      await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason, claimedAt: null } });
       logger.error({ emailId: id, template: message.template, status, attempt }, "email refused by Postmark");
       return "failed";
     }
     if (attempt >= maxAttempts) {
       // Out of retries: the message shows FAILED, and the throw leaves the job permanently failed with
       // its last error, on the jobs page, where the owner can retry it.
-      await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason } });
+      await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason, claimedAt: null } });
       logger.error({ emailId: id, template: message.template, status, attempt }, "email delivery failed after every retry");
       throw new TransientEmailError(reason);
     }
-    await prisma.emailMessage.update({ where: { id }, data: { error: reason } });
+    await prisma.emailMessage.update({ where: { id }, data: { error: reason, claimedAt: null } });
     logger.warn({ emailId: id, template: message.template, status, attempt }, "email delivery failed; will retry");
     throw new TransientEmailError(reason);
   }
@@ -193,7 +205,7 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
 /** Puts a FAILED message back in the queue (the jobs page's retry button), clearing its failed job. */
 export async function retryEmail(businessId: string, id: string) {
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.emailMessage.updateMany({ where: { id, businessId, status: "FAILED" }, data: { status: "QUEUED", error: null, attempts: 0 } });
+    const updated = await tx.emailMessage.updateMany({ where: { id, businessId, status: "FAILED" }, data: { status: "QUEUED", error: null, attempts: 0, claimedAt: null } });
     if (!updated.count) return false;
     // Its permanently failed job (alone, or a batch it was part of) goes; the message gets a new one.
     await tx.$executeRaw`
