@@ -160,10 +160,22 @@ try {
   const queuedAt = await waitFor(client, `SELECT count(*)::int AS n FROM "EmailMessage" WHERE template = 'overdue-reminder'`, config.invoices, 30 * 60_000);
   log(`queued ${config.invoices} reminders in ${((queuedAt - t0) / 1000).toFixed(1)} s`);
   const sentAt = await waitFor(client, `SELECT count(*)::int AS n FROM "EmailMessage" WHERE template = 'overdue-reminder' AND status = 'SENT'`, config.invoices, 60 * 60_000);
-  const { rows } = await client.query<{ messages: number; distinct_invoices: number; failed: number }>(
+  const { rows } = await client.query<{ messages: number; distinct_invoices: number; failed: number; retried: number; max_attempts: number }>(
     `SELECT count(*)::int AS messages, count(DISTINCT "invoiceId")::int AS distinct_invoices,
-            count(*) FILTER (WHERE status = 'FAILED')::int AS failed FROM "EmailMessage" WHERE template = 'overdue-reminder'`,
+            count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+            count(*) FILTER (WHERE attempts > 1)::int AS retried, max(attempts)::int AS max_attempts
+       FROM "EmailMessage" WHERE template = 'overdue-reminder'`,
   );
+  // Which messages Postmark (the fake) got more than once, and how many attempts the app made for them.
+  const seen = new Map<string, number>();
+  for (const sent of fake.sent) {
+    const id = (sent.body as { Metadata?: { messageId?: string } }).Metadata?.messageId ?? "";
+    seen.set(id, (seen.get(id) ?? 0) + 1);
+  }
+  const twice = [...seen].filter(([, count]) => count > 1).map(([id]) => id);
+  const twiceAttempts = twice.length
+    ? (await client.query<{ attempts: number }>(`SELECT attempts FROM "EmailMessage" WHERE id = ANY($1)`, [twice])).rows.map((r) => r.attempts)
+    : [];
   await client.end();
   const total = (sentAt - t0) / 1000;
   const rate = config.invoices / total;
@@ -179,7 +191,11 @@ try {
     `| queue every reminder (one overdue-reminders job, batches of 500) | ${fmt((queuedAt - t0) / 1000)} | ${fmt(config.invoices / ((queuedAt - t0) / 1000), 0)} | n/a |`,
     `| queue and send all (until every message is SENT) | ${fmt(total)} | ${fmt(rate, 0)} | ${fmt(rate / baselineRate, 2)} |`,
     "",
-    `Check: ${rows[0].messages.toLocaleString("en-US")} reminder rows for ${rows[0].distinct_invoices.toLocaleString("en-US")} distinct invoices, ${rows[0].failed} failed; the fake accepted ${fake.sent.length.toLocaleString("en-US")} sends.`,
+    `Check: ${rows[0].messages.toLocaleString("en-US")} reminder rows for ${rows[0].distinct_invoices.toLocaleString("en-US")} distinct invoices, ${rows[0].failed} failed; ` +
+      `${rows[0].retried} needed more than one attempt (at most ${rows[0].max_attempts}); the fake accepted ${fake.sent.length.toLocaleString("en-US")} sends ` +
+      `(${fake.sent.length - rows[0].messages} more than messages: a send the SDK gave up on after its 10 s timeout but the fake still accepted is sent again, ` +
+      "the at-least-once case of docs/decisions/007). " +
+      (twice.length ? `Messages received twice: ${twice.length}, with ${twiceAttempts.join(", ")} attempts recorded.` : "No message was received twice."),
   ].join("\n");
   console.log(`\n${body}\n`);
   if (!opts["no-write"]) writeSection(body);
