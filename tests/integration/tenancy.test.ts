@@ -82,7 +82,9 @@ async function snapshot(businessId: string) {
 }
 
 beforeAll(async () => {
-  server = await startAppServer();
+  // No job worker: the test compares A's rows before and after B's requests, and a worker delivering
+  // A's queued emails meanwhile would change them (attempts, status) for reasons that are not B's.
+  server = await startAppServer({ WORKER_IN_PROCESS: "false" });
   A = await makeTenant({ ...A_MARKERS, unitPrice: "7777.77", payment: 123456 });
   B = await makeTenant({
     businessName: "Bluebird Plumbing",
