@@ -3,14 +3,13 @@
 // the pay form only says which provider and whether to pay the deposit or the whole balance.
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
 import { centsToInput, parseMoney } from "~/utils/money";
 import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, paypalConfigured, type PayPalCapture } from "~/utils/paypal.server";
 import { stripe, stripeConfigured } from "~/utils/stripe.server";
 import { DomainError } from "./errors.server";
 import { amountDueNowCents, balanceCents, formatInvoiceNumber, markInvoiceViewed } from "./invoice.server";
 import { applyPayment } from "./payment.server";
-import { dayNumber, signLink, verifyLink, type LinkCheck } from "./signed-link.server";
+import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "./signed-link.server";
 
 export type PayChoice = "deposit" | "balance";
 export type PayProvider = "stripe" | "paypal";
@@ -59,10 +58,9 @@ function amountFor(invoice: PublicInvoice, choice: PayChoice) {
 
 /** Links back to the pay page, signed today so they outlive the customer's session at the provider. */
 function payUrls(invoiceId: string, extra: string) {
-  const day = dayNumber();
-  const base = `${env().APP_URL}/pay/${encodeURIComponent(invoiceId)}`;
-  const query = `t=${signLink("pay", invoiceId, day)}&d=${day}`;
-  return { day, page: `${base}?${query}`, done: `${base}?${query}&checkout=${extra}`, paypalReturn: `${base}/paypal?${query}` };
+  const now = new Date();
+  const page = signedUrl("pay", invoiceId, now);
+  return { day: dayNumber(now), page, done: `${page}&checkout=${extra}`, paypalReturn: signedUrl("pay", invoiceId, now, "/paypal") };
 }
 
 /**

@@ -16,14 +16,24 @@ export function signLink(kind: LinkKind, id: string, day: number, secret = env()
   return createHmac("sha256", secret).update(`${kind}:${id}:${day}`).digest("base64url").slice(0, SIGNATURE_LENGTH);
 }
 
-/** The path (with query) of a freshly signed link. */
-export function signedPath(kind: LinkKind, id: string, now = new Date()) {
+/** The path (with query) of a freshly signed link; `subpath` names a page below it (/pay/<id>/paypal). */
+export function signedPath(kind: LinkKind, id: string, now = new Date(), subpath = "") {
   const day = dayNumber(now);
-  return `/${kind}/${encodeURIComponent(id)}?t=${signLink(kind, id, day)}&d=${day}`;
+  return `/${kind}/${encodeURIComponent(id)}${subpath}?t=${signLink(kind, id, day)}&d=${day}`;
 }
 
-export function signedUrl(kind: LinkKind, id: string, now = new Date()) {
-  return `${env().APP_URL}${signedPath(kind, id, now)}`;
+export function signedUrl(kind: LinkKind, id: string, now = new Date(), subpath = "") {
+  return `${env().APP_URL}${signedPath(kind, id, now, subpath)}`;
+}
+
+const LINK_PROBLEM = {
+  invalid: "This link is not valid. Ask the business that sent it for a new link.",
+  expired: "This link has expired. Ask the business that sent it for a new link.",
+};
+
+/** The one answer to a bad, unknown, expired or severed link: the same 401 whatever the cause. */
+export function linkProblem(reason: "invalid" | "expired") {
+  return new Response(LINK_PROBLEM[reason], { status: 401, statusText: "Link not valid", headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } });
 }
 
 export type LinkCheck = { ok: true; day: number } | { ok: false; reason: "invalid" | "expired" };

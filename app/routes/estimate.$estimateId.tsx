@@ -8,7 +8,7 @@ import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { decideEstimate, getPublicEstimate, markEstimateViewed } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
-import { verifyLink } from "~/models/signed-link.server";
+import { linkProblem, verifyLink } from "~/models/signed-link.server";
 import type { RouteHandle } from "~/root";
 import { getSession } from "~/utils/session.server";
 
@@ -16,17 +16,13 @@ export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
 export const meta: MetaFunction = () => [{ title: "Estimate" }, { name: "robots", content: "noindex" }];
 
-const LINK_PROBLEM = {
-  invalid: "This link is not valid. Ask the business that sent it for a new link.",
-  expired: "This link has expired. Ask the business that sent it for a new link.",
-};
 
 /** Same answer for a bad signature, an unknown id and a void estimate: nothing reveals what exists. */
 async function loadFromLink(request: Request, id: string, t: string | null, d: string | null) {
   const check = verifyLink("estimate", id, t, d);
-  if (!check.ok) throw new Response(LINK_PROBLEM[check.reason], { status: 401, headers: { "Cache-Control": "no-store" } });
+  if (!check.ok) throw linkProblem(check.reason);
   const estimate = await getPublicEstimate(id);
-  if (!estimate || estimate.status === "VOID") throw new Response(LINK_PROBLEM.invalid, { status: 401 });
+  if (!estimate || estimate.status === "VOID") throw linkProblem("invalid");
   return estimate;
 }
 

@@ -10,6 +10,7 @@ import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened,
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
+import { linkProblem } from "~/models/signed-link.server";
 import type { RouteHandle } from "~/root";
 import { logger } from "~/utils/logger.server";
 import { formatMoney } from "~/utils/money";
@@ -29,10 +30,6 @@ export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
 export const meta: MetaFunction = () => [{ title: "Invoice" }, { name: "robots", content: "noindex" }];
 
 const NO_STORE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
-const LINK_PROBLEM = {
-  invalid: "This link is not valid. Ask the business that sent it for a new link.",
-  expired: "This link has expired. Ask the business that sent it for a new link.",
-};
 
 /** One schema for the pay form: which provider and which amount; never an amount itself. */
 export const PayFormSchema = z.object({
@@ -45,7 +42,7 @@ export const PayFormSchema = z.object({
 /** Same 401 for a bad signature, an unknown id, a draft or a void invoice: nothing reveals what exists. */
 async function invoiceFromLink(id: string, t: string | null, d: string | null) {
   const link = await loadPayLink(id, t, d);
-  if (!link.ok) throw new Response(LINK_PROBLEM[link.reason], { status: 401, statusText: "Link not valid", headers: NO_STORE });
+  if (!link.ok) throw linkProblem(link.reason);
   return link.invoice;
 }
 

@@ -6,6 +6,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { completePayPalReturn, loadPayLink } from "~/models/checkout.server";
 import { DomainError } from "~/models/errors.server";
+import { linkProblem } from "~/models/signed-link.server";
 import { logger } from "~/utils/logger.server";
 import { PayPalError, paypalConfigured } from "~/utils/paypal.server";
 
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
   const link = await loadPayLink(params.invoiceId!, t, d);
-  if (!link.ok) throw new Response("This link is not valid. Ask the business that sent it for a new link.", { status: 401, headers: { "Cache-Control": "no-store" } });
+  if (!link.ok) throw linkProblem(link.reason);
   const back = `/pay/${encodeURIComponent(link.invoice.id)}?${new URLSearchParams({ t: t!, d: d! })}`;
   const orderId = url.searchParams.get("token");
   if (!paypalConfigured() || !orderId || !/^[A-Z0-9-]{1,64}$/i.test(orderId)) return redirect(`${back}&paypal=incomplete`, 303);
