@@ -8,7 +8,7 @@ import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
-import { LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
+import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
 import { queueReceipt } from "./receipt.server";
 import { isUniqueViolation } from "./user.server";
 
@@ -150,10 +150,11 @@ async function settlePendingPayment(tx: Tx, invoice: Invoice, payment: Payment, 
 
 /** The payment's money counts from now: flag any overpayment, recompute the invoice, queue the receipt. */
 async function completePayment(tx: Tx, invoice: Invoice, payment: Payment): Promise<ApplyPaymentResult> {
-  const before = await paidCents(tx, invoice.id, payment.id);
+  const { status: invoiceStatus, amountPaidCents } = await recomputeInvoice(tx, invoice);
+  // What was paid before this payment counted, so the part beyond the balance then is its overpayment.
+  const before = amountPaidCents - payment.amountCents;
   const overpaymentCents = Math.max(0, payment.amountCents - Math.max(0, invoice.totalCents - before));
   if (overpaymentCents) await tx.payment.update({ where: { id: payment.id }, data: { overpaymentCents } });
-  const invoiceStatus = await recomputeInvoice(tx, invoice);
   const amount = formatMoney(payment.amountCents, payment.currency);
   await recordActivity(tx, {
     businessId: invoice.businessId,
@@ -168,10 +169,10 @@ async function completePayment(tx: Tx, invoice: Invoice, payment: Payment): Prom
   return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId };
 }
 
-/** Money kept from succeeded payments, less refunds; `excluding` leaves one payment out. */
-async function paidCents(tx: Tx, invoiceId: string, excluding?: string) {
+/** Money kept from succeeded payments, less refunds. */
+async function paidCents(tx: Tx, invoiceId: string) {
   const sum = await tx.payment.aggregate({
-    where: { invoiceId, status: "SUCCEEDED", id: excluding ? { not: excluding } : undefined },
+    where: { invoiceId, status: "SUCCEEDED" },
     _sum: { amountCents: true, refundedCents: true },
   });
   return (sum._sum.amountCents ?? 0) - (sum._sum.refundedCents ?? 0);
@@ -210,7 +211,7 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
   if (status === "PAID" && invoice.status !== "PAID") {
     await recordActivity(tx, { businessId: invoice.businessId, type: "invoice.paid", message: `Invoice #${invoice.number} paid in full`, invoiceId: invoice.id, customerId: invoice.customerId });
   }
-  return status;
+  return { status, amountPaidCents };
 }
 
 /**
@@ -220,7 +221,7 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
 export async function markInvoicePaid(input: Omit<ApplyPaymentInput, "amountCents" | "currency">) {
   return inLockingTransaction(async (tx) => {
     const invoice = await lockInvoice(tx, input.businessId, input.invoiceId);
-    const balance = Math.max(0, invoice.totalCents - invoice.amountPaidCents);
+    const balance = balanceCents(invoice);
     if (balance === 0) {
       const existing = await findProviderPayment(tx, input.provider, input.providerPaymentId);
       return existing ? ({ status: "duplicate", paymentId: existing.id } as const) : ({ status: "nothing-due" } as const);
