@@ -108,35 +108,32 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
        WHERE i.id = v.id AND i."lastReminderStage" < v.stage AND i.status IN ('SENT', 'VIEWED', 'PARTIALLY_PAID')
       RETURNING i.id`;
     const ids = new Set(claimed.map((c) => c.id));
-    const emails: QueuedEmail[] = due
-      .filter((d) => ids.has(d.row.id))
-      .map(({ row, stage, overdue }) => ({
-        businessId: row.businessId,
-        to: row.email,
-        template: "overdue-reminder",
-        dedupeKey: `reminder:${row.id}:${stage}`,
-        invoiceId: row.id,
-        ...overdueReminderEmail({
-          businessName: row.businessName,
-          customerName: row.customerName,
-          invoiceNumber: formatInvoiceNumber(row.invoicePrefix, row.number),
-          balance: formatMoney(Math.max(0, row.totalCents - row.amountPaidCents), row.currency),
-          dueDate: toDateString(row.dueDate),
-          daysOverdue: overdue,
-          url: signedUrl("pay", row.id),
-        }),
-      }));
+    const won = due.filter((d) => ids.has(d.row.id));
+    const emails: QueuedEmail[] = won.map(({ row, stage, overdue }) => ({
+      businessId: row.businessId,
+      to: row.email,
+      template: "overdue-reminder",
+      dedupeKey: `reminder:${row.id}:${stage}`,
+      invoiceId: row.id,
+      ...overdueReminderEmail({
+        businessName: row.businessName,
+        customerName: row.customerName,
+        invoiceNumber: formatInvoiceNumber(row.invoicePrefix, row.number),
+        balance: formatMoney(Math.max(0, row.totalCents - row.amountPaidCents), row.currency),
+        dueDate: toDateString(row.dueDate),
+        daysOverdue: overdue,
+        url: signedUrl("pay", row.id),
+      }),
+    }));
     const queued = await queueEmails(tx, emails, { perJob: 25 });
     await tx.activityEvent.createMany({
-      data: due
-        .filter((d) => ids.has(d.row.id))
-        .map(({ row, overdue }) => ({
-          businessId: row.businessId,
-          type: "invoice.reminder",
-          message: `Reminder sent for invoice #${row.number} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
-          invoiceId: row.id,
-          customerId: row.customerId,
-        })),
+      data: won.map(({ row, overdue }) => ({
+        businessId: row.businessId,
+        type: "invoice.reminder",
+        message: `Reminder sent for invoice #${row.number} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
+        invoiceId: row.id,
+        customerId: row.customerId,
+      })),
     });
     return queued.length;
   }, LOCKING_TRANSACTION);
