@@ -32,6 +32,7 @@ const PROFILE_SELECT = {
   reminderDays: true,
   logoMimeType: true,
   logoUpdatedAt: true,
+  updatedAt: true,
 } as const;
 
 async function hasDocuments(businessId: string, db: Pick<typeof prisma, "invoice" | "estimate"> = prisma) {

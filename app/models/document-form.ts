@@ -2,6 +2,7 @@
 // defaults and the browser's validation. Money, quantities and rates become integers here.
 import { z } from "zod";
 import { currencyDigits, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
+import { CONTROL_MESSAGE } from "~/utils/validation";
 import { computeTotals } from "./totals";
 
 export const MAX_LINES = 100;
@@ -22,7 +23,11 @@ export const DateString = z
   }, "That date does not exist")
   .refine((v) => v >= DATE_MIN && v <= DATE_MAX, `Pick a date between ${DATE_MIN} and ${DATE_MAX}`);
 
-const optionalText = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).optional();
+// Postgres text cannot hold NUL, and no other control character belongs in a one-line field; notes
+// and terms keep their line breaks and tabs.
+const NUL_OR_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const optionalText = (max: number) =>
+  z.string().trim().max(max, `Keep it under ${max} characters`).refine((v) => !NUL_OR_CONTROL.test(v), CONTROL_MESSAGE).optional();
 
 function decimalField(parse: (v: string) => number | null, message: string, min: number, max: number, tooBig: string) {
   return z.string({ error: message }).transform((value, ctx) => {
@@ -44,7 +49,12 @@ const percentField = decimalField(parsePercent, "Enter a percentage such as 8.25
 export function lineItemSchema(currency: string) {
   const digits = currencyDigits(currency);
   return z.object({
-    description: z.string({ error: "Describe the work or item" }).trim().min(1, "Describe the work or item").max(500, "Keep it under 500 characters"),
+    description: z
+      .string({ error: "Describe the work or item" })
+      .trim()
+      .min(1, "Describe the work or item")
+      .max(500, "Keep it under 500 characters")
+      .refine((v) => !NUL_OR_CONTROL.test(v), CONTROL_MESSAGE),
     quantity: decimalField(parseQuantity, "Enter a quantity above zero (up to 3 decimals)", 1, MAX_QUANTITY_MILLI, "Quantities above 100,000 are not accepted"),
     unitPrice: decimalField(
       (v) => parseDecimal(v, digits),

@@ -61,7 +61,7 @@ export function isUniqueViolation(error: unknown) {
 }
 
 /**
- * Sets a new password and revokes every web session of the user on every device.
+ * Sets a new password and revokes every web session and API refresh token of the user on every device.
  * Returns false (and changes nothing) when the current password is wrong.
  */
 export async function changePassword(userId: string, currentPassword: string, newPassword: string) {
@@ -71,6 +71,7 @@ export async function changePassword(userId: string, currentPassword: string, ne
   await prisma.$transaction([
     prisma.user.update({ where: { id: userId }, data: { passwordHash } }),
     prisma.session.deleteMany({ where: { userId } }),
+    prisma.refreshTokenFamily.deleteMany({ where: { userId } }),
     prisma.passwordResetToken.deleteMany({ where: { userId } }),
   ]);
   return true;
@@ -121,6 +122,7 @@ export async function resetPassword(token: string, newPassword: string): Promise
     const row = await tx.passwordResetToken.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
     await tx.user.update({ where: { id: row.userId }, data: { passwordHash } });
     await tx.session.deleteMany({ where: { userId: row.userId } });
+    await tx.refreshTokenFamily.deleteMany({ where: { userId: row.userId } });
     await tx.passwordResetToken.deleteMany({ where: { userId: row.userId, usedAt: null } });
     return true;
   });

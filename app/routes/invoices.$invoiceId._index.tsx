@@ -1,4 +1,5 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { MANUAL_PAYMENT_METHODS as MANUAL_METHODS } from "~/models/api-schemas";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -34,7 +35,6 @@ import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
-const MANUAL_METHODS = ["CASH", "CHECK", "BANK_TRANSFER", "OTHER"] as const;
 
 const FORM_EXPIRED = "This form expired; reload the page and try again";
 // A missing key (Conform reads an empty field as missing) gets the same message as a malformed one.

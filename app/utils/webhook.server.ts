@@ -25,8 +25,10 @@ export async function readRawBody(request: Request, limit = WEBHOOK_BODY_LIMIT):
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
+    // Stop reading without cancelling: cancelling destroys the request socket before the 400 is
+    // written. The answer says Connection: close, so the unread rest is dropped with the connection.
     if (size > limit) {
-      await reader.cancel();
+      reader.releaseLock();
       return null;
     }
     chunks.push(value);

@@ -1,0 +1,409 @@
+// What the JSON API reads and writes, over the same domain functions the web pages use. Every
+// query is scoped by the token's businessId inside the query; another business's id is a 404.
+import type { z } from "zod";
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { ApiError, keysetWhere, pageOf, zodFields, type Cursor, type ListOptions } from "~/utils/api.server";
+import { prisma } from "~/utils/db.server";
+import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
+import {
+  BusinessProfileSchema,
+  businessFormValues,
+  CustomerFormSchema,
+  customerFormValues,
+  documentFieldName,
+  documentFormSchema,
+  documentFormValues,
+  type BusinessResource,
+  type BusinessUpdateBody,
+  type CustomerBodyFields,
+  type CustomerResource,
+  type DocumentBody,
+  type EstimateResource,
+  type InvoiceResource,
+  type PaymentCreateBody,
+  type PaymentResource,
+  type PayLinkResource,
+} from "./api-schemas";
+import { getBusinessProfile, updateBusinessProfile } from "./business.server";
+import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
+import { todayIn, toDateString, type DocumentKind } from "./document-form";
+import { notFound } from "./errors.server";
+import { createEstimate, updateEstimate } from "./estimate.server";
+import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
+import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
+import { applyPayment } from "./payment.server";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function requirePlausibleId(id: string, what: string) {
+  if (!PLAUSIBLE_ID.test(id)) notFound(`${what} not found`);
+}
+
+function listArgs(options: ListOptions, cursor: Cursor | null, column: "updatedAt" | "createdAt") {
+  // Our cursors carry a row id; anything else (a NUL Postgres would refuse) is not one of ours.
+  if (cursor && !PLAUSIBLE_ID.test(cursor.id)) {
+    throw new ApiError(400, "validation_failed", "The cursor is not valid.", { cursor: ["Use the nextCursor of the previous page"] });
+  }
+  return {
+    where: {
+      ...keysetWhere(column, cursor, options.order),
+      ...(options.updatedSince ? { [column]: { gte: new Date(options.updatedSince) } } : {}),
+    },
+    orderBy: [{ [column]: options.order }, { id: options.order }],
+    take: options.limit + 1,
+  };
+}
+
+/** Two keyset conditions on the same column (cursor and updatedSince) must both hold. */
+function withCursor<W extends object>(base: W, args: ReturnType<typeof listArgs>) {
+  const { where, ...rest } = args;
+  const and = Object.entries(where).map(([key, value]) => ({ [key]: value }));
+  return { ...rest, where: { ...base, AND: and } };
+}
+
+/** Runs the web form's schema over the API body's values; its errors name the API's fields. */
+function applyRules<S extends z.ZodType>(schema: S, values: unknown, rename: (path: string) => string = (p) => p): z.output<S> {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const fields = Object.fromEntries(Object.entries(zodFields(parsed.error)).map(([path, messages]) => [rename(path), messages]));
+  throw new ApiError(400, "validation_failed", "Some fields are not valid.", fields);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers
+type CustomerRow = Prisma.CustomerGetPayload<object>;
+
+export function customerResource(c: CustomerRow): z.input<typeof CustomerResource> {
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    phone: c.phone,
+    addressLine1: c.addressLine1,
+    addressLine2: c.addressLine2,
+    city: c.city,
+    region: c.region,
+    postalCode: c.postalCode,
+    country: c.country,
+    notes: c.notes,
+    archived: c.archivedAt !== null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export async function apiListCustomers(businessId: string, options: ListOptions & { q?: string; archived?: boolean }, cursor: Cursor | null) {
+  const text = options.q?.trim().replace(/[\\%_]/g, "\\$&");
+  const base: Prisma.CustomerWhereInput = {
+    businessId,
+    ...(options.archived ? {} : { archivedAt: null }),
+    ...(text ? { OR: [{ name: { contains: text, mode: "insensitive" } }, { email: { contains: text, mode: "insensitive" } }, { phone: { contains: text, mode: "insensitive" } }] } : {}),
+  };
+  const rows = await prisma.customer.findMany(withCursor(base, listArgs(options, cursor, "updatedAt")));
+  const page = pageOf(rows, options.limit, (r) => r.updatedAt);
+  return { data: page.data.map(customerResource), nextCursor: page.nextCursor };
+}
+
+export async function apiGetCustomer(businessId: string, id: string) {
+  requirePlausibleId(id, "Customer");
+  const customer = await prisma.customer.findFirst({ where: { id, businessId } });
+  return customer ? customerResource(customer) : notFound("Customer not found");
+}
+
+export async function apiCreateCustomer(businessId: string, body: CustomerBodyFields) {
+  const input = applyRules(CustomerFormSchema.strict(), customerFormValues(body));
+  return customerResource(await createCustomer(businessId, input));
+}
+
+/** A partial update: the fields sent replace the stored ones (null clears), the rest are kept. */
+export async function apiUpdateCustomer(businessId: string, current: z.input<typeof CustomerResource>, body: CustomerBodyFields) {
+  const { archived, ...fields } = body;
+  const { id, archived: _a, createdAt: _c, updatedAt: _u, ...stored } = current;
+  if (Object.keys(fields).length) {
+    await updateCustomer(businessId, id, applyRules(CustomerFormSchema.strict(), customerFormValues({ ...stored, ...fields })));
+  }
+  if (archived === true) await archiveCustomer(businessId, id);
+  if (archived === false) await restoreCustomer(businessId, id);
+  return apiGetCustomer(businessId, id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invoices and estimates
+const documentInclude = { lines: { orderBy: { position: "asc" } }, customer: { select: { name: true } } } as const;
+type InvoiceRow = Prisma.InvoiceGetPayload<{ include: typeof documentInclude }>;
+type EstimateRow = Prisma.EstimateGetPayload<{ include: typeof documentInclude & { invoice: { select: { id: true } } } }>;
+type Prefixes = { invoicePrefix: string; estimatePrefix: string; timeZone: string; currency: string };
+
+function prefixes(businessId: string): Promise<Prefixes> {
+  return prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { invoicePrefix: true, estimatePrefix: true, timeZone: true, currency: true } });
+}
+
+function documentCommon(d: InvoiceRow | EstimateRow, prefix: string) {
+  return {
+    id: d.id,
+    number: d.number,
+    displayNumber: formatInvoiceNumber(prefix, d.number),
+    currency: d.currency,
+    customerId: d.customerId,
+    customerName: d.customer.name,
+    issueDate: toDateString(d.issueDate),
+    taxMode: d.taxMode,
+    taxRate: percentToInput(d.taxRate),
+    discountType: d.discountType,
+    discountAmountCents: d.discountType === "AMOUNT" ? d.discountValue : null,
+    discountPercent: d.discountType === "PERCENT" ? percentToInput(d.discountValue) : null,
+    notes: d.notes,
+    terms: d.terms,
+    lines: d.lines.map((l) => ({
+      description: l.description,
+      quantity: quantityToInput(l.quantityMilli),
+      unitPriceCents: l.unitPriceCents,
+      taxRate: percentToInput(l.taxRate),
+      amountCents: l.amountCents,
+      taxCents: l.taxCents,
+    })),
+    subtotalCents: d.subtotalCents,
+    discountCents: d.discountCents,
+    taxCents: d.taxCents,
+    totalCents: d.totalCents,
+    sentAt: iso(d.sentAt),
+    viewedAt: iso(d.viewedAt),
+    voidedAt: iso(d.voidedAt),
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+export function invoiceResource(i: InvoiceRow, business: Prefixes): z.input<typeof InvoiceResource> {
+  return {
+    ...documentCommon(i, business.invoicePrefix),
+    status: i.status,
+    overdue: displayStatus(i, todayIn(business.timeZone)) === "OVERDUE",
+    dueDate: toDateString(i.dueDate),
+    depositCents: i.depositCents,
+    amountPaidCents: i.amountPaidCents,
+    balanceCents: balanceCents(i),
+    overpaidCents: i.overpaidCents,
+    version: i.version,
+    paidAt: iso(i.paidAt),
+    estimateId: i.estimateId,
+  };
+}
+
+export function estimateResource(e: EstimateRow, business: Prefixes): z.input<typeof EstimateResource> {
+  return {
+    ...documentCommon(e, business.estimatePrefix),
+    status: e.status,
+    validUntil: e.validUntil ? toDateString(e.validUntil) : null,
+    approvedAt: iso(e.approvedAt),
+    declinedAt: iso(e.declinedAt),
+    invoiceId: e.invoice?.id ?? null,
+  };
+}
+
+export async function apiListInvoices(businessId: string, options: ListOptions & { status?: string; customerId?: string }, cursor: Cursor | null) {
+  const base: Prisma.InvoiceWhereInput = { businessId, ...(options.status ? { status: options.status as never } : {}), ...(options.customerId ? { customerId: options.customerId } : {}) };
+  const [rows, business] = await Promise.all([prisma.invoice.findMany({ ...withCursor(base, listArgs(options, cursor, "updatedAt")), include: documentInclude }), prefixes(businessId)]);
+  const page = pageOf(rows, options.limit, (r) => r.updatedAt);
+  return { data: page.data.map((r) => invoiceResource(r, business)), nextCursor: page.nextCursor };
+}
+
+export async function apiGetInvoice(businessId: string, id: string) {
+  requirePlausibleId(id, "Invoice");
+  const [invoice, business] = await Promise.all([prisma.invoice.findFirst({ where: { id, businessId }, include: documentInclude }), prefixes(businessId)]);
+  return invoice ? invoiceResource(invoice, business) : notFound("Invoice not found");
+}
+
+const estimateInclude = { ...documentInclude, invoice: { select: { id: true } } } as const;
+
+export async function apiListEstimates(businessId: string, options: ListOptions & { status?: string; customerId?: string }, cursor: Cursor | null) {
+  const base: Prisma.EstimateWhereInput = { businessId, ...(options.status ? { status: options.status as never } : {}), ...(options.customerId ? { customerId: options.customerId } : {}) };
+  const [rows, business] = await Promise.all([prisma.estimate.findMany({ ...withCursor(base, listArgs(options, cursor, "updatedAt")), include: estimateInclude }), prefixes(businessId)]);
+  const page = pageOf(rows, options.limit, (r) => r.updatedAt);
+  return { data: page.data.map((r) => estimateResource(r, business)), nextCursor: page.nextCursor };
+}
+
+export async function apiGetEstimate(businessId: string, id: string) {
+  requirePlausibleId(id, "Estimate");
+  const [estimate, business] = await Promise.all([prisma.estimate.findFirst({ where: { id, businessId }, include: estimateInclude }), prefixes(businessId)]);
+  return estimate ? estimateResource(estimate, business) : notFound("Estimate not found");
+}
+
+/** The document's current values in the API's body shape, so a PATCH can change a few of them. */
+function storedBody(kind: DocumentKind, current: z.input<typeof InvoiceResource> | z.input<typeof EstimateResource>): DocumentBody {
+  const base: DocumentBody = {
+    customerId: current.customerId,
+    issueDate: current.issueDate,
+    taxMode: current.taxMode,
+    taxRate: current.taxRate,
+    discountType: current.discountType,
+    discountAmountCents: current.discountAmountCents ?? undefined,
+    discountPercent: current.discountPercent ?? undefined,
+    notes: current.notes,
+    terms: current.terms,
+    lines: current.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitPriceCents: l.unitPriceCents, taxRate: l.taxRate })),
+  };
+  if (kind === "invoice" && "dueDate" in current) return { ...base, dueDate: current.dueDate, depositCents: current.depositCents };
+  if (kind === "estimate" && "validUntil" in current) return { ...base, validUntil: current.validUntil };
+  return base;
+}
+
+function documentInput(kind: DocumentKind, body: DocumentBody, currency: string) {
+  return applyRules(documentFormSchema(currency, kind), documentFormValues(kind, body, currency), (path) => documentFieldName(kind, path, body));
+}
+
+export async function apiCreateInvoice(businessId: string, body: DocumentBody, userId: string) {
+  const business = await prefixes(businessId);
+  const invoice = await createInvoice(businessId, documentInput("invoice", body, business.currency), { userId });
+  return apiGetInvoice(businessId, invoice.id);
+}
+
+export async function apiUpdateInvoice(businessId: string, current: z.input<typeof InvoiceResource>, patch: DocumentBody, userId: string) {
+  // An empty PATCH changes nothing: no revision, no new version, no change for the apps to sync.
+  if (!Object.keys(patch).length) return current;
+  await updateInvoice(businessId, current.id, documentInput("invoice", { ...storedBody("invoice", current), ...patch }, current.currency), userId);
+  return apiGetInvoice(businessId, current.id);
+}
+
+export async function apiCreateEstimate(businessId: string, body: DocumentBody) {
+  const business = await prefixes(businessId);
+  const estimate = await createEstimate(businessId, documentInput("estimate", body, business.currency));
+  return apiGetEstimate(businessId, estimate.id);
+}
+
+export async function apiUpdateEstimate(businessId: string, current: z.input<typeof EstimateResource>, patch: DocumentBody) {
+  if (!Object.keys(patch).length) return current;
+  await updateEstimate(businessId, current.id, documentInput("estimate", { ...storedBody("estimate", current), ...patch }, current.currency));
+  return apiGetEstimate(businessId, current.id);
+}
+
+/**
+ * The customer's signed pay link and a text message carrying it. A draft has no link yet (send it,
+ * or send it "via text"); a void invoice no longer has one.
+ */
+export async function apiPayLink(businessId: string, invoiceId: string, now = new Date()): Promise<z.input<typeof PayLinkResource>> {
+  const invoice = await apiGetInvoice(businessId, invoiceId);
+  if (invoice.status === "DRAFT") throw new ApiError(409, "invoice_not_sent", "Send the invoice first: a draft has no pay link.");
+  if (invoice.status === "VOID") throw new ApiError(409, "invoice_void", "This invoice is void and cannot be paid.");
+  const expiresAt = new Date((dayNumber(now) + LINK_LIFETIME_DAYS) * 86_400_000);
+  const url = signedUrl("pay", invoice.id, now);
+  const due = amountDueNowCents(invoice);
+  return {
+    url,
+    expiresAt: expiresAt.toISOString(),
+    smsBody: `Invoice ${invoice.displayNumber} for ${formatMoney(due, invoice.currency)}. View and pay: ${url}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payments
+type PaymentRow = Prisma.PaymentGetPayload<object>;
+
+export function paymentResource(p: PaymentRow): z.input<typeof PaymentResource> {
+  return {
+    id: p.id,
+    invoiceId: p.invoiceId,
+    amountCents: p.amountCents,
+    currency: p.currency,
+    method: p.method,
+    provider: p.provider as "manual" | "stripe" | "paypal",
+    status: p.status,
+    refundedCents: p.refundedCents,
+    overpaymentCents: p.overpaymentCents,
+    cardBrand: p.cardBrand,
+    cardLast4: p.cardLast4,
+    reference: p.reference,
+    note: p.note,
+    receivedAt: p.receivedAt.toISOString(),
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+export async function apiListPayments(businessId: string, options: Omit<ListOptions, "updatedSince"> & { invoiceId?: string; createdSince?: string }, cursor: Cursor | null) {
+  const base: Prisma.PaymentWhereInput = { businessId, ...(options.invoiceId ? { invoiceId: options.invoiceId } : {}) };
+  const rows = await prisma.payment.findMany(withCursor(base, listArgs({ ...options, updatedSince: options.createdSince }, cursor, "createdAt")));
+  const page = pageOf(rows, options.limit, (r) => r.createdAt);
+  return { data: page.data.map(paymentResource), nextCursor: page.nextCursor };
+}
+
+export async function apiGetPayment(businessId: string, id: string) {
+  requirePlausibleId(id, "Payment");
+  const payment = await prisma.payment.findFirst({ where: { id, businessId } });
+  return payment ? paymentResource(payment) : notFound("Payment not found");
+}
+
+/**
+ * Records a payment received by hand through the one payment path (invoice row locked). With an
+ * Idempotency-Key header a retried request records nothing twice and returns the first payment.
+ */
+export async function apiRecordPayment(
+  businessId: string,
+  invoice: { id: string; currency: string },
+  body: z.output<typeof PaymentCreateBody>,
+  userId: string,
+  idempotencyKey: string,
+) {
+  const result = await applyPayment({
+    businessId,
+    invoiceId: invoice.id,
+    amountCents: body.amountCents,
+    currency: invoice.currency,
+    method: body.method,
+    provider: "manual",
+    providerPaymentId: `${businessId}:api:${idempotencyKey}`,
+    receivedAt: new Date(`${body.receivedOn}T12:00:00Z`),
+    reference: body.reference || null,
+    note: body.note || null,
+    recordedById: userId,
+  });
+  const payment = await apiGetPayment(businessId, result.paymentId);
+  // A retry is the same request again. The key on another invoice, or for another amount or method,
+  // is a different payment: answering "already recorded" would drop it without anyone noticing.
+  if (result.status === "duplicate" && (payment.invoiceId !== invoice.id || payment.amountCents !== body.amountCents || payment.method !== body.method)) {
+    throw new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was already used for a different payment. Use a new key for a new payment.");
+  }
+  return { created: result.status === "applied", payment };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Business profile
+export async function apiGetBusiness(businessId: string): Promise<z.input<typeof BusinessResource>> {
+  const b = await getBusinessProfile(businessId);
+  return {
+    id: b.id,
+    name: b.name,
+    email: b.email,
+    phone: b.phone,
+    website: b.website,
+    addressLine1: b.addressLine1,
+    addressLine2: b.addressLine2,
+    city: b.city,
+    region: b.region,
+    postalCode: b.postalCode,
+    country: b.country,
+    currency: b.currency,
+    currencyLocked: b.currencyLocked,
+    timeZone: b.timeZone,
+    defaultTaxRate: percentToInput(b.defaultTaxRate),
+    invoicePrefix: b.invoicePrefix,
+    nextInvoiceNumber: b.nextInvoiceNumber,
+    estimatePrefix: b.estimatePrefix,
+    nextEstimateNumber: b.nextEstimateNumber,
+    paymentTermsDays: b.paymentTermsDays,
+    reviewUrl: b.reviewUrl,
+    reviewRequestsEnabled: b.reviewRequestsEnabled,
+    reviewRequestPeriodDays: b.reviewRequestPeriodDays,
+    remindersEnabled: b.remindersEnabled,
+    reminderDays: b.reminderDays,
+    hasLogo: b.hasLogo,
+    updatedAt: b.updatedAt.toISOString(),
+  };
+}
+
+export async function apiUpdateBusiness(businessId: string, current: z.input<typeof BusinessResource>, patch: z.output<typeof BusinessUpdateBody>) {
+  const input = applyRules(BusinessProfileSchema, businessFormValues(current, patch));
+  const result = await updateBusinessProfile(businessId, input);
+  if (!result.ok) throw new ApiError(400, "validation_failed", "Some fields are not valid.", result.fieldErrors as Record<string, string[]>);
+  return apiGetBusiness(businessId);
+}

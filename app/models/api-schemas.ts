@@ -1,0 +1,388 @@
+// The JSON API's request and response shapes as zod schemas. Routes validate bodies with them and
+// the OpenAPI document (/api/v1/openapi.json) is generated from them, so the two cannot drift.
+//
+// A body is checked in two steps: a strict schema of JSON types (unknown fields such as businessId
+// are refused), then the same form schema the web pages use, so every business rule (lengths,
+// dates, totals, deposit) lives in one place. Money is integer minor units (`*Cents`); quantities
+// and percentages are decimal strings ("1.5", "8.875") so no float ever carries them.
+import { z } from "zod";
+import { currencyDigits, toDecimalString } from "~/utils/money";
+import { EmailSchema, PasswordSchema } from "~/utils/validation";
+import { BusinessProfileSchema } from "./business-form";
+import { CustomerFormSchema } from "./customer-form";
+import { DateString, documentFormSchema, type DocumentKind } from "./document-form";
+
+// ---------------------------------------------------------------------------------------------
+// Auth
+export const LoginBody = z.strictObject({
+  email: EmailSchema.meta({ example: "owner@example.com" }),
+  password: z.string().min(1, "Password is required").max(200),
+});
+
+export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+export const LogoutBody = RefreshBody;
+
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1, "Enter your current password").max(200),
+  newPassword: PasswordSchema,
+});
+
+export const TokenPairResource = z.object({
+  tokenType: z.literal("Bearer"),
+  accessToken: z.string().describe("JWT (HS256), valid for expiresIn seconds. Send as Authorization: Bearer <token>."),
+  expiresIn: z.number().int().describe("Seconds until the access token expires (900)."),
+  refreshToken: z.string().describe("Opaque; single use. Exchange it at /auth/refresh before it lapses. Keep it in the keychain."),
+  refreshTokenExpiresAt: z.string().describe("The refresh token lapses if unused until then (7 days of inactivity)."),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+/**
+ * A string the API reads. Postgres text cannot hold NUL, so a "\u0000" that reached a query would
+ * fail it (a 500); every request string refuses it here, as an error on its field.
+ */
+const bodyText = () => z.string().refine((v) => !v.includes("\u0000"), "Remove the NUL character (\\u0000)");
+const nullableText = (max: number) => bodyText().max(max).nullable().optional();
+const Timestamp = z.string().describe("ISO 8601 date-time");
+const DateOnly = z.string().describe("YYYY-MM-DD");
+const Percent = z.string().max(10).describe('A percentage as a decimal string, up to 3 decimals: "8.875"');
+const Cents = z.number().int().min(0).max(1_000_000_000);
+
+// ---------------------------------------------------------------------------------------------
+// Customers
+// Contact and address fields as bodies send them (customers and the business); the form schemas
+// apply the real limits, these only bound the JSON.
+const contactFields = {
+  name: bodyText().max(200),
+  email: nullableText(300),
+  phone: nullableText(60),
+  addressLine1: nullableText(300),
+  addressLine2: nullableText(300),
+  city: nullableText(200),
+  region: nullableText(200),
+  postalCode: nullableText(40),
+  country: nullableText(200),
+};
+const customerFields = { ...contactFields, notes: nullableText(4000) };
+export const CustomerCreateBody = z.strictObject(customerFields);
+export const CustomerUpdateBody = z.strictObject({ ...customerFields, name: customerFields.name.optional(), archived: z.boolean().optional() }).partial();
+export type CustomerBodyFields = z.infer<typeof CustomerUpdateBody>;
+
+/** The JSON body as the customer form's values (blank clears a field), for CustomerFormSchema. */
+export function customerFormValues(body: CustomerBodyFields) {
+  const { archived: _archived, ...fields } = body;
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value ?? ""]));
+}
+export { CustomerFormSchema };
+
+// Contact and address fields as responses carry them (customers and the business).
+const contactResource = {
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  addressLine1: z.string().nullable(),
+  addressLine2: z.string().nullable(),
+  city: z.string().nullable(),
+  region: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  country: z.string().nullable(),
+};
+
+export const CustomerResource = z.object({
+  ...contactResource,
+  notes: z.string().nullable(),
+  archived: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Invoices and estimates
+const LineBody = z.strictObject({
+  description: bodyText().max(1000),
+  quantity: bodyText().max(20).describe('Decimal string, up to 3 decimals: "1.5"'),
+  unitPriceCents: Cents,
+  taxRate: Percent.optional().describe("Used when taxMode is PER_LINE."),
+});
+
+const documentFields = {
+  customerId: bodyText().max(64),
+  issueDate: DateOnly,
+  taxMode: z.enum(["INVOICE", "PER_LINE"]).optional(),
+  taxRate: Percent.optional().describe("Used when taxMode is INVOICE."),
+  discountType: z.enum(["NONE", "AMOUNT", "PERCENT"]).optional(),
+  discountAmountCents: Cents.optional().describe("With discountType AMOUNT."),
+  discountPercent: Percent.optional().describe("With discountType PERCENT."),
+  notes: nullableText(4000),
+  terms: nullableText(4000),
+  lines: z.array(LineBody).max(200),
+};
+
+export const InvoiceCreateBody = z.strictObject({
+  ...documentFields,
+  dueDate: DateOnly,
+  depositCents: Cents.optional().describe("Deposit requested now; 0 = the whole balance."),
+});
+export const InvoiceUpdateBody = InvoiceCreateBody.partial();
+export const EstimateCreateBody = z.strictObject({ ...documentFields, validUntil: DateOnly.nullable().optional() });
+export const EstimateUpdateBody = EstimateCreateBody.partial();
+export type DocumentBody = Partial<z.infer<typeof InvoiceCreateBody>> & Partial<z.infer<typeof EstimateCreateBody>>;
+
+/** The API's field names for the form's, so a rule's error points at the field the app sent. */
+export function documentFieldName(kind: DocumentKind, path: string, body: DocumentBody) {
+  return path
+    .replace(/^lines\.(\d+)\.unitPrice$/, "lines.$1.unitPriceCents")
+    .replace(/^deposit$/, "depositCents")
+    .replace(/^dueDate$/, kind === "estimate" ? "validUntil" : "dueDate")
+    .replace(/^discountValue$/, body.discountType === "PERCENT" ? "discountPercent" : "discountAmountCents");
+}
+
+/** The JSON body as the invoice/estimate form's values, for documentFormSchema. */
+export function documentFormValues(kind: DocumentKind, body: DocumentBody, currency: string) {
+  const digits = currencyDigits(currency);
+  const money = (cents: number | undefined | null) => (cents === undefined || cents === null ? undefined : toDecimalString(cents, digits));
+  return {
+    customerId: body.customerId,
+    issueDate: body.issueDate,
+    dueDate: kind === "invoice" ? body.dueDate : (body.validUntil ?? undefined),
+    taxMode: body.taxMode,
+    taxRate: body.taxRate,
+    discountType: body.discountType,
+    discountValue: body.discountType === "PERCENT" ? body.discountPercent : body.discountType === "AMOUNT" ? money(body.discountAmountCents) : undefined,
+    deposit: kind === "invoice" ? money(body.depositCents) : undefined,
+    notes: body.notes ?? undefined,
+    terms: body.terms ?? undefined,
+    lines: body.lines?.map((line) => ({ description: line.description, quantity: line.quantity, unitPrice: money(line.unitPriceCents), taxRate: line.taxRate })),
+  };
+}
+export { documentFormSchema };
+
+const LineResource = z.object({
+  description: z.string(),
+  quantity: z.string(),
+  unitPriceCents: z.number().int(),
+  taxRate: z.string(),
+  amountCents: z.number().int(),
+  taxCents: z.number().int(),
+});
+
+const documentResource = {
+  id: z.string(),
+  number: z.number().int(),
+  displayNumber: z.string().describe('With the business\'s prefix: "INV-0042"'),
+  currency: z.string().describe("ISO 4217"),
+  customerId: z.string(),
+  customerName: z.string(),
+  issueDate: DateOnly,
+  taxMode: z.enum(["INVOICE", "PER_LINE"]),
+  taxRate: z.string(),
+  discountType: z.enum(["NONE", "AMOUNT", "PERCENT"]),
+  discountAmountCents: z.number().int().nullable(),
+  discountPercent: z.string().nullable(),
+  notes: z.string().nullable(),
+  terms: z.string().nullable(),
+  lines: z.array(LineResource),
+  subtotalCents: z.number().int(),
+  discountCents: z.number().int(),
+  taxCents: z.number().int(),
+  totalCents: z.number().int(),
+  sentAt: Timestamp.nullable(),
+  viewedAt: Timestamp.nullable(),
+  voidedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+
+export const InvoiceResource = z.object({
+  ...documentResource,
+  status: z.enum(["DRAFT", "SENT", "VIEWED", "PARTIALLY_PAID", "PAID", "VOID"]),
+  overdue: z.boolean().describe("Open and past its due date in the business's time zone."),
+  dueDate: DateOnly,
+  depositCents: z.number().int(),
+  amountPaidCents: z.number().int(),
+  balanceCents: z.number().int(),
+  overpaidCents: z.number().int(),
+  version: z.number().int(),
+  paidAt: Timestamp.nullable(),
+  estimateId: z.string().nullable(),
+});
+
+export const EstimateResource = z.object({
+  ...documentResource,
+  status: z.enum(["DRAFT", "SENT", "VIEWED", "APPROVED", "DECLINED", "VOID"]),
+  validUntil: DateOnly.nullable(),
+  approvedAt: Timestamp.nullable(),
+  declinedAt: Timestamp.nullable(),
+  invoiceId: z.string().nullable().describe("The invoice it was converted into."),
+});
+
+export const SendBody = z.strictObject({
+  via: z.enum(["email", "text"]).default("email").describe("email: we email the customer the link. text: mark it sent; the app texts the link."),
+});
+
+/** For actions that take no fields: an empty body or {} (anything else is refused as unknown). */
+export const EmptyBody = z.strictObject({});
+
+export const PayLinkResource = z.object({
+  url: z.string().describe("The customer's signed pay link (no sign-in needed)."),
+  expiresAt: Timestamp,
+  smsBody: z.string().describe("A ready-made text message carrying the link."),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Payments
+/** How a contractor can record a payment by hand (card and PayPal payments come from the providers). */
+export const MANUAL_PAYMENT_METHODS = ["CASH", "CHECK", "BANK_TRANSFER", "OTHER"] as const;
+
+export const PaymentCreateBody = z.strictObject({
+  amountCents: z.number().int().min(1).max(1_000_000_000),
+  method: z.enum(MANUAL_PAYMENT_METHODS),
+  receivedOn: DateString.describe("YYYY-MM-DD"),
+  reference: bodyText().trim().max(100).nullable().optional().describe("Check number or transfer reference."),
+  note: bodyText().trim().max(500).nullable().optional(),
+});
+
+export const PaymentResource = z.object({
+  id: z.string(),
+  invoiceId: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  method: z.string(),
+  provider: z.enum(["manual", "stripe", "paypal"]),
+  status: z.enum(["PENDING", "SUCCEEDED", "FAILED", "REFUNDED", "DISPUTED"]),
+  refundedCents: z.number().int(),
+  overpaymentCents: z.number().int(),
+  cardBrand: z.string().nullable(),
+  cardLast4: z.string().nullable(),
+  reference: z.string().nullable(),
+  note: z.string().nullable(),
+  receivedAt: Timestamp,
+  createdAt: Timestamp,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Business profile
+export const BusinessUpdateBody = z
+  .strictObject({
+    ...contactFields,
+    website: nullableText(300),
+    currency: bodyText().max(3).describe("ISO 4217; fixed once the business has invoices or estimates."),
+    timeZone: bodyText().max(100).describe("IANA name such as America/Chicago."),
+    defaultTaxRate: Percent,
+    invoicePrefix: bodyText().max(20),
+    nextInvoiceNumber: z.number().int().describe("Only goes up: numbers are never reused."),
+    estimatePrefix: bodyText().max(20),
+    nextEstimateNumber: z.number().int(),
+    paymentTermsDays: z.number().int(),
+    reviewUrl: nullableText(500),
+    reviewRequestsEnabled: z.boolean(),
+    reviewRequestPeriodDays: z.number().int(),
+    remindersEnabled: z.boolean(),
+    reminderDays: z.array(z.number().int()).max(6),
+  })
+  .partial();
+
+export const BusinessResource = z.object({
+  ...contactResource,
+  website: z.string().nullable(),
+  currency: z.string(),
+  currencyLocked: z.boolean(),
+  timeZone: z.string(),
+  defaultTaxRate: z.string(),
+  invoicePrefix: z.string(),
+  nextInvoiceNumber: z.number().int(),
+  estimatePrefix: z.string(),
+  nextEstimateNumber: z.number().int(),
+  paymentTermsDays: z.number().int(),
+  reviewUrl: z.string().nullable(),
+  reviewRequestsEnabled: z.boolean(),
+  reviewRequestPeriodDays: z.number().int(),
+  remindersEnabled: z.boolean(),
+  reminderDays: z.array(z.number().int()),
+  hasLogo: z.boolean(),
+  updatedAt: Timestamp,
+});
+
+/** The merged profile as the business form's values, for BusinessProfileSchema. */
+export function businessFormValues(profile: z.infer<typeof BusinessResource>, patch: z.infer<typeof BusinessUpdateBody>) {
+  const merged = { ...profile, ...patch };
+  const text = (v: string | null | undefined) => v ?? "";
+  return {
+    name: merged.name,
+    email: text(merged.email),
+    phone: text(merged.phone),
+    website: text(merged.website),
+    addressLine1: text(merged.addressLine1),
+    addressLine2: text(merged.addressLine2),
+    city: text(merged.city),
+    region: text(merged.region),
+    postalCode: text(merged.postalCode),
+    country: text(merged.country),
+    currency: merged.currency,
+    timeZone: merged.timeZone,
+    defaultTaxRate: merged.defaultTaxRate,
+    invoicePrefix: merged.invoicePrefix,
+    nextInvoiceNumber: String(merged.nextInvoiceNumber),
+    // A number the client sends is meant (a lower one is refused). One it did not send is the value
+    // just read: if a document took it meanwhile, the web form's "left as rendered" allowance keeps
+    // the current, higher one instead of refusing a field the client never touched.
+    nextInvoiceNumberWas: patch.nextInvoiceNumber === undefined ? String(profile.nextInvoiceNumber) : undefined,
+    estimatePrefix: merged.estimatePrefix,
+    nextEstimateNumber: String(merged.nextEstimateNumber),
+    nextEstimateNumberWas: patch.nextEstimateNumber === undefined ? String(profile.nextEstimateNumber) : undefined,
+    paymentTermsDays: String(merged.paymentTermsDays),
+    reviewUrl: text(merged.reviewUrl),
+    reviewRequestsEnabled: merged.reviewRequestsEnabled,
+    reviewRequestPeriodDays: String(merged.reviewRequestPeriodDays),
+    remindersEnabled: merged.remindersEnabled,
+    reminderDays: merged.reminderDays.join(", "),
+  };
+}
+export { BusinessProfileSchema };
+
+export const UserResource = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), businessId: z.string() });
+
+// ---------------------------------------------------------------------------------------------
+// Lists: cursor pages in the order of last change, so the apps can sync with updatedSince + order=asc.
+export const ListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50).describe("Items per page, 1 to 100 (default 50)."),
+  cursor: z.string().max(300).optional().describe("nextCursor from the previous page."),
+  order: z.enum(["asc", "desc"]).default("desc").describe("By last change: desc (newest first) or asc (for sync)."),
+  updatedSince: z.iso.datetime({ offset: true }).optional().describe("Only items changed at or after this time (ISO 8601)."),
+});
+
+export const CustomerListQuery = ListQuery.extend({
+  q: bodyText().max(100).optional().describe("Search name, email and phone."),
+  archived: z.enum(["true", "false"]).optional().describe("true: include archived customers."),
+});
+export const InvoiceListQuery = ListQuery.extend({
+  status: z.enum(["DRAFT", "SENT", "VIEWED", "PARTIALLY_PAID", "PAID", "VOID"]).optional(),
+  customerId: bodyText().max(64).optional(),
+});
+export const EstimateListQuery = ListQuery.extend({
+  status: z.enum(["DRAFT", "SENT", "VIEWED", "APPROVED", "DECLINED", "VOID"]).optional(),
+  customerId: bodyText().max(64).optional(),
+});
+export const PaymentListQuery = ListQuery.omit({ updatedSince: true }).extend({
+  invoiceId: bodyText().max(64).optional(),
+  createdSince: z.iso.datetime({ offset: true }).optional().describe("Only payments recorded at or after this time."),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Errors and pages
+export const ErrorResource = z.object({
+  error: z.object({
+    code: z.string().describe("Stable machine-readable code: validation_failed, unauthorized, not_found, rate_limited, ..."),
+    message: z.string().describe("A sentence to show the user."),
+    fields: z.record(z.string(), z.array(z.string())).optional().describe('Per-field messages, keyed by path such as "lines.0.unitPriceCents".'),
+  }),
+});
+
+export function pageResource<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), nextCursor: z.string().nullable().describe("Pass as ?cursor= for the next page; null on the last page.") });
+}
+
+export function itemResource<T extends z.ZodType>(item: T) {
+  return z.object({ data: item });
+}

@@ -1,0 +1,18 @@
+// GET/POST /api/v1/estimates (with line items)
+import { apiCreateEstimate, apiListEstimates } from "~/models/api-resources.server";
+import { EstimateCreateBody, EstimateListQuery } from "~/models/api-schemas";
+import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth, resourceResponse } from "~/utils/api.server";
+
+export const loader = apiLoader(async ({ request }) => {
+  const { businessId } = await requireApiAuth(request);
+  const query = readQuery(request, EstimateListQuery);
+  return apiJson(await apiListEstimates(businessId, query, decodeCursor(query.cursor)));
+});
+
+export const action = apiAction({
+  POST: async ({ request }) => {
+    const { businessId } = await requireApiAuth(request);
+    const body = await readJson(request, EstimateCreateBody);
+    return resourceResponse(request, await apiCreateEstimate(businessId, body), 201);
+  },
+});
