@@ -29,7 +29,27 @@ export function stripe(): Stripe {
 /** Stripe signs each webhook with the endpoint secret and a timestamp; older than this is refused. */
 export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
 
-/** Verifies a webhook on its raw body with the official library; throws on any mismatch. */
-export function verifyStripeWebhook(rawBody: string, signature: string): Stripe.Event {
-  return Stripe.webhooks.constructEvent(rawBody, signature, env().STRIPE_WEBHOOK_SECRET!, STRIPE_WEBHOOK_TOLERANCE_SECONDS);
+/**
+ * STRIPE_WEBHOOK_SECRET is a comma-separated list: each entry verifies. Rolling an endpoint's secret,
+ * Stripe signs with the old and the new one for a while anyway; the list is for moving to another
+ * endpoint (or account), whose events are signed with a different secret, without refusing either.
+ */
+export function stripeWebhookSecrets(value = env().STRIPE_WEBHOOK_SECRET) {
+  return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/** Verifies a webhook on its raw body with the official library against every configured secret; throws on any mismatch. */
+export function verifyStripeWebhook(rawBody: string, signature: string, secrets = stripeWebhookSecrets()): Stripe.Event {
+  if (!secrets.length) throw new Error("STRIPE_WEBHOOK_SECRET is not set");
+  let failure: unknown;
+  for (const secret of secrets) {
+    try {
+      return Stripe.webhooks.constructEvent(rawBody, signature, secret, STRIPE_WEBHOOK_TOLERANCE_SECONDS);
+    } catch (error) {
+      // A signature made with another secret: try the next one. Anything else (not JSON) is final.
+      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;
+      failure = error;
+    }
+  }
+  throw failure;
 }
