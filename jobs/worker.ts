@@ -11,6 +11,7 @@ import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import cleanup from "./cleanup";
+import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
 import recurringInvoices from "./recurring-invoices";
 import reviewRequests from "./review-requests";
@@ -22,6 +23,7 @@ export const taskList: TaskList = {
   "recurring-invoices": recurringInvoices,
   "review-requests": reviewRequests,
   cleanup,
+  "export-data": exportData,
 };
 
 const CRONTAB = path.join(import.meta.dirname, "crontab");

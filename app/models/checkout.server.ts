@@ -22,18 +22,21 @@ export function onlinePaymentOptions() {
 const publicInvoiceInclude = {
   lines: { orderBy: { position: "asc" } },
   customer: { select: { name: true, email: true } },
-  business: { select: { id: true, name: true, email: true, phone: true, website: true, invoicePrefix: true, timeZone: true } },
+  business: { select: { id: true, name: true, email: true, phone: true, website: true, invoicePrefix: true, timeZone: true, closedAt: true } },
   // A bank debit still processing blocks a second payment attempt.
   payments: { where: { status: "PENDING" }, select: { amountCents: true } },
 } satisfies Prisma.InvoiceInclude;
 export type PublicInvoice = Prisma.InvoiceGetPayload<{ include: typeof publicInvoiceInclude }>;
 
-/** The invoice behind a pay link. Unknown, draft and void invoices answer exactly like a bad signature. */
+/**
+ * The invoice behind a pay link. Unknown, draft and void invoices, and every invoice of a closed account
+ * (its links are severed), answer exactly like a bad signature.
+ */
 export async function loadPayLink(id: string, t: string | null, d: string | null): Promise<{ ok: false; reason: "invalid" | "expired" } | { ok: true; invoice: PublicInvoice }> {
   const check: LinkCheck = verifyLink("pay", id, t, d);
   if (!check.ok) return check;
   const invoice = await prisma.invoice.findUnique({ where: { id }, include: publicInvoiceInclude });
-  if (!invoice || invoice.status === "VOID" || invoice.status === "DRAFT") return { ok: false, reason: "invalid" };
+  if (!invoice || invoice.status === "VOID" || invoice.status === "DRAFT" || invoice.business.closedAt) return { ok: false, reason: "invalid" };
   return { ok: true, invoice };
 }
 

@@ -162,9 +162,10 @@ export async function sendEstimate(businessId: string, id: string) {
 }
 
 /** For the customer's public page: the estimate with its business, by id alone (the link is already verified). */
+/** The estimate behind a signed link; never one of a closed account (closure deletes them too). */
 export async function getPublicEstimate(id: string) {
   return prisma.estimate.findUnique({
-    where: { id },
+    where: { id, business: { closedAt: null } },
     include: {
       lines: { orderBy: { position: "asc" } },
       customer: { select: { name: true } },

@@ -75,6 +75,16 @@ const NEXT_STATES: Record<PaymentStatus, PaymentStatus[]> = {
   DISPUTED: [],
 };
 
+/**
+ * Card details to store: none for a closed account, whose payments are kept for the books only (a late
+ * webhook still records the money). Asked only when there are details, so cash and checks cost nothing.
+ */
+async function cardDetails(tx: Tx, input: ApplyPaymentInput) {
+  if (!input.cardBrand && !input.cardLast4) return { cardBrand: null, cardLast4: null };
+  const closed = await tx.business.count({ where: { id: input.businessId, closedAt: { not: null } } });
+  return closed ? { cardBrand: null, cardLast4: null } : { cardBrand: input.cardBrand ?? null, cardLast4: input.cardLast4 ?? null };
+}
+
 export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
   checkAmount(input.amountCents);
   const invoice = await lockInvoice(tx, input.businessId, input.invoiceId);
@@ -105,8 +115,7 @@ export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promis
       note: input.note ?? null,
       receivedAt: input.receivedAt ?? new Date(),
       recordedById: input.recordedById ?? null,
-      cardBrand: input.cardBrand ?? null,
-      cardLast4: input.cardLast4 ?? null,
+      ...(await cardDetails(tx, input)),
       failureReason: input.failureReason ?? null,
     },
   });
@@ -128,13 +137,14 @@ export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promis
 }
 
 async function settlePendingPayment(tx: Tx, invoice: Invoice, payment: Payment, status: PaymentStatus, input: ApplyPaymentInput) {
+  const incoming = await cardDetails(tx, input);
   const updated = await tx.payment.update({
     where: { id: payment.id },
     data: {
       status,
       failureReason: input.failureReason ?? null,
-      cardBrand: payment.cardBrand ?? input.cardBrand ?? null,
-      cardLast4: payment.cardLast4 ?? input.cardLast4 ?? null,
+      cardBrand: payment.cardBrand ?? incoming.cardBrand,
+      cardLast4: payment.cardLast4 ?? incoming.cardLast4,
     },
   });
   if (status === "SUCCEEDED") return completePayment(tx, invoice, updated);

@@ -16,7 +16,7 @@ export function describePaymentMethod(payment: { method: string; cardBrand: stri
   return `${brand} ending in ${payment.cardLast4}`;
 }
 
-/** Queues the receipt for a succeeded payment; null when the customer has no email address. */
+/** Queues the receipt for a succeeded payment; null when the customer has no email address or the account is closed. */
 export async function queueReceipt(tx: Prisma.TransactionClient, invoiceId: string, paymentId: string) {
   const payment = await tx.payment.findUniqueOrThrow({
     where: { id: paymentId },
@@ -28,13 +28,14 @@ export async function queueReceipt(tx: Prisma.TransactionClient, invoiceId: stri
           totalCents: true,
           amountPaidCents: true,
           customer: { select: { name: true, email: true } },
-          business: { select: { name: true, invoicePrefix: true, timeZone: true } },
+          business: { select: { name: true, invoicePrefix: true, timeZone: true, closedAt: true } },
         },
       },
     },
   });
   const { invoice } = payment;
-  if (!invoice.customer.email || invoice.id !== invoiceId) return null;
+  // A late payment on a closed account is recorded for the books, but nobody is emailed about it.
+  if (!invoice.customer.email || invoice.id !== invoiceId || invoice.business.closedAt) return null;
   const balance = Math.max(0, invoice.totalCents - invoice.amountPaidCents);
   return queueEmail(tx, {
     businessId: payment.businessId,

@@ -35,6 +35,12 @@ export default function Settings() {
         <p>
           <Link to="/settings/password">Change password</Link>
         </p>
+        <p>
+          <Link to="/settings/export">Export your data</Link> <span className="muted">(a zip of every record, as JSON and CSV)</span>
+        </p>
+        <p>
+          <Link to="/settings/subscription">Subscription</Link> <span className="muted">(your plan; cancel and delete the account)</span>
+        </p>
         {devOutbox ? (
           <p>
             <Link to="/dev/outbox">Development outbox</Link> <span className="muted">(emails are not sent: no Postmark token is set)</span>

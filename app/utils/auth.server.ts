@@ -52,3 +52,10 @@ export async function requireBusiness(request: Request) {
 export async function requireAnonymous(request: Request) {
   if (await getSession(request)) throw redirect("/dashboard");
 }
+
+/** requireBusiness for what only the business owner may do (data export, closing the account): others get 403. */
+export async function requireOwner(request: Request) {
+  const auth = await requireBusiness(request);
+  if (auth.user.role !== "OWNER") throw new Response("Only the business owner can do this.", { status: 403, statusText: "Forbidden" });
+  return auth;
+}

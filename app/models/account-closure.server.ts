@@ -1,0 +1,163 @@
+// Account closure (Settings → Subscription → Cancel and delete). In ONE transaction: every personal
+// detail of the business, its customers and its users goes; the money records a tax office or an
+// auditor may ask for stay, stripped of anything that names a person; the business is marked closed,
+// which severs every signed pay and estimate link at once. See
+// docs/decisions/008-data-export-and-account-deletion.md for what is deleted, what is kept and why.
+import bcrypt from "bcrypt";
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { prisma } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
+import { notFound } from "./errors.server";
+
+type Tx = Prisma.TransactionClient;
+
+/** What a closed business is called from then on; its contact details are gone. */
+export const CLOSED_BUSINESS_NAME = "Closed account";
+/** The one customer a closed business's kept invoices point at: a name that names nobody. */
+export const DELETED_CUSTOMER_NAME = "Deleted customer";
+/** Line descriptions are replaced by this; quantities, prices and tax stay, so the totals still add up. */
+export const REMOVED_TEXT = "(removed)";
+
+/** A large business has many rows to rewrite; the statements are set-based, but give them time. */
+const CLOSURE_TRANSACTION = { maxWait: 15_000, timeout: 120_000 } as const;
+
+export type CloseAccountResult = { ok: true; summary: ClosureSummary } | { ok: false; field: "password" | "confirmName"; message: string };
+
+export type ClosureSummary = {
+  customers: number;
+  estimates: number;
+  expenses: number;
+  invoicesKept: number;
+  paymentsKept: number;
+  emails: number;
+  jobs: number;
+  users: number;
+};
+
+const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();
+
+/**
+ * Checks the owner's password and the typed business name, then closes the account. The user must
+ * belong to the business (else 404, nothing written); a wrong password or name writes nothing.
+ */
+export async function closeAccount(input: { businessId: string; userId: string; password: string; confirmName: string }): Promise<CloseAccountResult> {
+  const user = await prisma.user.findFirst({
+    where: { id: input.userId, businessId: input.businessId, business: { closedAt: null } },
+    select: { passwordHash: true, business: { select: { name: true } } },
+  });
+  if (!user) notFound("Business not found");
+  if (!(await bcrypt.compare(input.password, user.passwordHash))) return { ok: false, field: "password", message: "That is not your password" };
+  if (!sameName(input.confirmName, user.business.name)) {
+    return { ok: false, field: "confirmName", message: `Type the business name exactly as shown: ${user.business.name}` };
+  }
+  const summary = await closeBusiness(input.businessId);
+  return { ok: true, summary };
+}
+
+/**
+ * Closes a business without the owner's password: the closure form (after its checks) and the operator's
+ * `scripts/close-business.ts` (re-running closures after a database restore from before them). The log
+ * line names only the business id, so the operator can find the closures to re-run.
+ */
+export async function closeBusiness(businessId: string): Promise<ClosureSummary> {
+  const summary = await prisma.$transaction((tx) => closeBusinessInTx(tx, businessId), CLOSURE_TRANSACTION);
+  logger.info({ businessId, ...summary }, "account closed");
+  return summary;
+}
+
+/** Graphile-worker jobs whose payload names the business (every job the app queues for one does). */
+async function removePendingJobs(tx: Tx, businessId: string) {
+  // complete_jobs leaves a job a worker holds right now; such a send finds its message gone and skips.
+  const removed = await tx.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM graphile_worker.complete_jobs(ARRAY(
+      SELECT j.id FROM graphile_worker._private_jobs j
+       WHERE j.payload->>'businessId' = ${businessId}
+          OR (json_typeof(j.payload) = 'array'
+              AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('businessId', ${businessId}::text)))))`;
+  return removed[0]?.n ?? 0;
+}
+
+/**
+ * The deletion itself, in the caller's transaction. Locks the business row first, so a second closure
+ * (a double submit) waits and then finds it closed (404). Only rows of `businessId` are touched.
+ */
+export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<ClosureSummary> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Business" WHERE id = ${businessId} AND "closedAt" IS NULL FOR UPDATE`;
+  if (!locked.length) notFound("Business not found");
+
+  // Nothing may go out after this commits: queued emails and their jobs, exports, schedules.
+  const jobs = await removePendingJobs(tx, businessId);
+  const emails = await tx.emailMessage.deleteMany({ where: { businessId } });
+  await tx.dataExport.deleteMany({ where: { businessId } });
+  await tx.activityEvent.deleteMany({ where: { businessId } });
+  await tx.recurringSchedule.deleteMany({ where: { businessId } });
+  // The business's own books and photos (receipts may show names and card digits), and the Rentcast
+  // facts about customers' homes: nothing a tax office asks the platform for.
+  const expenses = await tx.expense.deleteMany({ where: { businessId } });
+  await tx.expenseReceipt.deleteMany({ where: { businessId } });
+  await tx.propertyDetails.deleteMany({ where: { businessId } });
+  await tx.propertyLookupUsage.deleteMany({ where: { businessId } });
+
+  // Estimates carry no payments: they go whole (lines cascade; a converted invoice keeps its own copy).
+  const estimates = await tx.estimate.deleteMany({ where: { businessId } });
+  // Earlier versions of invoices are snapshots full of names and descriptions.
+  await tx.invoiceRevision.deleteMany({ where: { businessId } });
+
+  // Invoices stay for their numbers and totals; they move to one nameless customer, and every customer
+  // goes. Invoice.customerId is required (Restrict), hence the placeholder rather than a null.
+  const invoicesKept = await tx.invoice.count({ where: { businessId } });
+  let placeholderId: string | null = null;
+  if (invoicesKept) {
+    const placeholder = await tx.customer.create({ data: { businessId, name: DELETED_CUSTOMER_NAME, archivedAt: new Date() }, select: { id: true } });
+    placeholderId = placeholder.id;
+    await tx.invoice.updateMany({ where: { businessId }, data: { customerId: placeholder.id, notes: null, terms: null } });
+    await tx.invoiceLine.updateMany({ where: { businessId }, data: { description: REMOVED_TEXT } });
+  }
+  const customers = await tx.customer.deleteMany({ where: { businessId, ...(placeholderId ? { id: { not: placeholderId } } : {}) } });
+
+  // Payments stay for tax and reconciliation (amounts, currency, dates, status, refunds, disputes and
+  // the provider's payment id); what could identify the payer or was typed about them goes.
+  const paymentsKept = await tx.payment.updateMany({
+    where: { businessId },
+    data: { cardBrand: null, cardLast4: null, reference: null, note: null, failureReason: null, recordedById: null },
+  });
+
+  // Signed out everywhere, and the emails become free for a new sign-up.
+  await tx.session.deleteMany({ where: { businessId } });
+  await tx.refreshTokenFamily.deleteMany({ where: { businessId } });
+  await tx.passwordResetToken.deleteMany({ where: { user: { businessId } } });
+  const users = await tx.user.deleteMany({ where: { businessId } });
+
+  await tx.business.update({
+    where: { id: businessId },
+    data: {
+      name: CLOSED_BUSINESS_NAME,
+      email: null,
+      phone: null,
+      website: null,
+      addressLine1: null,
+      addressLine2: null,
+      city: null,
+      region: null,
+      postalCode: null,
+      country: null,
+      reviewUrl: null,
+      reviewRequestsEnabled: false,
+      remindersEnabled: false,
+      logo: null,
+      logoMimeType: null,
+      logoUpdatedAt: null,
+      closedAt: new Date(),
+    },
+  });
+  return {
+    customers: customers.count,
+    estimates: estimates.count,
+    expenses: expenses.count,
+    invoicesKept,
+    paymentsKept: paymentsKept.count,
+    emails: emails.count,
+    jobs,
+    users: users.count,
+  };
+}

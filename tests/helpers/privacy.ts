@@ -1,0 +1,145 @@
+// Test data for the data-export and account-deletion tests: a business with a row in every table it
+// can own, each marked with a label so a leak of one business's data into another's is easy to spot,
+// and the list of models that belong to a business (read from schema.prisma, so a new table fails the
+// tests until it is exported and handled by closure).
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { get_dmmf } from "@prisma/prisma-schema-wasm";
+import { createUser } from "./fixtures";
+import { documentInput, makeCustomer, signedInBrowser, type AppServer } from "./invoicing";
+
+/** A 1×1 PNG: real bytes, so the logo checks accept it. */
+export const PNG_1PX = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+type DmmfField = { name: string; kind: string; type: string };
+type DmmfModel = { name: string; fields: DmmfField[] };
+
+/** Every model with a businessId column or a relation to Business, other than Business itself. */
+export function businessScopedModels(): string[] {
+  const schema = readFileSync(path.resolve(import.meta.dirname, "../../prisma/schema.prisma"), "utf8");
+  const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: schema }))).datamodel as { models: DmmfModel[] };
+  return dmmf.models
+    .filter((m) => m.name !== "Business" && m.fields.some((f) => f.name === "businessId" || (f.kind === "object" && f.type === "Business")))
+    .map((m) => m.name)
+    .sort();
+}
+
+export type SeededBusiness = Awaited<ReturnType<typeof seedBusiness>>;
+
+/**
+ * A business with a row in every table: users, sessions, API devices, reset tokens, customers (one
+ * archived), estimates and lines, invoices and lines, a revision, payments (card and manual), emails
+ * with their queued jobs, activity, a recurring schedule, an expense with a receipt photo, property
+ * details and lookup usage, and a logo. `label` is in every name and text.
+ */
+export async function seedBusiness(server: AppServer, label: string) {
+  const { prisma } = await import("~/utils/db.server");
+  const { createInvoice, sendInvoice, updateInvoice } = await import("~/models/invoice.server");
+  const { createEstimate, sendEstimate } = await import("~/models/estimate.server");
+  const { applyPayment } = await import("~/models/payment.server");
+  const hex = randomBytes(3).toString("hex");
+  const { user, business, email, password } = await createUser({ businessName: `${label} Plumbing ${hex}`, name: `${label} Owner` });
+  await prisma.business.update({
+    where: { id: business.id },
+    data: {
+      email: `${label.toLowerCase()}-office-${hex}@example.com`,
+      phone: "555-0100",
+      website: `https://${label.toLowerCase()}.example.com`,
+      addressLine1: `${label} 1 Main Street`,
+      city: "Springfield",
+      region: "IL",
+      postalCode: "62701",
+      country: "US",
+      reviewUrl: `https://reviews.example.com/${label.toLowerCase()}`,
+      logo: new Uint8Array(PNG_1PX),
+      logoMimeType: "image/png",
+      logoUpdatedAt: new Date(),
+    },
+  });
+  const customers = [];
+  for (let i = 0; i < 5; i++) {
+    customers.push(await makeCustomer(business.id, { name: `${label} Customer ${i} ${hex}`, email: `${label.toLowerCase()}-customer-${i}-${hex}@example.com` }));
+  }
+  await prisma.customer.update({ where: { id: customers[4].id }, data: { archivedAt: new Date(), phone: "555-0199", addressLine1: `${label} 9 Elm Street`, notes: `${label} gate code 1234` } });
+  const customer = customers[0];
+
+  const invoice = await createInvoice(
+    business.id,
+    await documentInput({ customerId: customer.id, notes: `${label} private note`, terms: `${label} terms`, lines: [{ description: `${label} faucet repair`, quantity: "1", unitPrice: "200.00" }] }),
+  );
+  await sendInvoice(business.id, invoice.id);
+  // An edit after sending keeps the previous version as a revision.
+  await updateInvoice(
+    business.id,
+    invoice.id,
+    await documentInput({ customerId: customer.id, notes: `${label} revised note`, lines: [{ description: `${label} faucet repair and valve`, quantity: "1", unitPrice: "250.00" }] }),
+    user.id,
+  );
+  const cardPaymentId = `pi_${label.toLowerCase()}_${hex}`;
+  await applyPayment({
+    businessId: business.id,
+    invoiceId: invoice.id,
+    amountCents: 5_000,
+    currency: "USD",
+    method: "CARD",
+    provider: "stripe",
+    providerPaymentId: cardPaymentId,
+    cardBrand: "visa",
+    cardLast4: "4242",
+  });
+  await applyPayment({
+    businessId: business.id,
+    invoiceId: invoice.id,
+    amountCents: 2_500,
+    currency: "USD",
+    method: "CHECK",
+    provider: "manual",
+    providerPaymentId: `${business.id}:${randomUUID()}`,
+    reference: `${label} check 1001`,
+    note: `${label} paid by the tenant`,
+    recordedById: user.id,
+  });
+  // A second invoice with its own line, still open.
+  const second = await createInvoice(business.id, await documentInput({ customerId: customers[1].id, lines: [{ description: `${label} water heater`, quantity: "2", unitPrice: "99.50" }] }));
+  await sendInvoice(business.id, second.id);
+
+  const estimate = await createEstimate(
+    business.id,
+    await documentInput({ customerId: customer.id, notes: `${label} estimate note`, lines: [{ description: `${label} estimate line`, quantity: "3", unitPrice: "10.00" }] }, "USD", "estimate"),
+  );
+  await sendEstimate(business.id, estimate.id);
+
+  const schedule = await prisma.recurringSchedule.create({
+    data: { businessId: business.id, customerId: customer.id, templateInvoiceId: invoice.id, frequency: "MONTHLY", startOn: new Date(), nextRunOn: new Date(Date.now() + 30 * 86_400_000) },
+  });
+  const expense = await prisma.expense.create({
+    data: { businessId: business.id, vendor: `${label} Hardware`, amountCents: 1_234, currency: "USD", spentOn: new Date(), category: "MATERIALS", notes: `${label} copper pipe`, customerId: customer.id, invoiceId: invoice.id },
+  });
+  const receiptBytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]);
+  const receipt = await prisma.expenseReceipt.create({
+    data: { businessId: business.id, expenseId: expense.id, bytes: new Uint8Array(receiptBytes), mimeType: "image/jpeg", byteSize: receiptBytes.length },
+  });
+  await prisma.propertyDetails.create({
+    data: { customerId: customer.id, businessId: business.id, address: `${label} 1 Elm Street`, found: true, squareFeet: 1_500, bedrooms: 3, fetchedAt: new Date() },
+  });
+  await prisma.propertyLookupUsage.create({ data: { businessId: business.id, month: new Date("2026-11-01T00:00:00Z"), count: 3 } });
+
+  const browser = await signedInBrowser(server, user);
+  const family = await prisma.refreshTokenFamily.create({
+    data: {
+      id: randomUUID(),
+      userId: user.id,
+      businessId: business.id,
+      ip: "203.0.113.5",
+      userAgent: `${label}App/1.0`,
+      tokens: { create: { tokenHash: createHash("sha256").update(randomBytes(16)).digest("hex"), expiresAt: new Date(Date.now() + 7 * 86_400_000) } },
+    },
+  });
+  await prisma.passwordResetToken.create({ data: { userId: user.id, tokenHash: createHash("sha256").update(randomBytes(16)).digest("hex"), expiresAt: new Date(Date.now() + 3_600_000) } });
+
+  return { label, user, email, password, business: { ...business, name: `${label} Plumbing ${hex}` }, customers, customer, invoice, second, estimate, schedule, expense, receipt, receiptBytes, family, cardPaymentId, browser };
+}
