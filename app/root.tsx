@@ -90,6 +90,7 @@ function Header() {
             <Link to="/invoices">Invoices</Link>
             <Link to="/estimates">Estimates</Link>
             <Link to="/customers">Customers</Link>
+            <Link to="/expenses">Expenses</Link>
             <Link to="/settings">Settings</Link>
             <Form method="post" action="/logout" className="inline-form">
               <button type="submit" className="link-button">
@@ -124,6 +125,9 @@ export default function App() {
         ) : null}
         <Outlet />
       </main>
+      <footer className="container site-footer">
+        <a href="/privacy">Privacy</a> · <a href="/security">Security</a>
+      </footer>
     </Document>
   );
 }

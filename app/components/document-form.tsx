@@ -1,11 +1,19 @@
 // The invoice / estimate editor. Line items are added and removed with Conform's list intents:
 // with JavaScript they change instantly; without it the same buttons submit the form with an
 // intent, the server re-renders it with one line more or less, and nothing is saved.
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { documentFormSchema, type DocumentKind } from "~/models/document-form";
+import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
+import type { FormReply } from "~/utils/form-reply";
 import { ErrorList, Field, SubmitButton } from "./forms";
+
+/** The "Add lines from text" buttons: the server fills the lines in, so a half-filled form is fine then. */
+function isQuickLinesButton(submitter: HTMLElement | null) {
+  return submitter instanceof HTMLButtonElement && submitter.name === "intent" && submitter.value.startsWith("quick-lines");
+}
 
 export type DocumentFormValues = {
   customerId?: string;
@@ -30,13 +38,16 @@ export function DocumentForm({
   defaultValue,
   lastResult,
   submitLabel,
+  aiLines = false,
 }: {
   kind: DocumentKind;
   currency: string;
   customers: { id: string; name: string }[];
   defaultValue: DocumentFormValues;
-  lastResult?: SubmissionResult<string[]> | null;
+  lastResult?: FormReply | null;
   submitLabel: string;
+  /** Whether the AI assistant is set up (shows "Add lines with AI"). */
+  aiLines?: boolean;
 }) {
   const navigation = useNavigation();
   const schema = documentFormSchema(currency, kind);
@@ -46,9 +57,19 @@ export function DocumentForm({
     defaultValue,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    onValidate: ({ formData, submitter }) => {
+      const submission = parseWithZod(formData, { schema });
+      // error: null tells Conform to let the submission through unvalidated.
+      return isQuickLinesButton(submitter) ? Object.assign(submission, { error: null }) : submission;
+    },
   });
   const lines = fields.lines.getFieldList();
+  // The quick-lines box is remounted with each answer: emptied after lines were added, kept on an error.
+  const [quickKey, setQuickKey] = useState(0);
+  useEffect(() => setQuickKey((k) => k + 1), [lastResult]);
+  const quickText = (lastResult?.initialValue as { quickText?: unknown } | undefined)?.quickText;
+  const quickErrors = form.allErrors.quickText;
+  const quickPending = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const dueLabel = kind === "invoice" ? "Due date" : "Valid until (optional)";
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
@@ -78,6 +99,11 @@ export function DocumentForm({
 
       <fieldset className="card stack">
         <legend>Line items</legend>
+        {lastResult?.notice ? (
+          <p className="flash flash-success" role="status">
+            {lastResult.notice}
+          </p>
+        ) : null}
         <ErrorList id={fields.lines.errorId} errors={fields.lines.errors} />
         {lines.map((line, index) => {
           const item = line.getFieldset();
@@ -113,6 +139,35 @@ export function DocumentForm({
         <button className="button-secondary" {...form.insert.getButtonProps({ name: fields.lines.name, defaultValue: EMPTY_LINE })}>
           Add line item
         </button>
+        <div className="quick-lines stack">
+          <label htmlFor={`${form.id}-quick-text`}>Quick line items from text</label>
+          <textarea
+            key={quickKey}
+            id={`${form.id}-quick-text`}
+            name="quickText"
+            rows={2}
+            maxLength={QUICK_TEXT_MAX}
+            defaultValue={typeof quickText === "string" ? quickText : ""}
+            placeholder={QUICK_TEXT_EXAMPLE}
+            aria-invalid={quickErrors?.length ? true : undefined}
+            aria-describedby={`${form.id}-quick-hint${quickErrors?.length ? ` ${form.id}-quick-error` : ""}`}
+          />
+          <p className="hint" id={`${form.id}-quick-hint`}>
+            Type the work and parts, such as “3 hours labor @ $45/hr, 2x p-trap $12”: they are added as lines above for you to check.
+            {aiLines ? " “Add lines with AI” sends only this text to the AI assistant." : null}
+          </p>
+          <ErrorList id={`${form.id}-quick-error`} errors={quickErrors} />
+          <div className="actions">
+            <SubmitButton name="intent" value="quick-lines" formNoValidate className="button-secondary" pending={quickPending === "quick-lines"}>
+              Add lines from text
+            </SubmitButton>
+            {aiLines ? (
+              <SubmitButton name="intent" value="quick-lines-ai" formNoValidate className="button-secondary" pending={quickPending === "quick-lines-ai"}>
+                Add lines with AI
+              </SubmitButton>
+            ) : null}
+          </div>
+        </div>
       </fieldset>
 
       <div className="card stack">
@@ -165,7 +220,11 @@ export function DocumentForm({
           <ErrorList id={fields.terms.errorId} errors={fields.terms.errors} />
         </div>
       </div>
-      <SubmitButton pending={navigation.state === "submitting" && navigation.formData?.get("__intent__") === null}>{submitLabel}</SubmitButton>
+      <SubmitButton
+        pending={navigation.state === "submitting" && navigation.formData?.get("__intent__") === null && navigation.formData?.get("intent") === null}
+      >
+        {submitLabel}
+      </SubmitButton>
     </Form>
   );
 }

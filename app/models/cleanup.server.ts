@@ -1,14 +1,22 @@
 // Housekeeping (the nightly cleanup cron job): expired sessions, used or expired reset tokens, rate
-// limit rows older than the longest window, and heartbeats of workers long gone.
+// limit rows older than the longest window, lapsed API sign-ins, heartbeats of workers long gone, and the bytes of expired
+// data exports, and receipt photos that were read but never saved with an expense.
 import { prisma } from "~/utils/db.server";
+import { deleteLapsedFamilies, pruneRotatedTokens } from "./api-token.server";
+import { expireDataExports } from "./data-export.server";
+import { deleteStaleDraftReceipts } from "./expense.server";
 
 export async function cleanupExpired(now = new Date()) {
   const day = 86_400_000;
-  const [sessions, tokens, hits, heartbeats] = await Promise.all([
+  const [sessions, tokens, hits, heartbeats, dataExports, apiFamilies, rotatedTokens, draftReceipts] = await Promise.all([
     prisma.session.deleteMany({ where: { expiresAt: { lt: now } } }),
     prisma.passwordResetToken.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { usedAt: { not: null } }] } }),
     prisma.rateLimitHit.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - day) } } }),
     prisma.workerHeartbeat.deleteMany({ where: { lastSeenAt: { lt: new Date(now.getTime() - 7 * day) } } }),
+    expireDataExports(now),
+    deleteLapsedFamilies(now),
+    pruneRotatedTokens(now),
+    deleteStaleDraftReceipts(now),
   ]);
-  return { sessions: sessions.count, resetTokens: tokens.count, rateLimitHits: hits.count, heartbeats: heartbeats.count };
+  return { sessions: sessions.count, resetTokens: tokens.count, rateLimitHits: hits.count, heartbeats: heartbeats.count, dataExports, apiSignIns: apiFamilies.count, rotatedRefreshTokens: rotatedTokens.count, draftReceipts };
 }

@@ -2,9 +2,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
+import { PropertyPanel } from "~/components/property-panel";
 import { paymentMethodLabel, statusLabel } from "~/components/status-badge";
 import { archiveCustomer, customerHistory, getCustomer, restoreCustomer } from "~/models/customer.server";
+import { DomainError } from "~/models/errors.server";
+import { LookupCapError, lookUpProperty, propertyPanel } from "~/models/property.server";
 import { requireBusiness } from "~/utils/auth.server";
+import { googleMapsConfigured } from "~/utils/google-maps.server";
+import { ProviderError } from "~/utils/provider-fetch.server";
+import { rentcastConfigured } from "~/utils/rentcast.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 
@@ -12,13 +18,22 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);
-  return json(await customerHistory(businessId, params.customerId ?? ""));
+  const history = await customerHistory(businessId, params.customerId ?? "");
+  // Optional integrations: nothing here calls a provider; the page only offers the buttons.
+  const { customer } = history;
+  const hasAddress = Boolean(customer.addressLine1 && (customer.city || customer.postalCode));
+  return json({
+    ...history,
+    property: rentcastConfigured() ? await propertyPanel(businessId, customer) : null,
+    streetView: googleMapsConfigured() && hasAddress ? { show: new URL(request.url).searchParams.get("streetView") === "1", version: new Date(customer.updatedAt).getTime() } : null,
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { businessId } = await requireBusiness(request);
   const { id } = await getCustomer(businessId, params.customerId ?? "");
   const intent = (await request.formData()).get("intent");
+  if (intent === "property-lookup") return propertyLookupAction(request, businessId, id);
   if (intent === "archive") {
     const customer = await archiveCustomer(businessId, id);
     return redirectWithFlash(request, `/customers/${id}`, {
@@ -33,6 +48,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
 }
 
+
+async function propertyLookupAction(request: Request, businessId: string, customerId: string) {
+  try {
+    const result = await lookUpProperty(businessId, customerId);
+    const message =
+      result.source === "cache"
+        ? "Shown from the lookup made in the last 30 days: no lookup was used."
+        : result.found
+          ? "Property details looked up."
+          : "Rentcast has no record of this address (the lookup counts toward this month's).";
+    return redirectWithFlash(request, `/customers/${customerId}`, { kind: "success", message });
+  } catch (error) {
+    if (error instanceof LookupCapError) return json({ error: error.message }, { status: 429 });
+    if (error instanceof DomainError) return json({ error: error.message }, { status: 400 });
+    if (error instanceof ProviderError) return json({ error: error.message }, { status: error.status });
+    throw error;
+  }
+}
 
 /** Text typed with line breaks (notes, addresses) shown with its line breaks, still escaped by React. */
 function Lines({ lines }: { lines: string[] }) {
@@ -49,7 +82,7 @@ function Lines({ lines }: { lines: string[] }) {
 }
 
 export default function CustomerDetail() {
-  const { customer, business, estimates, moreEstimates, invoices, moreInvoices, payments, morePayments, balanceOwed } =
+  const { customer, business, estimates, moreEstimates, invoices, moreInvoices, payments, morePayments, balanceOwed, property, streetView } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -83,7 +116,8 @@ export default function CustomerDetail() {
             </Link>{" "}
           </>
         )}{" "}
-        <Link to={`/customers/${customer.id}/edit`}>Edit</Link>
+        <Link to={`/customers/${customer.id}/edit`}>Edit</Link>{" "}
+        <Link to={`/expenses?customerId=${encodeURIComponent(customer.id)}`}>Expenses</Link>
       </p>
 
       <div className="card stack">
@@ -122,6 +156,8 @@ export default function CustomerDetail() {
           </>
         ) : null}
       </div>
+
+      <PropertyPanel customerId={customer.id} property={property} streetView={streetView} />
 
       <section className="stack" aria-labelledby="invoices-heading">
         <h2 id="invoices-heading">Invoices</h2>

@@ -3,10 +3,13 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Fragment } from "react";
+import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { CUSTOMER_INPUTS, CUSTOMER_LIMITS, CustomerFormSchema } from "~/models/customer-form";
 import { getCustomer, updateCustomer } from "~/models/customer.server";
 import { requireBusiness } from "~/utils/auth.server";
+import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.customer.name ?? "customer"} | Invoice Link` }];
@@ -14,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit $
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);
   const customer = await getCustomer(businessId, params.customerId ?? "");
-  return json({ customer });
+  return json({ customer, addressAutocomplete: googleMapsConfigured() });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -28,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditCustomer() {
-  const { customer } = useLoaderData<typeof loader>();
+  const { customer, addressAutocomplete } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -58,12 +61,25 @@ export default function EditCustomer() {
       <Form method="post" className="card stack" {...getFormProps(form)}>
         <ErrorList id={form.errorId} errors={form.errors} />
         {CUSTOMER_INPUTS.map(({ name, label, type }) => (
-          <Field
-            key={name}
-            label={name === "name" ? label : <>{label} <span className="muted">(optional)</span></>}
-            inputProps={{ ...getInputProps(fields[name], { type }), maxLength: CUSTOMER_LIMITS[name], autoComplete: "off" }}
-            errors={fields[name].errors}
-          />
+          <Fragment key={name}>
+            <Field
+              label={name === "name" ? label : <>{label} <span className="muted">(optional)</span></>}
+              inputProps={{ ...getInputProps(fields[name], { type }), maxLength: CUSTOMER_LIMITS[name], autoComplete: "off" }}
+              errors={fields[name].errors}
+            />
+            {name === "addressLine1" && addressAutocomplete ? (
+              <AddressAutocomplete
+                ids={{
+                  addressLine1: fields.addressLine1.id,
+                  addressLine2: fields.addressLine2.id,
+                  city: fields.city.id,
+                  region: fields.region.id,
+                  postalCode: fields.postalCode.id,
+                  country: fields.country.id,
+                }}
+              />
+            ) : null}
+          </Fragment>
         ))}
         <div>
           <label htmlFor={fields.notes.id}>

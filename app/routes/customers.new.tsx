@@ -2,18 +2,21 @@ import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Fragment } from "react";
+import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { CUSTOMER_INPUTS, CUSTOMER_LIMITS, CustomerFormSchema } from "~/models/customer-form";
 import { createCustomer } from "~/models/customer.server";
 import { requireBusiness } from "~/utils/auth.server";
+import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "New customer | Invoice Link" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireBusiness(request);
-  return null;
+  return json({ addressAutocomplete: googleMapsConfigured() });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -25,6 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewCustomer() {
+  const { addressAutocomplete } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -41,12 +45,25 @@ export default function NewCustomer() {
       <Form method="post" className="card stack" {...getFormProps(form)}>
         <ErrorList id={form.errorId} errors={form.errors} />
         {CUSTOMER_INPUTS.map(({ name, label, type }) => (
-          <Field
-            key={name}
-            label={name === "name" ? label : <>{label} <span className="muted">(optional)</span></>}
-            inputProps={{ ...getInputProps(fields[name], { type }), maxLength: CUSTOMER_LIMITS[name], autoComplete: "off" }}
-            errors={fields[name].errors}
-          />
+          <Fragment key={name}>
+            <Field
+              label={name === "name" ? label : <>{label} <span className="muted">(optional)</span></>}
+              inputProps={{ ...getInputProps(fields[name], { type }), maxLength: CUSTOMER_LIMITS[name], autoComplete: "off" }}
+              errors={fields[name].errors}
+            />
+            {name === "addressLine1" && addressAutocomplete ? (
+              <AddressAutocomplete
+                ids={{
+                  addressLine1: fields.addressLine1.id,
+                  addressLine2: fields.addressLine2.id,
+                  city: fields.city.id,
+                  region: fields.region.id,
+                  postalCode: fields.postalCode.id,
+                  country: fields.country.id,
+                }}
+              />
+            ) : null}
+          </Fragment>
         ))}
         <div>
           <label htmlFor={fields.notes.id}>

@@ -5,6 +5,7 @@ import { DocumentForm } from "~/components/document-form";
 import { toDateString } from "~/models/document-form";
 import { estimateEditBlockedReason, getEstimate, updateEstimate } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
+import { aiConfigured } from "~/utils/ai.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { centsToInput, percentToInput, quantityToInput } from "~/utils/money";
@@ -18,6 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (estimateEditBlockedReason(estimate.status)) throw redirect(`/estimates/${estimate.id}`);
   const c = estimate.currency;
   return json({
+    aiLines: aiConfigured(),
     number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
     currency: c,
     customers: await customerOptions(businessId, estimate.customerId),
@@ -63,12 +65,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditEstimate() {
-  const { number, currency, customers, defaultValue } = useLoaderData<typeof loader>();
+  const { number, currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   return (
     <div className="stack">
       <h1>Edit estimate {number}</h1>
-      <DocumentForm kind="estimate" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} submitLabel="Save estimate" />
+      <DocumentForm kind="estimate" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} aiLines={aiLines} submitLabel="Save estimate" />
     </div>
   );
 }

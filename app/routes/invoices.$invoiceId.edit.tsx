@@ -4,6 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm } from "~/components/document-form";
 import { toDateString } from "~/models/document-form";
 import { editBlockedReason, formatInvoiceNumber, getInvoice, updateInvoice } from "~/models/invoice.server";
+import { aiConfigured } from "~/utils/ai.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { businessDefaults, customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { centsToInput, percentToInput, quantityToInput } from "~/utils/money";
@@ -18,6 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const business = await businessDefaults(businessId);
   const c = invoice.currency;
   return json({
+    aiLines: aiConfigured(),
     number: formatInvoiceNumber(business.invoicePrefix, invoice.number),
     id: invoice.id,
     status: invoice.status,
@@ -66,13 +68,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditInvoice() {
-  const { number, status, currency, customers, defaultValue } = useLoaderData<typeof loader>();
+  const { number, status, currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   return (
     <div className="stack">
       <h1>Edit invoice {number}</h1>
       {status !== "DRAFT" ? <p className="muted">This invoice was sent: saving keeps the current version in its history.</p> : null}
-      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} submitLabel="Save invoice" />
+      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} aiLines={aiLines} submitLabel="Save invoice" />
     </div>
   );
 }

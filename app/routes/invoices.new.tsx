@@ -4,6 +4,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm, EMPTY_LINE } from "~/components/document-form";
 import { addDays, todayIn } from "~/models/document-form";
 import { createInvoice } from "~/models/invoice.server";
+import { aiConfigured } from "~/utils/ai.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { businessDefaults, customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { percentToInput } from "~/utils/money";
@@ -18,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const customers = await customerOptions(businessId);
   const today = todayIn(business.timeZone);
   return json({
+    aiLines: aiConfigured(),
     currency: business.currency,
     customers,
     defaultValue: {
@@ -43,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewInvoice() {
-  const { currency, customers, defaultValue } = useLoaderData<typeof loader>();
+  const { currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   return (
     <div className="stack">
@@ -53,7 +55,7 @@ export default function NewInvoice() {
           You have no customers yet. <Link to="/customers/new">Add a customer</Link> first.
         </p>
       ) : null}
-      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} submitLabel="Create invoice" />
+      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} aiLines={aiLines} submitLabel="Create invoice" />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import {
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import {
   BUSINESS_LIMITS,
@@ -21,6 +22,7 @@ import {
 } from "~/models/business-form";
 import { getBusinessProfile, removeLogo, setLogo, updateBusinessProfile } from "~/models/business.server";
 import { requireBusiness } from "~/utils/auth.server";
+import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 
@@ -43,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const codes = profile.currencyLocked ? [profile.currency] : [...new Set([profile.currency, ...COMMON_CURRENCIES])];
   return json({
     currencyLocked: profile.currencyLocked,
+    addressAutocomplete: googleMapsConfigured(),
     currencies: codes.map((code) => ({ code, label: currencyLabel(code) })),
     logoVersion: profile.hasLogo && profile.logoUpdatedAt ? profile.logoUpdatedAt.getTime() : null,
     nextInvoiceNumber: profile.nextInvoiceNumber,
@@ -139,7 +142,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function BusinessSettings() {
-  const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber } = useLoaderData<typeof loader>();
+  const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? (navigation.formData?.get("intent") ?? "save-profile") : null;
@@ -233,7 +236,19 @@ export default function BusinessSettings() {
 
         <fieldset className="card stack">
           <legend>Address</legend>
-          <Field label="Address line 1" inputProps={{ ...text(fields.addressLine1, BUSINESS_LIMITS.addressLine1), autoComplete: "address-line1" }} errors={fields.addressLine1.errors} />
+          <Field label="Address line 1" inputProps={{ ...text(fields.addressLine1, BUSINESS_LIMITS.addressLine1), autoComplete: addressAutocomplete ? "off" : "address-line1" }} errors={fields.addressLine1.errors} />
+          {addressAutocomplete ? (
+            <AddressAutocomplete
+              ids={{
+                addressLine1: fields.addressLine1.id,
+                addressLine2: fields.addressLine2.id,
+                city: fields.city.id,
+                region: fields.region.id,
+                postalCode: fields.postalCode.id,
+                country: fields.country.id,
+              }}
+            />
+          ) : null}
           <Field label="Address line 2" inputProps={{ ...text(fields.addressLine2, BUSINESS_LIMITS.addressLine2), autoComplete: "address-line2" }} errors={fields.addressLine2.errors} />
           <div className="grid-2">
             <Field label="City" inputProps={{ ...text(fields.city, BUSINESS_LIMITS.city), autoComplete: "address-level2" }} errors={fields.city.errors} />

@@ -6,13 +6,18 @@ import { json } from "@remix-run/node";
 import { documentFormSchema, type DocumentInput, type DocumentKind } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { prisma } from "./db.server";
+import { isQuickLinesIntent, quickLinesResponse } from "./quick-lines-action.server";
 
 type Submission = {
   reply(options?: { fieldErrors?: Record<string, string[]>; formErrors?: string[] }): SubmissionResult<string[]>;
 };
 
 export async function parseDocumentForm(request: Request, currency: string, kind: DocumentKind) {
-  const submission = parseWithZod(await request.formData(), { schema: documentFormSchema(currency, kind) });
+  const formData = await request.formData();
+  // "Add lines from text" / "Add lines with AI": fill the form in, save nothing.
+  const intent = formData.get("intent");
+  if (isQuickLinesIntent(intent)) return { response: await quickLinesResponse(request, formData, currency, kind, intent) } as const;
+  const submission = parseWithZod(formData, { schema: documentFormSchema(currency, kind) });
   if (submission.status !== "success") {
     // A list intent (add/remove line) is not an error: it answers 200 with the re-rendered form.
     return { response: json(submission.reply(), { status: submission.status === "error" ? 400 : 200 }) } as const;

@@ -65,12 +65,29 @@ const EnvSchema = z.object({
   PAYPAL_API_URL: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SECURITY_CONTACT: z.string().default("mailto:security@invoicelink.local"),
+  /** Where people send privacy requests (shown on /privacy); SECURITY_CONTACT when unset. An email address or https: URL. */
+  PRIVACY_CONTACT: optionalString,
+  // Optional integrations (docs/decisions/010-optional-integrations.md): each is off unless its key is set.
+  /** Google Places API (New) and Street View Static: address autocomplete and the customer's street photo. */
+  GOOGLE_MAPS_API_KEY: optionalString,
+  GOOGLE_MAPS_API_URL: optionalString,
+  /** Rentcast property records: square feet, beds, baths, year built of a customer's property. */
+  RENTCAST_API_KEY: optionalString,
+  RENTCAST_API_URL: optionalString,
+  /** An OpenAI-compatible chat completions API: quick line items from text, and (with AI_VISION_MODEL) receipts. */
+  AI_API_KEY: optionalString,
+  AI_API_URL: optionalString,
+  AI_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  AI_VISION_MODEL: optionalString,
+  /** Overrides every provider's request timeout (milliseconds); tests shorten it. */
+  INTEGRATIONS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
 });
 
 export type Env = Omit<z.infer<typeof EnvSchema>, "SESSION_SECRET" | "PAY_LINK_SECRET" | "JWT_SECRET"> & {
   SESSION_SECRETS: string[];
   PAY_LINK_SECRET: string;
-  JWT_SECRET: string;
+  /** The first signs new API access tokens; every entry verifies (rotation without signing the apps out). */
+  JWT_SECRETS: string[];
   APP_URL: string;
   isProduction: boolean;
 };
@@ -91,12 +108,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const isProduction = raw.NODE_ENV === "production";
   const problems: string[] = [];
 
-  // SESSION_SECRET is a comma-separated list: the first signs new cookies, the rest still verify old ones.
-  const sessionSecrets = (raw.SESSION_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  // SESSION_SECRET and JWT_SECRET are comma-separated lists: the first signs, the rest still verify.
+  const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const sessionSecrets = list(raw.SESSION_SECRET);
+  const jwtSecrets = list(raw.JWT_SECRET);
   const secrets = {
     SESSION_SECRET: sessionSecrets,
     PAY_LINK_SECRET: raw.PAY_LINK_SECRET ? [raw.PAY_LINK_SECRET] : [],
-    JWT_SECRET: raw.JWT_SECRET ? [raw.JWT_SECRET] : [],
+    JWT_SECRET: jwtSecrets,
   };
   if (isProduction) {
     for (const [name, values] of Object.entries(secrets)) {
@@ -120,6 +139,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     }
   }
   problems.push(...paymentProblems(raw));
+  problems.push(...integrationProblems(raw));
   if (problems.length) throw new EnvError(problems);
 
   return {
@@ -128,7 +148,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     APP_URL: (raw.APP_URL ?? `http://localhost:${raw.PORT || 3000}`).replace(/\/$/, ""),
     SESSION_SECRETS: sessionSecrets.length ? sessionSecrets : [DEV_SECRET],
     PAY_LINK_SECRET: raw.PAY_LINK_SECRET ?? `${DEV_SECRET}-pay`,
-    JWT_SECRET: raw.JWT_SECRET ?? `${DEV_SECRET}-jwt`,
+    JWT_SECRETS: jwtSecrets.length ? jwtSecrets : [`${DEV_SECRET}-jwt`],
   };
 }
 
@@ -151,6 +171,29 @@ function providerUrlProblem(name: string, value: string | undefined, domain: str
   return null;
 }
 
+/** The optional integrations' API overrides: the provider's hosts or this machine; an AI API anywhere over https. */
+function integrationProblems(raw: z.infer<typeof EnvSchema>): string[] {
+  const problems = [
+    providerUrlProblem("GOOGLE_MAPS_API_URL", raw.GOOGLE_MAPS_API_URL, "googleapis.com"),
+    providerUrlProblem("RENTCAST_API_URL", raw.RENTCAST_API_URL, "rentcast.io"),
+  ].filter((p): p is string => p !== null);
+  if (raw.AI_API_URL) {
+    // OpenAI-compatible APIs live on many hosts (OpenAI, Azure, OpenRouter, a self-hosted model), so any
+    // https address is accepted; plain http only on this machine.
+    let url: URL | null = null;
+    try {
+      url = new URL(raw.AI_API_URL);
+    } catch {
+      problems.push("AI_API_URL is not a URL");
+    }
+    if (url && url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+      problems.push("AI_API_URL must be an https:// address (or a local test fake)");
+    }
+  }
+  if (raw.AI_VISION_MODEL && !raw.AI_API_KEY) problems.push("AI_VISION_MODEL needs AI_API_KEY");
+  return problems;
+}
+
 function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
   const problems = [
     providerUrlProblem("STRIPE_API_URL", raw.STRIPE_API_URL, "stripe.com"),
@@ -158,7 +201,9 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
     providerUrlProblem("POSTMARK_API_URL", raw.POSTMARK_API_URL, "postmarkapp.com"),
   ].filter((p): p is string => p !== null);
   if (raw.STRIPE_SECRET_KEY && !/^(sk|rk)_(test|live)_\w+$/.test(raw.STRIPE_SECRET_KEY)) problems.push("STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)");
-  if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET?.startsWith("whsec_")) problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");
+  // A comma-separated list (each entry verifies; see docs/runbooks/secret-rotation.md): every entry a whsec_ secret.
+  const webhookSecrets = (raw.STRIPE_WEBHOOK_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (raw.STRIPE_SECRET_KEY && (!webhookSecrets.length || !webhookSecrets.every((s) => s.startsWith("whsec_")))) problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");
   const paypal = [raw.PAYPAL_CLIENT_ID, raw.PAYPAL_CLIENT_SECRET, raw.PAYPAL_WEBHOOK_ID];
   if (paypal.some(Boolean) && !paypal.every(Boolean)) problems.push("PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID go together: set all three or none");
   return problems;

@@ -8,8 +8,12 @@ export const RATE_LIMITS = {
   login: { limit: 10, windowMs: 15 * 60_000 },
   signup: { limit: 10, windowMs: 15 * 60_000 },
   "password-change": { limit: 10, windowMs: 15 * 60_000 },
+  // Closing the account asks for the password again: as guarded as a password change.
+  "account-closure": { limit: 10, windowMs: 15 * 60_000 },
   "forgot-password": { limit: 10, windowMs: 15 * 60_000 },
   "reset-password": { limit: 10, windowMs: 15 * 60_000 },
+  // The API's refresh-token exchange (login and password change share the web's counters above).
+  refresh: { limit: 10, windowMs: 15 * 60_000 },
   // Starting a hosted checkout calls Stripe or PayPal: cap it per IP so nobody can spam them through us.
   checkout: { limit: 20, windowMs: 15 * 60_000 },
 } as const;

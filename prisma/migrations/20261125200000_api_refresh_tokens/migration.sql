@@ -59,3 +59,16 @@ ALTER TABLE "RefreshToken" ADD CONSTRAINT "RefreshToken_familyId_fkey" FOREIGN K
 
 -- AddForeignKey
 ALTER TABLE "RotatedRefreshToken" ADD CONSTRAINT "RotatedRefreshToken_familyId_fkey" FOREIGN KEY ("familyId") REFERENCES "RefreshTokenFamily"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The API's page and sync order.
+-- CreateIndex
+CREATE INDEX "Customer_businessId_updatedAt_id_idx" ON "Customer"("businessId", "updatedAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Invoice_businessId_updatedAt_id_idx" ON "Invoice"("businessId", "updatedAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Estimate_businessId_updatedAt_id_idx" ON "Estimate"("businessId", "updatedAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Payment_businessId_createdAt_id_idx" ON "Payment"("businessId", "createdAt", "id");

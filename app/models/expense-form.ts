@@ -1,0 +1,138 @@
+// The expense form and list filters: one zod schema (per currency) for the action's parse and the browser's
+// validation; the fixed categories with their labels; and which receipt photos are accepted, decided by
+// their bytes (shared with the browser and the unit tests, so no database here).
+import { z } from "zod";
+import { currencyDigits, parseDecimal } from "~/utils/money";
+import { CONTROL_CHARS, CONTROL_MESSAGE, tooLong } from "~/utils/validation";
+import { sniffLogoType } from "./business-form";
+import { DateString, MAX_TOTAL } from "./document-form";
+
+export const EXPENSE_CATEGORIES = [
+  "MATERIALS",
+  "TOOLS",
+  "EQUIPMENT_RENTAL",
+  "SUBCONTRACTORS",
+  "FUEL",
+  "VEHICLE",
+  "PERMITS",
+  "INSURANCE",
+  "OFFICE",
+  "ADVERTISING",
+  "MEALS",
+  "OTHER",
+] as const;
+export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number];
+
+export const CATEGORY_LABELS: Record<ExpenseCategory, string> = {
+  MATERIALS: "Materials and supplies",
+  TOOLS: "Tools and small equipment",
+  EQUIPMENT_RENTAL: "Equipment rental",
+  SUBCONTRACTORS: "Subcontractors",
+  FUEL: "Fuel",
+  VEHICLE: "Vehicle and repairs",
+  PERMITS: "Permits and fees",
+  INSURANCE: "Insurance",
+  OFFICE: "Office, phone and software",
+  ADVERTISING: "Advertising",
+  MEALS: "Meals",
+  OTHER: "Other",
+};
+
+export const EXPENSE_LIMITS = { vendor: 100, notes: 2000, id: 64 } as const;
+
+const CONTROL_CHARS_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** An optional id picked from a select (customer, invoice) or carried in a hidden field; blank is none. */
+const optionalId = z
+  .string()
+  .trim()
+  .max(EXPENSE_LIMITS.id)
+  .regex(/^[A-Za-z0-9_-]*$/, "Pick one from the list")
+  .optional()
+  .transform((v) => v || null);
+
+export function expenseFormSchema(currency: string) {
+  const digits = currencyDigits(currency);
+  return z.object({
+    vendor: z
+      .string({ error: "Enter who you paid" })
+      .trim()
+      .min(1, "Enter who you paid")
+      .max(EXPENSE_LIMITS.vendor, tooLong(EXPENSE_LIMITS.vendor))
+      .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE),
+    amount: z.string({ error: "Enter the amount" }).transform((value, ctx) => {
+      const cents = parseDecimal(value, digits);
+      if (cents === null || cents <= 0) {
+        ctx.addIssue({ code: "custom", message: digits ? `Enter an amount above zero, such as 42.50` : "Enter a whole amount above zero" });
+        return z.NEVER;
+      }
+      if (cents > MAX_TOTAL) {
+        ctx.addIssue({ code: "custom", message: "Amounts above 10,000,000 are not accepted" });
+        return z.NEVER;
+      }
+      return cents;
+    }),
+    spentOn: DateString,
+    category: z.enum(EXPENSE_CATEGORIES, { error: "Choose a category" }),
+    notes: z
+      .string()
+      .trim()
+      .max(EXPENSE_LIMITS.notes, tooLong(EXPENSE_LIMITS.notes))
+      .refine((v) => !CONTROL_CHARS_EXCEPT_WHITESPACE.test(v), CONTROL_MESSAGE)
+      .optional()
+      .transform((v) => v?.replace(/\r\n?/g, "\n") || null),
+    customerId: optionalId,
+    invoiceId: optionalId,
+    /** A receipt photo that was read but not saved yet (ExpenseReceipt without an expense). */
+    receiptId: optionalId,
+  });
+}
+
+export type ExpenseInput = z.output<ReturnType<typeof expenseFormSchema>>;
+
+export const EXPENSE_PAGE_SIZE = 50;
+
+// Bad filter values are ignored rather than failing the page: the list is a GET anyone can edit.
+export const ExpenseFilterSchema = z.object({
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .refine((v) => v >= "2000-01" && v <= "2100-12")
+    .optional()
+    .catch(undefined),
+  category: z.enum(EXPENSE_CATEGORIES).optional().catch(undefined),
+  customerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  after: z.string().max(200).optional().catch(undefined),
+});
+
+export type ExpenseFilters = z.output<typeof ExpenseFilterSchema>;
+
+// ---- Receipt photos ----------------------------------------------------------------------------
+
+export const RECEIPT_MAX_BYTES = 5 * 1024 * 1024;
+export const RECEIPT_MIME_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
+export type ReceiptMimeType = (typeof RECEIPT_MIME_TYPES)[number];
+export const RECEIPT_TOO_LARGE = "Receipt photos must be 5 MB or smaller";
+
+const ascii = (bytes: Uint8Array, from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+
+/** HEIF/HEIC (an ISO-BMFF "ftyp" box with a HEIF brand): what iPhones take unless the upload converts it. */
+export function isHeic(bytes: Uint8Array) {
+  return bytes.length >= 12 && ascii(bytes, 4, 8) === "ftyp" && /^(heic|heix|heim|heis|hevc|hevx|mif1|msf1|avif)$/.test(ascii(bytes, 8, 12));
+}
+
+/** The photo's type from its first bytes (never its name or the browser's Content-Type), or null. */
+export function sniffReceiptType(bytes: Uint8Array): ReceiptMimeType | null {
+  return sniffLogoType(bytes);
+}
+
+/** Why a file is not accepted as a receipt photo, in words for the person uploading it; null when it is. */
+export function receiptRejection(bytes: Uint8Array): string | null {
+  if (bytes.length === 0) return "Choose a photo of the receipt";
+  if (bytes.length > RECEIPT_MAX_BYTES) return RECEIPT_TOO_LARGE;
+  if (sniffReceiptType(bytes)) return null;
+  if (isHeic(bytes)) return "HEIC photos are not accepted: choose the photo again from your phone's browser (it converts it to JPEG) or export it as JPEG";
+  if (bytes.length >= 5 && ascii(bytes, 0, 5) === "%PDF-") return "PDF receipts are not accepted: upload a photo (JPEG, PNG or WebP)";
+  return "That file is not a JPEG, PNG or WebP photo";
+}

@@ -1,0 +1,157 @@
+// Property facts for a customer's address from Rentcast, on the contractor's click only.
+// - Cap: PROPERTY_LOOKUPS_PER_MONTH per business per calendar month in the business's time zone. A slot is
+//   taken by one conditional upsert on PropertyLookupUsage (… WHERE count < cap RETURNING), so concurrent
+//   clicks on any number of instances can never take more; the row lock of the upsert serialises them.
+// - A provider failure (timeout, 5xx, refused key, malformed answer) gives the slot back: the contractor
+//   got nothing for it. "No record for this address" (Rentcast's 404) is an answer and keeps it.
+// - Cache: a lookup of the same address within PROPERTY_CACHE_DAYS is answered from PropertyDetails
+//   without spending anything.
+import { prisma } from "~/utils/db.server";
+import { ProviderError, providerOff } from "~/utils/provider-fetch.server";
+import { fetchPropertyFacts, rentcastConfigured } from "~/utils/rentcast.server";
+import { getCustomer } from "./customer.server";
+import { todayIn } from "./document-form";
+import { DomainError } from "./errors.server";
+
+export const PROPERTY_LOOKUPS_PER_MONTH = 40;
+export const PROPERTY_CACHE_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+/** Thrown when the month's lookups are spent; routes answer 429 with the message. */
+export class LookupCapError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LookupCapError";
+  }
+}
+
+/** The first day of the business's current month, and a label for it. */
+async function currentMonth(businessId: string, now: Date) {
+  const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true } });
+  const today = todayIn(business.timeZone, now);
+  const month = `${today.slice(0, 7)}-01`;
+  const [year, m] = today.split("-").map(Number);
+  const next = new Date(Date.UTC(year, m, 1));
+  return {
+    month,
+    label: new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}T00:00:00Z`)),
+    resetsOn: new Intl.DateTimeFormat("en-US", { month: "long", day: "numeric", timeZone: "UTC" }).format(next),
+  };
+}
+
+/** Lookups left this month. */
+export async function propertyLookupsLeft(businessId: string, now = new Date()) {
+  const { month, label, resetsOn } = await currentMonth(businessId, now);
+  const usage = await prisma.propertyLookupUsage.findUnique({
+    where: { businessId_month: { businessId, month: new Date(`${month}T00:00:00Z`) } },
+    select: { count: true },
+  });
+  return { left: Math.max(0, PROPERTY_LOOKUPS_PER_MONTH - (usage?.count ?? 0)), limit: PROPERTY_LOOKUPS_PER_MONTH, monthLabel: label, resetsOn };
+}
+
+/** Takes one slot of the month; false when the cap is reached. Atomic under any concurrency. */
+async function takeSlot(businessId: string, month: string): Promise<boolean> {
+  const rows = await prisma.$queryRaw<{ count: number }[]>`
+    INSERT INTO "PropertyLookupUsage" ("businessId", "month", "count", "updatedAt")
+    VALUES (${businessId}, ${month}::date, 1, now())
+    ON CONFLICT ("businessId", "month") DO UPDATE
+      SET "count" = "PropertyLookupUsage"."count" + 1, "updatedAt" = now()
+      WHERE "PropertyLookupUsage"."count" < ${PROPERTY_LOOKUPS_PER_MONTH}
+    RETURNING "count"`;
+  return rows.length === 1;
+}
+
+async function giveBackSlot(businessId: string, month: string) {
+  await prisma.$executeRaw`
+    UPDATE "PropertyLookupUsage" SET "count" = "count" - 1, "updatedAt" = now()
+    WHERE "businessId" = ${businessId} AND "month" = ${month}::date AND "count" > 0`;
+}
+
+/** The one-line address Rentcast wants ("Street, City, State, Zip"), or null when it is incomplete. */
+export function lookupAddress(customer: { addressLine1: string | null; addressLine2?: string | null; city: string | null; region: string | null; postalCode: string | null }) {
+  const street = customer.addressLine1?.trim();
+  const city = customer.city?.trim();
+  const region = customer.region?.trim();
+  const postal = customer.postalCode?.trim();
+  if (!street || !(postal || (city && region))) return null;
+  const line = [street, customer.addressLine2?.trim()].filter(Boolean).join(" ");
+  return [line, city, region, postal].filter(Boolean).join(", ");
+}
+
+export async function getPropertyDetails(businessId: string, customerId: string) {
+  return prisma.propertyDetails.findFirst({ where: { customerId, businessId } });
+}
+
+export function isFresh(details: { address: string; fetchedAt: Date }, address: string | null, now = new Date()) {
+  return details.address === address && now.getTime() - details.fetchedAt.getTime() < PROPERTY_CACHE_DAYS * DAY_MS;
+}
+
+export type LookupResult = { source: "cache" | "rentcast"; found: boolean };
+
+/**
+ * Looks up the customer's property: from the cache when fresh, else from Rentcast within the monthly cap.
+ * Throws a 404 for another business's customer, DomainError without a usable address, LookupCapError when
+ * the month's lookups are spent, ProviderError (slot given back) when Rentcast fails.
+ */
+export async function lookUpProperty(businessId: string, customerId: string, now = new Date()): Promise<LookupResult> {
+  const customer = await getCustomer(businessId, customerId);
+  if (!rentcastConfigured()) throw providerOff("rentcast");
+  const address = lookupAddress(customer);
+  if (!address) throw new DomainError("Add the street address and the postal code (or city and state) to look up the property.");
+  const cached = await getPropertyDetails(businessId, customer.id);
+  if (cached && isFresh(cached, address, now)) return { source: "cache", found: cached.found };
+
+  const { month, label, resetsOn } = await currentMonth(businessId, now);
+  if (!(await takeSlot(businessId, month))) {
+    throw new LookupCapError(`All ${PROPERTY_LOOKUPS_PER_MONTH} property lookups for ${label} are used. More become available on ${resetsOn}.`);
+  }
+  let facts;
+  try {
+    facts = await fetchPropertyFacts(address);
+  } catch (error) {
+    if (error instanceof ProviderError) await giveBackSlot(businessId, month);
+    throw error;
+  }
+  const data = {
+    businessId,
+    address,
+    found: facts !== null,
+    propertyType: facts?.propertyType ?? null,
+    squareFeet: facts?.squareFeet ?? null,
+    lotSquareFeet: facts?.lotSquareFeet ?? null,
+    bedrooms: facts?.bedrooms ?? null,
+    bathrooms: facts?.bathrooms ?? null,
+    yearBuilt: facts?.yearBuilt ?? null,
+    fetchedAt: now,
+  };
+  await prisma.propertyDetails.upsert({ where: { customerId: customer.id }, create: { customerId: customer.id, ...data }, update: data });
+  return { source: "rentcast", found: facts !== null };
+}
+
+/** What the customer page shows about the property: cached facts, lookups left, whether a lookup can run. */
+export async function propertyPanel(
+  businessId: string,
+  customer: { id: string; addressLine1: string | null; addressLine2: string | null; city: string | null; region: string | null; postalCode: string | null },
+  now = new Date(),
+) {
+  const address = lookupAddress(customer);
+  const [details, lookups] = await Promise.all([getPropertyDetails(businessId, customer.id), propertyLookupsLeft(businessId, now)]);
+  return {
+    addressReady: address !== null,
+    lookups,
+    details: details
+      ? {
+          found: details.found,
+          propertyType: details.propertyType,
+          squareFeet: details.squareFeet,
+          lotSquareFeet: details.lotSquareFeet,
+          bedrooms: details.bedrooms,
+          bathrooms: details.bathrooms,
+          yearBuilt: details.yearBuilt,
+          fetchedOn: details.fetchedAt.toISOString().slice(0, 10),
+          fresh: isFresh(details, address, now),
+          forAnotherAddress: details.address !== address,
+        }
+      : null,
+  };
+}
