@@ -45,7 +45,18 @@ async function post<T>(url: string, body: Record<string, string>, signal?: Abort
   return data;
 }
 
-export function AddressAutocomplete({ ids }: { ids: AddressFieldIds }) {
+/** The form's address fields (Conform field metadata or anything with an id): their inputs get filled. */
+export type AddressFields = Record<keyof AddressFieldIds, { id: string }>;
+
+export function AddressAutocomplete({ fields }: { fields: AddressFields }) {
+  const ids: AddressFieldIds = {
+    addressLine1: fields.addressLine1.id,
+    addressLine2: fields.addressLine2.id,
+    city: fields.city.id,
+    region: fields.region.id,
+    postalCode: fields.postalCode.id,
+    country: fields.country.id,
+  };
   const listId = useId();
   const [hydrated, setHydrated] = useState(false);
   const [suggestions, setSuggestions] = useState<Suggestion[]>([]);

@@ -1,12 +1,11 @@
-import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Fragment } from "react";
-import { AddressAutocomplete } from "~/components/address-autocomplete";
-import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import { CUSTOMER_INPUTS, CUSTOMER_LIMITS, CustomerFormSchema } from "~/models/customer-form";
+import { CustomerFields } from "~/components/customer-fields";
+import { ErrorList, SubmitButton } from "~/components/forms";
+import { CustomerFormSchema } from "~/models/customer-form";
 import { getCustomer, updateCustomer } from "~/models/customer.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
@@ -60,34 +59,7 @@ export default function EditCustomer() {
       {customer.archivedAt ? <p className="muted">This customer is archived.</p> : null}
       <Form method="post" className="card stack" {...getFormProps(form)}>
         <ErrorList id={form.errorId} errors={form.errors} />
-        {CUSTOMER_INPUTS.map(({ name, label, type }) => (
-          <Fragment key={name}>
-            <Field
-              label={name === "name" ? label : <>{label} <span className="muted">(optional)</span></>}
-              inputProps={{ ...getInputProps(fields[name], { type }), maxLength: CUSTOMER_LIMITS[name], autoComplete: "off" }}
-              errors={fields[name].errors}
-            />
-            {name === "addressLine1" && addressAutocomplete ? (
-              <AddressAutocomplete
-                ids={{
-                  addressLine1: fields.addressLine1.id,
-                  addressLine2: fields.addressLine2.id,
-                  city: fields.city.id,
-                  region: fields.region.id,
-                  postalCode: fields.postalCode.id,
-                  country: fields.country.id,
-                }}
-              />
-            ) : null}
-          </Fragment>
-        ))}
-        <div>
-          <label htmlFor={fields.notes.id}>
-            Notes <span className="muted">(optional, only you see them)</span>
-          </label>
-          <textarea {...getTextareaProps(fields.notes)} maxLength={CUSTOMER_LIMITS.notes} rows={4} />
-          <ErrorList id={fields.notes.errorId} errors={fields.notes.errors} />
-        </div>
+        <CustomerFields fields={fields} addressAutocomplete={addressAutocomplete} />
         <SubmitButton pending={navigation.state === "submitting" && navigation.formMethod === "POST"}>Save changes</SubmitButton>
       </Form>
       <p>

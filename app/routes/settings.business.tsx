@@ -238,16 +238,7 @@ export default function BusinessSettings() {
           <legend>Address</legend>
           <Field label="Address line 1" inputProps={{ ...text(fields.addressLine1, BUSINESS_LIMITS.addressLine1), autoComplete: addressAutocomplete ? "off" : "address-line1" }} errors={fields.addressLine1.errors} />
           {addressAutocomplete ? (
-            <AddressAutocomplete
-              ids={{
-                addressLine1: fields.addressLine1.id,
-                addressLine2: fields.addressLine2.id,
-                city: fields.city.id,
-                region: fields.region.id,
-                postalCode: fields.postalCode.id,
-                country: fields.country.id,
-              }}
-            />
+            <AddressAutocomplete fields={fields} />
           ) : null}
           <Field label="Address line 2" inputProps={{ ...text(fields.addressLine2, BUSINESS_LIMITS.addressLine2), autoComplete: "address-line2" }} errors={fields.addressLine2.errors} />
           <div className="grid-2">
