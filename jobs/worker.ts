@@ -3,6 +3,7 @@
 // worker writes a heartbeat every 10 s, and any worker releases the jobs of workers whose heartbeat
 // stopped (60 s), so a killed worker's jobs run again within about a minute instead of 4 hours.
 import { EventEmitter } from "node:events";
+import * as Sentry from "@sentry/remix";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -86,6 +87,10 @@ export async function startWorker(options: { connectionString?: string; concurre
     void beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed"));
   });
   events.on("worker:stop", ({ worker }) => workerIds.delete(worker.workerId));
+  // A job that used up its attempts is a crash report: the task and job id only, never the payload.
+  events.on("job:failed", ({ job, error }) => {
+    Sentry.captureException(error, { tags: { task: job.task_identifier }, extra: { jobId: String(job.id), attempts: job.attempts } });
+  });
   const runner = await run({
     connectionString,
     events,
