@@ -121,7 +121,7 @@ export async function apiUpdateCustomer(businessId: string, current: z.input<typ
   const { archived, ...fields } = body;
   const { id, archived: _a, createdAt: _c, updatedAt: _u, ...stored } = current;
   if (Object.keys(fields).length) {
-    await updateCustomer(businessId, id, applyRules(CustomerFormSchema.strict(), customerFormValues({ ...stored, ...fields })));
+    await updateCustomer(businessId, id, applyRules(CustomerFormSchema.strict(), customerFormValues({ ...stored, ...fields })), { expectedUpdatedAt: new Date(current.updatedAt) });
   }
   if (archived === true) await archiveCustomer(businessId, id);
   if (archived === false) await restoreCustomer(businessId, id);
@@ -262,7 +262,8 @@ export async function apiCreateInvoice(businessId: string, body: DocumentBody, u
 export async function apiUpdateInvoice(businessId: string, current: z.input<typeof InvoiceResource>, patch: DocumentBody, userId: string) {
   // An empty PATCH changes nothing: no revision, no new version, no change for the apps to sync.
   if (!Object.keys(patch).length) return current;
-  await updateInvoice(businessId, current.id, documentInput("invoice", { ...storedBody("invoice", current), ...patch }, current.currency), userId);
+  const input = documentInput("invoice", { ...storedBody("invoice", current), ...patch }, current.currency);
+  await updateInvoice(businessId, current.id, input, userId, { expectedUpdatedAt: new Date(current.updatedAt) });
   return apiGetInvoice(businessId, current.id);
 }
 
@@ -274,7 +275,8 @@ export async function apiCreateEstimate(businessId: string, body: DocumentBody) 
 
 export async function apiUpdateEstimate(businessId: string, current: z.input<typeof EstimateResource>, patch: DocumentBody) {
   if (!Object.keys(patch).length) return current;
-  await updateEstimate(businessId, current.id, documentInput("estimate", { ...storedBody("estimate", current), ...patch }, current.currency));
+  const input = documentInput("estimate", { ...storedBody("estimate", current), ...patch }, current.currency);
+  await updateEstimate(businessId, current.id, input, { expectedUpdatedAt: new Date(current.updatedAt) });
   return apiGetEstimate(businessId, current.id);
 }
 
@@ -403,7 +405,7 @@ export async function apiGetBusiness(businessId: string): Promise<z.input<typeof
 
 export async function apiUpdateBusiness(businessId: string, current: z.input<typeof BusinessResource>, patch: z.output<typeof BusinessUpdateBody>) {
   const input = applyRules(BusinessProfileSchema, businessFormValues(current, patch));
-  const result = await updateBusinessProfile(businessId, input);
+  const result = await updateBusinessProfile(businessId, input, { expectedUpdatedAt: new Date(current.updatedAt) });
   if (!result.ok) throw new ApiError(400, "validation_failed", "Some fields are not valid.", result.fieldErrors as Record<string, string[]>);
   return apiGetBusiness(businessId);
 }

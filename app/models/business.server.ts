@@ -3,7 +3,7 @@
 // from a form.
 import { prisma } from "~/utils/db.server";
 import { type BusinessProfileField, type BusinessProfileInput, type LogoMimeType, logoRejection, sniffLogoType } from "./business-form";
-import { DomainError, notFound } from "./errors.server";
+import { DomainError, notFound, assertUnchanged } from "./errors.server";
 
 const PROFILE_SELECT = {
   id: true,
@@ -73,12 +73,17 @@ function nextNumber(submitted: number, rendered: number | undefined, current: nu
  * so a document created at the same moment cannot slip between the checks and the write.
  * Returns field errors for the rules that depend on the stored data; nothing is written then.
  */
-export async function updateBusinessProfile(businessId: string, input: BusinessProfileInput): Promise<UpdateProfileResult> {
+export async function updateBusinessProfile(
+  businessId: string,
+  input: BusinessProfileInput,
+  options: { expectedUpdatedAt?: Date } = {},
+): Promise<UpdateProfileResult> {
   return prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ currency: string; nextInvoiceNumber: number; nextEstimateNumber: number }[]>`
-      SELECT currency, "nextInvoiceNumber", "nextEstimateNumber" FROM "Business" WHERE id = ${businessId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ currency: string; nextInvoiceNumber: number; nextEstimateNumber: number; updatedAt: Date }[]>`
+      SELECT currency, "nextInvoiceNumber", "nextEstimateNumber", "updatedAt" FROM "Business" WHERE id = ${businessId} FOR UPDATE`;
     const current = rows[0];
     if (!current) notFound();
+    assertUnchanged(current, options.expectedUpdatedAt);
 
     const fieldErrors: Partial<Record<BusinessProfileField, string[]>> = {};
     if (input.currency !== current.currency && (await hasDocuments(businessId, tx))) {

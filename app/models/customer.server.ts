@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { recordActivity } from "./activity.server";
 import type { CustomerInput } from "./customer-form";
 import { todayIn, toDateString } from "./document-form";
-import { notFound } from "./errors.server";
+import { assertUnchanged, notFound } from "./errors.server";
 import { displayStatus, formatInvoiceNumber, OPEN_STATUSES } from "./invoice.server";
 import { listPayments } from "./payment.server";
 
@@ -49,11 +49,15 @@ export async function getCustomer(businessId: string, id: string) {
   return customer ?? notFound("Customer not found");
 }
 
-export async function updateCustomer(businessId: string, id: string, input: CustomerInput) {
+export async function updateCustomer(businessId: string, id: string, input: CustomerInput, options: { expectedUpdatedAt?: Date } = {}) {
   if (!PLAUSIBLE_ID.test(id)) notFound("Customer not found");
   return prisma.$transaction(async (tx) => {
-    const { count } = await tx.customer.updateMany({ where: { id, businessId }, data: customerData(input) });
-    if (!count) notFound("Customer not found");
+    const { count } = await tx.customer.updateMany({ where: { id, businessId, updatedAt: options.expectedUpdatedAt }, data: customerData(input) });
+    if (!count) {
+      const current = await tx.customer.findFirst({ where: { id, businessId }, select: { updatedAt: true } });
+      if (!current) notFound("Customer not found");
+      assertUnchanged(current, options.expectedUpdatedAt);
+    }
     await recordActivity(tx, { businessId, type: "customer.updated", message: `Customer ${input.name} updated`, customerId: id });
     return tx.customer.findFirstOrThrow({ where: { id, businessId } });
   });

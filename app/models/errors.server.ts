@@ -15,3 +15,13 @@ export class DomainError extends Error {
     this.name = "DomainError";
   }
 }
+
+/**
+ * For read-modify-write clients (the API's PATCH): the row, read again under its lock, must still be
+ * the version the change was computed from; otherwise a change made in between would be overwritten.
+ */
+export function assertUnchanged(current: { updatedAt: Date }, expectedUpdatedAt: Date | undefined) {
+  if (expectedUpdatedAt && current.updatedAt.getTime() !== expectedUpdatedAt.getTime()) {
+    throw new DomainError("It was changed by someone else meanwhile. Load it again and retry.");
+  }
+}

@@ -7,7 +7,7 @@ import { sendEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
-import { DomainError, notFound } from "./errors.server";
+import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
 import { documentRows } from "./document.server";
@@ -69,9 +69,10 @@ async function lockEstimate(tx: Tx, businessId: string, id: string) {
   });
 }
 
-export async function updateEstimate(businessId: string, id: string, input: DocumentInput) {
+export async function updateEstimate(businessId: string, id: string, input: DocumentInput, options: { expectedUpdatedAt?: Date } = {}) {
   return prisma.$transaction(async (tx) => {
     const current = await lockEstimate(tx, businessId, id);
+    assertUnchanged(current, options.expectedUpdatedAt);
     const blocked = estimateEditBlockedReason(current.status);
     if (blocked) throw new DomainError(blocked);
     const customer = await requireActiveCustomer(tx, businessId, input.customerId);

@@ -7,7 +7,7 @@ import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
-import { DomainError, notFound } from "./errors.server";
+import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { documentRows } from "./document.server";
 import { signedUrl } from "./signed-link.server";
 
@@ -169,9 +169,10 @@ export function editBlockedReason(status: InvoiceStatus) {
 }
 
 /** Paid and void invoices are frozen; sent ones keep every earlier version as a revision. */
-export async function updateInvoice(businessId: string, id: string, input: DocumentInput, userId?: string) {
+export async function updateInvoice(businessId: string, id: string, input: DocumentInput, userId?: string, options: { expectedUpdatedAt?: Date } = {}) {
   return prisma.$transaction(async (tx) => {
     const current = await lockInvoice(tx, businessId, id);
+    assertUnchanged(current, options.expectedUpdatedAt);
     const blocked = editBlockedReason(current.status);
     if (blocked) throw new DomainError(blocked);
     const customer = await requireCustomer(tx, businessId, input.customerId);

@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
+import { apiGetBusiness, apiGetCustomer, apiGetEstimate, apiGetInvoice, apiUpdateBusiness, apiUpdateCustomer, apiUpdateEstimate, apiUpdateInvoice } from "~/models/api-resources.server";
 import { decideEstimate } from "~/models/estimate.server";
 import { OPERATIONS } from "~/models/openapi.server";
 import { prisma } from "~/utils/db.server";
@@ -1289,6 +1290,39 @@ describe("tenancy: B's token on A's ids is a 404 that changes nothing", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+describe("a PATCH never overwrites a change made between its read and its write", () => {
+  // The API merges the PATCH into the version it read; the domain re-reads the row under its lock and
+  // refuses (409) when it changed in between, instead of writing the stale merged values back.
+  it("customers, invoices, estimates and the business: a stale read gets 409 and the other change survives", async () => {
+    const customer = await createCustomer(A.api, { name: "Race Customer", phone: "555 0100" });
+    const staleCustomer = await apiGetCustomer(A.business.id, customer.id);
+    await prisma.customer.update({ where: { id: customer.id }, data: { phone: "555 0199" } });
+    await expect(apiUpdateCustomer(A.business.id, staleCustomer, { name: "Race Renamed" })).rejects.toThrow(/changed by someone else/);
+    expect(await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ name: "Race Customer", phone: "555 0199" });
+
+    const invoice = await createInvoice(A.api, customer.id);
+    const staleInvoice = await apiGetInvoice(A.business.id, invoice.id);
+    await prisma.invoice.update({ where: { id: invoice.id }, data: { notes: "changed on the web" } });
+    await expect(apiUpdateInvoice(A.business.id, staleInvoice, { terms: "Net 7" }, A.user.id)).rejects.toThrow(/changed by someone else/);
+    expect(await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).toMatchObject({ notes: "changed on the web", terms: null });
+
+    const estimateRes = await A.api.post("/estimates", estimateBody(customer.id));
+    const staleEstimate = await apiGetEstimate(A.business.id, estimateRes.json.data.id);
+    await prisma.estimate.update({ where: { id: staleEstimate.id }, data: { notes: "changed on the web" } });
+    await expect(apiUpdateEstimate(A.business.id, staleEstimate, { terms: "Valid 30 days" })).rejects.toThrow(/changed by someone else/);
+
+    const staleBusiness = await apiGetBusiness(A.business.id);
+    await prisma.business.update({ where: { id: A.business.id }, data: { phone: "555 0177" } });
+    await expect(apiUpdateBusiness(A.business.id, staleBusiness, { name: "Stale Name" })).rejects.toThrow(/changed by someone else/);
+    expect(await prisma.business.findUniqueOrThrow({ where: { id: A.business.id } })).toMatchObject({ phone: "555 0177" });
+
+    // Over HTTP the fresh read makes the same PATCH go through.
+    const fresh = await A.api.patch(`/customers/${customer.id}`, { name: "Race Renamed" });
+    expect(fresh.status).toBe(200);
+    expect(fresh.json.data).toMatchObject({ name: "Race Renamed", phone: "555 0199" });
+  });
+});
+
 describe("OpenAPI document and route drift", () => {
   it("GET /api/v1/openapi.json is the OpenAPI 3.1 document, no token needed", async () => {
     const res = await call("GET", "/openapi.json");
