@@ -6,7 +6,11 @@
 //   got nothing for it. "No record for this address" (Rentcast's 404) is an answer and keeps it.
 // - Cache: a lookup of the same address within PROPERTY_CACHE_DAYS is answered from PropertyDetails
 //   without spending anything.
+// - One lookup per customer at a time: a short lease (a row in the rate-limit table, released when the
+//   lookup ends, lapsing after LOOKUP_LEASE_MS if a process dies) makes a double click wait for the first
+//   answer instead of spending a second slot on the same address.
 import { prisma } from "~/utils/db.server";
+import { hitRateLimit } from "~/utils/rate-limit.server";
 import { ProviderError, providerOff } from "~/utils/provider-fetch.server";
 import { fetchPropertyFacts, rentcastConfigured } from "~/utils/rentcast.server";
 import { getCustomer } from "./customer.server";
@@ -16,6 +20,17 @@ import { DomainError } from "./errors.server";
 export const PROPERTY_LOOKUPS_PER_MONTH = 40;
 export const PROPERTY_CACHE_DAYS = 30;
 const DAY_MS = 86_400_000;
+
+/** Longer than any provider timeout, so a lease only lapses when its process died. */
+const LOOKUP_LEASE_MS = 60_000;
+
+/** Thrown while another lookup for the same customer is running; routes answer 409 with the message. */
+export class LookupInProgressError extends Error {
+  constructor() {
+    super("A lookup for this customer is already running. Reload the page in a moment to see it.");
+    this.name = "LookupInProgressError";
+  }
+}
 
 /** Thrown when the month's lookups are spent; routes answer 429 with the message. */
 export class LookupCapError extends Error {
@@ -101,6 +116,19 @@ export async function lookUpProperty(businessId: string, customerId: string, now
   const cached = await getPropertyDetails(businessId, customer.id);
   if (cached && isFresh(cached, address, now)) return { source: "cache", found: cached.found };
 
+  const lease = `property-lookup:${customer.id}`;
+  if (!(await hitRateLimit(lease, { limit: 1, windowMs: LOOKUP_LEASE_MS })).ok) throw new LookupInProgressError();
+  try {
+    // The lookup that held the lease just before may have answered this very address.
+    const answered = await getPropertyDetails(businessId, customer.id);
+    if (answered && isFresh(answered, address, now)) return { source: "cache", found: answered.found };
+    return await lookUpAndStore(businessId, customer.id, address, now);
+  } finally {
+    await prisma.rateLimitHit.deleteMany({ where: { key: lease } });
+  }
+}
+
+async function lookUpAndStore(businessId: string, customerId: string, address: string, now: Date): Promise<LookupResult> {
   const { month, label, resetsOn } = await currentMonth(businessId, now);
   if (!(await takeSlot(businessId, month))) {
     throw new LookupCapError(`All ${PROPERTY_LOOKUPS_PER_MONTH} property lookups for ${label} are used. More become available on ${resetsOn}.`);
@@ -124,7 +152,7 @@ export async function lookUpProperty(businessId: string, customerId: string, now
     yearBuilt: facts?.yearBuilt ?? null,
     fetchedAt: now,
   };
-  await prisma.propertyDetails.upsert({ where: { customerId: customer.id }, create: { customerId: customer.id, ...data }, update: data });
+  await prisma.propertyDetails.upsert({ where: { customerId }, create: { customerId, ...data }, update: data });
   return { source: "rentcast", found: facts !== null };
 }
 

@@ -6,7 +6,7 @@ import { PropertyPanel } from "~/components/property-panel";
 import { paymentMethodLabel, statusLabel } from "~/components/status-badge";
 import { archiveCustomer, customerHistory, getCustomer, restoreCustomer } from "~/models/customer.server";
 import { DomainError } from "~/models/errors.server";
-import { LookupCapError, lookUpProperty, propertyPanel } from "~/models/property.server";
+import { LookupCapError, LookupInProgressError, lookUpProperty, propertyPanel } from "~/models/property.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { ProviderError } from "~/utils/provider-fetch.server";
@@ -61,6 +61,7 @@ async function propertyLookupAction(request: Request, businessId: string, custom
     return redirectWithFlash(request, `/customers/${customerId}`, { kind: "success", message });
   } catch (error) {
     if (error instanceof LookupCapError) return json({ error: error.message }, { status: 429 });
+    if (error instanceof LookupInProgressError) return json({ error: error.message }, { status: 409 });
     if (error instanceof DomainError) return json({ error: error.message }, { status: 400 });
     if (error instanceof ProviderError) return json({ error: error.message }, { status: error.status });
     throw error;

@@ -356,6 +356,26 @@ describe("property lookup (Rentcast)", () => {
     expect(page).toMatch(/0 of 40 lookups left/);
   });
 
+  it("ten clicks at once on the same customer spend one lookup: the others wait (409) or get the answer", async () => {
+    const { browser, businessId } = await account("Double Click Co");
+    const customer = await customerWithAddress(businessId);
+    const callsBefore = rentcast.calls.length;
+    rentcast.setDelay(300); // the first lookup is still running when the others arrive
+    const responses = await Promise.all(Array.from({ length: 10 }, () => lookup(browser, customer.id)));
+    rentcast.setDelay(0);
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 302).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((s) => s === 302 || s === 409)).toBe(true);
+    expect(rentcast.calls.length - callsBefore).toBe(1);
+    expect(await usage(businessId)).toEqual([1]);
+    const busy = responses.find((r) => r.status === 409);
+    if (busy) expect(pageText(await busy.text())).toMatch(/already running/);
+    // The lease is released: a later lookup of a changed address runs normally.
+    await prisma.customer.update({ where: { id: customer.id }, data: { addressLine1: "9 Other Street" } });
+    expect((await lookup(browser, customer.id)).status).toBe(302);
+    expect(await usage(businessId)).toEqual([2]);
+  });
+
   it("counts months in the business's time zone", async () => {
     const { businessId } = await account();
     const customer = await customerWithAddress(businessId);
