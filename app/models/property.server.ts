@@ -2,8 +2,10 @@
 // - Cap: PROPERTY_LOOKUPS_PER_MONTH per business per calendar month in the business's time zone. A slot is
 //   taken by one conditional upsert on PropertyLookupUsage (… WHERE count < cap RETURNING), so concurrent
 //   clicks on any number of instances can never take more; the row lock of the upsert serialises them.
-// - A provider failure (timeout, 5xx, refused key, malformed answer) gives the slot back: the contractor
-//   got nothing for it. "No record for this address" (Rentcast's 404) is an answer and keeps it.
+// - The cap counts calls Rentcast may have billed. A failure where the call surely was not made or billed
+//   (connection refused, refused key, Rentcast's 429) gives the slot back; a timeout, a 5xx or a malformed
+//   answer keeps it, since Rentcast may have done the work. "No record for this address" (Rentcast's 404)
+//   is an answer and keeps it.
 // - Cache: a lookup of the same address within PROPERTY_CACHE_DAYS is answered from PropertyDetails
 //   without spending anything.
 // - One lookup per customer at a time: a short lease (a row in the rate-limit table, released when the
@@ -11,7 +13,7 @@
 //   answer instead of spending a second slot on the same address.
 import { prisma } from "~/utils/db.server";
 import { hitRateLimit } from "~/utils/rate-limit.server";
-import { ProviderError, providerOff } from "~/utils/provider-fetch.server";
+import { ProviderError, providerOff, type ProviderFailure } from "~/utils/provider-fetch.server";
 import { fetchPropertyFacts, rentcastConfigured } from "~/utils/rentcast.server";
 import { getCustomer } from "./customer.server";
 import { todayIn } from "./document-form";
@@ -20,6 +22,9 @@ import { DomainError } from "./errors.server";
 export const PROPERTY_LOOKUPS_PER_MONTH = 40;
 export const PROPERTY_CACHE_DAYS = 30;
 const DAY_MS = 86_400_000;
+
+/** Failures where Rentcast surely did not do (or bill) the lookup: the slot is given back. */
+const NOT_BILLED = new Set<ProviderFailure>(["unreachable", "rejected", "busy"]);
 
 /** Longer than any provider timeout, so a lease only lapses when its process died. */
 const LOOKUP_LEASE_MS = 60_000;
@@ -137,8 +142,14 @@ async function lookUpAndStore(businessId: string, customerId: string, address: s
   try {
     facts = await fetchPropertyFacts(address);
   } catch (error) {
-    if (error instanceof ProviderError) await giveBackSlot(businessId, month);
-    throw error;
+    if (!(error instanceof ProviderError)) throw error;
+    if (NOT_BILLED.has(error.reason)) {
+      await giveBackSlot(businessId, month);
+      throw error;
+    }
+    // A timeout or a server error may still have reached Rentcast and been billed: the slot stays spent,
+    // so however slow or broken Rentcast is, this business never makes more than the monthly cap of calls.
+    throw new ProviderError(error.provider, error.reason, `${error.message} It counted as one of this month's ${PROPERTY_LOOKUPS_PER_MONTH} lookups.`, error.status);
   }
   const data = {
     businessId,

@@ -306,12 +306,9 @@ describe("property lookup (Rentcast)", () => {
   });
 
   it.each([
-    ["a 500", () => rentcast.failNext(500), 502, "Rentcast answered with an error (500). Nothing was saved; please try again later."],
     ["a 429", () => rentcast.failNext(429), 503, "Rentcast is busy right now. Nothing was saved; please try again in a minute."],
     ["a refused key", () => rentcast.failNext(401), 502, "Rentcast refused this server's key. Nothing was saved; the site's operator has been notified."],
-    ["a malformed answer", () => rentcast.malformedNext(), 502, "Rentcast sent an answer we could not use. Nothing was saved."],
-    ["a timeout", () => rentcast.setDelay(TIMEOUT_MS + 2_000), 504, "Rentcast did not answer within 2 seconds. Nothing was saved; please try again."],
-  ])("gives the slot back and saves nothing after %s", async (_name, arrange, status, message) => {
+  ])("gives the slot back and saves nothing after %s (Rentcast did not do the lookup)", async (_name, arrange, status, message) => {
     const { browser, businessId } = await account();
     const customer = await customerWithAddress(businessId);
     arrange();
@@ -321,6 +318,40 @@ describe("property lookup (Rentcast)", () => {
     expect(rentcast.calls).toHaveLength(1);
     expect(await prisma.propertyDetails.count({ where: { businessId } })).toBe(0);
     expect(await usage(businessId)).toEqual([0]);
+  });
+
+  it.each([
+    ["a 500", () => rentcast.failNext(500), 502, "Rentcast answered with an error (500). Nothing was saved; please try again later."],
+    ["a malformed answer", () => rentcast.malformedNext(), 502, "Rentcast sent an answer we could not use. Nothing was saved."],
+    ["a timeout", () => rentcast.setDelay(TIMEOUT_MS + 2_000), 504, "Rentcast did not answer within 2 seconds. Nothing was saved; please try again."],
+  ])("saves nothing after %s but keeps the slot spent (Rentcast may have billed it), and says so", async (_name, arrange, status, message) => {
+    const { browser, businessId } = await account();
+    const customer = await customerWithAddress(businessId);
+    arrange();
+    const res = await lookup(browser, customer.id);
+    rentcast.setDelay(0);
+    expect(res.status).toBe(status);
+    const text = pageText(await res.text());
+    expect(text).toContain(message);
+    expect(text).toContain("It counted as one of this month's 40 lookups.");
+    expect(rentcast.calls).toHaveLength(1);
+    expect(await prisma.propertyDetails.count({ where: { businessId } })).toBe(0);
+    expect(await usage(businessId)).toEqual([1]);
+  });
+
+  it("a Rentcast that keeps timing out never gets more calls than the monthly cap", async () => {
+    const { browser, businessId } = await account();
+    const customers = await Promise.all(Array.from({ length: 4 }, () => customerWithAddress(businessId)));
+    await lookup(browser, customers[0].id); // one real lookup makes the month's usage row
+    await prisma.propertyLookupUsage.updateMany({ where: { businessId }, data: { count: 38 } });
+    const callsBefore = rentcast.calls.length;
+    rentcast.setDelay(TIMEOUT_MS + 2_000);
+    const statuses = [];
+    for (const c of customers.slice(1)) statuses.push((await lookup(browser, c.id)).status);
+    rentcast.setDelay(0);
+    expect(statuses).toEqual([504, 504, 429]);
+    expect(rentcast.calls.length - callsBefore).toBe(2);
+    expect(await usage(businessId)).toEqual([40]);
   });
 
   it("asks for an address first and keeps other businesses' customers out (404)", async () => {
