@@ -18,6 +18,12 @@ import { verifyLogin } from "./user.server";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * A spent token presented within this long of its rotation is a concurrent request of the same app
+ * (two screens refreshing at once, or a retry): it gets nothing, but does not end the sign-in, so the
+ * request that won keeps working tokens. Later, it can only be a copy, and the family is revoked.
+ */
+export const REUSE_GRACE_MS = 10_000;
 const ISSUER = "invoice-link";
 const AUDIENCE = "invoice-link-api";
 const ALGORITHM = "HS256";
@@ -109,12 +115,13 @@ export async function loginWithPassword(email: string, password: string, meta: D
   return user ? issueTokens(user, meta, now) : null;
 }
 
-export type RefreshResult = { ok: true; tokens: TokenPair } | { ok: false; reason: "invalid" | "expired" | "reused" };
+export type RefreshResult = { ok: true; tokens: TokenPair } | { ok: false; reason: "invalid" | "expired" | "reused" | "in-progress" };
 
 /**
  * Exchanges a refresh token for a new pair. The DELETE ... RETURNING both claims and removes the
  * token, so of any number of concurrent requests with one token exactly one gets a row back; the
- * rest find it already rotated and revoke the family.
+ * rest find it rotated a moment ago ("in-progress", nothing issued, nothing revoked). A spent token
+ * presented after REUSE_GRACE_MS is a copy: the whole family is revoked.
  */
 export async function rotateRefreshToken(refreshToken: string, meta: DeviceMeta = {}, now = new Date()): Promise<RefreshResult> {
   if (refreshToken.length === 0 || refreshToken.length > 200) return { ok: false, reason: "invalid" };
@@ -125,9 +132,10 @@ export async function rotateRefreshToken(refreshToken: string, meta: DeviceMeta 
     if (claimed.length === 0) {
       const spent = await tx.rotatedRefreshToken.findUnique({
         where: { tokenHash },
-        select: { familyId: true, family: { select: { userId: true, businessId: true } } },
+        select: { familyId: true, rotatedAt: true, family: { select: { userId: true, businessId: true } } },
       });
       if (!spent) return { ok: false, reason: "invalid" } as const;
+      if (now.getTime() - spent.rotatedAt.getTime() < REUSE_GRACE_MS) return { ok: false, reason: "in-progress" } as const;
       // Concurrent copies may all get here; one of them ends the family and records it.
       const revoked = await tx.refreshTokenFamily.deleteMany({ where: { id: spent.familyId } });
       if (revoked.count === 0) return { ok: false, reason: "reused" } as const;

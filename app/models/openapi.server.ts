@@ -33,8 +33,8 @@ export const OPERATIONS: Operation[] = [
   },
   {
     method: "post", path: "/auth/refresh", tag: "Auth", auth: false,
-    summary: "Exchange the refresh token for a new pair. Single use: presenting a used one again ends that device's sign-in on every copy. Lapses after 7 days without use.",
-    body: S.RefreshBody, responses: { 200: { description: "A new token pair; the old refresh token is spent.", schema: S.TokenPairResource } }, errors: [400, 401, 429],
+    summary: "Exchange the refresh token for a new pair. Single use: presenting a used one again (after 10 s) ends that device's sign-in on every copy; within 10 s it gets 409. Lapses after 7 days without use.",
+    body: S.RefreshBody, responses: { 200: { description: "A new token pair; the old refresh token is spent.", schema: S.TokenPairResource } }, errors: [400, 401, 409, 429],
   },
   {
     method: "post", path: "/auth/logout", tag: "Auth", summary: "End this device's sign-in. Needs the access token and this device's refresh token.",
@@ -164,7 +164,7 @@ export function openApiDocument() {
       description: [
         "The JSON API of the Invoice Link mobile apps. Sign in at /auth/login, send the access token as `Authorization: Bearer <token>`",
         `(it lasts ${ACCESS_TOKEN_TTL_SECONDS / 60} minutes), and exchange the refresh token at /auth/refresh for a new pair.`,
-        "Refresh tokens are single use: refresh single-flight, since a second refresh with the same token looks like a stolen copy and ends the sign-in.",
+        "Refresh tokens are single use: refresh single-flight. A second exchange of the same token within 10 seconds gets 409 refresh_in_progress (use the pair the first one received); later it is taken for a stolen copy and ends the sign-in.",
         "Money is integer minor units of the business currency (`*Cents`); quantities and percentages are decimal strings.",
         "Every error is `{error: {code, message, fields?}}`. Lists are cursor pages ordered by last change; pass `nextCursor` as `cursor`.",
         "Single resources carry an ETag: send If-None-Match to get 304, If-Match on PATCH to refuse a lost update (412).",

@@ -7,6 +7,7 @@ const FAILURES = {
   invalid: "This refresh token is not valid. Sign in again.",
   expired: "This sign-in lapsed after 7 days without use. Sign in again.",
   reused: "This refresh token was already used, so the sign-in was ended on every copy. Sign in again.",
+  "in-progress": "This refresh token was exchanged by another request a moment ago. Use the tokens that request received.",
 };
 
 export const loader = apiLoader();
@@ -17,6 +18,7 @@ export const action = apiAction(
       await apiRateLimit("refresh", context);
       const body = await readJson(request, RefreshBody);
       const result = await rotateRefreshToken(body.refreshToken, { ip: context.clientIp, userAgent: request.headers.get("User-Agent") });
+      if (!result.ok && result.reason === "in-progress") throw new ApiError(409, "refresh_in_progress", FAILURES[result.reason]);
       if (!result.ok) throw new ApiError(401, `refresh_token_${result.reason}`, FAILURES[result.reason]);
       return apiJson(result.tokens);
     },

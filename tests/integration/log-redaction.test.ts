@@ -158,7 +158,8 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
   secret("refreshed access token", pair.accessToken);
   secret("refreshed refresh token", pair.refreshToken);
   const reuse = await fetch(`${server.url}/api/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: tokens.refreshToken }) });
-  expect(reuse.status).toBe(401);
+  // 409 within the reuse grace period (a concurrent request of the app), 401 after it.
+  expect([401, 409]).toContain(reuse.status);
 
   // 3. Forgot password: the worker sends the email through Postmark; reset with the token from it.
   await expectStatus(await new Browser(server.url).post("/forgot-password", { email }), 302);
