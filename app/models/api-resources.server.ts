@@ -40,7 +40,7 @@ function requirePlausibleId(id: string, what: string) {
   if (!PLAUSIBLE_ID.test(id)) notFound(`${what} not found`);
 }
 
-function listArgs(options: ListOptions, cursor: Cursor | null, column: "updatedAt" | "createdAt") {
+function listArgs(options: ListOptions, cursor: Cursor | null, column: "updatedAt") {
   // Our cursors carry a row id; anything else (a NUL Postgres would refuse) is not one of ours.
   if (cursor && !PLAUSIBLE_ID.test(cursor.id)) {
     throw new ApiError(400, "validation_failed", "The cursor is not valid.", { cursor: ["Use the nextCursor of the previous page"] });
@@ -319,13 +319,14 @@ export function paymentResource(p: PaymentRow): z.input<typeof PaymentResource> 
     note: p.note,
     receivedAt: p.receivedAt.toISOString(),
     createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
   };
 }
 
-export async function apiListPayments(businessId: string, options: Omit<ListOptions, "updatedSince"> & { invoiceId?: string; createdSince?: string }, cursor: Cursor | null) {
+export async function apiListPayments(businessId: string, options: ListOptions & { invoiceId?: string }, cursor: Cursor | null) {
   const base: Prisma.PaymentWhereInput = { businessId, ...(options.invoiceId ? { invoiceId: options.invoiceId } : {}) };
-  const rows = await prisma.payment.findMany(withCursor(base, listArgs({ ...options, updatedSince: options.createdSince }, cursor, "createdAt")));
-  const page = pageOf(rows, options.limit, (r) => r.createdAt);
+  const rows = await prisma.payment.findMany(withCursor(base, listArgs(options, cursor, "updatedAt")));
+  const page = pageOf(rows, options.limit, (r) => r.updatedAt);
   return { data: page.data.map(paymentResource), nextCursor: page.nextCursor };
 }
 

@@ -259,6 +259,7 @@ export const PaymentResource = z.object({
   note: z.string().nullable(),
   receivedAt: Timestamp,
   createdAt: Timestamp,
+  updatedAt: Timestamp.describe("Changes with a refund, a dispute or a bank debit settling."),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -364,9 +365,8 @@ export const EstimateListQuery = ListQuery.extend({
   status: z.enum(["DRAFT", "SENT", "VIEWED", "APPROVED", "DECLINED", "VOID"]).optional(),
   customerId: bodyText().max(64).optional(),
 });
-export const PaymentListQuery = ListQuery.omit({ updatedSince: true }).extend({
+export const PaymentListQuery = ListQuery.extend({
   invoiceId: bodyText().max(64).optional(),
-  createdSince: z.iso.datetime({ offset: true }).optional().describe("Only payments recorded at or after this time."),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -144,8 +144,9 @@ export default function Security() {
           </li>
           <li>
             The mobile apps use access tokens (signed JWTs) valid for {d.accessTokenLifetime} and refresh tokens that are
-            replaced on every use. A refresh token used twice means it was copied: that device&apos;s whole sign-in is
-            revoked. An unused refresh token lapses after {d.refreshTokenIdle}.
+            replaced on every use. A refresh token used again after it was replaced means it was copied: that
+            device&apos;s whole sign-in is revoked (a repeat within a few seconds, from the app refreshing twice at once,
+            only gets nothing). An unused refresh token lapses after {d.refreshTokenIdle}.
           </li>
         </ul>
       </section>

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { apiGetBusiness, apiGetCustomer, apiGetEstimate, apiGetInvoice, apiUpdateBusiness, apiUpdateCustomer, apiUpdateEstimate, apiUpdateInvoice } from "~/models/api-resources.server";
 import { decideEstimate } from "~/models/estimate.server";
+import { refundPayment } from "~/models/payment.server";
 import { OPERATIONS } from "~/models/openapi.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
@@ -409,7 +410,7 @@ describe("cursor pages", () => {
     expect((await P.api.get("/customers?limit=1")).status).toBe(200);
     expect((await P.api.get("/customers?order=sideways")).json.error.fields).toHaveProperty("order");
     expect((await P.api.get("/customers?updatedSince=last-tuesday")).json.error.fields).toHaveProperty("updatedSince");
-    for (const pathname of ["/customers?page=2", "/invoices?sort=total", "/estimates?foo=1", "/payments?updatedSince=2020-01-01T00:00:00Z", "/invoices/x/payments?invoiceId=y"]) {
+    for (const pathname of ["/customers?page=2", "/invoices?sort=total", "/estimates?foo=1", "/payments?createdSince=2020-01-01T00:00:00Z", "/invoices/x/payments?invoiceId=y"]) {
       const res = await P.api.get(pathname);
       expect(res.status, pathname).toBe(pathname.startsWith("/invoices/x") ? 404 : 400);
       if (res.status === 400) expect(Object.values(res.json.error.fields).flat()).toContain("Unknown field");
@@ -877,10 +878,21 @@ describe("payments", () => {
     }
     const asc = await A.api.get(`/invoices/${invoiceId}/payments?order=asc&limit=2`);
     expect(asc.json.data.map((p: { id: string }) => p.id)).toEqual(paymentIds.slice(0, 2));
-    const since = await A.api.get(`/payments?invoiceId=${invoiceId}&createdSince=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    const since = await A.api.get(`/payments?invoiceId=${invoiceId}&updatedSince=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
     expect(since.json.data).toEqual([]);
     const invoice = await A.api.get(`/invoices/${invoiceId}`);
     expect(invoice.json.data).toMatchObject({ amountPaidCents: 6_600, balanceCents: 93_400, status: "PARTIALLY_PAID" });
+  });
+
+  it("a refunded payment comes back in a sync by updatedSince, with its new status", async () => {
+    const mark = new Date();
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await A.api.get(`/payments?order=asc&updatedSince=${encodeURIComponent(mark.toISOString())}`)).json.data).toEqual([]);
+    await refundPayment(A.business.id, paymentIds[0]);
+    const sync = await A.api.get(`/payments?order=asc&updatedSince=${encodeURIComponent(mark.toISOString())}`);
+    expect(sync.status).toBe(200);
+    expect(sync.json.data.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([[paymentIds[0], "REFUNDED"]]);
+    expect(new Date(sync.json.data[0].updatedAt).getTime()).toBeGreaterThan(mark.getTime());
   });
 });
 

@@ -70,5 +70,8 @@ CREATE INDEX "Invoice_businessId_updatedAt_id_idx" ON "Invoice"("businessId", "u
 -- CreateIndex
 CREATE INDEX "Estimate_businessId_updatedAt_id_idx" ON "Estimate"("businessId", "updatedAt", "id");
 
+-- AlterTable
+ALTER TABLE "Payment" ADD COLUMN     "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
+
 -- CreateIndex
-CREATE INDEX "Payment_businessId_createdAt_id_idx" ON "Payment"("businessId", "createdAt", "id");
+CREATE INDEX "Payment_businessId_updatedAt_id_idx" ON "Payment"("businessId", "updatedAt", "id");
