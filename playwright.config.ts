@@ -97,6 +97,7 @@ export default defineConfig({
       SESSION_SECRET: strongSecret(),
       PAY_LINK_SECRET: strongSecret(),
       JWT_SECRET: strongSecret(),
+      SECURITY_CONTACT: "mailto:security@invoice-link-tests.dev",
       LOG_LEVEL: "warn",
       // Empty values win over a developer's .env (dotenv never overrides): email stays in the dev
       // outbox, nothing reports to Sentry, and req.ip is the socket address.

@@ -144,6 +144,7 @@ try {
     SESSION_SECRET: secret(),
     PAY_LINK_SECRET: secret(),
     JWT_SECRET: secret(),
+    SECURITY_CONTACT: "mailto:security@invoice-link-bench.dev",
     POSTMARK_SERVER_TOKEN: token,
     POSTMARK_API_URL: fake.url,
     POSTMARK_WEBHOOK_USER: "postmark",

@@ -36,19 +36,30 @@ describe("parseEnv", () => {
   });
 
   it("accepts a comma-separated list of session secrets in production, checking each", () => {
-    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", PAY_LINK_SECRET: strong(), JWT_SECRET: strong(), EMAIL_TRANSPORT: "outbox" };
+    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", PAY_LINK_SECRET: strong(), JWT_SECRET: strong(), EMAIL_TRANSPORT: "outbox", SECURITY_CONTACT: "security@x.dev" };
     const env = parseEnv({ ...ok, SESSION_SECRET: `${strong()},${strong()}` });
     expect(env.SESSION_SECRETS).toHaveLength(2);
     expect(() => parseEnv({ ...ok, SESSION_SECRET: `${strong()},weak` })).toThrow(/SESSION_SECRET \(entry 2\)/);
   });
 
   it("requires a Postmark token and webhook credentials in production unless email stays in the outbox", () => {
-    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", SESSION_SECRET: strong(), PAY_LINK_SECRET: strong(), JWT_SECRET: strong() };
+    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", SESSION_SECRET: strong(), PAY_LINK_SECRET: strong(), JWT_SECRET: strong(), SECURITY_CONTACT: "security@x.dev" };
     expect(() => parseEnv(ok)).toThrow(/POSTMARK_SERVER_TOKEN is missing/);
     expect(() => parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token" })).toThrow(/POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD are required/);
     expect(() => parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token", POSTMARK_WEBHOOK_USER: "pm", POSTMARK_WEBHOOK_PASSWORD: "short" })).toThrow(/POSTMARK_WEBHOOK_PASSWORD/);
     expect(parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token", POSTMARK_WEBHOOK_USER: "pm", POSTMARK_WEBHOOK_PASSWORD: strong() }).POSTMARK_SERVER_TOKEN).toBe("token");
     expect(parseEnv({ ...ok, EMAIL_TRANSPORT: "outbox" }).EMAIL_TRANSPORT).toBe("outbox");
+  });
+
+  it("requires a real security contact in production (it is published on /security and in security.txt)", () => {
+    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", SESSION_SECRET: strong(), PAY_LINK_SECRET: strong(), JWT_SECRET: strong(), EMAIL_TRANSPORT: "outbox" };
+    for (const contact of [undefined, "mailto:security@invoicelink.local", "security@example.com", "mailto:security@example.org"]) {
+      expect(() => parseEnv({ ...ok, SECURITY_CONTACT: contact }), String(contact)).toThrow(/SECURITY_CONTACT is missing or a placeholder/);
+    }
+    expect(parseEnv({ ...ok, SECURITY_CONTACT: "security@plumbing.example.net.au" }).SECURITY_CONTACT).toBe("security@plumbing.example.net.au");
+    expect(parseEnv({ ...ok, SECURITY_CONTACT: "https://acme.dev/security" }).SECURITY_CONTACT).toBe("https://acme.dev/security");
+    // Development keeps a stand-in so the pages render.
+    expect(parseEnv({ ...base, NODE_ENV: "development" }).SECURITY_CONTACT).toBe("mailto:security@invoicelink.local");
   });
 
   it("accepts provider API overrides only on the provider's https hosts or this machine", () => {

@@ -64,7 +64,8 @@ const EnvSchema = z.object({
   PAYPAL_WEBHOOK_ID: optionalString,
   PAYPAL_API_URL: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  SECURITY_CONTACT: z.string().default("mailto:security@invoicelink.local"),
+  /** Responsible-disclosure contact (/security, security.txt): required in production. An email address or https: URL. */
+  SECURITY_CONTACT: optionalString,
   /** Where people send privacy requests (shown on /privacy); SECURITY_CONTACT when unset. An email address or https: URL. */
   PRIVACY_CONTACT: optionalString,
   // Optional integrations (docs/decisions/010-optional-integrations.md): each is off unless its key is set.
@@ -83,7 +84,8 @@ const EnvSchema = z.object({
   INTEGRATIONS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
 });
 
-export type Env = Omit<z.infer<typeof EnvSchema>, "SESSION_SECRET" | "PAY_LINK_SECRET" | "JWT_SECRET"> & {
+export type Env = Omit<z.infer<typeof EnvSchema>, "SESSION_SECRET" | "PAY_LINK_SECRET" | "JWT_SECRET" | "SECURITY_CONTACT"> & {
+  SECURITY_CONTACT: string;
   SESSION_SECRETS: string[];
   PAY_LINK_SECRET: string;
   /** The first signs new API access tokens; every entry verifies (rotation without signing the apps out). */
@@ -129,6 +131,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       });
     }
     if (!raw.APP_URL) problems.push("APP_URL is missing (the public https:// address used in emailed links)");
+    if (!raw.SECURITY_CONTACT || /(\.local|\.invalid|@example\.(com|org|net))\/?$/i.test(raw.SECURITY_CONTACT)) {
+      problems.push("SECURITY_CONTACT is missing or a placeholder: set the address that receives vulnerability reports (shown on /security and in security.txt)");
+    }
     if (!raw.POSTMARK_SERVER_TOKEN && raw.EMAIL_TRANSPORT !== "outbox") {
       problems.push("POSTMARK_SERVER_TOKEN is missing: production sends email through Postmark (EMAIL_TRANSPORT=outbox keeps it in the database instead, for staging)");
     }
@@ -149,6 +154,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     SESSION_SECRETS: sessionSecrets.length ? sessionSecrets : [DEV_SECRET],
     PAY_LINK_SECRET: raw.PAY_LINK_SECRET ?? `${DEV_SECRET}-pay`,
     JWT_SECRETS: jwtSecrets.length ? jwtSecrets : [`${DEV_SECRET}-jwt`],
+    SECURITY_CONTACT: raw.SECURITY_CONTACT ?? "mailto:security@invoicelink.local",
   };
 }
 

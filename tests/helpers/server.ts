@@ -40,6 +40,7 @@ export function productionEnv(port: number, env: Record<string, string | undefin
     SESSION_SECRET: strongSecret(),
     PAY_LINK_SECRET: strongSecret(),
     JWT_SECRET: strongSecret(),
+    SECURITY_CONTACT: "mailto:security@invoice-link-tests.dev",
     LOG_LEVEL: "info",
     BUILD_DIR: process.env.BUILD_DIR,
     // Emails stay in the database (dev outbox) unless a test points POSTMARK_* at the Postmark fake.

@@ -22,7 +22,7 @@ type WorkerChild = { name: string; child: ChildProcess; output: () => string; st
 const children: WorkerChild[] = [];
 
 // The same secrets for every worker (they sign the pay links in the reminders).
-const secrets = { SESSION_SECRET: strongSecret(), PAY_LINK_SECRET: strongSecret(), JWT_SECRET: strongSecret() };
+const secrets = { SESSION_SECRET: strongSecret(), PAY_LINK_SECRET: strongSecret(), JWT_SECRET: strongSecret(), SECURITY_CONTACT: "mailto:security@invoice-link-tests.dev" };
 
 function spawnWorker(name: string): WorkerChild {
   const env = {
