@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { DateString, MAX_QUANTITY_MILLI, MAX_UNIT_PRICE, MAX_TOTAL } from "~/models/document-form";
 import { QUICK_DESCRIPTION_MAX, QUICK_LINES_MAX, type QuickLine, type QuickLinesResult } from "~/models/quick-lines";
-import { currencyDigits, parseDecimal, parseQuantity } from "./money";
+import { currencyDigits, parseDecimalRounded } from "./money";
 import { env } from "./env.server";
 import { malformed, providerFetch, providerJson, providerOff } from "./provider-fetch.server";
 
@@ -65,10 +65,7 @@ function toUnits(value: number | string, digits: number): number | null {
   // "19,99" or "1.234,56": a decimal comma, as on most European receipts.
   if (/^\d{1,3}(?:\.\d{3})*,\d{1,2}$|^\d+,\d{1,2}$/.test(text)) text = text.replaceAll(".", "").replace(",", ".");
   text = text.replaceAll(",", "");
-  const exact = parseDecimal(text, digits);
-  if (exact !== null) return exact;
-  const n = Number(text);
-  return Number.isFinite(n) && n >= 0 ? Math.round(n * 10 ** digits) : null;
+  return parseDecimalRounded(text, digits);
 }
 
 const Amount = z.union([z.number(), z.string().max(30)]);
@@ -116,11 +113,7 @@ export async function draftLinesWithAi(text: string, currency: string): Promise<
 }
 
 function toQuantity(value: number | string) {
-  const text = typeof value === "number" ? String(value) : value.trim();
-  const exact = parseQuantity(text);
-  if (exact !== null) return exact;
-  const n = Number(text);
-  return Number.isFinite(n) ? Math.round(n * 1000) : null;
+  return parseDecimalRounded(typeof value === "number" ? String(value) : value.trim(), 3);
 }
 
 // ---- Receipts ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, isSupportedCurrency, parseDecimal, parseMoney, parsePercent, parseQuantity, toDecimalString } from "./money";
+import { formatMoney, isSupportedCurrency, parseDecimal, parseDecimalRounded, parseMoney, parsePercent, parseQuantity, toDecimalString } from "./money";
 
 describe("money parsing", () => {
   it("parses decimal strings into integer minor units", () => {
@@ -43,5 +43,21 @@ describe("money parsing", () => {
     expect(isSupportedCurrency("USD")).toBe(true);
     expect(isSupportedCurrency("usd")).toBe(false);
     expect(isSupportedCurrency("XYZ")).toBe(false);
+  });
+});
+
+describe("parseDecimalRounded (numbers a machine wrote)", () => {
+  it("rounds extra fraction digits half up on the digits, never through a float", () => {
+    expect(parseDecimalRounded("12.345", 2)).toBe(1235);
+    expect(parseDecimalRounded("1.005", 2)).toBe(101); // Math.round(1.005 * 100) would give 100
+    expect(parseDecimalRounded("1.0049", 2)).toBe(100);
+    expect(parseDecimalRounded("0.0005", 3)).toBe(1);
+    expect(parseDecimalRounded("2.5", 0)).toBe(3);
+    expect(parseDecimalRounded("19.99", 2)).toBe(1999);
+    expect(parseDecimalRounded("1,234.567", 2)).toBe(123457);
+  });
+
+  it("refuses what is not a plain non-negative decimal", () => {
+    for (const bad of ["-1.005", "1e21", "abc", "", "1.2.3", "9999999999999.99"]) expect(parseDecimalRounded(bad, 2), bad).toBeNull();
   });
 });

@@ -43,6 +43,21 @@ export function parseDecimal(input: string, digits: number, { allowNegative = fa
   return sign ? -value : value;
 }
 
+/**
+ * Like parseDecimal, but more fraction digits than `digits` are rounded half up, in integer
+ * arithmetic on the digits themselves (never through a float): parseDecimalRounded("1.005", 2) = 101.
+ * For numbers a machine wrote (an AI's answer), not for what a person typed.
+ */
+export function parseDecimalRounded(input: string, digits: number): number | null {
+  const exact = parseDecimal(input, digits);
+  if (exact !== null) return exact;
+  const match = /^(\d{1,12})\.(\d+)$/.exec(input.trim().replaceAll(",", ""));
+  if (!match) return null;
+  const [, whole, fraction] = match;
+  const kept = BigInt(whole + fraction.slice(0, digits)) + (Number(fraction[digits]) >= 5 ? 1n : 0n);
+  return kept <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(kept) : null;
+}
+
 export function parseMoney(input: string, currency: string) {
   return parseDecimal(input, currencyDigits(currency));
 }
