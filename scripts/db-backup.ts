@@ -1,6 +1,7 @@
 // npm run db:backup: a pg_dump (custom format) of DATABASE_URL into BACKUP_DIR (default ./backups),
 // named <database>-<UTC timestamp>.dump, then prunes older backups of that database by the retention
-// policy (7 daily, 4 weekly, 12 monthly by default). See docs/runbooks/backups.md.
+// policy (7 daily, 4 weekly, 12 monthly by default), and adds the closed accounts to the closures ledger
+// beside the backups (never pruned; db:restore closes them again). See docs/runbooks/backups.md.
 //
 //   npm run db:backup [-- --dir <path>] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--no-prune]
 import "dotenv/config";
@@ -11,6 +12,8 @@ import {
   assertDumpCompatible,
   BackupError,
   backupDir,
+  closuresLedgerFile,
+  recordClosures,
   backupFileName,
   databaseName,
   findPgTool,
@@ -72,6 +75,8 @@ async function main() {
     throw error;
   }
   log(`backup written: ${file} (${(statSync(file).size / 1024).toFixed(1)} KB)`);
+  const closures = await recordClosures(url, dir, database);
+  log(`closures ledger: ${closures} closed account(s) listed in ${path.basename(closuresLedgerFile(dir, database))} (a restore closes them again)`);
 
   if (flags.has("no-prune")) return;
   const { keep, prune } = planPruning(listBackups(dir, database), policy);

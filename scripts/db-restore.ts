@@ -3,8 +3,11 @@
 // tables unless --force. One transaction: a failed restore leaves the target as it was.
 // See docs/runbooks/backups.md.
 //
-//   npm run db:restore -- <file.dump | --latest> [--target <postgres url>] [--force] [--dir <path>]
+// Afterwards every account in the closures ledger that the backup holds as open is closed again.
+//
+//   npm run db:restore -- <file.dump | --latest> [--target <postgres url>] [--force] [--dir <path>] [--no-reclose]
 import "dotenv/config";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -19,6 +22,9 @@ import {
   listBackups,
   parseArchiveHeader,
   parseArgs,
+  parseBackupFileName,
+  readClosuresLedger,
+  reopenedClosures,
   runTool,
   serverMajorVersion,
   toolMajorVersion,
@@ -87,6 +93,23 @@ async function main() {
     await client.end();
   }
   log(`restored ${path.basename(file)}: ${await userTableCount(target)} tables`);
+
+  // Accounts closed after this backup was taken come back with it: close them again, exactly as the
+  // owner's request did (scripts/close-business.ts runs the same closure).
+  if (flags.has("no-reclose")) return;
+  const dir = values.get("dir") ? path.resolve(values.get("dir")!) : backupDir();
+  const source = parseBackupFileName(path.basename(file))?.database ?? (process.env.DATABASE_URL ? databaseName(process.env.DATABASE_URL) : undefined);
+  const reopened = source ? await reopenedClosures(target, readClosuresLedger(dir, source)) : [];
+  if (!reopened.length) {
+    log("closures ledger: no closed account came back");
+    return;
+  }
+  log(`closures ledger: closing ${reopened.length} account(s) again that were closed after this backup`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "close-business.ts"), ...reopened], {
+    env: { ...process.env, DATABASE_URL: target },
+    stdio: "inherit",
+  });
+  if (result.status !== 0) throw new BackupError(`closing the reopened accounts failed (exit ${result.status}); run scripts/close-business.ts ${reopened.join(" ")} against the target`);
 }
 
 try {

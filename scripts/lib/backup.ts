@@ -2,7 +2,7 @@
 // their versions against the server, backup file names, and libpq connection settings that keep the
 // password out of the process list. See docs/runbooks/backups.md.
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, readdirSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 
@@ -180,4 +180,50 @@ export function parseArgs(argv: string[], valued: string[]) {
     } else flags.add(name);
   }
   return { flags, values, positional };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The closures ledger: <database>-closed-businesses.txt beside the backups, one business id a line,
+// never pruned. Every backup adds the businesses closed so far; every restore closes them again, so an
+// account closed at its owner's request stays closed when an older backup comes back.
+
+export function closuresLedgerFile(dir: string, database: string) {
+  return path.join(dir, `${database}-closed-businesses.txt`);
+}
+
+export function readClosuresLedger(dir: string, database: string): string[] {
+  const file = closuresLedgerFile(dir, database);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => /^[A-Za-z0-9_-]{1,64}$/.test(line));
+}
+
+/** Adds every closed business of the database at `url` to the ledger; returns how many it now lists. */
+export async function recordClosures(url: string, dir: string, database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let closed: string[];
+  try {
+    closed = (await client.query<{ id: string }>(`SELECT id FROM "Business" WHERE "closedAt" IS NOT NULL`)).rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
+  const all = [...new Set([...readClosuresLedger(dir, database), ...closed])].sort();
+  writeFileSync(closuresLedgerFile(dir, database), all.length ? `${all.join("\n")}\n` : "", { mode: 0o600 });
+  return all.length;
+}
+
+/** The ledger's businesses that the database at `url` holds but not as closed: a restore brought them back. */
+export async function reopenedClosures(url: string, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(`SELECT id FROM "Business" WHERE id = ANY($1) AND "closedAt" IS NULL`, [ids]);
+    return rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
 }

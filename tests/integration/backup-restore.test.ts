@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { closeBusiness } from "~/models/account-closure.server";
 import { createEstimate, sendEstimate } from "~/models/estimate.server";
 import { createInvoice, sendInvoice } from "~/models/invoice.server";
 import { applyPayment } from "~/models/payment.server";
@@ -128,7 +129,9 @@ describe("backup and restore", () => {
     expect(result.code, result.output).toBe(0);
     // Nothing runs between the backup and this snapshot: the worker is not running in this test.
     before = await snapshot(SOURCE_URL);
-    const files = readdirSync(dir);
+    // The dump, and the closures ledger beside it.
+    expect(readdirSync(dir).sort()).toEqual([`${SOURCE_DB}-closed-businesses.txt`, readdirSync(dir).find((n) => n.endsWith(".dump"))].sort());
+    const files = readdirSync(dir).filter((n) => n.endsWith(".dump"));
     expect(files).toHaveLength(1);
     expect(parseBackupFileName(files[0])?.database).toBe(SOURCE_DB);
     dumpFile = path.join(dir, files[0]);
@@ -170,6 +173,58 @@ describe("backup and restore", () => {
     expect(await count()).toBe(0);
     const after = await snapshot(targetUrl());
     expect(after.rows).toEqual(before.rows);
+  });
+});
+
+describe("closures ledger", () => {
+  it("an account closed after a backup was taken is closed again when that backup is restored", async () => {
+    const ledgerDir = mkdtempSync(path.join(os.tmpdir(), "invoice-link-ledger-"));
+    const ledgerDb = `${SOURCE_DB}_ledger`;
+    const ledgerUrl = () => {
+      const u = new URL(SOURCE_URL);
+      u.pathname = `/${ledgerDb}`;
+      return u.toString();
+    };
+    try {
+      const { business } = await createUser({ businessName: "Closing Later Plumbing" });
+      await makeCustomer(business.id, { name: "Later Customer", email: "later.customer@example.com" });
+      const early = await backup({ BACKUP_DIR: ledgerDir });
+      expect(early.code, early.output).toBe(0);
+      const earlyFile = /backup written: (\S+)/.exec(early.output)![1];
+      expect(readFileSync(path.join(ledgerDir, `${SOURCE_DB}-closed-businesses.txt`), "utf8")).not.toContain(business.id);
+
+      await closeBusiness(business.id);
+      const late = await backup({ BACKUP_DIR: ledgerDir }, ["--no-prune"]); // keep the early one (same day)
+      expect(late.code, late.output).toBe(0);
+      expect(late.output).toMatch(/closures ledger: \d+ closed account/);
+      expect(readFileSync(path.join(ledgerDir, `${SOURCE_DB}-closed-businesses.txt`), "utf8")).toContain(business.id);
+      expect(statSync(path.join(ledgerDir, `${SOURCE_DB}-closed-businesses.txt`)).mode & 0o777).toBe(0o600);
+
+      // The early backup still holds the open account and its customer; the restore closes it again.
+      await dropDatabase(ADMIN_URL, ledgerDb);
+      const restored = await restore([earlyFile, "--target", ledgerUrl()], { BACKUP_DIR: ledgerDir });
+      expect(restored.code, restored.output).toBe(0);
+      expect(restored.output).toMatch(/closing 1 account\(s\) again/);
+      await withClient(ledgerUrl(), async (c) => {
+        const { rows } = await c.query(`SELECT name, "closedAt" FROM "Business" WHERE id = $1`, [business.id]);
+        expect(rows[0].closedAt).not.toBeNull();
+        expect(rows[0].name).toBe("Closed account");
+        const customers = await c.query(`SELECT count(*)::int AS n FROM "Customer" WHERE "businessId" = $1 AND email IS NOT NULL`, [business.id]);
+        expect(customers.rows[0].n).toBe(0);
+      });
+
+      // With --no-reclose the restore leaves it as the backup had it.
+      await dropDatabase(ADMIN_URL, ledgerDb);
+      const raw = await restore([earlyFile, "--target", ledgerUrl(), "--no-reclose"], { BACKUP_DIR: ledgerDir });
+      expect(raw.code, raw.output).toBe(0);
+      await withClient(ledgerUrl(), async (c) => {
+        const { rows } = await c.query(`SELECT "closedAt" FROM "Business" WHERE id = $1`, [business.id]);
+        expect(rows[0].closedAt).toBeNull();
+      });
+    } finally {
+      await dropDatabase(ADMIN_URL, ledgerDb).catch(() => {});
+      rmSync(ledgerDir, { recursive: true, force: true });
+    }
   });
 });
 
