@@ -8,18 +8,14 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { notFound } from "./errors.server";
+import { deletedCustomerPlaceholder, ERASURE_TRANSACTION, PAYER_DETAILS_REMOVED, removePendingJobsOfBusiness, stripInvoices } from "./personal-data.server";
+
+export { DELETED_CUSTOMER_NAME, REMOVED_TEXT } from "./personal-data.server";
 
 type Tx = Prisma.TransactionClient;
 
 /** What a closed business is called from then on; its contact details are gone. */
 export const CLOSED_BUSINESS_NAME = "Closed account";
-/** The one customer a closed business's kept invoices point at: a name that names nobody. */
-export const DELETED_CUSTOMER_NAME = "Deleted customer";
-/** Line descriptions are replaced by this; quantities, prices and tax stay, so the totals still add up. */
-export const REMOVED_TEXT = "(removed)";
-
-/** A large business has many rows to rewrite; the statements are set-based, but give them time. */
-const CLOSURE_TRANSACTION = { maxWait: 15_000, timeout: 120_000 } as const;
 
 export type CloseAccountResult = { ok: true; summary: ClosureSummary } | { ok: false; field: "password" | "confirmName"; message: string };
 
@@ -60,21 +56,9 @@ export async function closeAccount(input: { businessId: string; userId: string; 
  * line names only the business id, so the operator can find the closures to re-run.
  */
 export async function closeBusiness(businessId: string): Promise<ClosureSummary> {
-  const summary = await prisma.$transaction((tx) => closeBusinessInTx(tx, businessId), CLOSURE_TRANSACTION);
+  const summary = await prisma.$transaction((tx) => closeBusinessInTx(tx, businessId), ERASURE_TRANSACTION);
   logger.info({ businessId, ...summary }, "account closed");
   return summary;
-}
-
-/** Graphile-worker jobs whose payload names the business (every job the app queues for one does). */
-async function removePendingJobs(tx: Tx, businessId: string) {
-  // complete_jobs leaves a job a worker holds right now; such a send finds its message gone and skips.
-  const removed = await tx.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM graphile_worker.complete_jobs(ARRAY(
-      SELECT j.id FROM graphile_worker._private_jobs j
-       WHERE j.payload->>'businessId' = ${businessId}
-          OR (json_typeof(j.payload) = 'array'
-              AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('businessId', ${businessId}::text)))))`;
-  return removed[0]?.n ?? 0;
 }
 
 /**
@@ -86,7 +70,7 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
   if (!locked.length) notFound("Business not found");
 
   // Nothing may go out after this commits: queued emails and their jobs, exports, schedules.
-  const jobs = await removePendingJobs(tx, businessId);
+  const jobs = await removePendingJobsOfBusiness(tx, businessId);
   const emails = await tx.emailMessage.deleteMany({ where: { businessId } });
   await tx.dataExport.deleteMany({ where: { businessId } });
   await tx.activityEvent.deleteMany({ where: { businessId } });
@@ -100,27 +84,21 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
 
   // Estimates carry no payments: they go whole (lines cascade; a converted invoice keeps its own copy).
   const estimates = await tx.estimate.deleteMany({ where: { businessId } });
-  // Earlier versions of invoices are snapshots full of names and descriptions.
-  await tx.invoiceRevision.deleteMany({ where: { businessId } });
 
-  // Invoices stay for their numbers and totals; they move to one nameless customer, and every customer
-  // goes. Invoice.customerId is required (Restrict), hence the placeholder rather than a null.
-  const invoicesKept = await tx.invoice.count({ where: { businessId } });
+  // Invoices stay for their numbers and totals; they move to one nameless customer (the one an earlier
+  // erasure of a single customer made, if any), lose their text and revisions, and every customer goes.
+  let invoicesKept = 0;
   let placeholderId: string | null = null;
-  if (invoicesKept) {
-    const placeholder = await tx.customer.create({ data: { businessId, name: DELETED_CUSTOMER_NAME, archivedAt: new Date() }, select: { id: true } });
-    placeholderId = placeholder.id;
-    await tx.invoice.updateMany({ where: { businessId }, data: { customerId: placeholder.id, notes: null, terms: null } });
-    await tx.invoiceLine.updateMany({ where: { businessId }, data: { description: REMOVED_TEXT } });
+  if (await tx.invoice.count({ where: { businessId } })) {
+    placeholderId = await deletedCustomerPlaceholder(tx, businessId);
+    invoicesKept = await stripInvoices(tx, businessId, placeholderId);
+  } else {
+    await tx.invoiceRevision.deleteMany({ where: { businessId } });
   }
   const customers = await tx.customer.deleteMany({ where: { businessId, ...(placeholderId ? { id: { not: placeholderId } } : {}) } });
 
-  // Payments stay for tax and reconciliation (amounts, currency, dates, status, refunds, disputes and
-  // the provider's payment id); what could identify the payer or was typed about them goes.
-  const paymentsKept = await tx.payment.updateMany({
-    where: { businessId },
-    data: { cardBrand: null, cardLast4: null, reference: null, note: null, failureReason: null, recordedById: null },
-  });
+  // The users who recorded payments are deleted below, so recordedById goes too.
+  const paymentsKept = await tx.payment.updateMany({ where: { businessId }, data: { ...PAYER_DETAILS_REMOVED, recordedById: null } });
 
   // Signed out everywhere, and the emails become free for a new sign-up.
   await tx.session.deleteMany({ where: { businessId } });

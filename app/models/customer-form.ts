@@ -78,3 +78,23 @@ export const CUSTOMER_INPUTS: { name: Exclude<CustomerFieldName, "notes">; label
   { name: "postalCode", label: "Postal code", type: "text" },
   { name: "country", label: "Country", type: "text" },
 ];
+
+/** Names compared the way a person reads them: case and surrounding spaces do not matter. */
+export const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();
+
+/**
+ * The customer page's "Erase customer" form: the customer's name typed again to confirm, since the
+ * erasure cannot be undone. Built per customer so the browser and the action check the same name.
+ */
+export function eraseCustomerSchema(customerName: string) {
+  const mismatch = `Type the customer's name exactly as shown: ${customerName}`;
+  return z.object({
+    intent: z.literal("erase"),
+    confirmName: z
+      .string({ error: "Type the customer's name to confirm" })
+      .trim()
+      .min(1, "Type the customer's name to confirm")
+      .max(CUSTOMER_LIMITS.name + 100, mismatch)
+      .refine((value) => sameName(value, customerName), mismatch),
+  });
+}

@@ -1,9 +1,14 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
+import { Field, SubmitButton } from "~/components/forms";
 import { PropertyPanel } from "~/components/property-panel";
 import { paymentMethodLabel, statusLabel } from "~/components/status-badge";
+import { eraseCustomer } from "~/models/customer-erasure.server";
+import { eraseCustomerSchema } from "~/models/customer-form";
 import { archiveCustomer, customerHistory, getCustomer, restoreCustomer } from "~/models/customer.server";
 import { DomainError } from "~/models/errors.server";
 import { LookupCapError, LookupInProgressError, lookUpProperty, propertyPanel } from "~/models/property.server";
@@ -31,8 +36,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { businessId } = await requireBusiness(request);
-  const { id } = await getCustomer(businessId, params.customerId ?? "");
-  const intent = (await request.formData()).get("intent");
+  const { id, name } = await getCustomer(businessId, params.customerId ?? "");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "erase") return eraseAction(request, formData, businessId, id, name);
   if (intent === "property-lookup") return propertyLookupAction(request, businessId, id);
   if (intent === "archive") {
     const customer = await archiveCustomer(businessId, id);
@@ -48,6 +55,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
 }
 
+/** The customer's name typed again, then every personal detail of theirs goes (app/models/customer-erasure.server.ts). */
+async function eraseAction(request: Request, formData: FormData, businessId: string, customerId: string, customerName: string) {
+  const submission = parseWithZod(formData, { schema: eraseCustomerSchema(customerName) });
+  if (submission.status !== "success") return json({ erase: submission.reply() }, { status: 400 });
+  try {
+    const summary = await eraseCustomer(businessId, customerId);
+    // The flash names nobody: the point was to forget the name.
+    const kept = summary.invoicesKept ? ` ${summary.invoicesKept === 1 ? "Their invoice is" : `Their ${summary.invoicesKept} invoices are`} kept for your books under "Deleted customer".` : "";
+    return redirectWithFlash(request, "/customers", { kind: "success", message: `The customer is erased.${kept}` });
+  } catch (error) {
+    // An open invoice with a balance (or the placeholder itself): the customer's state, not the form, is the problem.
+    if (error instanceof DomainError) return json({ erase: submission.reply({ formErrors: [error.message] }) }, { status: 409 });
+    throw error;
+  }
+}
 
 async function propertyLookupAction(request: Request, businessId: string, customerId: string) {
   try {
@@ -89,6 +111,15 @@ export default function CustomerDetail() {
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const archived = Boolean(customer.archivedAt);
+  const eraseSchema = eraseCustomerSchema(customer.name);
+  const [eraseForm, eraseFields] = useForm({
+    id: "erase-customer",
+    lastResult: actionData && "erase" in actionData ? actionData.erase : undefined,
+    constraint: getZodConstraint(eraseSchema),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: eraseSchema }),
+  });
   const cityLine = [customer.city, customer.region, customer.postalCode].filter(Boolean).join(", ");
   const address = [customer.addressLine1, customer.addressLine2, cityLine, customer.country].filter((l): l is string => Boolean(l));
 
@@ -283,6 +314,41 @@ export default function CustomerDetail() {
           </>
         )}
       </Form>
+
+      <section className="card stack" aria-labelledby="erase-heading">
+        <h2 id="erase-heading">Erase customer</h2>
+        <p>
+          For a customer who asks to be forgotten (a CCPA or GDPR deletion request). Erasing deletes, at once and for good: their
+          name and contact details, notes, estimates, recurring schedules, property details, the emails sent to them (queued ones are
+          never sent) and the activity about them. Your data exports made before now are deleted too, since they contain them.
+        </p>
+        <p>
+          Kept for your books: their invoices&apos; numbers, dates, statuses and amounts, and their payments&apos; amounts, dates and
+          Stripe or PayPal ids, under the name &quot;Deleted customer&quot;, with notes, terms, line descriptions, card digits and payment
+          references removed. Expenses linked to them stay, unlinked. Want a copy for them first?{" "}
+          <Link to="/settings/export">Export your data</Link> before erasing.
+        </p>
+        {balanceOwed.length ? (
+          <p className="muted">
+            This customer still owes money on a sent invoice: void it or record the payment before erasing them.
+          </p>
+        ) : null}
+        <Form method="post" className="stack" {...getFormProps(eraseForm)}>
+          {eraseForm.errors?.length ? (
+            <p className="form-errors" role="alert" id={eraseForm.errorId}>
+              {eraseForm.errors.join(" ")}
+            </p>
+          ) : null}
+          <Field
+            label={`Type the customer's name (${customer.name}) to confirm`}
+            inputProps={{ ...getInputProps(eraseFields.confirmName, { type: "text" }), autoComplete: "off" }}
+            errors={eraseFields.confirmName.errors}
+          />
+          <SubmitButton name="intent" value="erase" pending={pendingIntent === "erase"} className="button-danger">
+            Erase customer
+          </SubmitButton>
+        </Form>
+      </section>
 
       <p>
         <Link to="/customers">Back to customers</Link>

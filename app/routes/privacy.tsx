@@ -161,8 +161,14 @@ export default function Privacy() {
             <strong>If you are a customer of a business</strong>
           </dt>
           <dd>
-            The business that sent you an invoice or estimate holds your details and can export, correct or remove them in the
-            app. Ask it first; you can also write to {contactLink}.
+            The business that sent you an invoice or estimate holds your details; ask it first, and you can also write to{" "}
+            {contactLink}. In the app it can correct them on the customer&apos;s edit page, give you a copy from Settings → Export
+            your data, and erase you with &quot;Erase customer&quot; on the customer&apos;s page. Erasing deletes your name, contact
+            details and notes, your estimates, recurring schedules and property details, the emails sent to you (queued ones are never
+            sent), the activity about you and the business&apos;s earlier data exports. Kept for the business&apos;s books, under the
+            name &quot;Deleted customer&quot;: your invoices&apos; numbers, dates, statuses and amounts and your payments&apos; amounts,
+            dates and payment provider ids, with notes, terms, line descriptions, card digits and payment references removed. A
+            business cannot erase a customer who still owes money on a sent invoice until the invoice is paid or voided.
           </dd>
           <dt>
             <strong>Sale, sharing and sensitive data</strong>
@@ -188,7 +194,8 @@ export default function Privacy() {
           <li>
             Database backups: deleted data stays in older backups until they age out. With the app&apos;s own backup tool the
             default is 7 daily, 4 weekly and 12 monthly copies, so up to about a year. If a backup from before an account was
-            closed is ever restored, the restore procedure closes that account again.
+            closed is ever restored, the restore tool closes that account again from a list of closed accounts it keeps
+            beside the backups.
           </li>
           <li>Server logs: kept by the operator of this site on its own schedule.</li>
         </ul>
