@@ -104,6 +104,11 @@ export const OPERATIONS: Operation[] = [
   },
   { method: "get", path: "/payments", tag: "Payments", summary: "Every payment of the business, manual and online.", query: S.PaymentListQuery, responses: { 200: { description: "A page.", schema: page(S.PaymentResource) } } },
   { etag: true, method: "get", path: "/payments/{paymentId}", tag: "Payments", summary: "One payment.", responses: { 200: { description: "The payment.", schema: item(S.PaymentResource) } } },
+  {
+    method: "post", path: "/payments/{paymentId}/refund", tag: "Payments",
+    summary: "Record that a manual payment was given back (idempotent); the invoice's balance is recomputed. Card and PayPal payments are refunded at the provider (409 here).",
+    body: S.EmptyBody, bodyOptional: true, responses: { 200: { description: "The payment, REFUNDED.", schema: item(S.PaymentResource) } }, errors: [400, 401, 404, 409],
+  },
 ];
 
 const ERROR_TEXT: Record<number, string> = {

@@ -863,6 +863,28 @@ describe("payments", () => {
     expect(next.json.data[0].id).toBe(paymentIds[0]);
   });
 
+  it("POST /payments/:id/refund records a manual refund once and recomputes the invoice; online payments are refused", async () => {
+    const customer = await createCustomer(A.api, { name: "Refund Customer" });
+    const invoice = await createInvoice(A.api, customer.id, { lines: [{ description: "Job", quantity: "1", unitPriceCents: 10_000 }] });
+    const paid = await payInvoice(A.api, invoice.id, 4_000, `refund-${crypto.randomUUID()}`);
+    const res = await A.api.post(`/payments/${paid.json.data.id}/refund`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.data).toMatchObject({ status: "REFUNDED", refundedCents: 4_000 });
+    expect((await A.api.get(`/invoices/${invoice.id}`)).json.data).toMatchObject({ amountPaidCents: 0, balanceCents: 10_000 });
+    const again = await A.api.post(`/payments/${paid.json.data.id}/refund`);
+    expect(again.status).toBe(200);
+    expect(await prisma.activityEvent.count({ where: { businessId: A.business.id, type: "payment.refunded", invoiceId: invoice.id } })).toBe(1);
+    expect((await A.api.post(`/payments/${paid.json.data.id}/refund`, { amountCents: 1 })).status).toBe(400);
+
+    const card = await prisma.payment.create({
+      data: { businessId: A.business.id, invoiceId: invoice.id, amountCents: 1_000, currency: "USD", method: "CARD", provider: "stripe", providerPaymentId: `pi_${crypto.randomUUID()}`, receivedAt: new Date() },
+    });
+    const refused = await A.api.post(`/payments/${card.id}/refund`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/Stripe dashboard/);
+    expect((await prisma.payment.findUniqueOrThrow({ where: { id: card.id } })).status).toBe("SUCCEEDED");
+  });
+
   it("GET /payments/:id returns one, with an ETag", async () => {
     const res = await A.api.get(`/payments/${paymentIds[1]}`);
     expect(res.status).toBe(200);
@@ -1232,6 +1254,7 @@ describe("tenancy: B's token on A's ids is a 404 that changes nothing", () => {
     { name: "POST /estimates/<A>/convert (approved)", run: () => B.api.post(`/estimates/${a.approvedEstimate}/convert`) },
     { name: "POST /estimates/<A>/convert (sent)", run: () => B.api.post(`/estimates/${a.estimate}/convert`) },
     { name: "GET /payments/<A>", run: () => B.api.get(`/payments/${a.payment}`) },
+    { name: "POST /payments/<A>/refund", run: () => B.api.post(`/payments/${a.payment}/refund`) },
   ];
 
   it.each(probes)("$name", async ({ run }) => {
