@@ -36,6 +36,9 @@ export default function Settings() {
           <Link to="/settings/password">Change password</Link>
         </p>
         <p>
+          <Link to="/settings/devices">Signed-in devices</Link> <span className="muted">(browsers and mobile apps; sign one out)</span>
+        </p>
+        <p>
           <Link to="/settings/export">Export your data</Link> <span className="muted">(a zip of every record, as JSON and CSV)</span>
         </p>
         <p>

@@ -1,0 +1,118 @@
+// Settings → Signed-in devices: every browser and mobile app signed in as this user, and a way to end
+// each one (a lost phone, a shared computer) or all but this browser. Plain forms; works without JS.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { listDevices, signOutApp, signOutBrowser, signOutEverywhereElse } from "~/models/devices.server";
+import { requireBusiness } from "~/utils/auth.server";
+import { logout, redirectWithFlash } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Signed-in devices | Invoice Link" }];
+
+const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const DeviceActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("sign-out-browser"), id: Id }),
+  z.object({ intent: z.literal("sign-out-app"), id: Id }),
+  z.object({ intent: z.literal("sign-out-others") }),
+]);
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, sessionId } = await requireBusiness(request);
+  return json(await listDevices(user.id, sessionId));
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { user, sessionId } = await requireBusiness(request);
+  const parsed = DeviceActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
+  const back = "/settings/devices";
+  const value = parsed.data;
+  switch (value.intent) {
+    case "sign-out-browser": {
+      const current = (await listDevices(user.id, sessionId)).browsers.find((b) => b.current);
+      if (current?.id === value.id) return logout(request, "/login");
+      if (!(await signOutBrowser(user.id, value.id))) return json({ error: "That browser is already signed out." }, { status: 404 });
+      return redirectWithFlash(request, back, { kind: "success", message: "That browser is signed out." });
+    }
+    case "sign-out-app": {
+      if (!(await signOutApp(user.id, value.id))) return json({ error: "That app is already signed out." }, { status: 404 });
+      return redirectWithFlash(request, back, { kind: "success", message: "That app is signed out; it must sign in again." });
+    }
+    case "sign-out-others": {
+      const count = await signOutEverywhereElse(user.id, sessionId);
+      return redirectWithFlash(request, back, { kind: "success", message: count ? `Signed out ${count} other device${count === 1 ? "" : "s"}.` : "No other device was signed in." });
+    }
+  }
+}
+
+const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+
+export default function Devices() {
+  const { browsers, apps } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const error = actionData && "error" in actionData ? actionData.error : null;
+  return (
+    <div className="stack narrow">
+      <h1>Signed-in devices</h1>
+      <p className="muted">If a phone is lost or you used a shared computer, sign it out here. Changing your password signs out every device.</p>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <section className="card stack" aria-labelledby="browsers">
+        <h2 id="browsers">Browsers</h2>
+        <ul className="stack">
+          {browsers.map((b) => (
+            <li key={b.id} data-testid="browser">
+              <strong>{b.userAgent ?? "Unknown browser"}</strong>
+              {b.current ? <span className="muted"> (this browser)</span> : null}
+              <br />
+              <span className="muted">
+                Signed in {when(b.createdAt)}
+                {b.ip ? ` from ${b.ip}` : ""}
+              </span>
+              <Form method="post">
+                <input type="hidden" name="id" value={b.id} />
+                <button type="submit" name="intent" value="sign-out-browser" className="button button-small button-secondary">
+                  Sign out
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="card stack" aria-labelledby="apps">
+        <h2 id="apps">Mobile apps</h2>
+        {apps.length === 0 ? <p className="muted">No app is signed in.</p> : null}
+        <ul className="stack">
+          {apps.map((a) => (
+            <li key={a.id} data-testid="app">
+              <strong>{a.userAgent ?? "Unknown app"}</strong>
+              <br />
+              <span className="muted">
+                Signed in {when(a.createdAt)}, last used {when(a.lastUsedAt)}
+                {a.ip ? ` from ${a.ip}` : ""}
+              </span>
+              <Form method="post">
+                <input type="hidden" name="id" value={a.id} />
+                <button type="submit" name="intent" value="sign-out-app" className="button button-small button-secondary">
+                  Sign out
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <Form method="post">
+        <button type="submit" name="intent" value="sign-out-others" className="button">
+          Sign out everywhere else
+        </button>
+      </Form>
+      <p>
+        <Link to="/settings">Back to settings</Link>
+      </p>
+    </div>
+  );
+}
