@@ -48,6 +48,24 @@ export async function action({ request }: ActionFunctionArgs) {
 
 const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 
+/** One signed-in browser or app, with its own sign-out form. */
+function Device({ testId, intent, id, name, current, children }: { testId: string; intent: string; id: string; name: string; current?: boolean; children: React.ReactNode }) {
+  return (
+    <li data-testid={testId}>
+      <strong>{name}</strong>
+      {current ? <span className="muted"> (this browser)</span> : null}
+      <br />
+      <span className="muted">{children}</span>
+      <Form method="post">
+        <input type="hidden" name="id" value={id} />
+        <button type="submit" name="intent" value={intent} className="button button-small button-secondary">
+          Sign out
+        </button>
+      </Form>
+    </li>
+  );
+}
+
 export default function Devices() {
   const { browsers, apps } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -65,21 +83,10 @@ export default function Devices() {
         <h2 id="browsers">Browsers</h2>
         <ul className="stack">
           {browsers.map((b) => (
-            <li key={b.id} data-testid="browser">
-              <strong>{b.userAgent ?? "Unknown browser"}</strong>
-              {b.current ? <span className="muted"> (this browser)</span> : null}
-              <br />
-              <span className="muted">
-                Signed in {when(b.createdAt)}
-                {b.ip ? ` from ${b.ip}` : ""}
-              </span>
-              <Form method="post">
-                <input type="hidden" name="id" value={b.id} />
-                <button type="submit" name="intent" value="sign-out-browser" className="button button-small button-secondary">
-                  Sign out
-                </button>
-              </Form>
-            </li>
+            <Device key={b.id} testId="browser" intent="sign-out-browser" id={b.id} name={b.userAgent ?? "Unknown browser"} current={b.current}>
+              Signed in {when(b.createdAt)}
+              {b.ip ? ` from ${b.ip}` : ""}
+            </Device>
           ))}
         </ul>
       </section>
@@ -88,20 +95,10 @@ export default function Devices() {
         {apps.length === 0 ? <p className="muted">No app is signed in.</p> : null}
         <ul className="stack">
           {apps.map((a) => (
-            <li key={a.id} data-testid="app">
-              <strong>{a.userAgent ?? "Unknown app"}</strong>
-              <br />
-              <span className="muted">
-                Signed in {when(a.createdAt)}, last used {when(a.lastUsedAt)}
-                {a.ip ? ` from ${a.ip}` : ""}
-              </span>
-              <Form method="post">
-                <input type="hidden" name="id" value={a.id} />
-                <button type="submit" name="intent" value="sign-out-app" className="button button-small button-secondary">
-                  Sign out
-                </button>
-              </Form>
-            </li>
+            <Device key={a.id} testId="app" intent="sign-out-app" id={a.id} name={a.userAgent ?? "Unknown app"}>
+              Signed in {when(a.createdAt)}, last used {when(a.lastUsedAt)}
+              {a.ip ? ` from ${a.ip}` : ""}
+            </Device>
           ))}
         </ul>
       </section>
