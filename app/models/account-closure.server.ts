@@ -139,3 +139,28 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
     users: users.count,
   };
 }
+
+/**
+ * How long a closed business's kept money records (invoice numbers and totals, payments) stay: long
+ * enough for the tax retention periods of our markets (the IRS asks for up to 7 years), then they go.
+ */
+export const CLOSED_RECORDS_RETENTION_YEARS = 7;
+
+/**
+ * The nightly cleanup: closed businesses past the retention period are deleted whole. Invoices go
+ * first (their customer link is RESTRICT), then the business row, whose delete cascades to the rest.
+ */
+export async function purgeClosedBusinesses(now = new Date()) {
+  const cutoff = new Date(now);
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - CLOSED_RECORDS_RETENTION_YEARS);
+  const due = await prisma.business.findMany({ where: { closedAt: { lt: cutoff } }, select: { id: true }, take: 100 });
+  for (const { id } of due) {
+    await prisma.$transaction(async (tx) => {
+      await tx.invoice.deleteMany({ where: { businessId: id } });
+      await tx.estimate.deleteMany({ where: { businessId: id } });
+      await tx.business.deleteMany({ where: { id, closedAt: { lt: cutoff } } });
+    }, ERASURE_TRANSACTION);
+    logger.info({ businessId: id }, "closed business purged after the retention period");
+  }
+  return due.length;
+}

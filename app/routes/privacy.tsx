@@ -4,6 +4,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { CLOSED_RECORDS_RETENTION_YEARS } from "~/models/account-closure.server";
 import { EXPORT_TTL_MS } from "~/models/data-export.server";
 import { RESET_TOKEN_TTL_MS } from "~/models/user.server";
 import { isDevOutbox } from "~/utils/email.server";
@@ -33,6 +34,7 @@ export async function loader(_: LoaderFunctionArgs) {
     {
       contact: contactOf(e.PRIVACY_CONTACT ?? e.SECURITY_CONTACT),
       exportDays: EXPORT_TTL_MS / DAY_MS,
+      closedYears: CLOSED_RECORDS_RETENTION_YEARS,
       sessionDays: SESSION_TTL_MS / DAY_MS,
       resetMinutes: RESET_TOKEN_TTL_MS / 60_000,
       processors: {
@@ -55,7 +57,7 @@ function InUse({ on }: { on: boolean }) {
 }
 
 export default function Privacy() {
-  const { contact, exportDays, sessionDays, resetMinutes, processors } = useLoaderData<typeof loader>();
+  const { contact, exportDays, closedYears, sessionDays, resetMinutes, processors } = useLoaderData<typeof loader>();
   const contactLink = contact.href ? <a href={contact.href}>{contact.label}</a> : <span>{contact.label}</span>;
   return (
     <article className="stack">
@@ -183,7 +185,10 @@ export default function Privacy() {
       <section className="card stack" aria-labelledby="retention">
         <h2 id="retention">How long data is kept</h2>
         <ul>
-          <li>Business data: while the account is open; on closure, as described under Deletion.</li>
+          <li>
+            Business data: while the account is open; on closure, as described under Deletion. The invoice and payment records kept
+            after a closure are deleted {closedYears} years after it.
+          </li>
           <li>Data exports: {exportDays} days after they are ready, then the file is deleted.</li>
           <li>
             Sign-ins: {sessionDays} days at most (removed at sign-out, on a password change and nightly once expired); password
