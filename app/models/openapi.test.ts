@@ -7,7 +7,7 @@ import { OPERATIONS, openApiDocument } from "./openapi.server";
 describe("openApiDocument", () => {
   it("is a valid OpenAPI 3.1 document", async () => {
     const validator = new Validator();
-    const result = await validator.validate(openApiDocument() as object);
+    const result = await validator.validate(openApiDocument() as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe("3.1");
