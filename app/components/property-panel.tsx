@@ -2,23 +2,13 @@
 // when the contractor presses the button) and a Street View photo (loaded only after "Show Street View").
 // Plain forms and links: the same with JavaScript off.
 import { Form, Link, useNavigation } from "@remix-run/react";
+import type { PropertyFacts } from "~/utils/rentcast.server";
 import { SubmitButton } from "./forms";
 
 export type PropertyPanelData = {
   addressReady: boolean;
   lookups: { left: number; limit: number; monthLabel: string; resetsOn: string };
-  details: {
-    found: boolean;
-    propertyType: string | null;
-    squareFeet: number | null;
-    lotSquareFeet: number | null;
-    bedrooms: number | null;
-    bathrooms: number | null;
-    yearBuilt: number | null;
-    fetchedOn: string;
-    fresh: boolean;
-    forAnotherAddress: boolean;
-  } | null;
+  details: (PropertyFacts & { found: boolean; fetchedOn: string; fresh: boolean; forAnotherAddress: boolean }) | null;
 };
 
 const number = (n: number | null, suffix = "") => (n === null ? <span className="muted">Unknown</span> : `${n.toLocaleString("en-US")}${suffix}`);

@@ -27,39 +27,21 @@ import {
 import { getBusinessProfile, updateBusinessProfile } from "./business.server";
 import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
 import { todayIn, toDateString, type DocumentKind } from "./document-form";
-import { notFound } from "./errors.server";
+import { notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
 import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
 import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
 import { applyPayment } from "./payment.server";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-function requirePlausibleId(id: string, what: string) {
-  if (!PLAUSIBLE_ID.test(id)) notFound(`${what} not found`);
-}
-
-function listArgs(options: ListOptions, cursor: Cursor | null, column: "updatedAt") {
-  // Our cursors carry a row id; anything else (a NUL Postgres would refuse) is not one of ours.
-  if (cursor && !PLAUSIBLE_ID.test(cursor.id)) {
-    throw new ApiError(400, "validation_failed", "The cursor is not valid.", { cursor: ["Use the nextCursor of the previous page"] });
-  }
+/** A cursor page of `base`, in the order of last change; `updatedSince` and the cursor must both hold. */
+function pageQuery<W extends object>(base: W, options: ListOptions, cursor: Cursor | null) {
   return {
-    where: {
-      ...keysetWhere(column, cursor, options.order),
-      ...(options.updatedSince ? { [column]: { gte: new Date(options.updatedSince) } } : {}),
-    },
-    orderBy: [{ [column]: options.order }, { id: options.order }],
+    where: { ...base, AND: [keysetWhere("updatedAt", cursor, options.order), options.updatedSince ? { updatedAt: { gte: new Date(options.updatedSince) } } : {}] },
+    orderBy: [{ updatedAt: options.order }, { id: options.order }],
     take: options.limit + 1,
   };
-}
-
-/** Two keyset conditions on the same column (cursor and updatedSince) must both hold. */
-function withCursor<W extends object>(base: W, args: ReturnType<typeof listArgs>) {
-  const { where, ...rest } = args;
-  const and = Object.entries(where).map(([key, value]) => ({ [key]: value }));
-  return { ...rest, where: { ...base, AND: and } };
 }
 
 /** Runs the web form's schema over the API body's values; its errors name the API's fields. */
@@ -100,7 +82,7 @@ export async function apiListCustomers(businessId: string, options: ListOptions 
     ...(options.archived ? {} : { archivedAt: null }),
     ...(text ? { OR: [{ name: { contains: text, mode: "insensitive" } }, { email: { contains: text, mode: "insensitive" } }, { phone: { contains: text, mode: "insensitive" } }] } : {}),
   };
-  const rows = await prisma.customer.findMany(withCursor(base, listArgs(options, cursor, "updatedAt")));
+  const rows = await prisma.customer.findMany(pageQuery(base, options, cursor));
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
   return { data: page.data.map(customerResource), nextCursor: page.nextCursor };
 }
@@ -204,7 +186,7 @@ export function estimateResource(e: EstimateRow, business: Prefixes): z.input<ty
 
 export async function apiListInvoices(businessId: string, options: ListOptions & { status?: string; customerId?: string }, cursor: Cursor | null) {
   const base: Prisma.InvoiceWhereInput = { businessId, ...(options.status ? { status: options.status as never } : {}), ...(options.customerId ? { customerId: options.customerId } : {}) };
-  const [rows, business] = await Promise.all([prisma.invoice.findMany({ ...withCursor(base, listArgs(options, cursor, "updatedAt")), include: documentInclude }), prefixes(businessId)]);
+  const [rows, business] = await Promise.all([prisma.invoice.findMany({ ...pageQuery(base, options, cursor), include: documentInclude }), prefixes(businessId)]);
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
   return { data: page.data.map((r) => invoiceResource(r, business)), nextCursor: page.nextCursor };
 }
@@ -219,7 +201,7 @@ const estimateInclude = { ...documentInclude, invoice: { select: { id: true } } 
 
 export async function apiListEstimates(businessId: string, options: ListOptions & { status?: string; customerId?: string }, cursor: Cursor | null) {
   const base: Prisma.EstimateWhereInput = { businessId, ...(options.status ? { status: options.status as never } : {}), ...(options.customerId ? { customerId: options.customerId } : {}) };
-  const [rows, business] = await Promise.all([prisma.estimate.findMany({ ...withCursor(base, listArgs(options, cursor, "updatedAt")), include: estimateInclude }), prefixes(businessId)]);
+  const [rows, business] = await Promise.all([prisma.estimate.findMany({ ...pageQuery(base, options, cursor), include: estimateInclude }), prefixes(businessId)]);
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
   return { data: page.data.map((r) => estimateResource(r, business)), nextCursor: page.nextCursor };
 }
@@ -284,8 +266,7 @@ export async function apiUpdateEstimate(businessId: string, current: z.input<typ
  * The customer's signed pay link and a text message carrying it. A draft has no link yet (send it,
  * or send it "via text"); a void invoice no longer has one.
  */
-export async function apiPayLink(businessId: string, invoiceId: string, now = new Date()): Promise<z.input<typeof PayLinkResource>> {
-  const invoice = await apiGetInvoice(businessId, invoiceId);
+export function payLinkOf(invoice: z.input<typeof InvoiceResource>, now = new Date()): z.input<typeof PayLinkResource> {
   if (invoice.status === "DRAFT") throw new ApiError(409, "invoice_not_sent", "Send the invoice first: a draft has no pay link.");
   if (invoice.status === "VOID") throw new ApiError(409, "invoice_void", "This invoice is void and cannot be paid.");
   const expiresAt = new Date((dayNumber(now) + LINK_LIFETIME_DAYS) * 86_400_000);
@@ -325,7 +306,7 @@ export function paymentResource(p: PaymentRow): z.input<typeof PaymentResource> 
 
 export async function apiListPayments(businessId: string, options: ListOptions & { invoiceId?: string }, cursor: Cursor | null) {
   const base: Prisma.PaymentWhereInput = { businessId, ...(options.invoiceId ? { invoiceId: options.invoiceId } : {}) };
-  const rows = await prisma.payment.findMany(withCursor(base, listArgs(options, cursor, "updatedAt")));
+  const rows = await prisma.payment.findMany(pageQuery(base, options, cursor));
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
   return { data: page.data.map(paymentResource), nextCursor: page.nextCursor };
 }

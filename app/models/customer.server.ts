@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { recordActivity } from "./activity.server";
 import type { CustomerInput } from "./customer-form";
 import { todayIn, toDateString } from "./document-form";
-import { assertUnchanged, notFound } from "./errors.server";
+import { assertUnchanged, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
 import { displayStatus, formatInvoiceNumber, OPEN_STATUSES } from "./invoice.server";
 import { listPayments } from "./payment.server";
 
@@ -15,9 +15,6 @@ export const MAX_CUSTOMER_PAGE_SIZE = 100;
 export const EXPORT_BATCH_SIZE = 1000;
 export const HISTORY_LIMIT = 100;
 const MAX_QUERY_LENGTH = 100;
-
-// Ids are cuids; anything else (too long, control characters, a NUL Postgres would refuse) cannot match.
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function customerData(input: CustomerInput) {
   // Optional fields the form left blank are cleared, so an edit can remove an old phone number.
@@ -44,13 +41,13 @@ export async function createCustomer(businessId: string, input: CustomerInput) {
 }
 
 export async function getCustomer(businessId: string, id: string) {
-  if (!PLAUSIBLE_ID.test(id)) notFound("Customer not found");
+  requirePlausibleId(id, "Customer");
   const customer = await prisma.customer.findFirst({ where: { id, businessId } });
   return customer ?? notFound("Customer not found");
 }
 
 export async function updateCustomer(businessId: string, id: string, input: CustomerInput, options: { expectedUpdatedAt?: Date } = {}) {
-  if (!PLAUSIBLE_ID.test(id)) notFound("Customer not found");
+  requirePlausibleId(id, "Customer");
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.customer.updateMany({ where: { id, businessId, updatedAt: options.expectedUpdatedAt }, data: customerData(input) });
     if (!count) {
@@ -64,7 +61,7 @@ export async function updateCustomer(businessId: string, id: string, input: Cust
 }
 
 async function setArchived(businessId: string, id: string, archived: boolean) {
-  if (!PLAUSIBLE_ID.test(id)) notFound("Customer not found");
+  requirePlausibleId(id, "Customer");
   return prisma.$transaction(async (tx) => {
     // Only a change of state is written, so archiving twice keeps the first archivedAt.
     const { count } = await tx.customer.updateMany({

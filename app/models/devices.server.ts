@@ -25,7 +25,7 @@ export async function listDevices(userId: string, currentSessionId: string) {
 }
 
 /** Session ids are bearer secrets; the page refers to a session by a hash of its id instead. */
-function handleOf(sessionId: string) {
+export function handleOf(sessionId: string) {
   return createHash("sha256").update(`device:${sessionId}`).digest("base64url").slice(0, 22);
 }
 

@@ -5,6 +5,14 @@ export function notFound(what = "Not found"): never {
   throw new Response(what, { status: 404, statusText: "Not Found" });
 }
 
+// Ids are cuids; anything else (too long, control characters, a NUL Postgres would refuse) cannot match.
+export const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A 404 for an id that cannot be one of ours, before any query. */
+export function requirePlausibleId(id: string, what: string) {
+  if (!PLAUSIBLE_ID.test(id)) notFound(`${what} not found`);
+}
+
 /** A rule of the domain was broken by otherwise well-formed input; shown to the user, status 400. */
 export class DomainError extends Error {
   constructor(

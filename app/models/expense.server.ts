@@ -4,11 +4,10 @@
 import { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { dateOnly, todayIn, toDateString } from "./document-form";
-import { DomainError, notFound } from "./errors.server";
+import { DomainError, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
 import { EXPENSE_PAGE_SIZE, type ExpenseCategory, type ExpenseFilters, type ExpenseInput, receiptRejection, type ReceiptMimeType, sniffReceiptType } from "./expense-form";
 import { formatInvoiceNumber } from "./invoice.server";
 
-const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Drafts (read on the new-expense form, never saved) older than this are deleted by the nightly cleanup. */
 export const DRAFT_RECEIPT_TTL_MS = 24 * 60 * 60 * 1000;
 export const INVOICE_OPTIONS_LIMIT = 200;
@@ -85,7 +84,7 @@ export async function updateExpense(
   input: ExpenseInput,
   receipt: { upload?: ReceiptUpload | null; draftId?: string | null } = {},
 ) {
-  if (!PLAUSIBLE_ID.test(id)) notFound("Expense not found");
+  requirePlausibleId(id, "Expense");
   return prisma.$transaction(async (tx) => {
     await checkLinks(tx, businessId, input);
     const { count } = await tx.expense.updateMany({ where: { id, businessId }, data: expenseData(input) });
@@ -96,7 +95,7 @@ export async function updateExpense(
 }
 
 export async function deleteExpense(businessId: string, id: string) {
-  if (!PLAUSIBLE_ID.test(id)) notFound("Expense not found");
+  requirePlausibleId(id, "Expense");
   const { count } = await prisma.expense.deleteMany({ where: { id, businessId } });
   if (!count) notFound("Expense not found");
 }
@@ -108,7 +107,7 @@ export async function removeReceipt(businessId: string, expenseId: string) {
 
 /** The expense with its links and its photo's metadata (never the bytes); 404 for another business's. */
 export async function getExpense(businessId: string, id: string) {
-  if (!PLAUSIBLE_ID.test(id)) notFound("Expense not found");
+  requirePlausibleId(id, "Expense");
   const expense = await prisma.expense.findFirst({
     where: { id, businessId },
     include: {

@@ -1,10 +1,10 @@
 // GET /api/v1/invoices/:invoiceId/pay-link: the customer's signed pay link, for texting or sharing.
-import { apiPayLink } from "~/models/api-resources.server";
+import { apiGetInvoice, payLinkOf } from "~/models/api-resources.server";
 import { apiAction, apiJson, apiLoader, requireApiAuth } from "~/utils/api.server";
 
 export const loader = apiLoader(async ({ request, params }) => {
   const { businessId } = await requireApiAuth(request);
-  return apiJson({ data: await apiPayLink(businessId, params.invoiceId!) });
+  return apiJson({ data: payLinkOf(await apiGetInvoice(businessId, params.invoiceId!)) });
 });
 
 // Read-only: other methods get a JSON 405.

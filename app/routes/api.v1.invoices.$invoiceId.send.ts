@@ -1,6 +1,6 @@
 // POST /api/v1/invoices/:invoiceId/send: {"via":"email"} emails the customer the pay link;
 // {"via":"text"} marks it sent for the app to text the returned link from the phone.
-import { apiGetInvoice, apiPayLink } from "~/models/api-resources.server";
+import { apiGetInvoice, payLinkOf } from "~/models/api-resources.server";
 import { SendBody } from "~/models/api-schemas";
 import { markInvoiceSent, sendInvoice } from "~/models/invoice.server";
 import { apiAction, apiJson, apiLoader, readJson, requireApiAuth } from "~/utils/api.server";
@@ -15,7 +15,8 @@ export const action = apiAction(
       const body = await readJson(request, SendBody, { optional: true });
       if (body.via === "email") await sendInvoice(businessId, invoice.id);
       else await markInvoiceSent(businessId, invoice.id);
-      return apiJson({ data: await apiGetInvoice(businessId, invoice.id), payLink: await apiPayLink(businessId, invoice.id) });
+      const sent = await apiGetInvoice(businessId, invoice.id);
+      return apiJson({ data: sent, payLink: payLinkOf(sent) });
     },
   },
   false,

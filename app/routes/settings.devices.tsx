@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { listDevices, signOutApp, signOutBrowser, signOutEverywhereElse } from "~/models/devices.server";
+import { handleOf, listDevices, signOutApp, signOutBrowser, signOutEverywhereElse } from "~/models/devices.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { logout, redirectWithFlash } from "~/utils/session.server";
 
@@ -30,8 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const value = parsed.data;
   switch (value.intent) {
     case "sign-out-browser": {
-      const current = (await listDevices(user.id, sessionId)).browsers.find((b) => b.current);
-      if (current?.id === value.id) return logout(request, "/login");
+      if (handleOf(sessionId) === value.id) return logout(request, "/login");
       if (!(await signOutBrowser(user.id, value.id))) return json({ error: "That browser is already signed out." }, { status: 404 });
       return redirectWithFlash(request, back, { kind: "success", message: "That browser is signed out." });
     }

@@ -6,9 +6,9 @@ import * as Sentry from "@sentry/remix";
 import { z } from "zod";
 import type { ListQuery } from "~/models/api-schemas";
 import { findTokenUser, verifyAccessToken, type AccessClaims } from "~/models/api-token.server";
-import { DomainError } from "~/models/errors.server";
+import { DomainError, PLAUSIBLE_ID } from "~/models/errors.server";
 import { logger } from "./logger.server";
-import { hitRateLimit, RATE_LIMITS, type RateLimitName } from "./rate-limit.server";
+import { countRequest, type RateLimitName } from "./rate-limit.server";
 import { readRawBody } from "./webhook.server";
 
 /** JSON bodies of the API are small documents; 100 line items fit in well under this. */
@@ -96,7 +96,7 @@ export async function requireApiAuth(request: Request): Promise<ApiAuth> {
 
 /** Counts one request against a named limit for the client's IP; a 429 with Retry-After when spent. */
 export async function apiRateLimit(name: RateLimitName, context: Pick<AppLoadContext, "clientIp">) {
-  const result = await hitRateLimit(`${name}:${context.clientIp}`, RATE_LIMITS[name]);
+  const result = await countRequest(name, context);
   if (!result.ok) {
     throw new ApiError(429, "rate_limited", `Too many attempts. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`, undefined, {
       "Retry-After": String(result.retryAfterSeconds),
@@ -172,7 +172,7 @@ export function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null;
   try {
     const parsed = z
-      .object({ at: z.iso.datetime(), id: z.string().min(1).max(64) })
+      .object({ at: z.iso.datetime(), id: z.string().regex(PLAUSIBLE_ID) })
       .strict()
       .parse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
     return parsed;

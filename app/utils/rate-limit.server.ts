@@ -71,12 +71,17 @@ async function countHit(key: string, { limit, windowMs }: { limit: number; windo
   }, { maxWait: 10_000, timeout: 10_000 }); // other processes may hold the key's lock under a burst
 }
 
+/** Counts one request of `name` for the client's IP: the web's 429 page and the API's JSON 429 both start here. */
+export function countRequest(name: RateLimitName, context: Pick<AppLoadContext, "clientIp">) {
+  return hitRateLimit(`${name}:${context.clientIp}`, RATE_LIMITS[name]);
+}
+
 /**
  * Counts one request of `name` for the client's IP and throws a 429 response (rendered by the
  * root error boundary, with Retry-After) once the limit is spent.
  */
 export async function enforceRateLimit(name: RateLimitName, context: Pick<AppLoadContext, "clientIp">) {
-  const result = await hitRateLimit(`${name}:${context.clientIp}`, RATE_LIMITS[name]);
+  const result = await countRequest(name, context);
   if (!result.ok) {
     const minutes = Math.ceil(result.retryAfterSeconds / 60);
     throw new Response(`Too many attempts. Please wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`, {
