@@ -1,6 +1,6 @@
-// Helpers for the expenses and optional-integrations tests: sample image files (real bytes), a multipart
-// body built by hand (so the test decides filenames and declared types), and reading form values back
-// out of a server-rendered page the way a browser without JavaScript would.
+// Helpers for upload and form tests (logo, expenses, optional integrations): sample image files (real
+// bytes), a multipart body built by hand (so the test decides filenames and declared types), and reading
+// form values back out of a server-rendered page the way a browser without JavaScript would.
 import { randomBytes } from "node:crypto";
 import type { Browser } from "./http";
 import { decodeHtml, visibleHtml } from "./invoicing";

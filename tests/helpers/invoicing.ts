@@ -161,3 +161,57 @@ export async function settleAll<T>(promises: Promise<T>[]) {
   const results = await Promise.allSettled(promises);
   return results;
 }
+
+/**
+ * The complete business profile form as the settings page renders it for a fresh business, with
+ * changes. An override of undefined leaves the field out, as an unticked checkbox is not submitted.
+ */
+export function businessProfileForm(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const form: Record<string, string | undefined> = {
+    name: "Test Plumbing",
+    email: "",
+    phone: "",
+    website: "",
+    addressLine1: "",
+    addressLine2: "",
+    city: "",
+    region: "",
+    postalCode: "",
+    country: "",
+    currency: "USD",
+    timeZone: "America/New_York",
+    defaultTaxRate: "0",
+    invoicePrefix: "INV-",
+    nextInvoiceNumber: "1",
+    nextInvoiceNumberWas: "1",
+    estimatePrefix: "EST-",
+    nextEstimateNumber: "1",
+    nextEstimateNumberWas: "1",
+    paymentTermsDays: "14",
+    reviewUrl: "",
+    reviewRequestPeriodDays: "180",
+    remindersEnabled: "on",
+    reminderDays: "1, 7, 14",
+    intent: "save-profile",
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** Everything a business owns, in a stable order, to compare before and after a request that must not change it. */
+export async function businessSnapshot(businessId: string) {
+  const { prisma } = await import("~/utils/db.server");
+  const byId = { orderBy: { id: "asc" as const } };
+  return prisma.business.findUniqueOrThrow({
+    where: { id: businessId },
+    include: {
+      customers: byId,
+      invoices: { ...byId, include: { lines: byId, payments: byId, revisions: byId } },
+      estimates: { ...byId, include: { lines: byId } },
+      payments: byId,
+      activities: byId,
+      emailMessages: byId,
+      users: byId,
+    },
+  });
+}

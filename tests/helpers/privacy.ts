@@ -28,6 +28,33 @@ export function businessScopedModels(): string[] {
     .sort();
 }
 
+/**
+ * Every row a business owns, in every table (read generically from the schema), its users' reset and
+ * refresh tokens, and its jobs: what a request for another business must leave exactly as it was.
+ */
+export async function businessRows(businessId: string) {
+  const { prisma } = await import("~/utils/db.server");
+  const tables: Record<string, unknown[]> = {};
+  tables.Business = await prisma.$queryRawUnsafe(`SELECT * FROM "Business" WHERE id = $1`, businessId);
+  for (const model of businessScopedModels()) {
+    tables[model] = await prisma.$queryRawUnsafe(`SELECT * FROM "${model}" WHERE "businessId" = $1 ORDER BY 1, 2`, businessId);
+  }
+  tables.PasswordResetToken = await prisma.$queryRawUnsafe(`SELECT t.* FROM "PasswordResetToken" t JOIN "User" u ON u.id = t."userId" WHERE u."businessId" = $1 ORDER BY t.id`, businessId);
+  tables.RefreshToken = await prisma.$queryRawUnsafe(`SELECT t.* FROM "RefreshToken" t JOIN "RefreshTokenFamily" f ON f.id = t."familyId" WHERE f."businessId" = $1 ORDER BY 1`, businessId);
+  tables.jobs = await businessJobs(businessId);
+  return tables;
+}
+
+/** The graphile-worker jobs whose payload (single or batch) names the business. */
+export async function businessJobs(businessId: string) {
+  const { prisma } = await import("~/utils/db.server");
+  return prisma.$queryRaw<{ id: string; task: string; payload: unknown }[]>`
+    SELECT j.id::text, t.identifier AS task, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+     WHERE j.payload->>'businessId' = ${businessId}
+        OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('businessId', ${businessId}::text)))
+     ORDER BY j.id`;
+}
+
 export type SeededBusiness = Awaited<ReturnType<typeof seedBusiness>>;
 
 /**

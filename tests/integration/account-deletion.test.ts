@@ -13,7 +13,7 @@ import { startFakeStripe, signStripePayload, stripeEvent, type FakeStripe } from
 import { createUser } from "../helpers/fixtures";
 import { Browser } from "../helpers/http";
 import { decodeHtml, SLOW_TEST_TIMEOUT, startAppServer, signedInBrowser, visibleHtml, type AppServer } from "../helpers/invoicing";
-import { businessScopedModels, seedBusiness, type SeededBusiness } from "../helpers/privacy";
+import { businessJobs as jobsOf, businessRows as snapshot, businessScopedModels, seedBusiness, type SeededBusiness } from "../helpers/privacy";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -46,26 +46,6 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-/** Every row a business owns, in every table (read generically from the schema), plus its jobs. */
-async function snapshot(businessId: string) {
-  const tables: Record<string, unknown[]> = {};
-  tables.Business = await prisma.$queryRawUnsafe(`SELECT * FROM "Business" WHERE id = $1`, businessId);
-  for (const model of businessScopedModels()) {
-    tables[model] = await prisma.$queryRawUnsafe(`SELECT * FROM "${model}" WHERE "businessId" = $1 ORDER BY 1, 2`, businessId);
-  }
-  tables.PasswordResetToken = await prisma.$queryRawUnsafe(`SELECT t.* FROM "PasswordResetToken" t JOIN "User" u ON u.id = t."userId" WHERE u."businessId" = $1 ORDER BY t.id`, businessId);
-  tables.RefreshToken = await prisma.$queryRawUnsafe(`SELECT t.* FROM "RefreshToken" t JOIN "RefreshTokenFamily" f ON f.id = t."familyId" WHERE f."businessId" = $1 ORDER BY 1`, businessId);
-  tables.jobs = await jobsOf(businessId);
-  return tables;
-}
-
-function jobsOf(businessId: string) {
-  return prisma.$queryRaw<{ id: string; task: string }[]>`
-    SELECT j.id::text, t.identifier AS task FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-     WHERE j.payload->>'businessId' = ${businessId}
-        OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('businessId', ${businessId}::text)))
-     ORDER BY j.id`;
-}
 
 const today = () => Math.floor(Date.now() / 86_400_000);
 function signedLink(kind: "pay" | "estimate", id: string) {

@@ -12,7 +12,7 @@ import { refundPayment } from "~/models/payment.server";
 import { OPERATIONS } from "~/models/openapi.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
-import { isoDate, shiftDays, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { businessSnapshot as snapshot, isoDate, shiftDays, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
 
 // The test process signs access tokens (issueTokens) with the same secret the server verifies with.
 const JWT_SECRET = vi.hoisted(() => {
@@ -100,21 +100,6 @@ async function rowCounts() {
   return { customers, invoices, invoiceLines, revisions, estimates, estimateLines, payments, emails, activities, businesses };
 }
 
-/** Everything a business owns, in a stable order, to compare before and after. */
-async function snapshot(businessId: string) {
-  const byId = { orderBy: { id: "asc" as const } };
-  return prisma.business.findUniqueOrThrow({
-    where: { id: businessId },
-    include: {
-      customers: byId,
-      invoices: { ...byId, include: { lines: byId, payments: byId, revisions: byId } },
-      estimates: { ...byId, include: { lines: byId } },
-      payments: byId,
-      activities: byId,
-      emailMessages: byId,
-    },
-  });
-}
 
 const today = isoDate();
 const inTwoWeeks = shiftDays(today, 14);

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
 import { Browser } from "../helpers/http";
+import { JPEG, multipart, WEBP } from "../helpers/integrations";
+import { businessProfileForm as profileForm } from "../helpers/invoicing";
 import { startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -51,38 +53,9 @@ function tinyPng(rgb: [number, number, number] = [0x1e, 0x40, 0xaf]) {
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }
-// A 2×2 baseline JPEG (JFIF) and a 2×2 lossy WebP (RIFF/WEBP/VP8); both decode in Chromium.
-const TINY_JPEG = Buffer.from(
-  "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAACAAIDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAf/xAAZEAADAQEBAAAAAAAAAAAAAAABAgMAETH/xAAVAQEBAAAAAAAAAAAAAAAAAAAFB//EABsRAAEEAwAAAAAAAAAAAAAAAAABAgNxMjOx/9oADAMBAAIRAxEAPwCXUo9aNSrM9HJZmY9JJ9JOZmoEGptJwEkzWz//2Q==",
-  "base64",
-);
-const TINY_WEBP = Buffer.from("UklGRj4AAABXRUJQVlA4IDIAAADQAQCdASoCAAIAAUAmJYgCdAD0rBO8AAD++JsFND0n3e1wNlj8X+rvzt+p53YwmkjsAA==", "base64");
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(document.cookie)</script></svg>');
 
 // HTTP helpers ---------------------------------------------------------------------------------------
-
-type Part = { name: string; value: string } | { name: string; filename: string; contentType: string; data: Buffer };
-
-/** A multipart/form-data body built by hand, so the test decides every filename and Content-Type. */
-function multipart(parts: Part[]) {
-  const boundary = `----invoicelink${randomBytes(8).toString("hex")}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    if ("filename" in part) {
-      chunks.push(
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.contentType}\r\n\r\n`,
-        ),
-        part.data,
-        Buffer.from("\r\n"),
-      );
-    } else {
-      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`));
-    }
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 function browserHeaders(contentType: string) {
   return { "Content-Type": contentType, Origin: server.url, "Sec-Fetch-Site": "same-origin" };
@@ -145,37 +118,6 @@ async function signIn(businessName?: string) {
 
 const row = (businessId: string) => prisma.business.findUniqueOrThrow({ where: { id: businessId } });
 
-/** The complete profile form as the settings page renders it for a fresh business, with changes. */
-function profileForm(overrides: Record<string, string> = {}) {
-  return {
-    name: "Test Plumbing",
-    email: "",
-    phone: "",
-    website: "",
-    addressLine1: "",
-    addressLine2: "",
-    city: "",
-    region: "",
-    postalCode: "",
-    country: "",
-    currency: "USD",
-    timeZone: "America/New_York",
-    defaultTaxRate: "0",
-    invoicePrefix: "INV-",
-    nextInvoiceNumber: "1",
-    nextInvoiceNumberWas: "1",
-    estimatePrefix: "EST-",
-    nextEstimateNumber: "1",
-    nextEstimateNumberWas: "1",
-    paymentTermsDays: "14",
-    reviewUrl: "",
-    reviewRequestPeriodDays: "180",
-    remindersEnabled: "on",
-    reminderDays: "1, 7, 14",
-    intent: "save-profile",
-    ...overrides,
-  };
-}
 
 const decode = (html: string) =>
   html.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
@@ -545,8 +487,8 @@ describe("logo", () => {
 
   it.each([
     ["PNG", tinyPng(), "logo.png", "image/png"],
-    ["JPEG", TINY_JPEG, "logo.jpg", "image/jpeg"],
-    ["WebP", TINY_WEBP, "logo.webp", "image/webp"],
+    ["JPEG", JPEG, "logo.jpg", "image/jpeg"],
+    ["WebP", WEBP, "logo.webp", "image/webp"],
   ])("accepts a %s and serves it back byte for byte with its type", async (_, data, filename, type) => {
     const { browser, businessId } = await signIn();
     const res = await uploadLogo(browser, { data, filename, contentType: type });
@@ -567,9 +509,9 @@ describe("logo", () => {
 
   it("decides the type by the bytes, not by the file name or the browser's Content-Type", async () => {
     const { browser } = await signIn();
-    const res = await uploadLogo(browser, { data: TINY_JPEG, filename: "logo.png", contentType: "image/png" });
+    const res = await uploadLogo(browser, { data: JPEG, filename: "logo.png", contentType: "image/png" });
     expect(res.status).toBe(302);
-    await expectLogo(browser, TINY_JPEG, "image/jpeg");
+    await expectLogo(browser, JPEG, "image/jpeg");
   });
 
   const refused: [string, { data: Buffer; filename: string; contentType: string }, RegExp][] = [
@@ -627,7 +569,7 @@ describe("logo", () => {
 
   it("removes the logo; then /settings/logo is 404", async () => {
     const { browser, businessId } = await signIn();
-    expect((await uploadLogo(browser, { data: TINY_WEBP, filename: "a.webp", contentType: "image/webp" })).status).toBe(302);
+    expect((await uploadLogo(browser, { data: WEBP, filename: "a.webp", contentType: "image/webp" })).status).toBe(302);
     const page = await (await browser.get("/settings/business")).text();
     expect(page).toContain('value="remove-logo"');
 
@@ -656,8 +598,8 @@ describe("logo", () => {
     }
 
     // B uploads its own; each sees only its own.
-    expect((await uploadLogo(b.browser, { data: TINY_JPEG, filename: "b.jpg", contentType: "image/jpeg" })).status).toBe(302);
-    await expectLogo(b.browser, TINY_JPEG, "image/jpeg");
+    expect((await uploadLogo(b.browser, { data: JPEG, filename: "b.jpg", contentType: "image/jpeg" })).status).toBe(302);
+    await expectLogo(b.browser, JPEG, "image/jpeg");
     await expectLogo(a.browser, aLogo, "image/png");
 
     // B removing its logo leaves A's alone.

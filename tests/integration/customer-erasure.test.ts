@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUser } from "../helpers/fixtures";
 import { Browser } from "../helpers/http";
 import { decodeHtml, documentInput, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, signedInBrowser, visibleHtml, type AppServer } from "../helpers/invoicing";
-import { businessScopedModels, seedBusiness, type SeededBusiness } from "../helpers/privacy";
+import { businessJobs as jobsOf, businessRows as snapshot, businessScopedModels, seedBusiness, type SeededBusiness } from "../helpers/privacy";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -44,24 +44,6 @@ afterAll(async () => {
 
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? String(v) : v));
 
-/** Every row a business owns, in every table (read generically from the schema), plus its jobs. */
-async function snapshot(businessId: string) {
-  const tables: Record<string, unknown[]> = {};
-  tables.Business = await prisma.$queryRawUnsafe(`SELECT * FROM "Business" WHERE id = $1`, businessId);
-  for (const model of businessScopedModels()) {
-    tables[model] = await prisma.$queryRawUnsafe(`SELECT * FROM "${model}" WHERE "businessId" = $1 ORDER BY 1, 2`, businessId);
-  }
-  tables.jobs = await jobsOf(businessId);
-  return tables;
-}
-
-function jobsOf(businessId: string) {
-  return prisma.$queryRaw<{ id: string; task: string; payload: unknown }[]>`
-    SELECT j.id::text, t.identifier AS task, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-     WHERE j.payload->>'businessId' = ${businessId}
-        OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('businessId', ${businessId}::text)))
-     ORDER BY j.id`;
-}
 
 /** The rows of one customer and their documents: what erasing another customer must not touch. */
 async function customerRows(businessId: string, customerId: string) {

@@ -9,7 +9,7 @@ import { prisma } from "~/utils/db.server";
 import { sendEmail } from "~/utils/email.server";
 import { createUser } from "../helpers/fixtures";
 import { Browser } from "../helpers/http";
-import { decodeHtml, documentInput, makeCustomer, shiftDays, signedInBrowser, startAppServer, type AppServer, visibleHtml } from "../helpers/invoicing";
+import { businessProfileForm as profileForm, decodeHtml, documentInput, makeCustomer, shiftDays, signedInBrowser, startAppServer, type AppServer, visibleHtml } from "../helpers/invoicing";
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -526,38 +526,6 @@ describe("invoice page: email timeline and pay link", () => {
 
 // Reminder settings -----------------------------------------------------------------------------------
 
-function profileForm(overrides: Record<string, string | undefined> = {}) {
-  const form: Record<string, string | undefined> = {
-    name: "Test Plumbing",
-    email: "",
-    phone: "",
-    website: "",
-    addressLine1: "",
-    addressLine2: "",
-    city: "",
-    region: "",
-    postalCode: "",
-    country: "",
-    currency: "USD",
-    timeZone: "America/New_York",
-    defaultTaxRate: "0",
-    invoicePrefix: "INV-",
-    nextInvoiceNumber: "1",
-    nextInvoiceNumberWas: "1",
-    estimatePrefix: "EST-",
-    nextEstimateNumber: "1",
-    nextEstimateNumberWas: "1",
-    paymentTermsDays: "14",
-    reviewUrl: "",
-    reviewRequestPeriodDays: "180",
-    remindersEnabled: "on",
-    reminderDays: "1, 7, 14",
-    intent: "save-profile",
-    ...overrides,
-  };
-  // An unticked checkbox is not submitted at all.
-  return Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined));
-}
 
 describe("reminder settings", () => {
   it("stores the reminder days sorted and the switch; rejects a zero day with the message", async () => {

@@ -10,6 +10,7 @@ import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
 import type { Browser } from "../helpers/http";
 import {
+  businessSnapshot as snapshot,
   documentForm,
   documentInput,
   makeCustomer,
@@ -64,22 +65,6 @@ async function makeTenant(names: { businessName: string; customerName: string; c
   return { user, business, customer, invoice, estimate, browser };
 }
 
-/** Everything A owns, in a stable order, to compare before and after. */
-async function snapshot(businessId: string) {
-  const byId = { orderBy: { id: "asc" as const } };
-  return prisma.business.findUniqueOrThrow({
-    where: { id: businessId },
-    include: {
-      customers: byId,
-      invoices: { ...byId, include: { lines: byId, payments: byId, revisions: byId } },
-      estimates: { ...byId, include: { lines: byId } },
-      payments: byId,
-      activities: byId,
-      emailMessages: byId,
-      users: byId,
-    },
-  });
-}
 
 beforeAll(async () => {
   // No job worker: the test compares A's rows before and after B's requests, and a worker delivering
