@@ -1,6 +1,6 @@
 // The one place a payment is applied to an invoice: manual payments, Stripe and PayPal webhooks, and
 // the PayPal capture on the customer's return all end here. In one transaction: lock the invoice row
-// (SELECT ... FOR UPDATE), look the payment up by its unique (provider, providerPaymentId) so a repeated
+// (SELECT ... FOR UPDATE), look the payment up by its unique (provider, providerAccountId, providerPaymentId) so a repeated
 // event is a no-op, write the payment, recompute what the invoice has been paid from its payments,
 // and queue the receipt (once per payment, by its dedupe key).
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
@@ -22,7 +22,9 @@ export type ApplyPaymentInput = {
   currency: string;
   method: PaymentMethod;
   provider: PaymentProvider;
-  /** Unique per provider: the form's idempotency key for manual payments, the provider's id otherwise. */
+  /** The connected account or merchant the money landed in; "" (the default) for manual payments and single-account mode. */
+  providerAccountId?: string;
+  /** Unique per provider and account: the form's idempotency key for manual payments, the provider's id otherwise. */
   providerPaymentId: string;
   /** PENDING for a bank debit that is still processing (it does not count until it SUCCEEDS); FAILED when it bounced. */
   status?: Extract<PaymentStatus, "PENDING" | "SUCCEEDED" | "FAILED">;
@@ -55,15 +57,15 @@ export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPayme
   } catch (error) {
     // Two requests with the same key on different invoices, or a race the lock did not cover.
     if (isUniqueViolation(error)) {
-      const existing = await findProviderPayment(prisma, input.provider, input.providerPaymentId);
+      const existing = await findProviderPayment(prisma, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
       if (existing) return { status: "duplicate", paymentId: existing.id };
     }
     throw error;
   }
 }
 
-function findProviderPayment(db: Tx | typeof prisma, provider: string, providerPaymentId: string) {
-  return db.payment.findUnique({ where: { provider_providerPaymentId: { provider, providerPaymentId } } });
+function findProviderPayment(db: Tx | typeof prisma, provider: string, providerAccountId: string, providerPaymentId: string) {
+  return db.payment.findUnique({ where: { provider_providerAccountId_providerPaymentId: { provider, providerAccountId, providerPaymentId } } });
 }
 
 // PENDING may settle either way; every other state only moves through refunds and disputes.
@@ -89,7 +91,7 @@ export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promis
   checkAmount(input.amountCents);
   const invoice = await lockInvoice(tx, input.businessId, input.invoiceId);
   const status = input.status ?? "SUCCEEDED";
-  const existing = await findProviderPayment(tx, input.provider, input.providerPaymentId);
+  const existing = await findProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
   if (existing) {
     if (existing.invoiceId !== invoice.id || !NEXT_STATES[existing.status].includes(status)) return { status: "duplicate", paymentId: existing.id };
     // An ACH debit settled (or bounced): the same row moves on; events arriving twice stop at the check above.
@@ -109,6 +111,7 @@ export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promis
       currency: input.currency,
       method: input.method,
       provider: input.provider,
+      providerAccountId: input.providerAccountId ?? "",
       providerPaymentId: input.providerPaymentId,
       status,
       reference: input.reference ?? null,
@@ -233,7 +236,7 @@ export async function markInvoicePaid(input: Omit<ApplyPaymentInput, "amountCent
     const invoice = await lockInvoice(tx, input.businessId, input.invoiceId);
     const balance = balanceCents(invoice);
     if (balance === 0) {
-      const existing = await findProviderPayment(tx, input.provider, input.providerPaymentId);
+      const existing = await findProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
       return existing ? ({ status: "duplicate", paymentId: existing.id } as const) : ({ status: "nothing-due" } as const);
     }
     return applyPaymentInTx(tx, { ...input, amountCents: balance, currency: invoice.currency });
@@ -250,8 +253,8 @@ export async function listPayments(businessId: string, options: { invoiceId?: st
 }
 
 /** Locks the invoice a provider payment belongs to, then re-reads the payment under that lock. */
-async function lockProviderPayment(tx: Tx, provider: PaymentProvider, providerPaymentId: string) {
-  const found = await findProviderPayment(tx, provider, providerPaymentId);
+async function lockProviderPayment(tx: Tx, provider: PaymentProvider, providerAccountId: string, providerPaymentId: string) {
+  const found = await findProviderPayment(tx, provider, providerAccountId, providerPaymentId);
   if (!found) return null;
   const invoice = await lockInvoice(tx, found.businessId, found.invoiceId);
   const payment = await tx.payment.findUniqueOrThrow({ where: { id: found.id } });
@@ -264,9 +267,14 @@ export type ProviderChangeResult = { status: "updated" | "unchanged" | "unknown-
  * A provider says `refundedTotalCents` of a payment has been refunded so far (a running total, so a
  * repeated or late event can only move it forward). A full refund makes the payment REFUNDED.
  */
-export async function applyProviderRefund(provider: PaymentProvider, providerPaymentId: string, refundedTotalCents: number): Promise<ProviderChangeResult> {
+export async function applyProviderRefund(
+  provider: PaymentProvider,
+  providerPaymentId: string,
+  refundedTotalCents: number,
+  providerAccountId = "",
+): Promise<ProviderChangeResult> {
   return prisma.$transaction(async (tx) => {
-    const locked = await lockProviderPayment(tx, provider, providerPaymentId);
+    const locked = await lockProviderPayment(tx, provider, providerAccountId, providerPaymentId);
     if (!locked) return { status: "unknown-payment" };
     const { invoice, payment } = locked;
     const refundedCents = Math.min(payment.amountCents, Math.max(payment.refundedCents, refundedTotalCents));
@@ -297,9 +305,10 @@ export async function applyProviderDispute(
   provider: PaymentProvider,
   providerPaymentId: string,
   dispute: { id: string; outcome: "opened" | "won" | "lost" },
+  providerAccountId = "",
 ): Promise<ProviderChangeResult> {
   return prisma.$transaction(async (tx) => {
-    const locked = await lockProviderPayment(tx, provider, providerPaymentId);
+    const locked = await lockProviderPayment(tx, provider, providerAccountId, providerPaymentId);
     if (!locked) return { status: "unknown-payment" };
     const { invoice, payment } = locked;
     const next: PaymentStatus | null =

@@ -280,7 +280,7 @@ describe("closing the account", () => {
     const res = await fetch(`${server.url}/webhooks/stripe`, { method: "POST", body: payload, headers: { "Content-Type": "application/json", "Stripe-Signature": signStripePayload(payload, webhookSecret) } });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("processed");
-    const payment = await prisma.payment.findUniqueOrThrow({ where: { provider_providerPaymentId: { provider: "stripe", providerPaymentId: pi } } });
+    const payment = await prisma.payment.findUniqueOrThrow({ where: { provider_providerAccountId_providerPaymentId: { provider: "stripe", providerAccountId: "", providerPaymentId: pi } } });
     expect(payment).toMatchObject({ businessId: A.business.id, amountCents: balance, status: "SUCCEEDED" });
     expect(await prisma.invoice.findUniqueOrThrow({ where: { id: A.second.id } })).toMatchObject({ status: "PAID", amountPaidCents: invoice.totalCents });
     // Nobody is emailed about it, and nothing is queued for the closed account.
@@ -291,7 +291,7 @@ describe("closing the account", () => {
     const refund = JSON.stringify(stripeEvent("charge.refunded", { id: `ch_${randomBytes(6).toString("hex")}`, object: "charge", amount: 5_000, amount_refunded: 1_000, payment_intent: A.cardPaymentId }));
     const refunded = await fetch(`${server.url}/webhooks/stripe`, { method: "POST", body: refund, headers: { "Content-Type": "application/json", "Stripe-Signature": signStripePayload(refund, webhookSecret) } });
     expect(refunded.status).toBe(200);
-    expect(await prisma.payment.findUniqueOrThrow({ where: { provider_providerPaymentId: { provider: "stripe", providerPaymentId: A.cardPaymentId } } })).toMatchObject({ refundedCents: 1_000 });
+    expect(await prisma.payment.findUniqueOrThrow({ where: { provider_providerAccountId_providerPaymentId: { provider: "stripe", providerAccountId: "", providerPaymentId: A.cardPaymentId } } })).toMatchObject({ refundedCents: 1_000 });
 
     // Card details that come with a late payment are not stored for a closed account.
     const { applyPayment } = await import("~/models/payment.server");
