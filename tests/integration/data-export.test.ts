@@ -52,6 +52,8 @@ const MODEL_FILES: Record<string, string | null> = {
   PropertyLookupUsage: "property-lookup-usage",
   // Earlier exports are not part of an export.
   DataExport: null,
+  // Single-use onboarding states of a provider round trip: transient secrets, not business data.
+  ConnectState: null,
 };
 
 /** The rows each file must hold for a business, straight from SQL (not through the export's own queries). */
