@@ -158,7 +158,9 @@ export async function handleStripeEvent(event: Stripe.Event, source: StripeEvent
   } catch (error) {
     // A rule said no (an unsent invoice, a currency mismatch): retrying will not change that. Keep a
     // record and acknowledge, so Stripe does not retry for three days.
-    if (error instanceof DomainError || (error as { status?: number }).status === 404) {
+    // Stripe saying the PaymentIntent does not exist on this account (an event about another account's
+    // payment) will not change on a retry either.
+    if (error instanceof DomainError || (error as { status?: number }).status === 404 || (error as { code?: string }).code === "resource_missing") {
       logger.error({ eventId: event.id, type: event.type, err: (error as Error).message }, "stripe event rejected by a payment rule");
       return "ignored";
     }

@@ -61,6 +61,8 @@ export type FakeStripe = {
   deauthorize(accountId: string): Promise<Delivery>;
   /** The next `count` API requests wait `ms` before answering (a slow or hung Stripe). */
   delayNext(count: number, ms: number): void;
+  /** The next `count` Account Link requests fail with `status` (the account create before them succeeds). */
+  failNextAccountLinks(count: number, status?: number): void;
 };
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
@@ -185,6 +187,7 @@ export async function startFakeStripe(options: {
   const accounts = new Map<string, Account>();
   const accountLinks = new Map<string, AccountLink>();
   let delays: { count: number; ms: number } = { count: 0, ms: 0 };
+  let accountLinkFailures: { count: number; status: number } = { count: 0, status: 500 };
   let failures: { count: number; status: number } = { count: 0, status: 500 };
   const requests: RecordedRequest[] = [];
   const sessions = new Map<string, Session>();
@@ -379,6 +382,10 @@ export async function startFakeStripe(options: {
       }
     }
     if (req.method === "POST" && path === "/v1/account_links") {
+      if (accountLinkFailures.count > 0) {
+        accountLinkFailures.count--;
+        throw new StripeHttpError(accountLinkFailures.status, { type: "api_error", message: "An unknown error occurred (injected by the fake)." });
+      }
       if (account) throw invalid("Account Links are created by the platform, without a Stripe-Account header.");
       for (const key of ["account", "type", "refresh_url", "return_url"]) if (!params[key]) throw invalid(`Missing required param: ${key}.`, key);
       if (!accounts.has(params.account)) throw missing("account", params.account);
@@ -605,6 +612,9 @@ export async function startFakeStripe(options: {
     },
     delayNext(count, ms) {
       delays = { count, ms };
+    },
+    failNextAccountLinks(count, status = 500) {
+      accountLinkFailures = { count, status };
     },
 
     stop() {
