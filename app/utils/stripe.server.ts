@@ -64,7 +64,7 @@ export function stripeConnectWebhookSecrets(value = env().STRIPE_CONNECT_WEBHOOK
 
 /** Verifies a webhook on its raw body with the official library against every configured secret; throws on any mismatch. */
 export function verifyStripeWebhook(rawBody: string, signature: string, secrets = stripeWebhookSecrets()): Stripe.Event {
-  if (!secrets.length) throw new Error("no Stripe webhook secret is set");
+  if (!secrets.length) throw new Error("the Stripe webhook secret is not set");
   let failure: unknown;
   for (const secret of secrets) {
     try {
