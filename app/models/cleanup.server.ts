@@ -20,7 +20,7 @@ export async function cleanupExpired(now = new Date()) {
     pruneRotatedTokens(now),
     deleteStaleDraftReceipts(now),
     purgeClosedBusinesses(now),
-    // Kept a day past expiry so a late return still finds its (refused) state in the logs' time frame.
+    // Spent or expired states are useless; a day of grace keeps them for looking into a refused return.
     prisma.connectState.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - day) } } }),
   ]);
   return { sessions: sessions.count, resetTokens: tokens.count, rateLimitHits: hits.count, heartbeats: heartbeats.count, dataExports, apiSignIns: apiFamilies.count, rotatedRefreshTokens: rotatedTokens.count, draftReceipts, closedBusinesses, connectStates: connectStates.count };
