@@ -5,7 +5,8 @@
 //   records the charge on the connected account with the platform fee; deauthorizing then puts the contact
 //   details back on the pay page;
 // - disconnect asks first and works without JavaScript;
-// - a forged onboarding state gets 400; a Stripe 5xx shows a plain message and "Connect Stripe" can be retried.
+// - forged, other-session and replayed onboarding states get 400; a Stripe 5xx shows a plain message and
+//   "Connect Stripe" can be retried.
 import { createHmac, randomBytes } from "node:crypto";
 import type { Browser, Page } from "@playwright/test";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
@@ -155,7 +156,7 @@ test("disconnect asks first, then the pay page stops offering card payment", asy
   await expect(customerPage.getByRole("button", { name: "Pay with card or bank" })).toHaveCount(0);
 });
 
-test("a forged onboarding state gets 400, and a Stripe failure shows a plain message and can be retried", async ({ browser, createAccount, db, javaScriptEnabled }) => {
+test("forged, other-session and replayed onboarding states get 400; a Stripe failure shows a plain message and can be retried", async ({ browser, createAccount, db, javaScriptEnabled }) => {
   test.slow();
   const account = await createAccount();
   const { page, close } = await unwatchedPage(browser, javaScriptEnabled);
@@ -177,6 +178,23 @@ test("a forged onboarding state gets 400, and a Stripe failure shows a plain mes
     // Retry: the hosted onboarding opens.
     await page.getByRole("button", { name: "Connect Stripe" }).click();
     await expect(page.getByRole("heading", { name: "Set up payments with Stripe" })).toBeVisible();
+    const link = fake.accountLinks.get(page.url().split("/").pop()!)!;
+
+    // The same owner in another browser cannot use this browser's return URL.
+    const other = await unwatchedPage(browser, javaScriptEnabled);
+    try {
+      await logIn(other.page, account);
+      expect((await other.page.goto(link.return_url))?.status()).toBe(400);
+    } finally {
+      await other.close();
+    }
+
+    // This browser finishes onboarding; replaying the return URL afterwards is refused.
+    await page.getByRole("button", { name: "Agree and submit" }).click();
+    await expect(page.getByTestId("charges-enabled")).toHaveText("Yes");
+    const replay = await page.goto(link.return_url);
+    expect(replay?.status()).toBe(400);
+    await expect(page.getByText("This Stripe link is not valid for you any more")).toBeVisible();
   } finally {
     await close();
   }
