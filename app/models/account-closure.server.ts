@@ -9,6 +9,7 @@ import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { notFound } from "./errors.server";
 import { deletedCustomerPlaceholder, ERASURE_TRANSACTION, PAYER_DETAILS_REMOVED, removePendingJobsOfBusiness, stripInvoices } from "./personal-data.server";
+import { STRIPE_ACCOUNT_CLEARED } from "./stripe-connect.server";
 
 export { DELETED_CUSTOMER_NAME, REMOVED_TEXT } from "./personal-data.server";
 
@@ -81,6 +82,7 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
   await tx.expenseReceipt.deleteMany({ where: { businessId } });
   await tx.propertyDetails.deleteMany({ where: { businessId } });
   await tx.propertyLookupUsage.deleteMany({ where: { businessId } });
+  await tx.connectState.deleteMany({ where: { businessId } });
 
   // Estimates carry no payments: they go whole (lines cascade; a converted invoice keeps its own copy).
   const estimates = await tx.estimate.deleteMany({ where: { businessId } });
@@ -125,6 +127,9 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
       logo: null,
       logoMimeType: null,
       logoUpdatedAt: null,
+      // Its Stripe connected account is disconnected: pay links are severed anyway, and the account stays
+      // the contractor's own at Stripe. Only the id and a cached state were ever stored, never a key.
+      ...STRIPE_ACCOUNT_CLEARED,
       closedAt: new Date(),
     },
   });

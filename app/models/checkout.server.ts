@@ -1,28 +1,41 @@
 // The customer's side of paying an invoice: what the signed pay link shows, and starting a Stripe
 // Checkout Session or a PayPal order. Amount, currency and account always come from the server:
-// the pay form only says which provider and whether to pay the deposit or the whole balance.
+// the pay form only says which provider and whether to pay the deposit or the whole balance. In Stripe
+// connect mode the Checkout Session is a direct charge on the business's connected account, read from
+// the database (never from the browser), with the platform fee (docs/decisions/011-connected-accounts.md).
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { centsToInput, parseMoney } from "~/utils/money";
 import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, paypalConfigured, type PayPalCapture } from "~/utils/paypal.server";
-import { stripe, stripeConfigured } from "~/utils/stripe.server";
+import { applicationFeeBps, onAccount, stripe, stripeMode } from "~/utils/stripe.server";
 import { DomainError } from "./errors.server";
 import { amountDueNowCents, balanceCents, formatInvoiceNumber, markInvoiceViewed } from "./invoice.server";
 import { applyPayment } from "./payment.server";
+import { applicationFeeCents } from "./stripe-connect";
+import { chargeableStripeAccount } from "./stripe-connect.server";
 import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "./signed-link.server";
 
 export type PayChoice = "deposit" | "balance";
 export type PayProvider = "stripe" | "paypal";
 
-/** Which online payment methods this deployment offers; none means the page shows contact details. */
-export function onlinePaymentOptions() {
-  return { stripe: stripeConfigured(), paypal: paypalConfigured() };
+type PayingBusiness = { stripeAccountId: string | null; stripeChargesEnabled: boolean };
+
+/**
+ * Which online payment methods this business's pay page offers; none means it shows contact details.
+ * Single-account mode: Stripe whenever the deployment has keys. Connect mode: only while the business's
+ * own connected account can take charges.
+ */
+export function onlinePaymentOptions(business: PayingBusiness) {
+  const mode = stripeMode();
+  return { stripe: mode === "single" || (mode === "connect" && chargeableStripeAccount(business) !== null), paypal: paypalConfigured() };
 }
 
 const publicInvoiceInclude = {
   lines: { orderBy: { position: "asc" } },
   customer: { select: { name: true, email: true } },
-  business: { select: { id: true, name: true, email: true, phone: true, website: true, invoicePrefix: true, timeZone: true, closedAt: true } },
+  business: {
+    select: { id: true, name: true, email: true, phone: true, website: true, invoicePrefix: true, timeZone: true, closedAt: true, stripeAccountId: true, stripeChargesEnabled: true },
+  },
   // A bank debit still processing blocks a second payment attempt.
   payments: { where: { status: "PENDING" }, select: { amountCents: true } },
 } satisfies Prisma.InvoiceInclude;
@@ -77,6 +90,10 @@ export async function startStripeCheckout(invoice: PublicInvoice, choice: PayCho
   const urls = payUrls(invoice.id, "stripe");
   const number = formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number);
   const metadata = { invoiceId: invoice.id, businessId: invoice.businessId };
+  // Connect mode: a direct charge on the business's own account, and the platform fee if one is set.
+  const connected = stripeMode() === "connect" ? chargeableStripeAccount(invoice.business) : null;
+  if (stripeMode() === "connect" && !connected) throw new DomainError("Card payment is not available for this invoice. Please contact the business to pay.");
+  const feeCents = connected ? applicationFeeCents(amountCents, applicationFeeBps()) : 0;
   const session = await stripe().checkout.sessions.create(
     {
       mode: "payment",
@@ -95,11 +112,13 @@ export async function startStripeCheckout(invoice: PublicInvoice, choice: PayCho
       client_reference_id: invoice.id,
       ...(invoice.customer.email ? { customer_email: invoice.customer.email } : {}),
       metadata,
-      payment_intent_data: { metadata, description: `Invoice ${number}` },
+      payment_intent_data: { metadata, description: `Invoice ${number}`, ...(feeCents > 0 ? { application_fee_amount: feeCents } : {}) },
       success_url: urls.done,
       cancel_url: urls.page,
     },
-    { idempotencyKey: `checkout:${invoice.id}:${amountCents}:${attempts}:${urls.day}` },
+    connected
+      ? { ...onAccount(connected), idempotencyKey: `checkout:${connected}:${invoice.id}:${amountCents}:${feeCents}:${attempts}:${urls.day}` }
+      : { idempotencyKey: `checkout:${invoice.id}:${amountCents}:${attempts}:${urls.day}` },
   );
   if (!session.url) throw new DomainError("Stripe did not return a checkout page");
   return session.url;

@@ -8,11 +8,11 @@ export const meta: MetaFunction = () => [{ title: "Settings | Invoice Link" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, business } = await requireBusiness(request);
-  return json({ email: user.email, businessName: business.name, devOutbox: isDevOutbox() });
+  return json({ email: user.email, businessName: business.name, devOutbox: isDevOutbox(), isOwner: user.role === "OWNER" });
 }
 
 export default function Settings() {
-  const { email, businessName, devOutbox } = useLoaderData<typeof loader>();
+  const { email, businessName, devOutbox, isOwner } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
       <h1>Settings</h1>
@@ -26,6 +26,11 @@ export default function Settings() {
           <Link to="/settings/business">Business profile</Link>{" "}
           <span className="muted">(name, address, logo, currency, tax, numbering, payment terms)</span>
         </p>
+        {isOwner ? (
+          <p>
+            <Link to="/settings/payments">Payments</Link> <span className="muted">(connect the Stripe account your customers pay into)</span>
+          </p>
+        ) : null}
         <p>
           <Link to="/settings/jobs">Jobs and email</Link> <span className="muted">(delivery status, failed sends and retries)</span>
         </p>

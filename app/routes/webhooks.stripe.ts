@@ -1,6 +1,7 @@
 // Stripe webhooks: verified with the official library on the raw body, then applied through the one
 // payment path. A bad or missing signature, an old timestamp, a body that is not JSON or is huge: 400,
-// and nothing is written.
+// and nothing is written. This is the platform account's own endpoint: an event from a connected account
+// (it carries `account`) belongs on /webhooks/stripe/connect and is acknowledged here without effect.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleStripeEvent } from "~/models/stripe-events.server";
 import { logger } from "~/utils/logger.server";
@@ -23,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, "stripe webhook refused");
     return webhookResponse(400, "Invalid signature");
   }
-  const result = await handleStripeEvent(event);
+  const result = event.account ? "ignored" : await handleStripeEvent(event, { endpoint: "platform" });
   logger.info({ eventId: event.id, type: event.type, result }, "stripe webhook");
   return webhookResponse(200, result);
 }

@@ -69,3 +69,31 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...base, PAYPAL_API_URL: "http://127.0.0.1:4010" }).PAYPAL_API_URL).toBe("http://127.0.0.1:4010");
   });
 });
+
+describe("Stripe modes (docs/decisions/011-connected-accounts.md)", () => {
+  const base = { DATABASE_URL: "postgresql://localhost/x", STRIPE_SECRET_KEY: "sk_test_abc123" };
+
+  it("defaults to single-account mode with no fee, as before Connect", () => {
+    const env = parseEnv({ ...base, STRIPE_WEBHOOK_SECRET: "whsec_a" });
+    expect(env.STRIPE_MODE).toBe("single");
+    expect(env.STRIPE_APPLICATION_FEE_BPS).toBe(0);
+    expect(() => parseEnv(base)).toThrow(/STRIPE_WEBHOOK_SECRET \(whsec_…\) is required/);
+  });
+
+  it("connect mode needs the Connect webhook secret list; the platform secret becomes optional", () => {
+    expect(() => parseEnv({ ...base, STRIPE_MODE: "connect" })).toThrow(/STRIPE_CONNECT_WEBHOOK_SECRET \(whsec_…\) is required/);
+    expect(() => parseEnv({ ...base, STRIPE_MODE: "connect", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_a,nope" })).toThrow(/STRIPE_CONNECT_WEBHOOK_SECRET/);
+    const env = parseEnv({ ...base, STRIPE_MODE: "connect", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_new, whsec_old", STRIPE_APPLICATION_FEE_BPS: "250" });
+    expect(env.STRIPE_APPLICATION_FEE_BPS).toBe(250);
+    expect(() => parseEnv({ DATABASE_URL: base.DATABASE_URL, STRIPE_MODE: "connect", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_a" })).toThrow(/needs STRIPE_SECRET_KEY/);
+  });
+
+  it("refuses Connect settings without connect mode, and a fee out of range or fractional", () => {
+    expect(() => parseEnv({ ...base, STRIPE_WEBHOOK_SECRET: "whsec_a", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_b" })).toThrow(/STRIPE_MODE is not connect/);
+    expect(() => parseEnv({ ...base, STRIPE_WEBHOOK_SECRET: "whsec_a", STRIPE_APPLICATION_FEE_BPS: "100" })).toThrow(/only applies with STRIPE_MODE=connect/);
+    const connect = { ...base, STRIPE_MODE: "connect", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_a" };
+    expect(() => parseEnv({ ...connect, STRIPE_APPLICATION_FEE_BPS: "10001" })).toThrow(/STRIPE_APPLICATION_FEE_BPS/);
+    expect(() => parseEnv({ ...connect, STRIPE_APPLICATION_FEE_BPS: "1.5" })).toThrow(/STRIPE_APPLICATION_FEE_BPS/);
+    expect(() => parseEnv({ ...connect, STRIPE_MODE: "both" })).toThrow(/STRIPE_MODE/);
+  });
+});

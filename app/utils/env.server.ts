@@ -59,6 +59,15 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_URL: optionalString,
+  /**
+   * single (default): every card payment lands in this deployment's own Stripe account, as before.
+   * connect: each business connects its own Stripe account (docs/decisions/011-connected-accounts.md).
+   */
+  STRIPE_MODE: z.enum(["single", "connect"]).default("single"),
+  /** Connect mode: the signing secret(s) of the Connect webhook endpoint (/webhooks/stripe/connect), a comma list. */
+  STRIPE_CONNECT_WEBHOOK_SECRET: optionalString,
+  /** Connect mode: the platform fee on each payment in basis points (100 = 1%), rounded down to whole cents. */
+  STRIPE_APPLICATION_FEE_BPS: z.coerce.number().int("STRIPE_APPLICATION_FEE_BPS must be a whole number of basis points").min(0).max(10_000).default(0),
   PAYPAL_CLIENT_ID: optionalString,
   PAYPAL_CLIENT_SECRET: optionalString,
   PAYPAL_WEBHOOK_ID: optionalString,
@@ -209,7 +218,22 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
   if (raw.STRIPE_SECRET_KEY && !/^(sk|rk)_(test|live)_\w+$/.test(raw.STRIPE_SECRET_KEY)) problems.push("STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)");
   // A comma-separated list (each entry verifies; see docs/runbooks/secret-rotation.md): every entry a whsec_ secret.
   const webhookSecrets = (raw.STRIPE_WEBHOOK_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  if (raw.STRIPE_SECRET_KEY && (!webhookSecrets.length || !webhookSecrets.every((s) => s.startsWith("whsec_")))) problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");
+  const connectSecrets = (raw.STRIPE_CONNECT_WEBHOOK_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (raw.STRIPE_MODE === "connect") {
+    // Connect mode: payments land in each business's connected account and arrive on the Connect endpoint.
+    // The platform endpoint stays optional (it still settles payments taken before the switch).
+    if (!raw.STRIPE_SECRET_KEY) problems.push("STRIPE_MODE=connect needs STRIPE_SECRET_KEY (the platform account's secret key)");
+    if (!connectSecrets.length || !connectSecrets.every((s) => s.startsWith("whsec_"))) {
+      problems.push("STRIPE_CONNECT_WEBHOOK_SECRET (whsec_…) is required with STRIPE_MODE=connect: payments are recorded from the verified Connect webhook");
+    }
+    if (webhookSecrets.length && !webhookSecrets.every((s) => s.startsWith("whsec_"))) problems.push("STRIPE_WEBHOOK_SECRET entries must be whsec_… secrets");
+  } else {
+    if (raw.STRIPE_SECRET_KEY && (!webhookSecrets.length || !webhookSecrets.every((s) => s.startsWith("whsec_")))) problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");
+    // A Connect setting without Connect mode is a half-done switch: refuse it rather than silently take
+    // every payment into the platform's own account.
+    if (raw.STRIPE_CONNECT_WEBHOOK_SECRET) problems.push("STRIPE_CONNECT_WEBHOOK_SECRET is set but STRIPE_MODE is not connect: set STRIPE_MODE=connect or remove it");
+    if (raw.STRIPE_APPLICATION_FEE_BPS > 0) problems.push("STRIPE_APPLICATION_FEE_BPS only applies with STRIPE_MODE=connect (a platform fee on connected accounts)");
+  }
   const paypal = [raw.PAYPAL_CLIENT_ID, raw.PAYPAL_CLIENT_SECRET, raw.PAYPAL_WEBHOOK_ID];
   if (paypal.some(Boolean) && !paypal.every(Boolean)) problems.push("PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID go together: set all three or none");
   return problems;

@@ -1,4 +1,7 @@
-// The Stripe client for this deployment's one platform account (docs/decisions/006-payment-accounts.md).
+// The Stripe client for this deployment's account: the one account every payment lands in (single-account
+// mode), or the Connect platform whose calls name a connected account with the `Stripe-Account` header
+// (connect mode; docs/decisions/011-connected-accounts.md). No contractor key is ever held: the platform
+// key plus the connected account's id is all a direct charge needs.
 // STRIPE_API_URL points the official SDK at the local fake in tests; production leaves it unset.
 import Stripe from "stripe";
 import { env } from "./env.server";
@@ -9,8 +12,24 @@ export function stripeConfigured() {
   return Boolean(env().STRIPE_SECRET_KEY);
 }
 
+/** "off" without a key; "single" pays the deployment's own account; "connect" pays each business's connected account. */
+export function stripeMode(): "off" | "single" | "connect" {
+  const { STRIPE_SECRET_KEY, STRIPE_MODE } = env();
+  return !STRIPE_SECRET_KEY ? "off" : STRIPE_MODE;
+}
+
+/** The platform fee in basis points (connect mode only; 0 otherwise). */
+export function applicationFeeBps() {
+  return stripeMode() === "connect" ? env().STRIPE_APPLICATION_FEE_BPS : 0;
+}
+
+/** Request options that run a call on a connected account (direct charges); none for the platform's own account. */
+export function onAccount(accountId: string | null | undefined): Stripe.RequestOptions {
+  return accountId ? { stripeAccount: accountId } : {};
+}
+
 export function stripe(): Stripe {
-  const { STRIPE_SECRET_KEY, STRIPE_API_URL } = env();
+  const { STRIPE_SECRET_KEY, STRIPE_API_URL, INTEGRATIONS_TIMEOUT_MS } = env();
   if (!STRIPE_SECRET_KEY) throw new Error("Stripe is not configured");
   if (!client) {
     const api = STRIPE_API_URL ? new URL(STRIPE_API_URL) : null;
@@ -18,7 +37,7 @@ export function stripe(): Stripe {
       ...(api ? { host: api.hostname, port: api.port || (api.protocol === "https:" ? 443 : 80), protocol: api.protocol === "https:" ? "https" : "http" } : {}),
       // Retries reuse the idempotency key, so a network blip never creates a second Checkout Session.
       maxNetworkRetries: 2,
-      timeout: 15_000,
+      timeout: INTEGRATIONS_TIMEOUT_MS ?? 15_000,
       telemetry: false,
       appInfo: { name: "Invoice Link" },
     });
@@ -38,9 +57,14 @@ export function stripeWebhookSecrets(value = env().STRIPE_WEBHOOK_SECRET) {
   return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
+/** The Connect endpoint's secrets (STRIPE_CONNECT_WEBHOOK_SECRET), a comma list like STRIPE_WEBHOOK_SECRET. */
+export function stripeConnectWebhookSecrets(value = env().STRIPE_CONNECT_WEBHOOK_SECRET) {
+  return stripeWebhookSecrets(value ?? "");
+}
+
 /** Verifies a webhook on its raw body with the official library against every configured secret; throws on any mismatch. */
 export function verifyStripeWebhook(rawBody: string, signature: string, secrets = stripeWebhookSecrets()): Stripe.Event {
-  if (!secrets.length) throw new Error("STRIPE_WEBHOOK_SECRET is not set");
+  if (!secrets.length) throw new Error("the Stripe webhook secret is not set");
   let failure: unknown;
   for (const secret of secrets) {
     try {

@@ -1,6 +1,10 @@
 // A test-only fake of the slice of the Stripe HTTP API the app uses: Checkout Sessions, PaymentIntents
 // (+ their Charge), a no-JavaScript hosted checkout page, and signed webhook delivery. The official SDK
 // talks to it via `new Stripe(key, { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0 })`.
+// Connect (see the "Connect" sections): Accounts, Account Links with a no-JavaScript hosted onboarding
+// page, the `Stripe-Account` header on Checkout Sessions, PaymentIntents and charges (objects live on one
+// account and are invisible from any other; the application fee is recorded on the connected account's
+// charge), and Connect webhooks carrying `account`, signed with the Connect endpoint's own secret.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,7 +18,18 @@ export type Charge = Obj & { id: string; amount: number; amount_refunded: number
 export type Dispute = Obj & { id: string; status: string };
 export type RecordedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: Obj; idempotencyKey?: string };
 export type Delivery = { status: number; body: string };
-export type SendEventOptions = { id?: string; secret?: string; timestamp?: number; rawBody?: string; signatureHeader?: string };
+export type SendEventOptions = {
+  id?: string;
+  secret?: string;
+  timestamp?: number;
+  rawBody?: string;
+  signatureHeader?: string;
+  /** Connect: the connected account the event is from; it goes to the Connect endpoint, signed with its secret. */
+  account?: string;
+};
+// ---- Connect: types
+export type Account = Obj & { id: string; charges_enabled: boolean; payouts_enabled: boolean; details_submitted: boolean; requirements: Obj; external_accounts: Obj };
+export type AccountLink = { id: string; account: string; refresh_url: string; return_url: string; expires_at: number; used: boolean };
 
 export type FakeStripe = {
   url: string;
@@ -36,6 +51,18 @@ export type FakeStripe = {
   sendEvent(type: string, object: object, opts?: SendEventOptions): Promise<Delivery>;
   failNext(count: number, status?: number): void;
   stop(): Promise<void>;
+  // ---- Connect
+  accounts: Map<string, Account>;
+  accountLinks: Map<string, AccountLink>;
+  setConnectWebhookUrl(url: string): void;
+  /** What the hosted onboarding form does: all details given (charges and payouts on), or saved for later. */
+  completeOnboarding(accountId: string, outcome?: "complete" | "later"): Promise<Delivery | null>;
+  /** The contractor revokes the platform's access from their dashboard: account.application.deauthorized. */
+  deauthorize(accountId: string): Promise<Delivery>;
+  /** The next `count` API requests wait `ms` before answering (a slow or hung Stripe). */
+  delayNext(count: number, ms: number): void;
+  /** The next `count` Account Link requests fail with `status` (the account create before them succeeds). */
+  failNextAccountLinks(count: number, status?: number): void;
 };
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
@@ -145,8 +172,22 @@ function formatAmount(minor: number, currency: string) {
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 
-export async function startFakeStripe(options: { secretKey: string; webhookSecret: string; webhookUrl?: string; port?: number }): Promise<FakeStripe> {
+export async function startFakeStripe(options: {
+  secretKey: string;
+  webhookSecret: string;
+  webhookUrl?: string;
+  port?: number;
+  /** Connect: the app's Connect endpoint and its signing secret. */
+  connectWebhookUrl?: string;
+  connectWebhookSecret?: string;
+}): Promise<FakeStripe> {
   let webhookUrl = options.webhookUrl;
+  let connectWebhookUrl = options.connectWebhookUrl;
+  // ---- Connect: state
+  const accounts = new Map<string, Account>();
+  const accountLinks = new Map<string, AccountLink>();
+  let delays: { count: number; ms: number } = { count: 0, ms: 0 };
+  let accountLinkFailures: { count: number; status: number } = { count: 0, status: 500 };
   let failures: { count: number; status: number } = { count: 0, status: 500 };
   const requests: RecordedRequest[] = [];
   const sessions = new Map<string, Session>();
@@ -159,10 +200,16 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
 
   const getSession = (id: string) => sessions.get(id) ?? (() => { throw missing("checkout.session", id); })();
   const getIntent = (id: string) => paymentIntents.get(id) ?? (() => { throw missing("payment_intent", id); })();
+  // Connect: an object on one account does not exist for a request made as another (or as the platform).
+  const onSameAccount = <T extends Obj>(o: T, account: string | null, what: string): T => {
+    if ((o._account ?? null) !== account) throw missing(what, o.id);
+    return o;
+  };
   const chargeOf = (piId: string) => charges.get(getIntent(piId).latest_charge)!;
 
-  function createSession(p: Obj): Session {
+  function createSession(p: Obj, account: string | null): Session {
     const offered = validateSessionParams(p);
+    validateConnectSession(p, account);
     const id = newId("cs_test");
     const amount = p.line_items.reduce((sum: number, li: Obj) => sum + Number(li.price_data.unit_amount) * Number(li.quantity), 0);
     const created = now();
@@ -174,7 +221,7 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
       success_url: p.success_url, cancel_url: p.cancel_url ?? null, url: `${fake.url}/c/pay/${id}`,
       expires_at: created + 24 * 3600, created, livemode: false,
       // Not part of Stripe's response: what the hosted page needs to build the PaymentIntent later.
-      _line_items: p.line_items, _payment_intent_data: p.payment_intent_data ?? {},
+      _line_items: p.line_items, _payment_intent_data: p.payment_intent_data ?? {}, _account: account,
     } as Session;
   }
 
@@ -184,7 +231,7 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
     if (out.object === "checkout.session" && out.payment_intent && expand.some((e) => e.split(".")[0] === "payment_intent")) {
       out.payment_intent = present(getIntent(out.payment_intent), expand.filter((e) => e.startsWith("payment_intent.")).map((e) => e.slice(15)));
     }
-    if (out.object === "payment_intent" && expand.includes("latest_charge")) out.latest_charge = { ...charges.get(out.latest_charge) };
+    if (out.object === "payment_intent" && expand.includes("latest_charge")) out.latest_charge = present(charges.get(out.latest_charge)!);
     return out;
   };
 
@@ -201,21 +248,26 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
     }
     const expand = ([] as string[]).concat(params.expand ?? []);
     let m: RegExpExecArray | null;
+    const account = connectAccountHeader(req);
+    const connect = handleConnectApi(req, path, params, account, idempotencyKey);
+    if (connect) return connect;
+    // Idempotency keys are per account, as at Stripe.
+    const scopedKey = idempotencyKey === undefined ? undefined : account ? `${account}|${idempotencyKey}` : idempotencyKey;
     if (req.method === "POST" && path === "/v1/checkout/sessions") {
       const fingerprint = canonical(params);
-      const previous = idempotencyKey ? idempotent.get(idempotencyKey) : undefined;
+      const previous = scopedKey ? idempotent.get(scopedKey) : undefined;
       if (previous && previous.fingerprint !== fingerprint) {
         throw new StripeHttpError(400, { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." });
       }
       if (previous) return previous;
-      const session = createSession(params);
+      const session = createSession(params, account);
       sessions.set(session.id, session);
       const result = { status: 200, body: present(session, expand) };
-      if (idempotencyKey) idempotent.set(idempotencyKey, { fingerprint, ...result });
+      if (scopedKey) idempotent.set(scopedKey, { fingerprint, ...result });
       return result;
     }
-    if (req.method === "GET" && (m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path))) return { status: 200, body: present(getSession(m[1]), expand) };
-    if (req.method === "GET" && (m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path))) return { status: 200, body: present(getIntent(m[1]), expand) };
+    if (req.method === "GET" && (m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path))) return { status: 200, body: present(onSameAccount(getSession(m[1]), account, "checkout.session"), expand) };
+    if (req.method === "GET" && (m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path))) return { status: 200, body: present(onSameAccount(getIntent(m[1]), account, "payment_intent"), expand) };
     throw new StripeHttpError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${path}).` });
   }
 
@@ -239,6 +291,136 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
     };
   }
 
+  // ---- Connect: accounts, account links, the hosted onboarding page, and the Stripe-Account header
+
+  /** The `Stripe-Account` header: the connected account a request runs as (it must exist), or null for the platform. */
+  function connectAccountHeader(req: http.IncomingMessage): string | null {
+    const value = req.headers["stripe-account"];
+    if (value === undefined) return null;
+    if (typeof value !== "string" || !accounts.has(value)) {
+      throw new StripeHttpError(403, { type: "invalid_request_error", code: "account_invalid", message: `The provided key does not have access to account '${String(value)}' (or that account does not exist).` });
+    }
+    return value;
+  }
+
+  const ACCOUNT_PARAMS = new Set(["type", "controller", "country", "email", "business_type", "business_profile", "capabilities", "metadata", "expand", "default_currency", "settings", "tos_acceptance"]);
+  const INITIAL_REQUIREMENTS = ["business_type", "external_account", "individual.dob.day", "individual.first_name", "individual.verification.document", "tos_acceptance.date"];
+
+  const presentAccount = (a: Account): Obj => Object.fromEntries(Object.entries(a).filter(([k]) => !k.startsWith("_")));
+
+  function createAccount(p: Obj): Account {
+    for (const key of Object.keys(p)) if (!ACCOUNT_PARAMS.has(key)) throw invalid(`Received unknown parameter: ${key}`, key);
+    if (p.type && p.controller) throw invalid("You cannot pass both `type` and `controller`.", "type");
+    const standard = p.type === "standard" || p.controller?.stripe_dashboard?.type === "full";
+    if (p.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(p.email)) throw invalid(`Invalid email address: ${p.email}`, "email");
+    const id = `acct_${randomBytes(8).toString("hex")}`;
+    return {
+      id, object: "account", type: standard ? "standard" : (p.type ?? "express"), controller: p.controller ?? null, email: p.email ?? null,
+      business_profile: p.business_profile ?? {}, metadata: p.metadata ?? {}, country: p.country ?? "US", default_currency: "usd",
+      charges_enabled: false, payouts_enabled: false, details_submitted: false,
+      requirements: { currently_due: [...INITIAL_REQUIREMENTS], eventually_due: [...INITIAL_REQUIREMENTS], past_due: [], disabled_reason: "requirements.past_due" },
+      external_accounts: { object: "list", data: [], has_more: false, url: `/v1/accounts/${id}/external_accounts` },
+      created: now(), livemode: false,
+    } as Account;
+  }
+
+  function finishOnboarding(account: Account, outcome: "complete" | "later") {
+    account.details_submitted = true;
+    if (outcome === "later") {
+      account.requirements = { ...account.requirements, currently_due: ["external_account", "individual.verification.document"], disabled_reason: "requirements.past_due" };
+      return;
+    }
+    Object.assign(account, { charges_enabled: true, payouts_enabled: true });
+    account.requirements = { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null };
+    account.external_accounts.data = [{ id: newId("ba"), object: "bank_account", account: account.id, bank_name: "STRIPE TEST BANK", last4: "6789", currency: "usd", country: "US", default_for_currency: true, status: "new" }];
+  }
+
+  /** Direct charges: the session must run on an account that can take charges; the fee only exists there. */
+  function validateConnectSession(p: Obj, account: string | null) {
+    const fee = p.payment_intent_data?.application_fee_amount;
+    if (account && !accounts.get(account)!.charges_enabled) {
+      throw invalid("This account cannot currently make live charges. The account holder must complete onboarding (charges_enabled is false).");
+    }
+    if (fee === undefined) return;
+    if (!account) throw invalid("Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment (using an OAuth key or Stripe-Account header) or destination payment (using `transfer_data[destination]`).", "payment_intent_data[application_fee_amount]");
+    const total = p.line_items.reduce((sum: number, li: Obj) => sum + Number(li.price_data.unit_amount) * Number(li.quantity), 0);
+    if (!isInt(fee) || Number(fee) > total) throw invalid(`Invalid application_fee_amount: ${fee}`, "payment_intent_data[application_fee_amount]");
+  }
+
+  /** The fields a PaymentIntent and its charge get when the session ran on a connected account. */
+  function connectCharge(s: Session): Obj {
+    if (!s._account) return {};
+    const fee = s._payment_intent_data.application_fee_amount;
+    return { _account: s._account, application_fee_amount: fee === undefined ? null : Number(fee), ...(fee !== undefined ? { application_fee: newId("fee") } : {}) };
+  }
+  const chargeAccount = (charge: Obj): SendEventOptions => (charge._account ? { account: charge._account } : {});
+
+  function handleConnectApi(req: http.IncomingMessage, path: string, params: Obj, account: string | null, idempotencyKey?: string): { status: number; body: Obj } | null {
+    let m: RegExpExecArray | null;
+    if (req.method === "POST" && path === "/v1/accounts") {
+      if (account) throw invalid("Connected accounts cannot create other accounts.");
+      const key = idempotencyKey ? `accounts|${idempotencyKey}` : undefined;
+      const fingerprint = canonical(params);
+      const previous = key ? idempotent.get(key) : undefined;
+      if (previous && previous.fingerprint !== fingerprint) {
+        throw new StripeHttpError(400, { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." });
+      }
+      if (previous) return previous;
+      const created = createAccount(params);
+      accounts.set(created.id, created);
+      const result = { status: 200, body: presentAccount(created) };
+      if (key) idempotent.set(key, { fingerprint, ...result });
+      return result;
+    }
+    if ((m = /^\/v1\/accounts\/([^/]+)$/.exec(path))) {
+      const found = accounts.get(m[1]);
+      if (!found || (account && account !== found.id)) throw missing("account", m[1]);
+      if (req.method === "GET") return { status: 200, body: presentAccount(found) };
+      if (req.method === "DELETE") {
+        accounts.delete(found.id);
+        return { status: 200, body: { id: found.id, object: "account", deleted: true } };
+      }
+    }
+    if (req.method === "POST" && path === "/v1/account_links") {
+      if (accountLinkFailures.count > 0) {
+        accountLinkFailures.count--;
+        throw new StripeHttpError(accountLinkFailures.status, { type: "api_error", message: "An unknown error occurred (injected by the fake)." });
+      }
+      if (account) throw invalid("Account Links are created by the platform, without a Stripe-Account header.");
+      for (const key of ["account", "type", "refresh_url", "return_url"]) if (!params[key]) throw invalid(`Missing required param: ${key}.`, key);
+      if (!accounts.has(params.account)) throw missing("account", params.account);
+      if (!["account_onboarding", "account_update"].includes(params.type)) throw invalid(`Invalid type: ${params.type}`, "type");
+      for (const key of ["refresh_url", "return_url"]) if (!URL.canParse(params[key])) throw invalid("Not a valid URL", key);
+      const link: AccountLink = { id: newId("alink"), account: params.account, refresh_url: params.refresh_url, return_url: params.return_url, expires_at: now() + 300, used: false };
+      accountLinks.set(link.id, link);
+      return { status: 200, body: { object: "account_link", created: now(), expires_at: link.expires_at, url: `${fake.url}/connect/onboarding/${link.id}` } };
+    }
+    return null;
+  }
+
+  /**
+   * Stripe's hosted onboarding, with JavaScript off: a plain form. Like Stripe, a used or expired link
+   * sends the visitor to refresh_url; finishing sends account.updated and redirects to return_url.
+   */
+  async function handleOnboardingPage(req: http.IncomingMessage, raw: string, id: string, send: (status: number, type: string, body: string, headers?: http.OutgoingHttpHeaders) => void) {
+    const link = accountLinks.get(id);
+    if (!link) return send(404, "text/html; charset=utf-8", page("Link not found", "<p>This onboarding link does not exist.</p>"));
+    if (link.used || link.expires_at < now()) return send(303, "text/plain; charset=utf-8", "", { Location: link.refresh_url });
+    const account = accounts.get(link.account)!;
+    if (req.method === "POST") {
+      link.used = true;
+      const outcome = new URLSearchParams(raw).get("outcome") === "later" ? "later" : "complete";
+      await fake.completeOnboarding(account.id, outcome).catch(() => {});
+      return send(303, "text/plain; charset=utf-8", "", { Location: link.return_url });
+    }
+    const action = escapeHtml(`/connect/onboarding/${link.id}`);
+    send(200, "text/html; charset=utf-8", page("Set up payments with Stripe", [
+      `<p>Account ${escapeHtml(account.id)} for ${escapeHtml(account.business_profile?.name ?? "your business")}</p>`,
+      `<form method="post" action="${action}"><input type="hidden" name="outcome" value="complete"><button type="submit">Agree and submit</button></form>`,
+      `<form method="post" action="${action}"><input type="hidden" name="outcome" value="later"><button type="submit">Save and finish later</button></form>`,
+    ].join("")));
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -252,7 +434,13 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
       const params = parseStripeForm(req.method === "GET" ? url.search.slice(1) : raw);
       const idempotencyKey = req.method === "POST" ? (req.headers["idempotency-key"] as string | undefined) : undefined;
       requests.push({ method: req.method ?? "", path: url.pathname, headers: req.headers, body: params, ...(idempotencyKey ? { idempotencyKey } : {}) });
-      const replayed = idempotencyKey !== undefined && idempotent.has(idempotencyKey);
+      const headerAccount = typeof req.headers["stripe-account"] === "string" ? req.headers["stripe-account"] : null;
+      const replayed = idempotencyKey !== undefined && idempotent.has(headerAccount ? `${headerAccount}|${idempotencyKey}` : idempotencyKey);
+      if (delays.count > 0) {
+        delays.count--;
+        await new Promise((resolve) => setTimeout(resolve, delays.ms));
+        if (res.destroyed || req.socket.destroyed) return; // the client timed out and went away
+      }
       try {
         const { status, body } = handleApi(req, url.pathname, params, idempotencyKey);
         send(status, "application/json", JSON.stringify(body), {
@@ -267,6 +455,8 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
       return;
     }
 
+    const onboarding = /^\/connect\/onboarding\/([^/]+)$/.exec(url.pathname);
+    if (onboarding) return handleOnboardingPage(req, raw, onboarding[1], send);
     const m = /^\/c\/pay\/([^/]+)$/.exec(url.pathname);
     if (!m) return send(404, "text/plain; charset=utf-8", "Not found");
     const session = sessions.get(m[1]);
@@ -291,7 +481,7 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const sessionEvent = (type: string, s: Session) => fake.sendEvent(type, present(s));
+  const sessionEvent = (type: string, s: Session) => fake.sendEvent(type, present(s), s._account ? { account: s._account } : {});
 
   const fake: FakeStripe = {
     url: `http://127.0.0.1:${port}`,
@@ -315,6 +505,7 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
         status: card ? "succeeded" : "processing", metadata: s._payment_intent_data.metadata ?? {},
         description: s._payment_intent_data.description ?? null, payment_method_types: [method],
         latest_charge: newId("ch"), created: now(), livemode: false,
+        ...connectCharge(s),
       };
       const charge: Charge = {
         id: pi.latest_charge, object: "charge", amount: pi.amount, amount_captured: pi.amount, amount_refunded: 0, currency: pi.currency,
@@ -323,6 +514,7 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
           ? { type: "card", card: { brand, last4: last4 ?? "4242" } }
           : { type: "us_bank_account", us_bank_account: { bank_name: "STRIPE TEST BANK", last4: last4 ?? "6789" } },
         created: now(), livemode: false,
+        ...connectCharge(s),
       };
       paymentIntents.set(pi.id, pi);
       charges.set(charge.id, charge);
@@ -358,7 +550,7 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
       if (!Number.isInteger(value) || value <= 0 || value > remaining) throw new Error(`refund of ${value} is invalid: ${remaining} left to refund`);
       charge.amount_refunded += value;
       charge.refunded = charge.amount_refunded === charge.amount;
-      return fake.sendEvent("charge.refunded", { ...charge });
+      return fake.sendEvent("charge.refunded", present(charge), chargeAccount(charge));
     },
 
     async dispute(paymentIntentId, status = "needs_response") {
@@ -368,23 +560,27 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
         payment_intent: paymentIntentId, status, reason: "fraudulent", created: now(), livemode: false,
       };
       disputes.set(paymentIntentId, dispute);
-      return fake.sendEvent("charge.dispute.created", { ...dispute });
+      return fake.sendEvent("charge.dispute.created", { ...dispute }, chargeAccount(charge));
     },
 
     async closeDispute(paymentIntentId, status) {
       const dispute = disputes.get(paymentIntentId);
       if (!dispute) throw new Error(`no dispute for ${paymentIntentId}; call dispute() first`);
       dispute.status = status;
-      return fake.sendEvent("charge.dispute.closed", { ...dispute });
+      return fake.sendEvent("charge.dispute.closed", { ...dispute }, chargeAccount(chargeOf(paymentIntentId)));
     },
 
     async sendEvent(type, object, opts = {}) {
-      if (!webhookUrl) throw new Error("fake Stripe has no webhook URL: call setWebhookUrl() first");
-      const event = stripeEvent(type, object, opts.id);
+      // Connect events go to the Connect endpoint, carry `account` and are signed with its secret.
+      const target = opts.account ? connectWebhookUrl : webhookUrl;
+      if (!target) throw new Error(opts.account ? "fake Stripe has no Connect webhook URL: call setConnectWebhookUrl() first" : "fake Stripe has no webhook URL: call setWebhookUrl() first");
+      const event = opts.account ? { ...stripeEvent(type, object, opts.id), account: opts.account } : stripeEvent(type, object, opts.id);
       const payload = opts.rawBody ?? JSON.stringify(event, null, 2); // Stripe pretty-prints webhook bodies
-      const signature = opts.signatureHeader ?? signStripePayload(payload, opts.secret ?? options.webhookSecret, opts.timestamp);
+      const secret = opts.secret ?? (opts.account ? options.connectWebhookSecret : options.webhookSecret);
+      if (!secret) throw new Error("fake Stripe has no Connect webhook secret: pass connectWebhookSecret");
+      const signature = opts.signatureHeader ?? signStripePayload(payload, secret, opts.timestamp);
       try {
-        const res = await fetch(webhookUrl, {
+        const res = await fetch(target, {
           method: "POST",
           headers: { "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": signature, "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" },
           body: payload,
@@ -397,6 +593,28 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
         deliveries.push({ event, status: 0, body: String(e) });
         throw e;
       }
+    },
+
+    // ---- Connect
+    accounts,
+    accountLinks,
+    setConnectWebhookUrl(url) {
+      connectWebhookUrl = url;
+    },
+    async completeOnboarding(accountId, outcome = "complete") {
+      const account = accounts.get(accountId);
+      if (!account) throw new Error(`no account ${accountId}`);
+      finishOnboarding(account, outcome);
+      return connectWebhookUrl ? fake.sendEvent("account.updated", presentAccount(account), { account: account.id }) : null;
+    },
+    deauthorize(accountId) {
+      return fake.sendEvent("account.application.deauthorized", { id: newId("ca"), object: "application", name: "Invoice Link" }, { account: accountId });
+    },
+    delayNext(count, ms) {
+      delays = { count, ms };
+    },
+    failNextAccountLinks(count, status = 500) {
+      accountLinkFailures = { count, status };
     },
 
     stop() {
