@@ -5,6 +5,7 @@ import type Stripe from "stripe";
 import { logger } from "~/utils/logger.server";
 import { stripe } from "~/utils/stripe.server";
 import { DomainError } from "./errors.server";
+import { handleBillingEvent, isBillingEvent } from "./billing-events.server";
 import { applyPayment, applyProviderDispute, applyProviderRefund, type ApplyPaymentInput } from "./payment.server";
 
 export type StripeEventResult = "processed" | "ignored";
@@ -94,6 +95,8 @@ async function onPaymentIntent(piId: string | null, change: () => Promise<{ stat
 }
 
 export async function handleStripeEvent(event: Stripe.Event): Promise<StripeEventResult> {
+  // Invoice Link's own subscription (Stripe Billing on this account) has its own handler.
+  if (isBillingEvent(event)) return (await handleBillingEvent(event)) === "processed" ? "processed" : "ignored";
   try {
     switch (event.type) {
       case "checkout.session.completed":

@@ -59,6 +59,14 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_URL: optionalString,
+  /**
+   * Invoice Link's own plans (Stripe Billing on the platform account, docs/decisions/014): recurring Price
+   * ids. With neither set the deployment is free (self-hosted mode) and nothing is ever blocked.
+   */
+  STRIPE_PRICE_MONTHLY: optionalString,
+  STRIPE_PRICE_YEARLY: optionalString,
+  /** Days of the free trial a new business gets (no card needed). */
+  TRIAL_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   PAYPAL_CLIENT_ID: optionalString,
   PAYPAL_CLIENT_SECRET: optionalString,
   PAYPAL_WEBHOOK_ID: optionalString,
@@ -210,6 +218,11 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
   // A comma-separated list (each entry verifies; see docs/runbooks/secret-rotation.md): every entry a whsec_ secret.
   const webhookSecrets = (raw.STRIPE_WEBHOOK_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   if (raw.STRIPE_SECRET_KEY && (!webhookSecrets.length || !webhookSecrets.every((s) => s.startsWith("whsec_")))) problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");
+  for (const name of ["STRIPE_PRICE_MONTHLY", "STRIPE_PRICE_YEARLY"] as const) {
+    const price = raw[name];
+    if (price && !/^price_\w+$/.test(price)) problems.push(`${name} must be a Stripe Price id (price_…)`);
+    if (price && !raw.STRIPE_SECRET_KEY) problems.push(`${name} needs STRIPE_SECRET_KEY: plans are sold through Stripe Billing`);
+  }
   const paypal = [raw.PAYPAL_CLIENT_ID, raw.PAYPAL_CLIENT_SECRET, raw.PAYPAL_WEBHOOK_ID];
   if (paypal.some(Boolean) && !paypal.every(Boolean)) problems.push("PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID go together: set all three or none");
   return problems;
