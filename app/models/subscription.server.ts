@@ -268,3 +268,17 @@ export async function businessesWithTrialEnding(now: Date, days = 3) {
 }
 
 export { settingsUrl as subscriptionSettingsUrl };
+
+export type BillingBanner = { kind: "past_due" | "read_only" | "trial_ending"; message: string };
+
+/** The line every signed-in page shows while the plan needs attention (root.tsx), or null. */
+export async function billingBanner(businessId: string): Promise<BillingBanner | null> {
+  if (!billingEnabled()) return null;
+  const state = await getBillingState(businessId);
+  if (state.access === "past_due") return { kind: "past_due", message: "Your last Invoice Link payment failed. Stripe is retrying your card; update it to keep your account active." };
+  if (state.access === "read_only") return { kind: "read_only", message: new ReadOnlyAccountError(state.readOnlyReason ?? "trial_ended").message };
+  if (state.access === "trial" && state.trialDaysLeft !== null && state.trialDaysLeft <= 3) {
+    return { kind: "trial_ending", message: `Your free trial ends in ${state.trialDaysLeft} day${state.trialDaysLeft === 1 ? "" : "s"}. Choose a plan to keep creating and sending.` };
+  }
+  return null;
+}
