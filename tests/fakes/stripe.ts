@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { createBillingFake, type BillingFake, type FakePrice } from "./stripe-billing";
 
 type Obj = Record<string, any>;
 export type PaymentMethod = "card" | "us_bank_account";
@@ -24,6 +25,8 @@ export type FakeStripe = {
   sessions: Map<string, Session>;
   paymentIntents: Map<string, PaymentIntent>;
   charges: Map<string, Charge>;
+  /** Stripe Billing (Invoice Link's own subscriptions): tests/fakes/stripe-billing.ts. */
+  billing: BillingFake;
   /** Every webhook delivery attempt, in order (status 0 when the app could not be reached). */
   deliveries: Array<{ event: Obj; status: number; body: string }>;
   setWebhookUrl(url: string): void;
@@ -145,7 +148,7 @@ function formatAmount(minor: number, currency: string) {
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 
-export async function startFakeStripe(options: { secretKey: string; webhookSecret: string; webhookUrl?: string; port?: number }): Promise<FakeStripe> {
+export async function startFakeStripe(options: { secretKey: string; webhookSecret: string; webhookUrl?: string; port?: number; prices?: FakePrice[] }): Promise<FakeStripe> {
   let webhookUrl = options.webhookUrl;
   let failures: { count: number; status: number } = { count: 0, status: 500 };
   const requests: RecordedRequest[] = [];
@@ -156,6 +159,13 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
   const deliveries: FakeStripe["deliveries"] = [];
   // Idempotency-Key -> the request it was first used with and the response it got.
   const idempotent = new Map<string, { fingerprint: string; status: number; body: Obj }>();
+
+  const billing = createBillingFake({
+    secretKey: options.secretKey,
+    baseUrl: () => fake.url,
+    post: (type, rawBody) => fake.sendEvent(type, {}, { rawBody }),
+    prices: options.prices,
+  });
 
   const getSession = (id: string) => sessions.get(id) ?? (() => { throw missing("checkout.session", id); })();
   const getIntent = (id: string) => paymentIntents.get(id) ?? (() => { throw missing("payment_intent", id); })();
@@ -252,6 +262,8 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
       const params = parseStripeForm(req.method === "GET" ? url.search.slice(1) : raw);
       const idempotencyKey = req.method === "POST" ? (req.headers["idempotency-key"] as string | undefined) : undefined;
       requests.push({ method: req.method ?? "", path: url.pathname, headers: req.headers, body: params, ...(idempotencyKey ? { idempotencyKey } : {}) });
+      const billed = await billing.handleApi(req, url.pathname, params, idempotencyKey);
+      if (billed) return send(billed.status, "application/json", JSON.stringify(billed.body), { "Request-Id": newId("req") });
       const replayed = idempotencyKey !== undefined && idempotent.has(idempotencyKey);
       try {
         const { status, body } = handleApi(req, url.pathname, params, idempotencyKey);
@@ -267,6 +279,8 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
       return;
     }
 
+    const billingPage = await billing.handlePage(req.method ?? "GET", url, raw);
+    if (billingPage) return send(billingPage.status, billingPage.type, billingPage.body, billingPage.headers);
     const m = /^\/c\/pay\/([^/]+)$/.exec(url.pathname);
     if (!m) return send(404, "text/plain; charset=utf-8", "Not found");
     const session = sessions.get(m[1]);
@@ -297,7 +311,7 @@ export async function startFakeStripe(options: { secretKey: string; webhookSecre
     url: `http://127.0.0.1:${port}`,
     port,
     host: "127.0.0.1",
-    requests, sessions, paymentIntents, charges, deliveries,
+    requests, sessions, paymentIntents, charges, deliveries, billing,
     setWebhookUrl(url) {
       webhookUrl = url;
     },
