@@ -188,25 +188,27 @@ function PlanSection({ since, plans, billing, checkout }: { since: string; plans
     case "trial":
       summary = (
         <>
-          <strong>Free trial</strong>: {billing.trialDaysLeft} day{billing.trialDaysLeft === 1 ? "" : "s"} left (until {billing.trialEndsAt}). No card needed.
-          Choose a plan to keep creating and sending after the trial; the days left of your trial carry over.
+          <strong>Free trial</strong>
+          {`: ${billing.trialDaysLeft} day${billing.trialDaysLeft === 1 ? "" : "s"} left (until ${billing.trialEndsAt}). No card needed. Choose a plan to keep creating and sending after the trial; the days left of your trial carry over.`}
         </>
       );
       break;
     case "active":
       summary = (
         <>
-          <strong>{planLabel} plan</strong>, {billing.status === "trialing" ? `free until ${billing.stripeTrialEnd}, then ` : ""}
-          {billing.cancelAtPeriodEnd || billing.cancelAt
-            ? `ends on ${billing.cancelAt ?? billing.currentPeriodEnd} (cancelled; you can resume it until then).`
-            : `renews on ${billing.currentPeriodEnd}.`}
+          <strong>{`${planLabel} plan`}</strong>
+          {`, ${billing.status === "trialing" ? `free until ${billing.stripeTrialEnd}, then ` : ""}${
+            billing.cancelAtPeriodEnd || billing.cancelAt
+              ? `ends on ${billing.cancelAt ?? billing.currentPeriodEnd} (cancelled; you can resume it until then).`
+              : `renews on ${billing.currentPeriodEnd}.`
+          }`}
         </>
       );
       break;
     case "past_due":
       summary = (
         <>
-          <strong>{planLabel} plan, payment failed.</strong> Stripe is retrying your card; everything keeps working meanwhile. Update your card with Manage billing.
+          <strong>{`${planLabel} plan, payment failed.`}</strong> Stripe is retrying your card; everything keeps working meanwhile. Update your card with Manage billing.
         </>
       );
       break;
@@ -218,8 +220,8 @@ function PlanSection({ since, plans, billing, checkout }: { since: string; plans
             ? "Your subscription is unpaid. Update your card with Manage billing to continue."
             : billing.readOnlyReason === "canceled"
               ? "Your subscription has ended. Subscribe again to continue."
-              : `Your free trial ended on ${billing.trialEndsAt}. Choose a plan to continue.`}{" "}
-          Until then nothing new can be created or sent. Your data stays, exports and account deletion keep working, and your customers can still pay the links you sent.
+              : `Your free trial ended on ${billing.trialEndsAt}. Choose a plan to continue.`}
+          {" "}Until then nothing new can be created or sent. Your data stays, exports and account deletion keep working, and your customers can still pay the links you sent.
         </>
       );
       break;
@@ -244,7 +246,7 @@ function PlanSection({ since, plans, billing, checkout }: { since: string; plans
         <div className="actions">
           {plans.map((p) => (
             <IntentButton key={p.id} intent="subscribe" extra={{ plan: p.id }} className="button">
-              Subscribe {p.label.toLowerCase()}
+              {`Subscribe ${p.label.toLowerCase()}`}
             </IntentButton>
           ))}
         </div>
