@@ -52,6 +52,9 @@ const MODEL_FILES: Record<string, string | null> = {
   PropertyLookupUsage: "property-lookup-usage",
   // Earlier exports are not part of an export.
   DataExport: null,
+  // Invoice Link's own plan state, written from Stripe's webhooks: the platform's billing record, not the
+  // business's books (its billing history is in Stripe's portal, Settings → Subscription → Manage billing).
+  Subscription: null,
 };
 
 /** The rows each file must hold for a business, straight from SQL (not through the export's own queries). */
