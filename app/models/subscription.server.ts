@@ -196,16 +196,20 @@ export async function startSubscriptionCheckout(businessId: string, planId: stri
   if (state.hasLiveSubscription) throw new DomainError("You already have a subscription. Use Manage billing to change it.");
   const customer = await ensureCustomer(businessId);
   const trialEnd = state.access === "trial" && state.trialEndsAt && state.trialEndsAt.getTime() - Date.now() > MIN_STRIPE_TRIAL_MS ? Math.floor(state.trialEndsAt.getTime() / 1000) : undefined;
-  const session = await stripe().checkout.sessions.create({
-    mode: "subscription",
-    customer,
-    client_reference_id: businessId,
-    line_items: [{ price: plan.priceId, quantity: 1 }],
-    metadata: { businessId, purpose: "invoice-link-subscription" },
-    subscription_data: { metadata: { businessId }, ...(trialEnd ? { trial_end: trialEnd } : {}) },
-    success_url: settingsUrl("?checkout=success"),
-    cancel_url: settingsUrl("?checkout=cancelled"),
-  });
+  const session = await stripe().checkout.sessions.create(
+    {
+      mode: "subscription",
+      customer,
+      client_reference_id: businessId,
+      line_items: [{ price: plan.priceId, quantity: 1 }],
+      metadata: { businessId, purpose: "invoice-link-subscription" },
+      subscription_data: { metadata: { businessId }, ...(trialEnd ? { trial_end: trialEnd } : {}) },
+      success_url: settingsUrl("?checkout=success"),
+      cancel_url: settingsUrl("?checkout=cancelled"),
+    },
+    // A double click (or a retry) within the minute gets the same session, not a second one.
+    { idempotencyKey: `invoice-link-checkout:${businessId}:${plan.id}:${trialEnd ?? 0}:${Math.floor(Date.now() / 60_000)}` },
+  );
   if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
   return session.url;
 }
