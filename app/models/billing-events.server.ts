@@ -223,3 +223,9 @@ export async function sendTrialEndingEmails(options: { now?: Date } = {}) {
   }
   return { scanned: due.length, queued };
 }
+
+/** Stripe redelivers an event for 3 days at most; a month of processed ids is plenty (the nightly cleanup). */
+export async function pruneProcessedBillingEvents(now = new Date()) {
+  const { count } = await prisma.processedBillingEvent.deleteMany({ where: { processedAt: { lt: new Date(now.getTime() - 30 * 86_400_000) } } });
+  return count;
+}

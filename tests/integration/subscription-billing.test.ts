@@ -8,6 +8,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { sendTrialEndingEmails } from "~/models/billing-events.server";
+import { cleanupExpired } from "~/models/cleanup.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { sendOverdueReminders } from "~/models/reminders.server";
 import { runRecurringSchedules } from "~/models/recurring.server";
@@ -263,6 +264,15 @@ describe("events out of order and twice", () => {
     expect(canceledEmails).toHaveLength(1);
     // Still inside the app's trial, so the business keeps working until the trial ends.
     expect(accessOf((await page(t)).html)).toBe("trial");
+  });
+
+  it("forgets processed event ids after a month (the nightly cleanup), long after Stripe stops retrying", async () => {
+    const old = `evt_old_${randomBytes(6).toString("hex")}`;
+    const recent = `evt_recent_${randomBytes(6).toString("hex")}`;
+    await prisma.processedBillingEvent.createMany({ data: [{ id: old, type: "invoice.paid", processedAt: new Date(Date.now() - 31 * DAY_MS) }, { id: recent, type: "invoice.paid", processedAt: new Date(Date.now() - 3 * DAY_MS) }] });
+    const summary = await cleanupExpired();
+    expect(summary.billingEvents).toBeGreaterThanOrEqual(1);
+    expect((await prisma.processedBillingEvent.findMany({ where: { id: { in: [old, recent] } } })).map((e) => e.id)).toEqual([recent]);
   });
 
   it("refuses unsigned and wrongly signed billing events without writing", async () => {
