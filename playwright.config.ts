@@ -109,6 +109,10 @@ export default defineConfig({
       TRUST_PROXY: "",
       ...providerEnv,
       STRIPE_API_URL: `http://127.0.0.1:${FAKE_STRIPE_PORT}`,
+      // Invoice Link's own plans (the fake's default prices): new accounts are in their 14-day trial, so the
+      // other specs are never blocked; billing.spec.ts ends a trial by moving the business's createdAt.
+      STRIPE_PRICE_MONTHLY: "price_monthly_test",
+      STRIPE_PRICE_YEARLY: "price_yearly_test",
       PAYPAL_API_URL: `http://127.0.0.1:${FAKE_PAYPAL_PORT}`,
     },
   },

@@ -100,6 +100,8 @@ function formContentType(req: Request, res: Response, next: NextFunction) {
 // tests) also serves its own checkout page, so its origin is allowed too.
 const paymentOrigins = [
   "https://checkout.stripe.com",
+  // Settings → Subscription: Manage billing opens Stripe's Customer Portal.
+  "https://billing.stripe.com",
   "https://www.paypal.com",
   "https://www.sandbox.paypal.com",
   ...[config.STRIPE_API_URL, config.PAYPAL_API_URL].filter((u): u is string => Boolean(u)).map((u) => new URL(u).origin),

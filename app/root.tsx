@@ -15,6 +15,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { billingBanner } from "~/models/subscription.server";
 import { getSession, readFlash } from "~/utils/session.server";
 import { useNonce } from "~/utils/nonce-provider";
 import stylesUrl from "~/styles/app.css";
@@ -40,6 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     {
       user: session ? { name: session.user.name, email: session.user.email } : null,
       businessName: session?.business.name ?? null,
+      // Invoice Link's own plan: past due, read-only or a trial about to end (docs/decisions/014).
+      billing: session ? await billingBanner(session.businessId) : null,
       flash,
     },
     { headers: setCookie ? { "Set-Cookie": setCookie } : undefined },
@@ -112,12 +115,17 @@ function Header() {
 }
 
 export default function App() {
-  const { flash } = useLoaderData<typeof loader>();
+  const { flash, billing } = useLoaderData<typeof loader>();
   const customerFacing = useMatches().some((m) => (m.handle as RouteHandle | undefined)?.customerFacing);
   return (
     <Document>
       {customerFacing ? null : <Header />}
       <main className="container">
+        {billing && !customerFacing ? (
+          <p className={`flash ${billing.kind === "trial_ending" ? "flash-info" : "flash-error"}`} data-testid="billing-banner" data-kind={billing.kind}>
+            {billing.message} <Link to="/settings/subscription">Settings → Subscription</Link>
+          </p>
+        ) : null}
         {flash ? (
           <p className={`flash flash-${flash.kind}`} role="status">
             {flash.message}

@@ -17,6 +17,7 @@ import overdueReminders from "./overdue-reminders";
 import recurringInvoices from "./recurring-invoices";
 import reviewRequests from "./review-requests";
 import sendEmail from "./send-email";
+import trialEndingEmails from "./trial-ending-emails";
 
 export const taskList: TaskList = {
   "send-email": sendEmail,
@@ -25,6 +26,7 @@ export const taskList: TaskList = {
   "review-requests": reviewRequests,
   cleanup,
   "export-data": exportData,
+  "trial-ending-emails": trialEndingEmails,
 };
 
 const CRONTAB = path.join(import.meta.dirname, "crontab");

@@ -8,6 +8,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { notFound } from "./errors.server";
+import { cancelSubscriptionNow } from "./subscription.server";
 import { deletedCustomerPlaceholder, ERASURE_TRANSACTION, PAYER_DETAILS_REMOVED, removePendingJobsOfBusiness, stripInvoices } from "./personal-data.server";
 import { STRIPE_ACCOUNT_CLEARED } from "./stripe-connect.server";
 
@@ -57,6 +58,9 @@ export async function closeAccount(input: { businessId: string; userId: string; 
  * line names only the business id, so the operator can find the closures to re-run.
  */
 export async function closeBusiness(businessId: string): Promise<ClosureSummary> {
+  // No charge may follow a closure: the Invoice Link subscription ends at once, before anything is
+  // deleted (if Stripe cannot be reached, nothing is deleted and the owner can try again).
+  await cancelSubscriptionNow(businessId);
   const summary = await prisma.$transaction((tx) => closeBusinessInTx(tx, businessId), ERASURE_TRANSACTION);
   logger.info({ businessId, ...summary }, "account closed");
   return summary;

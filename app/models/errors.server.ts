@@ -33,3 +33,22 @@ export function assertUnchanged(current: { updatedAt: Date }, expectedUpdatedAt:
     throw new DomainError("It was changed by someone else meanwhile. Load it again and retry.");
   }
 }
+
+/**
+ * The business's Invoice Link subscription does not allow creating or sending (unpaid, canceled, or a
+ * trial that ended without a plan). A DomainError, so every web form already shows its message; the
+ * API answers 402 with code `subscription_required` (app/utils/api.server.ts).
+ */
+export class ReadOnlyAccountError extends DomainError {
+  code = "subscription_required" as const;
+  constructor(public reason: "trial_ended" | "unpaid" | "canceled") {
+    super(
+      reason === "trial_ended"
+        ? "Your free trial has ended, so the account is read-only: nothing new can be created or sent. Choose a plan in Settings → Subscription to continue. Your customers can still pay the links you sent."
+        : reason === "unpaid"
+          ? "Your Invoice Link subscription is unpaid, so the account is read-only: nothing new can be created or sent. Update your card in Settings → Subscription to continue. Your customers can still pay the links you sent."
+          : "Your Invoice Link subscription has ended, so the account is read-only: nothing new can be created or sent. Subscribe again in Settings → Subscription to continue. Your customers can still pay the links you sent.",
+    );
+    this.name = "ReadOnlyAccountError";
+  }
+}

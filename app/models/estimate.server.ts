@@ -10,6 +10,7 @@ import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
+import { assertCanWrite } from "./subscription.server";
 import { documentRows } from "./document.server";
 import { isUniqueViolation } from "./user.server";
 
@@ -34,6 +35,7 @@ async function requireActiveCustomer(tx: Tx, businessId: string, customerId: str
 
 export async function createEstimate(businessId: string, input: DocumentInput) {
   return prisma.$transaction(async (tx) => {
+    await assertCanWrite(businessId, { tx });
     const customer = await requireActiveCustomer(tx, businessId, input.customerId);
     const { number, currency, prefix } = await takeDocumentNumber(tx, businessId, "estimate");
     const { lines, columns } = documentRows(businessId, input);
@@ -136,6 +138,7 @@ export async function listEstimates(businessId: string, options: { status?: stri
 /** Emails the customer a signed link to the estimate and marks it sent. */
 export async function sendEstimate(businessId: string, id: string) {
   const estimate = await prisma.$transaction(async (tx) => {
+    await assertCanWrite(businessId, { tx });
     const current = await lockEstimate(tx, businessId, id);
     if (current.status === "VOID" || current.invoice) throw new DomainError("This estimate can no longer be sent.");
     if (!current.customer.email) throw new DomainError("Add an email address to the customer first.");

@@ -10,6 +10,7 @@ import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { documentRows } from "./document.server";
 import { signedUrl } from "./signed-link.server";
+import { assertCanWrite } from "./subscription.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -73,6 +74,7 @@ export async function createInvoice(
   options: { userId?: string; estimateId?: string; tx?: Tx; recurring?: { scheduleId: string; period: string } } = {},
 ) {
   const run = async (tx: Tx) => {
+    await assertCanWrite(businessId, { tx });
     const customer = await requireCustomer(tx, businessId, input.customerId);
     if (customer.archivedAt) throw new DomainError("This customer is archived; restore them first", "customerId");
     const { number, currency, prefix } = await takeNumber(tx, businessId, "invoice");
@@ -215,6 +217,7 @@ export async function updateInvoice(businessId: string, id: string, input: Docum
 /** Marks an invoice sent (the first send moves a draft to SENT; later sends keep the status). */
 export async function markInvoiceSent(businessId: string, id: string) {
   return prisma.$transaction(async (tx) => {
+    await assertCanWrite(businessId, { tx });
     const invoice = await lockInvoice(tx, businessId, id);
     if (invoice.status === "VOID") throw new DomainError("A void invoice cannot be sent.");
     const now = new Date();
@@ -236,6 +239,7 @@ export async function sendInvoice(businessId: string, id: string) {
 }
 
 export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
+  await assertCanWrite(businessId, { tx });
   const invoice = await lockInvoice(tx, businessId, id);
   if (invoice.status === "VOID") throw new DomainError("A void invoice cannot be sent.");
   const [customer, business] = await Promise.all([

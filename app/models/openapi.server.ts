@@ -113,6 +113,7 @@ export const OPERATIONS: Operation[] = [
 
 const ERROR_TEXT: Record<number, string> = {
   400: "Invalid body or parameters (code validation_failed, invalid_json, invalid_body, body_too_large); fields names each problem.",
+  402: "Code subscription_required: the account is read-only (Invoice Link trial ended, or the subscription is unpaid or cancelled), so nothing new is created or sent. Reading, exports and payments of existing links still work.",
   401: "Missing, expired or invalid access token, or a sign-in that was ended.",
   403: "Not allowed.",
   404: "Not found, or another business's id.",
@@ -120,6 +121,9 @@ const ERROR_TEXT: Record<number, string> = {
   412: "If-Match does not name the current version.",
   429: "Rate limited; Retry-After says when to try again.",
 };
+
+/** Operations a read-only account may not use (they create or send): these document 402. */
+const CREATES_OR_SENDS = /^\/(invoices|estimates)(\/\{\w+\}\/(send|convert))?$/;
 
 function jsonSchema(schema: z.ZodType) {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
@@ -149,6 +153,7 @@ export function openApiDocument() {
     for (const [status, response] of Object.entries(op.responses)) {
       responses[status] = { description: response.description, ...(response.schema ? { content: { "application/json": { schema: jsonSchema(response.schema) } } } : {}) };
     }
+    if (op.method === "post" && CREATES_OR_SENDS.test(op.path)) responses[402] = { $ref: "#/components/responses/E402" };
     if (op.etag) responses[304] = { description: "Not modified: If-None-Match names the current ETag." };
     for (const status of errors) responses[status] = { $ref: `#/components/responses/E${status}` };
     (paths[`/api/v1${op.path}`] ??= {})[op.method] = {

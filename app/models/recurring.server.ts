@@ -11,6 +11,7 @@ import { recordActivity } from "./activity.server";
 import { addDays, DateString, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { DomainError, notFound } from "./errors.server";
 import { createInvoice, LOCKING_TRANSACTION, sendInvoiceInTx } from "./invoice.server";
+import { assertCanWrite, readOnlyBusinessIds } from "./subscription.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -49,6 +50,7 @@ export async function createSchedule(businessId: string, templateInvoiceId: stri
   if (!template) notFound("Invoice not found");
   if (template.status === "VOID") throw new DomainError("A void invoice cannot be repeated.");
   return prisma.$transaction(async (tx) => {
+    await assertCanWrite(businessId, { tx });
     const schedule = await tx.recurringSchedule.create({
       data: {
         businessId,
@@ -146,9 +148,12 @@ async function runOnePeriod(scheduleId: string, now: Date): Promise<"created" | 
 export async function runRecurringSchedules(options: { now?: Date; maxPeriodsPerSchedule?: number } = {}): Promise<RecurringRun> {
   const now = options.now ?? new Date();
   const latestToday = dateOnly(toDateString(new Date(now.getTime() + 86_400_000)));
-  const due = await prisma.recurringSchedule.findMany({ where: { active: true, nextRunOn: { lte: latestToday } }, select: { id: true }, orderBy: { nextRunOn: "asc" } });
+  const due = await prisma.recurringSchedule.findMany({ where: { active: true, nextRunOn: { lte: latestToday } }, select: { id: true, businessId: true }, orderBy: { nextRunOn: "asc" } });
+  // Read-only accounts (subscription unpaid or ended) get no new invoices; their schedules stay due and
+  // run again once the account is paid for.
+  const readOnly = await readOnlyBusinessIds(due.map((d) => d.businessId), now);
   const run: RecurringRun = { invoices: 0, sent: 0, finished: 0 };
-  for (const { id } of due) {
+  for (const { id } of due.filter((d) => !readOnly.has(d.businessId))) {
     try {
       for (let i = 0; i < (options.maxPeriodsPerSchedule ?? 120); i++) {
         const outcome = await runOnePeriod(id, now);

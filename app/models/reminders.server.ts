@@ -10,6 +10,7 @@ import { formatMoney } from "~/utils/money";
 import { dateOnly, todayIn, toDateString } from "./document-form";
 import { formatInvoiceNumber, LOCKING_TRANSACTION } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
+import { readOnlyBusinessIds } from "./subscription.server";
 
 type Candidate = {
   id: string;
@@ -79,7 +80,9 @@ export async function sendOverdueReminders(options: { now?: Date; batchSize?: nu
     if (!rows.length) break;
     cursor = rows[rows.length - 1].id;
     run.scanned += rows.length;
-    const due = rows.flatMap((row) => {
+    // Read-only accounts send no reminders; their stages stay unclaimed until the account is paid for.
+    const readOnly = await readOnlyBusinessIds(rows.map((r) => r.businessId), now);
+    const due = rows.filter((row) => !readOnly.has(row.businessId)).flatMap((row) => {
       const today = todayIn(row.timeZone, now);
       const stage = dueStage({
         dueDate: toDateString(row.dueDate),

@@ -9,6 +9,7 @@ import type Stripe from "stripe";
 import { logger } from "~/utils/logger.server";
 import { onAccount, stripe } from "~/utils/stripe.server";
 import { DomainError } from "./errors.server";
+import { handleBillingEvent, isBillingEvent } from "./billing-events.server";
 import { applyPayment, applyProviderDispute, applyProviderRefund, type ApplyPaymentInput } from "./payment.server";
 import { deauthorizeStripeAccount, isBusinessStripeAccount, syncStripeAccount } from "./stripe-connect.server";
 
@@ -122,6 +123,8 @@ async function onPaymentIntent(piId: string | null, account: string, change: () 
 }
 
 export async function handleStripeEvent(event: Stripe.Event, source: StripeEventSource = { endpoint: "platform" }): Promise<StripeEventResult> {
+  // Invoice Link's own subscription (Stripe Billing on the platform account) has its own handler.
+  if (source.endpoint === "platform" && isBillingEvent(event)) return (await handleBillingEvent(event)) === "processed" ? "processed" : "ignored";
   const account = accountOf(source);
   try {
     switch (event.type) {

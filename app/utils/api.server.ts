@@ -6,7 +6,7 @@ import * as Sentry from "@sentry/remix";
 import { z } from "zod";
 import type { ListQuery } from "~/models/api-schemas";
 import { findTokenUser, verifyAccessToken, type AccessClaims } from "~/models/api-token.server";
-import { DomainError, PLAUSIBLE_ID } from "~/models/errors.server";
+import { DomainError, PLAUSIBLE_ID, ReadOnlyAccountError } from "~/models/errors.server";
 import { logger } from "./logger.server";
 import { countRequest, type RateLimitName } from "./rate-limit.server";
 import { readRawBody } from "./webhook.server";
@@ -57,6 +57,8 @@ const STATUS_CODES: Record<number, [string, string]> = {
 /** Turns whatever a handler threw into the API's error format; anything unexpected is a logged 500. */
 async function toErrorResponse(error: unknown, request: Request): Promise<Response> {
   if (error instanceof ApiError) return errorResponse(error);
+  // The account is read-only until its Invoice Link subscription is paid for (docs/decisions/014).
+  if (error instanceof ReadOnlyAccountError) return errorResponse(new ApiError(402, error.code, error.message));
   if (error instanceof DomainError) {
     return error.field
       ? errorResponse(new ApiError(400, "validation_failed", error.message, { [error.field]: [error.message] }))

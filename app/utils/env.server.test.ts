@@ -97,3 +97,14 @@ describe("Stripe modes (docs/decisions/011-connected-accounts.md)", () => {
     expect(() => parseEnv({ ...connect, STRIPE_MODE: "both" })).toThrow(/STRIPE_MODE/);
   });
 });
+
+describe("plans", () => {
+  const base = { DATABASE_URL: "postgresql://localhost/x" };
+  it("needs Stripe Price ids and a Stripe key; the trial defaults to 14 days", () => {
+    expect(parseEnv(base).TRIAL_DAYS).toBe(14);
+    expect(() => parseEnv({ ...base, STRIPE_PRICE_MONTHLY: "price_123" })).toThrow(/STRIPE_PRICE_MONTHLY needs STRIPE_SECRET_KEY/);
+    const stripe = { STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc" };
+    expect(() => parseEnv({ ...base, ...stripe, STRIPE_PRICE_YEARLY: "prod_123" })).toThrow(/STRIPE_PRICE_YEARLY must be a Stripe Price id/);
+    expect(parseEnv({ ...base, ...stripe, STRIPE_PRICE_MONTHLY: "price_123", TRIAL_DAYS: "30" })).toMatchObject({ STRIPE_PRICE_MONTHLY: "price_123", TRIAL_DAYS: 30 });
+  });
+});

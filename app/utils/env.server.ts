@@ -68,6 +68,14 @@ const EnvSchema = z.object({
   STRIPE_CONNECT_WEBHOOK_SECRET: optionalString,
   /** Connect mode: the platform fee on each payment in basis points (100 = 1%), rounded down to whole cents. */
   STRIPE_APPLICATION_FEE_BPS: z.coerce.number().int("STRIPE_APPLICATION_FEE_BPS must be a whole number of basis points").min(0).max(10_000).default(0),
+  /**
+   * Invoice Link's own plans (Stripe Billing on the platform account, docs/decisions/014): recurring Price
+   * ids. With neither set the deployment is free (self-hosted mode) and nothing is ever blocked.
+   */
+  STRIPE_PRICE_MONTHLY: optionalString,
+  STRIPE_PRICE_YEARLY: optionalString,
+  /** Days of the free trial a new business gets (no card needed). */
+  TRIAL_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   PAYPAL_CLIENT_ID: optionalString,
   PAYPAL_CLIENT_SECRET: optionalString,
   PAYPAL_WEBHOOK_ID: optionalString,
@@ -233,6 +241,11 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
     // every payment into the platform's own account.
     if (raw.STRIPE_CONNECT_WEBHOOK_SECRET) problems.push("STRIPE_CONNECT_WEBHOOK_SECRET is set but STRIPE_MODE is not connect: set STRIPE_MODE=connect or remove it");
     if (raw.STRIPE_APPLICATION_FEE_BPS > 0) problems.push("STRIPE_APPLICATION_FEE_BPS only applies with STRIPE_MODE=connect (a platform fee on connected accounts)");
+  }
+  for (const name of ["STRIPE_PRICE_MONTHLY", "STRIPE_PRICE_YEARLY"] as const) {
+    const price = raw[name];
+    if (price && !/^price_\w+$/.test(price)) problems.push(`${name} must be a Stripe Price id (price_…)`);
+    if (price && !raw.STRIPE_SECRET_KEY) problems.push(`${name} needs STRIPE_SECRET_KEY: plans are sold through Stripe Billing`);
   }
   const paypal = [raw.PAYPAL_CLIENT_ID, raw.PAYPAL_CLIENT_SECRET, raw.PAYPAL_WEBHOOK_ID];
   if (paypal.some(Boolean) && !paypal.every(Boolean)) problems.push("PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID go together: set all three or none");

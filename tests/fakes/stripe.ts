@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
+import { createBillingFake, type BillingFake, type FakePrice } from "./stripe-billing";
 
 type Obj = Record<string, any>;
 export type PaymentMethod = "card" | "us_bank_account";
@@ -39,6 +40,8 @@ export type FakeStripe = {
   sessions: Map<string, Session>;
   paymentIntents: Map<string, PaymentIntent>;
   charges: Map<string, Charge>;
+  /** Stripe Billing (Invoice Link's own subscriptions): tests/fakes/stripe-billing.ts. */
+  billing: BillingFake;
   /** Every webhook delivery attempt, in order (status 0 when the app could not be reached). */
   deliveries: Array<{ event: Obj; status: number; body: string }>;
   setWebhookUrl(url: string): void;
@@ -180,6 +183,8 @@ export async function startFakeStripe(options: {
   /** Connect: the app's Connect endpoint and its signing secret. */
   connectWebhookUrl?: string;
   connectWebhookSecret?: string;
+  /** Billing: the Prices the fake sells (Invoice Link's own plans). */
+  prices?: FakePrice[];
 }): Promise<FakeStripe> {
   let webhookUrl = options.webhookUrl;
   let connectWebhookUrl = options.connectWebhookUrl;
@@ -197,6 +202,13 @@ export async function startFakeStripe(options: {
   const deliveries: FakeStripe["deliveries"] = [];
   // Idempotency-Key -> the request it was first used with and the response it got.
   const idempotent = new Map<string, { fingerprint: string; status: number; body: Obj }>();
+
+  const billing = createBillingFake({
+    secretKey: options.secretKey,
+    baseUrl: () => fake.url,
+    post: (type, rawBody) => fake.sendEvent(type, {}, { rawBody }),
+    prices: options.prices,
+  });
 
   const getSession = (id: string) => sessions.get(id) ?? (() => { throw missing("checkout.session", id); })();
   const getIntent = (id: string) => paymentIntents.get(id) ?? (() => { throw missing("payment_intent", id); })();
@@ -434,6 +446,8 @@ export async function startFakeStripe(options: {
       const params = parseStripeForm(req.method === "GET" ? url.search.slice(1) : raw);
       const idempotencyKey = req.method === "POST" ? (req.headers["idempotency-key"] as string | undefined) : undefined;
       requests.push({ method: req.method ?? "", path: url.pathname, headers: req.headers, body: params, ...(idempotencyKey ? { idempotencyKey } : {}) });
+      const billed = await billing.handleApi(req, url.pathname, params, idempotencyKey);
+      if (billed) return send(billed.status, "application/json", JSON.stringify(billed.body), { "Request-Id": newId("req") });
       const headerAccount = typeof req.headers["stripe-account"] === "string" ? req.headers["stripe-account"] : null;
       const replayed = idempotencyKey !== undefined && idempotent.has(headerAccount ? `${headerAccount}|${idempotencyKey}` : idempotencyKey);
       if (delays.count > 0) {
@@ -457,6 +471,8 @@ export async function startFakeStripe(options: {
 
     const onboarding = /^\/connect\/onboarding\/([^/]+)$/.exec(url.pathname);
     if (onboarding) return handleOnboardingPage(req, raw, onboarding[1], send);
+    const billingPage = await billing.handlePage(req.method ?? "GET", url, raw);
+    if (billingPage) return send(billingPage.status, billingPage.type, billingPage.body, billingPage.headers);
     const m = /^\/c\/pay\/([^/]+)$/.exec(url.pathname);
     if (!m) return send(404, "text/plain; charset=utf-8", "Not found");
     const session = sessions.get(m[1]);
@@ -487,7 +503,7 @@ export async function startFakeStripe(options: {
     url: `http://127.0.0.1:${port}`,
     port,
     host: "127.0.0.1",
-    requests, sessions, paymentIntents, charges, deliveries,
+    requests, sessions, paymentIntents, charges, deliveries, billing,
     setWebhookUrl(url) {
       webhookUrl = url;
     },

@@ -54,6 +54,9 @@ const MODEL_FILES: Record<string, string | null> = {
   DataExport: null,
   // Single-use onboarding states of a provider round trip: transient secrets, not business data.
   ConnectState: null,
+  // Invoice Link's own plan state, written from Stripe's webhooks: the platform's billing record, not the
+  // business's books (its billing history is in Stripe's portal, Settings → Subscription → Manage billing).
+  Subscription: null,
 };
 
 /** The rows each file must hold for a business, straight from SQL (not through the export's own queries). */
