@@ -74,7 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       balanceCents: balance,
       depositCents: deposit,
       pendingCents,
-      online: onlinePaymentOptions(),
+      online: onlinePaymentOptions(invoice.business),
     },
     { headers: NO_STORE },
   );
@@ -86,7 +86,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.success) return json({ error: "Choose how you want to pay." }, { status: 400, headers: NO_STORE });
   const { t, d, provider, amount } = parsed.data;
   const invoice = await invoiceFromLink(params.invoiceId!, t, d);
-  if (!onlinePaymentOptions()[provider]) return json({ error: "That payment method is not available." }, { status: 400, headers: NO_STORE });
+  if (!onlinePaymentOptions(invoice.business)[provider]) return json({ error: "That payment method is not available." }, { status: 400, headers: NO_STORE });
   await enforceRateLimit("checkout", context);
   try {
     const url = provider === "stripe" ? await startStripeCheckout(invoice, amount) : await startPayPalCheckout(invoice, amount);

@@ -18,7 +18,7 @@ export function stripe(): Stripe {
       ...(api ? { host: api.hostname, port: api.port || (api.protocol === "https:" ? 443 : 80), protocol: api.protocol === "https:" ? "https" : "http" } : {}),
       // Retries reuse the idempotency key, so a network blip never creates a second Checkout Session.
       maxNetworkRetries: 2,
-      timeout: 15_000,
+      timeout: env().PAYMENTS_TIMEOUT_MS,
       telemetry: false,
       appInfo: { name: "Invoice Link" },
     });
