@@ -35,6 +35,8 @@ export class RefundProviderError extends Error {
 export type RefundRequest = {
   businessId: string;
   paymentId: string;
+  /** The invoice page names its invoice: a payment of another invoice is not found. */
+  invoiceId?: string;
   /** Omitted: everything that is still refundable. */
   amountCents?: number | null;
   reason: string;
@@ -69,7 +71,7 @@ export async function refundablePayments(businessId: string, invoiceId: string) 
  */
 async function reserveRefund(input: RefundRequest): Promise<{ repeat: boolean; refund: Refund }> {
   return prisma.$transaction(async (tx) => {
-    const found = await tx.payment.findFirst({ where: { id: input.paymentId, businessId: input.businessId }, select: { invoiceId: true } });
+    const found = await tx.payment.findFirst({ where: { id: input.paymentId, businessId: input.businessId, invoiceId: input.invoiceId }, select: { invoiceId: true } });
     if (!found) notFound("Payment not found");
     await lockInvoice(tx, input.businessId, found.invoiceId);
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: input.paymentId } });
