@@ -52,6 +52,10 @@ const MODEL_FILES: Record<string, string | null> = {
   PropertyLookupUsage: "property-lookup-usage",
   // Earlier exports are not part of an export.
   DataExport: null,
+  // Single-use onboarding states: short-lived secrets, nothing of the business's own.
+  ConnectState: null,
+  // Refund requests to Stripe/PayPal: what was refunded is in payments (refundedCents). Not exported yet.
+  Refund: null,
 };
 
 /** The rows each file must hold for a business, straight from SQL (not through the export's own queries). */
