@@ -52,8 +52,7 @@ export function RefundPaymentForm({
         <ul className="muted">
           {view.refunds.map((r) => (
             <li key={r.id} data-testid="refund-row">
-              Refund of {money(r.amountCents)} ({r.reason}): {STATUS[r.status as keyof typeof STATUS] ?? r.status}
-              {r.status === "FAILED" && r.failureMessage ? ` (${r.failureMessage})` : ""}
+              {`Refund of ${money(r.amountCents)} (${r.reason}): ${STATUS[r.status as keyof typeof STATUS] ?? r.status}${r.status === "FAILED" && r.failureMessage ? ` (${r.failureMessage})` : ""}`}
             </li>
           ))}
         </ul>
@@ -75,7 +74,7 @@ export function RefundPaymentForm({
             />
             <Field label="Reason" inputProps={{ ...getInputProps(fields.reason, { type: "text" }), maxLength: 500 }} errors={fields.reason.errors} />
             <SubmitButton className="button-secondary" pending={pending}>
-              Refund through {providerName}
+              {`Refund through ${providerName}`}
             </SubmitButton>
           </Form>
         </details>

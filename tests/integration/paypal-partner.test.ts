@@ -88,7 +88,7 @@ async function connect(browser: Browser) {
   const { actionUrl } = await startConnect(browser);
   const back = await agreeAtPayPal(actionUrl);
   const res = await browser.get(back);
-  expect(res.status, await res.clone().text()).toBe(303);
+  expect(res.status, await res.clone().text()).toBe(302);
   expect(res.headers.get("location")).toBe("/settings/payments");
   await fake.settled();
   return new URL(back).searchParams.get("merchantIdInPayPal")!;
@@ -168,7 +168,7 @@ describe("connecting PayPal", () => {
 
     const back = await agreeAtPayPal(actionUrl);
     const res = await browser.get(back);
-    expect(res.status).toBe(303);
+    expect(res.status).toBe(302);
     const merchantId = new URL(back).searchParams.get("merchantIdInPayPal")!;
     expect(await paypalFields(b.id)).toEqual({ merchantId, trackingId: referral.tracking_id, receivable: true, confirmed: true });
     // PayPal's webhook arrives too (signed the real way) and changes nothing more.
@@ -206,7 +206,7 @@ describe("connecting PayPal", () => {
     expect(await prisma.connectState.count({ where: { businessId: A.business.id, usedAt: { not: null } } })).toBe(0);
 
     // The right session uses it once; the replay is refused.
-    expect((await A.browser.get(url.pathname + url.search)).status).toBe(303);
+    expect((await A.browser.get(url.pathname + url.search)).status).toBe(302);
     const connected = await paypalFields(A.business.id);
     expect(connected.merchantId).toBe(url.searchParams.get("merchantIdInPayPal"));
     const replay = await A.browser.get(url.pathname + url.search);
@@ -248,7 +248,7 @@ describe("connecting PayPal", () => {
     expect((await paypalFields(b.id)).merchantId).toBeNull();
     expect(await prisma.connectState.count({ where: { businessId: b.id, usedAt: null } })).toBe(1);
     // Retry: the same return URL now works.
-    expect((await browser.get(back)).status).toBe(303);
+    expect((await browser.get(back)).status).toBe(302);
     expect((await paypalFields(b.id)).merchantId).toBe(new URL(back).searchParams.get("merchantIdInPayPal"));
   });
 

@@ -2,6 +2,7 @@
 // single-use state, merchantId (our tracking id) and merchantIdInPayPal. A state that is not this
 // session's and business's, expired or used gets 400 and changes nothing; a PayPal failure while
 // confirming the merchant changes nothing either and offers to try the same link again.
+// (The trailing underscores keep this route out of the Settings → Payments page layout: it renders on its own.)
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";

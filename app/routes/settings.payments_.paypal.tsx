@@ -1,6 +1,7 @@
 // POST /settings/payments/paypal (owner only): "Connect PayPal" creates a partner referral and sends the
 // owner to PayPal's sign-up (303 to PayPal); "Disconnect" forgets the merchant. A PayPal failure changes
 // nothing and comes back as a plain message on Settings → Payments.
+// (The trailing underscore keeps this action route out of the Settings → Payments page layout.)
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
