@@ -152,14 +152,16 @@ function describeFailure(provider: string, error: unknown): RefundProviderError 
   if (error instanceof PayPalError) {
     if (error.status === 504) return new RefundProviderError(`${name} did not answer in time. Nothing was refunded here; try again (it will not refund twice).`, 504);
     if (error.status === 502 && !error.issue) return new RefundProviderError(`${name} could not be reached or sent an answer we could not read. Try again in a few minutes.`, 502);
-    return new RefundProviderError(`${name} refused the refund (${error.status}${error.issue ? ` ${error.issue}` : ""}).`, error.status >= 500 ? 502 : 409);
+    if (error.status >= 500) return new RefundProviderError(`${name} had a problem (${error.status}). Nothing was refunded; try again in a few minutes.`, 502);
+    return new RefundProviderError(`${name} refused the refund (${error.status}${error.issue ? ` ${error.issue}` : ""}).`, 409);
   }
   const stripeError = error as { type?: string; statusCode?: number; message?: string; code?: string };
   if (typeof stripeError?.type === "string" && stripeError.type.startsWith("Stripe")) {
     if (stripeError.type === "StripeConnectionError") return new RefundProviderError(`${name} did not answer in time or could not be reached. Nothing was refunded here; try again (it will not refund twice).`, 504);
     const status = stripeError.statusCode ?? 502;
     const said = (stripeError.message ?? "").split("\n")[0].slice(0, 200);
-    return new RefundProviderError(`${name} refused the refund (${status}${said ? `: ${said}` : ""}).`, status >= 500 ? 502 : 409);
+    if (status >= 500) return new RefundProviderError(`${name} had a problem (${status}${said ? `: ${said}` : ""}). Nothing was refunded; try again in a few minutes.`, 502);
+    return new RefundProviderError(`${name} refused the refund (${status}${said ? `: ${said}` : ""}).`, 409);
   }
   return null;
 }

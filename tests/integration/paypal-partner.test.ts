@@ -384,7 +384,7 @@ describe("paying a connected business and refunding", () => {
     const failed = await A.browser.post(`/invoices/${invoice.id}`, form);
     expect(failed.status).toBe(502);
     const text = visibleHtml(await failed.text());
-    expect(text).toContain("PayPal refused the refund (503).");
+    expect(text).toContain("PayPal had a problem (503). Nothing was refunded; try again in a few minutes.");
     expect(text).not.toMatch(/at \w+ \(|node_modules|Error:/);
     // The re-rendered form carries the same key, so a retry cannot become a second refund.
     expect(hiddenValue(text, "key")).toBe(key);
