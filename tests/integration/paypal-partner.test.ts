@@ -295,6 +295,28 @@ describe("connecting PayPal", () => {
   });
 });
 
+describe("closing the account", () => {
+  it("disconnects the PayPal merchant and drops onboarding states; a late MERCHANT.ONBOARDING.COMPLETED writes nothing; cleanup drops old states", async () => {
+    const A = await owner();
+    const merchantId = await connect(A.browser);
+    await startConnect(A.browser); // an onboarding still in flight
+    const { closeBusiness } = await import("~/models/account-closure.server");
+    await closeBusiness(A.business.id);
+    expect(await paypalFields(A.business.id)).toEqual({ merchantId: null, trackingId: null, receivable: false, confirmed: false });
+    expect(await prisma.connectState.count({ where: { businessId: A.business.id } })).toBe(0);
+    const late = await fake.sendWebhook(fake.onboardingCompletedEvent(merchantId));
+    expect(late.status).toBe(200);
+    expect((await paypalFields(A.business.id)).merchantId).toBeNull();
+
+    const B = await owner();
+    await startConnect(B.browser);
+    await prisma.connectState.updateMany({ where: { businessId: B.business.id }, data: { expiresAt: new Date(Date.now() - 2 * 86_400_000) } });
+    const { cleanupExpired } = await import("~/models/cleanup.server");
+    expect((await cleanupExpired()).connectStates).toBeGreaterThanOrEqual(1);
+    expect(await prisma.connectState.count({ where: { businessId: B.business.id } })).toBe(0);
+  });
+});
+
 // ---- paying and refunding ------------------------------------------------------------------------
 
 describe("paying a connected business and refunding", () => {
