@@ -26,6 +26,9 @@ const providerEnv = {
   PAYPAL_CLIENT_ID: `e2e-client-${randomBytes(6).toString("hex")}`,
   PAYPAL_CLIENT_SECRET: randomBytes(24).toString("hex"),
   PAYPAL_WEBHOOK_ID: `WH${randomBytes(8).toString("hex").toUpperCase()}`,
+  // PayPal partner mode: each business connects its own PayPal account (tests/e2e/paypal.spec.ts).
+  PAYPAL_PARTNER_MERCHANT_ID: "E2EPARTNER001",
+  PAYPAL_PARTNER_ATTRIBUTION_ID: "InvoiceLink_E2E",
 };
 
 // Debian's chromium: Playwright cannot download its own browser without internet access.

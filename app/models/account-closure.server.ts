@@ -8,9 +8,10 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { notFound } from "./errors.server";
-import { cancelSubscriptionNow } from "./subscription.server";
-import { deletedCustomerPlaceholder, ERASURE_TRANSACTION, PAYER_DETAILS_REMOVED, removePendingJobsOfBusiness, stripInvoices } from "./personal-data.server";
+import { disconnectPayPalInTx } from "./paypal-connect.server";
+import { deletedCustomerPlaceholder, ERASURE_TRANSACTION, PAYER_DETAILS_REMOVED, REMOVED_TEXT, removePendingJobsOfBusiness, stripInvoices } from "./personal-data.server";
 import { STRIPE_ACCOUNT_CLEARED } from "./stripe-connect.server";
+import { cancelSubscriptionNow } from "./subscription.server";
 
 export { DELETED_CUSTOMER_NAME, REMOVED_TEXT } from "./personal-data.server";
 
@@ -86,7 +87,6 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
   await tx.expenseReceipt.deleteMany({ where: { businessId } });
   await tx.propertyDetails.deleteMany({ where: { businessId } });
   await tx.propertyLookupUsage.deleteMany({ where: { businessId } });
-  await tx.connectState.deleteMany({ where: { businessId } });
 
   // Estimates carry no payments: they go whole (lines cascade; a converted invoice keeps its own copy).
   const estimates = await tx.estimate.deleteMany({ where: { businessId } });
@@ -105,6 +105,13 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
 
   // The users who recorded payments are deleted below, so recordedById goes too.
   const paymentsKept = await tx.payment.updateMany({ where: { businessId }, data: { ...PAYER_DETAILS_REMOVED, recordedById: null } });
+  // Refunds stay with their payments, without the reason the owner typed (it may name the customer).
+  await tx.refund.updateMany({ where: { businessId }, data: { reason: REMOVED_TEXT, failureMessage: null, requestedById: null } });
+
+  // The business's PayPal merchant is forgotten: pay pages are severed anyway, and no webhook or refund
+  // may act for it any more. Onboarding states in flight go too.
+  await disconnectPayPalInTx(tx, businessId);
+  await tx.connectState.deleteMany({ where: { businessId } });
 
   // Signed out everywhere, and the emails become free for a new sign-up.
   await tx.session.deleteMany({ where: { businessId } });

@@ -1,7 +1,7 @@
 // What the JSON API reads and writes, over the same domain functions the web pages use. Every
 // query is scoped by the token's businessId inside the query; another business's id is a 404.
 import type { z } from "zod";
-import type { Prisma } from "~/generated/prisma/client.ts";
+import type { Prisma, Refund } from "~/generated/prisma/client.ts";
 import { ApiError, keysetWhere, pageOf, zodFields, type Cursor, type ListOptions } from "~/utils/api.server";
 import { prisma } from "~/utils/db.server";
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
@@ -23,15 +23,18 @@ import {
   type PaymentCreateBody,
   type PaymentResource,
   type PayLinkResource,
+  type RefundBody,
+  type RefundResource,
 } from "./api-schemas";
 import { getBusinessProfile, updateBusinessProfile } from "./business.server";
 import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
 import { todayIn, toDateString, type DocumentKind } from "./document-form";
-import { notFound, requirePlausibleId } from "./errors.server";
+import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
 import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
 import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
-import { applyPayment } from "./payment.server";
+import { applyPayment, refundPayment } from "./payment.server";
+import { RefundProviderError, requestRefund } from "./refund.server";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -309,6 +312,43 @@ export async function apiListPayments(businessId: string, options: ListOptions &
   const rows = await prisma.payment.findMany(pageQuery(base, options, cursor));
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
   return { data: page.data.map(paymentResource), nextCursor: page.nextCursor };
+}
+
+/**
+ * POST /payments/:id/refund. Manual payments (empty body): recorded as given back, as before. Card and
+ * PayPal payments: refunded at the provider through requestRefund (amount optional, reason required),
+ * once per Idempotency-Key; the payment changes when the provider's webhook confirms it.
+ */
+export async function apiRefundPayment(businessId: string, userId: string, id: string, body: z.output<typeof RefundBody>, idempotencyKey: string) {
+  requirePlausibleId(id, "Payment");
+  const payment = (await prisma.payment.findFirst({ where: { id, businessId } })) ?? notFound("Payment not found");
+  if (payment.provider === "manual") {
+    if (body.amountCents !== undefined || body.reason !== undefined) {
+      throw new ApiError(400, "validation_failed", "Manual payments are refunded whole; send an empty body.", { body: ["Send an empty body for a manual payment"] });
+    }
+    await refundPayment(businessId, payment.id);
+    return { status: 200, body: { data: await apiGetPayment(businessId, payment.id) } };
+  }
+  if (!body.reason) throw new ApiError(400, "validation_failed", "Say why you are refunding.", { reason: ["Required for card and PayPal payments"] });
+  try {
+    const result = await requestRefund({ businessId, paymentId: payment.id, amountCents: body.amountCents ?? null, reason: body.reason, idempotencyKey: `api:${idempotencyKey}`, requestedById: userId });
+    if (result.status === "duplicate" && body.amountCents !== undefined && body.amountCents !== result.refund.amountCents) {
+      throw new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was already used for a different refund. Use a new key for a new refund.");
+    }
+    return {
+      status: result.status === "requested" ? 202 : 200,
+      body: { data: await apiGetPayment(businessId, payment.id), refund: refundResource(result.refund), duplicate: result.status === "duplicate" },
+    };
+  } catch (error) {
+    if (error instanceof RefundProviderError) throw new ApiError(error.status === 504 ? 504 : 502, "provider_error", error.message);
+    if (error instanceof DomainError && error.field === "amount") throw new ApiError(400, "validation_failed", error.message, { amountCents: [error.message] });
+    if (error instanceof DomainError && error.field === "reason") throw new ApiError(400, "validation_failed", error.message, { reason: [error.message] });
+    throw error;
+  }
+}
+
+function refundResource(r: Refund): z.input<typeof RefundResource> {
+  return { id: r.id, paymentId: r.paymentId, amountCents: r.amountCents, currency: r.currency, reason: r.reason, status: r.status, failureMessage: r.failureMessage, createdAt: r.createdAt.toISOString() };
 }
 
 export async function apiGetPayment(businessId: string, id: string) {

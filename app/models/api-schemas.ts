@@ -243,6 +243,22 @@ export const PaymentCreateBody = z.strictObject({
   note: bodyText().trim().max(500).nullable().optional(),
 });
 
+export const RefundBody = z.strictObject({
+  amountCents: z.number().int().min(1).max(1_000_000_000).optional().describe("Card and PayPal payments: how much to refund; omitted, everything still refundable."),
+  reason: bodyText().trim().min(3).max(500).optional().describe("Card and PayPal payments: why (required for them). Manual payments take an empty body."),
+});
+
+export const RefundResource = z.object({
+  id: z.string(),
+  paymentId: z.string(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  reason: z.string(),
+  status: z.enum(["PENDING", "COMPLETED", "FAILED"]).describe("PENDING until the provider's webhook confirms it; the payment's refundedCents then includes it."),
+  failureMessage: z.string().nullable(),
+  createdAt: Timestamp,
+});
+
 export const PaymentResource = z.object({
   id: z.string(),
   invoiceId: z.string(),

@@ -6,11 +6,12 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { centsToInput, parseMoney } from "~/utils/money";
-import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, paypalConfigured, type PayPalCapture } from "~/utils/paypal.server";
+import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, type PayPalCapture } from "~/utils/paypal.server";
 import { applicationFeeBps, onAccount, stripe, stripeMode } from "~/utils/stripe.server";
 import { DomainError } from "./errors.server";
 import { amountDueNowCents, balanceCents, formatInvoiceNumber, markInvoiceViewed } from "./invoice.server";
 import { applyPayment } from "./payment.server";
+import { paypalAccountFor, paypalAvailableFor, paypalPayeeFor, type PayPalPayee } from "./paypal-connect.server";
 import { applicationFeeCents } from "./stripe-connect";
 import { chargeableStripeAccount } from "./stripe-connect.server";
 import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "./signed-link.server";
@@ -18,23 +19,28 @@ import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "./signed-link.
 export type PayChoice = "deposit" | "balance";
 export type PayProvider = "stripe" | "paypal";
 
-type PayingBusiness = { stripeAccountId: string | null; stripeChargesEnabled: boolean };
+type PayingBusiness = PayPalPayee & { stripeAccountId: string | null; stripeChargesEnabled: boolean };
 
 /**
  * Which online payment methods this business's pay page offers; none means it shows contact details.
- * Single-account mode: Stripe whenever the deployment has keys. Connect mode: only while the business's
- * own connected account can take charges.
+ * Stripe: in single-account mode whenever the deployment has keys; in Connect mode only while the
+ * business's own connected account can take charges. PayPal: see paypalAvailableFor (partner mode needs
+ * the business's own merchant account, able to receive payments).
  */
 export function onlinePaymentOptions(business: PayingBusiness) {
   const mode = stripeMode();
-  return { stripe: mode === "single" || (mode === "connect" && chargeableStripeAccount(business) !== null), paypal: paypalConfigured() };
+  return { stripe: mode === "single" || (mode === "connect" && chargeableStripeAccount(business) !== null), paypal: paypalAvailableFor(business) };
 }
 
 const publicInvoiceInclude = {
   lines: { orderBy: { position: "asc" } },
   customer: { select: { name: true, email: true } },
   business: {
-    select: { id: true, name: true, email: true, phone: true, website: true, invoicePrefix: true, timeZone: true, closedAt: true, stripeAccountId: true, stripeChargesEnabled: true },
+    select: {
+      id: true, name: true, email: true, phone: true, website: true, invoicePrefix: true, timeZone: true, closedAt: true,
+      stripeAccountId: true, stripeChargesEnabled: true,
+      paypalMerchantId: true, paypalPaymentsReceivable: true, paypalEmailConfirmed: true,
+    },
   },
   // A bank debit still processing blocks a second payment attempt.
   payments: { where: { status: "PENDING" }, select: { amountCents: true } },
@@ -126,9 +132,11 @@ export async function startStripeCheckout(invoice: PublicInvoice, choice: PayCho
 
 export async function startPayPalCheckout(invoice: PublicInvoice, choice: PayChoice): Promise<string> {
   const amountCents = amountFor(invoice, choice);
+  const payeeMerchantId = paypalPayeeFor(invoice.business);
   const attempts = await prisma.payment.count({ where: { invoiceId: invoice.id } });
   const urls = payUrls(invoice.id, "paypal");
   const { approveUrl } = await createPayPalOrder({
+    payeeMerchantId,
     requestId: `order-${invoice.id}-${amountCents}-${attempts}-${urls.day}`,
     invoiceId: invoice.id,
     invoiceNumber: formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number),
@@ -151,11 +159,18 @@ export function paypalAmountCents(amount: { currency_code: string; value: string
 export const paypalStatus = (capture: PayPalCapture) =>
   capture.status === "COMPLETED" ? "SUCCEEDED" : capture.status === "PENDING" ? "PENDING" : capture.status === "DECLINED" || capture.status === "FAILED" ? "FAILED" : null;
 
-/** Records a PayPal capture through the one payment path. The capture must belong to this invoice. */
-export async function recordPayPalCapture(capture: PayPalCapture, invoice: { id: string; businessId: string }) {
+/**
+ * Records a PayPal capture through the one payment path. The capture must belong to this invoice and, in
+ * partner mode, have been paid to this business's connected merchant (`payee` from the order when the
+ * capture does not name it).
+ */
+export async function recordPayPalCapture(capture: PayPalCapture, invoice: { id: string; businessId: string }, orderPayee?: string) {
   const status = paypalStatus(capture);
   if (!status || capture.custom_id !== invoice.id) return null;
+  const providerAccountId = await paypalAccountFor(invoice.businessId, capture.payee?.merchant_id ?? orderPayee);
+  if (providerAccountId === null) return null;
   return applyPayment({
+    providerAccountId,
     businessId: invoice.businessId,
     invoiceId: invoice.id,
     amountCents: paypalAmountCents(capture.amount),
@@ -178,6 +193,6 @@ export async function completePayPalReturn(invoice: PublicInvoice, orderId: stri
   const captured = order.status === "COMPLETED" ? order : await capturePayPalOrder(orderId);
   const capture = captured.purchase_units[0]?.payments?.captures[0];
   if (!capture) throw new DomainError("PayPal has not completed this payment.");
-  await recordPayPalCapture(capture, invoice);
+  await recordPayPalCapture(capture, invoice, captured.purchase_units[0]?.payee?.merchant_id ?? order.purchase_units[0]?.payee?.merchant_id);
   return paypalStatus(capture);
 }

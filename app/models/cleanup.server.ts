@@ -1,12 +1,13 @@
 // Housekeeping (the nightly cleanup cron job): expired sessions, used or expired reset tokens, rate
 // limit rows older than the longest window, lapsed API sign-ins, heartbeats of workers long gone, and the bytes of expired
 // data exports, receipt photos that were read but never saved with an expense, onboarding states (Stripe
-// Connect) a day past their expiry, closed businesses past the records retention period, and processed
+// Connect, PayPal) a day past their expiry, closed businesses past the records retention period, and processed
 // Stripe Billing event ids older than a month.
 import { prisma } from "~/utils/db.server";
 import { purgeClosedBusinesses } from "./account-closure.server";
 import { deleteLapsedFamilies, pruneRotatedTokens } from "./api-token.server";
 import { pruneProcessedBillingEvents } from "./billing-events.server";
+import { deleteExpiredConnectStates } from "./connect-state.server";
 import { expireDataExports } from "./data-export.server";
 import { deleteStaleDraftReceipts } from "./expense.server";
 
@@ -22,8 +23,7 @@ export async function cleanupExpired(now = new Date()) {
     pruneRotatedTokens(now),
     deleteStaleDraftReceipts(now),
     purgeClosedBusinesses(now),
-    // Spent or expired states are useless; a day of grace keeps them for looking into a refused return.
-    prisma.connectState.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - day) } } }),
+    deleteExpiredConnectStates(now),
   ]);
   const billingEvents = await pruneProcessedBillingEvents(now);
   return { billingEvents, sessions: sessions.count, resetTokens: tokens.count, rateLimitHits: hits.count, heartbeats: heartbeats.count, dataExports, apiSignIns: apiFamilies.count, rotatedRefreshTokens: rotatedTokens.count, draftReceipts, closedBusinesses, connectStates: connectStates.count };

@@ -15,6 +15,7 @@ import {
   ERASURE_TRANSACTION,
   isDeletedCustomerPlaceholder,
   PAYER_DETAILS_REMOVED,
+  REMOVED_TEXT,
   removePendingEmailJobs,
   stripInvoices,
 } from "./personal-data.server";
@@ -118,6 +119,8 @@ export async function eraseCustomerInTx(tx: Tx, businessId: string, customerId: 
     const placeholderId = await deletedCustomerPlaceholder(tx, businessId);
     invoicesKept = await stripInvoices(tx, businessId, placeholderId, invoiceIds);
     paymentsKept = (await tx.payment.updateMany({ where: { businessId, invoiceId: { in: invoiceIds } }, data: PAYER_DETAILS_REMOVED })).count;
+    // The reason typed for a refund may name the customer; the refund itself stays with its payment.
+    await tx.refund.updateMany({ where: { businessId, payment: { invoiceId: { in: invoiceIds } } }, data: { reason: REMOVED_TEXT, failureMessage: null } });
   }
 
   // A finished export is a copy of them too: it goes. One being built right now may have read them: it

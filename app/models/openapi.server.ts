@@ -106,8 +106,14 @@ export const OPERATIONS: Operation[] = [
   { etag: true, method: "get", path: "/payments/{paymentId}", tag: "Payments", summary: "One payment.", responses: { 200: { description: "The payment.", schema: item(S.PaymentResource) } } },
   {
     method: "post", path: "/payments/{paymentId}/refund", tag: "Payments",
-    summary: "Record that a manual payment was given back (idempotent); the invoice's balance is recomputed. Card and PayPal payments are refunded at the provider (409 here).",
-    body: S.EmptyBody, bodyOptional: true, responses: { 200: { description: "The payment, REFUNDED.", schema: item(S.PaymentResource) } }, errors: [400, 401, 404, 409],
+    summary:
+      "Refund a payment. Manual payments (empty body): recorded as given back, idempotent, the invoice recomputed. Card and PayPal payments: refunded at Stripe or PayPal (amountCents optional: everything still refundable; reason required); send an Idempotency-Key header so a retry refunds once. Answers 202 with the pending refund; the payment's refundedCents changes when the provider confirms. More than is left to refund: 400. The provider failing or not answering: 502/504 with its answer, nothing changed, retry with the same key.",
+    body: S.RefundBody, bodyOptional: true,
+    responses: {
+      200: { description: "The manual payment, REFUNDED; or, for a repeated Idempotency-Key, the refund already sent (duplicate: true).", schema: z.object({ data: S.PaymentResource, refund: S.RefundResource.optional(), duplicate: z.boolean().optional() }) },
+      202: { description: "Sent to the provider; the payment updates when it confirms.", schema: z.object({ data: S.PaymentResource, refund: S.RefundResource, duplicate: z.boolean() }) },
+    },
+    errors: [400, 401, 404, 409, 502, 504],
   },
 ];
 
@@ -120,6 +126,8 @@ const ERROR_TEXT: Record<number, string> = {
   409: "The request conflicts with the current state (for example a paid invoice cannot change).",
   412: "If-Match does not name the current version.",
   429: "Rate limited; Retry-After says when to try again.",
+  502: "A payment provider refused or failed (code provider_error); the message says what it answered. Nothing changed here.",
+  504: "A payment provider did not answer in time (code provider_error). Retry with the same Idempotency-Key: it will not act twice.",
 };
 
 /** Operations a read-only account may not use (they create or send): these document 402. */

@@ -10,6 +10,7 @@ import { recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
 import { queueReceipt } from "./receipt.server";
+import { settleRefundsInTx } from "./refund.server";
 import { isUniqueViolation } from "./user.server";
 
 type Tx = Prisma.TransactionClient;
@@ -278,6 +279,8 @@ export async function applyProviderRefund(
     if (!locked) return { status: "unknown-payment" };
     const { invoice, payment } = locked;
     const refundedCents = Math.min(payment.amountCents, Math.max(payment.refundedCents, refundedTotalCents));
+    // Refunds asked for in the app that this total covers are no longer "on their way".
+    await settleRefundsInTx(tx, payment.id, refundedCents);
     if (refundedCents === payment.refundedCents) return { status: "unchanged", paymentId: payment.id };
     const fully = refundedCents === payment.amountCents;
     await tx.payment.update({
@@ -338,8 +341,8 @@ export async function applyProviderDispute(
 }
 
 /**
- * Records that a manual payment was given back. Online payments are refunded through their provider,
- * whose webhook then calls applyProviderRefund. Idempotent.
+ * Records that a manual payment was given back. Online payments are refunded at their provider
+ * (requestRefund in refund.server.ts), whose webhook then calls applyProviderRefund. Idempotent.
  */
 export async function refundPayment(businessId: string, paymentId: string) {
   return prisma.$transaction(async (tx) => {
@@ -347,7 +350,7 @@ export async function refundPayment(businessId: string, paymentId: string) {
     if (!found) throw new DomainError("Payment not found");
     const invoice = await lockInvoice(tx, businessId, found.invoiceId);
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
-    if (payment.provider !== "manual") throw new DomainError(`Refund this payment in your ${payment.provider === "stripe" ? "Stripe" : "PayPal"} dashboard; it updates here by itself.`);
+    if (payment.provider !== "manual") throw new DomainError(`Card and PayPal payments are refunded through ${payment.provider === "stripe" ? "Stripe" : "PayPal"}: use Refund with an amount and a reason.`);
     if (payment.status !== "SUCCEEDED") return { status: "unchanged" as const };
     await tx.payment.update({ where: { id: paymentId }, data: { status: "REFUNDED", refundedCents: payment.amountCents } });
     await recomputeInvoice(tx, invoice);

@@ -1,6 +1,8 @@
 // What a verified PayPal webhook does, through the one payment path. Captures are keyed by their
 // capture id, the same id the customer's return (completePayPalReturn) records, so whichever arrives
-// second is a no-op. Refunds carry PayPal's running total; disputes name the capture.
+// second is a no-op. Refunds carry PayPal's running total; disputes name the capture. In partner mode
+// a capture counts only when its payee is the invoice's business's connected merchant, and MERCHANT.*
+// events connect and disconnect merchants (paypal-connect.server.ts).
 import { z } from "zod";
 import { CaptureSchema } from "~/utils/paypal.server";
 import { logger } from "~/utils/logger.server";
@@ -8,6 +10,15 @@ import { prisma } from "~/utils/db.server";
 import { paypalAmountCents, recordPayPalCapture } from "./checkout.server";
 import { DomainError } from "./errors.server";
 import { applyProviderDispute, applyProviderRefund, type ProviderChangeResult } from "./payment.server";
+import { onMerchantConsentRevoked, onMerchantOnboardingCompleted } from "./paypal-connect.server";
+
+const Merchant = z.object({ merchant_id: z.string().optional(), tracking_id: z.string().optional() });
+
+/** The account a capture was recorded under: capture ids are unique across PayPal, so the id finds it. */
+async function accountOfCapture(captureId: string) {
+  const payment = await prisma.payment.findFirst({ where: { provider: "paypal", providerPaymentId: captureId }, select: { providerAccountId: true } });
+  return payment?.providerAccountId ?? "";
+}
 
 export type PayPalEventResult = "processed" | "ignored" | "retry";
 
@@ -66,15 +77,20 @@ export async function handlePayPalEvent(event: z.infer<typeof Envelope>): Promis
         const captureId = captureIdOf(refund.links);
         if (!captureId) return "ignored";
         const total = paypalAmountCents(refund.seller_payable_breakdown?.total_refunded_amount ?? refund.amount);
-        return asResult(await applyProviderRefund("paypal", captureId, total));
+        return asResult(await applyProviderRefund("paypal", captureId, total, await accountOfCapture(captureId)));
       }
       case "CUSTOMER.DISPUTE.CREATED":
       case "CUSTOMER.DISPUTE.RESOLVED": {
         const dispute = Dispute.parse(event.resource);
         const outcome =
           event.event_type === "CUSTOMER.DISPUTE.CREATED" ? "opened" : dispute.dispute_outcome?.outcome_code === "RESOLVED_SELLER_FAVOUR" ? "won" : "lost";
-        return asResult(await applyProviderDispute("paypal", dispute.disputed_transactions[0].seller_transaction_id, { id: dispute.dispute_id, outcome }));
+        const captureId = dispute.disputed_transactions[0].seller_transaction_id;
+        return asResult(await applyProviderDispute("paypal", captureId, { id: dispute.dispute_id, outcome }, await accountOfCapture(captureId)));
       }
+      case "MERCHANT.ONBOARDING.COMPLETED":
+        return await onMerchantOnboardingCompleted(Merchant.parse(event.resource));
+      case "MERCHANT.PARTNER-CONSENT.REVOKED":
+        return await onMerchantConsentRevoked(Merchant.parse(event.resource));
       default:
         return "ignored";
     }

@@ -1,20 +1,27 @@
-// POST /api/v1/payments/:paymentId/refund: records that a manual payment was given back (the invoice's
-// balance is recomputed). Card and PayPal payments are refunded at the provider; their webhook updates them.
-import { apiGetPayment } from "~/models/api-resources.server";
-import { EmptyBody } from "~/models/api-schemas";
-import { refundPayment } from "~/models/payment.server";
-import { apiAction, apiLoader, readJson, requireApiAuth, resourceResponse } from "~/utils/api.server";
+// POST /api/v1/payments/:paymentId/refund. A manual payment (empty body) is recorded as given back and
+// the invoice recomputed. A card or PayPal payment is refunded at Stripe or PayPal (amountCents optional,
+// reason required), once per Idempotency-Key header; 202 with the pending refund, and the payment changes
+// when the provider's webhook confirms it. See docs/decisions/012-paypal-partner-and-refunds.md.
+import { apiRefundPayment } from "~/models/api-resources.server";
+import { RefundBody } from "~/models/api-schemas";
+import { apiAction, apiJson, apiLoader, ApiError, readJson, requireApiAuth } from "~/utils/api.server";
+import { randomToken } from "~/utils/crypto.server";
 
 export const loader = apiLoader();
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{8,100}$/;
 
 export const action = apiAction(
   {
     POST: async ({ request, params }) => {
-      const { businessId } = await requireApiAuth(request);
-      const payment = await apiGetPayment(businessId, params.paymentId!);
-      await readJson(request, EmptyBody, { optional: true });
-      await refundPayment(businessId, payment.id);
-      return resourceResponse(request, await apiGetPayment(businessId, payment.id));
+      const { businessId, userId } = await requireApiAuth(request);
+      const key = request.headers.get("Idempotency-Key");
+      if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
+        throw new ApiError(400, "validation_failed", "The Idempotency-Key header is not valid.", { "Idempotency-Key": ["Use 8 to 100 letters, digits, - _ : or ."] });
+      }
+      const body = await readJson(request, RefundBody, { optional: true });
+      const result = await apiRefundPayment(businessId, userId, params.paymentId!, body, key ?? randomToken(16));
+      return apiJson(result.body, { status: result.status });
     },
   },
   false,

@@ -32,6 +32,9 @@ import { randomToken } from "~/utils/crypto.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { centsToInput, currencyDigits, formatMoney, parseDecimal } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { RefundPaymentForm, type RefundReply } from "~/components/refund-payment-form";
+import { REFUND_INTENT } from "~/models/refund-form";
+import { refundOnlinePayment, refundsView } from "~/utils/refund-action.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
@@ -60,8 +63,10 @@ export function recordPaymentSchema(currency: string) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { businessId } = await requireBusiness(request);
+  const auth = await requireBusiness(request);
+  const { businessId } = auth;
   const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
+  const refunds = await refundsView(auth, invoice.id, invoice.payments.map((p) => p.id));
   const today = todayIn(business.timeZone);
   return json({
     id: invoice.id,
@@ -122,6 +127,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     fromSchedule: invoice.recurringSchedule?.id ?? null,
     // A fresh key per page view: submitting the same form twice records one payment.
     paymentKey: randomToken(16),
+    refunds,
   });
 }
 
@@ -130,6 +136,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const invoice = await getInvoice(businessId, params.invoiceId!);
   const formData = await request.formData();
   const intent = formData.get("intent");
+  if (intent === REFUND_INTENT) return refundOnlinePayment(request, { businessId, user }, invoice, formData);
   const back = `/invoices/${invoice.id}`;
   try {
     switch (intent) {
@@ -425,6 +432,9 @@ export default function InvoicePage() {
                             Mark refunded
                           </button>
                         </Form>
+                      ) : null}
+                      {data.refunds.canRefund && data.refunds.byPayment[p.id] ? (
+                        <RefundPaymentForm paymentId={p.id} provider={p.provider} currency={data.currency} refundKey={data.refunds.refundKey} view={data.refunds.byPayment[p.id]} reply={actionData && "refund" in actionData ? (actionData as RefundReply).refund : null} />
                       ) : null}
                     </td>
                   </tr>

@@ -32,6 +32,9 @@ export default function Settings() {
           </p>
         ) : null}
         <p>
+          <Link to="/settings/payments">Payments</Link> <span className="muted">(connect PayPal; owner only)</span>
+        </p>
+        <p>
           <Link to="/settings/jobs">Jobs and email</Link> <span className="muted">(delivery status, failed sends and retries)</span>
         </p>
         <p>

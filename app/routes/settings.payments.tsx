@@ -1,12 +1,15 @@
-// Settings → Payments (owner only): where a business connects the accounts its customers pay into. The
-// Stripe section is its own component (app/components/stripe-payments-section.tsx) so PayPal's can sit
-// beside it. The domain lives in app/models/stripe-connect.server.ts; this route validates and redirects.
+// Settings → Payments (owner only): where a business connects the accounts its customers pay into. Each
+// provider is its own section: Stripe (app/components/stripe-payments-section.tsx, domain in
+// app/models/stripe-connect.server.ts, handled here) and PayPal (app/components/paypal-connect-panel.tsx,
+// domain in app/models/paypal-connect.server.ts, its actions in settings.payments_.paypal.tsx).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { PayPalConnectPanel } from "~/components/paypal-connect-panel";
 import { StripePaymentsSection } from "~/components/stripe-payments-section";
 import { DomainError } from "~/models/errors.server";
+import { paypalConnectStatus, refreshPayPalMerchant } from "~/models/paypal-connect.server";
 import { disconnectStripe, startStripeOnboarding, stripeSettings } from "~/models/stripe-connect.server";
 import { requireOwner } from "~/utils/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
@@ -19,7 +22,10 @@ const NO_STORE = { "Cache-Control": "private, no-store" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { businessId } = await requireOwner(request);
-  return json({ stripe: await stripeSettings(businessId) }, { headers: NO_STORE });
+  // Both read the live state from the provider; when it does not answer, the last one we know, said as much.
+  const [stripe, refreshed] = await Promise.all([stripeSettings(businessId), refreshPayPalMerchant(businessId)]);
+  const paypal = { ...(await paypalConnectStatus(businessId)), refreshProblem: refreshed.ok ? null : refreshed.message };
+  return json({ stripe, paypal }, { headers: NO_STORE });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -49,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function PaymentsSettings() {
-  const { stripe } = useLoaderData<typeof loader>();
+  const { stripe, paypal } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
@@ -62,6 +68,7 @@ export default function PaymentsSettings() {
         </p>
       ) : null}
       <StripePaymentsSection settings={stripe} confirmDisconnect={params.get("confirm") === "disconnect-stripe"} />
+      <PayPalConnectPanel status={paypal} />
       <p>
         <Link to="/settings">Back to settings</Link>
       </p>

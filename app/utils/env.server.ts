@@ -80,6 +80,15 @@ const EnvSchema = z.object({
   PAYPAL_CLIENT_SECRET: optionalString,
   PAYPAL_WEBHOOK_ID: optionalString,
   PAYPAL_API_URL: optionalString,
+  /**
+   * PayPal partner mode (docs/decisions/012-paypal-partner-and-refunds.md): this platform's own PayPal
+   * merchant id and its partner attribution (BN) code. With both set, each business connects its own
+   * PayPal account and is the payee of its orders; unset, the deployment's own account takes every payment.
+   */
+  PAYPAL_PARTNER_MERCHANT_ID: optionalString,
+  PAYPAL_PARTNER_ATTRIBUTION_ID: optionalString,
+  /** How long Stripe and PayPal get to answer one call from the app (milliseconds); tests shorten it. */
+  PAYMENTS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Responsible-disclosure contact (/security, security.txt): required in production. An email address or https: URL. */
   SECURITY_CONTACT: optionalString,
@@ -249,6 +258,9 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
   }
   const paypal = [raw.PAYPAL_CLIENT_ID, raw.PAYPAL_CLIENT_SECRET, raw.PAYPAL_WEBHOOK_ID];
   if (paypal.some(Boolean) && !paypal.every(Boolean)) problems.push("PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID go together: set all three or none");
+  const partner = [raw.PAYPAL_PARTNER_MERCHANT_ID, raw.PAYPAL_PARTNER_ATTRIBUTION_ID];
+  if (partner.some(Boolean) && !partner.every(Boolean)) problems.push("PAYPAL_PARTNER_MERCHANT_ID and PAYPAL_PARTNER_ATTRIBUTION_ID go together: set both for PayPal partner mode, or neither");
+  if (partner.some(Boolean) && !paypal.every(Boolean)) problems.push("PayPal partner mode needs PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID (the partner app's credentials)");
   return problems;
 }
 

@@ -29,7 +29,7 @@ export function onAccount(accountId: string | null | undefined): Stripe.RequestO
 }
 
 export function stripe(): Stripe {
-  const { STRIPE_SECRET_KEY, STRIPE_API_URL, INTEGRATIONS_TIMEOUT_MS } = env();
+  const { STRIPE_SECRET_KEY, STRIPE_API_URL } = env();
   if (!STRIPE_SECRET_KEY) throw new Error("Stripe is not configured");
   if (!client) {
     const api = STRIPE_API_URL ? new URL(STRIPE_API_URL) : null;
@@ -37,7 +37,7 @@ export function stripe(): Stripe {
       ...(api ? { host: api.hostname, port: api.port || (api.protocol === "https:" ? 443 : 80), protocol: api.protocol === "https:" ? "https" : "http" } : {}),
       // Retries reuse the idempotency key, so a network blip never creates a second Checkout Session.
       maxNetworkRetries: 2,
-      timeout: INTEGRATIONS_TIMEOUT_MS ?? 15_000,
+      timeout: env().PAYMENTS_TIMEOUT_MS,
       telemetry: false,
       appInfo: { name: "Invoice Link" },
     });

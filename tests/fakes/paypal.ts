@@ -1,6 +1,9 @@
 // Test-only fake of the PayPal REST API: OAuth2 client credentials, Orders v2 (create, approval on a
 // plain-HTML page, capture) and webhooks signed the way PayPal signs them (SHA256withRSA over
 // "transmissionId|time|webhookId|crc32(body)", the certificate served over HTTP). node:http only.
+// Partner mode (see the "Partner Referrals" section): partner referrals with a hosted no-JS onboarding
+// page, merchant-integrations, orders paid to a connected merchant (payee.merchant_id), capture refunds
+// on the merchant's behalf (PayPal-Auth-Assertion) and the MERCHANT.* webhooks.
 import { execFile } from "node:child_process";
 import { randomBytes, randomInt, randomUUID, sign } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -12,6 +15,7 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 
 export const CERT_PATH = "/v1/notifications/certs/CERT-360caa42-fca2a594-test";
+export const ONBOARDING_PATH = "/merchantsignup/partner/onboardingentry";
 export const FAKE_PAYER = { payer_id: "FAKEPAYER123", email_address: "buyer@example.com", name: { given_name: "Test", surname: "Buyer" }, address: { country_code: "US" } };
 const PAYEE = { email_address: "merchant@example.com", merchant_id: "FAKEMERCHANT1" };
 // PayPal rejects fraction digits for these currencies.
@@ -22,7 +26,12 @@ type Json = Record<string, any>;
 export type Money = { currency_code: string; value: string };
 type Link = { href: string; rel: string; method: string };
 export type FakeCapture = Json & { id: string; status: string; amount: Money; custom_id?: string; invoice_id?: string; create_time: string };
-export type PurchaseUnit = { reference_id: string; custom_id?: string; invoice_id?: string; description?: string; amount: Money; payee: typeof PAYEE; payments?: { captures: FakeCapture[] } };
+export type Payee = { email_address: string; merchant_id: string };
+export type PurchaseUnit = { reference_id: string; custom_id?: string; invoice_id?: string; description?: string; amount: Money; payee: Payee; payments?: { captures: FakeCapture[] } };
+/** A PayPal business account onboarded through a partner referral. */
+export type FakeMerchant = { merchant_id: string; tracking_id: string; email: string; payments_receivable: boolean; primary_email_confirmed: boolean; consent: boolean };
+export type FakeReferral = { token: string; tracking_id: string; return_url: string; email?: string; body: Json };
+export type FakeRefund = { id: string; captureId: string; amount: Money; requestId?: string; authAssertion?: string; note?: string };
 export type FakeOrder = {
   id: string;
   intent: "CAPTURE";
@@ -60,6 +69,24 @@ export interface FakePayPal {
   /** Invalidates every issued access token, to test the app's token refresh. */
   revokeTokens(): void;
   stop(): Promise<void>;
+  // Partner mode
+  merchants: Map<string, FakeMerchant>;
+  referrals: Map<string, FakeReferral>;
+  /** Refunds made through POST /v2/payments/captures/:id/refund (not the test helper refund()). */
+  apiRefunds: FakeRefund[];
+  /** What the next onboarding creates (consumed once): a given merchant id, an account that cannot receive payments yet. */
+  nextOnboarding: { merchantId?: string; paymentsReceivable?: boolean; emailConfirmed?: boolean } | null;
+  /** Send PAYMENT.CAPTURE.REFUNDED after an API refund and MERCHANT.ONBOARDING.COMPLETED after onboarding, as PayPal does (default true). */
+  autoWebhooks: boolean;
+  /** The next API calls (not OAuth, not the certificate) answer these statuses, one each. */
+  failNext(...statuses: number[]): void;
+  /** Wait this long before answering API calls (0: at once). */
+  setDelay(ms: number): void;
+  /** Resolves when every webhook the fake sent by itself has been answered. */
+  settled(): Promise<void>;
+  onboardingCompletedEvent(merchantId: string): WebhookEvent;
+  /** The merchant withdraws our permissions in their PayPal settings. */
+  revokeConsent(merchantId: string): WebhookEvent;
 }
 
 const iso = (ms = Date.now()) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -129,7 +156,7 @@ const MISSING = ["MISSING_REQUIRED_PARAMETER", "A required field / parameter is 
 const SYNTAX = ["INVALID_PARAMETER_SYNTAX", "The value of a field does not conform to the expected format."] as const;
 
 /** Checks a create-order body; schema problems are 400 INVALID_REQUEST, business rules 422. */
-function validateOrder(input: Json): Reply | { units: PurchaseUnit[]; context: FakeOrder["experience_context"] } {
+function validateOrder(input: Json, merchants: Map<string, FakeMerchant>): Reply | { units: PurchaseUnit[]; context: FakeOrder["experience_context"] } {
   const problems: (Detail & { status: number })[] = [];
   const fail = (status: number, field: string, value: unknown, [issue, description]: readonly [string, string]) =>
     problems.push({ status, field, ...(value === undefined ? {} : { value: String(value) }), location: "body", issue, description });
@@ -149,6 +176,10 @@ function validateOrder(input: Json): Reply | { units: PurchaseUnit[]; context: F
     else if (typeof currency === "string" && (value.split(".")[1]?.length ?? 0) !== digits(currency))
       fail(422, `${at}/value`, value, ["DECIMAL_PRECISION", `${currency} amounts take exactly ${digits(currency)} decimal places.`]);
     else if (Number(value) <= 0) fail(422, `${at}/value`, value, ["CANNOT_BE_ZERO_OR_NEGATIVE", "Must be greater than zero."]);
+    const payee = unit?.payee?.merchant_id;
+    const merchant = payee === undefined ? undefined : merchants.get(payee);
+    if (payee !== undefined && (!merchant || !merchant.consent || !merchant.payments_receivable))
+      fail(422, `/purchase_units/${i}/payee/merchant_id`, payee, ["PAYEE_ACCOUNT_INVALID", "Payee account specified is invalid. Please check the `payee.email_address` or `payee.merchant_id` specified in your request."]);
   });
   const context = input.payment_source?.paypal?.experience_context ?? {};
   const ctx = "/payment_source/paypal/experience_context";
@@ -162,11 +193,16 @@ function validateOrder(input: Json): Reply | { units: PurchaseUnit[]; context: F
   }
   return {
     context,
-    units: units.map((u, i) => ({ reference_id: u.reference_id ?? (i ? String(i) : "default"), custom_id: u.custom_id, invoice_id: u.invoice_id, description: u.description, amount: { currency_code: u.amount.currency_code, value: u.amount.value }, payee: PAYEE })),
+    units: units.map((u, i) => {
+      const merchant = u.payee?.merchant_id ? merchants.get(u.payee.merchant_id) : undefined;
+      const payee = merchant ? { email_address: merchant.email, merchant_id: merchant.merchant_id } : PAYEE;
+      return { reference_id: u.reference_id ?? (i ? String(i) : "default"), custom_id: u.custom_id, invoice_id: u.invoice_id, description: u.description, amount: { currency_code: u.amount.currency_code, value: u.amount.value }, payee };
+    }),
   };
 }
 
 const resourceType = (eventType: string) =>
+  eventType === "MERCHANT.ONBOARDING.COMPLETED" ? "merchant-onboarding" : eventType === "MERCHANT.PARTNER-CONSENT.REVOKED" ? "partner-consent" :
   eventType === "PAYMENT.CAPTURE.REFUNDED" ? "refund" : eventType.startsWith("PAYMENT.CAPTURE.") ? "capture" : eventType.startsWith("CUSTOMER.DISPUTE.") ? "dispute" : "checkout-order";
 
 const SUMMARIES: Record<string, (amount: string, r: Json) => string> = {
@@ -175,13 +211,15 @@ const SUMMARIES: Record<string, (amount: string, r: Json) => string> = {
   "PAYMENT.CAPTURE.DENIED": (a) => `A payment capture for ${a} was denied`,
   "PAYMENT.CAPTURE.REFUNDED": (a) => `A ${a} capture payment was refunded`,
   "CUSTOMER.DISPUTE.CREATED": (_, r) => `A new dispute opened with Case # ${r.dispute_id}`,
+  "MERCHANT.ONBOARDING.COMPLETED": () => "The merchant account setup is completed",
+  "MERCHANT.PARTNER-CONSENT.REVOKED": () => "The Account setup consents has been revoked or the merchant account is closed",
 };
 const summarize = (eventType: string, r: Json) => {
   const m = r.amount ?? r.dispute_amount;
   return SUMMARIES[eventType]?.(m ? `${m.value} ${m.currency_code}` : "", r) ?? eventType;
 };
 
-export async function startFakePayPal(options: { clientId: string; clientSecret: string; webhookId: string; webhookUrl?: string; port?: number }): Promise<FakePayPal> {
+export async function startFakePayPal(options: { clientId: string; clientSecret: string; webhookId: string; webhookUrl?: string; port?: number; partnerMerchantId?: string }): Promise<FakePayPal> {
   const { certPem, privateKeyPem } = await makeCertificate();
   const orders = new Map<string, FakeOrder>();
   const tokens = new Map<string, number>();
@@ -243,6 +281,7 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
         status: fake.captureStatus,
         ...(fake.captureStatus === "PENDING" ? { status_details: { reason: "PENDING_REVIEW" } } : {}),
         amount: unit.amount,
+        payee: unit.payee,
         final_capture: true,
         custom_id: unit.custom_id, invoice_id: unit.invoice_id,
         seller_protection: { status: "ELIGIBLE", dispute_categories: ["ITEM_NOT_RECEIVED", "UNAUTHORIZED_TRANSACTION"] },
@@ -296,6 +335,8 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       return res.writeHead(200, { "Content-Type": "text/plain" }).end(certPem);
     }
     if (url.pathname === "/checkoutnow") return checkoutPage(req, res, url);
+    if (url.pathname === ONBOARDING_PATH) return onboardingPage(req, res, url, raw);
+    if (await handlePartnerApi(req, res, url, body, malformed, contentType)) return;
 
     const route = /^\/v2\/(checkout\/orders|payments\/captures)(?:\/([A-Za-z0-9-]+)(\/capture)?)?$/.exec(url.pathname);
     if (!route) return json(res, notFoundError());
@@ -314,7 +355,7 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
     if (req.method === "POST" && !id) {
       const replayed = requestId ? orders.get(orderByRequestId.get(requestId) ?? "") : undefined;
       if (replayed) return json(res, { status: 200, body: createReply(replayed) });
-      const checked = validateOrder(body && typeof body === "object" ? (body as Json) : {});
+      const checked = validateOrder(body && typeof body === "object" ? (body as Json) : {}, merchants);
       if ("status" in checked) return json(res, checked);
       const now = iso();
       const order: FakeOrder = { id: paypalId(), intent: "CAPTURE", status: "PAYER_ACTION_REQUIRED", purchase_units: checked.units, experience_context: checked.context, create_time: now, update_time: now };
@@ -389,6 +430,180 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
     return { status: response.status, body: await response.text(), event: JSON.parse(sent) };
   }
 
+  // ==== Partner Referrals, merchant-integrations, capture refunds, MERCHANT.* (partner mode) ==========
+  const merchants = new Map<string, FakeMerchant>();
+  const referrals = new Map<string, FakeReferral>();
+  const apiRefunds: FakeRefund[] = [];
+  const refundReplies = new Map<string, Reply>();
+  const background = new Set<Promise<unknown>>();
+  let partnerFailures: number[] = [];
+  let partnerDelay = 0;
+  const partnerId = options.partnerMerchantId;
+
+  /** Sends a webhook in the background, as PayPal does some time after the call that caused it. */
+  const sendLater = (event: WebhookEvent) => {
+    if (!fake.autoWebhooks || !webhookUrl) return;
+    const sent = sendWebhook(event).catch(() => undefined).finally(() => background.delete(sent));
+    background.add(sent);
+  };
+
+  const onboardingEvent = (m: FakeMerchant): WebhookEvent => ({
+    eventType: "MERCHANT.ONBOARDING.COMPLETED",
+    resource: {
+      partner_client_id: options.clientId,
+      links: [{ href: `${base}/v1/customer/partners/${partnerId ?? "PARTNER"}/merchant-integrations/${m.merchant_id}`, rel: "self", method: "GET", description: "Get the merchant status information of merchants onboarded by this partner" }],
+      merchant_id: m.merchant_id,
+      tracking_id: m.tracking_id,
+    },
+  });
+
+  /** PayPal's sign-up and consent, as a plain HTML form: "Agree and connect" creates (or reuses) the merchant and returns. */
+  function onboardingPage(req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: string) {
+    const referral = referrals.get(url.searchParams.get("token") ?? "");
+    if (!referral) return html(res, 404, "PayPal", "<h1>Sign-up link not found</h1><p>This link is invalid or has expired.</p>");
+    if (req.method === "POST") {
+      const form = new URLSearchParams(raw);
+      const next = fake.nextOnboarding ?? {};
+      fake.nextOnboarding = null;
+      const merchantId = next.merchantId ?? paypalId().slice(0, 13);
+      const merchant: FakeMerchant = {
+        merchant_id: merchantId,
+        tracking_id: referral.tracking_id,
+        email: form.get("email") || referral.email || `seller-${merchantId.toLowerCase()}@example.com`,
+        payments_receivable: next.paymentsReceivable ?? true,
+        primary_email_confirmed: next.emailConfirmed ?? true,
+        consent: true,
+      };
+      merchants.set(merchantId, merchant);
+      const back = new URL(referral.return_url);
+      const params = {
+        merchantId: referral.tracking_id, merchantIdInPayPal: merchantId, permissionsGranted: "true", consentStatus: "true",
+        productIntentId: "addipmt", productIntentID: "addipmt", isEmailConfirmed: String(merchant.primary_email_confirmed), accountStatus: "BUSINESS_ACCOUNT",
+      };
+      for (const [k, v] of Object.entries(params)) back.searchParams.set(k, v);
+      sendLater(onboardingEvent(merchant));
+      return res.writeHead(303, { Location: back.href }).end();
+    }
+    if (req.method !== "GET") return html(res, 405, "PayPal", "<h1>Method not allowed</h1>");
+    const action = `${ONBOARDING_PATH}?token=${encodeURIComponent(referral.token)}`;
+    return html(
+      res,
+      200,
+      "PayPal: connect your account",
+      `<h1>Connect your PayPal business account</h1><p>Invoice Link asks to take payments and issue refunds on your behalf.</p>` +
+        `<form method="post" action="${escapeHtml(action)}"><label for="email">Email</label><input id="email" name="email" type="email" value="${escapeHtml(referral.email ?? "")}">` +
+        `<button type="submit">Agree and connect</button></form>`,
+    );
+  }
+
+  /** Reads PayPal-Auth-Assertion: an unsigned JWT whose payload names iss (our client id) and payer_id (the merchant). */
+  function assertedMerchant(header: string | undefined): string | null {
+    if (!header) return null;
+    const [head, payload, signature] = header.split(".");
+    try {
+      if (signature !== "" || JSON.parse(Buffer.from(head, "base64url").toString()).alg !== "none") return null;
+      const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+      return claims.iss === options.clientId && typeof claims.payer_id === "string" ? claims.payer_id : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The partner endpoints; false when the path is not one of them. */
+  async function handlePartnerApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: unknown, malformed: boolean, contentType: string): Promise<boolean> {
+    const referralPath = url.pathname === "/v2/customer/partner-referrals";
+    const integration = /^\/v1\/customer\/partners\/([^/]+)\/merchant-integrations\/([^/]+)$/.exec(url.pathname);
+    const refund = /^\/v2\/payments\/captures\/([A-Za-z0-9-]+)\/refund$/.exec(url.pathname);
+    if (!referralPath && !integration && !refund) return false;
+    const done = (reply: Reply | { status: number; body: string }) => {
+      json(res, reply);
+      return true;
+    };
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
+    if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return done(apiError(401, "AUTHENTICATION_FAILURE"));
+    if (partnerDelay) await new Promise((resolve) => setTimeout(resolve, partnerDelay));
+    if (res.destroyed || req.socket.destroyed) return true; // the client timed out and went away
+    const failure = partnerFailures.shift();
+    if (failure) return done({ status: failure, body: { name: "INTERNAL_SERVER_ERROR", message: "An internal server error occurred.", debug_id: debugId() } });
+    if (req.method === "POST" && !contentType.includes("application/json")) return done(apiError(415, "UNSUPPORTED_MEDIA_TYPE"));
+    if (malformed) return done(apiError(400, "INVALID_REQUEST", [{ issue: "MALFORMED_REQUEST_JSON", description: "The request JSON is not well formed." }]));
+    const input = (body && typeof body === "object" ? body : {}) as Json;
+
+    if (referralPath && req.method === "POST") {
+      const op = input.operations?.[0];
+      const returnUrl = input.partner_config_override?.return_url;
+      const problems: Detail[] = [];
+      if (typeof input.tracking_id !== "string" || !input.tracking_id || input.tracking_id.length > 127) problems.push({ field: "/tracking_id", location: "body", issue: "INVALID_PARAMETER_VALUE", description: "tracking_id is required (at most 127 characters)." });
+      if (op?.operation !== "API_INTEGRATION" || op?.api_integration_preference?.rest_api_integration?.integration_type !== "THIRD_PARTY")
+        problems.push({ field: "/operations/0", location: "body", issue: "INVALID_PARAMETER_VALUE", description: "The fake supports API_INTEGRATION with integration_type THIRD_PARTY." });
+      if (typeof returnUrl !== "string" || !URL.canParse(returnUrl)) problems.push({ field: "/partner_config_override/return_url", location: "body", issue: "INVALID_PARAMETER_SYNTAX", description: "return_url must be a URL." });
+      if (problems.length) return done(apiError(400, "INVALID_REQUEST", problems));
+      const token = randomBytes(24).toString("base64url");
+      referrals.set(token, { token, tracking_id: input.tracking_id, return_url: returnUrl, email: input.email, body: input });
+      const links = [
+        { href: `${base}/v2/customer/partner-referrals/${token}`, rel: "self", method: "GET", description: "Read Referral Data shared by the Caller." },
+        { href: `${base}${ONBOARDING_PATH}?token=${token}`, rel: "action_url", method: "GET", description: "Target WEB REDIRECT URL for the next action. Customer should be redirected to this URL in the browser." },
+      ];
+      return done({ status: 201, body: { links } });
+    }
+
+    if (integration && req.method === "GET") {
+      const merchant = merchants.get(decodeURIComponent(integration[2]));
+      if ((partnerId && decodeURIComponent(integration[1]) !== partnerId) || !merchant || !merchant.consent) return done(notFoundError());
+      return done({
+        status: 200,
+        body: {
+          merchant_id: merchant.merchant_id,
+          tracking_id: merchant.tracking_id,
+          products: [{ name: "EXPRESS_CHECKOUT", vetting_status: "SUBSCRIBED", capabilities: ["ACCESS_MERCHANT_INFORMATION"] }],
+          payments_receivable: merchant.payments_receivable,
+          primary_email_confirmed: merchant.primary_email_confirmed,
+          primary_email: merchant.email,
+          oauth_integrations: [{ integration_type: "OAUTH_THIRDPARTY", integration_method: "PAYPAL", oauth_third_party: [{ partner_client_id: options.clientId, merchant_client_id: `merchant-${merchant.merchant_id}`, scopes: ["https://uri.paypal.com/services/payments/realtimepayment", "https://uri.paypal.com/services/payments/refund"] }] }],
+        },
+      });
+    }
+
+    if (refund && req.method === "POST") {
+      const captureId = refund[1];
+      const entry = captures.get(captureId);
+      if (!entry) return done(notFoundError());
+      const requestId = req.headers["paypal-request-id"] as string | undefined;
+      const replayKey = requestId && `${captureId}:${requestId}`;
+      const replay = replayKey ? refundReplies.get(replayKey) : undefined;
+      if (replay) return done(replay);
+      // A capture paid to a connected merchant is refunded only on that merchant's behalf, with consent.
+      const payee = (entry.capture.payee as Payee | undefined)?.merchant_id ?? PAYEE.merchant_id;
+      const asserted = assertedMerchant(req.headers["paypal-auth-assertion"] as string | undefined);
+      const owner = merchants.get(payee);
+      if ((owner && (asserted !== payee || !owner.consent)) || (!owner && asserted !== null && asserted !== payee)) {
+        return done(apiError(403, "NOT_AUTHORIZED", [{ issue: "PERMISSION_DENIED", description: "You do not have permission to access or perform operations on this resource." }]));
+      }
+      const currency = entry.capture.amount.currency_code;
+      const remaining = toMinor(entry.capture.amount) - entry.refundedMinor;
+      const wanted: Money | undefined = input.amount;
+      if (wanted && (wanted.currency_code !== currency || typeof wanted.value !== "string" || !/^\d+(\.\d+)?$/.test(wanted.value))) {
+        return done(apiError(422, "UNPROCESSABLE_ENTITY", [{ field: "/amount", location: "body", issue: "CURRENCY_MISMATCH", description: "Currency of refund must be the same as the currency of the capture." }]));
+      }
+      const minor = wanted ? toMinor(wanted) : remaining;
+      if (entry.capture.status !== "COMPLETED" && entry.capture.status !== "PARTIALLY_REFUNDED") {
+        return done(apiError(422, "UNPROCESSABLE_ENTITY", [{ issue: "CAPTURE_FULLY_REFUNDED", description: "The capture has already been fully refunded." }]));
+      }
+      if (minor <= 0 || minor > remaining) {
+        return done(apiError(422, "UNPROCESSABLE_ENTITY", [{ issue: "REFUND_AMOUNT_EXCEEDED", description: "The refund amount must be less than or equal to the capture amount that has not yet been refunded." }]));
+      }
+      const event = fake.refund(captureId, money(currency, minor).value);
+      const id = event.resource.id as string;
+      apiRefunds.push({ id, captureId, amount: money(currency, minor), requestId, authAssertion: req.headers["paypal-auth-assertion"] as string | undefined, note: input.note_to_payer });
+      const reply: Reply = { status: 201, body: { id, status: "COMPLETED", links: event.resource.links } };
+      if (replayKey) refundReplies.set(replayKey, reply);
+      sendLater(event);
+      return done(reply);
+    }
+    return done(notFoundError());
+  }
+  // ==== end of partner mode =========================================================================
+
   const fake: FakePayPal = {
     url: base,
     port,
@@ -420,7 +635,7 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
         else delete capture.status_details;
         capture.update_time = iso();
       }
-      const resource = { ...structuredClone(capture), status: captureStatus, supplementary_data: { related_ids: { order_id: orderId } }, payee: PAYEE };
+      const resource = { ...structuredClone(capture), status: captureStatus, supplementary_data: { related_ids: { order_id: orderId } } };
       return { eventType: `PAYMENT.CAPTURE.${status}`, resource };
     },
     refund(captureId, value) {
@@ -454,7 +669,7 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       const transaction = { seller_transaction_id: captureId, create_time: capture.create_time, transaction_status: "COMPLETED", gross_amount: capture.amount };
       const resource = {
         dispute_id: disputeId, create_time: now, update_time: now,
-        disputed_transactions: [{ ...transaction, invoice_number: capture.invoice_id, custom: capture.custom_id, seller: { merchant_id: PAYEE.merchant_id } }],
+        disputed_transactions: [{ ...transaction, invoice_number: capture.invoice_id, custom: capture.custom_id, seller: { merchant_id: (capture.payee as Payee | undefined)?.merchant_id ?? PAYEE.merchant_id } }],
         reason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED", status: "OPEN",
         dispute_amount: value === undefined ? capture.amount : { currency_code: capture.amount.currency_code, value },
         dispute_life_cycle_stage: "INQUIRY", dispute_channel: "INTERNAL",
@@ -463,6 +678,27 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       return { eventType: "CUSTOMER.DISPUTE.CREATED", resource };
     },
     revokeTokens: () => tokens.clear(),
+    merchants,
+    referrals,
+    apiRefunds,
+    nextOnboarding: null,
+    autoWebhooks: true,
+    failNext: (...statuses) => void partnerFailures.push(...statuses),
+    setDelay: (ms) => void (partnerDelay = ms),
+    settled: async () => {
+      while (background.size) await Promise.all([...background]);
+    },
+    onboardingCompletedEvent(merchantId) {
+      const merchant = merchants.get(merchantId);
+      if (!merchant) throw new Error(`FakePayPal: unknown merchant ${merchantId}`);
+      return onboardingEvent(merchant);
+    },
+    revokeConsent(merchantId) {
+      const merchant = merchants.get(merchantId);
+      if (!merchant) throw new Error(`FakePayPal: unknown merchant ${merchantId}`);
+      merchant.consent = false;
+      return { eventType: "MERCHANT.PARTNER-CONSENT.REVOKED", resource: { merchant_id: merchant.merchant_id, tracking_id: merchant.tracking_id, partner_client_id: options.clientId } };
+    },
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

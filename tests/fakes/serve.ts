@@ -24,6 +24,7 @@ const paypal = await startFakePayPal({
   clientSecret: need("PAYPAL_CLIENT_SECRET"),
   webhookId: need("PAYPAL_WEBHOOK_ID"),
   webhookUrl: `${appUrl}/webhooks/paypal`,
+  partnerMerchantId: process.env.PAYPAL_PARTNER_MERCHANT_ID,
 });
 console.log(`fake Stripe on ${stripe.url}, fake PayPal on ${paypal.url}`);
 

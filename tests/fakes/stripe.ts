@@ -17,6 +17,7 @@ export type Session = Obj & { id: string; status: "open" | "complete" | "expired
 export type PaymentIntent = Obj & { id: string; status: "succeeded" | "processing" | "requires_payment_method"; latest_charge: string };
 export type Charge = Obj & { id: string; amount: number; amount_refunded: number; payment_intent: string };
 export type Dispute = Obj & { id: string; status: string };
+export type Refund = Obj & { id: string; amount: number; payment_intent: string; status: string };
 export type RecordedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: Obj; idempotencyKey?: string };
 export type Delivery = { status: number; body: string };
 export type SendEventOptions = {
@@ -66,6 +67,15 @@ export type FakeStripe = {
   delayNext(count: number, ms: number): void;
   /** The next `count` Account Link requests fail with `status` (the account create before them succeeds). */
   failNextAccountLinks(count: number, status?: number): void;
+  // Refunds (POST /v1/refunds)
+  refunds: Map<string, Refund>;
+  /** Send refund.created and charge.refunded after each API refund, as Stripe does (default true). */
+  autoRefundWebhooks: boolean;
+  /** Answer POST /v1/refunds this much later (a client that gave up meanwhile gets nothing done). */
+  setRefundDelay(ms: number): void;
+  seedCharge(input: { account?: string | null; amount: number; currency?: string; metadata?: Obj }): { paymentIntentId: string; chargeId: string };
+  /** Resolves when every refund webhook the fake sent by itself has been answered. */
+  refundsSettled(): Promise<void>;
 };
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
@@ -280,6 +290,7 @@ export async function startFakeStripe(options: {
     }
     if (req.method === "GET" && (m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path))) return { status: 200, body: present(onSameAccount(getSession(m[1]), account, "checkout.session"), expand) };
     if (req.method === "GET" && (m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path))) return { status: 200, body: present(onSameAccount(getIntent(m[1]), account, "payment_intent"), expand) };
+    if (req.method === "POST" && path === "/v1/refunds") return createRefund(req, params, idempotencyKey);
     throw new StripeHttpError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${path}).` });
   }
 
@@ -443,6 +454,10 @@ export async function startFakeStripe(options: {
     };
 
     if (url.pathname.startsWith("/v1/")) {
+      if (url.pathname === "/v1/refunds" && refundDelay) {
+        await new Promise((resolve) => setTimeout(resolve, refundDelay));
+        if (req.socket.destroyed) return; // the client timed out and went away: nothing was done
+      }
       const params = parseStripeForm(req.method === "GET" ? url.search.slice(1) : raw);
       const idempotencyKey = req.method === "POST" ? (req.headers["idempotency-key"] as string | undefined) : undefined;
       requests.push({ method: req.method ?? "", path: url.pathname, headers: req.headers, body: params, ...(idempotencyKey ? { idempotencyKey } : {}) });
@@ -499,11 +514,87 @@ export async function startFakeStripe(options: {
 
   const sessionEvent = (type: string, s: Session) => fake.sendEvent(type, present(s), s._account ? { account: s._account } : {});
 
+  // ==== Refunds (POST /v1/refunds), honouring Stripe-Account and Idempotency-Key ======================
+  // A PaymentIntent's account is its `_account` (set by a Connect checkout or by seedCharge); none is the platform.
+  const refunds = new Map<string, Refund>();
+  const refundBackground = new Set<Promise<unknown>>();
+  let refundDelay = 0;
+
+  function createRefund(req: http.IncomingMessage, params: Obj, idempotencyKey?: string): { status: number; body: Obj } {
+    const account = (req.headers["stripe-account"] as string | undefined) ?? null;
+    const fingerprint = canonical({ account, params });
+    const previous = idempotencyKey ? idempotent.get(`refund:${account}:${idempotencyKey}`) : undefined;
+    if (previous && previous.fingerprint !== fingerprint) {
+      throw new StripeHttpError(400, { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." });
+    }
+    if (previous) return previous;
+    for (const key of Object.keys(params)) if (!["payment_intent", "charge", "amount", "reason", "metadata", "expand"].includes(key)) throw invalid(`Received unknown parameter: ${key}`, key);
+    const piId = params.payment_intent ?? [...paymentIntents.values()].find((pi) => pi.latest_charge === params.charge)?.id;
+    if (!piId) throw invalid("One of the following params should be provided for this request: payment_intent or charge.");
+    // An intent of another account does not exist as far as this account can tell.
+    const pi = paymentIntents.get(piId);
+    if (!pi || (pi._account ?? null) !== account) throw missing("payment_intent", piId);
+    const charge = charges.get(pi.latest_charge)!;
+    if (charge.status !== "succeeded") throw invalid(`This PaymentIntent (${pi.id}) does not have a successful charge to refund.`);
+    const remaining = charge.amount - charge.amount_refunded;
+    if (params.amount !== undefined && !isInt(params.amount)) throw invalid(`Invalid integer: ${params.amount}`, "amount");
+    const amount = params.amount === undefined ? remaining : Number(params.amount);
+    if (charge.refunded || remaining <= 0) throw new StripeHttpError(400, { type: "invalid_request_error", code: "charge_already_refunded", message: `Charge ${charge.id} has already been refunded.` });
+    if (amount <= 0 || amount > remaining) {
+      throw new StripeHttpError(400, { type: "invalid_request_error", code: "amount_too_large", param: "amount", message: `Refund amount ($${(amount / 100).toFixed(2)}) is greater than unrefunded amount on charge ($${(remaining / 100).toFixed(2)})` });
+    }
+    if (params.reason !== undefined && !["duplicate", "fraudulent", "requested_by_customer"].includes(params.reason)) throw invalid(`Invalid reason: ${params.reason}`, "reason");
+    const refund: Refund = {
+      id: newId("re"), object: "refund", amount, charge: charge.id, currency: charge.currency, payment_intent: pi.id, status: "succeeded",
+      reason: params.reason ?? null, metadata: params.metadata ?? {}, created: now(), balance_transaction: newId("txn"), _account: account,
+    };
+    refunds.set(refund.id, refund);
+    charge.amount_refunded += amount;
+    charge.refunded = charge.amount_refunded === charge.amount;
+    const result = { status: 200, body: present(refund) };
+    if (idempotencyKey) idempotent.set(`refund:${account}:${idempotencyKey}`, { fingerprint, ...result });
+    // As Stripe does, a moment later: refund.created, then charge.refunded with the running total.
+    if (fake.autoRefundWebhooks && webhookUrl) {
+      const sent = (async () => {
+        await fake.sendEvent("refund.created", present(refund), account ? { account } : {});
+        await fake.sendEvent("charge.refunded", present(charge), chargeAccount(charge));
+      })()
+        .catch(() => undefined)
+        .finally(() => refundBackground.delete(sent));
+      refundBackground.add(sent);
+    }
+    return result;
+  }
+
+  /** A succeeded card payment on `account` (null: the platform), as if a customer had paid through Checkout there. */
+  function seedCharge(input: { account?: string | null; amount: number; currency?: string; metadata?: Obj }) {
+    const pi: PaymentIntent = {
+      id: newId("pi"), object: "payment_intent", amount: input.amount, amount_received: input.amount, currency: input.currency ?? "usd", status: "succeeded",
+      metadata: input.metadata ?? {}, payment_method_types: ["card"], latest_charge: newId("ch"), created: now(), livemode: false, _account: input.account ?? null,
+    };
+    const charge: Charge = {
+      id: pi.latest_charge, object: "charge", amount: pi.amount, amount_captured: pi.amount, amount_refunded: 0, currency: pi.currency, refunded: false, paid: true,
+      payment_intent: pi.id, status: "succeeded", payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } }, created: now(), livemode: false,
+      _account: input.account ?? null,
+    };
+    paymentIntents.set(pi.id, pi);
+    charges.set(charge.id, charge);
+    return { paymentIntentId: pi.id, chargeId: charge.id };
+  }
+  // ==== end of refunds ==============================================================================
+
   const fake: FakeStripe = {
     url: `http://127.0.0.1:${port}`,
     port,
     host: "127.0.0.1",
     requests, sessions, paymentIntents, charges, deliveries, billing,
+    refunds,
+    autoRefundWebhooks: true,
+    setRefundDelay: (ms) => void (refundDelay = ms),
+    seedCharge,
+    refundsSettled: async () => {
+      while (refundBackground.size) await Promise.all([...refundBackground]);
+    },
     setWebhookUrl(url) {
       webhookUrl = url;
     },

@@ -57,6 +57,8 @@ const MODEL_FILES: Record<string, string | null> = {
   // Invoice Link's own plan state, written from Stripe's webhooks: the platform's billing record, not the
   // business's books (its billing history is in Stripe's portal, Settings → Subscription → Manage billing).
   Subscription: null,
+  // Refund requests to Stripe/PayPal: what was refunded is in payments (refundedCents). Not exported yet.
+  Refund: null,
 };
 
 /** The rows each file must hold for a business, straight from SQL (not through the export's own queries). */

@@ -267,3 +267,80 @@ describe("webhooks", () => {
     expect(headers["PAYPAL-AUTH-ALGO"]).toBe("SHA256withRSA");
   });
 });
+
+describe("partner mode", () => {
+  const assertion = (payerId: string) =>
+    `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${Buffer.from(JSON.stringify({ iss: CREDS.clientId, payer_id: payerId })).toString("base64url")}.`;
+
+  async function onboard(trackingId: string) {
+    const referral = await api("/v2/customer/partner-referrals", {
+      method: "POST",
+      body: {
+        tracking_id: trackingId,
+        operations: [{ operation: "API_INTEGRATION", api_integration_preference: { rest_api_integration: { integration_method: "PAYPAL", integration_type: "THIRD_PARTY", third_party_details: { features: ["PAYMENT", "REFUND"] } } } }],
+        products: ["EXPRESS_CHECKOUT"],
+        legal_consents: [{ type: "SHARE_DATA_CONSENT", granted: true }],
+        partner_config_override: { return_url: "http://127.0.0.1:3000/settings/payments/paypal/return?state=s1" },
+      },
+    });
+    expect(referral.status).toBe(201);
+    const actionUrl = referral.body.links.find((l: { rel: string }) => l.rel === "action_url").href as string;
+    const page = await fetch(actionUrl);
+    expect(await page.text()).toContain('<form method="post"');
+    const done = await fetch(actionUrl, { method: "POST", body: new URLSearchParams({ email: "seller@example.com" }), redirect: "manual" });
+    expect(done.status).toBe(303);
+    const back = new URL(done.headers.get("location")!);
+    expect(back.searchParams.get("state")).toBe("s1");
+    expect(back.searchParams.get("merchantId")).toBe(trackingId);
+    return back.searchParams.get("merchantIdInPayPal")!;
+  }
+
+  it("referral → no-JS onboarding page → return with merchantIdInPayPal; merchant-integrations reports it; the webhook is signed", async () => {
+    const merchantId = await onboard("track-1");
+    const status = await api(`/v1/customer/partners/ANY/merchant-integrations/${merchantId}`);
+    expect(status.body).toMatchObject({ merchant_id: merchantId, tracking_id: "track-1", payments_receivable: true, primary_email_confirmed: true });
+    await paypal.settled();
+    const delivery = received.find((r) => r.body.includes("MERCHANT.ONBOARDING.COMPLETED") && r.body.includes(merchantId));
+    expect(delivery?.verified).toBe(true);
+    expect((await api("/v2/customer/partner-referrals", { method: "POST", body: { tracking_id: "x" } })).status).toBe(400);
+  });
+
+  it("orders pay the merchant; its captures are refunded only with its auth assertion, once per PayPal-Request-Id, never beyond what is left", async () => {
+    const merchantId = await onboard("track-2");
+    const body = orderBody("80.00");
+    (body.purchase_units[0] as Record<string, unknown>).payee = { merchant_id: merchantId };
+    const order = await api("/v2/checkout/orders", { method: "POST", body });
+    expect(order.status).toBe(201);
+    paypal.approve(order.body.id);
+    const captured = await api(`/v2/checkout/orders/${order.body.id}/capture`, { method: "POST", body: {} });
+    const capture = captured.body.purchase_units[0].payments.captures[0];
+    expect(capture.payee.merchant_id).toBe(merchantId);
+    const bad = await api("/v2/checkout/orders", { method: "POST", body: { ...orderBody(), purchase_units: [{ ...orderBody().purchase_units[0], payee: { merchant_id: "NOBODY1234" } }] } });
+    expect(bad.status).toBe(422);
+
+    const refund = (headers: Record<string, string>, amount?: string) =>
+      fetch(`${paypal.url}/v2/payments/captures/${capture.id}/refund`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${headers.bearer}`, "Content-Type": "application/json", ...(headers.assertion ? { "PayPal-Auth-Assertion": headers.assertion } : {}), ...(headers.requestId ? { "PayPal-Request-Id": headers.requestId } : {}) },
+        body: JSON.stringify(amount ? { amount: { currency_code: "USD", value: amount } } : {}),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const bearer = await token();
+    expect((await refund({ bearer }, "10.00")).status).toBe(403);
+    expect((await refund({ bearer, assertion: assertion("SOMEONEELSE1") }, "10.00")).status).toBe(403);
+    const first = await refund({ bearer, assertion: assertion(merchantId), requestId: "r-1" }, "30.00");
+    const again = await refund({ bearer, assertion: assertion(merchantId), requestId: "r-1" }, "30.00");
+    expect(first.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(paypal.apiRefunds.filter((r) => r.captureId === capture.id)).toHaveLength(1);
+    expect((await refund({ bearer, assertion: assertion(merchantId), requestId: "r-2" }, "50.01")).body.details[0].issue).toBe("REFUND_AMOUNT_EXCEEDED");
+    paypal.failNext(503);
+    expect((await refund({ bearer, assertion: assertion(merchantId), requestId: "r-3" }, "50.00")).status).toBe(503);
+    expect((await refund({ bearer, assertion: assertion(merchantId), requestId: "r-3" }, "50.00")).status).toBe(201);
+    await paypal.settled();
+
+    // Consent withdrawn: nothing more on the merchant's behalf.
+    const revoked = paypal.revokeConsent(merchantId);
+    expect(revoked.eventType).toBe("MERCHANT.PARTNER-CONSENT.REVOKED");
+    expect((await api(`/v1/customer/partners/ANY/merchant-integrations/${merchantId}`)).status).toBe(404);
+  });
+});

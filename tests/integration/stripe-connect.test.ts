@@ -36,7 +36,7 @@ beforeAll(async () => {
     STRIPE_CONNECT_WEBHOOK_SECRET: connectSecret,
     STRIPE_APPLICATION_FEE_BPS: String(FEE_BPS),
     // A hung Stripe fails fast enough to test (the SDK retries twice).
-    INTEGRATIONS_TIMEOUT_MS: "800",
+    PAYMENTS_TIMEOUT_MS: "800",
   });
   fake.setWebhookUrl(`${server.url}/webhooks/stripe`);
   fake.setConnectWebhookUrl(`${server.url}/webhooks/stripe/connect`);

@@ -1,0 +1,84 @@
+// The invoice page's "Refund" for one card or PayPal payment: a disclosure with amount and reason that
+// posts to the invoice page (a plain form; without JavaScript the page re-renders with errors kept open).
+// The money goes back through Stripe or PayPal; the payment shows it once the provider confirms.
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { Form, useNavigation } from "@remix-run/react";
+import { refundFormSchema, REFUND_INTENT } from "~/models/refund-form";
+import { centsToInput, formatMoney } from "~/utils/money";
+import { ErrorList, Field, SubmitButton } from "./forms";
+
+export type RefundRow = { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: string };
+
+export type RefundView = { refundableCents: number; refunds: RefundRow[] };
+
+/** What the invoice action answers when a refund form fails: the payment it was for and Conform's reply. */
+export type RefundReply = { refund: { paymentId: string; result: SubmissionResult<string[]> } };
+
+const STATUS = { PENDING: "waiting for the provider to confirm", COMPLETED: "refunded", FAILED: "not sent" } as const;
+
+export function RefundPaymentForm({
+  paymentId,
+  provider,
+  currency,
+  refundKey,
+  view,
+  reply,
+}: {
+  paymentId: string;
+  provider: string;
+  currency: string;
+  refundKey: string;
+  view: RefundView;
+  reply?: RefundReply["refund"] | null;
+}) {
+  const navigation = useNavigation();
+  const lastResult = reply?.paymentId === paymentId ? reply.result : undefined;
+  const [form, fields] = useForm({
+    id: `refund-${paymentId}`,
+    lastResult,
+    defaultValue: { amount: centsToInput(view.refundableCents, currency) },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: refundFormSchema(currency) }),
+  });
+  const money = (cents: number) => formatMoney(cents, currency);
+  const providerName = provider === "stripe" ? "Stripe" : "PayPal";
+  // After a failure the same key goes back, so a retry of a refund the provider may have done is not a second one.
+  const key = typeof lastResult?.initialValue?.key === "string" ? lastResult.initialValue.key : refundKey;
+  const pending = navigation.state === "submitting" && navigation.formData?.get("paymentId") === paymentId && navigation.formData?.get("intent") === REFUND_INTENT;
+  return (
+    <div className="stack" data-testid="refund-panel">
+      {view.refunds.length ? (
+        <ul className="muted">
+          {view.refunds.map((r) => (
+            <li key={r.id} data-testid="refund-row">
+              {`Refund of ${money(r.amountCents)} (${r.reason}): ${STATUS[r.status as keyof typeof STATUS] ?? r.status}${r.status === "FAILED" && r.failureMessage ? ` (${r.failureMessage})` : ""}`}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {view.refundableCents > 0 ? (
+        <details open={Boolean(lastResult)}>
+          <summary>Refund</summary>
+          <Form method="post" className="stack" {...getFormProps(form)}>
+            <ErrorList id={form.errorId} errors={form.errors} />
+            <input type="hidden" name="intent" value={REFUND_INTENT} />
+            <input type="hidden" name="paymentId" value={paymentId} />
+            <input type="hidden" name="key" value={key} />
+            <ErrorList id={fields.key.errorId} errors={fields.key.errors} />
+            <Field
+              label={`Amount to refund (${currency})`}
+              hint={`Up to ${money(view.refundableCents)}. Leave it as is to refund everything left.`}
+              inputProps={{ ...getInputProps(fields.amount, { type: "text" }), inputMode: "decimal" }}
+              errors={fields.amount.errors}
+            />
+            <Field label="Reason" inputProps={{ ...getInputProps(fields.reason, { type: "text" }), maxLength: 500 }} errors={fields.reason.errors} />
+            <SubmitButton className="button-secondary" pending={pending}>
+              {`Refund through ${providerName}`}
+            </SubmitButton>
+          </Form>
+        </details>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+// Single-use states for a provider's onboarding round trip (PayPal Partner Referrals here; Stripe Account
+// Links use the same table). The random value only travels in the return URL; the row holds its SHA-256,
+// the signed-in session and business that started onboarding, and an expiry. A state from another
+// session or business, an expired one or one already used is refused (400) and changes nothing.
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { prisma } from "~/utils/db.server";
+import { randomToken, sha256Hex } from "~/utils/crypto.server";
+
+type Tx = Prisma.TransactionClient;
+
+export type ConnectProvider = "stripe" | "paypal";
+export type ConnectPurpose = "return" | "refresh";
+
+/** Long enough to sign up for a PayPal business account from scratch; short enough to be useless later. */
+export const CONNECT_STATE_TTL_MS = 2 * 60 * 60 * 1000;
+
+/** Onboarding state that is not ours, expired or used: a 400, nothing changed. */
+export class ConnectStateError extends Error {
+  status = 400;
+  constructor(message = "This link is not valid any more. Start connecting again from Settings → Payments.") {
+    super(message);
+    this.name = "ConnectStateError";
+  }
+}
+
+/** A new random state value (to put in the URL) and the row that will recognise it (written later by the caller). */
+export function newConnectState(input: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose; now?: Date }) {
+  const value = randomToken(32);
+  const now = input.now ?? new Date();
+  return {
+    value,
+    row: {
+      id: sha256Hex(value),
+      businessId: input.businessId,
+      sessionId: input.sessionId,
+      provider: input.provider,
+      purpose: input.purpose,
+      expiresAt: new Date(now.getTime() + CONNECT_STATE_TTL_MS),
+    },
+  };
+}
+
+const matching = (value: unknown, expected: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose }) => {
+  if (typeof value !== "string" || !/^[A-Za-z0-9_-]{20,100}$/.test(value)) return null;
+  return { id: sha256Hex(value), ...expected, usedAt: null, expiresAt: { gt: new Date() } };
+};
+
+/** Whether the state is valid now, without using it (so a provider failure afterwards leaves it usable). */
+export async function checkConnectState(value: unknown, expected: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose }) {
+  const where = matching(value, expected);
+  if (!where || !(await prisma.connectState.count({ where }))) throw new ConnectStateError();
+}
+
+/** Uses the state up inside the caller's transaction; a second use (a replay, or a race) throws. */
+export async function consumeConnectState(
+  tx: Tx,
+  value: unknown,
+  expected: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose },
+) {
+  const where = matching(value, expected);
+  if (!where) throw new ConnectStateError();
+  const used = await tx.connectState.updateMany({ where, data: { usedAt: new Date() } });
+  if (used.count !== 1) throw new ConnectStateError();
+}
+
+/** The nightly cleanup: states a day past their expiry go. */
+export function deleteExpiredConnectStates(now = new Date()) {
+  return prisma.connectState.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 86_400_000) } } });
+}
