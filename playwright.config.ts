@@ -28,7 +28,8 @@ const providerEnv = {
   PAYPAL_WEBHOOK_ID: `WH${randomBytes(8).toString("hex").toUpperCase()}`,
 };
 
-// Debian's chromium: Playwright cannot download its own browser without internet access.
+// scripts/test.ts finds or installs the browser (scripts/lib/browser.ts) and passes it as E2E_CHROMIUM_PATH;
+// run directly, Playwright uses Debian's chromium.
 const chromium = {
   ...devices["Desktop Chrome"],
   launchOptions: {
