@@ -262,12 +262,38 @@ export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
 }
 
 /** The customer opened the invoice: SENT becomes VIEWED once; later states are kept. */
-export async function markInvoiceViewed(businessId: string, id: string) {
-  const updated = await prisma.invoice.updateMany({
-    where: { id, businessId, status: "SENT" },
-    data: { status: "VIEWED", viewedAt: new Date() },
-  });
-  if (updated.count) {
+/** How often a customer's repeat views of a link are written down (lastViewedAt). */
+export const VIEW_REFRESH_MS = 60_000;
+
+/** True when a view of a document last seen as `seen` would change nothing worth a write. */
+export function viewIsFresh(seen: { status: string; lastViewedAt: Date | null } | undefined, now = Date.now()) {
+  return !!seen && seen.status !== "SENT" && !!seen.lastViewedAt && now - seen.lastViewedAt.getTime() < VIEW_REFRESH_MS;
+}
+
+/**
+ * The customer opened the invoice. The first view moves SENT to VIEWED, sets viewedAt and adds an
+ * activity event; later views only move lastViewedAt, and at most once a minute, so a customer
+ * refreshing the pay page costs reads only. `seen` is the row the caller already loaded: when it
+ * shows a view within the minute, no statement is sent at all. The row lock in the CTE makes two
+ * simultaneous first views record one event.
+ */
+export async function markInvoiceViewed(businessId: string, id: string, seen?: { status: string; lastViewedAt: Date | null }) {
+  if (viewIsFresh(seen)) return;
+  const rows = await prisma.$queryRaw<{ previousStatus: string }[]>`
+    WITH target AS (
+      SELECT id, status FROM "Invoice"
+       WHERE id = ${id} AND "businessId" = ${businessId}
+         AND ("lastViewedAt" IS NULL OR "lastViewedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute')
+         FOR UPDATE
+    )
+    UPDATE "Invoice" AS i SET
+      "lastViewedAt" = now() AT TIME ZONE 'UTC',
+      status = CASE WHEN target.status = 'SENT' THEN 'VIEWED'::"InvoiceStatus" ELSE i.status END,
+      "viewedAt" = CASE WHEN target.status = 'SENT' THEN now() AT TIME ZONE 'UTC' ELSE i."viewedAt" END,
+      "updatedAt" = CASE WHEN target.status = 'SENT' THEN now() AT TIME ZONE 'UTC' ELSE i."updatedAt" END
+    FROM target WHERE i.id = target.id
+    RETURNING target.status::text AS "previousStatus"`;
+  if (rows[0]?.previousStatus === "SENT") {
     await prisma.activityEvent.create({ data: { businessId, type: "invoice.viewed", message: "Customer opened the invoice", invoiceId: id } });
   }
 }
