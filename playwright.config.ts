@@ -31,7 +31,8 @@ const providerEnv = {
   PAYPAL_PARTNER_ATTRIBUTION_ID: "InvoiceLink_E2E",
 };
 
-// Debian's chromium: Playwright cannot download its own browser without internet access.
+// scripts/test.ts finds or installs the browser (scripts/lib/browser.ts) and passes it as E2E_CHROMIUM_PATH;
+// run directly, Playwright uses Debian's chromium.
 const chromium = {
   ...devices["Desktop Chrome"],
   launchOptions: {

@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { EnvError, parseEnv, type Env } from "./app/utils/env.server";
+import { COMPRESSION_THRESHOLD_BYTES, holdSmallResponses } from "./app/utils/small-responses.server";
 
 let config: Env;
 try {
@@ -141,7 +142,9 @@ export async function createApp(build: ServerBuild) {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use(compression());
+  app.use(compression({ threshold: COMPRESSION_THRESHOLD_BYTES }));
+  // After compression, so that a small streamed response reaches it whole (see the module).
+  app.use(holdSmallResponses());
 
   // Hashed build assets never change: cache them for a year. Other public files for an hour.
   app.use("/build", express.static(path.join(buildDir, "public"), { immutable: true, maxAge: "1y" }));

@@ -35,8 +35,8 @@ export const headers: HeadersFunction = ({ errorHeaders }) => {
   return out;
 };
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const [session, { flash, setCookie }] = await Promise.all([getSession(request), readFlash(request)]);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [session, { flash, setCookie }] = await Promise.all([getSession(request, context), readFlash(request)]);
   return json(
     {
       user: session ? { name: session.user.name, email: session.user.email } : null,

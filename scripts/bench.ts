@@ -6,10 +6,17 @@
 // so every result is also given as a ratio to a trivial route (/ping) measured in the same run;
 // nothing here fails on a hard limit. The result replaces this benchmark's section of BENCHMARKS.md.
 //
+// Besides time and CPU per request, it reports the gzipped JavaScript each page makes the browser load,
+// the table and index sizes per row that "Scale on paper" in BENCHMARKS.md is computed from, and, with
+// --memory-minutes N, the server's RSS under N minutes of mixed load (the target: at most 200 MB and
+// not growing over the last 5 minutes).
+//
 // Options: --invoices N --customers N (data size), --duration S --warmup S --connections N (load),
-// --sequential N (one-at-a-time requests per target), --keep-db, --no-write (leave BENCHMARKS.md alone).
+// --sequential N (one-at-a-time requests per target), --webhooks N, --memory-minutes N (0: no memory
+// phase; 10 for the target), --keep-db, --no-write (leave BENCHMARKS.md alone).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -44,6 +51,7 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "10" },
     sequential: { type: "string", default: "100" },
     webhooks: { type: "string", default: "2000" },
+    "memory-minutes": { type: "string", default: "0" },
     "keep-db": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
   },
@@ -61,7 +69,9 @@ const config = {
   connections: num("connections"),
   sequential: num("sequential"),
   webhooks: num("webhooks"),
+  memoryMinutes: num("memory-minutes"),
 };
+const MEMORY_LIMIT_MB = 200;
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 /** `anonymous`: requested without the session cookie, as a customer opening a signed link would. */
@@ -395,7 +405,7 @@ async function benchWebhooks(server: TestServer, fake: FakeStripe, secret: strin
 
 function paymentsReport(measurements: Measurement[], webhooks: WebhookResult) {
   const baseline = measurements.find((m) => m.target.kind === "baseline")!;
-  const pay = measurements.find((m) => m.target.anonymous)!;
+  const pay = measurements.find((m) => m.target.name.startsWith("pay page"))!;
   const rate = webhooks.events / webhooks.seconds;
   const date = new Date().toISOString().replace("T", " ").slice(0, 16);
   return [
@@ -411,6 +421,161 @@ function paymentsReport(measurements: Measurement[], webhooks: WebhookResult) {
     `- Webhooks: ${webhooks.events} signed \`checkout.session.completed\` events for ${webhooks.events} different invoices, ${config.connections} in flight; ` +
       `each verifies the signature, reads the PaymentIntent back from the Stripe fake, locks the invoice row, records the payment and queues the receipt. ` +
       `${webhooks.failures} non-200 answers; afterwards the database held ${webhooks.payments} Stripe payments and ${webhooks.receipts} receipts.`,
+  ].join("\n");
+}
+
+// ---- JavaScript per page
+
+type PageScripts = { files: number; gzipBytes: number; inlineGzipBytes: number };
+
+/**
+ * The JavaScript a browser loads for a page: every <script src> and <link rel="modulepreload">, each
+ * gzipped as the server sends it (compression's default level), plus the inline scripts (Remix's
+ * context and route manifest), reported apart. Code a later navigation would import is not counted.
+ */
+async function javascriptOnPage(server: TestServer, target: Target, cookie: string): Promise<PageScripts> {
+  const headers = { ...BROWSER_HEADERS, cookie: target.anonymous ? "" : cookie };
+  const html = await (await fetch(`${server.url}${target.path}`, { headers })).text();
+  const urls = new Set<string>();
+  for (const [, src] of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) urls.add(src);
+  for (const [tag] of html.matchAll(/<link\b[^>]*>/g)) {
+    const href = /\bhref="([^"]+)"/.exec(tag)?.[1];
+    if (href && /\brel="modulepreload"/.test(tag)) urls.add(href);
+  }
+  let gzipBytes = 0;
+  for (const url of urls) {
+    const body = Buffer.from(await (await fetch(new URL(url.replaceAll("&amp;", "&"), server.url))).arrayBuffer());
+    gzipBytes += gzipSync(body).byteLength;
+  }
+  const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join("");
+  return { files: urls.size, gzipBytes, inlineGzipBytes: inline ? gzipSync(Buffer.from(inline)).byteLength : 0 };
+}
+
+function pagesReport(measurements: Measurement[], scripts: Map<string, PageScripts>, load: number[]) {
+  const baseline = measurements.find((m) => m.target.kind === "baseline")!;
+  const date = new Date().toISOString().replace("T", " ").slice(0, 16);
+  const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+  const rows = measurements.map((m) => {
+    const js = scripts.get(m.target.name);
+    return (
+      `| ${m.target.name} | ${fmt(m.rps / baseline.rps, 2)} | ${m.cpu ? fmt(m.cpu.server, 2) : "n/a"} | ${m.cpu?.postgres != null ? fmt(m.cpu.postgres, 2) : "n/a"} | ` +
+      `${js ? js.files : "n/a"} | ${js ? kb(js.gzipBytes) : "n/a"} | ${js ? kb(js.inlineGzipBytes) : "n/a"} |`
+    );
+  });
+  return [
+    `Last run: ${date} UTC, same server and run as the scale benchmark (load average ${load.map((l) => l.toFixed(1)).join(" / ")} before it; on a busy machine compare the ratios and CPU per request, not the times).`,
+    "",
+    "| page | req/s vs /ping | Node CPU ms/req | Postgres CPU ms/req | JS files | JS gzipped KB | inline script gzipped KB |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows,
+    "",
+    "- JS: every `<script src>` and `<link rel=\"modulepreload\">` of the page as the server renders it, each gzipped at the level the server uses; inline scripts (Remix's context) apart. Targets (issue 17): contractor pages at most 90 KB, login and dashboard at most 60 KB, customer pages 0.",
+  ].join("\n");
+}
+
+// ---- memory under mixed load
+
+/** Resident set size of a process in MB, from /proc; null where there is no /proc. */
+function rssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+type MemoryResult = { minutes: number; requests: number; non2xx: number; samples: { at: number; mb: number }[] };
+
+/** Every target at once (autocannon cycles through them on each connection) for `minutes`, sampling RSS every 5 s. */
+async function memoryPhase(server: TestServer, targets: Target[], cookie: string, minutes: number): Promise<MemoryResult> {
+  const samples: { at: number; mb: number }[] = [];
+  const started = performance.now();
+  const sample = () => {
+    const mb = rssMb(server.child.pid);
+    if (mb !== null) samples.push({ at: (performance.now() - started) / 1000, mb });
+  };
+  sample();
+  const timer = setInterval(sample, 5_000);
+  const result = await new Promise<autocannon.Result>((resolve, reject) =>
+    autocannon(
+      {
+        url: server.url,
+        connections: config.connections,
+        duration: Math.round(minutes * 60),
+        requests: targets.map((t) => ({ method: "GET" as const, path: t.path, headers: { ...BROWSER_HEADERS, cookie: t.anonymous ? "" : cookie } })),
+      },
+      (error, r) => (error ? reject(error) : resolve(r)),
+    ),
+  );
+  clearInterval(timer);
+  sample();
+  return { minutes, requests: result.requests.total, non2xx: result.non2xx, samples };
+}
+
+function memoryReport(memory: MemoryResult, load: number[]) {
+  const { samples } = memory;
+  const end = samples.at(-1)?.at ?? 0;
+  // "Not growing over the last 5 minutes": the last minute's average is within 5 MB of the average of
+  // the minute that window starts with (on shorter runs, the second half of the run).
+  const window = Math.min(300, end / 2);
+  const from = end - window;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const span = Math.min(60, window / 2);
+  const startMean = mean(samples.filter((s) => s.at >= from && s.at <= from + span).map((s) => s.mb));
+  const endMean = mean(samples.filter((s) => s.at >= end - span).map((s) => s.mb));
+  const peak = Math.max(...samples.map((s) => s.mb));
+  const growth = endMean - startMean;
+  const full = memory.minutes >= 10;
+  const verdict =
+    peak <= MEMORY_LIMIT_MB && growth <= 5
+      ? `met${full ? "" : ` for this ${memory.minutes}-minute run (the target is judged on 10 minutes)`}`
+      : `missed (${peak > MEMORY_LIMIT_MB ? `peak ${fmt(peak, 0)} MB over ${MEMORY_LIMIT_MB} MB` : ""}${peak > MEMORY_LIMIT_MB && growth > 5 ? ", " : ""}${growth > 5 ? `grew ${fmt(growth, 1)} MB` : ""})`;
+  const date = new Date().toISOString().replace("T", " ").slice(0, 16);
+  const everyMinute = samples.filter((s, i) => i === 0 || i === samples.length - 1 || Math.floor(s.at / 60) !== Math.floor(samples[i - 1].at / 60));
+  return [
+    `Last run: ${date} UTC, ${memory.minutes} minutes of every page at once (${config.connections} connections), load average ${load.map((l) => l.toFixed(1)).join(" / ")} before the benchmark.`,
+    "",
+    `- ${memory.requests.toLocaleString("en-US")} requests, ${memory.non2xx} non-2xx; RSS of the web process (its job worker runs inside it) sampled every 5 s`,
+    `- RSS: start ${fmt(samples[0]?.mb ?? NaN, 0)} MB, peak ${fmt(peak, 0)} MB, end ${fmt(samples.at(-1)?.mb ?? NaN, 0)} MB; over the last ${fmt(window / 60, 1)} minutes ${growth >= 0 ? "+" : ""}${fmt(growth, 1)} MB (first minute's average against the last minute's)`,
+    `- RSS by minute (MB): ${everyMinute.map((s) => fmt(s.mb, 0)).join(", ")}`,
+    `- Target (at most ${MEMORY_LIMIT_MB} MB and not growing over the last 5 minutes of 10): ${verdict}.`,
+  ].join("\n");
+}
+
+// ---- sizes per row, for "Scale on paper"
+
+type TableSize = { table: string; rows: number; totalBytes: number; indexBytes: number };
+
+async function tableSizes(databaseUrl: string): Promise<TableSize[]> {
+  // Exact counts for the seeded tables (reltuples can lag right after a bulk load).
+  const tables = await queryRows<{ table: string; total: string; indexes: string }>(
+    databaseUrl,
+    `SELECT c.relname AS table, pg_total_relation_size(c.oid)::text AS total, pg_indexes_size(c.oid)::text AS indexes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 8`,
+  );
+  const out: TableSize[] = [];
+  for (const t of tables) {
+    const [{ n }] = await queryRows<{ n: number }>(databaseUrl, `SELECT count(*)::int AS n FROM "${t.table.replaceAll('"', '""')}"`);
+    out.push({ table: t.table, rows: n, totalBytes: Number(t.total), indexBytes: Number(t.indexes) });
+  }
+  return out;
+}
+
+function sizesReport(sizes: TableSize[]) {
+  const date = new Date().toISOString().replace("T", " ").slice(0, 16);
+  return [
+    `Measured: ${date} UTC on the seeded database (pg_total_relation_size: heap, TOAST and indexes; pg_indexes_size: indexes).`,
+    "",
+    "| table | rows | total MB | index MB | bytes/row (all) | index bytes/row |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...sizes.map(
+      (s) =>
+        `| ${s.table} | ${s.rows.toLocaleString("en-US")} | ${fmt(s.totalBytes / 2 ** 20, 1)} | ${fmt(s.indexBytes / 2 ** 20, 1)} | ` +
+        `${s.rows ? Math.round(s.totalBytes / s.rows) : "n/a"} | ${s.rows ? Math.round(s.indexBytes / s.rows) : "n/a"} |`,
+    ),
   ].join("\n");
 }
 
@@ -487,7 +652,30 @@ try {
   if (!openInvoices.length) throw new Error("the seed has no open invoices to pay");
   const payInvoice = openInvoices[0];
   const day = Math.floor(Date.now() / 86_400_000);
-  const signature = createHmac("sha256", payLinkSecret).update(`pay:${payInvoice.id}:${day}`).digest("base64url").slice(0, 24);
+  const sign = (kind: string, id: string) => createHmac("sha256", payLinkSecret).update(`${kind}:${id}:${day}`).digest("base64url").slice(0, 24);
+  const signature = sign("pay", payInvoice.id);
+  // The seed has no estimates: copy the pay page's invoice into a sent estimate for the estimate page.
+  const estimateId = `bench_estimate_${process.pid}`;
+  await queryRows(
+    databaseUrl,
+    `WITH e AS (
+       INSERT INTO "Estimate" (id, "businessId", "customerId", number, status, currency, "issueDate", "validUntil", "subtotalCents", "discountCents", "taxCents", "totalCents", "sentAt", "updatedAt")
+       SELECT $1, "businessId", "customerId", 1, 'SENT', currency, "issueDate", "dueDate", "subtotalCents", "discountCents", "taxCents", "totalCents", now(), now() FROM "Invoice" WHERE id = $2
+       RETURNING id)
+     INSERT INTO "EstimateLine" (id, "businessId", "estimateId", position, description, "quantityMilli", "unitPriceCents", "taxRate", "amountCents", "taxCents")
+     SELECT $1 || '_' || l.position, l."businessId", $1, l.position, l.description, l."quantityMilli", l."unitPriceCents", l."taxRate", l."amountCents", l."taxCents"
+       FROM "InvoiceLine" l, e WHERE l."invoiceId" = $2`,
+    [estimateId, payInvoice.id],
+  );
+  targets.splice(
+    1,
+    0,
+    { name: "login", path: "/login", kind: "page", anonymous: true, expect: (b) => (b.includes('name="password"') ? null : "no password field") },
+  );
+  targets.push(
+    { name: "invoice page", path: `/invoices/${payInvoice.id}`, kind: "page", expect: (b) => (b.includes(payInvoice.id) ? null : "not the invoice") },
+    { name: "editor: new invoice", path: "/invoices/new", kind: "page", expect: (b) => (b.includes('name="intent"') || b.includes("<form") ? null : "no form") },
+  );
   targets.push({
     name: "pay page (customer, signed link)",
     path: `/pay/${payInvoice.id}?t=${signature}&d=${day}`,
@@ -497,10 +685,35 @@ try {
     anonymous: true,
     expect: (b) => (b.includes("Pay with card or bank") && !b.includes("<script") ? null : "no pay button, or a script on the page"),
   });
+  targets.push({
+    name: "estimate page (customer, signed link)",
+    path: `/estimate/${estimateId}?t=${sign("estimate", estimateId)}&d=${day}`,
+    logPath: `/estimate/${estimateId}?t=%5BRedacted%5D&d=${day}`,
+    kind: "page",
+    anonymous: true,
+    expect: (b) => (!b.includes("<script") ? null : "a script on the customer's page"),
+  });
   const measurements: Measurement[] = [];
   for (const target of targets) {
     log(`measuring ${target.name} (${target.path})`);
     measurements.push(await measure(server, times, meter, cookie, target));
+  }
+
+  const scripts = new Map<string, PageScripts>();
+  for (const target of targets) if (target.kind === "page") scripts.set(target.name, await javascriptOnPage(server, target, cookie));
+  const pagesBody = pagesReport(measurements, scripts, load);
+  if (!opts["no-write"]) writeSection(pagesBody, "pages", "Pages: CPU per request and JavaScript");
+  console.log(`\n${pagesBody}\n`);
+
+  const sizesBody = sizesReport(await tableSizes(databaseUrl));
+  if (!opts["no-write"]) writeSection(sizesBody, "sizes", "Sizes per row (for Scale on paper)");
+  console.log(`\n${sizesBody}\n`);
+
+  if (config.memoryMinutes > 0) {
+    log(`memory phase: ${config.memoryMinutes} minutes of mixed load`);
+    const memoryBody = memoryReport(await memoryPhase(server, targets, cookie, config.memoryMinutes), load);
+    if (!opts["no-write"]) writeSection(memoryBody, "memory", "Memory under mixed load");
+    console.log(`\n${memoryBody}\n`);
   }
 
   log(`sending ${openInvoices.length - 1} distinct Stripe payments as webhooks`);

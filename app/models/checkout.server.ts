@@ -59,8 +59,9 @@ export async function loadPayLink(id: string, t: string | null, d: string | null
   return { ok: true, invoice };
 }
 
+/** The customer opened the link: the first view is recorded, later ones touch lastViewedAt at most once a minute. */
 export async function recordPayLinkOpened(invoice: PublicInvoice) {
-  await markInvoiceViewed(invoice.businessId, invoice.id);
+  await markInvoiceViewed(invoice.businessId, invoice.id, invoice);
 }
 
 /** The amounts the pay page offers: the deposit while it is not covered, and the whole balance. */

@@ -1,6 +1,7 @@
 // The invoice and estimate form: one zod schema (per currency) used by the action, the loader's
 // defaults and the browser's validation. Money, quantities and rates become integers here.
 import { z } from "zod";
+import { BoundedCache } from "~/utils/intl";
 import { currencyDigits, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
 import { CONTROL_MESSAGE } from "~/utils/validation";
 import { computeTotals } from "./totals";
@@ -154,15 +155,12 @@ export function toDateString(date: Date | string) {
   return (typeof date === "string" ? new Date(date) : date).toISOString().slice(0, 10);
 }
 
-/** Today's date in a time zone, as YYYY-MM-DD. */
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+const dayFormatters = new BoundedCache<string, Intl.DateTimeFormat>(256);
+/** Today's date in a time zone, as YYYY-MM-DD ("en-CA" writes dates that way); one formatter per zone. */
 export function todayIn(timeZone: string, now = new Date()) {
-  let formatter = dayFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dayFormatters.set(timeZone, formatter);
-  }
-  return formatter.format(now);
+  return dayFormatters
+    .getOrCreate(timeZone, () => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }))
+    .format(now);
 }
 
 export function addDays(date: string, days: number) {

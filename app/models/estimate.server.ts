@@ -8,7 +8,7 @@ import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
-import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber } from "./invoice.server";
+import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
 import { documentRows } from "./document.server";
@@ -178,8 +178,19 @@ export async function getPublicEstimate(id: string) {
   });
 }
 
-export async function markEstimateViewed(id: string) {
-  await prisma.estimate.updateMany({ where: { id, status: "SENT" }, data: { status: "VIEWED", viewedAt: new Date() } });
+/**
+ * The customer opened the estimate: the first view moves SENT to VIEWED; later views only move
+ * lastViewedAt, at most once a minute (none at all when `seen`, the row already loaded, shows one).
+ */
+export async function markEstimateViewed(id: string, seen?: { status: string; lastViewedAt: Date | null }) {
+  if (viewIsFresh(seen)) return;
+  await prisma.$executeRaw`
+    UPDATE "Estimate" SET
+      "lastViewedAt" = now() AT TIME ZONE 'UTC',
+      status = CASE WHEN status = 'SENT' THEN 'VIEWED'::"EstimateStatus" ELSE status END,
+      "viewedAt" = CASE WHEN status = 'SENT' THEN now() AT TIME ZONE 'UTC' ELSE "viewedAt" END,
+      "updatedAt" = CASE WHEN status = 'SENT' THEN now() AT TIME ZONE 'UTC' ELSE "updatedAt" END
+    WHERE id = ${id} AND ("lastViewedAt" IS NULL OR "lastViewedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute')`;
 }
 
 /** The customer's decision. Only a sent (or viewed) estimate can be decided; repeating the same decision is a no-op. */

@@ -12,6 +12,7 @@
 //   lookup ends, lapsing after LOOKUP_LEASE_MS if a process dies) makes a double click wait for the first
 //   answer instead of spending a second slot on the same address.
 import { prisma } from "~/utils/db.server";
+import { dateTimeFormat } from "~/utils/intl";
 import { hitRateLimit } from "~/utils/rate-limit.server";
 import { ProviderError, providerOff, type ProviderFailure } from "~/utils/provider-fetch.server";
 import { fetchPropertyFacts, rentcastConfigured } from "~/utils/rentcast.server";
@@ -54,8 +55,8 @@ async function currentMonth(businessId: string, now: Date) {
   const next = new Date(Date.UTC(year, m, 1));
   return {
     month,
-    label: new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}T00:00:00Z`)),
-    resetsOn: new Intl.DateTimeFormat("en-US", { month: "long", day: "numeric", timeZone: "UTC" }).format(next),
+    label: dateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}T00:00:00Z`)),
+    resetsOn: dateTimeFormat("en-US", { month: "long", day: "numeric", timeZone: "UTC" }).format(next),
   };
 }
 

@@ -26,14 +26,15 @@ async function loadFromLink(request: Request, id: string, t: string | null, d: s
   return estimate;
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
   const estimate = await loadFromLink(request, params.estimateId!, t, d);
-  // The contractor previewing their own link is not the customer opening it.
-  const session = await getSession(request);
-  if (session?.businessId !== estimate.business.id) await markEstimateViewed(estimate.id);
+  // The contractor previewing their own link is not the customer opening it (the root loader's lookup,
+  // shared through the context). A repeat view within a minute writes nothing.
+  const session = await getSession(request, context);
+  if (session?.businessId !== estimate.business.id) await markEstimateViewed(estimate.id, estimate);
   return json(
     {
       t,

@@ -4,12 +4,13 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { CATEGORY_LABELS, EXPENSE_CATEGORIES, ExpenseFilterSchema } from "~/models/expense-form";
 import { expenseFormOptions, expenseMonthTotals, listExpenses } from "~/models/expense.server";
 import { requireBusiness } from "~/utils/auth.server";
+import { dateTimeFormat } from "~/utils/intl";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Expenses | Invoice Link" }];
 
 function monthLabel(month: string) {
-  return new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
+  return dateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -46,13 +46,14 @@ async function invoiceFromLink(id: string, t: string | null, d: string | null) {
   return link.invoice;
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
   const invoice = await invoiceFromLink(params.invoiceId!, t, d);
-  // The contractor previewing their own link is not the customer opening it.
-  const session = await getSession(request);
+  // The contractor previewing their own link is not the customer opening it. The lookup is the root
+  // loader's (shared through the context), and a customer has no session cookie, so none at all.
+  const session = await getSession(request, context);
   if (session?.businessId !== invoice.businessId) await recordPayLinkOpened(invoice);
   const { balance, deposit } = payableAmounts(invoice);
   const pendingCents = invoice.payments.reduce((sum, p) => sum + p.amountCents, 0);

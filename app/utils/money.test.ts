@@ -61,3 +61,13 @@ describe("parseDecimalRounded (numbers a machine wrote)", () => {
     for (const bad of ["-1.005", "1e21", "abc", "", "1.2.3", "9999999999999.99"]) expect(parseDecimalRounded(bad, 2), bad).toBeNull();
   });
 });
+
+describe("formatter caches", () => {
+  it("format the same after the cache is warm, per currency", () => {
+    expect(formatMoney(123456, "USD")).toBe("$1,234.56");
+    expect(formatMoney(123456, "USD")).toBe("$1,234.56");
+    expect(formatMoney(1500, "JPY")).toBe("¥1,500");
+    expect(formatMoney(1234, "KWD")).toMatch(/^KWD\s1\.234$/);
+    expect(formatMoney(123456, "EUR", "de-DE")).toMatch(/^1\.234,56\s€$/);
+  });
+});

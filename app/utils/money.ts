@@ -1,6 +1,8 @@
 // Money is integer minor units (cents) plus an ISO 4217 code. Parsing and formatting work on
 // decimal strings, never on floating-point numbers.
 
+import { BoundedCache } from "./intl";
+
 const SUPPORTED = new Set(Intl.supportedValuesOf("currency"));
 
 export function isSupportedCurrency(code: string) {
@@ -9,21 +11,19 @@ export function isSupportedCurrency(code: string) {
 
 export const COMMON_CURRENCIES = ["USD", "CAD", "EUR", "GBP", "AUD", "NZD", "MXN", "JPY", "CHF", "SEK", "NOK", "DKK", "ZAR", "INR"];
 
-// Intl formatters are costly to build and pages format many amounts: keep one per currency and locale.
-const formatters = new Map<string, Intl.NumberFormat>();
+// Intl formatters are costly to build and pages format many amounts: one per currency and locale
+// (app/utils/intl.ts), and each currency's digit count is remembered rather than read back per call.
+// Keyed by a plain string: building a JSON key per call would cost a good part of what the cache saves.
+const currencyFormatters = new BoundedCache<string, Intl.NumberFormat>(256);
 function currencyFormatter(currency: string, locale = "en-US") {
-  const key = `${locale}:${currency}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat(locale, { style: "currency", currency });
-    formatters.set(key, formatter);
-  }
-  return formatter;
+  return currencyFormatters.getOrCreate(`${locale}:${currency}`, () => new Intl.NumberFormat(locale, { style: "currency", currency }));
 }
+
+const digitsByCurrency = new BoundedCache<string, number>(256);
 
 /** Minor-unit digits of a currency: 2 for USD, 0 for JPY, 3 for KWD. */
 export function currencyDigits(currency: string): number {
-  return currencyFormatter(currency).resolvedOptions().maximumFractionDigits ?? 2;
+  return digitsByCurrency.getOrCreate(currency, () => currencyFormatter(currency).resolvedOptions().maximumFractionDigits ?? 2);
 }
 
 /**

@@ -36,11 +36,28 @@ export async function getSessionId(request: Request): Promise<string | null> {
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
-/** The signed-in session, or null when there is none, it was revoked, or it has expired. */
-export async function getSession(request: Request): Promise<SessionWithUser | null> {
+// One lookup per page view: the root loader and the route's loader run side by side in one request and
+// share its load context, so a GET remembers the lookup there. Never across an action, which may end
+// the very session it read.
+const lookups = new WeakMap<object, Map<string, Promise<SessionWithUser | null>>>();
+
+function rememberedLookup(id: string, request: Request, context: object | undefined) {
+  if (!context || (request.method !== "GET" && request.method !== "HEAD")) return findSession(id);
+  let byId = lookups.get(context);
+  if (!byId) lookups.set(context, (byId = new Map()));
+  let lookup = byId.get(id);
+  if (!lookup) byId.set(id, (lookup = findSession(id)));
+  return lookup;
+}
+
+/**
+ * The signed-in session, or null when there is none, it was revoked, or it has expired. Pass the
+ * loader's `context` so that loaders of the same page view share one lookup.
+ */
+export async function getSession(request: Request, context?: object): Promise<SessionWithUser | null> {
   const id = await getSessionId(request);
   if (!id) return null;
-  const session = await findSession(id);
+  const session = await rememberedLookup(id, request, context);
   if (!session) return null;
   if (session.expiresAt.getTime() <= Date.now()) {
     await prisma.session.deleteMany({ where: { id } });

@@ -16,14 +16,25 @@ function quoteIdent(name: string) {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+export const LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** What resolveTestServer looks at; test-database.test.ts replaces these to cover the fallback. */
+export type TestServerProbes = {
+  env: Record<string, string | undefined>;
+  canConnect: (url: string) => Promise<boolean>;
+  startEmbedded: (name: string, port: number, log: (line: string) => void) => Promise<Database>;
+};
+
+const systemServerProbes: TestServerProbes = { env: process.env, canConnect, startEmbedded: startEmbeddedPostgres };
+
 /** The Postgres server tests run on: TEST_DATABASE_URL, DATABASE_URL, the local service, or an embedded one. */
-export async function resolveTestServer(log: (line: string) => void): Promise<Database> {
-  const configured = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+export async function resolveTestServer(log: (line: string) => void, probes: TestServerProbes = systemServerProbes): Promise<Database> {
+  const { env } = probes;
+  const configured = env.TEST_DATABASE_URL || env.DATABASE_URL;
   if (configured) return { url: withDatabaseName(configured, "postgres"), embedded: false, stop: async () => {} };
-  const local = "postgresql://postgres@127.0.0.1:5432/postgres";
-  if (await canConnect(local)) return { url: local, embedded: false, stop: async () => {} };
+  if (await probes.canConnect(LOCAL_POSTGRES)) return { url: LOCAL_POSTGRES, embedded: false, stop: async () => {} };
   log("no Postgres on 127.0.0.1:5432 and no DATABASE_URL: starting an embedded one for the tests");
-  return startEmbeddedPostgres("postgres-test", Number(process.env.EMBEDDED_PG_TEST_PORT ?? 54330), log);
+  return probes.startEmbedded("postgres-test", Number(env.EMBEDDED_PG_TEST_PORT ?? 54330), log);
 }
 
 export async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
