@@ -1,4 +1,5 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import {
   Form,
@@ -46,6 +47,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
+// The flash is read (and cleared) by this loader. Remix would otherwise keep the root's data across
+// client-side navigations, so a flash would show again on every following page: the root loader runs
+// on every navigation, and a flash shows once.
+export const shouldRevalidate: ShouldRevalidateFunction = () => true;
+
 /** Routes whose handle says `hydrate: false` (the customer-facing pages) ship no JavaScript at all. */
 /** `customerFacing` pages (signed links) hide the contractor's navigation. */
 export type RouteHandle = { hydrate?: boolean; customerFacing?: boolean };
@@ -63,6 +69,9 @@ function Document({ children, title }: { children: ReactNode; title?: string }) 
         <Links />
       </head>
       <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         {children}
         {hydrate ? (
           <>
@@ -117,7 +126,7 @@ export default function App() {
   return (
     <Document>
       {customerFacing ? null : <Header />}
-      <main className="container">
+      <main className="container" id="main" tabIndex={-1}>
         {flash ? (
           <p className={`flash flash-${flash.kind}`} role="status">
             {flash.message}
@@ -158,7 +167,7 @@ export function ErrorBoundary() {
           Invoice Link
         </a>
       </header>
-      <main className="container narrow">
+      <main className="container narrow" id="main" tabIndex={-1}>
         <h1>{title}</h1>
         <p>{message}</p>
         <p>
