@@ -184,6 +184,14 @@ export function DocumentForm({
           const item = line.getFieldset();
           return (
             <div key={line.key} className="line-item" data-testid="line-item" id={`line-${index + 1}`}>
+              {/* Above the fields: an error appearing under a field (on blur, when the tap lands here) cannot move it away from the finger. */}
+              {lines.length > 1 ? (
+                <div className="line-item-remove">
+                  <button className="button-small button-secondary" {...form.remove.getButtonProps({ name: fields.lines.name, index })}>
+                    Remove line {index + 1}
+                  </button>
+                </div>
+              ) : null}
               <Field
                 label={`Description (line ${index + 1})`}
                 inputProps={getInputProps(item.description, { type: "text" })}
@@ -203,11 +211,6 @@ export function DocumentForm({
                   errors={item.taxRate.errors}
                 />
               </div>
-              {lines.length > 1 ? (
-                <button className="button-small button-secondary" {...form.remove.getButtonProps({ name: fields.lines.name, index })}>
-                  Remove line {index + 1}
-                </button>
-              ) : null}
             </div>
           );
         })}

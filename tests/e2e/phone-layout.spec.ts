@@ -66,7 +66,13 @@ async function axeViolations(page: Page) {
  * the app blocked, so the page is the server's HTML exactly as a JS-off browser shows it.
  */
 async function noScriptTwin(browser: Browser, page: Page) {
-  const context = await browser.newContext({ ...motoG4, baseURL: new URL(page.url()).origin, storageState: await page.context().storageState() });
+  // javaScriptEnabled explicitly: Playwright Test gives new contexts the project's options (JS off).
+  const context = await browser.newContext({
+    ...motoG4,
+    javaScriptEnabled: true,
+    baseURL: new URL(page.url()).origin,
+    storageState: await page.context().storageState(),
+  });
   await context.route("**/*", (route) => (route.request().resourceType() === "script" ? route.abort() : route.continue()));
   const twin = await context.newPage();
   return { twin, close: () => context.close() };
