@@ -29,7 +29,8 @@ type Problem = string;
 async function layoutProblems(page: Page): Promise<Problem[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
-    const viewport = window.innerWidth;
+    // The phone's width, not innerWidth: a mobile browser may widen its layout viewport to fit content.
+    const viewport = Math.min(window.innerWidth, screen.width);
     if (document.documentElement.scrollWidth > viewport) problems.push(`page is ${document.documentElement.scrollWidth} px wide in a ${viewport} px screen`);
     const describe = (el: Element) =>
       `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className && typeof el.className === "string" ? `.${el.className.trim().split(/\s+/).join(".")}` : ""} "${(el.textContent ?? "").trim().slice(0, 40)}"`;
