@@ -1,4 +1,5 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import {
   Form,
@@ -49,6 +50,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
+// The flash is read (and cleared) by this loader. Remix would otherwise keep the root's data across
+// client-side navigations, so a flash would show again on every following page: the root loader runs
+// on every navigation, and a flash shows once.
+export const shouldRevalidate: ShouldRevalidateFunction = () => true;
+
 /** Routes whose handle says `hydrate: false` (the customer-facing pages) ship no JavaScript at all. */
 /** `customerFacing` pages (signed links) hide the contractor's navigation. */
 export type RouteHandle = { hydrate?: boolean; customerFacing?: boolean };
@@ -66,6 +72,9 @@ function Document({ children, title }: { children: ReactNode; title?: string }) 
         <Links />
       </head>
       <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         {children}
         {hydrate ? (
           <>
@@ -120,7 +129,7 @@ export default function App() {
   return (
     <Document>
       {customerFacing ? null : <Header />}
-      <main className="container">
+      <main className="container" id="main" tabIndex={-1}>
         {billing && !customerFacing ? (
           <p className={`flash ${billing.kind === "trial_ending" ? "flash-info" : "flash-error"}`} data-testid="billing-banner" data-kind={billing.kind}>
             {billing.message} <Link to="/settings/subscription">Settings → Subscription</Link>
@@ -166,7 +175,7 @@ export function ErrorBoundary() {
           Invoice Link
         </a>
       </header>
-      <main className="container narrow">
+      <main className="container narrow" id="main" tabIndex={-1}>
         <h1>{title}</h1>
         <p>{message}</p>
         <p>

@@ -1,13 +1,18 @@
 // The invoice / estimate editor. Line items are added and removed with Conform's list intents:
 // with JavaScript they change instantly; without it the same buttons submit the form with an
 // intent, the server re-renders it with one line more or less, and nothing is saved.
+// Enter (a phone's "Go" key) submits the form's FIRST submit button, so a hidden "save" button comes
+// first: Enter saves and never removes or adds a line. The running total uses computeTotals, the
+// same cents rounding the saved document gets.
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { documentFormSchema, type DocumentKind } from "~/models/document-form";
+import { computeTotals } from "~/models/totals";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import type { FormReply } from "~/utils/form-reply";
+import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
 import { ErrorList, Field, SubmitButton } from "./forms";
 
 /** The "Add lines from text" buttons: the server fills the lines in, so a half-filled form is fine then. */
@@ -30,6 +35,59 @@ export type DocumentFormValues = {
 };
 
 export const EMPTY_LINE = { description: "", quantity: "1", unitPrice: "", taxRate: "" };
+
+const text = (v: unknown) => (typeof v === "string" ? v : "");
+
+/**
+ * The totals of what the form holds right now, with the saved document's rounding (computeTotals).
+ * A field that does not parse yet counts as zero; the server's validation reports it on save.
+ */
+export function runningTotals(value: DocumentFormValues | undefined, currency: string) {
+  const digits = currencyDigits(currency);
+  const taxMode = value?.taxMode === "PER_LINE" ? "PER_LINE" : "INVOICE";
+  const discountType = value?.discountType === "AMOUNT" || value?.discountType === "PERCENT" ? value.discountType : "NONE";
+  const lines = (Array.isArray(value?.lines) ? value.lines : []).map((l) => ({
+    quantityMilli: Math.max(0, Math.min(parseQuantity(text(l?.quantity)) ?? 0, 100_000_000)),
+    unitPriceCents: Math.max(0, Math.min(parseDecimal(text(l?.unitPrice), digits) ?? 0, 100_000_000)),
+    taxRate: taxMode === "PER_LINE" ? Math.max(0, Math.min(parsePercent(text(l?.taxRate)) ?? 0, 50_000)) : 0,
+  }));
+  const discountValue =
+    discountType === "PERCENT"
+      ? Math.min(parsePercent(text(value?.discountValue)) ?? 0, 100_000)
+      : discountType === "AMOUNT"
+        ? (parseDecimal(text(value?.discountValue), digits) ?? 0)
+        : 0;
+  const taxRate = taxMode === "INVOICE" ? Math.max(0, Math.min(parsePercent(text(value?.taxRate)) ?? 0, 50_000)) : 0;
+  try {
+    return computeTotals({ lines, taxMode, taxRate, discountType, discountValue: Math.max(0, discountValue) });
+  } catch {
+    return null; // beyond the safe range: the server's validation says so on save
+  }
+}
+
+function RunningTotals({ value, currency, kind }: { value: DocumentFormValues | undefined; currency: string; kind: DocumentKind }) {
+  const totals = runningTotals(value, currency);
+  if (!totals) return null;
+  const money = (cents: number) => formatMoney(cents, currency);
+  return (
+    <section className="card running-totals" aria-labelledby="running-totals-heading">
+      <h2 id="running-totals-heading">Total of this {kind}</h2>
+      {/* Read out once the user stops typing, not on every key. */}
+      <dl className="totals" aria-live="polite" aria-atomic="true" data-testid="running-totals">
+        <dt>Subtotal</dt>
+        <dd data-testid="running-subtotal">{money(totals.subtotalCents)}</dd>
+        <dt>Discount</dt>
+        <dd data-testid="running-discount">−{money(totals.discountCents)}</dd>
+        <dt>Tax</dt>
+        <dd data-testid="running-tax">{money(totals.taxCents)}</dd>
+        <dt>Total</dt>
+        <dd>
+          <strong data-testid="running-total">{money(totals.totalCents)}</strong>
+        </dd>
+      </dl>
+    </section>
+  );
+}
 
 export function DocumentForm({
   kind,
@@ -64,6 +122,19 @@ export function DocumentForm({
     },
   });
   const lines = fields.lines.getFieldList();
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  // "Add line item" with JavaScript: move focus to the new line's description.
+  const lineCount = useRef(lines.length);
+  useEffect(() => {
+    if (lines.length > lineCount.current) {
+      const last = lines[lines.length - 1];
+      document.getElementById(last.getFieldset().description.id)?.focus();
+    }
+    lineCount.current = lines.length;
+  }, [lines]);
+  const value = form.value as DocumentFormValues | undefined;
+  const perLineTax = value?.taxMode === "PER_LINE";
   // The quick-lines box is remounted with each answer: emptied after lines were added, kept on an error.
   const [quickKey, setQuickKey] = useState(0);
   useEffect(() => setQuickKey((k) => k + 1), [lastResult]);
@@ -73,6 +144,10 @@ export function DocumentForm({
   const dueLabel = kind === "invoice" ? "Due date" : "Valid until (optional)";
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
+      {/* The default button (first in the form): Enter saves. Hidden from sight, tab order and screen readers. */}
+      <button type="submit" className="visually-hidden" tabIndex={-1} aria-hidden="true" data-testid="enter-saves">
+        {submitLabel}
+      </button>
       {form.errors?.length ? (
         <div className="form-errors" role="alert">
           <ErrorList id={form.errorId} errors={form.errors} />
@@ -108,7 +183,15 @@ export function DocumentForm({
         {lines.map((line, index) => {
           const item = line.getFieldset();
           return (
-            <div key={line.key} className="line-item" data-testid="line-item">
+            <div key={line.key} className="line-item" data-testid="line-item" id={`line-${index + 1}`}>
+              {/* Above the fields: an error appearing under a field (on blur, when the tap lands here) cannot move it away from the finger. */}
+              {lines.length > 1 ? (
+                <div className="line-item-remove">
+                  <button className="button-small button-secondary" {...form.remove.getButtonProps({ name: fields.lines.name, index })}>
+                    Remove line {index + 1}
+                  </button>
+                </div>
+              ) : null}
               <Field
                 label={`Description (line ${index + 1})`}
                 inputProps={getInputProps(item.description, { type: "text" })}
@@ -123,20 +206,20 @@ export function DocumentForm({
                 />
                 <Field
                   label={`Tax % (line ${index + 1})`}
-                  hint="Used with per-line tax"
+                  hint={perLineTax ? "Tax is worked out after any discount" : "Used with per-line tax"}
                   inputProps={{ ...getInputProps(item.taxRate, { type: "text" }), inputMode: "decimal" }}
                   errors={item.taxRate.errors}
                 />
               </div>
-              {lines.length > 1 ? (
-                <button className="button-small button-secondary" {...form.remove.getButtonProps({ name: fields.lines.name, index })}>
-                  Remove line {index + 1}
-                </button>
-              ) : null}
             </div>
           );
         })}
-        <button className="button-secondary" {...form.insert.getButtonProps({ name: fields.lines.name, defaultValue: EMPTY_LINE })}>
+        {/* Without JavaScript the re-rendered page lands on the new line (the fragment); with it, focus moves there. */}
+        <button
+          className="button-secondary"
+          {...form.insert.getButtonProps({ name: fields.lines.name, defaultValue: EMPTY_LINE })}
+          formAction={`#line-${lines.length + 1}`}
+        >
           Add line item
         </button>
         <div className="quick-lines stack">
@@ -179,13 +262,19 @@ export function DocumentForm({
               <option value="PER_LINE">A rate on each line</option>
             </select>
           </div>
-          <Field
-            label="Tax %"
-            hint={`Used with one rate for the whole ${kind}`}
-            inputProps={{ ...getInputProps(fields.taxRate, { type: "text" }), inputMode: "decimal" }}
-            errors={fields.taxRate.errors}
-          />
+          {/* Hidden in per-line mode; without JavaScript a switch of mode is only seen on the next round trip, so the hint says it is ignored then. */}
+          <div hidden={perLineTax}>
+            <Field
+              label="Tax %"
+              hint={`Used with one rate for the whole ${kind}; ignored when each line has its own rate`}
+              inputProps={{ ...getInputProps(fields.taxRate, { type: "text" }), inputMode: "decimal" }}
+              errors={fields.taxRate.errors}
+            />
+          </div>
         </div>
+        {perLineTax && value?.discountType && value.discountType !== "NONE" ? (
+          <p className="hint">Tax is calculated after the discount: each line is taxed on its share of the discounted amount.</p>
+        ) : null}
         <div className="grid-2">
           <div>
             <label htmlFor={fields.discountType.id}>Discount</label>
@@ -220,6 +309,13 @@ export function DocumentForm({
           <ErrorList id={fields.terms.errorId} errors={fields.terms.errors} />
         </div>
       </div>
+      <RunningTotals value={value} currency={currency} kind={kind} />
+      {hydrated ? null : (
+        // Without JavaScript: re-render the form with fresh totals, saving nothing (a validate intent).
+        <button className="button-secondary" {...form.validate.getButtonProps({ name: fields.taxMode.name })} formAction="#running-totals-heading">
+          Update totals
+        </button>
+      )}
       <SubmitButton
         pending={navigation.state === "submitting" && navigation.formData?.get("__intent__") === null && navigation.formData?.get("intent") === null}
       >

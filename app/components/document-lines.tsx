@@ -1,8 +1,17 @@
 // The line-item table and totals of an invoice or estimate, shared by the contractor's pages and the
-// customer's public pages (plain HTML, no JavaScript needed).
+// customer's public pages (plain HTML, no JavaScript needed). On a narrow screen the table stacks
+// (class "stacked", CSS only) so the amounts never sit behind a sideways scroll.
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 
-export type DocumentLineView = { id: string; description: string; quantity: string; unitPriceCents: number; taxRate: string; amountCents: number };
+export type DocumentLineView = {
+  id: string;
+  description: string;
+  quantity: string;
+  unitPriceCents: number;
+  taxRate: string;
+  amountCents: number;
+  taxCents: number;
+};
 
 export function DocumentLines({
   currency,
@@ -29,29 +38,44 @@ export function DocumentLines({
   return (
     <>
       <div className="table-scroll">
-        <table>
+        <table className="stacked">
           <thead>
             <tr>
               <th>Description</th>
               <th className="num">Qty</th>
               <th className="num">Unit price</th>
-              {taxMode === "PER_LINE" ? <th className="num">Tax %</th> : null}
+              {taxMode === "PER_LINE" ? <th className="num">Tax</th> : null}
               <th className="num">Amount</th>
             </tr>
           </thead>
           <tbody>
             {lines.map((l) => (
               <tr key={l.id}>
-                <td>{l.description}</td>
-                <td className="num">{l.quantity}</td>
-                <td className="num">{money(l.unitPriceCents)}</td>
-                {taxMode === "PER_LINE" ? <td className="num">{l.taxRate}</td> : null}
-                <td className="num">{money(l.amountCents)}</td>
+                <td className="cell-main">{l.description}</td>
+                <td className="num" data-label="Qty">
+                  {l.quantity}
+                </td>
+                <td className="num" data-label="Unit price">
+                  {money(l.unitPriceCents)}
+                </td>
+                {taxMode === "PER_LINE" ? (
+                  <td className="num" data-label="Tax">
+                    {l.taxRate} % · {money(l.taxCents)}
+                  </td>
+                ) : null}
+                <td className="num" data-label="Amount">
+                  {money(l.amountCents)}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {taxMode === "PER_LINE" && discountCents ? (
+        <p className="muted" data-testid="tax-after-discount">
+          Tax is calculated after the discount: each line is taxed on its share of the discounted amount.
+        </p>
+      ) : null}
       <dl className="totals">
         <dt>Subtotal</dt>
         <dd>{money(subtotalCents)}</dd>
@@ -75,7 +99,7 @@ export function DocumentLines({
 
 /** Loader-side: Prisma line rows to the view model above. */
 export function lineViews(
-  lines: { id: string; description: string; quantityMilli: number; unitPriceCents: number; taxRate: number; amountCents: number }[],
+  lines: { id: string; description: string; quantityMilli: number; unitPriceCents: number; taxRate: number; amountCents: number; taxCents: number }[],
   quantityToInput: (milli: number) => string,
   percentToInput: (milli: number) => string,
 ): DocumentLineView[] {
@@ -86,6 +110,7 @@ export function lineViews(
     unitPriceCents: l.unitPriceCents,
     taxRate: percentToInput(l.taxRate),
     amountCents: l.amountCents,
+    taxCents: l.taxCents,
   }));
 }
 

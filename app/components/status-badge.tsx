@@ -1,3 +1,5 @@
+// Status labels and badges for documents, payments and emails, on the contractor's pages and the
+// customer's (which show only what matters to the customer: see customerStatus).
 const LABELS: Record<string, string> = {
   DRAFT: "Draft",
   SENT: "Sent",
@@ -41,4 +43,25 @@ const METHOD_LABELS: Record<string, string> = {
 
 export function paymentMethodLabel(method: string) {
   return METHOD_LABELS[method] ?? method;
+}
+
+/**
+ * The badge a customer sees on their own invoice or estimate: "Viewed" and "Sent" describe the
+ * contractor's side of things (the customer knows they are looking at it), so those show no badge.
+ */
+export function customerStatus(status: string): string | null {
+  return status === "SENT" || status === "VIEWED" || status === "DRAFT" ? null : status;
+}
+
+/** The contractor's phone and email on the customer's pages, as tel: and mailto: links. */
+export function ContactLinks({ phone, email }: { phone: string | null; email: string | null }) {
+  if (!phone && !email) return null;
+  return (
+    <>
+      {" at "}
+      {phone ? <a href={`tel:${phone.replace(/[^\d+]/g, "")}`}>{phone}</a> : null}
+      {phone && email ? " or " : null}
+      {email ? <a href={`mailto:${email}`}>{email}</a> : null}
+    </>
+  );
 }

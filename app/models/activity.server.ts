@@ -1,3 +1,6 @@
+// The activity feed: what happened to a business's invoices, estimates and payments, written in the
+// caller's transaction. Messages name documents the way the contractor sees them (INV-0005), never by
+// their bare sequence number.
 import type { Prisma } from "~/generated/prisma/client.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -14,4 +17,38 @@ export type ActivityInput = {
 /** Records what happened, inside the caller's transaction so it commits with the change itself. */
 export function recordActivity(tx: Tx, input: ActivityInput) {
   return tx.activityEvent.create({ data: input });
+}
+
+/** Same format as formatInvoiceNumber (kept here so activity does not import the invoice module back). */
+const formatNumber = (prefix: string, number: number) => `${prefix}${String(number).padStart(4, "0")}`;
+
+export type DocumentPrefixes = { invoicePrefix: string; estimatePrefix: string };
+
+/** The business's invoice and estimate numbers as shown everywhere else: INV-0005, EST-0002. */
+export async function documentNumbers(tx: Pick<Tx, "business">, businessId: string) {
+  const prefixes = await tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { invoicePrefix: true, estimatePrefix: true } });
+  return {
+    invoice: (number: number) => formatNumber(prefixes.invoicePrefix, number),
+    estimate: (number: number) => formatNumber(prefixes.estimatePrefix, number),
+  };
+}
+
+/**
+ * Rows written before messages carried formatted numbers say "Invoice #5" / "estimate #2": shown with
+ * the business's prefixes so the feed reads one way. The stored rows are left as they are.
+ */
+export function readableActivityMessage(message: string, prefixes: DocumentPrefixes) {
+  return message.replace(/\b(invoice|estimate) #(\d{1,9})\b/gi, (_, word: string, digits: string) =>
+    `${word} ${formatNumber(word.toLowerCase() === "invoice" ? prefixes.invoicePrefix : prefixes.estimatePrefix, Number(digits))}`,
+  );
+}
+
+/** "INV-0005" for an invoice's sequence number, read in the caller's transaction. */
+export async function invoiceLabel(tx: Pick<Tx, "business">, businessId: string, number: number) {
+  return (await documentNumbers(tx, businessId)).invoice(number);
+}
+
+/** "EST-0002" for an estimate's sequence number. */
+export async function estimateLabel(tx: Pick<Tx, "business">, businessId: string, number: number) {
+  return (await documentNumbers(tx, businessId)).estimate(number);
 }

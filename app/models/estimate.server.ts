@@ -5,7 +5,7 @@ import { estimateSentEmail } from "~/emails/estimate-sent.server";
 import { prisma } from "~/utils/db.server";
 import { sendEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
-import { recordActivity } from "./activity.server";
+import { estimateLabel, invoiceLabel, recordActivity } from "./activity.server";
 import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
@@ -92,7 +92,7 @@ export async function updateEstimate(businessId: string, id: string, input: Docu
         declinedAt: null,
       },
     });
-    await recordActivity(tx, { businessId, type: "estimate.updated", message: `Estimate #${current.number} edited`, estimateId: id, customerId: customer.id });
+    await recordActivity(tx, { businessId, type: "estimate.updated", message: `Estimate ${await estimateLabel(tx, businessId, current.number)} edited`, estimateId: id, customerId: customer.id });
   });
 }
 
@@ -146,7 +146,7 @@ export async function sendEstimate(businessId: string, id: string) {
       where: { id },
       data: { status: ["DRAFT", "DECLINED"].includes(current.status) ? "SENT" : current.status, sentAt: new Date() },
     });
-    await recordActivity(tx, { businessId, type: "estimate.sent", message: `Estimate #${current.number} sent to ${current.customer.email}`, estimateId: id, customerId: current.customerId });
+    await recordActivity(tx, { businessId, type: "estimate.sent", message: `Estimate ${await estimateLabel(tx, businessId, current.number)} sent to ${current.customer.email}`, estimateId: id, customerId: current.customerId });
     return current;
   });
   const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, estimatePrefix: true } });
@@ -162,6 +162,20 @@ export async function sendEstimate(businessId: string, id: string) {
       total: formatMoney(estimate.totalCents, estimate.currency),
       url: signedUrl("estimate", estimate.id),
     }),
+  });
+}
+
+/** Marks an estimate sent without emailing it: the contractor texts or hands over the link themselves. */
+export async function markEstimateSent(businessId: string, id: string) {
+  return prisma.$transaction(async (tx) => {
+    const current = await lockEstimate(tx, businessId, id);
+    if (current.status === "VOID" || current.invoice) throw new DomainError("This estimate can no longer be sent.");
+    await tx.estimate.update({
+      where: { id },
+      data: { status: ["DRAFT", "DECLINED"].includes(current.status) ? "SENT" : current.status, sentAt: new Date() },
+    });
+    await recordActivity(tx, { businessId, type: "estimate.sent", message: `Estimate ${await estimateLabel(tx, businessId, current.number)} marked as sent`, estimateId: id, customerId: current.customerId });
+    return current;
   });
 }
 
@@ -209,7 +223,7 @@ export async function decideEstimate(id: string, decision: "approve" | "decline"
     await recordActivity(tx, {
       businessId: estimate.businessId,
       type: `estimate.${target.toLowerCase()}`,
-      message: `${estimate.customer.name} ${decision === "approve" ? "approved" : "declined"} estimate #${estimate.number}`,
+      message: `${estimate.customer.name} ${decision === "approve" ? "approved" : "declined"} estimate ${await estimateLabel(tx, estimate.businessId, estimate.number)}`,
       estimateId: id,
       customerId: estimate.customerId,
     });
@@ -248,7 +262,7 @@ export async function convertEstimateToInvoice(businessId: string, id: string, u
       await recordActivity(tx, {
         businessId,
         type: "estimate.converted",
-        message: `Estimate #${estimate.number} converted to invoice #${invoice.number}`,
+        message: `Estimate ${await estimateLabel(tx, businessId, estimate.number)} converted to invoice ${await invoiceLabel(tx, businessId, invoice.number)}`,
         estimateId: id,
         invoiceId: invoice.id,
         customerId: estimate.customerId,
@@ -269,7 +283,7 @@ export async function voidEstimate(businessId: string, id: string) {
     const estimate = await lockEstimate(tx, businessId, id);
     if (estimate.invoice) throw new DomainError("This estimate became an invoice; void the invoice instead.");
     await tx.estimate.update({ where: { id }, data: { status: "VOID", voidedAt: new Date() } });
-    await recordActivity(tx, { businessId, type: "estimate.voided", message: `Estimate #${estimate.number} voided`, estimateId: id, customerId: estimate.customerId });
+    await recordActivity(tx, { businessId, type: "estimate.voided", message: `Estimate ${await estimateLabel(tx, businessId, estimate.number)} voided`, estimateId: id, customerId: estimate.customerId });
   });
 }
 

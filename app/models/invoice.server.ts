@@ -5,7 +5,7 @@ import { invoiceSentEmail } from "~/emails/invoice-sent.server";
 import { prisma } from "~/utils/db.server";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
-import { recordActivity } from "./activity.server";
+import { invoiceLabel, recordActivity } from "./activity.server";
 import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { documentRows } from "./document.server";
@@ -207,7 +207,7 @@ export async function updateInvoice(businessId: string, id: string, input: Docum
     await recordActivity(tx, {
       businessId,
       type: "invoice.updated",
-      message: keepHistory ? `Invoice #${current.number} edited (version ${current.version + 1})` : `Invoice #${current.number} edited`,
+      message: keepHistory ? `Invoice ${await invoiceLabel(tx, businessId, current.number)} edited (version ${current.version + 1})` : `Invoice ${await invoiceLabel(tx, businessId, current.number)} edited`,
       invoiceId: id,
       customerId: customer.id,
     });
@@ -225,7 +225,7 @@ export async function markInvoiceSent(businessId: string, id: string) {
       where: { id },
       data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: now },
     });
-    await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice #${invoice.number} sent`, invoiceId: id, customerId: invoice.customerId });
+    await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} sent`, invoiceId: id, customerId: invoice.customerId });
     return invoice;
   });
 }
@@ -248,7 +248,7 @@ export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
   ]);
   if (!customer.email) throw new DomainError("Add an email address to the customer first, or text them the link.");
   await tx.invoice.update({ where: { id }, data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: new Date() } });
-  await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice #${invoice.number} emailed to ${customer.email}`, invoiceId: id, customerId: invoice.customerId });
+  await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} emailed to ${customer.email}`, invoiceId: id, customerId: invoice.customerId });
   return queueEmail(tx, {
     businessId,
     to: customer.email,
@@ -283,7 +283,7 @@ export function viewIsFresh(seen: { status: string; lastViewedAt: Date | null } 
  */
 export async function markInvoiceViewed(businessId: string, id: string, seen?: { status: string; lastViewedAt: Date | null }) {
   if (viewIsFresh(seen)) return;
-  const rows = await prisma.$queryRaw<{ previousStatus: string }[]>`
+  const rows = await prisma.$queryRaw<{ previousStatus: string; number: number; customerId: string }[]>`
     WITH target AS (
       SELECT id, status FROM "Invoice"
        WHERE id = ${id} AND "businessId" = ${businessId}
@@ -296,9 +296,12 @@ export async function markInvoiceViewed(businessId: string, id: string, seen?: {
       "viewedAt" = CASE WHEN target.status = 'SENT' THEN now() AT TIME ZONE 'UTC' ELSE i."viewedAt" END,
       "updatedAt" = CASE WHEN target.status = 'SENT' THEN now() AT TIME ZONE 'UTC' ELSE i."updatedAt" END
     FROM target WHERE i.id = target.id
-    RETURNING target.status::text AS "previousStatus"`;
-  if (rows[0]?.previousStatus === "SENT") {
-    await prisma.activityEvent.create({ data: { businessId, type: "invoice.viewed", message: "Customer opened the invoice", invoiceId: id } });
+    RETURNING target.status::text AS "previousStatus", i.number, i."customerId"`;
+  const first = rows[0];
+  if (first?.previousStatus === "SENT") {
+    await prisma.activityEvent.create({
+      data: { businessId, type: "invoice.viewed", message: `Customer opened invoice ${await invoiceLabel(prisma, businessId, first.number)}`, invoiceId: id, customerId: first.customerId },
+    });
   }
 }
 
@@ -307,7 +310,7 @@ export async function voidInvoice(businessId: string, id: string) {
     const invoice = await lockInvoice(tx, businessId, id);
     if (invoice.status === "VOID") return invoice;
     await tx.invoice.update({ where: { id }, data: { status: "VOID", voidedAt: new Date() } });
-    await recordActivity(tx, { businessId, type: "invoice.voided", message: `Invoice #${invoice.number} voided`, invoiceId: id, customerId: invoice.customerId });
+    await recordActivity(tx, { businessId, type: "invoice.voided", message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} voided`, invoiceId: id, customerId: invoice.customerId });
     return invoice;
   });
 }

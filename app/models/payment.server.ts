@@ -6,7 +6,7 @@
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
-import { recordActivity } from "./activity.server";
+import { invoiceLabel, recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
 import { queueReceipt } from "./receipt.server";
@@ -130,8 +130,8 @@ export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promis
       type: status === "PENDING" ? "payment.processing" : "payment.failed",
       message:
         status === "PENDING"
-          ? `Bank payment of ${amount} on invoice #${invoice.number} is processing`
-          : `Payment of ${amount} on invoice #${invoice.number} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
+          ? `Bank payment of ${amount} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} is processing`
+          : `Payment of ${amount} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
       invoiceId: invoice.id,
       customerId: invoice.customerId,
     });
@@ -155,7 +155,7 @@ async function settlePendingPayment(tx: Tx, invoice: Invoice, payment: Payment, 
   await recordActivity(tx, {
     businessId: invoice.businessId,
     type: "payment.failed",
-    message: `Bank payment of ${formatMoney(payment.amountCents, payment.currency)} on invoice #${invoice.number} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
+    message: `Bank payment of ${formatMoney(payment.amountCents, payment.currency)} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
     invoiceId: invoice.id,
     customerId: invoice.customerId,
   });
@@ -174,8 +174,8 @@ async function completePayment(tx: Tx, invoice: Invoice, payment: Payment): Prom
     businessId: invoice.businessId,
     type: overpaymentCents ? "payment.overpaid" : "payment.received",
     message: overpaymentCents
-      ? `Payment of ${amount} on invoice #${invoice.number} overpays it by ${formatMoney(overpaymentCents, payment.currency)}`
-      : `Payment of ${amount} received on invoice #${invoice.number}${invoice.status === "VOID" ? " (the invoice is void: refund it)" : ""}`,
+      ? `Payment of ${amount} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} overpays it by ${formatMoney(overpaymentCents, payment.currency)}`
+      : `Payment of ${amount} received on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)}${invoice.status === "VOID" ? " (the invoice is void: refund it)" : ""}`,
     invoiceId: invoice.id,
     customerId: invoice.customerId,
   });
@@ -223,7 +223,7 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
     },
   });
   if (status === "PAID" && invoice.status !== "PAID") {
-    await recordActivity(tx, { businessId: invoice.businessId, type: "invoice.paid", message: `Invoice #${invoice.number} paid in full`, invoiceId: invoice.id, customerId: invoice.customerId });
+    await recordActivity(tx, { businessId: invoice.businessId, type: "invoice.paid", message: `Invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} paid in full`, invoiceId: invoice.id, customerId: invoice.customerId });
   }
   return { status, amountPaidCents };
 }
@@ -291,7 +291,7 @@ export async function applyProviderRefund(
     await recordActivity(tx, {
       businessId: invoice.businessId,
       type: "payment.refunded",
-      message: `${formatMoney(refundedCents - payment.refundedCents, payment.currency)} of a ${formatMoney(payment.amountCents, payment.currency)} payment on invoice #${invoice.number} refunded`,
+      message: `${formatMoney(refundedCents - payment.refundedCents, payment.currency)} of a ${formatMoney(payment.amountCents, payment.currency)} payment on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} refunded`,
       invoiceId: invoice.id,
       customerId: invoice.customerId,
     });
@@ -331,8 +331,8 @@ export async function applyProviderDispute(
       type: next === "SUCCEEDED" ? "payment.dispute-won" : "payment.disputed",
       message:
         next === "SUCCEEDED"
-          ? `Dispute won: the ${amount} payment on invoice #${invoice.number} counts again`
-          : `The customer disputed the ${amount} payment on invoice #${invoice.number}; respond in your ${provider === "stripe" ? "Stripe" : "PayPal"} dashboard`,
+          ? `Dispute won: the ${amount} payment on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} counts again`
+          : `The customer disputed the ${amount} payment on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)}; respond in your ${provider === "stripe" ? "Stripe" : "PayPal"} dashboard`,
       invoiceId: invoice.id,
       customerId: invoice.customerId,
     });
@@ -357,7 +357,7 @@ export async function refundPayment(businessId: string, paymentId: string) {
     await recordActivity(tx, {
       businessId,
       type: "payment.refunded",
-      message: `Payment of ${formatMoney(payment.amountCents, payment.currency)} on invoice #${invoice.number} refunded`,
+      message: `Payment of ${formatMoney(payment.amountCents, payment.currency)} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} refunded`,
       invoiceId: invoice.id,
       customerId: invoice.customerId,
     });

@@ -7,7 +7,7 @@ import type { Prisma, RecurringFrequency } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { z } from "zod";
-import { recordActivity } from "./activity.server";
+import { invoiceLabel, recordActivity } from "./activity.server";
 import { addDays, DateString, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { DomainError, notFound } from "./errors.server";
 import { createInvoice, LOCKING_TRANSACTION, sendInvoiceInTx } from "./invoice.server";
@@ -65,7 +65,7 @@ export async function createSchedule(businessId: string, templateInvoiceId: stri
         autoSend: form.autoSend,
       },
     });
-    await recordActivity(tx, { businessId, type: "recurring.created", message: `Invoice #${template.number} repeats ${describeSchedule(schedule)}`, invoiceId: template.id, customerId: template.customerId });
+    await recordActivity(tx, { businessId, type: "recurring.created", message: `Invoice ${await invoiceLabel(tx, businessId, template.number)} repeats ${describeSchedule(schedule)}`, invoiceId: template.id, customerId: template.customerId });
     return schedule;
   });
 }

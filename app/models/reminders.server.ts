@@ -133,7 +133,7 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
       data: won.map(({ row, overdue }) => ({
         businessId: row.businessId,
         type: "invoice.reminder",
-        message: `Reminder sent for invoice #${row.number} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
+        message: `Reminder sent for invoice ${formatInvoiceNumber(row.invoicePrefix, row.number)} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
         invoiceId: row.id,
         customerId: row.customerId,
       })),

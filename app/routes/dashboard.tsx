@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { readableActivityMessage } from "~/models/activity.server";
 import { dashboardStats } from "~/models/dashboard.server";
 import { todayIn } from "~/models/document-form";
 import { requireBusiness } from "~/utils/auth.server";
@@ -18,8 +19,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
     businessName: business.name,
     currency: business.currency,
     ...stats,
-    activity: stats.activity.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+    // In the business's own time zone, with the zone named; old "Invoice #5" rows read as INV-0005.
+    activity: stats.activity.map((a) => ({
+      ...a,
+      message: readableActivityMessage(a.message, business),
+      createdAt: a.createdAt.toISOString(),
+      at: activityTime(a.createdAt, business.timeZone),
+    })),
   });
+}
+
+const activityFormats = new Map<string, Intl.DateTimeFormat>();
+function activityTime(at: Date, timeZone: string) {
+  let format = activityFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+    activityFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
 
 export default function Dashboard() {
@@ -59,7 +76,9 @@ export default function Dashboard() {
           {data.activity.map((a) => (
             <li key={a.id}>
               {a.invoiceId ? <Link to={`/invoices/${a.invoiceId}`}>{a.message}</Link> : a.estimateId ? <Link to={`/estimates/${a.estimateId}`}>{a.message}</Link> : a.message}{" "}
-              <span className="muted">{a.createdAt.slice(0, 16).replace("T", " ")} UTC</span>
+              <time className="muted" dateTime={a.createdAt}>
+                {a.at}
+              </time>
             </li>
           ))}
         </ul>

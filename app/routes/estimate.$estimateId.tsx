@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { DocumentLines, documentView } from "~/components/document-lines";
-import { StatusBadge } from "~/components/status-badge";
+import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { decideEstimate, getPublicEstimate, markEstimateViewed } from "~/models/estimate.server";
@@ -42,7 +42,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       business: { name: estimate.business.name, email: estimate.business.email, phone: estimate.business.phone },
       customerName: estimate.customer.name,
       number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
-      status: estimate.status === "SENT" ? "VIEWED" : estimate.status,
+      status: estimate.status,
       issueDate: toDateString(estimate.issueDate),
       validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
       ...documentView(estimate),
@@ -69,13 +69,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function PublicEstimate() {
   const data = useLoaderData<typeof loader>();
-  const open = data.status === "VIEWED";
+  const open = data.status === "SENT" || data.status === "VIEWED";
+  const badge = customerStatus(data.status);
   return (
     <div className="stack">
       <header>
         <p className="brand">{data.business.name}</p>
         <h1>
-          Estimate {data.number} <StatusBadge status={data.status} />
+          Estimate {data.number} {badge ? <StatusBadge status={badge} /> : null}
         </h1>
         <p className="muted">
           For {data.customerName} · issued {data.issueDate}
@@ -111,8 +112,7 @@ export default function PublicEstimate() {
       )}
       <p className="muted">
         Questions? Contact {data.business.name}
-        {data.business.phone ? ` at ${data.business.phone}` : ""}
-        {data.business.email ? ` or ${data.business.email}` : ""}.
+        <ContactLinks phone={data.business.phone} email={data.business.email} />.
       </p>
     </div>
   );

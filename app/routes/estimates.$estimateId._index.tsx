@@ -2,14 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { DocumentLines, documentView } from "~/components/document-lines";
+import { ConfirmVoid } from "~/components/confirm-void";
 import { SubmitButton } from "~/components/forms";
+import { ShareLink } from "~/components/share-link";
 import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
-import { convertEstimateToInvoice, getEstimate, sendEstimate, voidEstimate } from "~/models/estimate.server";
+import { convertEstimateToInvoice, getEstimate, markEstimateSent, sendEstimate, voidEstimate } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
-import { signedPath } from "~/models/signed-link.server";
+import { signedPath, signedUrl } from "~/models/signed-link.server";
 import { requireBusiness } from "~/utils/auth.server";
+import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];
@@ -22,11 +25,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
     status: estimate.status,
     ...documentView(estimate),
-    customer: { id: estimate.customer.id, name: estimate.customer.name, email: estimate.customer.email },
+    customer: { id: estimate.customer.id, name: estimate.customer.name, email: estimate.customer.email, phone: estimate.customer.phone },
+    businessName: estimate.business.name,
     issueDate: toDateString(estimate.issueDate),
     validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
     invoice: estimate.invoice ? { id: estimate.invoice.id, number: formatInvoiceNumber(estimate.business.invoicePrefix, estimate.invoice.number) } : null,
     customerLink: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedPath("estimate", estimate.id) : null,
+    customerUrl: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedUrl("estimate", estimate.id) : null,
   });
 }
 
@@ -40,6 +45,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "send":
         await sendEstimate(businessId, estimate.id);
         return redirectWithFlash(request, back, { kind: "success", message: `Estimate emailed to ${estimate.customer.email}.` });
+      case "mark-sent":
+        await markEstimateSent(businessId, estimate.id);
+        return redirectWithFlash(request, back, { kind: "success", message: "Estimate marked as sent. Text or copy the link below." });
       case "convert": {
         const invoice = await convertEstimateToInvoice(businessId, estimate.id, user.id);
         return redirectWithFlash(request, `/invoices/${invoice.id}`, {
@@ -87,6 +95,14 @@ export default function EstimatePage() {
               </SubmitButton>
             </Form>
           ) : null}
+          {data.status === "DRAFT" ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="mark-sent" />
+              <SubmitButton className="button-small" pending={busy("mark-sent")}>
+                Mark as sent
+              </SubmitButton>
+            </Form>
+          ) : null}
           {data.status === "APPROVED" && !data.invoice ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="convert" />
@@ -99,7 +115,8 @@ export default function EstimatePage() {
       </div>
       {editable && !data.customer.email ? (
         <p className="flash">
-          To email this estimate, <Link to={`/customers/${data.customer.id}/edit`}>add an email address</Link> to the customer.
+          To email this estimate, <Link to={`/customers/${data.customer.id}/edit`}>add an email address</Link> to the customer
+          {data.status === "DRAFT" ? ", or mark it as sent and text them the link" : ""}.
         </p>
       ) : null}
       {data.invoice ? (
@@ -116,24 +133,28 @@ export default function EstimatePage() {
         {data.notes ? <p className="prewrap">{data.notes}</p> : null}
         {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
       </section>
-      {data.customerLink ? (
-        <section className="card">
-          <h2>Customer link</h2>
-          <p className="muted">The customer approves or declines here. The link works for 60 days.</p>
-          <p>
-            <a href={data.customerLink} data-testid="customer-link">
-              Open the customer's view
-            </a>
-          </p>
-        </section>
+      {data.customerLink && data.customerUrl ? (
+        <ShareLink
+          heading="Customer link"
+          description="The customer views, approves or declines the estimate here. The link works for 60 days."
+          url={data.customerUrl}
+          testId="estimate-link"
+          openHref={data.customerLink}
+          openTestId="customer-link"
+          smsBody={`${data.businessName}: estimate ${data.number} for ${formatMoney(data.totalCents, data.currency)}. View and approve: ${data.customerUrl}`}
+          phone={data.customer.phone}
+          canEmail={editable && Boolean(data.customer.email)}
+          emailIntent="send"
+          emailPending={busy("send")}
+        />
       ) : null}
       {data.status !== "VOID" && !data.invoice ? (
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="void" />
-          <button type="submit" className="link-button danger">
-            Void this estimate
-          </button>
-        </Form>
+        <ConfirmVoid
+          label="Void this estimate"
+          question={`Void ${data.number}?`}
+          consequence="The customer's link stops working and it can no longer be approved. This cannot be undone."
+          pending={busy("void")}
+        />
       ) : null}
     </div>
   );

@@ -50,7 +50,7 @@ export default function Estimates() {
       {estimates.length === 0 ? <p className="muted">No estimates yet.</p> : null}
       {estimates.length ? (
         <div className="table-scroll">
-          <table>
+          <table className="stacked">
             <thead>
               <tr>
                 <th>Number</th>
@@ -63,15 +63,19 @@ export default function Estimates() {
             <tbody>
               {estimates.map((e) => (
                 <tr key={e.id}>
-                  <td>
+                  <td className="cell-main">
                     <Link to={`/estimates/${e.id}`}>{e.number}</Link>
                   </td>
-                  <td>{e.customer.name}</td>
-                  <td>
-                    <StatusBadge status={e.status} /> {e.converted ? <span className="muted">invoiced</span> : null}
+                  <td data-label="Customer">{e.customer.name}</td>
+                  <td data-label="Status">
+                    <span>
+                      <StatusBadge status={e.status} /> {e.converted ? <span className="muted">invoiced</span> : null}
+                    </span>
                   </td>
-                  <td>{e.issueDate}</td>
-                  <td className="num">{e.total}</td>
+                  <td data-label="Issued">{e.issueDate}</td>
+                  <td className="num" data-label="Total">
+                    {e.total}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -120,7 +120,7 @@ export default function Expenses() {
 
       {expenses.length ? (
         <div className="table-scroll">
-          <table>
+          <table className="stacked">
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -135,18 +135,22 @@ export default function Expenses() {
             <tbody>
               {expenses.map((e) => (
                 <tr key={e.id} data-testid="expense-row">
-                  <td>{e.spentOn}</td>
-                  <td>
-                    <Link to={`/expenses/${e.id}`}>{e.vendor}</Link>
-                    {e.hasReceipt ? <span className="badge">Receipt</span> : null}
+                  <td data-label="Date">{e.spentOn}</td>
+                  <td data-label="Vendor">
+                    <span>
+                      <Link to={`/expenses/${e.id}`}>{e.vendor}</Link>
+                      {e.hasReceipt ? <span className="badge">Receipt</span> : null}
+                    </span>
                   </td>
-                  <td>{e.categoryLabel}</td>
-                  <td>
+                  <td data-label="Category">{e.categoryLabel}</td>
+                  <td data-label="For">
                     {e.customer ? <Link to={`/customers/${e.customer.id}`}>{e.customer.name}</Link> : null}
                     {e.customer && e.invoice ? <br /> : null}
                     {e.invoice ? <Link to={`/invoices/${e.invoice.id}`}>{e.invoice.label}</Link> : null}
                   </td>
-                  <td className="num">{e.amount}</td>
+                  <td className="num" data-label="Amount">
+                    {e.amount}
+                  </td>
                 </tr>
               ))}
             </tbody>

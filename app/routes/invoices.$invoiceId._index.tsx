@@ -22,6 +22,7 @@ import {
 } from "~/models/invoice.server";
 import { describePaymentMethod } from "~/models/receipt.server";
 import { signedUrl } from "~/models/signed-link.server";
+import { ConfirmVoid } from "~/components/confirm-void";
 import { ShareLink } from "~/components/share-link";
 import { createSchedule, describeSchedule, RecurringFormSchema } from "~/models/recurring.server";
 import { EmailTimeline } from "~/components/email-timeline";
@@ -125,9 +126,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })),
     repeating: invoice.schedulesFromThis.length > 0,
     fromSchedule: invoice.recurringSchedule?.id ?? null,
-    // A fresh key per page view: submitting the same form twice records one payment.
+    // A fresh key per page view: submitting the same form twice records one payment. "Mark paid" has
+    // its own, so recording a part and then marking the rest paid from one page view are two payments.
     paymentKey: randomToken(16),
     refunds,
+    markPaidKey: randomToken(16),
+    businessName: business.name,
   });
 }
 
@@ -216,6 +220,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+/** `balance` prefills the amount for the first payment only: after one is recorded the amount starts empty, so a stray second tap asks for an amount instead of recording one. */
 function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency: string; paymentKey: string; today: string; balance: string }) {
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -360,7 +365,7 @@ export default function InvoicePage() {
       {data.payLink ? (
         <ShareLink
           url={data.payLink}
-          smsBody={`Invoice ${data.number} for ${money(data.dueNowCents)}. View and pay: ${data.payLink}`}
+          smsBody={`${data.businessName}: invoice ${data.number} for ${money(data.dueNowCents)}. View and pay: ${data.payLink}`}
           phone={data.customer.phone}
           canEmail={Boolean(data.customer.email) && open}
           emailPending={busy("send-email")}
@@ -369,10 +374,14 @@ export default function InvoicePage() {
 
       {open ? (
         <div className="stack">
-          <RecordPaymentForm currency={data.currency} paymentKey={data.paymentKey} today={data.today} balance={centsToInput(data.balanceCents, data.currency)} />
+          {/* Remounted (emptied) once a payment is recorded, so a second tap cannot record it again; kept
+              as typed, errors shown, when the server refused it. */}
+          <RecordPaymentForm
+            key={`${data.payments.length}:${data.amountPaidCents}`}
+            currency={data.currency} paymentKey={data.paymentKey} today={data.today} balance={data.amountPaidCents === 0 ? centsToInput(data.balanceCents, data.currency) : ""} />
           <Form method="post" className="inline-form">
             <input type="hidden" name="intent" value="mark-paid" />
-            <input type="hidden" name="key" value={data.paymentKey} />
+            <input type="hidden" name="key" value={data.markPaidKey} />
             <SubmitButton className="button-secondary" pending={busy("mark-paid")}>
               Mark paid in full ({money(data.balanceCents)})
             </SubmitButton>
@@ -396,7 +405,7 @@ export default function InvoicePage() {
         {data.payments.length === 0 ? <p className="muted">No payments yet.</p> : null}
         {data.payments.length ? (
           <div className="table-scroll">
-            <table>
+            <table className="stacked">
               <thead>
                 <tr>
                   <th>Date</th>
@@ -411,10 +420,10 @@ export default function InvoicePage() {
               <tbody>
                 {data.payments.map((p) => (
                   <tr key={p.id} data-testid="payment-row">
-                    <td>{p.receivedAt.slice(0, 10)}</td>
-                    <td>{p.paidWith}</td>
-                    <td>{p.reference}</td>
-                    <td className="num">
+                    <td className="cell-main">{p.receivedAt.slice(0, 10)}</td>
+                    <td data-label="Method">{p.paidWith}</td>
+                    <td data-label="Reference">{p.reference}</td>
+                    <td className="num" data-label="Amount">
                       {money(p.amountCents)}
                       {p.overpaymentCents ? <span className="badge badge-warn"> overpaid {money(p.overpaymentCents)}</span> : null}
                       {p.status === "REFUNDED" ? <span className="badge"> refunded</span> : null}
@@ -460,12 +469,14 @@ export default function InvoicePage() {
       ) : null}
 
       {data.status !== "VOID" ? (
-        <Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="void" />
-          <button type="submit" className="link-button danger">
-            Void this invoice
-          </button>
-        </Form>
+        <ConfirmVoid
+          label="Void this invoice"
+          question={`Void ${data.number}?`}
+          consequence={
+            data.payLink ? "The customer's pay link stops working at once. This cannot be undone." : "It stays in your records, marked void. This cannot be undone."
+          }
+          pending={busy("void")}
+        />
       ) : null}
     </div>
   );

@@ -99,7 +99,7 @@ export default function Invoices() {
       {invoices.length === 0 ? <p className="muted">No invoices match.</p> : null}
       {invoices.length ? (
         <div className="table-scroll">
-          <table>
+          <table className="stacked">
             <thead>
               <tr>
                 <th>Number</th>
@@ -113,16 +113,20 @@ export default function Invoices() {
             <tbody>
               {invoices.map((i) => (
                 <tr key={i.id} data-testid="invoice-row">
-                  <td>
+                  <td className="cell-main">
                     <Link to={`/invoices/${i.id}`}>{i.number}</Link>
                   </td>
-                  <td>{i.customer.name}</td>
-                  <td>
+                  <td data-label="Customer">{i.customer.name}</td>
+                  <td data-label="Status">
                     <StatusBadge status={i.status} />
                   </td>
-                  <td>{i.dueDate}</td>
-                  <td className="num">{i.total}</td>
-                  <td className="num">{i.balance}</td>
+                  <td data-label="Due">{i.dueDate}</td>
+                  <td className="num" data-label="Total">
+                    {i.total}
+                  </td>
+                  <td className="num" data-label="Balance">
+                    {i.balance}
+                  </td>
                 </tr>
               ))}
             </tbody>

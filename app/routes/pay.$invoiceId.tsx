@@ -5,7 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { DocumentLines, documentView } from "~/components/document-lines";
-import { StatusBadge } from "~/components/status-badge";
+import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/checkout.server";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
@@ -67,7 +67,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       business: { name: invoice.business.name, email: invoice.business.email, phone: invoice.business.phone, website: invoice.business.website },
       customerName: invoice.customer.name,
       number: formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number),
-      status: invoice.status === "SENT" ? "VIEWED" : invoice.status,
+      status: customerStatus(invoice.status),
       issueDate: toDateString(invoice.issueDate),
       dueDate: toDateString(invoice.dueDate),
       ...documentView(invoice),
@@ -109,13 +109,13 @@ export default function PayInvoice() {
   const money = (cents: number) => formatMoney(cents, data.currency);
   const canPay = data.balanceCents > 0 && data.pendingCents === 0;
   const online = data.online.stripe || data.online.paypal;
-  const contact = [data.business.phone, data.business.email].filter(Boolean).join(" or ");
+  const contact = <ContactLinks phone={data.business.phone} email={data.business.email} />;
   return (
     <div className="stack">
       <header>
         <p className="brand">{data.business.name}</p>
         <h1>
-          Invoice {data.number} <StatusBadge status={data.status} />
+          Invoice {data.number} {data.status ? <StatusBadge status={data.status} /> : null}
         </h1>
         <p className="muted">
           For {data.customerName} · issued {data.issueDate} · due {data.dueDate}
@@ -186,14 +186,17 @@ export default function PayInvoice() {
       {canPay && !online ? (
         <section className="card">
           <h2>How to pay</h2>
-          <p>Online payment is not set up for this invoice. Please contact {data.business.name}{contact ? ` at ${contact}` : ""} to pay.</p>
+          <p>
+            Online payment is not set up for this invoice. Please contact {data.business.name}
+            {contact} to pay.
+          </p>
         </section>
       ) : null}
       {data.notes ? <p className="prewrap">{data.notes}</p> : null}
       {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
       <p className="muted">
         Questions? Contact {data.business.name}
-        {contact ? ` at ${contact}` : ""}.
+        {contact}.
       </p>
     </div>
   );

@@ -63,7 +63,7 @@ export default function Jobs() {
         <h2>Recent email</h2>
         {emails.length === 0 ? <p className="muted">No email yet.</p> : null}
         <div className="table-scroll">
-          <table>
+          <table className="stacked">
             <thead>
               <tr>
                 <th>Created</th>
@@ -78,13 +78,13 @@ export default function Jobs() {
             <tbody>
               {emails.map((m) => (
                 <tr key={m.id} data-testid="email-row">
-                  <td>{when(m.createdAt)}</td>
-                  <td>{m.to}</td>
-                  <td>
+                  <td data-label="Created">{when(m.createdAt)}</td>
+                  <td data-label="To">{m.to}</td>
+                  <td data-label="Subject">
                     {m.invoiceId ? <a href={`/invoices/${m.invoiceId}`}>{m.subject}</a> : m.subject}
                     {m.error ? <div className="muted">{m.error}</div> : null}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <StatusBadge status={m.status} /> {m.attempts > 1 ? <span className="muted">{m.attempts} attempts</span> : null}
                   </td>
                   <td>

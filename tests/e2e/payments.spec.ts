@@ -36,7 +36,7 @@ test.describe("paying an invoice online", () => {
     await expect(page.getByRole("heading", { name: /Invoice INV-\d+/ }).getByText("Paid")).toBeVisible();
     await expect(page.getByTestId("payment-row")).toContainText("Visa ending in 4242");
     await page.goto("/dashboard");
-    await expect(page.getByRole("link", { name: /Invoice #\d+ paid in full/ })).toBeVisible();
+    await expect(page.getByRole("link", { name: /Invoice INV-\d{4} paid in full/ })).toBeVisible();
     await expect(page.getByTestId("paid-this-month")).toHaveText("$245.00");
   });
 });

@@ -1,6 +1,7 @@
 // The dashboard figures and the invoice list's filters and keyset pages, on real Postgres, through
 // dashboardStats and over HTTP. No mocks.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { readableActivityMessage } from "~/models/activity.server";
 import { dashboardStats } from "~/models/dashboard.server";
 import { todayIn } from "~/models/document-form";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
@@ -175,9 +176,18 @@ describe("dashboard figures", () => {
     expect(events.length).toBeGreaterThan(10);
     const items = [...html.matchAll(/<li><a [^>]*>([^<]*)<\/a>/g)].map((m) => decodeHtml(m[1]));
     expect(items).toHaveLength(10);
-    expect(items[0]).toMatch(/^Invoice #\d+ sent$/);
+    // Issue 14: document numbers as everywhere else (INV-0005, never "#5"), times in the business's zone.
+    expect(items[0]).toMatch(/^Invoice INV-\d{4} sent$/);
     expect(stats.activity[0]).toMatchObject({ type: "invoice.sent", invoiceId: ids.draft });
-    expect(items).toEqual(stats.activity.map((a) => a.message));
+    expect(items).toEqual(stats.activity.map((a) => readableActivityMessage(a.message, { invoicePrefix: "INV-", estimatePrefix: "EST-" })));
+    expect(items.join("\n")).not.toMatch(/#\d/);
+    expect(html).not.toContain(" UTC<");
+    expect(html).toMatch(/<time class="muted" datetime="[^"]+">[a-z]{3} \d{1,2}, \d{1,2}:\d{2}\s[ap]m e[sd]t<\/time>/i);
+    // Which invoice the customer opened is said.
+    expect(events.filter((e) => e.type === "invoice.viewed").map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Customer opened invoice INV-\d{4}$/),
+      expect.stringMatching(/^Customer opened invoice INV-\d{4}$/),
+    ]);
     // Newest first, and the oldest events are not shown.
     const times = stats.activity.map((a) => a.createdAt.getTime());
     expect([...times].sort((x, y) => y - x)).toEqual(times);

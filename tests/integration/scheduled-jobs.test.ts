@@ -146,9 +146,9 @@ describe("sendOverdueReminders", () => {
     expect(await sendJobCount(emails.map((e) => e.id))).toBe(3);
     const events = await prisma.activityEvent.findMany({ where: { businessId: business.id, type: "invoice.reminder" }, orderBy: { createdAt: "asc" } });
     expect(events.map((e) => e.message)).toEqual([
-      `Reminder sent for invoice #${invoice.number} (1 day overdue)`,
-      `Reminder sent for invoice #${invoice.number} (7 days overdue)`,
-      `Reminder sent for invoice #${invoice.number} (30 days overdue)`,
+      `Reminder sent for invoice INV-${String(invoice.number).padStart(4, "0")} (1 day overdue)`,
+      `Reminder sent for invoice INV-${String(invoice.number).padStart(4, "0")} (7 days overdue)`,
+      `Reminder sent for invoice INV-${String(invoice.number).padStart(4, "0")} (30 days overdue)`,
     ]);
     expect(events.every((e) => e.invoiceId === invoice.id && e.customerId === customer.id)).toBe(true);
     expect((await invoiceRow(invoice.id)).lastReminderAt).not.toBeNull();
