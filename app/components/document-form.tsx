@@ -9,6 +9,7 @@ import { documentFormSchema, type DocumentKind } from "~/models/document-form";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import type { FormReply } from "~/utils/form-reply";
 import { ErrorList, Field, SubmitButton } from "./forms";
+import { OptionalLineToggle } from "./optional-line-toggle";
 
 /** The "Add lines from text" buttons: the server fills the lines in, so a half-filled form is fine then. */
 function isQuickLinesButton(submitter: HTMLElement | null) {
@@ -26,7 +27,7 @@ export type DocumentFormValues = {
   deposit?: string;
   notes?: string;
   terms?: string;
-  lines?: { description?: string; quantity?: string; unitPrice?: string; taxRate?: string }[];
+  lines?: { description?: string; quantity?: string; unitPrice?: string; taxRate?: string; optional?: string }[];
 };
 
 export const EMPTY_LINE = { description: "", quantity: "1", unitPrice: "", taxRate: "" };
@@ -128,6 +129,7 @@ export function DocumentForm({
                   errors={item.taxRate.errors}
                 />
               </div>
+              {kind === "estimate" ? <OptionalLineToggle field={item.optional} index={index} /> : null}
               {lines.length > 1 ? (
                 <button className="button-small button-secondary" {...form.remove.getButtonProps({ name: fields.lines.name, index })}>
                   Remove line {index + 1}

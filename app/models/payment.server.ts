@@ -9,6 +9,7 @@ import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
+import { queueInvoicePaidNotice } from "./contractor-notices.server";
 import { queueReceipt } from "./receipt.server";
 import { isUniqueViolation } from "./user.server";
 
@@ -210,6 +211,7 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
             : invoice.sentAt || invoice.status !== "DRAFT"
               ? "SENT"
               : "DRAFT";
+  const paidAt = status === "PAID" ? (invoice.paidAt ?? new Date()) : invoice.status === "VOID" ? invoice.paidAt : null;
   await tx.invoice.update({
     where: { id: invoice.id },
     data: {
@@ -217,12 +219,13 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
       overpaidCents: Math.max(0, amountPaidCents - invoice.totalCents),
       status,
       // paidAt is set once, by the payment that completes the invoice, and cleared if money goes back.
-      paidAt: status === "PAID" ? (invoice.paidAt ?? new Date()) : invoice.status === "VOID" ? invoice.paidAt : null,
+      paidAt,
       sentAt: invoice.sentAt ?? (status !== "DRAFT" ? new Date() : null),
     },
   });
   if (status === "PAID" && invoice.status !== "PAID") {
     await recordActivity(tx, { businessId: invoice.businessId, type: "invoice.paid", message: `Invoice #${invoice.number} paid in full`, invoiceId: invoice.id, customerId: invoice.customerId });
+    await queueInvoicePaidNotice(tx, invoice, paidAt!);
   }
   return { status, amountPaidCents };
 }

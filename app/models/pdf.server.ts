@@ -7,6 +7,7 @@ import PDFDocument from "pdfkit";
 import { prisma } from "~/utils/db.server";
 import { currencyDigits, formatMoney, percentToInput, quantityToInput, toDecimalString } from "~/utils/money";
 import { getEstimate } from "./estimate.server";
+import { approvalView, lineCounts } from "./estimate-options";
 import { notFound } from "./errors.server";
 import { balanceCents, amountDueNowCents, displayStatus, formatInvoiceNumber, getInvoice } from "./invoice.server";
 import { todayIn } from "./document-form";
@@ -133,6 +134,8 @@ type PdfDocumentModel = {
   totals: { label: string; value: string; strong?: boolean; rule?: boolean }[];
   notes: string | null;
   terms: string | null;
+  /** More titled text after the notes and terms (an estimate's optional items and approval). */
+  sections?: [string, string][];
 };
 
 export async function renderInvoicePdfFile(businessId: string, id: string, options: PdfOptions = {}): Promise<RenderedPdf> {
@@ -189,12 +192,30 @@ export async function renderEstimatePdfFile(businessId: string, id: string, opti
     currency: estimate.currency,
     taxMode: estimate.taxMode,
     taxRate: estimate.taxRate,
-    lines: estimate.lines,
+    // The lines that count; optional extras the customer did not choose are listed after the notes.
+    lines: estimate.lines.filter(lineCounts),
     totals,
     notes: estimate.notes,
     terms: estimate.terms,
+    sections: estimateSections(estimate, business.timeZone),
   };
   return { buffer: await drawPdf(business, model, options), filename: pdfFilename(number, `estimate-${estimate.number}`) };
+}
+
+/** An estimate's extra PDF sections: optional items not chosen, and the customer's approval record. */
+function estimateSections(estimate: Awaited<ReturnType<typeof getEstimate>>, timeZone: string): [string, string][] {
+  const sections: [string, string][] = [];
+  const unchosen = estimate.lines.filter((l) => !lineCounts(l));
+  if (unchosen.length) {
+    const list = unchosen.map((l) => `${l.description} (${quantityToInput(l.quantityMilli)} x ${pdfMoney(l.unitPriceCents, estimate.currency)}): ${pdfMoney(l.amountCents, estimate.currency)}`);
+    sections.push([estimate.status === "APPROVED" ? "Optional items not chosen" : "Optional items (not in the total)", list.join("\n")]);
+  }
+  const approval = approvalView(estimate, timeZone);
+  if (approval) {
+    const source = [approval.ip ? `IP ${approval.ip}` : null, approval.userAgent].filter(Boolean).join(", ");
+    sections.push(["Approval", `Approved${approval.name ? ` by ${approval.name}` : ""} on ${approval.at}.${source ? `\n${source}` : ""}`]);
+  }
+  return sections;
 }
 
 export async function renderInvoicePdf(businessId: string, id: string, options: PdfOptions = {}): Promise<Buffer> {
@@ -432,6 +453,7 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   for (const [title, body] of [
     ["Notes", model.notes],
     ["Terms", model.terms],
+    ...(model.sections ?? []),
   ] as const) {
     const text = pdfText(body, MAX_NOTE).trim();
     if (!text) continue;

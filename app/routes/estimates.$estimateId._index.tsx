@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { DocumentLines, documentView } from "~/components/document-lines";
+import { DocumentLines } from "~/components/document-lines";
+import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
 import { SubmitButton } from "~/components/forms";
 import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/models/document-form";
@@ -21,7 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: estimate.id,
     number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
     status: estimate.status,
-    ...documentView(estimate),
+    ...estimateChoiceView(estimate),
+    approval: approvalView(estimate, estimate.business.timeZone),
     customer: { id: estimate.customer.id, name: estimate.customer.name, email: estimate.customer.email },
     issueDate: toDateString(estimate.issueDate),
     validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
@@ -113,6 +115,8 @@ export default function EstimatePage() {
           {data.validUntil ? ` · valid until ${data.validUntil}` : ""}
         </p>
         <DocumentLines {...data} />
+        <OptionalItems items={data.options} currency={data.currency} editable={false} />
+        <ApprovalRecord approval={data.approval} showSource />
         {data.notes ? <p className="prewrap">{data.notes}</p> : null}
         {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
       </section>

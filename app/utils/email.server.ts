@@ -17,7 +17,17 @@ export type OutgoingEmail = EmailContent & {
   template: EmailTemplate;
 };
 
-export type EmailTemplate = "invoice-sent" | "estimate-sent" | "receipt" | "overdue-reminder" | "review-request" | "password-reset";
+export type EmailTemplate =
+  | "invoice-sent"
+  | "estimate-sent"
+  | "receipt"
+  | "overdue-reminder"
+  | "review-request"
+  | "password-reset"
+  // To the contractor (app/models/contractor-notices.server.ts).
+  | "estimate-approved"
+  | "estimate-declined"
+  | "invoice-paid";
 
 /** How long a worker holds a message while sending it (the Postmark SDK gives up after 10 s). */
 const SEND_LEASE_MS = 60_000;
