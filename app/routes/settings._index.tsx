@@ -27,6 +27,9 @@ export default function Settings() {
           <span className="muted">(name, address, logo, currency, tax, numbering, payment terms)</span>
         </p>
         <p>
+          <Link to="/settings/reminders">Reminders</Link> <span className="muted">(overdue reminder emails and their days)</span>
+        </p>
+        <p>
           <Link to="/settings/jobs">Jobs and email</Link> <span className="muted">(delivery status, failed sends and retries)</span>
         </p>
         <p>
