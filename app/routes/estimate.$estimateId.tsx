@@ -53,15 +53,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const SIGNATURE_MAX = 100;
-// Letters of any script, spaces and the punctuation names carry; nothing that is not a name.
-const SIGNATURE = /^[\p{L}\p{M}][\p{L}\p{M} .,'’-]*$/u;
+// Any printable text with at least one letter (names carry digits and suffixes too: "Robin Lee 3rd");
+// never markup or control characters.
+const SIGNATURE = /^(?=.*\p{L})[^\p{Cc}<>]+$/u;
 
 /** The typed name that signs an approval, or the field error for it. */
 function parseSignature(value: FormDataEntryValue | null): { name: string } | { error: string } {
   const name = typeof value === "string" ? value.trim().replace(/\s+/g, " ") : "";
   if (name.length < 2) return { error: "Type your full name to approve" };
   if (name.length > SIGNATURE_MAX) return { error: `Keep your name under ${SIGNATURE_MAX} characters` };
-  if (!SIGNATURE.test(name)) return { error: "Type your name using letters only" };
+  if (!SIGNATURE.test(name)) return { error: "Type your name as you would sign it, without < or >" };
   return { name };
 }
 
