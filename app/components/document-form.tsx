@@ -14,6 +14,7 @@ import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import type { FormReply } from "~/utils/form-reply";
 import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
 import { ErrorList, Field, SubmitButton } from "./forms";
+import { OptionalLineToggle } from "./optional-line-toggle";
 
 /** The "Add lines from text" buttons: the server fills the lines in, so a half-filled form is fine then. */
 function isQuickLinesButton(submitter: HTMLElement | null) {
@@ -31,7 +32,7 @@ export type DocumentFormValues = {
   deposit?: string;
   notes?: string;
   terms?: string;
-  lines?: { description?: string; quantity?: string; unitPrice?: string; taxRate?: string }[];
+  lines?: { description?: string; quantity?: string; unitPrice?: string; taxRate?: string; optional?: string }[];
 };
 
 export const EMPTY_LINE = { description: "", quantity: "1", unitPrice: "", taxRate: "" };
@@ -211,6 +212,7 @@ export function DocumentForm({
                   errors={item.taxRate.errors}
                 />
               </div>
+              {kind === "estimate" ? <OptionalLineToggle field={item.optional} index={index} /> : null}
             </div>
           );
         })}

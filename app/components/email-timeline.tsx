@@ -8,6 +8,9 @@ const TEMPLATE_LABELS: Record<string, string> = {
   receipt: "Receipt",
   "overdue-reminder": "Overdue reminder",
   "review-request": "Review request",
+  "estimate-approved": "Approval notice to you",
+  "estimate-declined": "Decline notice to you",
+  "invoice-paid": "Paid notice to you",
 };
 
 export type TimelineEmail = { id: string; template: string; to: string; status: string; error: string | null; events: { label: string; at: string }[] };

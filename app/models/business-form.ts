@@ -128,8 +128,7 @@ const renderedNumber = z
   .optional()
   .transform((v) => (v !== undefined && /^\d{1,9}$/.test(v) ? Number(v) : undefined));
 
-export const BusinessProfileSchema = z
-  .object({
+const profileFields = {
     name: z
       .string({ error: "Enter your business name" })
       .trim()
@@ -202,6 +201,10 @@ export const BusinessProfileSchema = z
     reviewUrl: optionalUrl(BUSINESS_LIMITS.reviewUrl, ["https:"], "Enter a secure review link starting with https://"),
     reviewRequestsEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
     reviewRequestPeriodDays: wholeNumber("Enter how many days apart (for example 180)", 7, 730, "Use 7 to 730 days"),
+};
+
+/** Settings → Reminders (issue 14): overdue reminders on or off, and the days after the due date they go out. */
+const reminderFields = {
     remindersEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
     reminderDays: z
       .string({ error: "Enter the days after the due date, such as 1, 7, 14" })
@@ -215,14 +218,24 @@ export const BusinessProfileSchema = z
         }
         return [...new Set(days)].sort((a, b) => a - b);
       }),
-  })
-  .superRefine((value, ctx) => {
-    if (value.reviewRequestsEnabled && !value.reviewUrl) {
-      ctx.addIssue({ code: "custom", path: ["reviewUrl"], message: "Add your review link to turn on review requests" });
-    }
-  });
+};
+export const ReminderSettingsSchema = z.object(reminderFields);
+export type ReminderSettingsInput = z.output<typeof ReminderSettingsSchema>;
 
-export type BusinessProfileInput = z.output<typeof BusinessProfileSchema>;
+function requireReviewUrl(value: { reviewRequestsEnabled: boolean; reviewUrl?: string | null }, ctx: z.RefinementCtx) {
+  if (value.reviewRequestsEnabled && !value.reviewUrl) {
+    ctx.addIssue({ code: "custom", path: ["reviewUrl"], message: "Add your review link to turn on review requests" });
+  }
+}
+
+/** The business page's form (Settings → Business): everything but the reminder settings, which have their own page. */
+export const BusinessDetailsSchema = z.object(profileFields).superRefine(requireReviewUrl);
+
+/** The whole profile at once (the API's PATCH /business, which still sets reminders too). */
+export const BusinessProfileSchema = z.object({ ...profileFields, ...reminderFields }).superRefine(requireReviewUrl);
+
+/** A profile update; the reminder settings are left alone when absent (the web business page). */
+export type BusinessProfileInput = z.output<typeof BusinessDetailsSchema> & Partial<ReminderSettingsInput>;
 export type BusinessProfileField = Exclude<keyof BusinessProfileInput, "nextInvoiceNumberWas" | "nextEstimateNumberWas">;
 
 // Logos -----------------------------------------------------------------------------------------

@@ -121,8 +121,9 @@ export async function updateBusinessProfile(
         reviewUrl: input.reviewUrl,
         reviewRequestsEnabled: input.reviewRequestsEnabled,
         reviewRequestPeriodDays: input.reviewRequestPeriodDays,
-        remindersEnabled: input.remindersEnabled,
-        reminderDays: input.reminderDays,
+        // Absent from the web business page (Settings → Reminders sets them); the API sends them.
+        ...(input.remindersEnabled === undefined ? {} : { remindersEnabled: input.remindersEnabled }),
+        ...(input.reminderDays === undefined ? {} : { reminderDays: input.reminderDays }),
       },
     });
     return { ok: true };

@@ -65,10 +65,15 @@ export function lineItemSchema(currency: string) {
       "Unit prices above 1,000,000 are not accepted",
     ),
     taxRate: percentField.optional(),
+    /** Estimates only: an add-on the customer may tick when approving (app/models/estimate-options.ts). */
+    optional: z.boolean().optional(),
   });
 }
 
 export type DocumentKind = "invoice" | "estimate";
+
+/** One parsed line; `optional` only ever set on estimates. */
+export type DocumentLineInput = { description: string; quantityMilli: number; unitPriceCents: number; taxRate: number; optional?: boolean };
 
 export function documentFormSchema(currency: string, kind: DocumentKind) {
   const digits = currencyDigits(currency);
@@ -112,11 +117,12 @@ export function documentFormSchema(currency: string, kind: DocumentKind) {
         ctx.addIssue({ code: "custom", path: ["dueDate"], message: "Must be on or after the issue date" });
         return z.NEVER;
       }
-      const lines = value.lines.map((l) => ({
+      const lines = value.lines.map((l): DocumentLineInput => ({
         description: l.description,
         quantityMilli: l.quantity,
         unitPriceCents: l.unitPrice,
         taxRate: value.taxMode === "PER_LINE" ? (l.taxRate ?? 0) : 0,
+        ...(kind === "estimate" && l.optional ? { optional: true } : {}),
       }));
       const input = {
         customerId: value.customerId,

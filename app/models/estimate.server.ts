@@ -7,6 +7,8 @@ import { sendEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { estimateLabel, invoiceLabel, recordActivity } from "./activity.server";
 import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
+import { queueEstimateDecisionNotice } from "./contractor-notices.server";
+import { lineCounts, totalsWithChoices } from "./estimate-options";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
@@ -47,7 +49,7 @@ export async function createEstimate(businessId: string, input: DocumentInput) {
         currency,
         ...columns,
         validUntil: input.dueDate ? dateOnly(input.dueDate) : null,
-        lines: { createMany: { data: lines } },
+        lines: { createMany: { data: withOptionalFlags(lines, input) } },
       },
       select: { id: true, number: true },
     });
@@ -60,6 +62,11 @@ export async function createEstimate(businessId: string, input: DocumentInput) {
     });
     return estimate;
   }, LOCKING_TRANSACTION);
+}
+
+/** The estimate's line rows with the optional flag from the form; optional lines start unchosen. */
+function withOptionalFlags<T extends object>(lines: T[], input: DocumentInput) {
+  return lines.map((line, i) => ({ ...line, optional: Boolean(input.lines[i].optional), selected: false }));
 }
 
 async function lockEstimate(tx: Tx, businessId: string, id: string) {
@@ -80,7 +87,7 @@ export async function updateEstimate(businessId: string, id: string, input: Docu
     const customer = await requireActiveCustomer(tx, businessId, input.customerId);
     const { lines, columns } = documentRows(businessId, input);
     await tx.estimateLine.deleteMany({ where: { estimateId: id, businessId } });
-    await tx.estimateLine.createMany({ data: lines.map((l) => ({ ...l, estimateId: id })) });
+    await tx.estimateLine.createMany({ data: withOptionalFlags(lines, input).map((l) => ({ ...l, estimateId: id })) });
     await tx.estimate.update({
       where: { id },
       data: {
@@ -90,6 +97,9 @@ export async function updateEstimate(businessId: string, id: string, input: Docu
         // A changed estimate needs a fresh decision from the customer.
         status: current.status === "DECLINED" ? "DRAFT" : current.status,
         declinedAt: null,
+        approvedByName: null,
+        approvedIp: null,
+        approvedUserAgent: null,
       },
     });
     await recordActivity(tx, { businessId, type: "estimate.updated", message: `Estimate ${await estimateLabel(tx, businessId, current.number)} edited`, estimateId: id, customerId: customer.id });
@@ -103,7 +113,7 @@ export async function getEstimate(businessId: string, id: string) {
       lines: { orderBy: { position: "asc" } },
       customer: true,
       invoice: { select: { id: true, number: true } },
-      business: { select: { name: true, estimatePrefix: true, invoicePrefix: true } },
+      business: { select: { name: true, estimatePrefix: true, invoicePrefix: true, timeZone: true } },
     },
   });
   return estimate ?? notFound("Estimate not found");
@@ -207,8 +217,15 @@ export async function markEstimateViewed(id: string, seen?: { status: string; la
     WHERE id = ${id} AND ("lastViewedAt" IS NULL OR "lastViewedAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute')`;
 }
 
-/** The customer's decision. Only a sent (or viewed) estimate can be decided; repeating the same decision is a no-op. */
-export async function decideEstimate(id: string, decision: "approve" | "decline") {
+/** What the customer gives when approving: their typed name, where it came from, and the optional lines they ticked. */
+export type Approval = { name: string; ip?: string | null; userAgent?: string | null; chosenLineIds?: string[] };
+
+/**
+ * The customer's decision. Only a sent (or viewed) estimate can be decided; repeating the same decision is a
+ * no-op. Approving records the typed name, time, IP and user agent, marks the ticked optional lines chosen and
+ * recomputes the totals over the lines that now count; the contractor is emailed either way.
+ */
+export async function decideEstimate(id: string, decision: "approve" | "decline", approval?: Approval) {
   return prisma.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ businessId: string }[]>`SELECT "businessId" FROM "Estimate" WHERE id = ${id} FOR UPDATE`;
     if (!rows.length) notFound();
@@ -216,17 +233,50 @@ export async function decideEstimate(id: string, decision: "approve" | "decline"
     const target = decision === "approve" ? "APPROVED" : "DECLINED";
     if (estimate.status === target) return estimate;
     if (!["SENT", "VIEWED"].includes(estimate.status)) throw new DomainError("This estimate is no longer open for a decision.");
-    await tx.estimate.update({
-      where: { id },
-      data: decision === "approve" ? { status: "APPROVED", approvedAt: new Date() } : { status: "DECLINED", declinedAt: new Date() },
-    });
+    const now = new Date();
+    let totalCents = estimate.totalCents;
+    if (decision === "approve") {
+      const chosen = new Set(approval?.chosenLineIds ?? []);
+      const optionalIds = new Set(estimate.lines.filter((l) => l.optional).map((l) => l.id));
+      if ([...chosen].some((lineId) => !optionalIds.has(lineId))) throw new DomainError("Choose only from the optional items offered", "options");
+      const lines = estimate.lines.map((l) => ({ ...l, selected: l.optional && chosen.has(l.id) }));
+      const totals = totalsWithChoices({ ...estimate, lines });
+      if (!lines.some(lineCounts)) throw new DomainError("Tick at least one item to approve", "options");
+      for (const [i, line] of lines.entries()) {
+        if (line.optional || line.taxCents !== totals.lines[i].taxCents) {
+          await tx.estimateLine.update({ where: { id: line.id }, data: { selected: line.selected, amountCents: totals.lines[i].amountCents, taxCents: totals.lines[i].taxCents } });
+        }
+      }
+      totalCents = totals.totalCents;
+      await tx.estimate.update({
+        where: { id },
+        data: {
+          status: "APPROVED",
+          approvedAt: now,
+          approvedByName: approval?.name ?? null,
+          approvedIp: approval?.ip?.slice(0, 100) ?? null,
+          approvedUserAgent: approval?.userAgent?.slice(0, 300) ?? null,
+          subtotalCents: totals.subtotalCents,
+          discountCents: totals.discountCents,
+          taxCents: totals.taxCents,
+          totalCents: totals.totalCents,
+        },
+      });
+    } else {
+      await tx.estimate.update({ where: { id }, data: { status: "DECLINED", declinedAt: now } });
+    }
     await recordActivity(tx, {
       businessId: estimate.businessId,
       type: `estimate.${target.toLowerCase()}`,
-      message: `${estimate.customer.name} ${decision === "approve" ? "approved" : "declined"} estimate ${await estimateLabel(tx, estimate.businessId, estimate.number)}`,
+      message: `${estimate.customer.name} ${decision === "approve" ? "approved" : "declined"} estimate ${await estimateLabel(tx, estimate.businessId, estimate.number)}${approval?.name && decision === "approve" ? ` (signed by ${approval.name})` : ""}`,
       estimateId: id,
       customerId: estimate.customerId,
     });
+    await queueEstimateDecisionNotice(
+      tx,
+      { ...estimate, totalCents, customerName: estimate.customer.name, decidedAt: now, signedBy: decision === "approve" ? (approval?.name ?? null) : null },
+      decision === "approve" ? "approved" : "declined",
+    );
     return estimate;
   });
 }
@@ -251,7 +301,8 @@ export async function convertEstimateToInvoice(businessId: string, id: string, u
         depositCents: 0,
         notes: estimate.notes,
         terms: estimate.terms,
-        lines: estimate.lines.map((l) => ({
+        // Only what the customer approved: the required lines and the optional ones they ticked.
+        lines: estimate.lines.filter(lineCounts).map((l) => ({
           description: l.description,
           quantityMilli: l.quantityMilli,
           unitPriceCents: l.unitPriceCents,

@@ -9,6 +9,7 @@ import { formatMoney } from "~/utils/money";
 import { invoiceLabel, recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
+import { queueInvoicePaidNotice } from "./contractor-notices.server";
 import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
 import { isUniqueViolation } from "./user.server";
@@ -211,6 +212,7 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
             : invoice.sentAt || invoice.status !== "DRAFT"
               ? "SENT"
               : "DRAFT";
+  const paidAt = status === "PAID" ? (invoice.paidAt ?? new Date()) : invoice.status === "VOID" ? invoice.paidAt : null;
   await tx.invoice.update({
     where: { id: invoice.id },
     data: {
@@ -218,12 +220,13 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
       overpaidCents: Math.max(0, amountPaidCents - invoice.totalCents),
       status,
       // paidAt is set once, by the payment that completes the invoice, and cleared if money goes back.
-      paidAt: status === "PAID" ? (invoice.paidAt ?? new Date()) : invoice.status === "VOID" ? invoice.paidAt : null,
+      paidAt,
       sentAt: invoice.sentAt ?? (status !== "DRAFT" ? new Date() : null),
     },
   });
   if (status === "PAID" && invoice.status !== "PAID") {
     await recordActivity(tx, { businessId: invoice.businessId, type: "invoice.paid", message: `Invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} paid in full`, invoiceId: invoice.id, customerId: invoice.customerId });
+    await queueInvoicePaidNotice(tx, invoice, paidAt!);
   }
   return { status, amountPaidCents };
 }

@@ -7,9 +7,11 @@ import PDFDocument from "pdfkit";
 import { prisma } from "~/utils/db.server";
 import { currencyDigits, formatMoney, percentToInput, quantityToInput, toDecimalString } from "~/utils/money";
 import { getEstimate } from "./estimate.server";
+import { approvalView, lineCounts } from "./estimate-options";
 import { notFound } from "./errors.server";
 import { balanceCents, amountDueNowCents, displayStatus, formatInvoiceNumber, getInvoice } from "./invoice.server";
 import { todayIn } from "./document-form";
+import { describePaymentMethod } from "./receipt.server";
 
 export type PdfOptions = {
   /** Tests turn compression off to read the content streams; production keeps it on. */
@@ -120,7 +122,7 @@ type Customer = Address & { name: string; email: string | null; phone: string | 
 
 /** Everything the layout needs, the same shape for invoices and estimates. */
 type PdfDocumentModel = {
-  kind: "Invoice" | "Estimate";
+  kind: "Invoice" | "Estimate" | "Receipt";
   number: string;
   status: string;
   dates: [string, string][];
@@ -133,7 +135,48 @@ type PdfDocumentModel = {
   totals: { label: string; value: string; strong?: boolean; rule?: boolean }[];
   notes: string | null;
   terms: string | null;
+  /** More titled text after the notes and terms (an estimate's optional items and approval). */
+  sections?: [string, string][];
 };
+
+/**
+ * A receipt for a paid invoice (the customer downloads it from the pay link, issue 14): the invoice's lines
+ * and totals, then every payment that counts, with its date and how it was paid.
+ */
+export async function renderReceiptPdfFile(businessId: string, id: string, options: PdfOptions = {}): Promise<RenderedPdf> {
+  const [invoice, business] = await Promise.all([getInvoice(businessId, id), loadBusiness(businessId)]);
+  if (invoice.status !== "PAID") notFound("No receipt: the invoice is not paid");
+  const number = formatInvoiceNumber(business.invoicePrefix, invoice.number);
+  const money = (cents: number) => pdfMoney(cents, invoice.currency);
+  const totals: PdfDocumentModel["totals"] = [{ label: "Subtotal", value: money(invoice.subtotalCents) }];
+  if (invoice.discountCents) totals.push({ label: "Discount", value: `-${money(invoice.discountCents)}` });
+  totals.push({ label: invoice.taxMode === "INVOICE" ? `Tax (${percentToInput(invoice.taxRate)}%)` : "Tax", value: money(invoice.taxCents) });
+  totals.push({ label: "Total", value: money(invoice.totalCents), strong: true, rule: true });
+  totals.push({ label: "Paid", value: money(invoice.amountPaidCents), strong: true });
+  const payments = invoice.payments
+    .filter((p) => p.status === "SUCCEEDED")
+    .map((p) => `${todayIn(business.timeZone, p.receivedAt)}  ${describePaymentMethod(p)}  ${money(p.amountCents - p.refundedCents)}${p.refundedCents ? ` (after a refund of ${money(p.refundedCents)})` : ""}`);
+  const model: PdfDocumentModel = {
+    kind: "Receipt",
+    number,
+    status: "PAID",
+    dates: [
+      ["Invoice date", pdfDate(invoice.issueDate)],
+      ["Paid on", invoice.paidAt ? todayIn(business.timeZone, invoice.paidAt) : ""],
+    ],
+    reference: `For invoice ${number}`,
+    customer: invoice.customer,
+    currency: invoice.currency,
+    taxMode: invoice.taxMode,
+    taxRate: invoice.taxRate,
+    lines: invoice.lines,
+    totals,
+    notes: null,
+    terms: null,
+    sections: [["Payments received", payments.join("\n") || "None"]],
+  };
+  return { buffer: await drawPdf(business, model, options), filename: pdfFilename(`receipt-${number}`, `receipt-${invoice.number}`) };
+}
 
 export async function renderInvoicePdfFile(businessId: string, id: string, options: PdfOptions = {}): Promise<RenderedPdf> {
   const [invoice, business] = await Promise.all([getInvoice(businessId, id), loadBusiness(businessId)]);
@@ -189,12 +232,30 @@ export async function renderEstimatePdfFile(businessId: string, id: string, opti
     currency: estimate.currency,
     taxMode: estimate.taxMode,
     taxRate: estimate.taxRate,
-    lines: estimate.lines,
+    // The lines that count; optional extras the customer did not choose are listed after the notes.
+    lines: estimate.lines.filter(lineCounts),
     totals,
     notes: estimate.notes,
     terms: estimate.terms,
+    sections: estimateSections(estimate, business.timeZone),
   };
   return { buffer: await drawPdf(business, model, options), filename: pdfFilename(number, `estimate-${estimate.number}`) };
+}
+
+/** An estimate's extra PDF sections: optional items not chosen, and the customer's approval record. */
+function estimateSections(estimate: Awaited<ReturnType<typeof getEstimate>>, timeZone: string): [string, string][] {
+  const sections: [string, string][] = [];
+  const unchosen = estimate.lines.filter((l) => !lineCounts(l));
+  if (unchosen.length) {
+    const list = unchosen.map((l) => `${l.description} (${quantityToInput(l.quantityMilli)} x ${pdfMoney(l.unitPriceCents, estimate.currency)}): ${pdfMoney(l.amountCents, estimate.currency)}`);
+    sections.push([estimate.status === "APPROVED" ? "Optional items not chosen" : "Optional items (not in the total)", list.join("\n")]);
+  }
+  const approval = approvalView(estimate, timeZone);
+  if (approval) {
+    const source = [approval.ip ? `IP ${approval.ip}` : null, approval.userAgent].filter(Boolean).join(", ");
+    sections.push(["Approval", `Approved${approval.name ? ` by ${approval.name}` : ""} on ${approval.at}.${source ? `\n${source}` : ""}`]);
+  }
+  return sections;
 }
 
 export async function renderInvoicePdf(businessId: string, id: string, options: PdfOptions = {}): Promise<Buffer> {
@@ -347,7 +408,7 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   let y = Math.max(leftY, doc.y) + 18;
 
   // Bill to.
-  const billLabel = model.kind === "Invoice" ? "BILL TO" : "PREPARED FOR";
+  const billLabel = model.kind === "Invoice" ? "BILL TO" : model.kind === "Receipt" ? "RECEIVED FROM" : "PREPARED FOR";
   doc.font(BOLD).fontSize(8).fillColor(MUTED).text(billLabel, left, y, { width: leftWidth, characterSpacing: 0.5 });
   doc.font(BOLD).fontSize(11).fillColor(INK).text(pdfText(model.customer.name, 200), left, doc.y + 2, { width: leftWidth });
   doc.font(FONT).fontSize(9);
@@ -432,6 +493,7 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   for (const [title, body] of [
     ["Notes", model.notes],
     ["Terms", model.terms],
+    ...(model.sections ?? []),
   ] as const) {
     const text = pdfText(body, MAX_NOTE).trim();
     if (!text) continue;

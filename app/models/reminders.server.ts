@@ -5,10 +5,13 @@
 // only the latest stage reached is sent, never a burst of the ones missed.
 import { overdueReminderEmail } from "~/emails/overdue-reminder.server";
 import { prisma } from "~/utils/db.server";
-import { queueEmails, type QueuedEmail } from "~/utils/email.server";
+import { queueEmail, queueEmails, type QueuedEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { dateOnly, todayIn, toDateString } from "./document-form";
-import { formatInvoiceNumber, LOCKING_TRANSACTION } from "./invoice.server";
+import { recordActivity } from "./activity.server";
+import type { ReminderSettingsInput } from "./business-form";
+import { DomainError, notFound } from "./errors.server";
+import { balanceCents, displayStatus, formatInvoiceNumber, LOCKING_TRANSACTION } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
 import { readOnlyBusinessIds } from "./subscription.server";
 
@@ -140,4 +143,57 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
     });
     return queued.length;
   }, LOCKING_TRANSACTION);
+}
+
+/** Settings → Reminders: turn overdue reminders on or off and choose their days. */
+export async function updateReminderSettings(businessId: string, input: ReminderSettingsInput) {
+  await prisma.business.update({ where: { id: businessId }, data: { remindersEnabled: input.remindersEnabled, reminderDays: input.reminderDays } });
+}
+
+export type ReminderNowResult = { status: "queued"; to: string } | { status: "already-today" };
+
+/**
+ * "Send reminder now" on an overdue invoice (issue 14): one reminder email, queued through the same email
+ * path as the scheduled ones. At most one a day per invoice, however often the button is pressed: the dedupe
+ * key names the invoice and the business's today. The scheduled stages are left as they are.
+ */
+export async function sendReminderNow(businessId: string, invoiceId: string, now = new Date()): Promise<ReminderNowResult> {
+  return prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Invoice" WHERE id = ${invoiceId} AND "businessId" = ${businessId} FOR UPDATE`;
+    if (!rows.length) notFound("Invoice not found");
+    const invoice = await tx.invoice.findUniqueOrThrow({
+      where: { id: invoiceId },
+      include: { customer: { select: { name: true, email: true } }, business: { select: { name: true, invoicePrefix: true, timeZone: true } } },
+    });
+    const today = todayIn(invoice.business.timeZone, now);
+    if (displayStatus(invoice, today) !== "OVERDUE") throw new DomainError("Only an overdue invoice gets a reminder.");
+    if (!invoice.customer.email) throw new DomainError("Add an email address to the customer first.");
+    const overdue = Math.round((dateOnly(today).getTime() - invoice.dueDate.getTime()) / DAY_MS);
+    const id = await queueEmail(tx, {
+      businessId,
+      to: invoice.customer.email,
+      template: "overdue-reminder",
+      dedupeKey: `reminder-now:${invoice.id}:${today}`,
+      invoiceId: invoice.id,
+      ...overdueReminderEmail({
+        businessName: invoice.business.name,
+        customerName: invoice.customer.name,
+        invoiceNumber: formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number),
+        balance: formatMoney(balanceCents(invoice), invoice.currency),
+        dueDate: toDateString(invoice.dueDate),
+        daysOverdue: overdue,
+        url: signedUrl("pay", invoice.id, now),
+      }),
+    });
+    if (!id) return { status: "already-today" as const };
+    await tx.invoice.update({ where: { id: invoice.id }, data: { lastReminderAt: now } });
+    await recordActivity(tx, {
+      businessId,
+      type: "invoice.reminder",
+      message: `Reminder sent by hand for invoice #${invoice.number} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+    });
+    return { status: "queued" as const, to: invoice.customer.email };
+  });
 }

@@ -1,8 +1,9 @@
 // The customer's view of an estimate, reached only through a signed link. Ships no JavaScript.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
-import { DocumentLines, documentView } from "~/components/document-lines";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { DocumentLines } from "~/components/document-lines";
+import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
 import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
@@ -45,22 +46,52 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       status: estimate.status,
       issueDate: toDateString(estimate.issueDate),
       validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
-      ...documentView(estimate),
+      ...estimateChoiceView(estimate),
+      approval: approvalView(estimate, estimate.business.timeZone),
     },
     { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } },
   );
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+const SIGNATURE_MAX = 100;
+// Any printable text with at least one letter (names carry digits and suffixes too: "Robin Lee 3rd");
+// never markup or control characters.
+const SIGNATURE = /^(?=.*\p{L})[^\p{Cc}<>]+$/u;
+
+/** The typed name that signs an approval, or the field error for it. */
+function parseSignature(value: FormDataEntryValue | null): { name: string } | { error: string } {
+  const name = typeof value === "string" ? value.trim().replace(/\s+/g, " ") : "";
+  if (name.length < 2) return { error: "Type your full name to approve" };
+  if (name.length > SIGNATURE_MAX) return { error: `Keep your name under ${SIGNATURE_MAX} characters` };
+  if (!SIGNATURE.test(name)) return { error: "Type your name as you would sign it, without < or >" };
+  return { name };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const t = String(form.get("t") ?? "");
   const d = String(form.get("d") ?? "");
   const estimate = await loadFromLink(request, params.estimateId!, t, d);
   const decision = form.get("decision");
-  if (decision !== "approve" && decision !== "decline") return json({ error: "Choose approve or decline" }, { status: 400 });
+  if (decision !== "approve" && decision !== "decline" && decision !== "preview") return json({ error: "Choose approve or decline" }, { status: 400 });
+  const chosenLineIds = form.getAll("option").filter((v): v is string => typeof v === "string").slice(0, 200);
+  const nameValue = typeof form.get("name") === "string" ? String(form.get("name")).slice(0, 200) : "";
+  const optionalIds = new Set(estimate.lines.filter((l) => l.optional).map((l) => l.id));
+  // The same page again, with the customer's choices and what they typed kept.
+  const again = (status: number, fieldErrors: { name?: string[]; options?: string[] } = {}) =>
+    json({ chosen: chosenLineIds.filter((id) => optionalIds.has(id)), name: nameValue, fieldErrors, ...estimateChoiceView(estimate, new Set(chosenLineIds)) }, { status });
+  if (chosenLineIds.some((id) => !optionalIds.has(id))) return again(400, { options: ["Choose only from the optional items offered"] });
+  if (decision === "preview") return again(200);
+  let approval;
+  if (decision === "approve") {
+    const signature = parseSignature(form.get("name"));
+    if ("error" in signature) return again(400, { name: [signature.error] });
+    approval = { name: signature.name, ip: context?.clientIp ?? null, userAgent: request.headers.get("user-agent"), chosenLineIds };
+  }
   try {
-    await decideEstimate(estimate.id, decision);
+    await decideEstimate(estimate.id, decision, approval);
   } catch (error) {
+    if (error instanceof DomainError && error.field === "options") return again(400, { options: [error.message] });
     if (error instanceof DomainError) return json({ error: error.message }, { status: 409 });
     throw error;
   }
@@ -68,8 +99,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PublicEstimate() {
-  const data = useLoaderData<typeof loader>();
-  const open = data.status === "SENT" || data.status === "VIEWED";
+  const loaded = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const answer = actionData && "options" in actionData ? actionData : null;
+  // After "Update total" (or a refused approval) the page shows the totals with the customer's choices.
+  const data = answer ? { ...loaded, ...answer } : loaded;
+  const open = loaded.status === "SENT" || loaded.status === "VIEWED";
+  const nameErrors = answer?.fieldErrors.name;
   const badge = customerStatus(data.status);
   return (
     <div className="stack">
@@ -83,16 +119,49 @@ export default function PublicEstimate() {
           {data.validUntil ? ` · valid until ${data.validUntil}` : ""}
         </p>
       </header>
+      {actionData && "error" in actionData ? (
+        <p className="flash flash-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
       <section className="card">
         <DocumentLines {...data} />
+        {!open ? <OptionalItems items={data.options} currency={data.currency} editable={false} /> : null}
         {data.notes ? <p className="prewrap">{data.notes}</p> : null}
         {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
       </section>
       {open ? (
-        <div className="actions">
-          <Form method="post" className="inline-form">
+        <>
+          <Form method="post" className="card stack">
             <input type="hidden" name="t" value={data.t ?? ""} />
             <input type="hidden" name="d" value={data.d ?? ""} />
+            {data.options.length ? (
+              <>
+                <OptionalItems items={data.options} currency={data.currency} editable errors={answer?.fieldErrors.options} />
+                <button type="submit" name="decision" value="preview" className="button-secondary">
+                  Update total
+                </button>
+              </>
+            ) : null}
+            <div>
+              <label htmlFor="approve-name">Type your full name to approve</label>
+              <input
+                id="approve-name"
+                name="name"
+                autoComplete="name"
+                maxLength={100}
+                defaultValue={answer?.name ?? ""}
+                aria-invalid={nameErrors ? true : undefined}
+                aria-describedby={nameErrors ? "approve-name-error" : undefined}
+              />
+              {nameErrors ? (
+                <ul id="approve-name-error" className="errors">
+                  {nameErrors.map((e) => (
+                    <li key={e}>{e}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
             <button type="submit" name="decision" value="approve">
               Approve estimate
             </button>
@@ -104,11 +173,14 @@ export default function PublicEstimate() {
               Decline
             </button>
           </Form>
-        </div>
+        </>
       ) : (
-        <p className="flash">
-          {data.status === "APPROVED" ? "You approved this estimate. Thank you!" : data.status === "DECLINED" ? "You declined this estimate." : null}
-        </p>
+        <>
+          <ApprovalRecord approval={data.approval} showSource={false} />
+          <p className="flash">
+            {data.status === "APPROVED" ? "You approved this estimate. Thank you!" : data.status === "DECLINED" ? "You declined this estimate." : null}
+          </p>
+        </>
       )}
       <p className="muted">
         Questions? Contact {data.business.name}

@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { DocumentLines, documentView } from "~/components/document-lines";
 import { ConfirmVoid } from "~/components/confirm-void";
+import { DocumentLines } from "~/components/document-lines";
+import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
 import { SubmitButton } from "~/components/forms";
 import { ShareLink } from "~/components/share-link";
 import { StatusBadge } from "~/components/status-badge";
@@ -24,7 +25,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: estimate.id,
     number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
     status: estimate.status,
-    ...documentView(estimate),
+    ...estimateChoiceView(estimate),
+    approval: approvalView(estimate, estimate.business.timeZone),
     customer: { id: estimate.customer.id, name: estimate.customer.name, email: estimate.customer.email, phone: estimate.customer.phone },
     businessName: estimate.business.name,
     issueDate: toDateString(estimate.issueDate),
@@ -130,6 +132,8 @@ export default function EstimatePage() {
           {data.validUntil ? ` · valid until ${data.validUntil}` : ""}
         </p>
         <DocumentLines {...data} />
+        <OptionalItems items={data.options} currency={data.currency} editable={false} />
+        <ApprovalRecord approval={data.approval} showSource />
         {data.notes ? <p className="prewrap">{data.notes}</p> : null}
         {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
       </section>

@@ -39,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         quantity: quantityToInput(l.quantityMilli),
         unitPrice: centsToInput(l.unitPriceCents, c),
         taxRate: l.taxRate ? percentToInput(l.taxRate) : "",
+        ...(l.optional ? { optional: "on" } : {}),
       })),
     },
   });

@@ -28,6 +28,8 @@ import { createSchedule, describeSchedule, RecurringFormSchema } from "~/models/
 import { EmailTimeline } from "~/components/email-timeline";
 import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
 import { applyPayment, markInvoicePaid, refundPayment } from "~/models/payment.server";
+import { sendReminderNow } from "~/models/reminders.server";
+import { SendReminderNow } from "~/components/send-reminder-now";
 import { requireBusiness } from "~/utils/auth.server";
 import { randomToken } from "~/utils/crypto.server";
 import { businessDefaults } from "~/utils/document-action.server";
@@ -208,6 +210,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "mark-sent":
         await markInvoiceSent(businessId, invoice.id);
         return redirectWithFlash(request, back, { kind: "success", message: "Invoice marked as sent." });
+      case "send-reminder": {
+        const sent = await sendReminderNow(businessId, invoice.id);
+        return redirectWithFlash(request, back, sent.status === "queued" ? { kind: "success", message: `Reminder emailed to ${sent.to}.` } : { kind: "success", message: "A reminder already went out today." });
+      }
       case "void":
         await voidInvoice(businessId, invoice.id);
         return redirectWithFlash(request, back, { kind: "success", message: "Invoice voided." });
@@ -296,6 +302,7 @@ export default function InvoicePage() {
               </SubmitButton>
             </Form>
           ) : null}
+          <SendReminderNow show={data.displayStatus === "OVERDUE" && Boolean(data.customer.email)} />
           {data.status === "DRAFT" ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="mark-sent" />

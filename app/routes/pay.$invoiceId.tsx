@@ -5,6 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { DocumentLines, documentView } from "~/components/document-lines";
+import { PayLinkDownloads } from "~/components/pay-link-downloads";
 import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/checkout.server";
 import { toDateString } from "~/models/document-form";
@@ -60,6 +61,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const checkout = url.searchParams.get("checkout");
   return json(
     {
+      id: invoice.id,
       t,
       d,
       returnedFrom: checkout === "stripe" || checkout === "paypal" ? checkout : null,
@@ -194,6 +196,7 @@ export default function PayInvoice() {
       ) : null}
       {data.notes ? <p className="prewrap">{data.notes}</p> : null}
       {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
+      <PayLinkDownloads invoiceId={data.id} t={data.t} d={data.d} paid={data.status === "PAID"} />
       <p className="muted">
         Questions? Contact {data.business.name}
         {contact}.

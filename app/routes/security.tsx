@@ -36,6 +36,7 @@ const RATE_LIMIT_LABELS: Record<RateLimitName, string> = {
   "reset-password": "Setting a new password from a reset link",
   refresh: "Renewing a mobile app sign-in",
   checkout: "Starting an online payment",
+  "customer-pdf": "Downloading an invoice or receipt PDF from a customer link",
 };
 
 /** 900000 → "15 minutes", 2592000000 → "30 days". */

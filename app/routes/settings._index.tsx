@@ -35,6 +35,9 @@ export default function Settings() {
           <Link to="/settings/payments">Payments</Link> <span className="muted">(connect PayPal; owner only)</span>
         </p>
         <p>
+          <Link to="/settings/reminders">Reminders</Link> <span className="muted">(overdue reminder emails and their days)</span>
+        </p>
+        <p>
           <Link to="/settings/jobs">Jobs and email</Link> <span className="muted">(delivery status, failed sends and retries)</span>
         </p>
         <p>

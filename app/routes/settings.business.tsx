@@ -12,7 +12,7 @@ import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import {
   BUSINESS_LIMITS,
-  BusinessProfileSchema,
+  BusinessDetailsSchema,
   COMMON_TIME_ZONES,
   LOGO_MAX_BYTES,
   LOGO_MIME_TYPES,
@@ -74,8 +74,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       reviewUrl: profile.reviewUrl ?? "",
       reviewRequestsEnabled: profile.reviewRequestsEnabled,
       reviewRequestPeriodDays: String(profile.reviewRequestPeriodDays),
-      remindersEnabled: profile.remindersEnabled,
-      reminderDays: profile.reminderDays.join(", "),
     },
   });
 }
@@ -130,7 +128,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirectWithFlash(request, PAGE, { kind: "success", message: "Logo removed." });
   }
 
-  const submission = parseWithZod(formData, { schema: BusinessProfileSchema });
+  const submission = parseWithZod(formData, { schema: BusinessDetailsSchema });
   if (submission.status !== "success") {
     return json<ActionData>({ form: "profile", result: submission.reply() }, { status: 400 });
   }
@@ -151,15 +149,14 @@ export default function BusinessSettings() {
     id: "business-profile",
     lastResult: actionData?.form === "profile" ? actionData.result : undefined,
     defaultValue,
-    constraint: getZodConstraint(BusinessProfileSchema),
+    constraint: getZodConstraint(BusinessDetailsSchema),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: BusinessProfileSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: BusinessDetailsSchema }),
   });
   const text = (field: FieldMetadata<string | undefined>, max: number) => ({ ...getInputProps(field, { type: "text" }), maxLength: max });
   const uploadError = actionData?.form === "logo" ? actionData.error : null;
   const { key: reviewKey, ...reviewCheckbox } = getInputProps(fields.reviewRequestsEnabled, { type: "checkbox" });
-  const { key: remindersKey, ...remindersCheckbox } = getInputProps(fields.remindersEnabled, { type: "checkbox" });
 
   return (
     <div className="stack">
@@ -355,27 +352,9 @@ export default function BusinessSettings() {
           />
         </fieldset>
 
-        <fieldset className="card stack">
-          <legend>Overdue reminders</legend>
-          <div>
-            <label htmlFor={fields.remindersEnabled.id} className="checkbox-label">
-              <input
-                key={remindersKey}
-                {...remindersCheckbox}
-                aria-invalid={fields.remindersEnabled.errors ? true : undefined}
-                aria-describedby={fields.remindersEnabled.errors ? fields.remindersEnabled.errorId : undefined}
-              />
-              Email customers when an invoice is overdue
-            </label>
-            <ErrorList id={fields.remindersEnabled.errorId} errors={fields.remindersEnabled.errors} />
-          </div>
-          <Field
-            label="Days after the due date"
-            inputProps={{ ...getInputProps(fields.reminderDays, { type: "text" }), maxLength: 40 }}
-            errors={fields.reminderDays.errors}
-            hint="One reminder at each, such as 1, 7, 14. Paid and void invoices get none; never on the day you sent it yourself."
-          />
-        </fieldset>
+        <p className="muted">
+          Overdue reminders have their own page: <Link to="/settings/reminders">Settings → Reminders</Link>.
+        </p>
 
         <div className="actions">
           <SubmitButton name="intent" value="save-profile" pending={pendingIntent === "save-profile"}>

@@ -26,7 +26,11 @@ export type EmailTemplate =
   | "password-reset"
   | "trial-ending"
   | "billing-payment-failed"
-  | "subscription-canceled";
+  | "subscription-canceled"
+  // To the contractor (app/models/contractor-notices.server.ts).
+  | "estimate-approved"
+  | "estimate-declined"
+  | "invoice-paid";
 
 /** How long a worker holds a message while sending it (the Postmark SDK gives up after 10 s). */
 const SEND_LEASE_MS = 60_000;

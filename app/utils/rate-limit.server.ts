@@ -16,6 +16,8 @@ export const RATE_LIMITS = {
   refresh: { limit: 10, windowMs: 15 * 60_000 },
   // Starting a hosted checkout calls Stripe or PayPal: cap it per IP so nobody can spam them through us.
   checkout: { limit: 20, windowMs: 15 * 60_000 },
+  // PDFs drawn for a signed customer link (invoice, receipt): CPU work anyone holding a link can ask for.
+  "customer-pdf": { limit: 30, windowMs: 15 * 60_000 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

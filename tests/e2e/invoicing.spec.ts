@@ -173,8 +173,13 @@ test.describe("money path", () => {
     await expect(customerPage.getByRole("navigation", { name: "Main" })).toHaveCount(0);
     expect(await customerPage.locator("script").count(), "the customer's estimate page ships no <script>").toBe(0);
 
+    // Approving without typing a name is refused with the field error (issue 14), then signed by name.
+    await customerPage.getByRole("button", { name: "Approve estimate" }).click();
+    await expect(customerPage.getByText("Type your full name to approve").last()).toBeVisible();
+    await customerPage.getByLabel("Type your full name to approve").fill(customerName);
     await customerPage.getByRole("button", { name: "Approve estimate" }).click();
     await expect(customerPage.getByText("You approved this estimate. Thank you!")).toBeVisible();
+    await expect(customerPage.getByTestId("approval-record")).toContainText(`Approved by ${customerName} on`);
     await expect(customerPage.getByRole("heading", { level: 1 })).toContainText("Approved");
     await expect(customerPage.getByRole("button", { name: "Approve estimate" })).toHaveCount(0);
     await expect(customerPage.getByRole("button", { name: "Decline" })).toHaveCount(0);
@@ -183,6 +188,7 @@ test.describe("money path", () => {
     // 4. Back as the contractor: approved; convert to a draft invoice with the same total; mark it sent.
     await page.reload();
     await expect(estimateHeading).toContainText("Approved");
+    await expect(page.getByTestId("approval-record")).toContainText(`Approved by ${customerName} on`);
     await page.getByRole("button", { name: "Convert to invoice" }).click();
 
     await expect(page).toHaveURL(/\/invoices\/[^/]+$/);

@@ -49,7 +49,7 @@ export async function makeCustomer(businessId: string, overrides: { name?: strin
   });
 }
 
-export type LineValues = { description: string; quantity: string; unitPrice: string; taxRate?: string };
+export type LineValues = { description: string; quantity: string; unitPrice: string; taxRate?: string; optional?: boolean };
 
 export type DocumentFormFields = {
   customerId: string;
@@ -96,6 +96,7 @@ export function documentForm(fields: DocumentFormFields, extra: Record<string, s
     form[`lines[${i}].quantity`] = line.quantity;
     form[`lines[${i}].unitPrice`] = line.unitPrice;
     form[`lines[${i}].taxRate`] = line.taxRate ?? "";
+    if (line.optional) form[`lines[${i}].optional`] = "on";
   });
   return { ...form, ...extra };
 }
@@ -115,6 +116,7 @@ export async function documentInput(fields: DocumentFormFields, currency = "USD"
   }
   for (const [key, v] of Object.entries(value)) if (v === "") delete value[key];
   for (const line of lines) for (const [key, v] of Object.entries(line)) if (v === "") delete line[key];
+  for (const line of lines as Record<string, unknown>[]) if (line.optional === "on") line.optional = true;
   return documentFormSchema(currency, kind).parse(value);
 }
 

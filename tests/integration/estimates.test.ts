@@ -223,14 +223,14 @@ describe("the customer's signed link", () => {
     const browser = customer();
     await browser.get(link.path);
 
-    const approve = await browser.post(`/estimate/${id}`, { t: link.t, d: link.d, decision: "approve" });
+    const approve = await browser.post(`/estimate/${id}`, { t: link.t, d: link.d, decision: "approve", name: "Robin Homeowner" });
     expect(approve.status).toBe(302);
     expect(approve.headers.get("location")).toBe(estimatePath(id, link.t, link.d));
     const approved = await estimateRow(id);
     expect(approved.status).toBe("APPROVED");
     expect(approved.approvedAt).not.toBeNull();
 
-    const again = await browser.post(`/estimate/${id}`, { t: link.t, d: link.d, decision: "approve" });
+    const again = await browser.post(`/estimate/${id}`, { t: link.t, d: link.d, decision: "approve", name: "Robin Homeowner" });
     expect(again.status).toBe(302);
     expect(await estimateRow(id)).toEqual(approved);
     expect(await prisma.activityEvent.count({ where: { estimateId: id, type: "estimate.approved" } })).toBe(1);

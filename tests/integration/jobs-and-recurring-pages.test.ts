@@ -528,30 +528,38 @@ describe("invoice page: email timeline and pay link", () => {
 
 
 describe("reminder settings", () => {
-  it("stores the reminder days sorted and the switch; rejects a zero day with the message", async () => {
+  it("live on Settings → Reminders: stores the days sorted and the switch; rejects a zero day with the message", async () => {
     const { business, browser } = await signedInBusiness();
     expect(await prisma.business.findUniqueOrThrow({ where: { id: business.id } })).toMatchObject({ remindersEnabled: true, reminderDays: [1, 7, 14] });
 
-    const res = await browser.post("/settings/business", profileForm({ remindersEnabled: undefined, reminderDays: "14, 1, 7", reviewRequestPeriodDays: "30" }));
+    const res = await browser.post("/settings/reminders", { reminderDays: "14, 1, 7" });
     expect(res.status).toBe(302);
-    expect(res.headers.get("location")).toBe("/settings/business");
+    expect(res.headers.get("location")).toBe("/settings/reminders");
     const saved = await prisma.business.findUniqueOrThrow({ where: { id: business.id } });
-    expect(saved).toMatchObject({ remindersEnabled: false, reminderDays: [1, 7, 14], reviewRequestPeriodDays: 30 });
+    expect(saved).toMatchObject({ remindersEnabled: false, reminderDays: [1, 7, 14] });
 
-    const page = visibleHtml(await (await browser.get("/settings/business")).text());
-    expect(textOf(page)).toContain("Business profile saved.");
+    const page = visibleHtml(await (await browser.get("/settings/reminders")).text());
+    expect(textOf(page)).toContain("Reminder settings saved.");
     const checkbox = /<input[^>]*name="remindersEnabled"[^>]*>/.exec(page)?.[0];
     expect(checkbox).toBeTruthy();
     expect(checkbox).not.toMatch(/\bchecked\b/);
     expect(/<input[^>]*name="reminderDays"[^>]*>/.exec(page)?.[0]).toContain('value="1, 7, 14"');
 
-    const zero = await browser.post("/settings/business", profileForm({ reminderDays: "0" }));
+    const zero = await browser.post("/settings/reminders", { remindersEnabled: "on", reminderDays: "0" });
     expect(zero.status).toBe(400);
     expect(textOf(await zero.text())).toContain("Enter up to 6 whole numbers of days from 1 to 365, such as 1, 7, 14");
     expect(await prisma.business.findUniqueOrThrow({ where: { id: business.id } })).toEqual(saved);
 
-    const on = await browser.post("/settings/business", profileForm({ reminderDays: "7 3 7" }));
+    const on = await browser.post("/settings/reminders", { remindersEnabled: "on", reminderDays: "7 3 7" });
     expect(on.status).toBe(302);
-    expect(await prisma.business.findUniqueOrThrow({ where: { id: business.id } })).toMatchObject({ remindersEnabled: true, reminderDays: [3, 7], reviewRequestPeriodDays: 180 });
+    expect(await prisma.business.findUniqueOrThrow({ where: { id: business.id } })).toMatchObject({ remindersEnabled: true, reminderDays: [3, 7] });
+
+    // The business profile page no longer carries them, and saving it leaves them alone.
+    const profilePage = await (await browser.get("/settings/business")).text();
+    expect(profilePage).not.toContain('name="reminderDays"');
+    expect(profilePage).toContain('href="/settings/reminders"');
+    const profile = await browser.post("/settings/business", profileForm({ remindersEnabled: undefined, reminderDays: undefined, reviewRequestPeriodDays: "30" }));
+    expect(profile.status).toBe(302);
+    expect(await prisma.business.findUniqueOrThrow({ where: { id: business.id } })).toMatchObject({ remindersEnabled: true, reminderDays: [3, 7], reviewRequestPeriodDays: 30 });
   });
 });

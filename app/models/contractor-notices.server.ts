@@ -1,0 +1,67 @@
+// Tells the contractor what their customers did (issue 14): an estimate approved or declined, an invoice
+// paid in full. Queued in the transaction that records the event, through the one email path, each with a
+// dedupe key so a repeated event never emails twice. The address is the business's own email, or the
+// owner's sign-in email when the business has none; a closed account gets nothing.
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { estimateDecisionEmail, invoicePaidEmail } from "~/emails/contractor-notice.server";
+import { queueEmail } from "~/utils/email.server";
+import { env } from "~/utils/env.server";
+import { formatMoney } from "~/utils/money";
+import { formatInvoiceNumber } from "./invoice.server";
+
+type Tx = Prisma.TransactionClient;
+
+async function contractorAddress(tx: Tx, businessId: string) {
+  const business = await tx.business.findUnique({
+    where: { id: businessId },
+    select: { email: true, closedAt: true, invoicePrefix: true, estimatePrefix: true, users: { where: { role: "OWNER" }, orderBy: { createdAt: "asc" }, take: 1, select: { email: true } } },
+  });
+  if (!business || business.closedAt) return null;
+  const to = business.email || business.users[0]?.email;
+  return to ? { to, business } : null;
+}
+
+export async function queueEstimateDecisionNotice(
+  tx: Tx,
+  estimate: { id: string; businessId: string; number: number; currency: string; totalCents: number; customerName: string; decidedAt: Date; signedBy: string | null },
+  decision: "approved" | "declined",
+) {
+  const address = await contractorAddress(tx, estimate.businessId);
+  if (!address) return null;
+  return queueEmail(tx, {
+    businessId: estimate.businessId,
+    to: address.to,
+    template: decision === "approved" ? "estimate-approved" : "estimate-declined",
+    // A declined estimate can be edited, sent and declined again: each decision is its own message.
+    dedupeKey: `estimate-${decision}:${estimate.id}:${estimate.decidedAt.getTime()}`,
+    estimateId: estimate.id,
+    ...estimateDecisionEmail({
+      decision,
+      customerName: estimate.customerName,
+      estimateNumber: formatInvoiceNumber(address.business.estimatePrefix, estimate.number),
+      total: formatMoney(estimate.totalCents, estimate.currency),
+      signedBy: estimate.signedBy,
+      url: `${env().APP_URL}/estimates/${encodeURIComponent(estimate.id)}`,
+    }),
+  });
+}
+
+/** Called when an invoice becomes PAID; paidAt keys it, so paid → refunded → paid again is told again. */
+export async function queueInvoicePaidNotice(tx: Tx, invoice: { id: string; businessId: string; number: number; currency: string; totalCents: number; customerId: string }, paidAt: Date) {
+  const address = await contractorAddress(tx, invoice.businessId);
+  if (!address) return null;
+  const customer = await tx.customer.findUnique({ where: { id: invoice.customerId }, select: { name: true } });
+  return queueEmail(tx, {
+    businessId: invoice.businessId,
+    to: address.to,
+    template: "invoice-paid",
+    dedupeKey: `invoice-paid:${invoice.id}:${paidAt.getTime()}`,
+    invoiceId: invoice.id,
+    ...invoicePaidEmail({
+      customerName: customer?.name ?? "Your customer",
+      invoiceNumber: formatInvoiceNumber(address.business.invoicePrefix, invoice.number),
+      total: formatMoney(invoice.totalCents, invoice.currency),
+      url: `${env().APP_URL}/invoices/${encodeURIComponent(invoice.id)}`,
+    }),
+  });
+}
