@@ -28,12 +28,9 @@ export default function Settings() {
         </p>
         {isOwner ? (
           <p>
-            <Link to="/settings/payments">Payments</Link> <span className="muted">(connect the Stripe account your customers pay into)</span>
+            <Link to="/settings/payments">Payments</Link> <span className="muted">(connect the Stripe and PayPal accounts your customers pay into)</span>
           </p>
         ) : null}
-        <p>
-          <Link to="/settings/payments">Payments</Link> <span className="muted">(connect PayPal; owner only)</span>
-        </p>
         <p>
           <Link to="/settings/reminders">Reminders</Link> <span className="muted">(overdue reminder emails and their days)</span>
         </p>

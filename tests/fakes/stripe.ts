@@ -568,6 +568,12 @@ export async function startFakeStripe(options: {
 
   /** A succeeded card payment on `account` (null: the platform), as if a customer had paid through Checkout there. */
   function seedCharge(input: { account?: string | null; amount: number; currency?: string; metadata?: Obj }) {
+    // A connected account named by the test exists here, onboarded, as it would at Stripe.
+    if (input.account && !accounts.has(input.account)) {
+      const account = { ...createAccount({ type: "standard" }), id: input.account };
+      finishOnboarding(account, "complete");
+      accounts.set(input.account, account);
+    }
     const pi: PaymentIntent = {
       id: newId("pi"), object: "payment_intent", amount: input.amount, amount_received: input.amount, currency: input.currency ?? "usd", status: "succeeded",
       metadata: input.metadata ?? {}, payment_method_types: ["card"], latest_charge: newId("ch"), created: now(), livemode: false, _account: input.account ?? null,
