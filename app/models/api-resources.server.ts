@@ -26,8 +26,8 @@ import {
 } from "./api-schemas";
 import { getBusinessProfile, updateBusinessProfile } from "./business.server";
 import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
-import { todayIn, toDateString, type DocumentKind } from "./document-form";
-import { notFound, requirePlausibleId } from "./errors.server";
+import { paymentDay, todayIn, toDateString, type DocumentKind } from "./document-form";
+import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
 import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
 import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
@@ -283,7 +283,7 @@ export function payLinkOf(invoice: z.input<typeof InvoiceResource>, now = new Da
 // Payments
 type PaymentRow = Prisma.PaymentGetPayload<object>;
 
-export function paymentResource(p: PaymentRow): z.input<typeof PaymentResource> {
+export function paymentResource(p: PaymentRow, timeZone: string): z.input<typeof PaymentResource> {
   return {
     id: p.id,
     invoiceId: p.invoiceId,
@@ -298,23 +298,28 @@ export function paymentResource(p: PaymentRow): z.input<typeof PaymentResource> 
     cardLast4: p.cardLast4,
     reference: p.reference,
     note: p.note,
+    receivedOn: paymentDay(p, timeZone),
     receivedAt: p.receivedAt.toISOString(),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
 }
 
+function businessTimeZone(businessId: string) {
+  return prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true } }).then((b) => b.timeZone);
+}
+
 export async function apiListPayments(businessId: string, options: ListOptions & { invoiceId?: string }, cursor: Cursor | null) {
   const base: Prisma.PaymentWhereInput = { businessId, ...(options.invoiceId ? { invoiceId: options.invoiceId } : {}) };
-  const rows = await prisma.payment.findMany(pageQuery(base, options, cursor));
+  const [rows, timeZone] = await Promise.all([prisma.payment.findMany(pageQuery(base, options, cursor)), businessTimeZone(businessId)]);
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
-  return { data: page.data.map(paymentResource), nextCursor: page.nextCursor };
+  return { data: page.data.map((p) => paymentResource(p, timeZone)), nextCursor: page.nextCursor };
 }
 
 export async function apiGetPayment(businessId: string, id: string) {
   requirePlausibleId(id, "Payment");
-  const payment = await prisma.payment.findFirst({ where: { id, businessId } });
-  return payment ? paymentResource(payment) : notFound("Payment not found");
+  const [payment, timeZone] = await Promise.all([prisma.payment.findFirst({ where: { id, businessId } }), businessTimeZone(businessId)]);
+  return payment ? paymentResource(payment, timeZone) : notFound("Payment not found");
 }
 
 /**
@@ -337,9 +342,15 @@ export async function apiRecordPayment(
     provider: "manual",
     providerPaymentId: `${businessId}:api:${idempotencyKey}`,
     receivedAt: new Date(`${body.receivedOn}T12:00:00Z`),
+    receivedOn: body.receivedOn,
+    confirmOverpayment: body.confirmOverpayment ?? false,
     reference: body.reference || null,
     note: body.note || null,
     recordedById: userId,
+  }).catch((error: unknown) => {
+    // The domain names the web form's field; the API's is amountCents.
+    if (error instanceof DomainError && error.field === "amount") throw new ApiError(400, "validation_failed", error.message, { amountCents: [error.message] });
+    throw error;
   });
   const payment = await apiGetPayment(businessId, result.paymentId);
   // A retry is the same request again. The key on another invoice, or for another amount or method,

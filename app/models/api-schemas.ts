@@ -43,7 +43,17 @@ export const TokenPairResource = z.object({
  */
 const bodyText = () => z.string().refine((v) => !v.includes("\u0000"), "Remove the NUL character (\\u0000)");
 const nullableText = (max: number) => bodyText().max(max).nullable().optional();
-const Timestamp = z.string().describe("ISO 8601 date-time");
+const Timestamp = z.string().meta({ format: "date-time" }).describe("ISO 8601 date-time");
+
+/** The range of times the API reads: year 0000 (and other times Postgres or JavaScript cannot hold) is a 400, not a 500. */
+export const API_TIME_MIN = "1970-01-01T00:00:00.000Z";
+export const API_TIME_MAX = "9999-12-31T23:59:59.999Z";
+export const ApiTimestamp = z.iso
+  .datetime({ offset: true })
+  .refine((v) => {
+    const t = new Date(v).getTime();
+    return Number.isFinite(t) && t >= Date.parse(API_TIME_MIN) && t <= Date.parse(API_TIME_MAX);
+  }, `Use a time between ${API_TIME_MIN.slice(0, 10)} and ${API_TIME_MAX.slice(0, 10)}`);
 const DateOnly = z.string().describe("YYYY-MM-DD");
 const Percent = z.string().max(10).describe('A percentage as a decimal string, up to 3 decimals: "8.875"');
 const Cents = z.number().int().min(0).max(1_000_000_000);
@@ -241,6 +251,10 @@ export const PaymentCreateBody = z.strictObject({
   receivedOn: DateString.describe("YYYY-MM-DD"),
   reference: bodyText().trim().max(100).nullable().optional().describe("Check number or transfer reference."),
   note: bodyText().trim().max(500).nullable().optional(),
+  confirmOverpayment: z
+    .boolean()
+    .optional()
+    .describe("Send true to record an amount that is more than the invoice's total above its balance (otherwise a 400 on confirmOverpayment)."),
 });
 
 export const PaymentResource = z.object({
@@ -257,7 +271,8 @@ export const PaymentResource = z.object({
   cardLast4: z.string().nullable(),
   reference: z.string().nullable(),
   note: z.string().nullable(),
-  receivedAt: Timestamp,
+  receivedOn: DateOnly.describe("The day the payment was received (YYYY-MM-DD): as the contractor chose it, or for online payments the day in the business's time zone. Prefer it to receivedAt."),
+  receivedAt: Timestamp.describe("When it was received. For a manual payment only its day is known: 12:00 UTC of receivedOn (use receivedOn)."),
   createdAt: Timestamp,
   updatedAt: Timestamp.describe("Changes with a refund, a dispute or a bank debit settling."),
 });
@@ -346,11 +361,19 @@ export const UserResource = z.object({ id: z.string(), email: z.string(), name: 
 
 // ---------------------------------------------------------------------------------------------
 // Lists: cursor pages in the order of last change, so the apps can sync with updatedSince + order=asc.
+export const MAX_PAGE_SIZE = 100;
 export const ListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50).describe("Items per page, 1 to 100 (default 50)."),
+  // Plain decimal digits only: "0x10", "1e1", " 5" and "+3" are refused rather than guessed at.
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/, `Use a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE, `Use a whole number from 1 to ${MAX_PAGE_SIZE}`))
+    .default(50)
+    .describe(`Items per page, 1 to ${MAX_PAGE_SIZE} (default 50), as plain digits.`),
   cursor: z.string().max(300).optional().describe("nextCursor from the previous page."),
   order: z.enum(["asc", "desc"]).default("desc").describe("By last change: desc (newest first) or asc (for sync)."),
-  updatedSince: z.iso.datetime({ offset: true }).optional().describe("Only items changed at or after this time (ISO 8601)."),
+  updatedSince: ApiTimestamp.optional().describe(`Only items changed at or after this time (ISO 8601, ${API_TIME_MIN.slice(0, 4)} to ${API_TIME_MAX.slice(0, 4)}).`),
 });
 
 export const CustomerListQuery = ListQuery.extend({

@@ -170,3 +170,8 @@ export function addDays(date: string, days: number) {
   d.setUTCDate(d.getUTCDate() + days);
   return toDateString(d);
 }
+
+/** The day a payment was received, as YYYY-MM-DD (payments written before receivedOn existed: their local date). */
+export function paymentDay(payment: { receivedOn: Date | null; receivedAt: Date }, timeZone: string) {
+  return payment.receivedOn ? toDateString(payment.receivedOn) : todayIn(timeZone, payment.receivedAt);
+}
