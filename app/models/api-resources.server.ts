@@ -79,7 +79,9 @@ export async function apiListCustomers(businessId: string, options: ListOptions 
   const text = options.q?.trim().replace(/[\\%_]/g, "\\$&");
   const base: Prisma.CustomerWhereInput = {
     businessId,
-    ...(options.archived ? {} : { archivedAt: null }),
+    // A sync (updatedSince) gets archived customers too, as archived: otherwise archiving one would
+    // look like nothing happened, and the app would keep showing it as active.
+    ...(options.archived || options.updatedSince ? {} : { archivedAt: null }),
     ...(text ? { OR: [{ name: { contains: text, mode: "insensitive" } }, { email: { contains: text, mode: "insensitive" } }, { phone: { contains: text, mode: "insensitive" } }] } : {}),
   };
   const rows = await prisma.customer.findMany(pageQuery(base, options, cursor));

@@ -392,6 +392,17 @@ export const PaymentListQuery = ListQuery.extend({
   invoiceId: bodyText().max(64).optional(),
 });
 
+export const DeletionListQuery = ListQuery.omit({ order: true, updatedSince: true }).extend({
+  since: ApiTimestamp.optional().describe("Only deletions at or after this time: the time of the app's last sync."),
+  resource: z.enum(["customer", "invoice", "estimate", "payment"]).optional().describe("Only deletions of this kind."),
+});
+
+export const DeletionResource = z.object({
+  resource: z.enum(["customer", "invoice", "estimate", "payment"]),
+  id: z.string().describe("The id of the deleted item. Nothing else is kept (an erased person leaves only this id)."),
+  deletedAt: Timestamp,
+});
+
 // ---------------------------------------------------------------------------------------------
 // Errors and pages
 export const ErrorResource = z.object({
