@@ -205,6 +205,39 @@ describe("retries with graphile-worker's backoff", () => {
   });
 });
 
+describe("effectively once: an attempt that may have reached Postmark is looked up before sending again", () => {
+  it("a send that timed out after Postmark accepted it is not sent again: the retry finds it by Metadata.messageId", async () => {
+    // Longer than the SDK's 10 s timeout: Postmark accepts the message, the worker never hears back.
+    fake.setDelay(11_000);
+    const id = await queued();
+    await vi.waitFor(
+      async () => {
+        const m = await message(id);
+        expect(m.attempts).toBe(1);
+        expect(m.error).toBeTruthy();
+      },
+      { timeout: 40_000, interval: 200 },
+    );
+    fake.setDelay(0);
+    const m = await settled(id, "SENT", 60_000);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.sent).toHaveLength(1);
+    expect(m).toMatchObject({ providerMessageId: fake.sent[0].messageId, attempts: 2, error: null, textBody: null, htmlBody: null });
+    expect(fake.searches).toHaveLength(1);
+    expect(fake.searches[0]).toMatchObject({ status: 200, matched: 1, query: { count: "1", offset: "0", metadata_messageId: id } });
+  }, 90_000);
+
+  it("a first attempt does not search; a retry after a 500 searches, finds nothing and sends once", async () => {
+    fake.script([500]);
+    const id = await queued();
+    const m = await settled(id, "SENT", 60_000);
+    expect(fake.calls.map((c) => c.status)).toEqual([500, 200]);
+    expect(fake.sent).toHaveLength(1);
+    expect(m.attempts).toBe(2);
+    expect(fake.searches.map((s) => s.matched)).toEqual([0]);
+  });
+});
+
 describe("permanent refusals fail at once", () => {
   it("422 ErrorCode 406 (inactive recipient): one call, FAILED, never retried", async () => {
     const to = `gone-${randomBytes(4).toString("hex")}@example.com`;
