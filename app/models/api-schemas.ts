@@ -7,10 +7,25 @@
 // and percentages are decimal strings ("1.5", "8.875") so no float ever carries them.
 import { z } from "zod";
 import { currencyDigits, toDecimalString } from "~/utils/money";
+import { MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
 import { EmailSchema, PasswordSchema } from "~/utils/validation";
-import { BusinessProfileSchema } from "./business-form";
-import { CustomerFormSchema } from "./customer-form";
-import { DateString, documentFormSchema, type DocumentKind } from "./document-form";
+import { BUSINESS_LIMITS, BusinessProfileSchema, MAX_DEFAULT_TAX_RATE, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS, REMINDER_DAYS, REVIEW_PERIOD_DAYS } from "./business-form";
+import { CUSTOMER_LIMITS, CustomerFormSchema } from "./customer-form";
+import {
+  DATE_MAX,
+  DATE_MIN,
+  DateString,
+  documentFormSchema,
+  MAX_DISCOUNT_PERCENT,
+  MAX_LINE_DESCRIPTION,
+  MAX_LINES,
+  MAX_QUANTITY_MILLI,
+  MAX_TAX_RATE,
+  MAX_TEXT,
+  MAX_TOTAL,
+  MAX_UNIT_PRICE,
+  type DocumentKind,
+} from "./document-form";
 
 // ---------------------------------------------------------------------------------------------
 // Auth
@@ -54,26 +69,47 @@ export const ApiTimestamp = z.iso
     const t = new Date(v).getTime();
     return Number.isFinite(t) && t >= Date.parse(API_TIME_MIN) && t <= Date.parse(API_TIME_MAX);
   }, `Use a time between ${API_TIME_MIN.slice(0, 10)} and ${API_TIME_MAX.slice(0, 10)}`);
-const DateOnly = z.string().describe("YYYY-MM-DD");
-const Percent = z.string().max(10).describe('A percentage as a decimal string, up to 3 decimals: "8.875"');
-const Cents = z.number().int().min(0).max(1_000_000_000);
+const DateOnly = z.string().meta({ format: "date" }).describe("YYYY-MM-DD");
+/** A date a body sends: the form's rule (a real day between DATE_MIN and DATE_MAX), documented as such. */
+const BodyDate = DateString.meta({ format: "date" }).describe(`YYYY-MM-DD, from ${DATE_MIN} to ${DATE_MAX}`);
+
+/** A percentage cap (thousandths of a percent, a multiple of 10 %) as a pattern, so the document refuses what the server refuses. */
+function percentPattern(maxMilli: number) {
+  const max = maxMilli / 1000;
+  if (!Number.isInteger(max / 10) || max < 10 || max > 100) throw new Error(`percentPattern: unsupported cap ${max}`);
+  const below = max === 100 ? "[0-9]?[0-9]" : `[0-${max / 10 - 1}]?[0-9]`;
+  return new RegExp(`^(?:${below}(?:\\.[0-9]{1,3})?|${max}(?:\\.0{1,3})?)$`);
+}
+const percent = (maxMilli: number) =>
+  z
+    .string()
+    .regex(percentPattern(maxMilli), `Enter a percentage from 0 to ${maxMilli / 1000}, up to 3 decimals`)
+    .describe(`A percentage as a decimal string from 0 to ${maxMilli / 1000}, up to 3 decimals: "8.875"`);
+const TaxPercent = percent(MAX_TAX_RATE);
+const DiscountPercent = percent(MAX_DISCOUNT_PERCENT);
+const DefaultTaxPercent = percent(MAX_DEFAULT_TAX_RATE);
+const Cents = z.number().int().min(0).max(MAX_TOTAL);
+/** A quantity above zero, up to MAX_QUANTITY_MILLI / 1000 with up to 3 decimals. */
+const QUANTITY_PATTERN = new RegExp(`^(?!0*(?:\\.0*)?$)(?:[0-9]{1,${String(MAX_QUANTITY_MILLI / 1000).length - 1}}(?:\\.[0-9]{1,3})?|${MAX_QUANTITY_MILLI / 1000}(?:\\.0{1,3})?)$`);
 
 // ---------------------------------------------------------------------------------------------
 // Customers
 // Contact and address fields as bodies send them (customers and the business); the form schemas
 // apply the real limits, these only bound the JSON.
-const contactFields = {
-  name: bodyText().max(200),
-  email: nullableText(300),
-  phone: nullableText(60),
-  addressLine1: nullableText(300),
-  addressLine2: nullableText(300),
-  city: nullableText(200),
-  region: nullableText(200),
-  postalCode: nullableText(40),
-  country: nullableText(200),
-};
-const customerFields = { ...contactFields, notes: nullableText(4000) };
+function contactFields(limits: { name: number; email: number; phone: number; addressLine1: number; addressLine2: number; city: number; region: number; postalCode: number; country: number }) {
+  return {
+    name: bodyText().min(1).max(limits.name),
+    email: nullableText(limits.email),
+    phone: nullableText(limits.phone),
+    addressLine1: nullableText(limits.addressLine1),
+    addressLine2: nullableText(limits.addressLine2),
+    city: nullableText(limits.city),
+    region: nullableText(limits.region),
+    postalCode: nullableText(limits.postalCode),
+    country: nullableText(limits.country),
+  };
+}
+const customerFields = { ...contactFields(CUSTOMER_LIMITS), notes: nullableText(CUSTOMER_LIMITS.notes) };
 export const CustomerCreateBody = z.strictObject(customerFields);
 export const CustomerUpdateBody = z.strictObject({ ...customerFields, name: customerFields.name.optional(), archived: z.boolean().optional() }).partial();
 export type CustomerBodyFields = z.infer<typeof CustomerUpdateBody>;
@@ -110,32 +146,38 @@ export const CustomerResource = z.object({
 // ---------------------------------------------------------------------------------------------
 // Invoices and estimates
 const LineBody = z.strictObject({
-  description: bodyText().max(1000),
-  quantity: bodyText().max(20).describe('Decimal string, up to 3 decimals: "1.5"'),
-  unitPriceCents: Cents,
-  taxRate: Percent.optional().describe("Used when taxMode is PER_LINE."),
+  description: bodyText().min(1).max(MAX_LINE_DESCRIPTION),
+  quantity: bodyText()
+    .regex(QUANTITY_PATTERN, `Enter a quantity above zero, up to ${MAX_QUANTITY_MILLI / 1000}, with up to 3 decimals`)
+    .describe(`Decimal string above 0 and up to ${MAX_QUANTITY_MILLI / 1000}, up to 3 decimals: "1.5"`),
+  unitPriceCents: z.number().int().min(0).max(MAX_UNIT_PRICE),
+  taxRate: TaxPercent.optional().describe(`Used when taxMode is PER_LINE; 0 to ${MAX_TAX_RATE / 1000} %.`),
 });
 
 const documentFields = {
-  customerId: bodyText().max(64),
-  issueDate: DateOnly,
+  customerId: bodyText().min(1).max(64),
+  issueDate: BodyDate,
   taxMode: z.enum(["INVOICE", "PER_LINE"]).optional(),
-  taxRate: Percent.optional().describe("Used when taxMode is INVOICE."),
+  taxRate: TaxPercent.optional().describe(`Used when taxMode is INVOICE; 0 to ${MAX_TAX_RATE / 1000} %.`),
   discountType: z.enum(["NONE", "AMOUNT", "PERCENT"]).optional(),
   discountAmountCents: Cents.optional().describe("With discountType AMOUNT."),
-  discountPercent: Percent.optional().describe("With discountType PERCENT."),
-  notes: nullableText(4000),
-  terms: nullableText(4000),
-  lines: z.array(LineBody).max(200),
+  discountPercent: DiscountPercent.optional().describe("With discountType PERCENT."),
+  notes: nullableText(MAX_TEXT),
+  terms: nullableText(MAX_TEXT),
+  lines: z
+    .array(LineBody)
+    .min(1)
+    .max(MAX_LINES)
+    .describe(`1 to ${MAX_LINES} lines. The subtotal and the total may not exceed ${MAX_TOTAL} minor units (10,000,000.00): split larger work into several documents.`),
 };
 
 export const InvoiceCreateBody = z.strictObject({
   ...documentFields,
-  dueDate: DateOnly,
-  depositCents: Cents.optional().describe("Deposit requested now; 0 = the whole balance."),
+  dueDate: BodyDate.describe(`YYYY-MM-DD, on or after issueDate (up to ${DATE_MAX})`),
+  depositCents: Cents.optional().describe("Deposit requested now, at most the total; 0 = the whole balance."),
 });
 export const InvoiceUpdateBody = InvoiceCreateBody.partial();
-export const EstimateCreateBody = z.strictObject({ ...documentFields, validUntil: DateOnly.nullable().optional() });
+export const EstimateCreateBody = z.strictObject({ ...documentFields, validUntil: BodyDate.nullable().optional().describe("YYYY-MM-DD, on or after issueDate") });
 export const EstimateUpdateBody = EstimateCreateBody.partial();
 export type DocumentBody = Partial<z.infer<typeof InvoiceCreateBody>> & Partial<z.infer<typeof EstimateCreateBody>>;
 
@@ -246,9 +288,9 @@ export const PayLinkResource = z.object({
 export const MANUAL_PAYMENT_METHODS = ["CASH", "CHECK", "BANK_TRANSFER", "OTHER"] as const;
 
 export const PaymentCreateBody = z.strictObject({
-  amountCents: z.number().int().min(1).max(1_000_000_000),
+  amountCents: z.number().int().min(1).max(MAX_TOTAL),
   method: z.enum(MANUAL_PAYMENT_METHODS),
-  receivedOn: DateString.describe("YYYY-MM-DD"),
+  receivedOn: BodyDate.describe(`YYYY-MM-DD: the day received, from ${DATE_MIN} to ${MAX_PAYMENT_DAYS_AHEAD} days from today in the business's time zone`),
   reference: bodyText().trim().max(100).nullable().optional().describe("Check number or transfer reference."),
   note: bodyText().trim().max(500).nullable().optional(),
   confirmOverpayment: z
@@ -279,23 +321,24 @@ export const PaymentResource = z.object({
 
 // ---------------------------------------------------------------------------------------------
 // Business profile
+const PREFIX_PATTERN = /^[A-Za-z0-9\-/]*$/;
 export const BusinessUpdateBody = z
   .strictObject({
-    ...contactFields,
-    website: nullableText(300),
-    currency: bodyText().max(3).describe("ISO 4217; fixed once the business has invoices or estimates."),
-    timeZone: bodyText().max(100).describe("IANA name such as America/Chicago."),
-    defaultTaxRate: Percent,
-    invoicePrefix: bodyText().max(20),
-    nextInvoiceNumber: z.number().int().describe("Only goes up: numbers are never reused."),
-    estimatePrefix: bodyText().max(20),
-    nextEstimateNumber: z.number().int(),
-    paymentTermsDays: z.number().int(),
-    reviewUrl: nullableText(500),
+    ...contactFields(BUSINESS_LIMITS),
+    website: nullableText(BUSINESS_LIMITS.website),
+    currency: bodyText().length(3).describe("ISO 4217; fixed once the business has invoices or estimates."),
+    timeZone: bodyText().max(BUSINESS_LIMITS.timeZone).describe("IANA name such as America/Chicago."),
+    defaultTaxRate: DefaultTaxPercent,
+    invoicePrefix: bodyText().max(BUSINESS_LIMITS.prefix).regex(PREFIX_PATTERN, "Use letters, digits, - and /"),
+    nextInvoiceNumber: z.number().int().min(1).max(MAX_DOCUMENT_NUMBER).describe("Only goes up: numbers are never reused."),
+    estimatePrefix: bodyText().max(BUSINESS_LIMITS.prefix).regex(PREFIX_PATTERN, "Use letters, digits, - and /"),
+    nextEstimateNumber: z.number().int().min(1).max(MAX_DOCUMENT_NUMBER).describe("Only goes up: numbers are never reused."),
+    paymentTermsDays: z.number().int().min(0).max(MAX_PAYMENT_TERMS_DAYS).describe("0 means due on receipt."),
+    reviewUrl: nullableText(BUSINESS_LIMITS.reviewUrl).describe("https:// only; required to turn review requests on."),
     reviewRequestsEnabled: z.boolean(),
-    reviewRequestPeriodDays: z.number().int(),
+    reviewRequestPeriodDays: z.number().int().min(REVIEW_PERIOD_DAYS.min).max(REVIEW_PERIOD_DAYS.max),
     remindersEnabled: z.boolean(),
-    reminderDays: z.array(z.number().int()).max(6),
+    reminderDays: z.array(z.number().int().min(REMINDER_DAYS.min).max(REMINDER_DAYS.max)).min(1).max(REMINDER_DAYS.count),
   })
   .partial();
 

@@ -8,8 +8,9 @@ import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
-import { addDays, dateOnly, DATE_MIN, MAX_TOTAL, paymentDay, todayIn } from "./document-form";
+import { addDays, dateOnly, DATE_MIN, paymentDay, todayIn } from "./document-form";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
 import { queueReceipt } from "./receipt.server";
 import { isUniqueViolation } from "./user.server";
 
@@ -50,14 +51,7 @@ function checkAmount(amountCents: number) {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError("The amount must be above zero", "amount");
 }
 
-/**
- * What an invoice can have been paid in total. Invoice.amountPaidCents is a 32-bit integer: twice the
- * largest invoice total keeps every sum of it (and the dashboard's) far from overflowing, and still
- * lets an invoice be overpaid by its whole total. A payment beyond this is refused with a field error.
- */
-export const MAX_PAID_CENTS = 2 * MAX_TOTAL;
-/** Post-dated checks are recorded ahead of time, but not further ahead than this. */
-export const MAX_PAYMENT_DAYS_AHEAD = 31;
+export { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD };
 
 export { paymentDay };
 
