@@ -7,7 +7,11 @@
 // and percentages are decimal strings ("1.5", "8.875") so no float ever carries them.
 import { z } from "zod";
 import { currencyDigits, toDecimalString } from "~/utils/money";
-import { MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
+
+/** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
+export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;
+export const MAX_PAYMENT_DAYS_AHEAD_DOC = MAX_PAYMENT_DAYS_AHEAD;
 import { EmailSchema, PasswordSchema } from "~/utils/validation";
 import { BUSINESS_LIMITS, BusinessProfileSchema, MAX_DEFAULT_TAX_RATE, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS, REMINDER_DAYS, REVIEW_PERIOD_DAYS } from "./business-form";
 import { CUSTOMER_LIMITS, CustomerFormSchema } from "./customer-form";
@@ -47,7 +51,7 @@ export const TokenPairResource = z.object({
   accessToken: z.string().describe("JWT (HS256), valid for expiresIn seconds. Send as Authorization: Bearer <token>."),
   expiresIn: z.number().int().describe("Seconds until the access token expires (900)."),
   refreshToken: z.string().describe("Opaque; single use. Exchange it at /auth/refresh before it lapses. Keep it in the keychain."),
-  refreshTokenExpiresAt: z.string().describe("The refresh token lapses if unused until then (7 days of inactivity)."),
+  refreshTokenExpiresAt: z.string().meta({ format: "date-time" }).describe("The refresh token lapses if unused until then (7 days of inactivity)."),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -71,7 +75,16 @@ export const ApiTimestamp = z.iso
   }, `Use a time between ${API_TIME_MIN.slice(0, 10)} and ${API_TIME_MAX.slice(0, 10)}`);
 const DateOnly = z.string().meta({ format: "date" }).describe("YYYY-MM-DD");
 /** A date a body sends: the form's rule (a real day between DATE_MIN and DATE_MAX), documented as such. */
-const BodyDate = DateString.meta({ format: "date" }).describe(`YYYY-MM-DD, from ${DATE_MIN} to ${DATE_MAX}`);
+const BodyDate = DateString.regex(yearRangePattern(), `Pick a date between ${DATE_MIN} and ${DATE_MAX}`)
+  .meta({ format: "date" })
+  .describe(`YYYY-MM-DD, from ${DATE_MIN} to ${DATE_MAX}`);
+
+/** DATE_MIN..DATE_MAX as a pattern (whole years), so the document states the range the server enforces. */
+function yearRangePattern() {
+  const [from, to] = [Number(DATE_MIN.slice(0, 4)), Number(DATE_MAX.slice(0, 4))];
+  if (!DATE_MIN.endsWith("-01-01") || !DATE_MAX.endsWith("-12-31") || from !== 2000 || to !== 2100) throw new Error("yearRangePattern: update it for the new DATE_MIN/DATE_MAX");
+  return /^(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$/;
+}
 
 /** A percentage cap (thousandths of a percent, a multiple of 10 %) as a pattern, so the document refuses what the server refuses. */
 function percentPattern(maxMilli: number) {
@@ -409,7 +422,7 @@ export const ListQuery = z.strictObject({
   // Plain decimal digits only: "0x10", "1e1", " 5" and "+3" are refused rather than guessed at.
   limit: z
     .string()
-    .regex(/^[1-9][0-9]{0,2}$/, `Use a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    .regex(new RegExp(`^(?:[1-9][0-9]?|${MAX_PAGE_SIZE})$`), `Use a whole number from 1 to ${MAX_PAGE_SIZE}`)
     .transform(Number)
     .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE, `Use a whole number from 1 to ${MAX_PAGE_SIZE}`))
     .default(50)
@@ -448,9 +461,41 @@ export const DeletionResource = z.object({
 
 // ---------------------------------------------------------------------------------------------
 // Errors and pages
+/**
+ * Every error code the API answers. The OpenAPI document lists them as an enum, and a test reads the
+ * source for every `new ApiError(status, "code"` so a new code cannot go undocumented.
+ */
+export const API_ERROR_CODES = [
+  "bad_request",
+  "validation_failed",
+  "invalid_json",
+  "invalid_body",
+  "body_too_large",
+  "unauthorized",
+  "invalid_credentials",
+  "refresh_token_invalid",
+  "refresh_token_expired",
+  "refresh_token_reused",
+  "forbidden",
+  "refresh_token_mismatch",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "refresh_in_progress",
+  "invoice_not_sent",
+  "invoice_void",
+  "idempotency_key_reused",
+  "idempotency_in_progress",
+  "gone",
+  "precondition_failed",
+  "rate_limited",
+  "internal_error",
+  "error",
+] as const;
+
 export const ErrorResource = z.object({
   error: z.object({
-    code: z.string().describe("Stable machine-readable code: validation_failed, unauthorized, not_found, rate_limited, ..."),
+    code: z.enum(API_ERROR_CODES).describe("Stable machine-readable code. Apps branch on it; new codes are added only with a new API version."),
     message: z.string().describe("A sentence to show the user."),
     fields: z.record(z.string(), z.array(z.string())).optional().describe('Per-field messages, keyed by path such as "lines.0.unitPriceCents".'),
   }),
