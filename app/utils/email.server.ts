@@ -1,7 +1,8 @@
 // The one way the app sends email. Every message is an EmailMessage row, queued in the caller's
 // transaction together with a graphile-worker job ("send-email") that delivers it: through Postmark,
 // or into the development outbox (/dev/outbox) when there is no POSTMARK_SERVER_TOKEN or
-// EMAIL_TRANSPORT=outbox. Delivery is at-least-once (docs/decisions/007-email-delivery.md).
+// EMAIL_TRANSPORT=outbox. Delivery is effectively once: jobs retry (at least once), and a retry of a
+// message an earlier attempt may have delivered asks Postmark first (docs/decisions/007-email-delivery-and-jobs.md).
 import { Errors, ServerClient } from "postmark";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "./db.server";
