@@ -52,6 +52,10 @@ const MODEL_FILES: Record<string, string | null> = {
   PropertyLookupUsage: "property-lookup-usage",
   // Earlier exports are not part of an export.
   DataExport: null,
+  // API plumbing, not the business's records: stored responses to retried requests (kept 24 hours)
+  // and tombstones of deleted items for the apps' sync (ids only).
+  IdempotencyKey: null,
+  DeletedRecord: null,
 };
 
 /** The rows each file must hold for a business, straight from SQL (not through the export's own queries). */

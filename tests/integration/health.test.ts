@@ -85,7 +85,7 @@ async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, ti
   return last;
 }
 
-// How long a 503 may take while the database is gone: the health check gives up after 1.5 s (connect
+// How long a 503 may take while the database is gone: the health check gives up after 1 s (connect
 // and statement timeouts below that); a load balancer waits 2 s (issue 15, item 12).
 const DOWN_ANSWER_MS = 2_000;
 const SLOW = 90_000;
