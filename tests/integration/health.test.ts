@@ -69,7 +69,10 @@ class TcpProxy {
 
 async function health(url: string) {
   const started = Date.now();
-  const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(15_000) }).catch((error: unknown) => {
+    // Say why: a dead server's last words are in its output.
+    throw new Error(`GET /health failed (${String(error)}); server exit ${server?.child.exitCode ?? server?.child.signalCode}; output tail:\n${server?.output().slice(-3000)}`);
+  });
   const body = await res.json();
   return { status: res.status, body, ms: Date.now() - started, cacheControl: res.headers.get("cache-control") };
 }
@@ -101,7 +104,12 @@ beforeAll(async () => {
   viaProxy.hostname = "127.0.0.1";
   viaProxy.port = String(proxy.port);
   server = await startServer({ env: { DATABASE_URL: viaProxy.toString() } });
-}, START_TIMEOUT_MS + 30_000);
+  // The in-process worker starts after the server listens; taking the database away before it has
+  // started would fail its start-up (a separate concern from /health), so wait for its heartbeat.
+  const { prisma } = await import("~/utils/db.server");
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && (await prisma.workerHeartbeat.count({ where: { pid: server.child.pid! } })) === 0) await new Promise((r) => setTimeout(r, 200));
+}, START_TIMEOUT_MS + 90_000);
 
 afterAll(async () => {
   if (process.env.DEBUG_HEALTH) console.log(server?.output());
