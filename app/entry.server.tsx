@@ -6,6 +6,7 @@ import * as Sentry from "@sentry/remix";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "~/utils/logger.server";
+import { errorForLog, thrownStatus } from "~/utils/sentry.server";
 import { NonceProvider } from "~/utils/nonce-provider";
 
 const ABORT_DELAY = 5_000;
@@ -27,7 +28,15 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
     logger.warn({ method: request.method, path: new URL(request.url).pathname, reason: (error as Error).message }, "unreadable form body");
     return;
   }
-  logger.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), method: request.method, path: new URL(request.url).pathname }, "unhandled error");
+  const path = new URL(request.url).pathname;
+  // A thrown 4xx (a scanner asking for /.env, an unknown id) is the client's doing: info, and never Sentry,
+  // so a scan can neither flood the error log nor use up the crash-reporting quota.
+  const status = thrownStatus(error);
+  if (status !== null && status < 500) {
+    logger.info({ status, method: request.method, path }, "request refused");
+    return;
+  }
+  logger.error({ err: errorForLog(error), method: request.method, path }, "unhandled error");
   Sentry.captureException(error);
 };
 

@@ -144,6 +144,9 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
       closedAt: new Date(),
     },
   });
+  // The deletes above left sync tombstones (deleted-records.server.ts); a closed account has no app
+  // left to sync (its devices are signed out), so they go too.
+  await tx.deletedRecord.deleteMany({ where: { businessId } });
   return {
     customers: customers.count,
     estimates: estimates.count,

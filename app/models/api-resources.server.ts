@@ -28,7 +28,7 @@ import {
 } from "./api-schemas";
 import { getBusinessProfile, updateBusinessProfile } from "./business.server";
 import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
-import { todayIn, toDateString, type DocumentKind } from "./document-form";
+import { paymentDay, todayIn, toDateString, type DocumentKind } from "./document-form";
 import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
 import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
@@ -82,7 +82,9 @@ export async function apiListCustomers(businessId: string, options: ListOptions 
   const text = options.q?.trim().replace(/[\\%_]/g, "\\$&");
   const base: Prisma.CustomerWhereInput = {
     businessId,
-    ...(options.archived ? {} : { archivedAt: null }),
+    // A sync (updatedSince) gets archived customers too, as archived: otherwise archiving one would
+    // look like nothing happened, and the app would keep showing it as active.
+    ...(options.archived || options.updatedSince ? {} : { archivedAt: null }),
     ...(text ? { OR: [{ name: { contains: text, mode: "insensitive" } }, { email: { contains: text, mode: "insensitive" } }, { phone: { contains: text, mode: "insensitive" } }] } : {}),
   };
   const rows = await prisma.customer.findMany(pageQuery(base, options, cursor));
@@ -286,7 +288,7 @@ export function payLinkOf(invoice: z.input<typeof InvoiceResource>, now = new Da
 // Payments
 type PaymentRow = Prisma.PaymentGetPayload<object>;
 
-export function paymentResource(p: PaymentRow): z.input<typeof PaymentResource> {
+export function paymentResource(p: PaymentRow, timeZone: string): z.input<typeof PaymentResource> {
   return {
     id: p.id,
     invoiceId: p.invoiceId,
@@ -301,17 +303,22 @@ export function paymentResource(p: PaymentRow): z.input<typeof PaymentResource> 
     cardLast4: p.cardLast4,
     reference: p.reference,
     note: p.note,
+    receivedOn: paymentDay(p, timeZone),
     receivedAt: p.receivedAt.toISOString(),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
 }
 
+function businessTimeZone(businessId: string) {
+  return prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true } }).then((b) => b.timeZone);
+}
+
 export async function apiListPayments(businessId: string, options: ListOptions & { invoiceId?: string }, cursor: Cursor | null) {
   const base: Prisma.PaymentWhereInput = { businessId, ...(options.invoiceId ? { invoiceId: options.invoiceId } : {}) };
-  const rows = await prisma.payment.findMany(pageQuery(base, options, cursor));
+  const [rows, timeZone] = await Promise.all([prisma.payment.findMany(pageQuery(base, options, cursor)), businessTimeZone(businessId)]);
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
-  return { data: page.data.map(paymentResource), nextCursor: page.nextCursor };
+  return { data: page.data.map((p) => paymentResource(p, timeZone)), nextCursor: page.nextCursor };
 }
 
 /**
@@ -353,8 +360,8 @@ function refundResource(r: Refund): z.input<typeof RefundResource> {
 
 export async function apiGetPayment(businessId: string, id: string) {
   requirePlausibleId(id, "Payment");
-  const payment = await prisma.payment.findFirst({ where: { id, businessId } });
-  return payment ? paymentResource(payment) : notFound("Payment not found");
+  const [payment, timeZone] = await Promise.all([prisma.payment.findFirst({ where: { id, businessId } }), businessTimeZone(businessId)]);
+  return payment ? paymentResource(payment, timeZone) : notFound("Payment not found");
 }
 
 /**
@@ -377,9 +384,15 @@ export async function apiRecordPayment(
     provider: "manual",
     providerPaymentId: `${businessId}:api:${idempotencyKey}`,
     receivedAt: new Date(`${body.receivedOn}T12:00:00Z`),
+    receivedOn: body.receivedOn,
+    confirmOverpayment: body.confirmOverpayment ?? false,
     reference: body.reference || null,
     note: body.note || null,
     recordedById: userId,
+  }).catch((error: unknown) => {
+    // The domain names the web form's field; the API's is amountCents.
+    if (error instanceof DomainError && error.field === "amount") throw new ApiError(400, "validation_failed", error.message, { amountCents: [error.message] });
+    throw error;
   });
   const payment = await apiGetPayment(businessId, result.paymentId);
   // A retry is the same request again. The key on another invoice, or for another amount or method,

@@ -7,10 +7,29 @@
 // and percentages are decimal strings ("1.5", "8.875") so no float ever carries them.
 import { z } from "zod";
 import { currencyDigits, toDecimalString } from "~/utils/money";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
+
+/** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
+export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;
+export const MAX_PAYMENT_DAYS_AHEAD_DOC = MAX_PAYMENT_DAYS_AHEAD;
 import { EmailSchema, PasswordSchema } from "~/utils/validation";
-import { BusinessProfileSchema } from "./business-form";
-import { CustomerFormSchema } from "./customer-form";
-import { DateString, documentFormSchema, type DocumentKind } from "./document-form";
+import { BUSINESS_LIMITS, BusinessProfileSchema, MAX_DEFAULT_TAX_RATE, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS, REMINDER_DAYS, REVIEW_PERIOD_DAYS } from "./business-form";
+import { CUSTOMER_LIMITS, CustomerFormSchema } from "./customer-form";
+import {
+  DATE_MAX,
+  DATE_MIN,
+  DateString,
+  documentFormSchema,
+  MAX_DISCOUNT_PERCENT,
+  MAX_LINE_DESCRIPTION,
+  MAX_LINES,
+  MAX_QUANTITY_MILLI,
+  MAX_TAX_RATE,
+  MAX_TEXT,
+  MAX_TOTAL,
+  MAX_UNIT_PRICE,
+  type DocumentKind,
+} from "./document-form";
 
 // ---------------------------------------------------------------------------------------------
 // Auth
@@ -32,7 +51,7 @@ export const TokenPairResource = z.object({
   accessToken: z.string().describe("JWT (HS256), valid for expiresIn seconds. Send as Authorization: Bearer <token>."),
   expiresIn: z.number().int().describe("Seconds until the access token expires (900)."),
   refreshToken: z.string().describe("Opaque; single use. Exchange it at /auth/refresh before it lapses. Keep it in the keychain."),
-  refreshTokenExpiresAt: z.string().describe("The refresh token lapses if unused until then (7 days of inactivity)."),
+  refreshTokenExpiresAt: z.string().meta({ format: "date-time" }).describe("The refresh token lapses if unused until then (7 days of inactivity)."),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -43,27 +62,67 @@ export const TokenPairResource = z.object({
  */
 const bodyText = () => z.string().refine((v) => !v.includes("\u0000"), "Remove the NUL character (\\u0000)");
 const nullableText = (max: number) => bodyText().max(max).nullable().optional();
-const Timestamp = z.string().describe("ISO 8601 date-time");
-const DateOnly = z.string().describe("YYYY-MM-DD");
-const Percent = z.string().max(10).describe('A percentage as a decimal string, up to 3 decimals: "8.875"');
-const Cents = z.number().int().min(0).max(1_000_000_000);
+const Timestamp = z.string().meta({ format: "date-time" }).describe("ISO 8601 date-time");
+
+/** The range of times the API reads: year 0000 (and other times Postgres or JavaScript cannot hold) is a 400, not a 500. */
+export const API_TIME_MIN = "1970-01-01T00:00:00.000Z";
+export const API_TIME_MAX = "9999-12-31T23:59:59.999Z";
+export const ApiTimestamp = z.iso
+  .datetime({ offset: true })
+  .refine((v) => {
+    const t = new Date(v).getTime();
+    return Number.isFinite(t) && t >= Date.parse(API_TIME_MIN) && t <= Date.parse(API_TIME_MAX);
+  }, `Use a time between ${API_TIME_MIN.slice(0, 10)} and ${API_TIME_MAX.slice(0, 10)}`);
+const DateOnly = z.string().meta({ format: "date" }).describe("YYYY-MM-DD");
+/** A date a body sends: the form's rule (a real day between DATE_MIN and DATE_MAX), documented as such. */
+const BodyDate = DateString.regex(yearRangePattern(), `Pick a date between ${DATE_MIN} and ${DATE_MAX}`)
+  .meta({ format: "date" })
+  .describe(`YYYY-MM-DD, from ${DATE_MIN} to ${DATE_MAX}`);
+
+/** DATE_MIN..DATE_MAX as a pattern (whole years), so the document states the range the server enforces. */
+function yearRangePattern() {
+  const [from, to] = [Number(DATE_MIN.slice(0, 4)), Number(DATE_MAX.slice(0, 4))];
+  if (!DATE_MIN.endsWith("-01-01") || !DATE_MAX.endsWith("-12-31") || from !== 2000 || to !== 2100) throw new Error("yearRangePattern: update it for the new DATE_MIN/DATE_MAX");
+  return /^(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$/;
+}
+
+/** A percentage cap (thousandths of a percent, a multiple of 10 %) as a pattern, so the document refuses what the server refuses. */
+function percentPattern(maxMilli: number) {
+  const max = maxMilli / 1000;
+  if (!Number.isInteger(max / 10) || max < 10 || max > 100) throw new Error(`percentPattern: unsupported cap ${max}`);
+  const below = max === 100 ? "[0-9]?[0-9]" : `[0-${max / 10 - 1}]?[0-9]`;
+  return new RegExp(`^(?:${below}(?:\\.[0-9]{1,3})?|${max}(?:\\.0{1,3})?)$`);
+}
+const percent = (maxMilli: number) =>
+  z
+    .string()
+    .regex(percentPattern(maxMilli), `Enter a percentage from 0 to ${maxMilli / 1000}, up to 3 decimals`)
+    .describe(`A percentage as a decimal string from 0 to ${maxMilli / 1000}, up to 3 decimals: "8.875"`);
+const TaxPercent = percent(MAX_TAX_RATE);
+const DiscountPercent = percent(MAX_DISCOUNT_PERCENT);
+const DefaultTaxPercent = percent(MAX_DEFAULT_TAX_RATE);
+const Cents = z.number().int().min(0).max(MAX_TOTAL);
+/** A quantity above zero, up to MAX_QUANTITY_MILLI / 1000 with up to 3 decimals. */
+const QUANTITY_PATTERN = new RegExp(`^(?!0*(?:\\.0*)?$)(?:[0-9]{1,${String(MAX_QUANTITY_MILLI / 1000).length - 1}}(?:\\.[0-9]{1,3})?|${MAX_QUANTITY_MILLI / 1000}(?:\\.0{1,3})?)$`);
 
 // ---------------------------------------------------------------------------------------------
 // Customers
 // Contact and address fields as bodies send them (customers and the business); the form schemas
 // apply the real limits, these only bound the JSON.
-const contactFields = {
-  name: bodyText().max(200),
-  email: nullableText(300),
-  phone: nullableText(60),
-  addressLine1: nullableText(300),
-  addressLine2: nullableText(300),
-  city: nullableText(200),
-  region: nullableText(200),
-  postalCode: nullableText(40),
-  country: nullableText(200),
-};
-const customerFields = { ...contactFields, notes: nullableText(4000) };
+function contactFields(limits: { name: number; email: number; phone: number; addressLine1: number; addressLine2: number; city: number; region: number; postalCode: number; country: number }) {
+  return {
+    name: bodyText().min(1).max(limits.name),
+    email: nullableText(limits.email),
+    phone: nullableText(limits.phone),
+    addressLine1: nullableText(limits.addressLine1),
+    addressLine2: nullableText(limits.addressLine2),
+    city: nullableText(limits.city),
+    region: nullableText(limits.region),
+    postalCode: nullableText(limits.postalCode),
+    country: nullableText(limits.country),
+  };
+}
+const customerFields = { ...contactFields(CUSTOMER_LIMITS), notes: nullableText(CUSTOMER_LIMITS.notes) };
 export const CustomerCreateBody = z.strictObject(customerFields);
 export const CustomerUpdateBody = z.strictObject({ ...customerFields, name: customerFields.name.optional(), archived: z.boolean().optional() }).partial();
 export type CustomerBodyFields = z.infer<typeof CustomerUpdateBody>;
@@ -100,32 +159,38 @@ export const CustomerResource = z.object({
 // ---------------------------------------------------------------------------------------------
 // Invoices and estimates
 const LineBody = z.strictObject({
-  description: bodyText().max(1000),
-  quantity: bodyText().max(20).describe('Decimal string, up to 3 decimals: "1.5"'),
-  unitPriceCents: Cents,
-  taxRate: Percent.optional().describe("Used when taxMode is PER_LINE."),
+  description: bodyText().min(1).max(MAX_LINE_DESCRIPTION),
+  quantity: bodyText()
+    .regex(QUANTITY_PATTERN, `Enter a quantity above zero, up to ${MAX_QUANTITY_MILLI / 1000}, with up to 3 decimals`)
+    .describe(`Decimal string above 0 and up to ${MAX_QUANTITY_MILLI / 1000}, up to 3 decimals: "1.5"`),
+  unitPriceCents: z.number().int().min(0).max(MAX_UNIT_PRICE),
+  taxRate: TaxPercent.optional().describe(`Used when taxMode is PER_LINE; 0 to ${MAX_TAX_RATE / 1000} %.`),
 });
 
 const documentFields = {
-  customerId: bodyText().max(64),
-  issueDate: DateOnly,
+  customerId: bodyText().min(1).max(64),
+  issueDate: BodyDate,
   taxMode: z.enum(["INVOICE", "PER_LINE"]).optional(),
-  taxRate: Percent.optional().describe("Used when taxMode is INVOICE."),
+  taxRate: TaxPercent.optional().describe(`Used when taxMode is INVOICE; 0 to ${MAX_TAX_RATE / 1000} %.`),
   discountType: z.enum(["NONE", "AMOUNT", "PERCENT"]).optional(),
   discountAmountCents: Cents.optional().describe("With discountType AMOUNT."),
-  discountPercent: Percent.optional().describe("With discountType PERCENT."),
-  notes: nullableText(4000),
-  terms: nullableText(4000),
-  lines: z.array(LineBody).max(200),
+  discountPercent: DiscountPercent.optional().describe("With discountType PERCENT."),
+  notes: nullableText(MAX_TEXT),
+  terms: nullableText(MAX_TEXT),
+  lines: z
+    .array(LineBody)
+    .min(1)
+    .max(MAX_LINES)
+    .describe(`1 to ${MAX_LINES} lines. The subtotal and the total may not exceed ${MAX_TOTAL} minor units (10,000,000.00): split larger work into several documents.`),
 };
 
 export const InvoiceCreateBody = z.strictObject({
   ...documentFields,
-  dueDate: DateOnly,
-  depositCents: Cents.optional().describe("Deposit requested now; 0 = the whole balance."),
+  dueDate: BodyDate.describe(`YYYY-MM-DD, on or after issueDate (up to ${DATE_MAX})`),
+  depositCents: Cents.optional().describe("Deposit requested now, at most the total; 0 = the whole balance."),
 });
 export const InvoiceUpdateBody = InvoiceCreateBody.partial();
-export const EstimateCreateBody = z.strictObject({ ...documentFields, validUntil: DateOnly.nullable().optional() });
+export const EstimateCreateBody = z.strictObject({ ...documentFields, validUntil: BodyDate.nullable().optional().describe("YYYY-MM-DD, on or after issueDate") });
 export const EstimateUpdateBody = EstimateCreateBody.partial();
 export type DocumentBody = Partial<z.infer<typeof InvoiceCreateBody>> & Partial<z.infer<typeof EstimateCreateBody>>;
 
@@ -236,11 +301,15 @@ export const PayLinkResource = z.object({
 export const MANUAL_PAYMENT_METHODS = ["CASH", "CHECK", "BANK_TRANSFER", "OTHER"] as const;
 
 export const PaymentCreateBody = z.strictObject({
-  amountCents: z.number().int().min(1).max(1_000_000_000),
+  amountCents: z.number().int().min(1).max(MAX_TOTAL),
   method: z.enum(MANUAL_PAYMENT_METHODS),
-  receivedOn: DateString.describe("YYYY-MM-DD"),
+  receivedOn: BodyDate.describe(`YYYY-MM-DD: the day received, from ${DATE_MIN} to ${MAX_PAYMENT_DAYS_AHEAD} days from today in the business's time zone`),
   reference: bodyText().trim().max(100).nullable().optional().describe("Check number or transfer reference."),
   note: bodyText().trim().max(500).nullable().optional(),
+  confirmOverpayment: z
+    .boolean()
+    .optional()
+    .describe("Send true to record an amount that is more than the invoice's total above its balance (otherwise a 400 on confirmOverpayment)."),
 });
 
 export const RefundBody = z.strictObject({
@@ -273,30 +342,32 @@ export const PaymentResource = z.object({
   cardLast4: z.string().nullable(),
   reference: z.string().nullable(),
   note: z.string().nullable(),
-  receivedAt: Timestamp,
+  receivedOn: DateOnly.describe("The day the payment was received (YYYY-MM-DD): as the contractor chose it, or for online payments the day in the business's time zone. Prefer it to receivedAt."),
+  receivedAt: Timestamp.describe("When it was received. For a manual payment only its day is known: 12:00 UTC of receivedOn (use receivedOn)."),
   createdAt: Timestamp,
   updatedAt: Timestamp.describe("Changes with a refund, a dispute or a bank debit settling."),
 });
 
 // ---------------------------------------------------------------------------------------------
 // Business profile
+const PREFIX_PATTERN = /^[A-Za-z0-9\-/]*$/;
 export const BusinessUpdateBody = z
   .strictObject({
-    ...contactFields,
-    website: nullableText(300),
-    currency: bodyText().max(3).describe("ISO 4217; fixed once the business has invoices or estimates."),
-    timeZone: bodyText().max(100).describe("IANA name such as America/Chicago."),
-    defaultTaxRate: Percent,
-    invoicePrefix: bodyText().max(20),
-    nextInvoiceNumber: z.number().int().describe("Only goes up: numbers are never reused."),
-    estimatePrefix: bodyText().max(20),
-    nextEstimateNumber: z.number().int(),
-    paymentTermsDays: z.number().int(),
-    reviewUrl: nullableText(500),
+    ...contactFields(BUSINESS_LIMITS),
+    website: nullableText(BUSINESS_LIMITS.website),
+    currency: bodyText().length(3).describe("ISO 4217; fixed once the business has invoices or estimates."),
+    timeZone: bodyText().max(BUSINESS_LIMITS.timeZone).describe("IANA name such as America/Chicago."),
+    defaultTaxRate: DefaultTaxPercent,
+    invoicePrefix: bodyText().max(BUSINESS_LIMITS.prefix).regex(PREFIX_PATTERN, "Use letters, digits, - and /"),
+    nextInvoiceNumber: z.number().int().min(1).max(MAX_DOCUMENT_NUMBER).describe("Only goes up: numbers are never reused."),
+    estimatePrefix: bodyText().max(BUSINESS_LIMITS.prefix).regex(PREFIX_PATTERN, "Use letters, digits, - and /"),
+    nextEstimateNumber: z.number().int().min(1).max(MAX_DOCUMENT_NUMBER).describe("Only goes up: numbers are never reused."),
+    paymentTermsDays: z.number().int().min(0).max(MAX_PAYMENT_TERMS_DAYS).describe("0 means due on receipt."),
+    reviewUrl: nullableText(BUSINESS_LIMITS.reviewUrl).describe("https:// only; required to turn review requests on."),
     reviewRequestsEnabled: z.boolean(),
-    reviewRequestPeriodDays: z.number().int(),
+    reviewRequestPeriodDays: z.number().int().min(REVIEW_PERIOD_DAYS.min).max(REVIEW_PERIOD_DAYS.max),
     remindersEnabled: z.boolean(),
-    reminderDays: z.array(z.number().int()).max(6),
+    reminderDays: z.array(z.number().int().min(REMINDER_DAYS.min).max(REMINDER_DAYS.max)).min(1).max(REMINDER_DAYS.count),
   })
   .partial();
 
@@ -362,11 +433,19 @@ export const UserResource = z.object({ id: z.string(), email: z.string(), name: 
 
 // ---------------------------------------------------------------------------------------------
 // Lists: cursor pages in the order of last change, so the apps can sync with updatedSince + order=asc.
+export const MAX_PAGE_SIZE = 100;
 export const ListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50).describe("Items per page, 1 to 100 (default 50)."),
+  // Plain decimal digits only: "0x10", "1e1", " 5" and "+3" are refused rather than guessed at.
+  limit: z
+    .string()
+    .regex(new RegExp(`^(?:[1-9][0-9]?|${MAX_PAGE_SIZE})$`), `Use a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE, `Use a whole number from 1 to ${MAX_PAGE_SIZE}`))
+    .default(50)
+    .describe(`Items per page, 1 to ${MAX_PAGE_SIZE} (default 50), as plain digits.`),
   cursor: z.string().max(300).optional().describe("nextCursor from the previous page."),
   order: z.enum(["asc", "desc"]).default("desc").describe("By last change: desc (newest first) or asc (for sync)."),
-  updatedSince: z.iso.datetime({ offset: true }).optional().describe("Only items changed at or after this time (ISO 8601)."),
+  updatedSince: ApiTimestamp.optional().describe(`Only items changed at or after this time (ISO 8601, ${API_TIME_MIN.slice(0, 4)} to ${API_TIME_MAX.slice(0, 4)}).`),
 });
 
 export const CustomerListQuery = ListQuery.extend({
@@ -385,11 +464,54 @@ export const PaymentListQuery = ListQuery.extend({
   invoiceId: bodyText().max(64).optional(),
 });
 
+export const DeletionListQuery = ListQuery.omit({ order: true, updatedSince: true }).extend({
+  since: ApiTimestamp.optional().describe("Only deletions at or after this time: the time of the app's last sync."),
+  resource: z.enum(["customer", "invoice", "estimate", "payment"]).optional().describe("Only deletions of this kind."),
+});
+
+export const DeletionResource = z.object({
+  resource: z.enum(["customer", "invoice", "estimate", "payment"]),
+  id: z.string().describe("The id of the deleted item. Nothing else is kept (an erased person leaves only this id)."),
+  deletedAt: Timestamp,
+});
+
 // ---------------------------------------------------------------------------------------------
 // Errors and pages
+/**
+ * Every error code the API answers. The OpenAPI document lists them as an enum, and a test reads the
+ * source for every `new ApiError(status, "code"` so a new code cannot go undocumented.
+ */
+export const API_ERROR_CODES = [
+  "bad_request",
+  "validation_failed",
+  "invalid_json",
+  "invalid_body",
+  "body_too_large",
+  "unauthorized",
+  "invalid_credentials",
+  "refresh_token_invalid",
+  "refresh_token_expired",
+  "refresh_token_reused",
+  "forbidden",
+  "refresh_token_mismatch",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "refresh_in_progress",
+  "invoice_not_sent",
+  "invoice_void",
+  "idempotency_key_reused",
+  "idempotency_in_progress",
+  "gone",
+  "precondition_failed",
+  "rate_limited",
+  "internal_error",
+  "error",
+] as const;
+
 export const ErrorResource = z.object({
   error: z.object({
-    code: z.string().describe("Stable machine-readable code: validation_failed, unauthorized, not_found, rate_limited, ..."),
+    code: z.enum(API_ERROR_CODES).describe("Stable machine-readable code. Apps branch on it; new codes are added only with a new API version."),
     message: z.string().describe("A sentence to show the user."),
     fields: z.record(z.string(), z.array(z.string())).optional().describe('Per-field messages, keyed by path such as "lines.0.unitPriceCents".'),
   }),

@@ -7,7 +7,7 @@
 // Access tokens name their family (`sid`) and every request checks the family still exists, so
 // logout, reuse detection and a password change end access tokens at once, not 15 minutes later.
 // See docs/decisions/009-api-tokens.md.
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { prisma } from "~/utils/db.server";
 import { randomToken, sha256Hex } from "~/utils/crypto.server";
@@ -19,11 +19,13 @@ import { verifyLogin } from "./user.server";
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
 /**
- * A spent token presented within this long of its rotation is a concurrent request of the same app
- * (two screens refreshing at once, or a retry): it gets nothing, but does not end the sign-in, so the
- * request that won keeps working tokens. Later, it can only be a copy, and the family is revoked.
+ * A spent token presented within this long of its rotation is a retry of the same app whose response
+ * was lost (a phone in a basement), or a concurrent request: from the same app (same User-Agent) while
+ * the successor is still unused, it gets the same successor again, so the app ends with a working
+ * pair; otherwise it gets nothing (409) but does not end the sign-in. Later, it can only be a copy,
+ * and the family is revoked. See docs/decisions/013-refresh-retry.md.
  */
-export const REUSE_GRACE_MS = 10_000;
+export const REUSE_GRACE_MS = 60_000;
 const ISSUER = "invoice-link";
 const AUDIENCE = "invoice-link-api";
 const ALGORITHM = "HS256";
@@ -89,6 +91,17 @@ async function tokenPair(claims: AccessClaims, refreshToken: string, refreshExpi
   };
 }
 
+/**
+ * The refresh token that replaces `spent`: derived from it with a server secret (HMAC), not random, so
+ * a retry of the same refresh can be answered with the same successor without storing any token in
+ * the clear. Only its hash is stored, like every refresh token.
+ */
+function successorOf(spent: string) {
+  return createHmac("sha256", env().JWT_SECRETS[0]).update(`refresh-successor:${spent}`).digest("base64url");
+}
+
+const sameApp = (stored: string | null, userAgent: string | null | undefined) => stored === (userAgent?.slice(0, 300) ?? null);
+
 /** A new family (a signed-in device) for the user, with its first refresh token. */
 export async function issueTokens(user: { id: string; businessId: string }, meta: DeviceMeta = {}, now = new Date()): Promise<TokenPair> {
   const familyId = randomUUID();
@@ -119,9 +132,10 @@ export type RefreshResult = { ok: true; tokens: TokenPair } | { ok: false; reaso
 
 /**
  * Exchanges a refresh token for a new pair. The DELETE ... RETURNING both claims and removes the
- * token, so of any number of concurrent requests with one token exactly one gets a row back; the
- * rest find it rotated a moment ago ("in-progress", nothing issued, nothing revoked). A spent token
- * presented after REUSE_GRACE_MS is a copy: the whole family is revoked.
+ * token, so of any number of concurrent requests with one token exactly one rotates; the rest find
+ * it rotated a moment ago and, from the same app while the successor is unused, get that same
+ * successor (so a lost response costs nothing); otherwise "in-progress" (nothing issued, nothing
+ * revoked). A spent token presented after REUSE_GRACE_MS is a copy: the whole family is revoked.
  */
 export async function rotateRefreshToken(refreshToken: string, meta: DeviceMeta = {}, now = new Date()): Promise<RefreshResult> {
   if (refreshToken.length === 0 || refreshToken.length > 200) return { ok: false, reason: "invalid" };
@@ -132,10 +146,21 @@ export async function rotateRefreshToken(refreshToken: string, meta: DeviceMeta 
     if (claimed.length === 0) {
       const spent = await tx.rotatedRefreshToken.findUnique({
         where: { tokenHash },
-        select: { familyId: true, rotatedAt: true, family: { select: { userId: true, businessId: true } } },
+        select: { familyId: true, rotatedAt: true, family: { select: { userId: true, businessId: true, userAgent: true, tokens: { select: { tokenHash: true, expiresAt: true } } } } },
       });
       if (!spent) return { ok: false, reason: "invalid" } as const;
-      if (now.getTime() - spent.rotatedAt.getTime() < REUSE_GRACE_MS) return { ok: false, reason: "in-progress" } as const;
+      if (now.getTime() - spent.rotatedAt.getTime() < REUSE_GRACE_MS) {
+        // A retry (or a concurrent twin) of the rotation that succeeded: while its successor is unused,
+        // the same app gets that successor again, with a fresh access token. Nothing is rotated.
+        const successor = successorOf(refreshToken);
+        const live = spent.family.tokens[0];
+        if (live && live.tokenHash === sha256Hex(successor) && live.expiresAt > now && sameApp(spent.family.userAgent, meta.userAgent)) {
+          await tx.refreshTokenFamily.update({ where: { id: spent.familyId }, data: { lastUsedAt: now, ip: meta.ip } });
+          const owner = { userId: spent.family.userId, businessId: spent.family.businessId, familyId: spent.familyId };
+          return { ok: true, tokens: await tokenPair(owner, successor, live.expiresAt, now) } as const;
+        }
+        return { ok: false, reason: "in-progress" } as const;
+      }
       // Concurrent copies may all get here; one of them ends the family and records it.
       const revoked = await tx.refreshTokenFamily.deleteMany({ where: { id: spent.familyId } });
       if (revoked.count === 0) return { ok: false, reason: "reused" } as const;
@@ -157,7 +182,7 @@ export async function rotateRefreshToken(refreshToken: string, meta: DeviceMeta 
       data: { lastUsedAt: now, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? undefined },
       select: { userId: true, businessId: true },
     });
-    const next = randomToken(32);
+    const next = successorOf(refreshToken);
     const nextExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_IDLE_MS);
     await tx.rotatedRefreshToken.create({ data: { tokenHash, familyId, rotatedAt: now } });
     await tx.refreshToken.create({ data: { tokenHash: sha256Hex(next), familyId, createdAt: now, expiresAt: nextExpiresAt } });

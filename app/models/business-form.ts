@@ -26,6 +26,8 @@ export const BUSINESS_LIMITS = {
 export { MIN_PHONE_DIGITS };
 export const MAX_DOCUMENT_NUMBER = 999_999_999;
 export const MAX_PAYMENT_TERMS_DAYS = 365;
+export const REVIEW_PERIOD_DAYS = { min: 7, max: 730 } as const;
+export const REMINDER_DAYS = { min: 1, max: 365, count: 6 } as const;
 /** Thousandths of a percent: 50 %. */
 export const MAX_DEFAULT_TAX_RATE = 50_000;
 
@@ -200,7 +202,7 @@ const profileFields = {
     ),
     reviewUrl: optionalUrl(BUSINESS_LIMITS.reviewUrl, ["https:"], "Enter a secure review link starting with https://"),
     reviewRequestsEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
-    reviewRequestPeriodDays: wholeNumber("Enter how many days apart (for example 180)", 7, 730, "Use 7 to 730 days"),
+    reviewRequestPeriodDays: wholeNumber("Enter how many days apart (for example 180)", REVIEW_PERIOD_DAYS.min, REVIEW_PERIOD_DAYS.max, `Use ${REVIEW_PERIOD_DAYS.min} to ${REVIEW_PERIOD_DAYS.max} days`),
 };
 
 /** Settings → Reminders (issue 14): overdue reminders on or off, and the days after the due date they go out. */
@@ -212,8 +214,8 @@ const reminderFields = {
       .transform((v, ctx) => {
         const parts = v.split(/[\s,]+/).filter(Boolean);
         const days = parts.map(Number);
-        if (!parts.length || days.some((d) => !Number.isInteger(d) || d < 1 || d > 365) || parts.length > 6) {
-          ctx.addIssue({ code: "custom", message: "Enter up to 6 whole numbers of days from 1 to 365, such as 1, 7, 14" });
+        if (!parts.length || days.some((d) => !Number.isInteger(d) || d < REMINDER_DAYS.min || d > REMINDER_DAYS.max) || parts.length > REMINDER_DAYS.count) {
+          ctx.addIssue({ code: "custom", message: `Enter up to ${REMINDER_DAYS.count} whole numbers of days from ${REMINDER_DAYS.min} to ${REMINDER_DAYS.max}, such as 1, 7, 14` });
           return z.NEVER;
         }
         return [...new Set(days)].sort((a, b) => a - b);

@@ -1,19 +1,21 @@
 // Housekeeping (the nightly cleanup cron job): expired sessions, used or expired reset tokens, rate
 // limit rows older than the longest window, lapsed API sign-ins, heartbeats of workers long gone, and the bytes of expired
-// data exports, receipt photos that were read but never saved with an expense, onboarding states (Stripe
-// Connect, PayPal) a day past their expiry, closed businesses past the records retention period, and processed
-// Stripe Billing event ids older than a month.
+// data exports, API idempotency keys and sync tombstones past their retention, receipt photos that were read
+// but never saved with an expense, onboarding states (Stripe Connect, PayPal) a day past their expiry, closed
+// businesses past the records retention period, and processed Stripe Billing event ids older than a month.
 import { prisma } from "~/utils/db.server";
 import { purgeClosedBusinesses } from "./account-closure.server";
 import { deleteLapsedFamilies, pruneRotatedTokens } from "./api-token.server";
 import { pruneProcessedBillingEvents } from "./billing-events.server";
 import { deleteExpiredConnectStates } from "./connect-state.server";
 import { expireDataExports } from "./data-export.server";
+import { pruneDeletedRecords } from "./deleted-records.server";
+import { pruneIdempotencyKeys } from "./idempotency.server";
 import { deleteStaleDraftReceipts } from "./expense.server";
 
 export async function cleanupExpired(now = new Date()) {
   const day = 86_400_000;
-  const [sessions, tokens, hits, heartbeats, dataExports, apiFamilies, rotatedTokens, draftReceipts, closedBusinesses, connectStates] = await Promise.all([
+  const [sessions, tokens, hits, heartbeats, dataExports, apiFamilies, rotatedTokens, draftReceipts, closedBusinesses, connectStates, idempotencyKeys, deletedRecords] = await Promise.all([
     prisma.session.deleteMany({ where: { expiresAt: { lt: now } } }),
     prisma.passwordResetToken.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { usedAt: { not: null } }] } }),
     prisma.rateLimitHit.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - day) } } }),
@@ -24,7 +26,12 @@ export async function cleanupExpired(now = new Date()) {
     deleteStaleDraftReceipts(now),
     purgeClosedBusinesses(now),
     deleteExpiredConnectStates(now),
+    pruneIdempotencyKeys(now),
+    pruneDeletedRecords(now),
   ]);
   const billingEvents = await pruneProcessedBillingEvents(now);
-  return { billingEvents, sessions: sessions.count, resetTokens: tokens.count, rateLimitHits: hits.count, heartbeats: heartbeats.count, dataExports, apiSignIns: apiFamilies.count, rotatedRefreshTokens: rotatedTokens.count, draftReceipts, closedBusinesses, connectStates: connectStates.count };
+  return {
+    billingEvents, sessions: sessions.count, resetTokens: tokens.count, rateLimitHits: hits.count, heartbeats: heartbeats.count, dataExports, apiSignIns: apiFamilies.count,
+    rotatedRefreshTokens: rotatedTokens.count, draftReceipts, closedBusinesses, connectStates: connectStates.count, idempotencyKeys: idempotencyKeys.count, deletedRecords: deletedRecords.count,
+  };
 }

@@ -5,7 +5,7 @@ import type { Customer, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { recordActivity } from "./activity.server";
 import type { CustomerInput } from "./customer-form";
-import { todayIn, toDateString } from "./document-form";
+import { paymentDay, todayIn, toDateString } from "./document-form";
 import { assertUnchanged, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
 import { displayStatus, formatInvoiceNumber, OPEN_STATUSES } from "./invoice.server";
 import { listPayments } from "./payment.server";
@@ -257,8 +257,8 @@ export async function customerHistory(businessId: string, id: string) {
       method: p.method,
       status: p.status,
       receivedAt: p.receivedAt,
-      // The calendar day in the business's time zone, as the owner thinks of it.
-      receivedOn: todayIn(business.timeZone, p.receivedAt),
+      // The day as the owner recorded it (online payments: the day in the business's time zone).
+      receivedOn: paymentDay(p, business.timeZone),
       reference: p.reference,
       invoice: { id: p.invoice.id, number: p.invoice.number, label: formatInvoiceNumber(business.invoicePrefix, p.invoice.number) },
     })),

@@ -12,6 +12,9 @@ export const MAX_UNIT_PRICE = 100_000_000; // 1,000,000.00 in minor units
 export const MAX_TOTAL = 1_000_000_000; // 10,000,000.00 in minor units
 export const MAX_TAX_RATE = 50_000; // 50 %
 export const MAX_TEXT = 2_000;
+export const MAX_LINE_DESCRIPTION = 500;
+/** Thousandths of a percent: 100 %. */
+export const MAX_DISCOUNT_PERCENT = 100_000;
 export const DATE_MIN = "2000-01-01";
 export const DATE_MAX = "2100-12-31";
 
@@ -54,7 +57,7 @@ export function lineItemSchema(currency: string) {
       .string({ error: "Describe the work or item" })
       .trim()
       .min(1, "Describe the work or item")
-      .max(500, "Keep it under 500 characters")
+      .max(MAX_LINE_DESCRIPTION, `Keep it under ${MAX_LINE_DESCRIPTION} characters`)
       .refine((v) => !NUL_OR_CONTROL.test(v), CONTROL_MESSAGE),
     quantity: decimalField(parseQuantity, "Enter a quantity above zero (up to 3 decimals)", 1, MAX_QUANTITY_MILLI, "Quantities above 100,000 are not accepted"),
     unitPrice: decimalField(
@@ -101,7 +104,7 @@ export function documentFormSchema(currency: string, kind: DocumentKind) {
       if (value.discountType !== "NONE") {
         const parsed =
           value.discountType === "PERCENT" ? parsePercent(value.discountValue ?? "") : parseDecimal(value.discountValue ?? "", digits);
-        const max = value.discountType === "PERCENT" ? 100_000 : MAX_TOTAL;
+        const max = value.discountType === "PERCENT" ? MAX_DISCOUNT_PERCENT : MAX_TOTAL;
         if (parsed === null || parsed <= 0 || parsed > max) {
           ctx.addIssue({
             code: "custom",
@@ -173,4 +176,9 @@ export function addDays(date: string, days: number) {
   const d = dateOnly(date);
   d.setUTCDate(d.getUTCDate() + days);
   return toDateString(d);
+}
+
+/** The day a payment was received, as YYYY-MM-DD (payments written before receivedOn existed: their local date). */
+export function paymentDay(payment: { receivedOn: Date | null; receivedAt: Date }, timeZone: string) {
+  return payment.receivedOn ? toDateString(payment.receivedOn) : todayIn(timeZone, payment.receivedAt);
 }

@@ -8,8 +8,10 @@ import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { invoiceLabel, recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
+import { addDays, dateOnly, DATE_MIN, paymentDay, todayIn } from "./document-form";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
 import { queueInvoicePaidNotice } from "./contractor-notices.server";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
 import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
 import { isUniqueViolation } from "./user.server";
@@ -31,6 +33,10 @@ export type ApplyPaymentInput = {
   /** PENDING for a bank debit that is still processing (it does not count until it SUCCEEDS); FAILED when it bounced. */
   status?: Extract<PaymentStatus, "PENDING" | "SUCCEEDED" | "FAILED">;
   receivedAt?: Date;
+  /** The day received (YYYY-MM-DD) as the contractor chose it; default: today in the business's time zone. */
+  receivedOn?: string;
+  /** A manual payment more than the invoice's total above its balance is refused unless this is true. */
+  confirmOverpayment?: boolean;
   reference?: string | null;
   note?: string | null;
   recordedById?: string | null;
@@ -45,6 +51,24 @@ export type ApplyPaymentResult =
 
 function checkAmount(amountCents: number) {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError("The amount must be above zero", "amount");
+}
+
+export { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD };
+
+export { paymentDay };
+
+/** The rules of a manual payment that need the locked invoice and the business's calendar. */
+function checkManualPayment(input: ApplyPaymentInput, invoice: Invoice, today: string) {
+  if (input.receivedOn && (input.receivedOn < DATE_MIN || input.receivedOn > addDays(today, MAX_PAYMENT_DAYS_AHEAD))) {
+    throw new DomainError(`Pick a date between ${DATE_MIN} and ${MAX_PAYMENT_DAYS_AHEAD} days from today`, "receivedOn");
+  }
+  const overpayment = input.amountCents - balanceCents(invoice);
+  if (overpayment > invoice.totalCents && !input.confirmOverpayment) {
+    throw new DomainError(
+      `This is ${formatMoney(overpayment, invoice.currency)} more than the balance due. Check the amount, or confirm that you received this much.`,
+      "confirmOverpayment",
+    );
+  }
 }
 
 /** Runs `work` in the invoice-locking transaction (the receipt it queues commits with it). */
@@ -102,6 +126,12 @@ export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promis
   if (invoice.status === "VOID" && input.provider === "manual") throw new DomainError("This invoice is void; it cannot take payments.");
   if (invoice.status === "DRAFT" && input.provider !== "manual") throw new DomainError("This invoice has not been sent.");
   if (input.currency !== invoice.currency) throw new DomainError(`Payments for this invoice must be in ${invoice.currency}.`, "amount");
+  if (status !== "FAILED" && invoice.amountPaidCents + input.amountCents > MAX_PAID_CENTS) {
+    throw new DomainError(`This invoice cannot take more than ${formatMoney(MAX_PAID_CENTS, invoice.currency)} in payments.`, "amount");
+  }
+  const business = await tx.business.findUniqueOrThrow({ where: { id: input.businessId }, select: { timeZone: true } });
+  const today = todayIn(business.timeZone);
+  if (input.provider === "manual") checkManualPayment(input, invoice, today);
 
   // Money that actually arrived from a provider is always recorded, even on a voided invoice: it has
   // to be refunded by hand, and the activity feed says so.
@@ -119,6 +149,7 @@ export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promis
       reference: input.reference ?? null,
       note: input.note ?? null,
       receivedAt: input.receivedAt ?? new Date(),
+      receivedOn: dateOnly(input.receivedOn ?? today),
       recordedById: input.recordedById ?? null,
       ...(await cardDetails(tx, input)),
       failureReason: input.failureReason ?? null,

@@ -5,7 +5,7 @@ import { receiptEmail } from "~/emails/receipt.server";
 import { paymentMethodLabel } from "~/components/status-badge";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
-import { todayIn } from "./document-form";
+import { paymentDay } from "./document-form";
 import { formatInvoiceNumber } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
 
@@ -50,7 +50,7 @@ export async function queueReceipt(tx: Prisma.TransactionClient, invoiceId: stri
       invoiceNumber: formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number),
       amount: formatMoney(payment.amountCents, payment.currency),
       paidWith: describePaymentMethod(payment),
-      paidOn: todayIn(invoice.business.timeZone, payment.receivedAt),
+      paidOn: paymentDay(payment, invoice.business.timeZone),
       balance: balance ? formatMoney(balance, payment.currency) : null,
       url: signedUrl("pay", invoice.id),
     }),

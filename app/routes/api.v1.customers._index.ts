@@ -1,6 +1,7 @@
 // GET/POST /api/v1/customers
 import { apiCreateCustomer, apiListCustomers } from "~/models/api-resources.server";
 import { CustomerCreateBody, CustomerListQuery } from "~/models/api-schemas";
+import { idempotent, readIdempotencyKey } from "~/models/idempotency.server";
 import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth, resourceResponse } from "~/utils/api.server";
 
 export const loader = apiLoader(async ({ request }) => {
@@ -12,7 +13,8 @@ export const loader = apiLoader(async ({ request }) => {
 export const action = apiAction({
   POST: async ({ request }) => {
     const { businessId } = await requireApiAuth(request);
+    readIdempotencyKey(request);
     const body = await readJson(request, CustomerCreateBody);
-    return resourceResponse(request, await apiCreateCustomer(businessId, body), 201);
+    return idempotent(request, businessId, body, async () => resourceResponse(request, await apiCreateCustomer(businessId, body), 201));
   },
 });

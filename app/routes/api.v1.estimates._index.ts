@@ -1,6 +1,7 @@
 // GET/POST /api/v1/estimates (with line items)
 import { apiCreateEstimate, apiListEstimates } from "~/models/api-resources.server";
 import { EstimateCreateBody, EstimateListQuery } from "~/models/api-schemas";
+import { idempotent, readIdempotencyKey } from "~/models/idempotency.server";
 import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth, resourceResponse } from "~/utils/api.server";
 
 export const loader = apiLoader(async ({ request }) => {
@@ -12,7 +13,8 @@ export const loader = apiLoader(async ({ request }) => {
 export const action = apiAction({
   POST: async ({ request }) => {
     const { businessId } = await requireApiAuth(request);
+    readIdempotencyKey(request);
     const body = await readJson(request, EstimateCreateBody);
-    return resourceResponse(request, await apiCreateEstimate(businessId, body), 201);
+    return idempotent(request, businessId, body, async () => resourceResponse(request, await apiCreateEstimate(businessId, body), 201));
   },
 });

@@ -2,7 +2,7 @@
 // keyset batches on (receivedAt, id) and streamed. Dates are the day the payment was received in the
 // business's time zone.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { todayIn } from "~/models/document-form";
+import { todayIn, toDateString } from "~/models/document-form";
 import { notFound } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { requireBusiness } from "~/utils/auth.server";
@@ -27,6 +27,7 @@ async function* paymentRows(businessId: string, prefix: string, timeZone: string
       select: {
         id: true,
         receivedAt: true,
+        receivedOn: true,
         method: true,
         provider: true,
         amountCents: true,
@@ -39,7 +40,7 @@ async function* paymentRows(businessId: string, prefix: string, timeZone: string
     });
     if (payments.length === 0) return;
     yield payments.map((p) => [
-      day.format(p.receivedAt),
+      p.receivedOn ? toDateString(p.receivedOn) : day.format(p.receivedAt),
       formatInvoiceNumber(prefix, p.invoice.number),
       p.invoice.customer.name,
       p.method,

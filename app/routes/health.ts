@@ -1,16 +1,11 @@
+// GET /health for the load balancer: 200 while Postgres answers, 503 within 2 s while it does not
+// (app/utils/health.server.ts). The pools reconnect by themselves when it comes back.
 import { json } from "@remix-run/node";
-import { prisma } from "~/utils/db.server";
+import { databaseReachable } from "~/utils/health.server";
 
-// Answers 503 while Postgres is unreachable; the pool reconnects by itself when it comes back.
 export async function loader() {
   const headers = { "Cache-Control": "no-store" };
-  try {
-    await Promise.race([
-      prisma.$queryRaw`SELECT 1`,
-      new Promise((_, reject) => setTimeout(() => reject(new Error("database timeout")), 3_000)),
-    ]);
-    return json({ status: "ok", db: "ok" }, { headers });
-  } catch {
-    return json({ status: "error", db: "unavailable" }, { status: 503, headers });
-  }
+  return (await databaseReachable())
+    ? json({ status: "ok", db: "ok" }, { headers })
+    : json({ status: "error", db: "unavailable" }, { status: 503, headers });
 }

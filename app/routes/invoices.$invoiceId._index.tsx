@@ -27,7 +27,7 @@ import { ShareLink } from "~/components/share-link";
 import { createSchedule, describeSchedule, RecurringFormSchema } from "~/models/recurring.server";
 import { EmailTimeline } from "~/components/email-timeline";
 import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
-import { applyPayment, markInvoicePaid, refundPayment } from "~/models/payment.server";
+import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payment.server";
 import { sendReminderNow } from "~/models/reminders.server";
 import { SendReminderNow } from "~/components/send-reminder-now";
 import { requireBusiness } from "~/utils/auth.server";
@@ -62,6 +62,8 @@ export function recordPaymentSchema(currency: string) {
     method: z.enum(MANUAL_METHODS, { error: "Choose how you were paid" }),
     receivedOn: DateString,
     reference: z.string().trim().max(100, "Keep it under 100 characters").optional(),
+    // Asked for when the amount is far above the balance (a typo such as 20000000 for 200.00).
+    confirmOverpayment: z.boolean().optional(),
   });
 }
 
@@ -94,6 +96,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       amountCents: p.amountCents,
       method: p.method,
       receivedAt: p.receivedAt.toISOString(),
+      receivedOn: paymentDay(p, business.timeZone),
       reference: p.reference,
       overpaymentCents: p.overpaymentCents,
       refundedCents: p.refundedCents,
@@ -150,18 +153,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const submission = parseWithZod(formData, { schema: recordPaymentSchema(invoice.currency) });
         if (submission.status !== "success") return json(submission.reply(), { status: 400 });
         const v = submission.value;
-        const result = await applyPayment({
-          businessId,
-          invoiceId: invoice.id,
-          amountCents: v.amount,
-          currency: invoice.currency,
-          method: v.method,
-          provider: "manual",
-          providerPaymentId: `${businessId}:${v.key}`,
-          receivedAt: new Date(`${v.receivedOn}T12:00:00Z`),
-          reference: v.reference || null,
-          recordedById: user.id,
-        });
+        let result: Awaited<ReturnType<typeof applyPayment>>;
+        try {
+          result = await applyPayment({
+            businessId,
+            invoiceId: invoice.id,
+            amountCents: v.amount,
+            currency: invoice.currency,
+            method: v.method,
+            provider: "manual",
+            providerPaymentId: `${businessId}:${v.key}`,
+            receivedAt: new Date(`${v.receivedOn}T12:00:00Z`),
+            receivedOn: v.receivedOn,
+            confirmOverpayment: v.confirmOverpayment ?? false,
+            reference: v.reference || null,
+            recordedById: user.id,
+          });
+        } catch (error) {
+          // A rule of the payment (far above the balance, a date too far ahead) is a field error: the form comes back with its values.
+          if (error instanceof DomainError && error.field) return json(submission.reply({ fieldErrors: { [error.field]: [error.message] } }), { status: 400 });
+          throw error;
+        }
         const message =
           result.status === "duplicate"
             ? "That payment was already recorded."
@@ -260,6 +272,14 @@ function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency:
         <Field label="Received on" inputProps={getInputProps(fields.receivedOn, { type: "date" })} errors={fields.receivedOn.errors} />
       </div>
       <Field label="Reference (check number, note)" inputProps={getInputProps(fields.reference, { type: "text" })} errors={fields.reference.errors} />
+      {fields.confirmOverpayment.errors ? (
+        <div>
+          <label>
+            <input {...getInputProps(fields.confirmOverpayment, { type: "checkbox" })} /> Yes, I received this much: record the overpayment
+          </label>
+          <ErrorList id={fields.confirmOverpayment.errorId} errors={fields.confirmOverpayment.errors} />
+        </div>
+      ) : null}
       <SubmitButton pending={navigation.state === "submitting" && navigation.formData?.get("intent") === "record-payment"}>Record payment</SubmitButton>
     </Form>
   );
@@ -427,7 +447,7 @@ export default function InvoicePage() {
               <tbody>
                 {data.payments.map((p) => (
                   <tr key={p.id} data-testid="payment-row">
-                    <td className="cell-main">{p.receivedAt.slice(0, 10)}</td>
+                    <td className="cell-main">{p.receivedOn}</td>
                     <td data-label="Method">{p.paidWith}</td>
                     <td data-label="Reference">{p.reference}</td>
                     <td className="num" data-label="Amount">

@@ -4,7 +4,7 @@
 import type { MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_IDLE_MS } from "~/models/api-token.server";
+import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_IDLE_MS, REUSE_GRACE_MS } from "~/models/api-token.server";
 import { LINK_LIFETIME_DAYS } from "~/models/signed-link.server";
 import { BCRYPT_COST, RESET_TOKEN_TTL_MS } from "~/models/user.server";
 import type { RouteHandle } from "~/root";
@@ -74,6 +74,7 @@ export async function loader() {
     linkLifetimeDays: LINK_LIFETIME_DAYS,
     accessTokenLifetime: formatDuration(ACCESS_TOKEN_TTL_SECONDS * 1000),
     refreshTokenIdle: formatDuration(REFRESH_TOKEN_IDLE_MS),
+    refreshRetryGrace: formatDuration(REUSE_GRACE_MS),
     stripe: stripeConfigured(),
     stripeTolerance: formatDuration(STRIPE_WEBHOOK_TOLERANCE_SECONDS * 1000),
     paypal: paypalConfigured(),
@@ -146,8 +147,9 @@ export default function Security() {
           <li>
             The mobile apps use access tokens (signed JWTs) valid for {d.accessTokenLifetime} and refresh tokens that are
             replaced on every use. A refresh token used again after it was replaced means it was copied: that
-            device&apos;s whole sign-in is revoked (a repeat within a few seconds, from the app refreshing twice at once,
-            only gets nothing). An unused refresh token lapses after {d.refreshTokenIdle}.
+            device&apos;s whole sign-in is revoked. Within {d.refreshRetryGrace} of the exchange, the same app retrying
+            after a lost response gets the same replacement again (anything else gets nothing and revokes nothing). An
+            unused refresh token lapses after {d.refreshTokenIdle}.
           </li>
         </ul>
       </section>

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import * as Sentry from "@sentry/remix";
 import { z } from "zod";
-import type { ListQuery } from "~/models/api-schemas";
+import { ApiTimestamp, type ListQuery } from "~/models/api-schemas";
 import { findTokenUser, verifyAccessToken, type AccessClaims } from "~/models/api-token.server";
 import { DomainError, PLAUSIBLE_ID, ReadOnlyAccountError } from "~/models/errors.server";
 import { logger } from "./logger.server";
@@ -87,7 +87,8 @@ function unauthorized(message = "The access token is missing, expired or not val
 /** The caller of a bearer-authenticated request. Tenancy comes from here, never from the body. */
 export async function requireApiAuth(request: Request): Promise<ApiAuth> {
   const header = request.headers.get("Authorization") ?? "";
-  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
+  // Auth scheme names are case-insensitive (RFC 9110 11.1): "bearer" and "BEARER" are Bearer too.
+  const match = /^Bearer +([A-Za-z0-9_\-.]+)$/i.exec(header.trim());
   if (!match) throw unauthorized();
   const claims = await verifyAccessToken(match[1]);
   if (!claims) throw unauthorized();
@@ -158,9 +159,28 @@ function bodyTooLarge() {
   return new ApiError(400, "body_too_large", `The body is larger than ${API_BODY_LIMIT / 1024} KB.`, undefined, { Connection: "close" });
 }
 
-/** Query parameters validated like a body (unknown parameters are refused too). */
+/**
+ * A cache-buster some HTTP clients add to GETs (`_=1712345678`). It is accepted and ignored everywhere
+ * (the API answers `Cache-Control: private, no-store` anyway), as the OpenAPI document says.
+ */
+export const CACHE_BUSTER_PARAM = "_";
+
+/**
+ * Query parameters validated like a body: unknown parameters are refused, and so is a parameter sent
+ * twice (`limit=5&limit=50` has no single meaning).
+ */
 export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
-  return parseOrThrow(schema, Object.fromEntries(new URL(request.url).searchParams));
+  const params = new URL(request.url).searchParams;
+  const seen = new Set<string>();
+  const fields: Record<string, string[]> = Object.create(null);
+  for (const name of params.keys()) {
+    if (seen.has(name) && name !== CACHE_BUSTER_PARAM) fields[name] = ["Send this parameter once"];
+    seen.add(name);
+  }
+  if (Object.keys(fields).length) throw new ApiError(400, "validation_failed", "Some fields are not valid.", fields);
+  const values = Object.fromEntries(params);
+  delete values[CACHE_BUSTER_PARAM];
+  return parseOrThrow(schema, values);
 }
 
 // Cursor pagination: the cursor is the sort key of the last item of a page, opaque to clients.
@@ -174,7 +194,7 @@ export function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null;
   try {
     const parsed = z
-      .object({ at: z.iso.datetime(), id: z.string().regex(PLAUSIBLE_ID) })
+      .object({ at: ApiTimestamp, id: z.string().regex(PLAUSIBLE_ID) })
       .strict()
       .parse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
     return parsed;
@@ -211,7 +231,9 @@ export function etagOf(representation: unknown) {
 /** 200 with an ETag, or 304 when the client's If-None-Match already names it. */
 export function resourceResponse(request: Request, data: unknown, status = 200) {
   const etag = etagOf(data);
-  if (status === 200 && request.headers.get("If-None-Match")?.split(/\s*,\s*/).includes(etag)) {
+  const ifNoneMatch = request.headers.get("If-None-Match")?.split(/\s*,\s*/);
+  // "*" matches any current representation (RFC 9110 13.1.2): the resource exists, so 304.
+  if (status === 200 && (ifNoneMatch?.includes(etag) || ifNoneMatch?.includes("*"))) {
     return new Response(null, { status: 304, headers: { ETag: etag, ...NO_STORE } });
   }
   return apiJson({ data }, { status, headers: { ETag: etag } });

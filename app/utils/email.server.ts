@@ -1,7 +1,8 @@
 // The one way the app sends email. Every message is an EmailMessage row, queued in the caller's
 // transaction together with a graphile-worker job ("send-email") that delivers it: through Postmark,
 // or into the development outbox (/dev/outbox) when there is no POSTMARK_SERVER_TOKEN or
-// EMAIL_TRANSPORT=outbox. Delivery is at-least-once (docs/decisions/007-email-delivery.md).
+// EMAIL_TRANSPORT=outbox. Delivery is effectively once: jobs retry (at least once), and a retry of a
+// message an earlier attempt may have delivered asks Postmark first (docs/decisions/007-email-delivery-and-jobs.md).
 import { Errors, ServerClient } from "postmark";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "./db.server";
@@ -155,6 +156,17 @@ const isTransient = (status: number) => status === 0 || status === 429 || status
 export type DeliveryOutcome = "sent" | "skipped" | "failed";
 
 /**
+ * Postmark's MessageID of a message it already accepted for this EmailMessage, found with the Messages
+ * API's outbound search by the Metadata.messageId every send carries; null when there is none. A
+ * failed search throws (a transient error): sending without knowing could send twice.
+ */
+async function findAcceptedCopy(id: string): Promise<string | null> {
+  const found = await postmark().getOutboundMessages({ count: 1, offset: 0, metadata_messageId: id });
+  const match = found.Messages?.find((m) => (m.Metadata as Record<string, string> | undefined)?.messageId === id);
+  return match?.MessageID ?? null;
+}
+
+/**
  * Delivers a QUEUED message (the send-email job). Success → SENT with Postmark's MessageID. A
  * permanent refusal (an inactive recipient, an invalid address) → FAILED at once. A transient failure
  * throws TransientEmailError so the job is retried; the last attempt also marks the message FAILED.
@@ -178,6 +190,20 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
     return "sent";
   }
   try {
+    // An earlier attempt may have reached Postmark without us learning it (the process was killed
+    // while sending, or the answer timed out): ask Postmark before sending again, so the customer gets
+    // the message once (docs/decisions/007-email-delivery-and-jobs.md, "effectively once").
+    if (message.attempts > 1) {
+      const earlier = await findAcceptedCopy(id);
+      if (earlier) {
+        await prisma.emailMessage.update({
+          where: { id },
+          data: { status: "SENT", sentAt: new Date(), providerMessageId: earlier, textBody: null, htmlBody: null, error: null },
+        });
+        logger.info({ emailId: id, template: message.template, attempt }, "email was accepted by Postmark on an earlier attempt; not sent again");
+        return "sent";
+      }
+    }
     const result = await postmark().sendEmail({
       From: env().EMAIL_FROM,
       To: message.to,

@@ -147,3 +147,20 @@ describe("scrubEvent", () => {
     expect(event).toEqual({ message: "plain" });
   });
 });
+
+describe("client errors stay out of Sentry (issue 15, item 11)", () => {
+  it("a thrown 4xx response or Remix error response is a client error; an Error or a 5xx is not", async () => {
+    const { errorForLog, isClientError, thrownStatus } = await import("./sentry.server");
+    const remixNotFound = { status: 404, statusText: "Not Found", internal: true, data: 'Error: No route matches URL "/.env"' };
+    expect(thrownStatus(remixNotFound)).toBe(404);
+    expect(isClientError(remixNotFound)).toBe(true);
+    expect(isClientError(new Response("Not found", { status: 404 }))).toBe(true);
+    expect(isClientError(new Response("Bad", { status: 400 }))).toBe(true);
+    expect(isClientError(new Response("Down", { status: 503 }))).toBe(false);
+    expect(isClientError(new Error("boom"))).toBe(false);
+    expect(isClientError({ some: "object" })).toBe(false);
+    expect(JSON.stringify(errorForLog(remixNotFound))).not.toContain("[object Object]");
+    expect(errorForLog({ some: "object" })).toEqual({ message: '{"some":"object"}' });
+    expect(errorForLog(new Error("boom"))).toMatchObject({ message: "boom" });
+  });
+});

@@ -47,13 +47,45 @@ export function scrubEvent<T extends SentryEvent>(event: T): T {
   return event;
 }
 
+/**
+ * The HTTP status a thrown value stands for when it is a response (a loader's `throw new Response(..., {status: 404})`,
+ * Remix's "No route matches" error response), else null. A 4xx is the client's doing, not a crash.
+ */
+export function thrownStatus(error: unknown): number | null {
+  if (error instanceof Response) return error.status;
+  if (error && typeof error === "object" && "status" in error && "statusText" in error && "internal" in error) {
+    const status = (error as { status: unknown }).status;
+    return typeof status === "number" ? status : null;
+  }
+  return null;
+}
+
+/** Client errors (404 from a scanner asking for /.env, 400, 405) are logged at info and never use up the Sentry quota. */
+export function isClientError(error: unknown) {
+  const status = thrownStatus(error);
+  return status !== null && status < 500;
+}
+
+/** An error as a log field: a message and stack for an Error, status and text for a thrown response, never "[object Object]". */
+export function errorForLog(error: unknown) {
+  if (error instanceof Error) return { message: error.message, stack: error.stack };
+  const status = thrownStatus(error);
+  if (status !== null) return { status, statusText: (error as { statusText?: string }).statusText ?? "" };
+  try {
+    return { message: typeof error === "string" ? error : JSON.stringify(error) };
+  } catch {
+    return { message: String(error) };
+  }
+}
+
 export function initSentry(dsn: string | undefined, environment: string) {
   Sentry.init({
     dsn,
     environment,
     sendDefaultPii: false,
     tracesSampleRate: 0,
-    beforeSend: (event) => scrubEvent(event),
+    // Defence in depth: whatever path a thrown 4xx takes (the SDK's own Remix instrumentation included), it is not sent.
+    beforeSend: (event, hint) => (isClientError(hint?.originalException) ? null : scrubEvent(event)),
     beforeSendTransaction: (event) => scrubEvent(event),
   });
 }

@@ -35,6 +35,13 @@ describe("verifyStripeWebhook", () => {
     expect(() => verifyStripeWebhook(payload, sign(secrets[1], Math.floor(Date.now() / 1000) - 3600), secrets)).toThrow(/tolerance/);
   });
 
+  it("refuses a timestamp more than the tolerance in the future, like an old one, and accepts a small clock skew", () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(() => verifyStripeWebhook(payload, sign(secrets[0], now + 301), secrets)).toThrow(/tolerance/);
+    expect(() => verifyStripeWebhook(payload, sign(secrets[0], now + 3600), secrets)).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(verifyStripeWebhook(payload, sign(secrets[0], now + 60), secrets).id).toBe("evt_test_rotation");
+  });
+
   it("refuses everything when no secret is configured", () => {
     expect(() => verifyStripeWebhook(payload, sign(secrets[0]), [])).toThrow(/not set/);
   });

@@ -62,13 +62,21 @@ export function stripeConnectWebhookSecrets(value = env().STRIPE_CONNECT_WEBHOOK
   return stripeWebhookSecrets(value ?? "");
 }
 
-/** Verifies a webhook on its raw body with the official library against every configured secret; throws on any mismatch. */
-export function verifyStripeWebhook(rawBody: string, signature: string, secrets = stripeWebhookSecrets()): Stripe.Event {
-  if (!secrets.length) throw new Error("the Stripe webhook secret is not set");
+/**
+ * Verifies a webhook on its raw body with the official library against every configured secret; throws on any mismatch.
+ * The library only refuses old timestamps; one more than the tolerance in the future is refused the same way,
+ * so a captured-and-replayed event cannot be pre-dated to stay valid for longer.
+ */
+export function verifyStripeWebhook(rawBody: string, signature: string, secrets = stripeWebhookSecrets(), now = Date.now()): Stripe.Event {
+  if (!secrets.length) throw new Error("STRIPE_WEBHOOK_SECRET is not set");
+  const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
+  if (Number.isFinite(signedAt) && signedAt - Math.floor(now / 1000) > STRIPE_WEBHOOK_TOLERANCE_SECONDS) {
+    throw new Stripe.errors.StripeSignatureVerificationError(signature, rawBody, { message: "Timestamp outside the tolerance zone (in the future)" });
+  }
   let failure: unknown;
   for (const secret of secrets) {
     try {
-      return Stripe.webhooks.constructEvent(rawBody, signature, secret, STRIPE_WEBHOOK_TOLERANCE_SECONDS);
+      return Stripe.webhooks.constructEvent(rawBody, signature, secret, STRIPE_WEBHOOK_TOLERANCE_SECONDS, undefined, now);
     } catch (error) {
       // A signature made with another secret: try the next one. Anything else (not JSON) is final.
       if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;

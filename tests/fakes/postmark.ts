@@ -1,5 +1,7 @@
 // A test-only fake of the slice of the Postmark HTTP API the app uses: POST /email (Server token auth,
 // Postmark's validation and error bodies, scripted failures, inactive-recipient suppression) and the
+// outbound message search (GET /messages/outbound with count, offset, recipient, tag and metadata_<key>
+// filters, newest first, as the Messages API answers it), and the
 // outbound webhooks (Delivery, Open, Click, Bounce, SpamComplaint) posted with HTTP Basic auth the way
 // Postmark sends credentials embedded in a webhook URL. node:http only. The official SDK talks to it via
 // `new ServerClient(token, { useHttps: false, requestHost: fake.host, timeout: 10 })`; the SDK builds
@@ -32,6 +34,8 @@ export type FakePostmark = {
   sent: SentEmail[];
   /** Every POST /email attempt with the status it was answered (including 401/422/5xx). */
   calls: EmailCall[];
+  /** Every GET /messages/outbound search, with its query parameters and how many messages matched. */
+  searches: Array<{ at: number; status: number; query: Record<string, string>; matched: number }>;
   /** Every webhook POST the fake made (status 0 when the receiver could not be reached). */
   webhooks: Array<{ payload: unknown; status: number; body: string; authorization: string | null }>;
   /** Addresses Postmark would refuse with 406 (a hard bounce or spam complaint adds the recipient; lower-case). */
@@ -157,6 +161,7 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
   const waiting = new Map<NodeJS.Timeout, () => void>(); // delayed answers, released by stop()
   const sent: SentEmail[] = [];
   const calls: EmailCall[] = [];
+  const searches: FakePostmark["searches"] = [];
   const webhooks: FakePostmark["webhooks"] = [];
   const inactive = new Set<string>();
 
@@ -189,6 +194,50 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     }
   }
 
+  /**
+   * The Messages API's outbound search (https://postmarkapp.com/developer/api/messages-api): count and
+   * offset are required (count ≤ 500, count + offset ≤ 10,000); recipient, tag, subject and
+   * metadata_<key> filter; messages come newest first as summaries (no bodies).
+   */
+  function searchOutbound(req: http.IncomingMessage): { status: number; body: Json } {
+    const token = req.headers["x-postmark-server-token"];
+    if (token !== options.serverToken) return { status: 401, body: { ErrorCode: 10, Message: ERROR_MESSAGES[401][1] } };
+    const query = new URL(req.url ?? "/", "http://localhost").searchParams;
+    const count = Number(query.get("count"));
+    const offset = Number(query.get("offset"));
+    if (!query.has("count") || !query.has("offset") || !Number.isInteger(count) || !Number.isInteger(offset) || count < 1 || count > 500 || offset < 0 || count + offset > 10_000) {
+      return { status: 422, body: { ErrorCode: 600, Message: "The 'count' and 'offset' parameters are required: count up to 500, count + offset up to 10,000." } };
+    }
+    const metadata = [...query.entries()].filter(([k]) => k.startsWith("metadata_")).map(([k, v]) => [k.slice("metadata_".length), v] as const);
+    const recipient = query.get("recipient")?.toLowerCase();
+    const matches = sent
+      .filter((m) => metadata.every(([k, v]) => (m.body.Metadata ?? {})[k] === v))
+      .filter((m) => !recipient || parseAddressList(m.body.To ?? "").some((a) => a.toLowerCase() === recipient))
+      .filter((m) => !query.get("tag") || m.body.Tag === query.get("tag"))
+      .filter((m) => !query.get("subject") || m.body.Subject === query.get("subject"))
+      .slice()
+      .reverse();
+    const Messages = matches.slice(offset, offset + count).map((m) => ({
+      Tag: m.body.Tag ?? "",
+      MessageID: m.messageId,
+      MessageStream: m.body.MessageStream ?? "outbound",
+      To: parseAddressList(m.body.To ?? "").map((Email) => ({ Email, Name: null })),
+      Cc: [],
+      Bcc: [],
+      Recipients: parseAddressList(m.body.To ?? ""),
+      ReceivedAt: submittedAt(new Date(m.at)),
+      From: m.body.From,
+      Subject: m.body.Subject,
+      Attachments: [],
+      Status: "Sent",
+      TrackOpens: false,
+      TrackLinks: "None",
+      Metadata: m.body.Metadata ?? {},
+      Sandboxed: false,
+    }));
+    return { status: 200, body: { TotalCount: matches.length, Messages } };
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -198,6 +247,11 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
       if (res.destroyed) return; // the client gave up (SDK timeout) while we were delaying
       res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
     };
+    if (path === "/messages/outbound" && req.method === "GET") {
+      const result = searchOutbound(req);
+      searches.push({ at: Date.now(), status: result.status, query: Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams), matched: result.body.TotalCount ?? 0 });
+      return reply(result.status, result.body);
+    }
     if (path !== "/email" || req.method !== "POST") return reply(404, { ErrorCode: 0, Message: `The fake Postmark does not implement ${req.method} ${path}.` });
     const at = Date.now();
     const result = handleEmail(req, raw);
@@ -271,7 +325,7 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     port,
-    sent, calls, webhooks, inactive,
+    sent, calls, searches, webhooks, inactive,
     script(responses) {
       queue.push(...responses.map((r) => (typeof r === "number" ? { status: r } : r)));
     },
@@ -287,6 +341,7 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
       delay = 0;
       sent.length = 0;
       calls.length = 0;
+      searches.length = 0;
       webhooks.length = 0;
       inactive.clear();
     },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   deleteLapsedFamilies,
+  findTokenUser,
   issueTokens,
   logoutDevice,
   REFRESH_TOKEN_IDLE_MS,
@@ -166,29 +167,60 @@ describe("refresh tokens", () => {
     expect(day13.ok).toBe(true);
   });
 
-  it("of 20 concurrent refreshes with one token exactly one succeeds, and its new pair keeps working", async () => {
+  it("of 20 concurrent refreshes with one token one rotates and all get the same successor, which keeps working", async () => {
     const pair = await issueTokens(alice.user, {}, T0);
     const results = await Promise.all(Array.from({ length: 20 }, () => rotateRefreshToken(pair.refreshToken, {}, at(MINUTE))));
-    const winners = results.filter((r) => r.ok);
-    expect(winners).toHaveLength(1);
-    // The others came within the grace period of the rotation: nothing issued, nothing revoked.
-    expect(results.filter((r) => !r.ok && r.reason === "in-progress")).toHaveLength(19);
-    const winner = winners[0];
-    if (!winner.ok) return;
+    // One rotated; the others came within the grace period from the same app: the same successor again.
+    expect(results.every((r) => r.ok)).toBe(true);
+    const successors = new Set(results.map((r) => (r.ok ? r.tokens.refreshToken : null)));
+    expect(successors.size).toBe(1);
+    expect(await prisma.rotatedRefreshToken.count({ where: { familyId: familyOf(pair.accessToken) } })).toBe(1);
     expect(await prisma.refreshTokenFamily.count({ where: { id: familyOf(pair.accessToken) } })).toBe(1);
-    expect((await rotateRefreshToken(winner.tokens.refreshToken, {}, at(2 * MINUTE))).ok).toBe(true);
+    const [successor] = successors;
+    expect((await rotateRefreshToken(successor!, {}, at(2 * MINUTE))).ok).toBe(true);
   });
 
-  it("a spent token presented within the grace period gets nothing; after it, the family is revoked", async () => {
-    expect(REUSE_GRACE_MS).toBe(10_000);
-    const pair = await issueTokens(alice.user, {}, T0);
-    const next = await rotateRefreshToken(pair.refreshToken, {}, T0);
-    if (!next.ok) throw new Error("rotation failed");
-    expect(await rotateRefreshToken(pair.refreshToken, {}, at(REUSE_GRACE_MS - 1))).toEqual({ ok: false, reason: "in-progress" });
-    expect(await prisma.refreshTokenFamily.count({ where: { id: familyOf(pair.accessToken) } })).toBe(1);
-    expect(await rotateRefreshToken(pair.refreshToken, {}, at(REUSE_GRACE_MS))).toEqual({ ok: false, reason: "reused" });
-    expect(await prisma.refreshTokenFamily.count({ where: { id: familyOf(pair.accessToken) } })).toBe(0);
-    expect((await rotateRefreshToken(next.tokens.refreshToken, {}, at(REUSE_GRACE_MS + 1))).ok).toBe(false);
+  describe("a lost refresh response (decision 013)", () => {
+    const app = { userAgent: "InvoiceLink-iOS/3.2 (iPhone; iOS 18.1)" };
+
+    it("a retry of the same refresh from the same app within the grace period ends with a working pair", async () => {
+      expect(REUSE_GRACE_MS).toBe(60_000);
+      const pair = await issueTokens(alice.user, app, T0);
+      const lost = await rotateRefreshToken(pair.refreshToken, app, at(1_000));
+      if (!lost.ok) throw new Error("rotation failed");
+      // The response never reached the phone; it retries with the token it still holds, twice.
+      const retry = await rotateRefreshToken(pair.refreshToken, app, at(REUSE_GRACE_MS - 1_000));
+      if (!retry.ok) throw new Error(`retry refused: ${retry.reason}`);
+      expect(retry.tokens.refreshToken).toBe(lost.tokens.refreshToken);
+      const again = await rotateRefreshToken(pair.refreshToken, app, at(REUSE_GRACE_MS));
+      expect(again.ok && again.tokens.refreshToken).toBe(lost.tokens.refreshToken);
+      // The pair works: the access token names a live family and the refresh token rotates normally.
+      expect(await findTokenUser((await verifyAccessToken(retry.tokens.accessToken, at(REUSE_GRACE_MS)))!)).not.toBeNull();
+      const onward = await rotateRefreshToken(retry.tokens.refreshToken, app, at(2 * MINUTE));
+      expect(onward.ok).toBe(true);
+      expect(await prisma.refreshTokenFamily.count({ where: { id: familyOf(pair.accessToken) } })).toBe(1);
+    });
+
+    it("within the grace period, another app or a successor already used gets nothing and revokes nothing", async () => {
+      const pair = await issueTokens(alice.user, app, T0);
+      const next = await rotateRefreshToken(pair.refreshToken, app, T0);
+      if (!next.ok) throw new Error("rotation failed");
+      expect(await rotateRefreshToken(pair.refreshToken, { userAgent: "curl/8.5.0" }, at(5_000))).toEqual({ ok: false, reason: "in-progress" });
+      const onward = await rotateRefreshToken(next.tokens.refreshToken, app, at(6_000));
+      expect(onward.ok).toBe(true);
+      expect(await rotateRefreshToken(pair.refreshToken, app, at(7_000))).toEqual({ ok: false, reason: "in-progress" });
+      expect(await prisma.refreshTokenFamily.count({ where: { id: familyOf(pair.accessToken) } })).toBe(1);
+    });
+
+    it("a replay after the grace period revokes the family, even from the same app", async () => {
+      const pair = await issueTokens(alice.user, app, T0);
+      const next = await rotateRefreshToken(pair.refreshToken, app, T0);
+      if (!next.ok) throw new Error("rotation failed");
+      expect(await rotateRefreshToken(pair.refreshToken, app, at(REUSE_GRACE_MS))).toEqual({ ok: false, reason: "reused" });
+      expect(await prisma.refreshTokenFamily.count({ where: { id: familyOf(pair.accessToken) } })).toBe(0);
+      expect((await rotateRefreshToken(next.tokens.refreshToken, app, at(REUSE_GRACE_MS + 1))).ok).toBe(false);
+      expect(await findTokenUser((await verifyAccessToken(next.tokens.accessToken, at(MINUTE)))!)).toBeNull();
+    });
   });
 
   it("lapsed families and old spent tokens are cleaned up nightly", async () => {
@@ -322,8 +354,11 @@ describe("over HTTP", () => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect((await call("/me", { token: second.accessToken })).status).toBe(200);
 
-    // Within the grace period a second exchange is taken for a concurrent request of the same app.
-    await expectError(await call("/auth/refresh", { body: { refreshToken: first.refreshToken }, ip }), 409, "refresh_in_progress");
+    // Within the grace period a retry from the same app gets the same new pair; from another app, nothing.
+    const retried = await call("/auth/refresh", { body: { refreshToken: first.refreshToken }, ip });
+    expect(retried.status).toBe(200);
+    expect(((await retried.json()) as typeof first).refreshToken).toBe(second.refreshToken);
+    await expectError(await call("/auth/refresh", { body: { refreshToken: first.refreshToken }, ip, headers: { "User-Agent": "another-app/1.0" } }), 409, "refresh_in_progress");
     expect((await call("/me", { token: second.accessToken })).status).toBe(200);
     // Later, it can only be a copy.
     await prisma.rotatedRefreshToken.updateMany({ where: { tokenHash: sha256Hex(first.refreshToken) }, data: { rotatedAt: new Date(Date.now() - 60_000) } });
@@ -338,13 +373,14 @@ describe("over HTTP", () => {
     await expectError(await call("/auth/refresh", { body: { refreshToken: pair.refreshToken }, ip: newIp() }), 401, "refresh_token_expired");
   });
 
-  it("20 concurrent refreshes with the same token: exactly one 200, whose tokens keep working", async () => {
+  it("20 concurrent refreshes with the same token from one app: one rotation, every answer the same refresh token, which keeps working", async () => {
     const pair = await login(alice);
     const responses = await Promise.all(Array.from({ length: 20 }, () => call("/auth/refresh", { body: { refreshToken: pair.refreshToken }, ip: newIp() })));
-    const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-    const winner = (await responses.find((r) => r.status === 200)!.json()) as typeof pair;
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as Array<typeof pair>;
+    expect(new Set(bodies.map((b) => b.refreshToken)).size).toBe(1);
+    expect(await prisma.rotatedRefreshToken.count({ where: { tokenHash: sha256Hex(pair.refreshToken) } })).toBe(1);
+    const winner = bodies[0];
     expect((await call("/me", { token: winner.accessToken })).status).toBe(200);
     expect((await call("/auth/refresh", { body: { refreshToken: winner.refreshToken }, ip: newIp() })).status).toBe(200);
   });

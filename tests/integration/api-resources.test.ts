@@ -967,7 +967,7 @@ describe("business profile", () => {
       [{ nextInvoiceNumber: 1 }, "nextInvoiceNumber"],
       [{ timeZone: "Mars/Olympus" }, "timeZone"],
       [{ defaultTaxRate: "75" }, "defaultTaxRate"],
-      [{ reminderDays: [0] }, "reminderDays"],
+      [{ reminderDays: [0] }, "reminderDays.0"],
       [{ name: "" }, "name"],
     ] as const) {
       const res = await A.api.patch("/business", body);

@@ -59,6 +59,10 @@ const MODEL_FILES: Record<string, string | null> = {
   Subscription: null,
   // Refund requests to Stripe/PayPal: what was refunded is in payments (refundedCents). Not exported yet.
   Refund: null,
+  // API plumbing, not the business's records: stored responses to retried requests (kept 24 hours)
+  // and tombstones of deleted items for the apps' sync (ids only).
+  IdempotencyKey: null,
+  DeletedRecord: null,
 };
 
 /** The rows each file must hold for a business, straight from SQL (not through the export's own queries). */

@@ -161,7 +161,8 @@ describe("retries with graphile-worker's backoff", () => {
     const sent = await settled(id, "SENT", 30_000);
     expect(sent.attempts).toBe(1);
     expect(fake.sent).toHaveLength(1);
-    expect(await jobCount(`send-email:${id}`)).toBe(0);
+    // The job completes just after the row is marked SENT.
+    await vi.waitFor(async () => expect(await jobCount(`send-email:${id}`)).toBe(0), { timeout: 10_000 });
     const leftovers = await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'messageId' = ${id}`;
     expect(leftovers[0].n).toBe(0);
   });
@@ -202,6 +203,39 @@ describe("retries with graphile-worker's backoff", () => {
     } finally {
       if (!restarted) fake = await startFakePostmark({ serverToken, port: FAKE_PORT, webhookUser, webhookPassword });
     }
+  });
+});
+
+describe("effectively once: an attempt that may have reached Postmark is looked up before sending again", () => {
+  it("a send that timed out after Postmark accepted it is not sent again: the retry finds it by Metadata.messageId", async () => {
+    // Longer than the SDK's 10 s timeout: Postmark accepts the message, the worker never hears back.
+    fake.setDelay(11_000);
+    const id = await queued();
+    await vi.waitFor(
+      async () => {
+        const m = await message(id);
+        expect(m.attempts).toBe(1);
+        expect(m.error).toBeTruthy();
+      },
+      { timeout: 40_000, interval: 200 },
+    );
+    fake.setDelay(0);
+    const m = await settled(id, "SENT", 60_000);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.sent).toHaveLength(1);
+    expect(m).toMatchObject({ providerMessageId: fake.sent[0].messageId, attempts: 2, error: null, textBody: null, htmlBody: null });
+    expect(fake.searches).toHaveLength(1);
+    expect(fake.searches[0]).toMatchObject({ status: 200, matched: 1, query: { count: "1", offset: "0", metadata_messageId: id } });
+  }, 90_000);
+
+  it("a first attempt does not search; a retry after a 500 searches, finds nothing and sends once", async () => {
+    fake.script([500]);
+    const id = await queued();
+    const m = await settled(id, "SENT", 60_000);
+    expect(fake.calls.map((c) => c.status)).toEqual([500, 200]);
+    expect(fake.sent).toHaveLength(1);
+    expect(m.attempts).toBe(2);
+    expect(fake.searches.map((s) => s.matched)).toEqual([0]);
   });
 });
 

@@ -157,7 +157,8 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
   const pair = (await refreshed.json()) as { accessToken: string; refreshToken: string };
   secret("refreshed access token", pair.accessToken);
   secret("refreshed refresh token", pair.refreshToken);
-  const reuse = await fetch(`${server.url}/api/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: tokens.refreshToken }) });
+  // A copy used by another client (a retry from the same app within the grace period would get the same pair: decision 013).
+  const reuse = await fetch(`${server.url}/api/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json", "User-Agent": "stolen-copy/1.0" }, body: JSON.stringify({ refreshToken: tokens.refreshToken }) });
   // 409 within the reuse grace period (a concurrent request of the app), 401 after it.
   expect([401, 409]).toContain(reuse.status);
 

@@ -4,7 +4,7 @@
 // deployment has not configured.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ACCESS_TOKEN_TTL_SECONDS } from "~/models/api-token.server";
+import { ACCESS_TOKEN_TTL_SECONDS, REUSE_GRACE_MS } from "~/models/api-token.server";
 import { LINK_LIFETIME_DAYS } from "~/models/signed-link.server";
 import { BCRYPT_COST } from "~/models/user.server";
 import { prisma } from "~/utils/db.server";
@@ -102,6 +102,8 @@ describe("/security", () => {
     }
     expect(page).toContain(`They stop working after ${LINK_LIFETIME_DAYS} days`);
     expect(page).toContain(`access tokens (signed JWTs) valid for ${ACCESS_TOKEN_TTL_SECONDS / 60} minutes`);
+    // The refresh retry grace (decision 013) as the code enforces it; api-auth.test.ts proves both sides of it.
+    expect(page).toContain(`Within ${REUSE_GRACE_MS / 60_000} minute of the exchange, the same app retrying`);
     expect(page).toContain("a session lasts at most 30 days");
     expect(page).toContain("expire after 1 hour");
     expect(page).toContain("7 daily, 4 weekly and 12 monthly");

@@ -223,6 +223,7 @@ describe("signature verification", () => {
       ["the wrong secret", payload, { "Stripe-Signature": signStripePayload(payload, `whsec_${randomBytes(16).toString("hex")}`) }],
       ["a body altered after signing", altered, { "Stripe-Signature": signStripePayload(payload, webhookSecret) }],
       ["a timestamp 10 minutes old", payload, { "Stripe-Signature": signStripePayload(payload, webhookSecret, now - 600) }],
+      ["a timestamp 10 minutes in the future", payload, { "Stripe-Signature": signStripePayload(payload, webhookSecret, now + 600) }],
       ["a correctly signed body that is not JSON", notJson, { "Stripe-Signature": signStripePayload(notJson, webhookSecret) }],
     ];
     for (const [name, body, headers] of cases) {
