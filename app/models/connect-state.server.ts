@@ -24,7 +24,7 @@ export class ConnectStateError extends Error {
 }
 
 /** A new random state value (to put in the URL) and the row that will recognise it (written later by the caller). */
-export function newConnectState(input: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose; now?: Date }) {
+export function newConnectState(input: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose; now?: Date; ttlMs?: number }) {
   const value = randomToken(32);
   const now = input.now ?? new Date();
   return {
@@ -35,7 +35,7 @@ export function newConnectState(input: { businessId: string; sessionId: string; 
       sessionId: input.sessionId,
       provider: input.provider,
       purpose: input.purpose,
-      expiresAt: new Date(now.getTime() + CONNECT_STATE_TTL_MS),
+      expiresAt: new Date(now.getTime() + (input.ttlMs ?? CONNECT_STATE_TTL_MS)),
     },
   };
 }
@@ -46,21 +46,37 @@ const matching = (value: unknown, expected: { businessId: string; sessionId: str
 };
 
 /** Whether the state is valid now, without using it (so a provider failure afterwards leaves it usable). */
-export async function checkConnectState(value: unknown, expected: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose }) {
+export async function checkConnectState(
+  value: unknown,
+  expected: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose },
+  error: () => Error = () => new ConnectStateError(),
+) {
   const where = matching(value, expected);
-  if (!where || !(await prisma.connectState.count({ where }))) throw new ConnectStateError();
+  if (!where || !(await prisma.connectState.count({ where }))) throw error();
 }
 
-/** Uses the state up inside the caller's transaction; a second use (a replay, or a race) throws. */
+/**
+ * Uses the state up inside the caller's transaction; a second use (a replay, or a race) throws. The
+ * conditional update is the atomic check, so of two requests with the same state exactly one gets past it.
+ * With `spendSiblings`, this session's other unused states of the provider (the other URL of the same
+ * link, older links) are spent with it.
+ */
 export async function consumeConnectState(
   tx: Tx,
   value: unknown,
   expected: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose },
+  options: { spendSiblings?: boolean; error?: () => Error } = {},
 ) {
+  const refuse = options.error ?? (() => new ConnectStateError());
   const where = matching(value, expected);
-  if (!where) throw new ConnectStateError();
-  const used = await tx.connectState.updateMany({ where, data: { usedAt: new Date() } });
-  if (used.count !== 1) throw new ConnectStateError();
+  if (!where) throw refuse();
+  const now = new Date();
+  const used = await tx.connectState.updateMany({ where, data: { usedAt: now } });
+  if (used.count !== 1) throw refuse();
+  if (options.spendSiblings) {
+    const { businessId, sessionId, provider } = expected;
+    await tx.connectState.updateMany({ where: { businessId, sessionId, provider, usedAt: null }, data: { usedAt: now } });
+  }
 }
 
 /** The nightly cleanup: states a day past their expiry go. */

@@ -113,6 +113,12 @@ export const EXPORT_TABLES: ExportTable[] = [
     fetch: (businessId, id, take) => prisma.payment.findMany({ where: { businessId, ...after(id) }, orderBy: byId, take }),
   },
   {
+    name: "refunds",
+    description: "Refunds asked of Stripe or PayPal from the app: amount, reason, status and the provider's refund id.",
+    columns: columnsOf(Prisma.RefundScalarFieldEnum),
+    fetch: (businessId, id, take) => prisma.refund.findMany({ where: { businessId, ...after(id) }, orderBy: byId, take }),
+  },
+  {
     name: "emails",
     description: "Emails sent for the business: recipient, subject, template and delivery history (no bodies).",
     columns: columnsOf(Prisma.EmailMessageScalarFieldEnum, ["textBody", "htmlBody", "claimedAt"]),

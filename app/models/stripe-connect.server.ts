@@ -3,13 +3,13 @@
 // account's live state for Settings → Payments, and disconnecting. Webhooks (account.updated,
 // account.application.deauthorized) and account closure change the stored state through here too.
 // Only the account id and a cached copy of its state are stored: never a key of the contractor's.
-import { createHash, randomBytes } from "node:crypto";
 import Stripe from "stripe";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { applicationFeeBps, stripe, stripeMode } from "~/utils/stripe.server";
+import { checkConnectState, ConnectStateError, consumeConnectState, newConnectState } from "./connect-state.server";
 import { DomainError } from "./errors.server";
 import { formatBps, requirementLabels, type StripeSettings } from "./stripe-connect";
 
@@ -35,11 +35,10 @@ export const STRIPE_ACCOUNT_CLEARED = {
 export type StripeStatePurpose = "refresh" | "return";
 
 /** A state for the URL, and the hash stored for it (the value itself is never stored). */
-function newState() {
-  const value = randomBytes(32).toString("base64url");
-  return { value, id: hashState(value) };
+function newStates(businessId: string, sessionId: string) {
+  const state = (purpose: StripeStatePurpose) => newConnectState({ businessId, sessionId, provider: "stripe", purpose, ttlMs: CONNECT_STATE_TTL_MS });
+  return { refresh: state("refresh"), return: state("return") };
 }
-const hashState = (value: string) => createHash("sha256").update(value).digest("hex");
 
 /** A plain sentence for a Stripe failure the contractor can retry; null when the error is not Stripe's. */
 export function stripeProblem(error: unknown): string | null {
@@ -56,9 +55,8 @@ function stripeUrls(states: Record<StripeStatePurpose, { value: string }>) {
   return { refresh_url: `${base}/refresh?state=${states.refresh.value}`, return_url: `${base}/return?state=${states.return.value}` };
 }
 
-function stateRows(businessId: string, sessionId: string, states: Record<StripeStatePurpose, { id: string }>) {
-  const expiresAt = new Date(Date.now() + CONNECT_STATE_TTL_MS);
-  return (Object.keys(states) as StripeStatePurpose[]).map((purpose) => ({ id: states[purpose].id, businessId, sessionId, provider: "stripe", purpose, expiresAt }));
+function stateRows(states: ReturnType<typeof newStates>) {
+  return [states.refresh.row, states.return.row];
 }
 
 function requireConnectMode() {
@@ -90,7 +88,7 @@ export type OnboardingResult = { ok: true; url: string } | { ok: false; message:
 export async function startStripeOnboarding(businessId: string, sessionId: string): Promise<OnboardingResult> {
   requireConnectMode();
   const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, email: true, website: true, stripeAccountId: true } });
-  const states = { refresh: newState(), return: newState() };
+  const states = newStates(businessId, sessionId);
   let accountId = business.stripeAccountId;
   let url: string;
   try {
@@ -129,39 +127,21 @@ export async function startStripeOnboarding(businessId: string, sessionId: strin
         if (now.stripeAccountId !== created) throw new DomainError("Stripe was connected from another tab at the same moment. Reload the page.");
       }
     }
-    await tx.connectState.createMany({ data: stateRows(businessId, sessionId, states) });
+    await tx.connectState.createMany({ data: stateRows(states) });
   });
   return { ok: true, url };
 }
 
-/** The state row if it is this session's and business's, unused, unexpired and for this purpose; read only. */
-async function usableState(state: string | null, purpose: StripeStatePurpose, businessId: string, sessionId: string) {
-  if (!state || !/^[A-Za-z0-9_-]{20,100}$/.test(state)) return null;
-  const row = await prisma.connectState.findUnique({ where: { id: hashState(state) } });
-  if (!row || row.provider !== "stripe" || row.purpose !== purpose || row.businessId !== businessId || row.sessionId !== sessionId) return null;
-  if (row.usedAt || row.expiresAt <= new Date()) return null;
-  return row;
-}
-
-/**
- * Uses the state once, in the caller's transaction: the conditional update is the atomic check, so of
- * two requests with the same state exactly one gets here. Its sibling (the other URL of the same link)
- * and older unused states of this session are spent with it.
- */
-async function consumeState(tx: Prisma.TransactionClient, id: string, businessId: string, sessionId: string) {
-  const now = new Date();
-  const used = await tx.connectState.updateMany({ where: { id, businessId, sessionId, provider: "stripe", usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-  if (used.count !== 1) throw new InvalidConnectState();
-  await tx.connectState.updateMany({ where: { businessId, sessionId, provider: "stripe", usedAt: null }, data: { usedAt: now } });
-}
-
 /** A state that is forged, expired, used, or another session's or business's: the route answers 400. */
-export class InvalidConnectState extends Error {
+export class InvalidConnectState extends ConnectStateError {
   constructor() {
     super("This Stripe link is not valid for you any more. Start again from Settings → Payments.");
     this.name = "InvalidConnectState";
   }
 }
+
+const invalid = () => new InvalidConnectState();
+const expectedState = (purpose: StripeStatePurpose, businessId: string, sessionId: string) => ({ businessId, sessionId, provider: "stripe" as const, purpose });
 
 /**
  * Stripe sent the owner back to refresh_url (the Account Link expired or was used): a new link with new
@@ -170,11 +150,10 @@ export class InvalidConnectState extends Error {
  */
 export async function refreshStripeOnboarding(state: string | null, businessId: string, sessionId: string): Promise<OnboardingResult> {
   requireConnectMode();
-  const row = await usableState(state, "refresh", businessId, sessionId);
-  if (!row) throw new InvalidConnectState();
+  await checkConnectState(state, expectedState("refresh", businessId, sessionId), invalid);
   const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { stripeAccountId: true } });
   if (!business.stripeAccountId) throw new InvalidConnectState();
-  const states = { refresh: newState(), return: newState() };
+  const states = newStates(businessId, sessionId);
   let url: string;
   try {
     url = (await stripe().accountLinks.create({ account: business.stripeAccountId, type: "account_onboarding", ...stripeUrls(states) })).url;
@@ -184,8 +163,8 @@ export async function refreshStripeOnboarding(state: string | null, businessId: 
     return { ok: false, message: problem };
   }
   await prisma.$transaction(async (tx) => {
-    await consumeState(tx, row.id, businessId, sessionId);
-    await tx.connectState.createMany({ data: stateRows(businessId, sessionId, states) });
+    await consumeConnectState(tx, state, expectedState("refresh", businessId, sessionId), { spendSiblings: true, error: invalid });
+    await tx.connectState.createMany({ data: stateRows(states) });
   });
   return { ok: true, url };
 }
@@ -199,8 +178,7 @@ export type ReturnResult = { ok: true; chargesEnabled: boolean } | { ok: false; 
  */
 export async function completeStripeOnboarding(state: string | null, businessId: string, sessionId: string): Promise<ReturnResult> {
   requireConnectMode();
-  const row = await usableState(state, "return", businessId, sessionId);
-  if (!row) throw new InvalidConnectState();
+  await checkConnectState(state, expectedState("return", businessId, sessionId), invalid);
   const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { stripeAccountId: true } });
   if (!business.stripeAccountId) throw new InvalidConnectState();
   let account: Stripe.Account;
@@ -213,7 +191,7 @@ export async function completeStripeOnboarding(state: string | null, businessId:
   }
   const snapshot = snapshotOf(account);
   await prisma.$transaction(async (tx) => {
-    await consumeState(tx, row.id, businessId, sessionId);
+    await consumeConnectState(tx, state, expectedState("return", businessId, sessionId), { spendSiblings: true, error: invalid });
     await tx.business.updateMany({ where: { id: businessId, stripeAccountId: account.id }, data: snapshot });
   });
   return { ok: true, chargesEnabled: snapshot.stripeChargesEnabled };

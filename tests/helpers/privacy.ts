@@ -60,7 +60,7 @@ export type SeededBusiness = Awaited<ReturnType<typeof seedBusiness>>;
 /**
  * A business with a row in every table: users, sessions, API devices, reset tokens, customers (one
  * archived), estimates and lines, invoices and lines, a revision, payments (card and manual), emails
- * with their queued jobs, activity, a recurring schedule, an expense with a receipt photo, property
+ * with their queued jobs, a refund, activity, a recurring schedule, an expense with a receipt photo, property
  * details and lookup usage, and a logo. `label` is in every name and text.
  */
 export async function seedBusiness(server: AppServer, label: string) {
@@ -129,6 +129,11 @@ export async function seedBusiness(server: AppServer, label: string) {
     reference: `${label} check 1001`,
     note: `${label} paid by the tenant`,
     recordedById: user.id,
+  });
+  // A refund the owner asked Stripe for, still waiting for Stripe's word.
+  const cardPayment = await prisma.payment.findFirstOrThrow({ where: { businessId: business.id, providerPaymentId: cardPaymentId } });
+  await prisma.refund.create({
+    data: { businessId: business.id, paymentId: cardPayment.id, amountCents: 1_000, currency: "USD", reason: `${label} refund for a missed visit`, idempotencyKey: randomUUID(), requestedById: user.id },
   });
   // A second invoice with its own line, still open.
   const second = await createInvoice(business.id, await documentInput({ customerId: customers[1].id, lines: [{ description: `${label} water heater`, quantity: "2", unitPrice: "99.50" }] }));

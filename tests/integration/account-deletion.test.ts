@@ -151,8 +151,11 @@ describe("closing the account", () => {
       expect(after[model], model).toEqual([]);
     }
     // Every business-owned table is accounted for: gone, or kept below.
-    const kept = ["Customer", "Invoice", "InvoiceLine", "Payment"];
+    const kept = ["Customer", "Invoice", "InvoiceLine", "Payment", "Refund"];
     for (const model of businessScopedModels()) if (!kept.includes(model)) expect(after[model], model).toEqual([]);
+    // Refunds stay with their payments for the books, without the reason the owner typed or who asked.
+    expect(after.Refund.length).toBeGreaterThan(0);
+    for (const refund of after.Refund) expect(refund).toMatchObject({ reason: REMOVED_TEXT, requestedById: null, failureMessage: null });
 
     const business = await prisma.business.findUniqueOrThrow({ where: { id: A.business.id } });
     expect(business).toMatchObject({

@@ -43,6 +43,7 @@ const MODEL_FILES: Record<string, string | null> = {
   InvoiceLine: "invoice-lines",
   InvoiceRevision: "invoice-revisions",
   Payment: "payments",
+  Refund: "refunds",
   EmailMessage: "emails",
   ActivityEvent: "activity",
   RecurringSchedule: "recurring-schedules",
@@ -57,8 +58,6 @@ const MODEL_FILES: Record<string, string | null> = {
   // Invoice Link's own plan state, written from Stripe's webhooks: the platform's billing record, not the
   // business's books (its billing history is in Stripe's portal, Settings → Subscription → Manage billing).
   Subscription: null,
-  // Refund requests to Stripe/PayPal: what was refunded is in payments (refundedCents). Not exported yet.
-  Refund: null,
   // API plumbing, not the business's records: stored responses to retried requests (kept 24 hours)
   // and tombstones of deleted items for the apps' sync (ids only).
   IdempotencyKey: null,
@@ -73,6 +72,7 @@ async function expectedKeys(businessId: string): Promise<Record<string, string[]
     users: await q(`SELECT id AS k FROM "User" WHERE "businessId" = $1`),
     sessions: await q(`SELECT "userId" AS k FROM "Session" WHERE "businessId" = $1`),
     "api-devices": await q(`SELECT id AS k FROM "RefreshTokenFamily" WHERE "businessId" = $1`),
+    refunds: await q(`SELECT id AS k FROM "Refund" WHERE "businessId" = $1`),
     customers: await q(`SELECT id AS k FROM "Customer" WHERE "businessId" = $1`),
     estimates: await q(`SELECT id AS k FROM "Estimate" WHERE "businessId" = $1`),
     "estimate-lines": await q(`SELECT id AS k FROM "EstimateLine" WHERE "businessId" = $1`),
