@@ -2,6 +2,7 @@
 // computeTotals, and what does not parse yet counts as zero instead of breaking the total.
 import { describe, expect, it } from "vitest";
 import { documentFormSchema } from "~/models/document-form";
+import { totalsWithChoices } from "~/models/estimate-options";
 import { computeTotals } from "~/models/totals";
 import { runningTotals } from "./document-form";
 
@@ -30,6 +31,25 @@ describe("runningTotals", () => {
     );
     expect(totals).toMatchObject({ subtotalCents: 2100, discountCents: 0, taxCents: 168, totalCents: 2268 });
     expect(runningTotals(undefined, "USD")).toMatchObject({ totalCents: 0 });
+  });
+
+  it("leaves an estimate's optional lines out of the total, as the saved estimate does until the customer chooses them", () => {
+    const value = {
+      customerId: "c1",
+      issueDate: "2026-12-03",
+      taxMode: "INVOICE" as const,
+      taxRate: "8.25",
+      discountType: "NONE" as const,
+      lines: [
+        { description: "New faucet", quantity: "1", unitPrice: "100.00" },
+        { description: "Water filter (optional)", quantity: "1", unitPrice: "50.00", optional: "on" },
+      ],
+    };
+    // The form posts a ticked box as "on"; Conform hands the schema a boolean.
+    const posted = { ...value, lines: value.lines.map((l) => ({ ...l, optional: "optional" in l })) };
+    const saved = totalsWithChoices(documentFormSchema("USD", "estimate").parse(posted));
+    expect(runningTotals(value, "USD")).toEqual(saved);
+    expect(saved).toMatchObject({ subtotalCents: 10_000, taxCents: 825, totalCents: 10_825 });
   });
 
   it("uses the currency's digits", () => {

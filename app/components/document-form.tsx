@@ -2,14 +2,14 @@
 // with JavaScript they change instantly; without it the same buttons submit the form with an
 // intent, the server re-renders it with one line more or less, and nothing is saved.
 // Enter (a phone's "Go" key) submits the form's FIRST submit button, so a hidden "save" button comes
-// first: Enter saves and never removes or adds a line. The running total uses computeTotals, the
+// first: Enter saves and never removes or adds a line. The running total uses computeTotals (through totalsWithChoices), the
 // same cents rounding the saved document gets.
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { documentFormSchema, type DocumentKind } from "~/models/document-form";
-import { computeTotals } from "~/models/totals";
+import { totalsWithChoices } from "~/models/estimate-options";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import type { FormReply } from "~/utils/form-reply";
 import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
@@ -51,6 +51,8 @@ export function runningTotals(value: DocumentFormValues | undefined, currency: s
     quantityMilli: Math.max(0, Math.min(parseQuantity(text(l?.quantity)) ?? 0, 100_000_000)),
     unitPriceCents: Math.max(0, Math.min(parseDecimal(text(l?.unitPrice), digits) ?? 0, 100_000_000)),
     taxRate: taxMode === "PER_LINE" ? Math.max(0, Math.min(parsePercent(text(l?.taxRate)) ?? 0, 50_000)) : 0,
+    // An estimate's optional line is outside the total until the customer chooses it (as when saved).
+    optional: text(l?.optional) !== "",
   }));
   const discountValue =
     discountType === "PERCENT"
@@ -60,7 +62,7 @@ export function runningTotals(value: DocumentFormValues | undefined, currency: s
         : 0;
   const taxRate = taxMode === "INVOICE" ? Math.max(0, Math.min(parsePercent(text(value?.taxRate)) ?? 0, 50_000)) : 0;
   try {
-    return computeTotals({ lines, taxMode, taxRate, discountType, discountValue: Math.max(0, discountValue) });
+    return totalsWithChoices({ lines, taxMode, taxRate, discountType, discountValue: Math.max(0, discountValue) });
   } catch {
     return null; // beyond the safe range: the server's validation says so on save
   }
