@@ -245,7 +245,8 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
     secret(`${m.body.Tag} email html`, m.body.HtmlBody);
     for (const line of `${m.body.TextBody}`.split("\n")) if (markers.some((k) => line.includes(k))) secret(`${m.body.Tag} email line`, line.trim());
   }
-  expect(postmark.sent.map((m) => m.body.Tag).sort()).toEqual(["invoice-sent", "password-reset", "password-reset", "receipt"]);
+  // The paid invoice also tells the contractor (issue 14's contractor notices).
+  expect(postmark.sent.map((m) => m.body.Tag).sort()).toEqual(["invoice-paid", "invoice-sent", "password-reset", "password-reset", "receipt"]);
 
   // What Sentry got is useful: the four database errors, with the request's path (tokens masked).
   const urls = events.map((e) => e.request?.url ?? "");
