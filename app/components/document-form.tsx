@@ -13,12 +13,16 @@ import { computeTotals } from "~/models/totals";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import type { FormReply } from "~/utils/form-reply";
 import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
+import { CustomerPicker, ItemPicker } from "./editor-pickers";
 import { ErrorList, Field, SubmitButton } from "./forms";
 import { OptionalLineToggle } from "./optional-line-toggle";
 
-/** The "Add lines from text" buttons: the server fills the lines in, so a half-filled form is fine then. */
+/**
+ * The "Add lines from text" and picker buttons (named "intent"): the server fills the form in or searches,
+ * so a half-filled form is fine then.
+ */
 function isQuickLinesButton(submitter: HTMLElement | null) {
-  return submitter instanceof HTMLButtonElement && submitter.name === "intent" && submitter.value.startsWith("quick-lines");
+  return submitter instanceof HTMLButtonElement && submitter.name === "intent";
 }
 
 export type DocumentFormValues = {
@@ -167,6 +171,7 @@ export function DocumentForm({
           </select>
           <ErrorList id={fields.customerId.errorId} errors={fields.customerId.errors} />
         </div>
+        <CustomerPicker key={`customers-${quickKey}`} formId={form.id} lastResult={lastResult} pendingIntent={quickPending} errors={form.allErrors.newCustomer} />
         <div className="grid-2">
           <Field label="Issue date" inputProps={getInputProps(fields.issueDate, { type: "date" })} errors={fields.issueDate.errors} />
           <Field label={dueLabel} inputProps={getInputProps(fields.dueDate, { type: "date" })} errors={fields.dueDate.errors} />
@@ -213,6 +218,9 @@ export function DocumentForm({
                 />
               </div>
               {kind === "estimate" ? <OptionalLineToggle field={item.optional} index={index} /> : null}
+              <button type="submit" name="intent" value={`save-line:${index}`} formNoValidate className="button-small button-secondary">
+                Save line {index + 1} as an item
+              </button>
             </div>
           );
         })}
@@ -224,6 +232,7 @@ export function DocumentForm({
         >
           Add line item
         </button>
+        <ItemPicker key={`items-${quickKey}`} formId={form.id} currency={currency} lastResult={lastResult} pendingIntent={quickPending} />
         <div className="quick-lines stack">
           <label htmlFor={`${form.id}-quick-text`}>Quick line items from text</label>
           <textarea
