@@ -146,6 +146,9 @@ export function DocumentForm({
   const quickText = (lastResult?.initialValue as { quickText?: unknown } | undefined)?.quickText;
   const quickErrors = form.allErrors.quickText;
   const quickPending = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  // A customer just chosen or added by a picker button is an option at once (the page's list may lag or be capped).
+  const chosen = lastResult?.chosenCustomer;
+  const customerOptions = chosen && !customers.some((c) => c.id === chosen.id) ? [...customers, chosen] : customers;
   const dueLabel = kind === "invoice" ? "Due date" : "Valid until (optional)";
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
@@ -163,7 +166,7 @@ export function DocumentForm({
           <label htmlFor={fields.customerId.id}>Customer</label>
           <select {...getSelectProps(fields.customerId)} aria-invalid={fields.customerId.errors ? true : undefined}>
             <option value="">Choose a customer…</option>
-            {customers.map((c) => (
+            {customerOptions.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
               </option>

@@ -115,7 +115,7 @@ export async function pickerResponse(request: Request, formData: FormData, curre
   if (intent.startsWith("choose-customer:")) {
     const customer = await getCustomer(businessId, intent.slice("choose-customer:".length));
     const reply = updateReply(formData, schema, customer.id, { name: "customerId", drop: [CUSTOMER_QUERY] });
-    return json<FormReply>({ ...reply, notice: `Customer ${customer.name} chosen.` });
+    return json<FormReply>({ ...reply, chosenCustomer: { id: customer.id, name: customer.name }, notice: `Customer ${customer.name} chosen.` });
   }
 
   // new-customer: the customer form's own schema, with the three fields the editor offers.
@@ -134,7 +134,11 @@ export async function pickerResponse(request: Request, formData: FormData, curre
   }
   const customer = await createCustomer(businessId, submission.value);
   const reply = updateReply(formData, schema, customer.id, { name: "customerId", drop: [...NEW_CUSTOMER_NAMES, CUSTOMER_QUERY] });
-  return json<FormReply>({ ...reply, notice: `Customer ${customer.name} added and chosen. The ${kind} itself is not saved yet.` });
+  return json<FormReply>({
+    ...reply,
+    chosenCustomer: { id: customer.id, name: customer.name },
+    notice: `Customer ${customer.name} added and chosen. The ${kind} itself is not saved yet.`,
+  });
 }
 
 function itemView(item: { id: string; name: string; description: string | null; unitPriceCents: number; taxable: boolean }) {

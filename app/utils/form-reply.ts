@@ -13,6 +13,8 @@ export type FormReply = SubmissionResult<string[]> & {
   notice?: string;
   /** The editor's item search without JavaScript (app/utils/editor-pickers.server.ts): the matches to offer. */
   itemSearch?: { q: string; items: { id: string; name: string; description: string | null; unitPriceCents: number; taxable: boolean }[] };
+  /** The customer a picker button just chose: offered in the select even before the page's list has it. */
+  chosenCustomer?: { id: string; name: string };
   /** The editor's customer search without JavaScript: the matches to offer. */
   customerSearch?: { q: string; customers: { id: string; name: string; email: string | null; phone: string | null }[] };
 };
