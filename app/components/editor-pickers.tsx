@@ -43,6 +43,13 @@ function onEnterSearch(search: (q: string, delay?: number) => void) {
   };
 }
 
+/** Enter in an inline new-customer field adds the customer (JavaScript on) instead of saving the document. */
+function enterAddsCustomer(event: React.KeyboardEvent<HTMLInputElement>) {
+  if (event.key !== "Enter") return;
+  event.preventDefault();
+  event.currentTarget.closest("details")?.querySelector<HTMLButtonElement>('button[value="new-customer"]')?.click();
+}
+
 export function ItemPicker({ formId, currency, lastResult, pendingIntent }: { formId: string; currency: string; lastResult?: FormReply | null; pendingIntent?: unknown }) {
   const { data, search, loading } = useTypeAhead<{ items: ItemMatch[] }>("/items/search");
   const server = lastResult?.itemSearch;
@@ -144,15 +151,15 @@ export function CustomerPicker({
         <div className="stack">
           <div>
             <label htmlFor={`${newId}-name`}>New customer’s name</label>
-            <input id={`${newId}-name`} name="newCustomerName" maxLength={100} autoComplete="off" defaultValue={initial(lastResult, "newCustomerName")} />
+            <input id={`${newId}-name`} name="newCustomerName" onKeyDown={enterAddsCustomer} maxLength={100} autoComplete="off" defaultValue={initial(lastResult, "newCustomerName")} />
           </div>
           <div>
             <label htmlFor={`${newId}-email`}>Email (optional)</label>
-            <input id={`${newId}-email`} name="newCustomerEmail" type="email" maxLength={254} autoComplete="off" defaultValue={initial(lastResult, "newCustomerEmail")} />
+            <input id={`${newId}-email`} name="newCustomerEmail" onKeyDown={enterAddsCustomer} type="email" maxLength={254} autoComplete="off" defaultValue={initial(lastResult, "newCustomerEmail")} />
           </div>
           <div>
             <label htmlFor={`${newId}-phone`}>Phone (optional)</label>
-            <input id={`${newId}-phone`} name="newCustomerPhone" type="tel" maxLength={40} autoComplete="off" defaultValue={initial(lastResult, "newCustomerPhone")} />
+            <input id={`${newId}-phone`} name="newCustomerPhone" onKeyDown={enterAddsCustomer} type="tel" maxLength={40} autoComplete="off" defaultValue={initial(lastResult, "newCustomerPhone")} />
           </div>
           <ErrorList id={`${newId}-error`} errors={errors} />
           <SubmitButton name="intent" value="new-customer" formNoValidate className="button-secondary" pending={pendingIntent === "new-customer"}>

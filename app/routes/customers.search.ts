@@ -4,8 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { listCustomers } from "~/models/customer.server";
 import { requireBusiness } from "~/utils/auth.server";
-
-export const CUSTOMER_PICK_LIMIT = 8;
+import { CUSTOMER_PICK_LIMIT } from "~/utils/editor-pickers.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);
