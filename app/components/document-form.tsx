@@ -13,12 +13,16 @@ import { totalsWithChoices } from "~/models/estimate-options";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import type { FormReply } from "~/utils/form-reply";
 import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
+import { CustomerPicker, ItemPicker } from "./editor-pickers";
 import { ErrorList, Field, SubmitButton } from "./forms";
 import { OptionalLineToggle } from "./optional-line-toggle";
 
-/** The "Add lines from text" buttons: the server fills the lines in, so a half-filled form is fine then. */
+/**
+ * The "Add lines from text" and picker buttons (named "intent"): the server fills the form in or searches,
+ * so a half-filled form is fine then.
+ */
 function isQuickLinesButton(submitter: HTMLElement | null) {
-  return submitter instanceof HTMLButtonElement && submitter.name === "intent" && submitter.value.startsWith("quick-lines");
+  return submitter instanceof HTMLButtonElement && submitter.name === "intent";
 }
 
 export type DocumentFormValues = {
@@ -144,6 +148,9 @@ export function DocumentForm({
   const quickText = (lastResult?.initialValue as { quickText?: unknown } | undefined)?.quickText;
   const quickErrors = form.allErrors.quickText;
   const quickPending = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  // A customer just chosen or added by a picker button is an option at once (the page's list may lag or be capped).
+  const chosen = lastResult?.chosenCustomer;
+  const customerOptions = chosen && !customers.some((c) => c.id === chosen.id) ? [...customers, chosen] : customers;
   const dueLabel = kind === "invoice" ? "Due date" : "Valid until (optional)";
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
@@ -161,7 +168,7 @@ export function DocumentForm({
           <label htmlFor={fields.customerId.id}>Customer</label>
           <select {...getSelectProps(fields.customerId)} aria-invalid={fields.customerId.errors ? true : undefined}>
             <option value="">Choose a customer…</option>
-            {customers.map((c) => (
+            {customerOptions.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
               </option>
@@ -169,6 +176,7 @@ export function DocumentForm({
           </select>
           <ErrorList id={fields.customerId.errorId} errors={fields.customerId.errors} />
         </div>
+        <CustomerPicker key={`customers-${quickKey}`} formId={form.id} lastResult={lastResult} pendingIntent={quickPending} errors={form.allErrors.newCustomer} />
         <div className="grid-2">
           <Field label="Issue date" inputProps={getInputProps(fields.issueDate, { type: "date" })} errors={fields.issueDate.errors} />
           <Field label={dueLabel} inputProps={getInputProps(fields.dueDate, { type: "date" })} errors={fields.dueDate.errors} />
@@ -215,6 +223,9 @@ export function DocumentForm({
                 />
               </div>
               {kind === "estimate" ? <OptionalLineToggle field={item.optional} index={index} /> : null}
+              <button type="submit" name="intent" value={`save-line:${index}`} formNoValidate className="button-small button-secondary">
+                Save line {index + 1} as an item
+              </button>
             </div>
           );
         })}
@@ -226,6 +237,7 @@ export function DocumentForm({
         >
           Add line item
         </button>
+        <ItemPicker key={`items-${quickKey}`} formId={form.id} currency={currency} lastResult={lastResult} pendingIntent={quickPending} />
         <div className="quick-lines stack">
           <label htmlFor={`${form.id}-quick-text`}>Quick line items from text</label>
           <textarea

@@ -85,6 +85,7 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
   // facts about customers' homes: nothing a tax office asks the platform for.
   const expenses = await tx.expense.deleteMany({ where: { businessId } });
   await tx.expenseReceipt.deleteMany({ where: { businessId } });
+  await tx.savedItem.deleteMany({ where: { businessId } });
   await tx.propertyDetails.deleteMany({ where: { businessId } });
   await tx.propertyLookupUsage.deleteMany({ where: { businessId } });
 

@@ -143,6 +143,12 @@ export const EXPORT_TABLES: ExportTable[] = [
     fetch: (businessId, id, take) => prisma.expense.findMany({ where: { businessId, ...after(id) }, orderBy: byId, take }),
   },
   {
+    name: "saved-items",
+    description: "Saved items, the price book (unit prices in integer minor units of the currency: cents).",
+    columns: columnsOf(Prisma.SavedItemScalarFieldEnum),
+    fetch: (businessId, id, take) => prisma.savedItem.findMany({ where: { businessId, ...after(id) }, orderBy: byId, take }),
+  },
+  {
     name: "expense-receipts",
     description: "Receipt photos of expenses (the images themselves are expense-receipts/<id>.<ext> beside this folder).",
     columns: columnsOf(Prisma.ExpenseReceiptScalarFieldEnum, ["bytes"]),

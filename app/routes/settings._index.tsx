@@ -32,6 +32,9 @@ export default function Settings() {
           </p>
         ) : null}
         <p>
+          <Link to="/settings/items">Items</Link> <span className="muted">(your price book: work and parts you bill often)</span>
+        </p>
+        <p>
           <Link to="/settings/reminders">Reminders</Link> <span className="muted">(overdue reminder emails and their days)</span>
         </p>
         <p>

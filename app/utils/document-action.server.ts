@@ -6,6 +6,7 @@ import { json } from "@remix-run/node";
 import { documentFormSchema, type DocumentInput, type DocumentKind } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { prisma } from "./db.server";
+import { isPickerIntent, pickerResponse } from "./editor-pickers.server";
 import { isQuickLinesIntent, quickLinesResponse } from "./quick-lines-action.server";
 
 type Submission = {
@@ -16,6 +17,8 @@ export async function parseDocumentForm(request: Request, currency: string, kind
   const formData = await request.formData();
   // "Add lines from text" / "Add lines with AI": fill the form in, save nothing.
   const intent = formData.get("intent");
+  // The item and customer pickers (search, add an item, save a line as an item, new customer): same idea.
+  if (isPickerIntent(intent)) return { response: await pickerResponse(request, formData, currency, kind, intent) } as const;
   if (isQuickLinesIntent(intent)) return { response: await quickLinesResponse(request, formData, currency, kind, intent) } as const;
   const submission = parseWithZod(formData, { schema: documentFormSchema(currency, kind) });
   if (submission.status !== "success") {

@@ -11,6 +11,12 @@ import type { z } from "zod";
 export type FormReply = SubmissionResult<string[]> & {
   /** What the button did and what the user should check now (shown as a status message). */
   notice?: string;
+  /** The editor's item search without JavaScript (app/utils/editor-pickers.server.ts): the matches to offer. */
+  itemSearch?: { q: string; items: { id: string; name: string; description: string | null; unitPriceCents: number; taxable: boolean }[] };
+  /** The customer a picker button just chose: offered in the select even before the page's list has it. */
+  chosenCustomer?: { id: string; name: string };
+  /** The editor's customer search without JavaScript: the matches to offer. */
+  customerSearch?: { q: string; customers: { id: string; name: string; email: string | null; phone: string | null }[] };
 };
 
 /** The form's text fields only (files cannot travel back to the page). */

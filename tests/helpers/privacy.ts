@@ -158,6 +158,7 @@ export async function seedBusiness(server: AppServer, label: string) {
   await prisma.propertyDetails.create({
     data: { customerId: customer.id, businessId: business.id, address: `${label} 1 Elm Street`, found: true, squareFeet: 1_500, bedrooms: 3, fetchedAt: new Date() },
   });
+  await prisma.savedItem.create({ data: { businessId: business.id, name: `${label} drain clearing`, description: `${label} main line`, unitPriceCents: 8_950 } });
   await prisma.propertyLookupUsage.create({ data: { businessId: business.id, month: new Date("2026-11-01T00:00:00Z"), count: 3 } });
 
   const browser = await signedInBrowser(server, user);

@@ -147,7 +147,7 @@ describe("closing the account", () => {
 
   it("deletes customers, estimates, users, sessions, API devices, reset tokens, emails, jobs, activity, schedules, expenses, exports and the logo", async () => {
     const after = await snapshot(A.business.id);
-    for (const model of ["Estimate", "EstimateLine", "InvoiceRevision", "User", "Session", "RefreshTokenFamily", "PasswordResetToken", "RefreshToken", "EmailMessage", "ActivityEvent", "RecurringSchedule", "Expense", "ExpenseReceipt", "PropertyDetails", "PropertyLookupUsage", "DataExport", "jobs"]) {
+    for (const model of ["Estimate", "EstimateLine", "InvoiceRevision", "User", "Session", "RefreshTokenFamily", "PasswordResetToken", "RefreshToken", "EmailMessage", "ActivityEvent", "RecurringSchedule", "Expense", "ExpenseReceipt", "PropertyDetails", "PropertyLookupUsage", "SavedItem", "DataExport", "jobs"]) {
       expect(after[model], model).toEqual([]);
     }
     // Every business-owned table is accounted for: gone, or kept below.

@@ -49,6 +49,7 @@ const MODEL_FILES: Record<string, string | null> = {
   RecurringSchedule: "recurring-schedules",
   Expense: "expenses",
   ExpenseReceipt: "expense-receipts",
+  SavedItem: "saved-items",
   PropertyDetails: "property-details",
   PropertyLookupUsage: "property-lookup-usage",
   // Earlier exports are not part of an export.
@@ -85,6 +86,7 @@ async function expectedKeys(businessId: string): Promise<Record<string, string[]
     "recurring-schedules": await q(`SELECT id AS k FROM "RecurringSchedule" WHERE "businessId" = $1`),
     expenses: await q(`SELECT id AS k FROM "Expense" WHERE "businessId" = $1`),
     "expense-receipts": await q(`SELECT id AS k FROM "ExpenseReceipt" WHERE "businessId" = $1`),
+    "saved-items": await q(`SELECT id AS k FROM "SavedItem" WHERE "businessId" = $1`),
     "property-details": await q(`SELECT "customerId" AS k FROM "PropertyDetails" WHERE "businessId" = $1`),
     "property-lookup-usage": await q(`SELECT to_char(month, 'YYYY-MM-DD') AS k FROM "PropertyLookupUsage" WHERE "businessId" = $1`),
   };
