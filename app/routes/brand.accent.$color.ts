@@ -16,7 +16,6 @@ export async function loader({ params }: LoaderFunctionArgs) {
     headers: {
       "Content-Type": "text/css; charset=utf-8",
       "Cache-Control": "public, max-age=31536000, immutable",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

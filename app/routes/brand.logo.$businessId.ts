@@ -2,14 +2,14 @@
 // request, so the pages stay light) and in emails (mail clients fetch it without any cookie). A logo is
 // public branding, so a plain URL keyed by the business id is enough; it serves the image and nothing
 // else, and nothing for a closed account. The type was decided from the file's bytes at upload, and
-// nosniff keeps browsers from second-guessing it.
+// helmet's nosniff (on every response) keeps browsers from second-guessing it.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getPublicLogo } from "~/models/branding.server";
 
 const notFound = () =>
   new Response("No logo", {
     status: 404,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=300" },
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=300" },
   });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -27,7 +27,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     headers: {
       "Content-Type": logo.mimeType,
       "Content-Length": String(logo.bytes.byteLength),
-      "X-Content-Type-Options": "nosniff",
       "Cache-Control": cacheControl,
       "Content-Disposition": "inline",
       "Last-Modified": logo.updatedAt.toUTCString(),
