@@ -6,14 +6,11 @@ describe("normalizeAccentColor", () => {
   it("accepts #rrggbb in any case, trimmed, and stores it lower-case", () => {
     expect(normalizeAccentColor("#1D4ED8")).toBe("#1d4ed8");
     expect(normalizeAccentColor("  #00ff7f ")).toBe("#00ff7f");
+    expect(normalizeAccentColor("#1d4ed8\n")).toBe("#1d4ed8");
   });
-  it.each(["", "1d4ed8", "#fff", "#1d4ed8ff", "#12345g", "red", "rgb(0,0,0)", "#1d4ed8;}body{display:none", "#1d4ed8\n", null, undefined])(
-    "refuses %j",
-    (value) => {
-      if (value === "#1d4ed8\n") expect(normalizeAccentColor(value)).toBe("#1d4ed8"); // trailing whitespace is trimmed
-      else expect(normalizeAccentColor(value)).toBeNull();
-    },
-  );
+  it.each(["", "1d4ed8", "#fff", "#1d4ed8ff", "#12345g", "red", "rgb(0,0,0)", "#1d4ed8;}body{display:none", null, undefined])("refuses %j", (value) => {
+    expect(normalizeAccentColor(value)).toBeNull();
+  });
 });
 
 describe("contrast", () => {
