@@ -1,4 +1,6 @@
+import type { Brand } from "~/models/branding.server";
 import { escapeHtml, type EmailContent } from "~/utils/email.server";
+import { brandedHtml } from "./brand.server";
 
 export function invoiceSentEmail(input: {
   businessName: string;
@@ -7,6 +9,8 @@ export function invoiceSentEmail(input: {
   amountDue: string;
   dueDate: string;
   url: string;
+  /** The business's logo and accent (issue 14); none keeps the plain look. */
+  brand?: Brand | null;
 }): EmailContent {
   const subject = `Invoice ${input.invoiceNumber} from ${input.businessName}: ${input.amountDue} due ${input.dueDate}`;
   const text = [
@@ -21,5 +25,5 @@ export function invoiceSentEmail(input: {
 <p>${escapeHtml(input.businessName)} sent you invoice ${escapeHtml(input.invoiceNumber)}. Amount due: <strong>${escapeHtml(input.amountDue)}</strong>, by ${escapeHtml(input.dueDate)}.</p>
 <p><a href="${escapeHtml(input.url)}">View and pay the invoice</a></p>
 <p>The link works for 60 days.</p>`;
-  return { subject, text, html };
+  return { subject, text, html: brandedHtml(input.businessName, input.brand, html) };
 }

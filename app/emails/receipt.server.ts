@@ -1,4 +1,6 @@
+import type { Brand } from "~/models/branding.server";
 import { escapeHtml, type EmailContent } from "~/utils/email.server";
+import { brandedHtml } from "./brand.server";
 
 export function receiptEmail(input: {
   businessName: string;
@@ -9,6 +11,8 @@ export function receiptEmail(input: {
   paidOn: string;
   balance: string | null;
   url: string;
+  /** The business's logo and accent (issue 14); none keeps the plain look. */
+  brand?: Brand | null;
 }): EmailContent {
   const subject = `Receipt for your payment of ${input.amount} to ${input.businessName}`;
   const remaining = input.balance ? `${input.balance} is still due on this invoice.` : "This invoice is paid in full. Thank you!";
@@ -27,5 +31,5 @@ export function receiptEmail(input: {
 <table role="presentation"><tr><td>Paid with</td><td>${escapeHtml(input.paidWith)}</td></tr><tr><td>Date</td><td>${escapeHtml(input.paidOn)}</td></tr></table>
 <p>${escapeHtml(remaining)}</p>
 <p><a href="${escapeHtml(input.url)}">View the invoice</a></p>`;
-  return { subject, text, html };
+  return { subject, text, html: brandedHtml(input.businessName, input.brand, html) };
 }

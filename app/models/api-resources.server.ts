@@ -434,6 +434,7 @@ export async function apiGetBusiness(businessId: string): Promise<z.input<typeof
     remindersEnabled: b.remindersEnabled,
     reminderDays: b.reminderDays,
     hasLogo: b.hasLogo,
+    accentColor: b.accentColor,
     updatedAt: b.updatedAt.toISOString(),
   };
 }

@@ -14,6 +14,7 @@ export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;
 export const MAX_PAYMENT_DAYS_AHEAD_DOC = MAX_PAYMENT_DAYS_AHEAD;
 import { EmailSchema, PasswordSchema } from "~/utils/validation";
 import { BUSINESS_LIMITS, BusinessProfileSchema, MAX_DEFAULT_TAX_RATE, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS, REMINDER_DAYS, REVIEW_PERIOD_DAYS } from "./business-form";
+import { ACCENT_COLOR_MESSAGE, ACCENT_COLOR_PATTERN } from "./branding";
 import { CUSTOMER_LIMITS, CustomerFormSchema } from "./customer-form";
 import {
   DATE_MAX,
@@ -368,6 +369,7 @@ export const BusinessUpdateBody = z
     reviewRequestPeriodDays: z.number().int().min(REVIEW_PERIOD_DAYS.min).max(REVIEW_PERIOD_DAYS.max),
     remindersEnabled: z.boolean(),
     reminderDays: z.array(z.number().int().min(REMINDER_DAYS.min).max(REMINDER_DAYS.max)).min(1).max(REMINDER_DAYS.count),
+    accentColor: z.string().regex(ACCENT_COLOR_PATTERN, ACCENT_COLOR_MESSAGE).nullable().describe("Branding on customer pages, emails and PDFs: #rrggbb, or null for none."),
   })
   .partial();
 
@@ -389,6 +391,7 @@ export const BusinessResource = z.object({
   remindersEnabled: z.boolean(),
   reminderDays: z.array(z.number().int()),
   hasLogo: z.boolean(),
+  accentColor: z.string().nullable(),
   updatedAt: Timestamp,
 });
 
@@ -425,6 +428,7 @@ export function businessFormValues(profile: z.infer<typeof BusinessResource>, pa
     reviewRequestPeriodDays: String(merged.reviewRequestPeriodDays),
     remindersEnabled: merged.remindersEnabled,
     reminderDays: merged.reminderDays.join(", "),
+    accentColor: text(merged.accentColor),
   };
 }
 export { BusinessProfileSchema };

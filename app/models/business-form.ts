@@ -5,6 +5,7 @@
 // accepted, decided by their first bytes.
 import { z } from "zod";
 import { isSupportedCurrency, parsePercent } from "~/utils/money";
+import { ACCENT_COLOR_MESSAGE, normalizeAccentColor } from "./branding";
 import { CONTROL_CHARS, CONTROL_MESSAGE, emailText, lineText, MIN_PHONE_DIGITS, phoneText, tooLong } from "~/utils/validation";
 
 export const BUSINESS_LIMITS = {
@@ -203,6 +204,14 @@ const profileFields = {
     reviewUrl: optionalUrl(BUSINESS_LIMITS.reviewUrl, ["https:"], "Enter a secure review link starting with https://"),
     reviewRequestsEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
     reviewRequestPeriodDays: wholeNumber("Enter how many days apart (for example 180)", REVIEW_PERIOD_DAYS.min, REVIEW_PERIOD_DAYS.max, `Use ${REVIEW_PERIOD_DAYS.min} to ${REVIEW_PERIOD_DAYS.max} days`),
+    // Branding (issue 14): blank means none (Invoice Link's own look); stored lower-case.
+    accentColor: z
+      .string()
+      .trim()
+      .max(7, ACCENT_COLOR_MESSAGE)
+      .refine((v) => v === "" || normalizeAccentColor(v) !== null, ACCENT_COLOR_MESSAGE)
+      .optional()
+      .transform((v) => normalizeAccentColor(v)),
 };
 
 /** Settings → Reminders (issue 14): overdue reminders on or off, and the days after the due date they go out. */

@@ -32,6 +32,7 @@ const PROFILE_SELECT = {
   reminderDays: true,
   logoMimeType: true,
   logoUpdatedAt: true,
+  accentColor: true,
   updatedAt: true,
 } as const;
 
@@ -121,6 +122,7 @@ export async function updateBusinessProfile(
         reviewUrl: input.reviewUrl,
         reviewRequestsEnabled: input.reviewRequestsEnabled,
         reviewRequestPeriodDays: input.reviewRequestPeriodDays,
+        accentColor: input.accentColor,
         // Absent from the web business page (Settings → Reminders sets them); the API sends them.
         ...(input.remindersEnabled === undefined ? {} : { remindersEnabled: input.remindersEnabled }),
         ...(input.reminderDays === undefined ? {} : { reminderDays: input.reminderDays }),

@@ -5,6 +5,7 @@ import { estimateSentEmail } from "~/emails/estimate-sent.server";
 import { prisma } from "~/utils/db.server";
 import { sendEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
+import { loadEmailBrand } from "./branding.server";
 import { estimateLabel, invoiceLabel, recordActivity } from "./activity.server";
 import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { queueEstimateDecisionNotice } from "./contractor-notices.server";
@@ -171,6 +172,7 @@ export async function sendEstimate(businessId: string, id: string) {
       estimateNumber: formatInvoiceNumber(business.estimatePrefix, estimate.number),
       total: formatMoney(estimate.totalCents, estimate.currency),
       url: signedUrl("estimate", estimate.id),
+      brand: await loadEmailBrand(businessId),
     }),
   });
 }

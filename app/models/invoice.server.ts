@@ -5,6 +5,7 @@ import { invoiceSentEmail } from "~/emails/invoice-sent.server";
 import { prisma } from "~/utils/db.server";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
+import { loadEmailBrand } from "./branding.server";
 import { invoiceLabel, recordActivity } from "./activity.server";
 import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
@@ -261,6 +262,7 @@ export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
       amountDue: formatMoney(amountDueNowCents(invoice), invoice.currency),
       dueDate: toDateString(invoice.dueDate),
       url: signedUrl("pay", id),
+      brand: await loadEmailBrand(businessId, tx),
     }),
   });
 }

@@ -135,7 +135,7 @@ const invoice = { customerId: "cmcustomer0000000000000000", issueDate: "2026-06-
 const business: Parameters<typeof S.businessFormValues>[0] = {
   id: "b", name: "Acme Plumbing", email: null, phone: null, website: null, addressLine1: null, addressLine2: null, city: null, region: null, postalCode: null, country: null,
   currency: "USD", currencyLocked: false, timeZone: "America/Chicago", defaultTaxRate: "0", invoicePrefix: "INV-", nextInvoiceNumber: 1, estimatePrefix: "EST-", nextEstimateNumber: 1,
-  paymentTermsDays: 14, reviewUrl: null, reviewRequestsEnabled: false, reviewRequestPeriodDays: 180, remindersEnabled: false, reminderDays: [1, 7, 14], hasLogo: false, updatedAt: "2026-06-01T00:00:00.000Z",
+  paymentTermsDays: 14, reviewUrl: null, reviewRequestsEnabled: false, reviewRequestPeriodDays: 180, remindersEnabled: false, reminderDays: [1, 7, 14], hasLogo: false, accentColor: null, updatedAt: "2026-06-01T00:00:00.000Z",
 };
 
 /** What the server decides for a body: the API schema, then the form schema with every business rule. */
@@ -177,6 +177,7 @@ const probes: Array<[string, keyof typeof serverAccepts, Json]> = [
   ["a reminder day over 365", "BusinessUpdate", { reminderDays: [400] }],
   ["seven reminder days", "BusinessUpdate", { reminderDays: [1, 2, 3, 4, 5, 6, 7] }],
   ["business name over the limit", "BusinessUpdate", { name: "x".repeat(BUSINESS_LIMITS.name + 1) }],
+  ["accent colour not #rrggbb", "BusinessUpdate", { accentColor: "#fff" }],
   ["payment over the maximum", "PaymentCreate", { amountCents: MAX_TOTAL + 1, method: "CASH", receivedOn: "2026-06-01" }],
   ["payment of zero", "PaymentCreate", { amountCents: 0, method: "CASH", receivedOn: "2026-06-01" }],
 ];

@@ -8,6 +8,7 @@ import { prisma } from "~/utils/db.server";
 import { currencyDigits, formatMoney, percentToInput, quantityToInput, toDecimalString } from "~/utils/money";
 import { getEstimate } from "./estimate.server";
 import { approvalView, lineCounts } from "./estimate-options";
+import { normalizeAccentColor, textOnAccent } from "./branding";
 import { notFound } from "./errors.server";
 import { balanceCents, amountDueNowCents, displayStatus, formatInvoiceNumber, getInvoice } from "./invoice.server";
 import { todayIn } from "./document-form";
@@ -112,6 +113,7 @@ async function loadBusiness(businessId: string) {
       estimatePrefix: true,
       logo: true,
       logoMimeType: true,
+      accentColor: true,
     },
   });
   return business ?? notFound();
@@ -430,9 +432,11 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   const colX: number[] = [];
   cols.reduce((x, c, i) => ((colX[i] = x), x + c.width), left);
 
+  // Branding (issue 14): the accent fills the column header, under black or white text by contrast.
+  const accent = normalizeAccentColor(business.accentColor);
   const drawTableHeader = () => {
-    doc.rect(left, y, width, 18).fill("#eeeeee");
-    doc.font(BOLD).fontSize(8.5).fillColor(INK);
+    doc.rect(left, y, width, 18).fill(accent ?? "#eeeeee");
+    doc.font(BOLD).fontSize(8.5).fillColor(accent ? textOnAccent(accent) : INK);
     cols.forEach((c, i) => doc.text(c.title, colX[i] + pad, y + 5, { width: c.width - pad * 2, align: c.align, lineBreak: false }));
     y += 18;
   };
@@ -479,7 +483,7 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   const valueWidth = right - valueX;
   for (const row of model.totals) {
     if (row.rule) {
-      doc.moveTo(labelX, y).lineTo(right, y).lineWidth(0.75).strokeColor(INK).stroke();
+      doc.moveTo(labelX, y).lineTo(right, y).lineWidth(accent ? 1.5 : 0.75).strokeColor(accent ?? INK).stroke();
       y += 4;
     }
     doc.font(row.strong ? BOLD : FONT).fontSize(row.strong ? 10.5 : 9.5).fillColor(row.strong ? INK : MUTED);

@@ -5,6 +5,7 @@ import { receiptEmail } from "~/emails/receipt.server";
 import { paymentMethodLabel } from "~/components/status-badge";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
+import { loadEmailBrand } from "./branding.server";
 import { paymentDay } from "./document-form";
 import { formatInvoiceNumber } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
@@ -53,6 +54,7 @@ export async function queueReceipt(tx: Prisma.TransactionClient, invoiceId: stri
       paidOn: paymentDay(payment, invoice.business.timeZone),
       balance: balance ? formatMoney(balance, payment.currency) : null,
       url: signedUrl("pay", invoice.id),
+      brand: await loadEmailBrand(payment.businessId, tx),
     }),
   });
 }

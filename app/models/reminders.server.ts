@@ -7,6 +7,7 @@ import { overdueReminderEmail } from "~/emails/overdue-reminder.server";
 import { prisma } from "~/utils/db.server";
 import { queueEmail, queueEmails, type QueuedEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
+import { loadEmailBrand, loadEmailBrands } from "./branding.server";
 import { dateOnly, todayIn, toDateString } from "./document-form";
 import { recordActivity } from "./activity.server";
 import type { ReminderSettingsInput } from "./business-form";
@@ -115,6 +116,7 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
       RETURNING i.id`;
     const ids = new Set(claimed.map((c) => c.id));
     const won = due.filter((d) => ids.has(d.row.id));
+    const brands = await loadEmailBrands(won.map((d) => d.row.businessId), tx);
     const emails: QueuedEmail[] = won.map(({ row, stage, overdue }) => ({
       businessId: row.businessId,
       to: row.email,
@@ -129,6 +131,7 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
         dueDate: toDateString(row.dueDate),
         daysOverdue: overdue,
         url: signedUrl("pay", row.id),
+        brand: brands.get(row.businessId),
       }),
     }));
     const queued = await queueEmails(tx, emails, { perJob: 25 });
@@ -183,6 +186,7 @@ export async function sendReminderNow(businessId: string, invoiceId: string, now
         dueDate: toDateString(invoice.dueDate),
         daysOverdue: overdue,
         url: signedUrl("pay", invoice.id, now),
+        brand: await loadEmailBrand(businessId, tx),
       }),
     });
     if (!id) return { status: "already-today" as const };

@@ -2,9 +2,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { BrandHeader, brandLinks } from "~/components/brand-header";
 import { DocumentLines } from "~/components/document-lines";
 import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
 import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
+import { loadBrand } from "~/models/branding.server";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { decideEstimate, getPublicEstimate, markEstimateViewed } from "~/models/estimate.server";
@@ -15,7 +17,7 @@ import { getSession } from "~/utils/session.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
-export const meta: MetaFunction = () => [{ title: "Estimate" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: "Estimate" }, { name: "robots", content: "noindex" }, ...brandLinks(data?.brand)];
 
 
 /** Same answer for a bad signature, an unknown id and a void estimate: nothing reveals what exists. */
@@ -48,6 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
       ...estimateChoiceView(estimate),
       approval: approvalView(estimate, estimate.business.timeZone),
+      brand: await loadBrand(estimate.business.id),
     },
     { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } },
   );
@@ -108,9 +111,9 @@ export default function PublicEstimate() {
   const nameErrors = answer?.fieldErrors.name;
   const badge = customerStatus(data.status);
   return (
-    <div className="stack">
+    <div className="stack brand-accent">
       <header>
-        <p className="brand">{data.business.name}</p>
+        <BrandHeader name={data.business.name} brand={data.brand} />
         <h1>
           Estimate {data.number} {badge ? <StatusBadge status={badge} /> : null}
         </h1>

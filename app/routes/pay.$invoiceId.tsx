@@ -4,10 +4,12 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { BrandHeader, brandLinks } from "~/components/brand-header";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { PayLinkDownloads } from "~/components/pay-link-downloads";
 import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/checkout.server";
+import { loadBrand } from "~/models/branding.server";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
@@ -28,7 +30,7 @@ export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
   return out;
 };
 
-export const meta: MetaFunction = () => [{ title: "Invoice" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: "Invoice" }, { name: "robots", content: "noindex" }, ...brandLinks(data?.brand)];
 
 const NO_STORE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
 
@@ -78,6 +80,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       depositCents: deposit,
       pendingCents,
       online: onlinePaymentOptions(invoice.business),
+      brand: await loadBrand(invoice.businessId),
     },
     { headers: NO_STORE },
   );
@@ -113,9 +116,9 @@ export default function PayInvoice() {
   const online = data.online.stripe || data.online.paypal;
   const contact = <ContactLinks phone={data.business.phone} email={data.business.email} />;
   return (
-    <div className="stack">
+    <div className="stack brand-accent">
       <header>
-        <p className="brand">{data.business.name}</p>
+        <BrandHeader name={data.business.name} brand={data.brand} />
         <h1>
           Invoice {data.number} {data.status ? <StatusBadge status={data.status} /> : null}
         </h1>

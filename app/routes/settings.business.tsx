@@ -1,6 +1,8 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { brandLinks } from "~/components/brand-header";
+import { accentStylesheetPath } from "~/models/branding";
 import {
   json,
   MaxPartSizeExceededError,
@@ -28,7 +30,8 @@ import { redirectWithFlash } from "~/utils/session.server";
 
 const PAGE = "/settings/business";
 
-export const meta: MetaFunction = () => [{ title: "Business profile | Invoice Link" }];
+// The saved accent's brand stylesheet, for the preview beside the field (the CSP forbids inline styles).
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: "Business profile | Invoice Link" }, ...brandLinks(data?.brand)];
 
 function currencyLabel(code: string) {
   try {
@@ -50,6 +53,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     logoVersion: profile.hasLogo && profile.logoUpdatedAt ? profile.logoUpdatedAt.getTime() : null,
     nextInvoiceNumber: profile.nextInvoiceNumber,
     nextEstimateNumber: profile.nextEstimateNumber,
+    businessName: profile.name,
+    brand: { accent: profile.accentColor, stylesheet: profile.accentColor ? accentStylesheetPath(profile.accentColor) : null, logo: null },
     defaultValue: {
       name: profile.name,
       email: profile.email ?? "",
@@ -74,6 +79,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       reviewUrl: profile.reviewUrl ?? "",
       reviewRequestsEnabled: profile.reviewRequestsEnabled,
       reviewRequestPeriodDays: String(profile.reviewRequestPeriodDays),
+      accentColor: profile.accentColor ?? "",
     },
   });
 }
@@ -140,7 +146,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function BusinessSettings() {
-  const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete } = useLoaderData<typeof loader>();
+  const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? (navigation.formData?.get("intent") ?? "save-profile") : null;
@@ -229,6 +235,22 @@ export default function BusinessSettings() {
             inputProps={{ ...getInputProps(fields.website, { type: "url" }), maxLength: BUSINESS_LIMITS.website, placeholder: "https://" }}
             errors={fields.website.errors}
           />
+        </fieldset>
+
+        <fieldset className="card stack">
+          <legend>Brand colour</legend>
+          <Field
+            label="Accent colour"
+            inputProps={{ ...text(fields.accentColor, 7), placeholder: "#1d4ed8", pattern: "#[0-9a-fA-F]{6}", autoComplete: "off", spellCheck: false }}
+            errors={fields.accentColor.errors}
+            hint="Six hex digits after #, such as #1d4ed8. Used on your customers' pay and estimate pages, emails and PDFs, with black or white text, whichever reads better. Leave it empty for the standard look."
+          />
+          {brand.accent ? (
+            <div className="brand-band" data-testid="accent-preview">
+              <p className="brand">{businessName}</p>
+              <span>Saved: {brand.accent}</span>
+            </div>
+          ) : null}
         </fieldset>
 
         <fieldset className="card stack">
