@@ -11,7 +11,7 @@ import { queueEstimateDecisionNotice } from "./contractor-notices.server";
 import { lineCounts, totalsWithChoices } from "./estimate-options";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
-import { signedUrl } from "./signed-link.server";
+import { linkProblem, signedUrl, verifyLink } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
 import { documentRows } from "./document.server";
 import { isUniqueViolation } from "./user.server";
@@ -200,6 +200,18 @@ export async function getPublicEstimate(id: string) {
       business: { select: { id: true, name: true, email: true, phone: true, estimatePrefix: true, timeZone: true } },
     },
   });
+}
+
+/**
+ * The estimate behind a customer's signed link, or the one 401 for a bad signature, an unknown id and a
+ * void estimate alike: nothing reveals what exists. The estimate page and its photos use it.
+ */
+export async function loadEstimateLink(id: string, t: string | null, d: string | null) {
+  const check = verifyLink("estimate", id, t, d);
+  if (!check.ok) throw linkProblem(check.reason);
+  const estimate = await getPublicEstimate(id);
+  if (!estimate || estimate.status === "VOID") throw linkProblem("invalid");
+  return estimate;
 }
 
 /**

@@ -7,9 +7,10 @@ import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from 
 import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
-import { decideEstimate, getPublicEstimate, markEstimateViewed } from "~/models/estimate.server";
+import { decideEstimate, loadEstimateLink, markEstimateViewed } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
-import { linkProblem, verifyLink } from "~/models/signed-link.server";
+import { listJobPhotos } from "~/models/job-photo.server";
+import { PhotoGallery } from "~/components/job-photos";
 import type { RouteHandle } from "~/root";
 import { getSession } from "~/utils/session.server";
 
@@ -20,11 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Estimate" }, { name: "robots"
 
 /** Same answer for a bad signature, an unknown id and a void estimate: nothing reveals what exists. */
 async function loadFromLink(request: Request, id: string, t: string | null, d: string | null) {
-  const check = verifyLink("estimate", id, t, d);
-  if (!check.ok) throw linkProblem(check.reason);
-  const estimate = await getPublicEstimate(id);
-  if (!estimate || estimate.status === "VOID") throw linkProblem("invalid");
-  return estimate;
+  return loadEstimateLink(id, t, d);
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -48,6 +45,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,
       ...estimateChoiceView(estimate),
       approval: approvalView(estimate, estimate.business.timeZone),
+      photos: await listJobPhotos(estimate.business.id, { kind: "estimate", id: estimate.id }),
+      photoBase: `/estimate/${encodeURIComponent(estimate.id)}/photos`,
     },
     { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } },
   );
@@ -130,6 +129,7 @@ export default function PublicEstimate() {
         {data.notes ? <p className="prewrap">{data.notes}</p> : null}
         {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
       </section>
+      <PhotoGallery photos={loaded.photos} base={loaded.photoBase} t={loaded.t} d={loaded.d} />
       {open ? (
         <>
           <Form method="post" className="card stack">
