@@ -37,7 +37,14 @@ export function JobPhotos({ photos, action, error }: { photos: PhotoView[]; acti
         <p className="muted">No photos yet. Before and after pictures show the customer the work.</p>
       )}
       {full ? (
-        <p className="muted">This is the most photos one document can have: delete one to add another.</p>
+        <>
+          {error ? (
+            <p className="flash flash-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <p className="muted">This is the most photos one document can have: delete one to add another.</p>
+        </>
       ) : (
         <form method="post" action={action} encType="multipart/form-data" className="stack">
           <div>
