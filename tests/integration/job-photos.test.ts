@@ -3,7 +3,7 @@
 // stored without EXIF; every refused file is a 400 with the field error and nothing stored; another
 // business gets 404s; the customer sees the photos through the signed link only; the PDF carries them.
 import { createHmac } from "node:crypto";
-import { crc32 } from "node:zlib";
+import { crc32, gzipSync } from "node:zlib";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createEstimate, markEstimateSent } from "~/models/estimate.server";
@@ -217,6 +217,30 @@ describe("the customer's view", () => {
       const otherId = kind === "pay" ? other.invoiceId : other.estimateId;
       const photoId = src.split("?")[0].split("/").pop();
       expect((await fetch(`${server.url}/${kind}/${otherId}/photos/${photoId}?${signed(kind, otherId)}`)).status, kind).toBe(404);
+    }
+  });
+});
+
+describe("the customer's pages stay light", () => {
+  it("with ten photos, the pay and estimate pages weigh at most 14 KB gzipped, HTML plus CSS", async () => {
+    const { businessId, invoiceId, estimateId } = await account();
+    const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } }).jpeg().toBuffer();
+    for (let i = 0; i < 10; i++) {
+      for (const doc of [{ invoiceId }, { estimateId }]) {
+        await prisma.jobPhoto.create({ data: { businessId, ...doc, bytes: new Uint8Array(tiny), mimeType: "image/jpeg", byteSize: tiny.length, width: 1600, height: 1200 } });
+      }
+    }
+    for (const [kind, id] of [
+      ["pay", invoiceId],
+      ["estimate", estimateId],
+    ] as const) {
+      const html = await (await fetch(`${server.url}/${kind}/${id}?${signed(kind, id)}`)).text();
+      expect(html.match(/loading="lazy"/g) ?? []).toHaveLength(10);
+      const href = /<link\b[^>]*rel="stylesheet"[^>]*href="([^"]+)"|<link\b[^>]*href="([^"]+)"[^>]*rel="stylesheet"/.exec(html)!;
+      const css = Buffer.from(await (await fetch(new URL((href[1] ?? href[2]).replaceAll("&amp;", "&"), server.url))).arrayBuffer());
+      const total = gzipSync(Buffer.from(html)).byteLength + gzipSync(css).byteLength;
+      console.log(`[job-photos] ${kind} page with 10 photos: ${total} B gzipped (HTML + CSS)`);
+      expect(total, kind).toBeLessThanOrEqual(14 * 1024);
     }
   });
 });
