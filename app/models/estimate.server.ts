@@ -322,6 +322,11 @@ export async function convertEstimateToInvoice(businessId: string, id: string, u
         })),
       };
       const invoice = await createInvoice(businessId, input, { userId, estimateId: id, tx });
+      // The job's photos go with it: the invoice gets its own copies (either can then lose one alone).
+      await tx.$executeRaw`
+        INSERT INTO "JobPhoto" (id, "businessId", "invoiceId", bytes, "mimeType", "byteSize", width, height, "createdAt")
+        SELECT 'p' || md5(random()::text || id), "businessId", ${invoice.id}, bytes, "mimeType", "byteSize", width, height, "createdAt"
+          FROM "JobPhoto" WHERE "estimateId" = ${id} AND "businessId" = ${businessId}`;
       await recordActivity(tx, {
         businessId,
         type: "estimate.converted",

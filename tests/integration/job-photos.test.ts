@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import { crc32, gzipSync } from "node:zlib";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createEstimate, markEstimateSent } from "~/models/estimate.server";
+import { convertEstimateToInvoice, createEstimate, decideEstimate, markEstimateSent } from "~/models/estimate.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
@@ -156,6 +156,24 @@ describe("uploading job photos", () => {
     expect(res.status).toBe(302);
     expect(await photoCount({ invoiceId })).toBe(0);
     expect((await browser.get(`/invoices/${invoiceId}/photos/${row.id}`)).status).toBe(404);
+  });
+});
+
+describe("an approved estimate becoming an invoice", () => {
+  it("gives the invoice its own copies of the estimate's photos", async () => {
+    const { browser, businessId, estimateId } = await account();
+    const jpeg = await sharp({ create: { width: 30, height: 20, channels: 3, background: "#000" } }).jpeg().toBuffer();
+    await upload(browser, `/estimates/${estimateId}/photos`, jpeg);
+    await upload(browser, `/estimates/${estimateId}/photos`, jpeg);
+    await decideEstimate(estimateId, "approve", { name: "Robin Homeowner", ip: null, userAgent: null, chosenLineIds: [] });
+    const { id: invoiceId } = await convertEstimateToInvoice(businessId, estimateId);
+    const copies = await prisma.jobPhoto.findMany({ where: { invoiceId } });
+    expect(copies).toHaveLength(2);
+    expect(copies.every((c) => /^[a-z0-9]{33}$/.test(c.id) && c.businessId === businessId && c.width === 30)).toBe(true);
+    expect(await photoCount({ estimateId })).toBe(2);
+    const page = await (await browser.get(`/invoices/${invoiceId}`)).text();
+    expect(page).toContain(`/invoices/${invoiceId}/photos/${copies[0].id}`);
+    expect((await browser.get(`/invoices/${invoiceId}/photos/${copies[0].id}`)).status).toBe(200);
   });
 });
 
