@@ -33,6 +33,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const buildDir = process.env.BUILD_DIR ? path.resolve(here, process.env.BUILD_DIR) : path.join(here, "build");
 const FORM_BODY_LIMIT = 64 * 1024;
 const MULTIPART_BODY_LIMIT = 6 * 1024 * 1024;
+// A job photo may be 10 MB (issue 14): its upload route alone takes a larger body, and caps the file part itself.
+const PHOTO_BODY_LIMIT = 11 * 1024 * 1024;
+const PHOTO_UPLOAD_PATH = /^\/(invoices|estimates)\/[^/]+\/photos$/;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Machine-to-machine endpoints authenticate each request themselves and carry no cookies.
 const isMachineRoute = (p: string) => p.startsWith("/webhooks/") || p.startsWith("/api/");
@@ -79,7 +82,8 @@ function bodyLimit(req: Request, res: Response, next: NextFunction) {
     if (req.get("transfer-encoding")) return plainError(res, 411, "Length Required: send a Content-Length header.");
     return next();
   }
-  const limit = (req.get("content-type") ?? "").startsWith("multipart/form-data") ? MULTIPART_BODY_LIMIT : FORM_BODY_LIMIT;
+  const multipart = (req.get("content-type") ?? "").startsWith("multipart/form-data");
+  const limit = multipart ? (PHOTO_UPLOAD_PATH.test(req.path) ? PHOTO_BODY_LIMIT : MULTIPART_BODY_LIMIT) : FORM_BODY_LIMIT;
   if (!/^\d+$/.test(length) || Number(length) > limit) {
     return plainError(res, 413, `Payload Too Large: forms are limited to ${Math.round(limit / 1024)} KB.`);
   }

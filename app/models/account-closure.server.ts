@@ -86,6 +86,8 @@ export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<Clo
   const expenses = await tx.expense.deleteMany({ where: { businessId } });
   await tx.expenseReceipt.deleteMany({ where: { businessId } });
   await tx.savedItem.deleteMany({ where: { businessId } });
+  // Job photos show customers' homes (and the invoices that stay keep no pictures of them).
+  await tx.jobPhoto.deleteMany({ where: { businessId } });
   await tx.propertyDetails.deleteMany({ where: { businessId } });
   await tx.propertyLookupUsage.deleteMany({ where: { businessId } });
 

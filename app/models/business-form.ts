@@ -7,6 +7,7 @@ import { z } from "zod";
 import { isSupportedCurrency, parsePercent } from "~/utils/money";
 import { ACCENT_COLOR_MESSAGE, normalizeAccentColor } from "./branding";
 import { CONTROL_CHARS, CONTROL_MESSAGE, emailText, lineText, MIN_PHONE_DIGITS, phoneText, tooLong } from "~/utils/validation";
+import { sniffImageType } from "./image-files";
 
 export const BUSINESS_LIMITS = {
   name: 100,
@@ -256,26 +257,9 @@ export const LOGO_MIME_TYPES = ["image/png", "image/jpeg", "image/webp"] as cons
 export type LogoMimeType = (typeof LOGO_MIME_TYPES)[number];
 export const LOGO_TOO_LARGE = "Logo must be 1 MB or smaller";
 
-const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) =>
-  bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);
-const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
-
-/**
- * The image type of a file, decided by its first bytes and never by its name or the browser's
- * Content-Type: PNG (signature then an IHDR chunk), JPEG (SOI then a marker), WebP (a RIFF WEBP
- * container holding a VP8, VP8L or VP8X chunk). Anything else, SVG included, is null.
- */
+/** The logo's image type from its bytes (image-files.ts decides for every upload), or null. */
 export function sniffLogoType(bytes: Uint8Array): LogoMimeType | null {
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) && startsWith(bytes, ascii("IHDR"), 12)) return "image/png";
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
-  if (
-    startsWith(bytes, ascii("RIFF")) &&
-    startsWith(bytes, ascii("WEBP"), 8) &&
-    (startsWith(bytes, ascii("VP8 "), 12) || startsWith(bytes, ascii("VP8L"), 12) || startsWith(bytes, ascii("VP8X"), 12))
-  ) {
-    return "image/webp";
-  }
-  return null;
+  return sniffImageType(bytes);
 }
 
 /** Why a file is not accepted as a logo, in words for the person uploading it. */

@@ -155,6 +155,12 @@ export const EXPORT_TABLES: ExportTable[] = [
     fetch: (businessId, id, take) => prisma.expenseReceipt.findMany({ where: { businessId, ...after(id) }, omit: { bytes: true }, orderBy: byId, take }),
   },
   {
+    name: "job-photos",
+    description: "Job photos on invoices and estimates (the images themselves are job-photos/<id>.<ext> beside this folder).",
+    columns: columnsOf(Prisma.JobPhotoScalarFieldEnum, ["bytes"]),
+    fetch: (businessId, id, take) => prisma.jobPhoto.findMany({ where: { businessId, ...after(id) }, omit: { bytes: true }, orderBy: byId, take }),
+  },
+  {
     name: "property-details",
     description: "Property facts looked up on Rentcast for customers' addresses.",
     columns: columnsOf(Prisma.PropertyDetailsScalarFieldEnum),
@@ -223,17 +229,30 @@ async function* csvFile(table: ExportTable, businessId: string, batchSize: numbe
 const IMAGE_EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" };
 const imageFile = (name: string, mimeType: string) => `${name}.${IMAGE_EXTENSIONS[mimeType] ?? "bin"}`;
 
-/** Receipt photos, one file each: ids and types in batches here; each photo's bytes only when the zip reaches it. */
-async function* receiptFiles(businessId: string, batchSize: number): AsyncGenerator<{ id: string; path: string }[]> {
+/** Stored photos (receipts, job photos), one file each: ids and types in batches here; each photo's bytes only when the zip reaches it. */
+type PhotoTable = {
+  folder: string;
+  list: (businessId: string, after: string | null, take: number) => Promise<{ id: string; mimeType: string }[]>;
+  bytes: (businessId: string, id: string) => Promise<{ bytes: Uint8Array } | null>;
+};
+const PHOTO_TABLES: PhotoTable[] = [
+  {
+    folder: "expense-receipts",
+    list: (businessId, cursor, take) => prisma.expenseReceipt.findMany({ where: { businessId, ...after(cursor) }, select: { id: true, mimeType: true }, orderBy: byId, take }),
+    bytes: (businessId, id) => prisma.expenseReceipt.findFirst({ where: { id, businessId }, select: { bytes: true } }),
+  },
+  {
+    folder: "job-photos",
+    list: (businessId, cursor, take) => prisma.jobPhoto.findMany({ where: { businessId, ...after(cursor) }, select: { id: true, mimeType: true }, orderBy: byId, take }),
+    bytes: (businessId, id) => prisma.jobPhoto.findFirst({ where: { id, businessId }, select: { bytes: true } }),
+  },
+];
+
+async function* photoFiles(table: PhotoTable, businessId: string, batchSize: number): AsyncGenerator<{ id: string; path: string }[]> {
   let cursor: string | null = null;
   for (;;) {
-    const rows: { id: string; mimeType: string }[] = await prisma.expenseReceipt.findMany({
-      where: { businessId, ...after(cursor) },
-      select: { id: true, mimeType: true },
-      orderBy: byId,
-      take: batchSize,
-    });
-    if (rows.length) yield rows.map((r) => ({ id: r.id, path: `expense-receipts/${imageFile(r.id, r.mimeType)}` }));
+    const rows = await table.list(businessId, cursor, batchSize);
+    if (rows.length) yield rows.map((r) => ({ id: r.id, path: `${table.folder}/${imageFile(r.id, r.mimeType)}` }));
     if (rows.length < batchSize) return;
     cursor = rows[rows.length - 1].id;
   }
@@ -252,6 +271,7 @@ function readme(generatedAt: Date, tables: ExportTable[], logoFile: string | nul
     ...(logoFile ? [`${logoFile}: the business logo as uploaded.`] : []),
     "",
     "expense-receipts/: the receipt photos of expenses, named by their id in expense-receipts.",
+    "job-photos/: the photos on invoices and estimates, named by their id in job-photos.",
     "",
     "Not included: password hashes, session ids and API tokens (they are credentials), email bodies",
     "(the invoices, estimates and payments they were about are here), and earlier exports.",
@@ -295,15 +315,17 @@ export async function buildExportZip(businessId: string, options: BuildOptions =
       `csv/${table.name}.csv`,
     );
   }
-  for await (const batch of receiptFiles(businessId, batchSize)) {
-    for (const receipt of batch) {
-      zip.addReadStreamLazy(receipt.path, { mtime: now, compress: false }, (cb) => {
-        prisma.expenseReceipt
-          .findFirst({ where: { id: receipt.id, businessId }, select: { bytes: true } })
-          // A receipt deleted meanwhile is an empty file rather than a failed export.
-          .then((row) => cb(null, Readable.from([Buffer.from(row?.bytes ?? new Uint8Array())], { objectMode: false })))
-          .catch((error: unknown) => zip.emit("error", error));
-      });
+  for (const table of PHOTO_TABLES) {
+    for await (const batch of photoFiles(table, businessId, batchSize)) {
+      for (const photo of batch) {
+        zip.addReadStreamLazy(photo.path, { mtime: now, compress: false }, (cb) => {
+          table
+            .bytes(businessId, photo.id)
+            // A photo deleted meanwhile is an empty file rather than a failed export.
+            .then((row) => cb(null, Readable.from([Buffer.from(row?.bytes ?? new Uint8Array())], { objectMode: false })))
+            .catch((error: unknown) => zip.emit("error", error));
+        });
+      }
     }
   }
   zip.end();

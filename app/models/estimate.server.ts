@@ -12,7 +12,7 @@ import { queueEstimateDecisionNotice } from "./contractor-notices.server";
 import { lineCounts, totalsWithChoices } from "./estimate-options";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
-import { signedUrl } from "./signed-link.server";
+import { linkProblem, signedUrl, verifyLink } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
 import { documentRows } from "./document.server";
 import { isUniqueViolation } from "./user.server";
@@ -205,6 +205,18 @@ export async function getPublicEstimate(id: string) {
 }
 
 /**
+ * The estimate behind a customer's signed link, or the one 401 for a bad signature, an unknown id and a
+ * void estimate alike: nothing reveals what exists. The estimate page and its photos use it.
+ */
+export async function loadEstimateLink(id: string, t: string | null, d: string | null) {
+  const check = verifyLink("estimate", id, t, d);
+  if (!check.ok) throw linkProblem(check.reason);
+  const estimate = await getPublicEstimate(id);
+  if (!estimate || estimate.status === "VOID") throw linkProblem("invalid");
+  return estimate;
+}
+
+/**
  * The customer opened the estimate: the first view moves SENT to VIEWED; later views only move
  * lastViewedAt, at most once a minute (none at all when `seen`, the row already loaded, shows one).
  */
@@ -312,6 +324,11 @@ export async function convertEstimateToInvoice(businessId: string, id: string, u
         })),
       };
       const invoice = await createInvoice(businessId, input, { userId, estimateId: id, tx });
+      // The job's photos go with it: the invoice gets its own copies (either can then lose one alone).
+      await tx.$executeRaw`
+        INSERT INTO "JobPhoto" (id, "businessId", "invoiceId", bytes, "mimeType", "byteSize", width, height, "createdAt")
+        SELECT 'p' || md5(random()::text || id), "businessId", ${invoice.id}, bytes, "mimeType", "byteSize", width, height, "createdAt"
+          FROM "JobPhoto" WHERE "estimateId" = ${id} AND "businessId" = ${businessId}`;
       await recordActivity(tx, {
         businessId,
         type: "estimate.converted",

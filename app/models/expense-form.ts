@@ -4,8 +4,10 @@
 import { z } from "zod";
 import { currencyDigits, parseDecimal } from "~/utils/money";
 import { CONTROL_CHARS, CONTROL_MESSAGE, tooLong } from "~/utils/validation";
-import { sniffLogoType } from "./business-form";
 import { DateString, MAX_TOTAL } from "./document-form";
+import { HEIC_MESSAGE, isHeic, isPdf, sniffImageType } from "./image-files";
+
+export { isHeic };
 
 export const EXPENSE_CATEGORIES = [
   "MATERIALS",
@@ -115,16 +117,9 @@ export const RECEIPT_MIME_TYPES = ["image/jpeg", "image/png", "image/webp"] as c
 export type ReceiptMimeType = (typeof RECEIPT_MIME_TYPES)[number];
 export const RECEIPT_TOO_LARGE = "Receipt photos must be 5 MB or smaller";
 
-const ascii = (bytes: Uint8Array, from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-
-/** HEIF/HEIC (an ISO-BMFF "ftyp" box with a HEIF brand): what iPhones take unless the upload converts it. */
-export function isHeic(bytes: Uint8Array) {
-  return bytes.length >= 12 && ascii(bytes, 4, 8) === "ftyp" && /^(heic|heix|heim|heis|hevc|hevx|mif1|msf1|avif)$/.test(ascii(bytes, 8, 12));
-}
-
 /** The photo's type from its first bytes (never its name or the browser's Content-Type), or null. */
 export function sniffReceiptType(bytes: Uint8Array): ReceiptMimeType | null {
-  return sniffLogoType(bytes);
+  return sniffImageType(bytes);
 }
 
 /** Why a file is not accepted as a receipt photo, in words for the person uploading it; null when it is. */
@@ -132,7 +127,7 @@ export function receiptRejection(bytes: Uint8Array): string | null {
   if (bytes.length === 0) return "Choose a photo of the receipt";
   if (bytes.length > RECEIPT_MAX_BYTES) return RECEIPT_TOO_LARGE;
   if (sniffReceiptType(bytes)) return null;
-  if (isHeic(bytes)) return "HEIC photos are not accepted: choose the photo again from your phone's browser (it converts it to JPEG) or export it as JPEG";
-  if (bytes.length >= 5 && ascii(bytes, 0, 5) === "%PDF-") return "PDF receipts are not accepted: upload a photo (JPEG, PNG or WebP)";
+  if (isHeic(bytes)) return HEIC_MESSAGE;
+  if (isPdf(bytes)) return "PDF receipts are not accepted: upload a photo (JPEG, PNG or WebP)";
   return "That file is not a JPEG, PNG or WebP photo";
 }

@@ -13,6 +13,7 @@ import { notFound } from "./errors.server";
 import { balanceCents, amountDueNowCents, displayStatus, formatInvoiceNumber, getInvoice } from "./invoice.server";
 import { todayIn } from "./document-form";
 import { describePaymentMethod } from "./receipt.server";
+import { jobPhotosForPdf } from "./job-photo.server";
 
 export type PdfOptions = {
   /** Tests turn compression off to read the content streams; production keeps it on. */
@@ -139,6 +140,8 @@ type PdfDocumentModel = {
   terms: string | null;
   /** More titled text after the notes and terms (an estimate's optional items and approval). */
   sections?: [string, string][];
+  /** Job photos, stored as JPEG (pdfkit embeds those as they are). */
+  photos?: { bytes: Uint8Array }[];
 };
 
 /**
@@ -210,6 +213,7 @@ export async function renderInvoicePdfFile(businessId: string, id: string, optio
     totals,
     notes: invoice.notes,
     terms: invoice.terms,
+    photos: await jobPhotosForPdf(businessId, { kind: "invoice", id: invoice.id }),
   };
   return { buffer: await drawPdf(business, model, options), filename: pdfFilename(number, `invoice-${invoice.number}`) };
 }
@@ -240,6 +244,7 @@ export async function renderEstimatePdfFile(businessId: string, id: string, opti
     notes: estimate.notes,
     terms: estimate.terms,
     sections: estimateSections(estimate, business.timeZone),
+    photos: await jobPhotosForPdf(businessId, { kind: "estimate", id: estimate.id }),
   };
   return { buffer: await drawPdf(business, model, options), filename: pdfFilename(number, `estimate-${estimate.number}`) };
 }
@@ -507,6 +512,8 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
     y = doc.y + 14;
   }
 
+  y = drawPhotos(doc, model.photos ?? [], { left, width, y, bottom: bottom(), newPage: () => (newPage(), y) });
+
   // Running header (pages 2+) and footer (every page), drawn once the page count is known.
   const range = doc.bufferedPageRange();
   const businessName = pdfText(business.name, 120);
@@ -530,6 +537,42 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
     doc.text(`Page ${i - range.start + 1} of ${range.count}`, left + width / 2, footerY, { width: width / 2, align: "right", lineBreak: false });
     doc.page.margins.bottom = savedBottom;
   }
+}
+
+/**
+ * Job photos after everything else, two to a row, each scaled to fit its cell (a row never splits across
+ * pages). A photo pdfkit cannot open is left out rather than failing the PDF. Returns the new y.
+ */
+function drawPhotos(doc: PDFKit.PDFDocument, photos: { bytes: Uint8Array }[], at: { left: number; width: number; y: number; bottom: number; newPage: () => number }) {
+  const opener = doc as unknown as { openImage(src: Buffer): PdfKitImage };
+  const images = photos.flatMap((p) => {
+    try {
+      const image = opener.openImage(Buffer.from(p.bytes));
+      return image.width > 0 && image.height > 0 ? [image] : [];
+    } catch {
+      return [];
+    }
+  });
+  if (!images.length) return at.y;
+  const gap = 12;
+  const cellWidth = (at.width - gap) / 2;
+  const cellHeight = 200;
+  let y = at.y;
+  if (y + 20 + cellHeight > at.bottom) y = at.newPage();
+  doc.font(BOLD).fontSize(10).fillColor(INK).text("Photos", at.left, y, { width: at.width });
+  y = doc.y + 6;
+  for (let i = 0; i < images.length; i += 2) {
+    const row = images.slice(i, i + 2);
+    const heights = row.map((img) => img.height * Math.min(cellWidth / img.width, cellHeight / img.height, 1));
+    const rowHeight = Math.max(...heights);
+    if (y + rowHeight > at.bottom) y = at.newPage();
+    row.forEach((img, j) => {
+      const scale = Math.min(cellWidth / img.width, cellHeight / img.height, 1);
+      doc.image(img as unknown as Buffer, at.left + j * (cellWidth + gap), y, { width: img.width * scale, height: img.height * scale });
+    });
+    y += rowHeight + gap;
+  }
+  return y;
 }
 
 /** The download response: an attachment that no shared cache keeps (it holds customer data). */

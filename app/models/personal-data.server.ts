@@ -56,6 +56,8 @@ export async function deletedCustomerPlaceholder(tx: Tx, businessId: string): Pr
 export async function stripInvoices(tx: Tx, businessId: string, placeholderId: string, invoiceIds?: string[]) {
   const ids = invoiceIds ? { in: invoiceIds } : undefined;
   await tx.invoiceRevision.deleteMany({ where: { businessId, invoiceId: ids } });
+  // Photos of the job show the customer's home: personal data, not the books.
+  await tx.jobPhoto.deleteMany({ where: { businessId, invoiceId: ids } });
   await tx.invoiceLine.updateMany({ where: { businessId, invoiceId: ids }, data: { description: REMOVED_TEXT } });
   const { count } = await tx.invoice.updateMany({ where: { businessId, id: ids }, data: { customerId: placeholderId, notes: null, terms: null } });
   return count;

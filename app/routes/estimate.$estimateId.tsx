@@ -9,9 +9,10 @@ import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-b
 import { loadBrand } from "~/models/branding.server";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
-import { decideEstimate, getPublicEstimate, markEstimateViewed } from "~/models/estimate.server";
+import { decideEstimate, loadEstimateLink, markEstimateViewed } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
-import { linkProblem, verifyLink } from "~/models/signed-link.server";
+import { listJobPhotos } from "~/models/job-photo.server";
+import { PhotoGallery } from "~/components/job-photos";
 import type { RouteHandle } from "~/root";
 import { getSession } from "~/utils/session.server";
 
@@ -22,11 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: "Estima
 
 /** Same answer for a bad signature, an unknown id and a void estimate: nothing reveals what exists. */
 async function loadFromLink(request: Request, id: string, t: string | null, d: string | null) {
-  const check = verifyLink("estimate", id, t, d);
-  if (!check.ok) throw linkProblem(check.reason);
-  const estimate = await getPublicEstimate(id);
-  if (!estimate || estimate.status === "VOID") throw linkProblem("invalid");
-  return estimate;
+  return loadEstimateLink(id, t, d);
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -51,6 +48,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ...estimateChoiceView(estimate),
       approval: approvalView(estimate, estimate.business.timeZone),
       brand: await loadBrand(estimate.business.id),
+      photos: await listJobPhotos(estimate.business.id, { kind: "estimate", id: estimate.id }),
+      photoBase: `/estimate/${encodeURIComponent(estimate.id)}/photos`,
     },
     { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } },
   );
@@ -133,6 +132,7 @@ export default function PublicEstimate() {
         {data.notes ? <p className="prewrap">{data.notes}</p> : null}
         {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
       </section>
+      <PhotoGallery photos={loaded.photos} base={loaded.photoBase} t={loaded.t} d={loaded.d} />
       {open ? (
         <>
           <Form method="post" className="card stack">

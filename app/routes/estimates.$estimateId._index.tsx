@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { JobPhotos } from "~/components/job-photos";
+import { listJobPhotos } from "~/models/job-photo.server";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { ConfirmVoid } from "~/components/confirm-void";
@@ -23,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const estimate = await getEstimate(businessId, params.estimateId!);
   return json({
     id: estimate.id,
+    photos: await listJobPhotos(businessId, { kind: "estimate", id: estimate.id }),
     number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
     status: estimate.status,
     ...estimateChoiceView(estimate),
@@ -152,6 +155,7 @@ export default function EstimatePage() {
           emailPending={busy("send")}
         />
       ) : null}
+      <JobPhotos photos={data.photos} action={`/estimates/${data.id}/photos`} />
       {data.status !== "VOID" && !data.invoice ? (
         <ConfirmVoid
           label="Void this estimate"

@@ -26,6 +26,8 @@ import { ConfirmVoid } from "~/components/confirm-void";
 import { ShareLink } from "~/components/share-link";
 import { createSchedule, describeSchedule, RecurringFormSchema } from "~/models/recurring.server";
 import { EmailTimeline } from "~/components/email-timeline";
+import { JobPhotos } from "~/components/job-photos";
+import { listJobPhotos } from "~/models/job-photo.server";
 import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
 import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payment.server";
 import { sendReminderNow } from "~/models/reminders.server";
@@ -75,6 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const today = todayIn(business.timeZone);
   return json({
     id: invoice.id,
+    photos: await listJobPhotos(businessId, { kind: "invoice", id: invoice.id }),
     number: formatInvoiceNumber(business.invoicePrefix, invoice.number),
     status: invoice.status,
     displayStatus: displayStatus(invoice, today),
@@ -415,6 +418,8 @@ export default function InvoicePage() {
           </Form>
         </div>
       ) : null}
+
+      <JobPhotos photos={data.photos} action={`/invoices/${data.id}/photos`} />
 
       <EmailTimeline emails={data.emails} />
 

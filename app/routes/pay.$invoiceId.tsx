@@ -6,6 +6,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { BrandHeader, brandLinks } from "~/components/brand-header";
 import { DocumentLines, documentView } from "~/components/document-lines";
+import { PhotoGallery } from "~/components/job-photos";
+import { listJobPhotos } from "~/models/job-photo.server";
 import { PayLinkDownloads } from "~/components/pay-link-downloads";
 import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/checkout.server";
@@ -81,6 +83,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       pendingCents,
       online: onlinePaymentOptions(invoice.business),
       brand: await loadBrand(invoice.businessId),
+      photos: await listJobPhotos(invoice.businessId, { kind: "invoice", id: invoice.id }),
     },
     { headers: NO_STORE },
   );
@@ -199,6 +202,7 @@ export default function PayInvoice() {
       ) : null}
       {data.notes ? <p className="prewrap">{data.notes}</p> : null}
       {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
+      <PhotoGallery photos={data.photos} base={`/pay/${encodeURIComponent(data.id)}/photos`} t={data.t} d={data.d} />
       <PayLinkDownloads invoiceId={data.id} t={data.t} d={data.d} paid={data.status === "PAID"} />
       <p className="muted">
         Questions? Contact {data.business.name}

@@ -2,63 +2,29 @@
 // "Read receipt", which asks the AI assistant for vendor, date and total and puts them into the form for
 // the contractor to check. Reading never saves the expense.
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { DomainError } from "~/models/errors.server";
 import { createExpense, getDraftReceipt, getReceipt, type ReceiptUpload, storeDraftReceipt, updateExpense } from "~/models/expense.server";
 import { expenseFormSchema, RECEIPT_MAX_BYTES, RECEIPT_TOO_LARGE, type ReceiptMimeType, receiptRejection, sniffReceiptType } from "~/models/expense-form";
 import { aiReceiptsConfigured, readReceiptWithAi } from "./ai.server";
 import { fieldErrorReply, formPayload, type FormReply, updateReply } from "./form-reply";
 import { centsToInput, formatMoney } from "./money";
+import { FILE_TOO_LARGE, readFormWithFile } from "./multipart.server";
 import { ProviderError, spendProviderBudget } from "./provider-fetch.server";
 import { redirectWithFlash } from "./session.server";
-
-const TOO_LARGE = "\u0000too-large";
-
-/** The receipt part is read up to the size cap (then drained), the text fields into memory. */
-async function readForm(request: Request): Promise<FormData> {
-  const contentType = request.headers.get("Content-Type") ?? "";
-  const badRequest = () => new Response("Bad Request: the form could not be read.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  if (!/^multipart\/form-data/i.test(contentType)) {
-    try {
-      return await request.formData();
-    } catch {
-      throw badRequest();
-    }
-  }
-  const receiptHandler: UploadHandler = async ({ name, filename, contentType: type, data }) => {
-    if (name !== "receipt") return undefined;
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of data) {
-      size += chunk.byteLength;
-      if (size <= RECEIPT_MAX_BYTES) chunks.push(chunk);
-    }
-    if (!filename || size === 0) return "";
-    if (size > RECEIPT_MAX_BYTES) return TOO_LARGE;
-    return new File([new Uint8Array(Buffer.concat(chunks))], filename, { type: type || "application/octet-stream" });
-  };
-  try {
-    return await unstable_parseMultipartFormData(
-      request,
-      unstable_composeUploadHandlers(receiptHandler, unstable_createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
-    );
-  } catch {
-    throw badRequest();
-  }
-}
 
 type Existing = { id: string; currency: string };
 
 /** Handles a POST of the expense form: "save" (the default) or "read-receipt". */
 export async function expenseFormAction(request: Request, businessId: string, currency: string, existing: Existing | null) {
-  const formData = await readForm(request);
+  const formData = await readFormWithFile(request, "receipt", RECEIPT_MAX_BYTES);
   const intent = formData.get("intent");
   const schema = expenseFormSchema(currency);
 
   let upload: ReceiptUpload | null = null;
   let receiptError: string | null = null;
   const file = formData.get("receipt");
-  if (file === TOO_LARGE) receiptError = RECEIPT_TOO_LARGE;
+  if (file === FILE_TOO_LARGE) receiptError = RECEIPT_TOO_LARGE;
   else if (file instanceof File && file.size > 0) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     receiptError = receiptRejection(bytes);

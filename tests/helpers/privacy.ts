@@ -60,7 +60,7 @@ export type SeededBusiness = Awaited<ReturnType<typeof seedBusiness>>;
 /**
  * A business with a row in every table: users, sessions, API devices, reset tokens, customers (one
  * archived), estimates and lines, invoices and lines, a revision, payments (card and manual), emails
- * with their queued jobs, a refund, activity, a recurring schedule, an expense with a receipt photo, property
+ * with their queued jobs, a refund, activity, a recurring schedule, an expense with a receipt photo, job photos, property
  * details and lookup usage, and a logo. `label` is in every name and text.
  */
 export async function seedBusiness(server: AppServer, label: string) {
@@ -155,6 +155,14 @@ export async function seedBusiness(server: AppServer, label: string) {
   const receipt = await prisma.expenseReceipt.create({
     data: { businessId: business.id, expenseId: expense.id, bytes: new Uint8Array(receiptBytes), mimeType: "image/jpeg", byteSize: receiptBytes.length },
   });
+  // Job photos on the invoice and the estimate (bytes as stored: already a JPEG after processing).
+  const photoBytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]);
+  const jobPhoto = await prisma.jobPhoto.create({
+    data: { businessId: business.id, invoiceId: invoice.id, bytes: new Uint8Array(photoBytes), mimeType: "image/jpeg", byteSize: photoBytes.length, width: 40, height: 30 },
+  });
+  await prisma.jobPhoto.create({
+    data: { businessId: business.id, estimateId: estimate.id, bytes: new Uint8Array(photoBytes), mimeType: "image/jpeg", byteSize: photoBytes.length, width: 40, height: 30 },
+  });
   await prisma.propertyDetails.create({
     data: { customerId: customer.id, businessId: business.id, address: `${label} 1 Elm Street`, found: true, squareFeet: 1_500, bedrooms: 3, fetchedAt: new Date() },
   });
@@ -174,5 +182,5 @@ export async function seedBusiness(server: AppServer, label: string) {
   });
   await prisma.passwordResetToken.create({ data: { userId: user.id, tokenHash: createHash("sha256").update(randomBytes(16)).digest("hex"), expiresAt: new Date(Date.now() + 3_600_000) } });
 
-  return { label, user, email, password, business: { ...business, name: `${label} Plumbing ${hex}` }, customers, customer, invoice, second, estimate, schedule, expense, receipt, receiptBytes, family, cardPaymentId, browser };
+  return { label, user, email, password, business: { ...business, name: `${label} Plumbing ${hex}` }, customers, customer, invoice, second, estimate, schedule, expense, receipt, receiptBytes, jobPhoto, photoBytes, family, cardPaymentId, browser };
 }

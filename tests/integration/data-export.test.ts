@@ -50,6 +50,7 @@ const MODEL_FILES: Record<string, string | null> = {
   Expense: "expenses",
   ExpenseReceipt: "expense-receipts",
   SavedItem: "saved-items",
+  JobPhoto: "job-photos",
   PropertyDetails: "property-details",
   PropertyLookupUsage: "property-lookup-usage",
   // Earlier exports are not part of an export.
@@ -87,6 +88,7 @@ async function expectedKeys(businessId: string): Promise<Record<string, string[]
     expenses: await q(`SELECT id AS k FROM "Expense" WHERE "businessId" = $1`),
     "expense-receipts": await q(`SELECT id AS k FROM "ExpenseReceipt" WHERE "businessId" = $1`),
     "saved-items": await q(`SELECT id AS k FROM "SavedItem" WHERE "businessId" = $1`),
+    "job-photos": await q(`SELECT id AS k FROM "JobPhoto" WHERE "businessId" = $1`),
     "property-details": await q(`SELECT "customerId" AS k FROM "PropertyDetails" WHERE "businessId" = $1`),
     "property-lookup-usage": await q(`SELECT to_char(month, 'YYYY-MM-DD') AS k FROM "PropertyLookupUsage" WHERE "businessId" = $1`),
   };
@@ -163,6 +165,7 @@ describe("the zip", () => {
     expect(business).toMatchObject({ id: A.business.id, name: A.business.name, logoMimeType: "image/png" });
     expect(Buffer.from(zip.files["logo.png"])).toEqual(PNG_1PX);
     expect(Buffer.from(zip.files[`expense-receipts/${A.receipt.id}.jpg`])).toEqual(A.receiptBytes);
+    expect(Buffer.from(zip.files[`job-photos/${A.jobPhoto.id}.jpg`])).toEqual(A.photoBytes);
     expect(zip.text("README.txt")).toContain("integer minor units");
 
     // Money stays integer cents; the personal fields the owner typed are there.
@@ -174,6 +177,7 @@ describe("the zip", () => {
     // Nothing of the other business, anywhere.
     for (const marker of await fingerprints(B)) expect(zip.everything, `B's ${marker}`).not.toContain(marker);
     expect(zip.files[`expense-receipts/${B.receipt.id}.jpg`]).toBeUndefined();
+    expect(zip.files[`job-photos/${B.jobPhoto.id}.jpg`]).toBeUndefined();
   });
 
   it("reads in batches: two rows per query gives the same files as the default batch", async () => {

@@ -1,0 +1,97 @@
+// Job photos on an invoice or an estimate (issue 14). JobPhotos is the contractor's: the photos, a delete
+// button under each and a plain multipart upload form, all posting to the document's photos page
+// (/invoices/<id>/photos), which redirects back here on success and shows the form with the error on a
+// 400, so it works with JavaScript off. PhotoGallery is the customer's: lazy images with their size
+// set (no layout shift), each one a link to the full photo, and no script.
+
+export type PhotoView = { id: string; width: number; height: number; version: number };
+
+const LIMIT = 10;
+// Not image/heic: given only these types, iPhone browsers convert a HEIC photo to JPEG as they upload it.
+const ACCEPT = "image/jpeg,image/png,image/webp";
+
+export function JobPhotos({ photos, action, error }: { photos: PhotoView[]; action: string; error?: string | null }) {
+  const full = photos.length >= LIMIT;
+  return (
+    <section className="card stack" id="photos" aria-labelledby="photos-heading">
+      <h2 id="photos-heading">
+        Photos <span className="muted">({photos.length} of {LIMIT})</span>
+      </h2>
+      {photos.length ? (
+        <ul className="photo-grid">
+          {photos.map((p, i) => (
+            <li key={p.id}>
+              <a href={`${action}/${p.id}?v=${p.version}`}>
+                <img src={`${action}/${p.id}?v=${p.version}`} width={p.width} height={p.height} loading="lazy" alt={`Job photo ${i + 1}`} />
+              </a>
+              <form method="post" action={action}>
+                <input type="hidden" name="photoId" value={p.id} />
+                <button type="submit" name="intent" value="delete" className="button-secondary">
+                  Delete photo {i + 1}
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No photos yet. Before and after pictures show the customer the work.</p>
+      )}
+      {full ? (
+        <>
+          {error ? (
+            <p className="flash flash-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <p className="muted">This is the most photos one document can have: delete one to add another.</p>
+        </>
+      ) : (
+        <form method="post" action={action} encType="multipart/form-data" className="stack">
+          <div>
+            <label htmlFor="job-photo">Add a photo</label>
+            <input
+              id="job-photo"
+              type="file"
+              name="photo"
+              accept={ACCEPT}
+              required
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? "job-photo-error job-photo-help" : "job-photo-help"}
+            />
+            <p id="job-photo-help" className="muted">
+              JPEG, PNG or WebP, up to 10 MB. Resized to 1600 px, with the location removed.
+            </p>
+            {error ? (
+              <ul id="job-photo-error" className="errors" role="alert">
+                <li>{error}</li>
+              </ul>
+            ) : null}
+          </div>
+          <button type="submit" name="intent" value="upload">
+            Upload photo
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** The customer's view: `base` is the signed page's photo path, `query` its t and d. */
+export function PhotoGallery({ photos, base, t, d }: { photos: PhotoView[]; base: string; t: string | null; d: string | null }) {
+  if (!photos.length) return null;
+  const src = (p: PhotoView) => `${base}/${p.id}?${new URLSearchParams({ t: t ?? "", d: d ?? "", v: String(p.version) })}`;
+  return (
+    <section className="card" aria-labelledby="photos-heading">
+      <h2 id="photos-heading">Photos</h2>
+      <ul className="photo-grid">
+        {photos.map((p, i) => (
+          <li key={p.id}>
+            <a href={src(p)}>
+              <img src={src(p)} width={p.width} height={p.height} loading="lazy" decoding="async" alt={`Job photo ${i + 1}`} />
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,17 @@
+// The invoice's photos page: the upload and delete forms on the invoice page post here (see job-photo-action.server.ts).
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { JobPhotosPage } from "~/components/job-photos-page";
+import { photosPageAction, photosPageLoader } from "~/utils/job-photo-action.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Photos for ${data?.number ?? "invoice"} | Invoice Link` }];
+
+export const loader = ({ request, params }: LoaderFunctionArgs) => photosPageLoader(request, { kind: "invoice", id: params.invoiceId! });
+
+export const action = ({ request, params }: ActionFunctionArgs) => photosPageAction(request, { kind: "invoice", id: params.invoiceId! });
+
+export default function InvoicePhotos() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return <JobPhotosPage data={data} error={actionData && "error" in actionData ? actionData.error : null} />;
+}
