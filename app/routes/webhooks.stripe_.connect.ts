@@ -6,25 +6,17 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleStripeEvent } from "~/models/stripe-events.server";
 import { logger } from "~/utils/logger.server";
-import { stripeConnectWebhookSecrets, stripeMode, verifyStripeWebhook } from "~/utils/stripe.server";
-import { bodyTooLarge, methodNotAllowed, readRawBody, webhookResponse } from "~/utils/webhook.server";
+import { readStripeWebhook, stripeConnectWebhookSecrets, stripeMode } from "~/utils/stripe.server";
+import { methodNotAllowed, webhookResponse } from "~/utils/webhook.server";
 
 export const loader = () => methodNotAllowed();
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return methodNotAllowed();
   if (stripeMode() !== "connect") return webhookResponse(404, "Stripe Connect is not configured");
-  const signature = request.headers.get("stripe-signature");
-  if (!signature) return webhookResponse(400, "Missing Stripe-Signature header");
-  const body = await readRawBody(request);
-  if (body === null) return bodyTooLarge();
-  let event;
-  try {
-    event = verifyStripeWebhook(body, signature, stripeConnectWebhookSecrets());
-  } catch (error) {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, "stripe connect webhook refused");
-    return webhookResponse(400, "Invalid signature");
-  }
+  const read = await readStripeWebhook(request, stripeConnectWebhookSecrets(), "stripe connect webhook");
+  if ("refusal" in read) return read.refusal;
+  const { event } = read;
   const account = typeof event.account === "string" && /^acct_[A-Za-z0-9]+$/.test(event.account) ? event.account : null;
   const result = account ? await handleStripeEvent(event, { endpoint: "connect", account }) : "ignored";
   logger.info({ eventId: event.id, type: event.type, account, result }, "stripe connect webhook");

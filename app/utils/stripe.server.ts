@@ -5,6 +5,8 @@
 // STRIPE_API_URL points the official SDK at the local fake in tests; production leaves it unset.
 import Stripe from "stripe";
 import { env } from "./env.server";
+import { logger } from "./logger.server";
+import { bodyTooLarge, readRawBody, webhookResponse } from "./webhook.server";
 
 let client: Stripe | undefined;
 
@@ -84,4 +86,22 @@ export function verifyStripeWebhook(rawBody: string, signature: string, secrets 
     }
   }
   throw failure;
+}
+
+/**
+ * A Stripe webhook request's event, verified on its raw body against `secrets`; or the answer refusing it:
+ * 400 for a missing or bad signature (logged as "<label> refused"), 400 for a body over the limit. Both
+ * Stripe endpoints (the platform's and Connect's) start here.
+ */
+export async function readStripeWebhook(request: Request, secrets: string[], label: string): Promise<{ event: Stripe.Event } | { refusal: Response }> {
+  const signature = request.headers.get("stripe-signature");
+  if (!signature) return { refusal: webhookResponse(400, "Missing Stripe-Signature header") };
+  const body = await readRawBody(request);
+  if (body === null) return { refusal: bodyTooLarge() };
+  try {
+    return { event: verifyStripeWebhook(body, signature, secrets) };
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, `${label} refused`);
+    return { refusal: webhookResponse(400, "Invalid signature") };
+  }
 }
