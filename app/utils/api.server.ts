@@ -1,5 +1,5 @@
 // The JSON API's plumbing: one error format, bearer authentication, strict JSON bodies with a size
-// cap, rate limits, cursor pagination and ETags. Routes under app/routes/api.v1.* stay thin.
+// cap, rate limits, cursor pagination and ETags. Routes under app/routes/api.v1+/ stay thin.
 import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import * as Sentry from "@sentry/remix";
