@@ -2,7 +2,7 @@
 // query is scoped by the token's businessId inside the query; another business's id is a 404.
 import type { z } from "zod";
 import type { Prisma, Refund } from "~/generated/prisma/client.ts";
-import { ApiError, keysetWhere, pageOf, zodFields, type Cursor, type ListOptions } from "~/utils/api.server";
+import { ApiError, keysetWhere, pageOf, zodFields, type Cursor, type ListOptions } from "~/web/api.server";
 import { prisma } from "~/utils/db.server";
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 import {

@@ -1,7 +1,7 @@
 // Invoice and estimate PDFs, drawn on the server with pdfkit and the built-in Helvetica (no font files,
 // no headless browser). Every field is drawn as text, so markup in a description or a note shows up
 // literally. Tenancy comes from getInvoice/getEstimate: another business's id is a 404.
-import { statusLabel } from "~/components/status-badge";
+import { statusLabel } from "~/models/labels";
 import { inflateSync } from "node:zlib";
 import PDFDocument from "pdfkit";
 import { prisma } from "~/utils/db.server";

@@ -2,7 +2,7 @@
 // "receipt:<paymentId>" makes a second attempt (a repeated webhook, a retried job) a no-op.
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { receiptEmail } from "~/emails/receipt.server";
-import { paymentMethodLabel } from "~/components/status-badge";
+import { paymentMethodLabel } from "~/models/labels";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { loadEmailBrand } from "./branding.server";

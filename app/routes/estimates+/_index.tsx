@@ -6,7 +6,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/models/document-form";
 import { listEstimates } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 

@@ -7,7 +7,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import { paymentMethodLabel, StatusBadge } from "~/components/status-badge";
+import { StatusBadge } from "~/components/status-badge";
+import { paymentMethodLabel } from "~/models/labels";
 import { DateString, todayIn, toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import {
@@ -32,7 +33,7 @@ import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
 import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payment.server";
 import { sendReminderNow } from "~/models/reminders.server";
 import { SendReminderNow } from "~/components/send-reminder-now";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { randomToken } from "~/utils/crypto.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { centsToInput, currencyDigits, formatMoney, parseDecimal } from "~/utils/money";

@@ -11,7 +11,7 @@ import { StripePaymentsSection } from "~/components/stripe-payments-section";
 import { DomainError } from "~/models/errors.server";
 import { paypalConnectStatus, refreshPayPalMerchant } from "~/models/paypal-connect.server";
 import { disconnectStripe, startStripeOnboarding, stripeSettings } from "~/models/stripe-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Payments | Invoice Link" }];

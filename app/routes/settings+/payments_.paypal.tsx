@@ -7,7 +7,7 @@ import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { DomainError } from "~/models/errors.server";
 import { disconnectPayPal, startPayPalConnect } from "~/models/paypal-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 import { logger } from "~/utils/logger.server";
 import { PayPalError } from "~/utils/paypal.server";
 import { redirectWithFlash } from "~/utils/session.server";

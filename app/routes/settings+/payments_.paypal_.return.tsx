@@ -9,7 +9,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ConnectStateError } from "~/models/connect-state.server";
 import { DomainError } from "~/models/errors.server";
 import { finishPayPalConnect } from "~/models/paypal-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 import { logger } from "~/utils/logger.server";
 import { PayPalError } from "~/utils/paypal.server";
 import { redirectWithFlash } from "~/utils/session.server";

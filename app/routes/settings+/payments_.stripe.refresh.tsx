@@ -4,7 +4,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { InvalidConnectState, refreshStripeOnboarding } from "~/models/stripe-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

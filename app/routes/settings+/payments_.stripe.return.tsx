@@ -3,7 +3,7 @@
 // changes nothing. Then the account is read from Stripe and its state stored (app/models/stripe-connect.server.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { completeStripeOnboarding, InvalidConnectState } from "~/models/stripe-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
