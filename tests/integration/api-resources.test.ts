@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { apiGetBusiness, apiGetCustomer, apiGetEstimate, apiGetInvoice, apiUpdateBusiness, apiUpdateCustomer, apiUpdateEstimate, apiUpdateInvoice } from "~/models/api-resources.server";
 import { decideEstimate } from "~/models/estimate.server";
-import { refundPayment } from "~/models/payment.server";
+import { refundPayment } from "~/models/payments/payment.server";
 import { OPERATIONS } from "~/models/openapi.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
