@@ -10,7 +10,7 @@ import { sendEmail } from "~/utils/email.server";
 import { createAccount, signedInBrowser } from "../helpers/accounts";
 import { Browser } from "../helpers/browser";
 import { businessProfileForm as profileForm, documentInput, makeCustomer, shiftDays } from "../helpers/business-data";
-import { buttonValues, elementAt, elementsAt, fieldValue, inputValues, pageText, textAt, visibleHtml, type HTMLElement } from "../helpers/html";
+import { attributesAt, elementAt, elementsAt, fieldValue, inputValues, pageText, textAt, visibleHtml, type HTMLElement } from "../helpers/html";
 import { type AppServer, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -292,7 +292,7 @@ describe("repeat this invoice", () => {
     const { business, customer, browser } = await signedInBusiness();
     const invoice = await sentInvoice(business.id, customer.id);
     const page = await (await browser.get(`/invoices/${invoice.id}`)).text();
-    expect(buttonValues(page)).toContain("make-recurring");
+    expect(attributesAt(page, '[name="intent"]', "value")).toContain("make-recurring");
 
     const startOn = shiftDays(todayIn("America/New_York"), 5);
     const res = await browser.post(`/invoices/${invoice.id}`, repeatForm({ frequency: "MONTHLY", interval: "2", startOn, autoSend: "on" }));
@@ -323,7 +323,7 @@ describe("repeat this invoice", () => {
 
     // The invoice page now points at the schedule instead of offering the form again.
     const after = await (await browser.get(`/invoices/${invoice.id}`)).text();
-    expect(buttonValues(after)).not.toContain("make-recurring");
+    expect(attributesAt(after, "[value]", "value")).not.toContain("make-recurring");
     expect(textOf(after)).toContain("This invoice repeats. See the schedule");
   });
 
@@ -388,7 +388,7 @@ describe("repeat this invoice", () => {
 
     await voidInvoice(a.business.id, invoice.id);
     const page = await (await a.browser.get(`/invoices/${invoice.id}`)).text();
-    expect(buttonValues(page)).not.toContain("make-recurring");
+    expect(attributesAt(page, "[value]", "value")).not.toContain("make-recurring");
     const voided = await a.browser.post(`/invoices/${invoice.id}`, repeatForm());
     expect(voided.status).toBe(302);
     expect(voided.headers.get("location")).toBe(`/invoices/${invoice.id}`);
