@@ -12,7 +12,7 @@ import { normalizeAccentColor, textOnAccent } from "./branding";
 import { notFound } from "./errors.server";
 import { balanceCents, amountDueNowCents, displayStatus, formatInvoiceNumber, getInvoice } from "./invoice.server";
 import { todayIn } from "./document-form";
-import { describePaymentMethod } from "./receipt.server";
+import { describePaymentMethod } from "./payments/receipt.server";
 import { jobPhotosForPdf } from "./job-photo.server";
 
 export type PdfOptions = {

@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createAccount } from "../helpers/accounts";
 import { documentInput, makeCustomer } from "../helpers/business-data";
