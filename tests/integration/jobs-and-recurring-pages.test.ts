@@ -312,14 +312,14 @@ describe("repeat this invoice", () => {
     expect(textOf(html)).toContain(`This invoice now repeats every 2 months, first on ${startOn}.`);
     const cards = byTestId(html, "article", "schedule");
     expect(cards).toHaveLength(1);
-    expect(cards[0]).toContain(`href="/invoices/${invoice.id}"`);
+    expect(attributesAt(cards[0], "a[href]", "href")).toContain(`/invoices/${invoice.id}`);
     const card = textOf(cards[0]);
     expect(card).toContain(customer.name);
     expect(card).toContain("INV-0001");
     expect(card).toContain("every 2 months");
     expect(card).toContain(`Next on ${startOn}`);
     expect(card).toContain("emailed automatically");
-    expect(cards[0]).toContain(`name="scheduleId" value="${s.id}"`);
+    expect(inputValues(cards[0], "scheduleId")).toContain(s.id);
 
     // The invoice page now points at the schedule instead of offering the form again.
     const after = await (await browser.get(`/invoices/${invoice.id}`)).text();
@@ -429,7 +429,7 @@ describe("stopping a schedule", () => {
     expect(textOf(html)).toContain("Schedule stopped. Invoices already made are kept.");
     const [card] = byTestId(html, "article", "schedule");
     expect(textOf(card)).toContain("Stopped");
-    expect(card).not.toContain('value="stop"');
+    expect(attributesAt(card, "[value]", "value")).not.toContain("stop");
   });
 });
 
