@@ -11,8 +11,9 @@ import { decideEstimate } from "~/models/estimate.server";
 import { refundPayment } from "~/models/payments/payment.server";
 import { OPERATIONS } from "~/models/openapi.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { businessSnapshot as snapshot, isoDate, shiftDays, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { businessSnapshot as snapshot, isoDate, shiftDays } from "../helpers/business-data";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 // The test process signs access tokens (issueTokens) with the same secret the server verifies with.
 const JWT_SECRET = vi.hoisted(() => {
@@ -77,7 +78,7 @@ function clientFor(token: string) {
 type Client = ReturnType<typeof clientFor>;
 
 async function makeTenant(businessName: string) {
-  const { user, business } = await createUser({ businessName });
+  const { user, business } = await createAccount({ businessName });
   const tokens = await issueTokens(user);
   return { user, business, api: clientFor(tokens.accessToken) };
 }

@@ -11,8 +11,9 @@ import { createSchedule, runRecurringSchedules, RecurringFormSchema, stopSchedul
 import { dueStage, sendOverdueReminders } from "~/models/reminders.server";
 import { sendReviewRequests } from "~/models/review-requests.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { documentInput, makeCustomer, SLOW_TEST_TIMEOUT, type LineValues } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { documentInput, type LineValues, makeCustomer } from "../helpers/business-data";
+import { SLOW_TEST_TIMEOUT } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -27,7 +28,7 @@ beforeEach(async () => {
 });
 
 async function makeBusiness(data: Prisma.BusinessUpdateInput = {}) {
-  const { business } = await createUser();
+  const { business } = await createAccount();
   return prisma.business.update({ where: { id: business.id }, data });
 }
 

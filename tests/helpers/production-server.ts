@@ -1,4 +1,6 @@
-// Starts the real production server (server.ts + the Remix build) as a child process for HTTP tests.
+// Starts the real production server (server.ts + the Remix build) as a child process for HTTP tests,
+// either bare (startServer) or with secrets the test knows (startAppServer) so it can sign session
+// cookies and customer links.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
@@ -122,4 +124,22 @@ export function runServerExpectingExit(env: Record<string, string | undefined>, 
       resolve({ code, output });
     });
   });
+}
+
+/** Generous limits: these files spawn a production server and run bursts of concurrent transactions. */
+export const SLOW_TEST_TIMEOUT = 120_000;
+
+export type AppServer = TestServer & { sessionSecret: string; payLinkSecret: string };
+
+/**
+ * The production server (server.ts + the Remix build) with secrets the test knows, so it can sign
+ * session cookies and customer links.
+ */
+export async function startAppServer(env: Record<string, string | undefined> = {}): Promise<AppServer> {
+  const sessionSecret = strongSecret();
+  const payLinkSecret = strongSecret();
+  const server = await startServer({ env: { SESSION_SECRET: sessionSecret, PAY_LINK_SECRET: payLinkSecret, LOG_LEVEL: "warn", ...env } });
+  // The first rendered page pays for loading the route modules; pay it here, not in the first test.
+  await fetch(`${server.url}/login`).then((r) => r.text());
+  return { ...server, sessionSecret, payLinkSecret };
 }
