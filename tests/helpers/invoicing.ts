@@ -1,8 +1,8 @@
 // Helpers for the invoicing integration tests (invoices, payments, estimates, tenancy, dashboard):
 // a production server with known secrets, signed-in browsers without the login rate limit, and
 // customers / invoices written through the domain functions.
-import { createCookie } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
+import { createCookie } from "@remix-run/node";
 import { Browser } from "./http";
 import { startServer, strongSecret, type TestServer } from "./server";
 

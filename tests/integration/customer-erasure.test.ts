@@ -7,8 +7,8 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createUser } from "../helpers/fixtures";
 import { Browser } from "../helpers/http";
-import { decodeHtml, documentInput, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, signedInBrowser, visibleHtml, type AppServer } from "../helpers/invoicing";
-import { businessJobs as jobsOf, businessRows as snapshot, businessScopedModels, seedBusiness, type SeededBusiness } from "../helpers/privacy";
+import { decodeHtml, documentInput, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, visibleHtml, type AppServer } from "../helpers/invoicing";
+import { businessJobs as jobsOf, businessRows as snapshot, seedBusiness, type SeededBusiness } from "../helpers/privacy";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 

@@ -6,7 +6,6 @@ import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "
 import { applyPayment } from "~/models/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
-import type { Browser } from "../helpers/http";
 import {
   documentForm,
   documentInput,
