@@ -1,9 +1,17 @@
+import { flatRoutes } from "remix-flat-routes";
+
 // BUILD_DIR lets several builds coexist (the test harness builds into its own folder per run).
 const buildDir = process.env.BUILD_DIR ?? "build";
 
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
-  ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
+  // Routes are grouped by area in `+` folders (remix-flat-routes); see the README's layout map.
+  // Files named `__*.*` beside a route are its parts, not routes.
+  ignoredRouteFiles: ["**/*"],
+  routes: async (defineRoutes) =>
+    flatRoutes("routes", defineRoutes, {
+      ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}", "**/__*.*"],
+    }),
   serverModuleFormat: "esm",
   serverPlatform: "node",
   serverBuildPath: `${buildDir}/index.js`,

@@ -2,7 +2,7 @@
 // query is scoped by the token's businessId inside the query; another business's id is a 404.
 import type { z } from "zod";
 import type { Prisma, Refund } from "~/generated/prisma/client.ts";
-import { ApiError, keysetWhere, pageOf, zodFields, type Cursor, type ListOptions } from "~/utils/api.server";
+import { ApiError, keysetWhere, pageOf, zodFields, type Cursor, type ListOptions } from "~/web/api.server";
 import { prisma } from "~/utils/db.server";
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 import {
@@ -33,8 +33,8 @@ import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
 import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
 import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
-import { applyPayment, refundPayment } from "./payment.server";
-import { RefundProviderError, requestRefund } from "./refund.server";
+import { applyPayment, refundPayment } from "./payments/payment.server";
+import { RefundProviderError, requestRefund } from "./payments/refund.server";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -26,7 +26,7 @@ import {
   MAX_UNIT_PRICE,
   type DocumentKind,
 } from "./document-form";
-import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
 
 /** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
 export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;

@@ -3,7 +3,7 @@
 // literally. Tenancy comes from getInvoice/getEstimate: another business's id is a 404.
 import { inflateSync } from "node:zlib";
 import PDFDocument from "pdfkit";
-import { statusLabel } from "~/components/status-badge";
+import { statusLabel } from "~/models/labels";
 import { prisma } from "~/utils/db.server";
 import { currencyDigits, formatMoney, percentToInput, quantityToInput, toDecimalString } from "~/utils/money";
 import { getEstimate } from "./estimate.server";
@@ -12,7 +12,7 @@ import { normalizeAccentColor, textOnAccent } from "./branding";
 import { notFound } from "./errors.server";
 import { balanceCents, amountDueNowCents, displayStatus, formatInvoiceNumber, getInvoice } from "./invoice.server";
 import { todayIn } from "./document-form";
-import { describePaymentMethod } from "./receipt.server";
+import { describePaymentMethod } from "./payments/receipt.server";
 import { jobPhotosForPdf } from "./job-photo.server";
 
 export type PdfOptions = {

@@ -5,8 +5,8 @@
 import { json } from "@remix-run/node";
 import { documentFormSchema, type DocumentKind, MAX_LINES } from "~/models/document-form";
 import { parseQuickLines, QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX, type QuickLinesResult } from "~/models/quick-lines";
-import { aiConfigured, draftLinesWithAi } from "./ai.server";
-import { requireBusiness } from "./auth.server";
+import { aiConfigured, draftLinesWithAi } from "~/models/ai-assistant.server";
+import { requireBusiness } from "~/web/auth.server";
 import { fieldErrorReply, formPayload, type FormReply, updateReply } from "./form-reply";
 import { centsToInput, quantityToInput } from "./money";
 import { ProviderError, spendProviderBudget } from "./provider-fetch.server";

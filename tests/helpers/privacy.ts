@@ -67,7 +67,7 @@ export async function seedBusiness(server: AppServer, label: string) {
   const { prisma } = await import("~/utils/db.server");
   const { createInvoice, sendInvoice, updateInvoice } = await import("~/models/invoice.server");
   const { createEstimate, sendEstimate } = await import("~/models/estimate.server");
-  const { applyPayment } = await import("~/models/payment.server");
+  const { applyPayment } = await import("~/models/payments/payment.server");
   const hex = randomBytes(3).toString("hex");
   const { user, business, email, password } = await createUser({ businessName: `${label} Plumbing ${hex}`, name: `${label} Owner` });
   await prisma.business.update({

@@ -297,7 +297,7 @@ describe("closing the account", () => {
     expect(await prisma.payment.findUniqueOrThrow({ where: { provider_providerAccountId_providerPaymentId: { provider: "stripe", providerAccountId: "", providerPaymentId: A.cardPaymentId } } })).toMatchObject({ refundedCents: 1_000 });
 
     // Card details that come with a late payment are not stored for a closed account.
-    const { applyPayment } = await import("~/models/payment.server");
+    const { applyPayment } = await import("~/models/payments/payment.server");
     const late = await applyPayment({ businessId: A.business.id, invoiceId: A.invoice.id, amountCents: 100, currency: "USD", method: "CARD", provider: "stripe", providerPaymentId: `pi_card_${randomBytes(6).toString("hex")}`, cardBrand: "visa", cardLast4: "1111" });
     expect(late.status).toBe("applied");
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: late.paymentId } })).toMatchObject({ amountCents: 100, cardBrand: null, cardLast4: null });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { eraseCustomer } from "~/models/customer-erasure.server";
 import { dashboardStats } from "~/models/dashboard.server";
-import { MAX_PAID_CENTS } from "~/models/payment.server";
+import { MAX_PAID_CENTS } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
 import { pageText } from "../helpers/integrations";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { apiGetBusiness, apiGetCustomer, apiGetEstimate, apiGetInvoice, apiUpdateBusiness, apiUpdateCustomer, apiUpdateEstimate, apiUpdateInvoice } from "~/models/api-resources.server";
 import { decideEstimate } from "~/models/estimate.server";
-import { refundPayment } from "~/models/payment.server";
+import { refundPayment } from "~/models/payments/payment.server";
 import { OPERATIONS } from "~/models/openapi.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
@@ -868,7 +868,7 @@ describe("payments", () => {
     const card = await prisma.payment.create({
       data: { businessId: A.business.id, invoiceId: invoice.id, amountCents: 1_000, currency: "USD", method: "CARD", provider: "stripe", providerPaymentId: `pi_${crypto.randomUUID()}`, receivedAt: new Date() },
     });
-    // Online payments are refunded at the provider (tests/integration/refunds.test.ts); this server has no Stripe.
+    // Online payments are refunded at the provider (tests/integration/stripe-refunds.test.ts); this server has no Stripe.
     expect((await A.api.post(`/payments/${card.id}/refund`)).json.error.fields).toHaveProperty("reason");
     const refused = await A.api.post(`/payments/${card.id}/refund`, { reason: "Customer asked" });
     expect(refused.status).toBe(409);
@@ -1376,8 +1376,10 @@ describe("OpenAPI document and route drift", () => {
   });
 
   it("every api.v1 route file is an OPERATIONS path and every OPERATIONS path has a route file", () => {
-    const routes = path.resolve(import.meta.dirname, "../../app/routes");
-    const files = readdirSync(routes).filter((f) => /^api\.v1\..+\.tsx?$/.test(f) && f !== "api.v1.$.ts" && !f.includes("openapi"));
+    const routes = path.resolve(import.meta.dirname, "../../app/routes/api.v1+");
+    const files = readdirSync(routes)
+      .filter((f) => /^[^_].*\.tsx?$/.test(f) && f !== "$.ts" && !f.includes("openapi"))
+      .map((f) => `api.v1.${f}`);
     expect(files.length).toBeGreaterThan(10);
     const fromFiles = files.map(
       (f) =>

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeBusiness } from "~/models/account-closure.server";
 import { createEstimate, sendEstimate } from "~/models/estimate.server";
 import { createInvoice, sendInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { planPruning } from "~/utils/backup-retention";
 import { prisma } from "~/utils/db.server";
 import { sendEmail } from "~/utils/email.server";

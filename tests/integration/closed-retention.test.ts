@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { CLOSED_RECORDS_RETENTION_YEARS, closeBusiness } from "~/models/account-closure.server";
 import { cleanupExpired } from "~/models/cleanup.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
 import { documentInput, makeCustomer } from "../helpers/invoicing";

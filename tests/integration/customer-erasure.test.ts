@@ -20,7 +20,7 @@ const { DELETED_CUSTOMER_NAME, REMOVED_TEXT } = await import("~/models/personal-
 const { DomainError } = await import("~/models/errors.server");
 const { createInvoice, sendInvoice, voidInvoice } = await import("~/models/invoice.server");
 const { convertEstimateToInvoice, decideEstimate } = await import("~/models/estimate.server");
-const { applyPayment } = await import("~/models/payment.server");
+const { applyPayment } = await import("~/models/payments/payment.server");
 const { deliverEmail, queueEmail, queueEmails } = await import("~/utils/email.server");
 const { startWorker } = await import("../../jobs/worker");
 

@@ -5,7 +5,7 @@ import { readableActivityMessage } from "~/models/activity.server";
 import { dashboardStats } from "~/models/dashboard.server";
 import { todayIn } from "~/models/document-form";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
 import type { Browser } from "../helpers/http";

@@ -7,7 +7,7 @@ import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createEstimate } from "~/models/estimate.server";
 import { createInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { computeTotals } from "~/models/totals";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";

@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
 import { documentInput, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";

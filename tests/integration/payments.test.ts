@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { todayIn } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
-import { applyPayment, markInvoicePaid, type ApplyPaymentInput } from "~/models/payment.server";
+import { applyPayment, markInvoicePaid, type ApplyPaymentInput } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
 import {
@@ -321,7 +321,7 @@ describe("refunds", () => {
   it("marks a manual payment refunded once and recomputes the invoice", async () => {
     const { createUser } = await import("../helpers/fixtures");
     const { prisma } = await import("~/utils/db.server");
-    const { applyPayment, refundPayment } = await import("~/models/payment.server");
+    const { applyPayment, refundPayment } = await import("~/models/payments/payment.server");
     const { business } = await createUser();
     const customer = await prisma.customer.create({ data: { businessId: business.id, name: "Refund Rita" } });
     const invoice = await prisma.invoice.create({

@@ -6,7 +6,7 @@ import { createHmac, randomBytes, randomInt } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { paypalAmountCents } from "~/models/checkout.server";
+import { paypalAmountCents } from "~/models/payments/checkout.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { prisma } from "~/utils/db.server";
 import { signPayPalWebhook, startFakePayPal, type FakePayPal, type WebhookEvent } from "../fakes/paypal";

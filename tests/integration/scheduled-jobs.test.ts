@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { addDays, todayIn } from "~/models/document-form";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { createSchedule, runRecurringSchedules, RecurringFormSchema, stopSchedule } from "~/models/recurring.server";
 import { dueStage, sendOverdueReminders } from "~/models/reminders.server";
 import { sendReviewRequests } from "~/models/review-requests.server";

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
-import { applyPayment, applyProviderRefund } from "~/models/payment.server";
+import { applyPayment, applyProviderRefund } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
 import { createUser } from "../helpers/fixtures";

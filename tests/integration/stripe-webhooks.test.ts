@@ -467,7 +467,7 @@ describe("refunds and disputes", () => {
     expect(await invoiceRow(id)).toMatchObject({ status: "VIEWED", amountPaidCents: 0 });
   });
 
-  // Fails today: applyProviderDispute (app/models/payment.server.ts, the `next` state) moves any
+  // Fails today: applyProviderDispute (app/models/payments/payment.server.ts, the `next` state) moves any
   // SUCCEEDED payment to DISPUTED on "opened", including one whose dispute was already won.
   it("a late retry of charge.dispute.created after the dispute was won does not reopen it", async () => {
     const { id, paymentIntentId, payment } = await paidByCard();

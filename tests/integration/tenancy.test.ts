@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { todayIn } from "~/models/document-form";
 import { createEstimate, sendEstimate } from "~/models/estimate.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createUser } from "../helpers/fixtures";
 import type { Browser } from "../helpers/http";

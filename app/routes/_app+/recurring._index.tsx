@@ -1,0 +1,75 @@
+// Recurring invoice schedules of the signed-in business, with a stop button each.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { toDateString } from "~/models/document-form";
+import { formatInvoiceNumber } from "~/models/invoice.server";
+import { describeSchedule, listSchedules, stopSchedule } from "~/models/recurring.server";
+import { requireBusiness } from "~/web/auth.server";
+import { businessDefaults } from "~/utils/document-action.server";
+import { formatMoney } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Recurring invoices | Invoice Link" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const [schedules, { invoicePrefix }] = await Promise.all([listSchedules(businessId), businessDefaults(businessId)]);
+  return json({
+    schedules: schedules.map((s) => ({
+      id: s.id,
+      active: s.active,
+      every: describeSchedule(s),
+      nextRunOn: toDateString(s.nextRunOn),
+      endOn: s.endOn ? toDateString(s.endOn) : null,
+      remainingCount: s.remainingCount,
+      autoSend: s.autoSend,
+      made: s._count.invoices,
+      customer: s.customer,
+      template: { id: s.templateInvoice.id, number: formatInvoiceNumber(invoicePrefix, s.templateInvoice.number), total: formatMoney(s.templateInvoice.totalCents, s.templateInvoice.currency) },
+    })),
+  });
+}
+
+const StopSchema = z.object({ intent: z.literal("stop"), scheduleId: z.string().min(1).max(64) });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const parsed = StopSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json({ error: "Choose a schedule" }, { status: 400 });
+  await stopSchedule(businessId, parsed.data.scheduleId);
+  return redirectWithFlash(request, "/recurring", { kind: "success", message: "Schedule stopped. Invoices already made are kept." });
+}
+
+export default function Recurring() {
+  const { schedules } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <h1>Recurring invoices</h1>
+      <p className="muted">Open an invoice and use “Repeat this invoice” to make a schedule.</p>
+      {schedules.length === 0 ? <p>No schedules yet.</p> : null}
+      {schedules.map((s) => (
+        <article key={s.id} className="card" data-testid="schedule">
+          <h2>
+            {s.customer.name}: <Link to={`/invoices/${s.template.id}`}>{s.template.number}</Link> ({s.template.total}) {s.every}
+          </h2>
+          <p>
+            {s.active ? `Next on ${s.nextRunOn}` : "Stopped"}
+            {s.endOn ? ` · ends ${s.endOn}` : ""}
+            {s.remainingCount !== null ? ` · ${s.remainingCount} left` : ""} · {s.made} made · {s.autoSend ? "emailed automatically" : "kept as drafts to review"}
+          </p>
+          {s.active ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="stop" />
+              <input type="hidden" name="scheduleId" value={s.id} />
+              <button type="submit" className="link-button danger">
+                Stop this schedule
+              </button>
+            </Form>
+          ) : null}
+        </article>
+      ))}
+    </div>
+  );
+}

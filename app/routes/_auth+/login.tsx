@@ -1,0 +1,86 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorList, Field, SubmitButton } from "~/components/forms";
+import { authenticator, InvalidCredentialsError, requireAnonymous } from "~/web/auth.server";
+import { enforceRateLimit } from "~/utils/rate-limit.server";
+import { createSession } from "~/utils/session.server";
+import { EmailSchema, MAX_PASSWORD_BYTES, safeRedirect } from "~/utils/validation";
+
+export const LoginSchema = z.object({
+  email: EmailSchema,
+  password: z
+    .string({ error: "Password is required" })
+    .min(1, "Password is required")
+    .refine((v) => new TextEncoder().encode(v).length <= MAX_PASSWORD_BYTES, {
+      message: `Passwords can be at most ${MAX_PASSWORD_BYTES} bytes long`,
+    }),
+  redirectTo: z.string().optional(),
+});
+
+export const meta: MetaFunction = () => [{ title: "Log in | Invoice Link" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await enforceRateLimit("login", context);
+  const submission = parseWithZod(await request.clone().formData(), { schema: LoginSchema });
+  if (submission.status !== "success") {
+    return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  }
+  try {
+    const user = await authenticator.authenticate("form", request);
+    const { setCookie } = await createSession(user, { ip: context.clientIp, userAgent: request.headers.get("User-Agent") });
+    return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": setCookie } });
+  } catch (error) {
+    if (error instanceof InvalidCredentialsError) {
+      return json(submission.reply({ formErrors: [error.message], hideFields: ["password"] }), { status: 400 });
+    }
+    throw error;
+  }
+}
+
+export default function Login() {
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "login",
+    lastResult,
+    constraint: getZodConstraint(LoginSchema),
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+  });
+  return (
+    <div className="narrow">
+      <h1>Log in</h1>
+      <Form method="post" className="card stack" {...getFormProps(form)}>
+        {form.errors?.length ? (
+          <div className="form-errors" role="alert">
+            <ErrorList id={form.errorId} errors={form.errors} />
+          </div>
+        ) : null}
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <Field label="Email" inputProps={{ ...getInputProps(fields.email, { type: "email" }), autoComplete: "email" }} errors={fields.email.errors} />
+        <Field
+          label="Password"
+          inputProps={{ ...getInputProps(fields.password, { type: "password" }), autoComplete: "current-password" }}
+          errors={fields.password.errors}
+        />
+        <SubmitButton pending={navigation.state === "submitting"}>Log in</SubmitButton>
+      </Form>
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
+        New here? <Link to="/signup">Create an account</Link>
+      </p>
+    </div>
+  );
+}

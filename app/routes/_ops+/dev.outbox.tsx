@@ -1,0 +1,41 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { requireBusiness } from "~/web/auth.server";
+import { prisma } from "~/utils/db.server";
+import { isDevOutbox } from "~/utils/email.server";
+
+export const meta: MetaFunction = () => [{ title: "Development outbox | Invoice Link" }];
+
+// Only exists while no Postmark token is configured, and shows only the signed-in business's mail.
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (!isDevOutbox()) throw new Response("Not found", { status: 404 });
+  const { businessId } = await requireBusiness(request);
+  const messages = await prisma.emailMessage.findMany({
+    where: { businessId, transport: "dev-outbox" },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { id: true, to: true, subject: true, template: true, textBody: true, createdAt: true, status: true },
+  });
+  return json({ messages });
+}
+
+export default function DevOutbox() {
+  const { messages } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <h1>Development outbox</h1>
+      <p className="muted">No POSTMARK_SERVER_TOKEN is set, so email is kept here instead of being sent.</p>
+      {messages.length === 0 ? <p>No messages yet.</p> : null}
+      {messages.map((m) => (
+        <article key={m.id} className="card" data-testid="outbox-message">
+          <h2>{m.subject}</h2>
+          <p className="muted">
+            To {m.to} · {m.template} · {new Date(m.createdAt).toISOString()} · {m.status}
+          </p>
+          <pre>{m.textBody}</pre>
+        </article>
+      ))}
+    </div>
+  );
+}

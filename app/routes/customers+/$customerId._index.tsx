@@ -1,0 +1,358 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Fragment } from "react";
+import { Field, SubmitButton } from "~/components/forms";
+import { PropertyPanel } from "~/components/property-panel";
+import { paymentMethodLabel, statusLabel } from "~/models/labels";
+import { eraseCustomer } from "~/models/customer-erasure.server";
+import { eraseCustomerSchema } from "~/models/customer-form";
+import { archiveCustomer, customerHistory, getCustomer, restoreCustomer } from "~/models/customer.server";
+import { DomainError } from "~/models/errors.server";
+import { LookupCapError, LookupInProgressError, lookUpProperty, propertyPanel } from "~/models/property.server";
+import { requireBusiness } from "~/web/auth.server";
+import { googleMapsConfigured } from "~/utils/google-maps.server";
+import { ProviderError } from "~/utils/provider-fetch.server";
+import { rentcastConfigured } from "~/utils/rentcast.server";
+import { formatMoney } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.name ?? "Customer"} | Invoice Link` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const history = await customerHistory(businessId, params.customerId ?? "");
+  // Optional integrations: nothing here calls a provider; the page only offers the buttons.
+  const { customer } = history;
+  const hasAddress = Boolean(customer.addressLine1 && (customer.city || customer.postalCode));
+  return json({
+    ...history,
+    property: rentcastConfigured() ? await propertyPanel(businessId, customer) : null,
+    streetView: googleMapsConfigured() && hasAddress ? { show: new URL(request.url).searchParams.get("streetView") === "1", version: new Date(customer.updatedAt).getTime() } : null,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const { id, name } = await getCustomer(businessId, params.customerId ?? "");
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "erase") return eraseAction(request, formData, businessId, id, name);
+  if (intent === "property-lookup") return propertyLookupAction(request, businessId, id);
+  if (intent === "archive") {
+    const customer = await archiveCustomer(businessId, id);
+    return redirectWithFlash(request, `/customers/${id}`, {
+      kind: "success",
+      message: `${customer.name} is archived: hidden from your customer list and from new invoices and estimates.`,
+    });
+  }
+  if (intent === "restore") {
+    const customer = await restoreCustomer(businessId, id);
+    return redirectWithFlash(request, `/customers/${id}`, { kind: "success", message: `${customer.name} is restored.` });
+  }
+  return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
+}
+
+/** The customer's name typed again, then every personal detail of theirs goes (app/models/customer-erasure.server.ts). */
+async function eraseAction(request: Request, formData: FormData, businessId: string, customerId: string, customerName: string) {
+  const submission = parseWithZod(formData, { schema: eraseCustomerSchema(customerName) });
+  if (submission.status !== "success") return json({ erase: submission.reply() }, { status: 400 });
+  try {
+    const summary = await eraseCustomer(businessId, customerId);
+    // The flash names nobody: the point was to forget the name.
+    const kept = summary.invoicesKept ? ` ${summary.invoicesKept === 1 ? "Their invoice is" : `Their ${summary.invoicesKept} invoices are`} kept for your books under "Deleted customer".` : "";
+    return redirectWithFlash(request, "/customers", { kind: "success", message: `The customer is erased.${kept}` });
+  } catch (error) {
+    // An open invoice with a balance (or the placeholder itself): the customer's state, not the form, is the problem.
+    if (error instanceof DomainError) return json({ erase: submission.reply({ formErrors: [error.message] }) }, { status: 409 });
+    throw error;
+  }
+}
+
+async function propertyLookupAction(request: Request, businessId: string, customerId: string) {
+  try {
+    const result = await lookUpProperty(businessId, customerId);
+    const message =
+      result.source === "cache"
+        ? "Shown from the lookup made in the last 30 days: no lookup was used."
+        : result.found
+          ? "Property details looked up."
+          : "Rentcast has no record of this address (the lookup counts toward this month's).";
+    return redirectWithFlash(request, `/customers/${customerId}`, { kind: "success", message });
+  } catch (error) {
+    if (error instanceof LookupCapError) return json({ error: error.message }, { status: 429 });
+    if (error instanceof LookupInProgressError) return json({ error: error.message }, { status: 409 });
+    if (error instanceof DomainError) return json({ error: error.message }, { status: 400 });
+    if (error instanceof ProviderError) return json({ error: error.message }, { status: error.status });
+    throw error;
+  }
+}
+
+/** Text typed with line breaks (notes, addresses) shown with its line breaks, still escaped by React. */
+function Lines({ lines }: { lines: string[] }) {
+  return (
+    <>
+      {lines.map((line, i) => (
+        <Fragment key={i}>
+          {i > 0 ? <br /> : null}
+          {line}
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+export default function CustomerDetail() {
+  const { customer, business, estimates, moreEstimates, invoices, moreInvoices, payments, morePayments, balanceOwed, property, streetView } =
+    useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const archived = Boolean(customer.archivedAt);
+  const eraseSchema = eraseCustomerSchema(customer.name);
+  const [eraseForm, eraseFields] = useForm({
+    id: "erase-customer",
+    lastResult: actionData && "erase" in actionData ? actionData.erase : undefined,
+    constraint: getZodConstraint(eraseSchema),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: eraseSchema }),
+  });
+  const cityLine = [customer.city, customer.region, customer.postalCode].filter(Boolean).join(", ");
+  const address = [customer.addressLine1, customer.addressLine2, cityLine, customer.country].filter((l): l is string => Boolean(l));
+
+  return (
+    <div className="stack">
+      <h1>
+        {customer.name}
+        {archived ? <span className="muted"> (archived)</span> : null}
+      </h1>
+      {actionData && "error" in actionData ? (
+        <p className="form-errors" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+
+      <p>
+        {archived ? (
+          <span className="muted">Restore this customer to create invoices or estimates for them.</span>
+        ) : (
+          <>
+            <Link to={`/invoices/new?customerId=${encodeURIComponent(customer.id)}`} className="button">
+              New invoice
+            </Link>{" "}
+            <Link to={`/estimates/new?customerId=${encodeURIComponent(customer.id)}`} className="button button-secondary">
+              New estimate
+            </Link>{" "}
+          </>
+        )}{" "}
+        <Link to={`/customers/${customer.id}/edit`}>Edit</Link>{" "}
+        <Link to={`/expenses?customerId=${encodeURIComponent(customer.id)}`}>Expenses</Link>
+      </p>
+
+      <div className="card stack">
+        <h2>Balance owed</h2>
+        {balanceOwed.length === 0 ? (
+          <p>
+            <strong>{formatMoney(0, business.currency)}</strong> <span className="muted">Nothing is owed on sent invoices.</span>
+          </p>
+        ) : (
+          balanceOwed.map((b) => (
+            <p key={b.currency}>
+              <strong>{formatMoney(b.cents, b.currency)}</strong> <span className="muted">on sent, unpaid invoices</span>
+            </p>
+          ))
+        )}
+      </div>
+
+      <div className="card stack">
+        <h2>Contact</h2>
+        <dl>
+          <dt>Email</dt>
+          <dd>{customer.email ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : <span className="muted">None</span>}</dd>
+          <dt>Phone</dt>
+          <dd>
+            {customer.phone ? <a href={`tel:${customer.phone.replace(/[^\d+]/g, "")}`}>{customer.phone}</a> : <span className="muted">None</span>}
+          </dd>
+          <dt>Address</dt>
+          <dd>{address.length ? <Lines lines={address} /> : <span className="muted">None</span>}</dd>
+        </dl>
+        {customer.notes ? (
+          <>
+            <h3>Notes</h3>
+            <p>
+              <Lines lines={customer.notes.split("\n")} />
+            </p>
+          </>
+        ) : null}
+      </div>
+
+      <PropertyPanel customerId={customer.id} property={property} streetView={streetView} />
+
+      <section className="stack" aria-labelledby="invoices-heading">
+        <h2 id="invoices-heading">Invoices</h2>
+        {invoices.length === 0 ? (
+          <p className="muted">No invoices yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Invoice</th>
+                <th scope="col">Status</th>
+                <th scope="col">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invoices.map((invoice) => (
+                <tr key={invoice.id}>
+                  <td>
+                    <Link to={`/invoices/${invoice.id}`}>{invoice.label}</Link>
+                    <br />
+                    <span className="muted">{invoice.issuedOn}</span>
+                  </td>
+                  <td>
+                    {statusLabel(invoice.displayStatus)}
+                    {invoice.displayStatus !== "PAID" && invoice.amountPaidCents > 0 ? (
+                      <>
+                        <br />
+                        <span className="muted">{formatMoney(invoice.amountPaidCents, invoice.currency)} paid</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{formatMoney(invoice.totalCents, invoice.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {moreInvoices ? <p className="muted">Showing the latest {invoices.length} invoices.</p> : null}
+      </section>
+
+      <section className="stack" aria-labelledby="estimates-heading">
+        <h2 id="estimates-heading">Estimates</h2>
+        {estimates.length === 0 ? (
+          <p className="muted">No estimates yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Estimate</th>
+                <th scope="col">Status</th>
+                <th scope="col">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {estimates.map((estimate) => (
+                <tr key={estimate.id}>
+                  <td>
+                    <Link to={`/estimates/${estimate.id}`}>{estimate.label}</Link>
+                    <br />
+                    <span className="muted">{estimate.issuedOn}</span>
+                  </td>
+                  <td>{statusLabel(estimate.status)}</td>
+                  <td>{formatMoney(estimate.totalCents, estimate.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {moreEstimates ? <p className="muted">Showing the latest {estimates.length} estimates.</p> : null}
+      </section>
+
+      <section className="stack" aria-labelledby="payments-heading">
+        <h2 id="payments-heading">Payments</h2>
+        {payments.length === 0 ? (
+          <p className="muted">No payments yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Received</th>
+                <th scope="col">Invoice</th>
+                <th scope="col">Amount</th>
+              </tr>
+            </thead>
+            <tbody>
+              {payments.map((payment) => (
+                <tr key={payment.id}>
+                  <td>
+                    {payment.receivedOn}
+                    <br />
+                    <span className="muted">
+                      {paymentMethodLabel(payment.method)}
+                      {payment.status !== "SUCCEEDED" ? ` · ${statusLabel(payment.status)}` : null}
+                    </span>
+                  </td>
+                  <td>
+                    <Link to={`/invoices/${payment.invoice.id}`}>{payment.invoice.label}</Link>
+                  </td>
+                  <td>{formatMoney(payment.amountCents, payment.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {morePayments ? <p className="muted">Showing the latest {payments.length} payments.</p> : null}
+      </section>
+
+      <Form method="post" className="card">
+        {archived ? (
+          <>
+            <p className="muted">Archived customers are hidden from your list and cannot be picked for new invoices or estimates.</p>
+            <button type="submit" name="intent" value="restore" disabled={pendingIntent === "restore"}>
+              {pendingIntent === "restore" ? "Restoring…" : "Restore customer"}
+            </button>
+          </>
+        ) : (
+          <>
+            <p className="muted">Archiving hides this customer from your list and from new invoices. Their history is kept.</p>
+            <button type="submit" name="intent" value="archive" className="button-secondary" disabled={pendingIntent === "archive"}>
+              {pendingIntent === "archive" ? "Archiving…" : "Archive customer"}
+            </button>
+          </>
+        )}
+      </Form>
+
+      <section className="card stack" aria-labelledby="erase-heading">
+        <h2 id="erase-heading">Erase customer</h2>
+        <p>
+          For a customer who asks to be forgotten (a CCPA or GDPR deletion request). Erasing deletes, at once and for good: their
+          name and contact details, notes, estimates, recurring schedules, property details, the emails sent to them (queued ones are
+          never sent) and the activity about them. Your data exports made before now are deleted too, since they contain them.
+        </p>
+        <p>
+          Kept for your books: their invoices&apos; numbers, dates, statuses and amounts, and their payments&apos; amounts, dates and
+          Stripe or PayPal ids, under the name &quot;Deleted customer&quot;, with notes, terms, line descriptions, card digits and payment
+          references removed. Expenses linked to them stay, unlinked. Want a copy for them first?{" "}
+          <Link to="/settings/export">Export your data</Link> before erasing.
+        </p>
+        {balanceOwed.length ? (
+          <p className="muted">
+            This customer still owes money on a sent invoice: void it or record the payment before erasing them.
+          </p>
+        ) : null}
+        <Form method="post" className="stack" {...getFormProps(eraseForm)}>
+          {eraseForm.errors?.length ? (
+            <p className="form-errors" role="alert" id={eraseForm.errorId}>
+              {eraseForm.errors.join(" ")}
+            </p>
+          ) : null}
+          <Field
+            label={`Type the customer's name (${customer.name}) to confirm`}
+            inputProps={{ ...getInputProps(eraseFields.confirmName, { type: "text" }), autoComplete: "off" }}
+            errors={eraseFields.confirmName.errors}
+          />
+          <SubmitButton name="intent" value="erase" pending={pendingIntent === "erase"} className="button-danger">
+            Erase customer
+          </SubmitButton>
+        </Form>
+      </section>
+
+      <p>
+        <Link to="/customers">Back to customers</Link>
+      </p>
+    </div>
+  );
+}

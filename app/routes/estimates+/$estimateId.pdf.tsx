@@ -1,0 +1,10 @@
+// The estimate as a PDF download. The business comes from the session and the query is scoped to it,
+// so another business's estimate id answers 404.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { pdfResponse, renderEstimatePdfFile } from "~/models/pdf.server";
+import { requireBusiness } from "~/web/auth.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  return pdfResponse(await renderEstimatePdfFile(businessId, params.estimateId!));
+}

@@ -1,0 +1,88 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { StatusBadge } from "~/components/status-badge";
+import { toDateString } from "~/models/document-form";
+import { listEstimates } from "~/models/estimate.server";
+import { formatInvoiceNumber } from "~/models/invoice.server";
+import { requireBusiness } from "~/web/auth.server";
+import { businessDefaults } from "~/utils/document-action.server";
+import { formatMoney } from "~/utils/money";
+
+export const meta: MetaFunction = () => [{ title: "Estimates | Invoice Link" }];
+
+const FilterSchema = z.object({
+  status: z.enum(["DRAFT", "SENT", "VIEWED", "APPROVED", "DECLINED", "VOID"]).optional().catch(undefined),
+  before: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const filters = FilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const business = await businessDefaults(businessId);
+  const { estimates, nextCursor } = await listEstimates(businessId, filters);
+  return json({
+    nextCursor,
+    status: filters.status ?? "",
+    estimates: estimates.map((e) => ({
+      id: e.id,
+      number: formatInvoiceNumber(business.estimatePrefix, e.number),
+      status: e.status,
+      customer: e.customer,
+      issueDate: toDateString(e.issueDate),
+      total: formatMoney(e.totalCents, e.currency),
+      converted: Boolean(e.invoice),
+    })),
+  });
+}
+
+export default function Estimates() {
+  const { estimates, nextCursor, status } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <h1>Estimates</h1>
+        <Link to="/estimates/new" className="button button-small">
+          New estimate
+        </Link>
+      </div>
+      {estimates.length === 0 ? <p className="muted">No estimates yet.</p> : null}
+      {estimates.length ? (
+        <div className="table-scroll">
+          <table className="stacked">
+            <thead>
+              <tr>
+                <th>Number</th>
+                <th>Customer</th>
+                <th>Status</th>
+                <th>Issued</th>
+                <th className="num">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {estimates.map((e) => (
+                <tr key={e.id}>
+                  <td className="cell-main">
+                    <Link to={`/estimates/${e.id}`}>{e.number}</Link>
+                  </td>
+                  <td data-label="Customer">{e.customer.name}</td>
+                  <td data-label="Status">
+                    <span>
+                      <StatusBadge status={e.status} /> {e.converted ? <span className="muted">invoiced</span> : null}
+                    </span>
+                  </td>
+                  <td data-label="Issued">{e.issueDate}</td>
+                  <td className="num" data-label="Total">
+                    {e.total}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {nextCursor ? <Link to={`?${new URLSearchParams({ ...(status ? { status } : {}), before: String(nextCursor) })}`}>Older estimates</Link> : null}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ExpenseForm } from "~/components/expense-form";
+import { expenseFormOptions } from "~/models/expense.server";
+import { aiReceiptsConfigured } from "~/models/ai-assistant.server";
+import { requireBusiness } from "~/web/auth.server";
+import { businessDefaults } from "~/utils/document-action.server";
+import { expenseFormAction } from "~/utils/expense-action.server";
+
+export const meta: MetaFunction = () => [{ title: "New expense | Invoice Link" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const options = await expenseFormOptions(businessId);
+  const params = new URL(request.url).searchParams;
+  const customerId = params.get("customerId");
+  const invoiceId = params.get("invoiceId");
+  return json({
+    ...options,
+    aiReceipts: aiReceiptsConfigured(),
+    defaultValue: {
+      spentOn: options.today,
+      customerId: options.customers.some((c) => c.id === customerId) ? customerId! : "",
+      invoiceId: options.invoices.some((i) => i.id === invoiceId) ? invoiceId! : "",
+    },
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const { currency } = await businessDefaults(businessId);
+  return expenseFormAction(request, businessId, currency, null);
+}
+
+export default function NewExpense() {
+  const { currency, customers, invoices, defaultValue, aiReceipts } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <div className="stack">
+      <h1>New expense</h1>
+      <ExpenseForm
+        id="new-expense"
+        currency={currency}
+        customers={customers}
+        invoices={invoices}
+        defaultValue={defaultValue}
+        lastResult={lastResult}
+        aiReceipts={aiReceipts}
+        savedReceipt={null}
+        submitLabel="Save expense"
+      />
+      <p>
+        <Link to="/expenses">Back to expenses</Link>
+      </p>
+    </div>
+  );
+}

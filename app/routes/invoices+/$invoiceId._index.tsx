@@ -1,0 +1,516 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { MANUAL_PAYMENT_METHODS as MANUAL_METHODS } from "~/models/api-schemas";
+import { DocumentLines, documentView } from "~/components/document-lines";
+import { ErrorList, Field, SubmitButton } from "~/components/forms";
+import { StatusBadge } from "~/components/status-badge";
+import { paymentMethodLabel } from "~/models/labels";
+import { DateString, todayIn, toDateString } from "~/models/document-form";
+import { DomainError } from "~/models/errors.server";
+import {
+  amountDueNowCents,
+  balanceCents,
+  displayStatus,
+  formatInvoiceNumber,
+  getInvoice,
+  markInvoiceSent,
+  sendInvoice,
+  voidInvoice,
+} from "~/models/invoice.server";
+import { describePaymentMethod } from "~/models/payments/receipt.server";
+import { signedUrl } from "~/models/signed-link.server";
+import { ConfirmVoid } from "~/components/confirm-void";
+import { ShareLink } from "~/components/share-link";
+import { createSchedule, describeSchedule, RecurringFormSchema } from "~/models/recurring.server";
+import { EmailTimeline } from "~/components/email-timeline";
+import { JobPhotos } from "~/components/job-photos";
+import { listJobPhotos } from "~/models/job-photo.server";
+import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
+import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payments/payment.server";
+import { sendReminderNow } from "~/models/reminders.server";
+import { SendReminderNow } from "~/components/send-reminder-now";
+import { requireBusiness } from "~/web/auth.server";
+import { randomToken } from "~/utils/crypto.server";
+import { businessDefaults } from "~/utils/document-action.server";
+import { centsToInput, currencyDigits, formatMoney, parseDecimal } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+import { RefundPaymentForm, type RefundReply } from "~/components/refund-payment-form";
+import { REFUND_INTENT } from "~/models/payments/refund-form";
+import { refundOnlinePayment, refundsView } from "~/utils/refund-action.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
+
+
+const FORM_EXPIRED = "This form expired; reload the page and try again";
+// A missing key (Conform reads an empty field as missing) gets the same message as a malformed one.
+const IdempotencyKey = z.string({ error: FORM_EXPIRED }).regex(/^[A-Za-z0-9_-]{16,64}$/, FORM_EXPIRED);
+
+export function recordPaymentSchema(currency: string) {
+  const digits = currencyDigits(currency);
+  return z.object({
+    intent: z.literal("record-payment"),
+    key: IdempotencyKey,
+    amount: z.string({ error: "Enter the amount received" }).transform((v, ctx) => {
+      const cents = parseDecimal(v, digits);
+      if (cents === null || cents <= 0 || cents > 1_000_000_000) {
+        ctx.addIssue({ code: "custom", message: "Enter an amount above zero, such as 150.00" });
+        return z.NEVER;
+      }
+      return cents;
+    }),
+    method: z.enum(MANUAL_METHODS, { error: "Choose how you were paid" }),
+    receivedOn: DateString,
+    reference: z.string().trim().max(100, "Keep it under 100 characters").optional(),
+    // Asked for when the amount is far above the balance (a typo such as 20000000 for 200.00).
+    confirmOverpayment: z.boolean().optional(),
+  });
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const auth = await requireBusiness(request);
+  const { businessId } = auth;
+  const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
+  const refunds = await refundsView(auth, invoice.id, invoice.payments.map((p) => p.id));
+  const today = todayIn(business.timeZone);
+  return json({
+    id: invoice.id,
+    photos: await listJobPhotos(businessId, { kind: "invoice", id: invoice.id }),
+    number: formatInvoiceNumber(business.invoicePrefix, invoice.number),
+    status: invoice.status,
+    displayStatus: displayStatus(invoice, today),
+    ...documentView(invoice),
+    customer: { id: invoice.customer.id, name: invoice.customer.name, email: invoice.customer.email, phone: invoice.customer.phone },
+    // The customer's signed link exists once the invoice is sent; voiding it severs the link.
+    payLink: invoice.status === "DRAFT" || invoice.status === "VOID" ? null : signedUrl("pay", invoice.id),
+    issueDate: toDateString(invoice.issueDate),
+    dueDate: toDateString(invoice.dueDate),
+    amountPaidCents: invoice.amountPaidCents,
+    overpaidCents: invoice.overpaidCents,
+    balanceCents: balanceCents(invoice),
+    dueNowCents: amountDueNowCents(invoice),
+    depositCents: invoice.depositCents,
+    version: invoice.version,
+    estimate: invoice.estimate ? { id: invoice.estimate.id, number: formatInvoiceNumber(business.estimatePrefix, invoice.estimate.number) } : null,
+    payments: invoice.payments.map((p) => ({
+      id: p.id,
+      amountCents: p.amountCents,
+      method: p.method,
+      receivedAt: p.receivedAt.toISOString(),
+      receivedOn: paymentDay(p, business.timeZone),
+      reference: p.reference,
+      overpaymentCents: p.overpaymentCents,
+      refundedCents: p.refundedCents,
+      status: p.status,
+      provider: p.provider,
+      paidWith: describePaymentMethod(p),
+    })),
+    revisions: invoice.revisions.map((r) => ({
+      id: r.id,
+      version: r.version,
+      createdAt: r.createdAt.toISOString(),
+      totalCents: (r.snapshot as { totalCents?: number }).totalCents ?? 0,
+    })),
+    today,
+    emails: invoice.emailMessages.map((m) => ({
+      id: m.id,
+      template: m.template,
+      to: m.to,
+      status: m.status,
+      error: m.error,
+      events: [
+        ["Queued", m.createdAt],
+        ["Sent", m.sentAt],
+        ["Delivered", m.deliveredAt],
+        ["Opened", m.openedAt],
+        ["Clicked", m.clickedAt],
+        ["Bounced", m.bouncedAt],
+        ["Marked as spam", m.complainedAt],
+      ]
+        .filter((e): e is [string, Date] => e[1] instanceof Date)
+        .map(([label, at]) => ({ label, at: at.toISOString() })),
+    })),
+    repeating: invoice.schedulesFromThis.length > 0,
+    fromSchedule: invoice.recurringSchedule?.id ?? null,
+    // A fresh key per page view: submitting the same form twice records one payment. "Mark paid" has
+    // its own, so recording a part and then marking the rest paid from one page view are two payments.
+    paymentKey: randomToken(16),
+    refunds,
+    markPaidKey: randomToken(16),
+    businessName: business.name,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { businessId, user } = await requireBusiness(request);
+  const invoice = await getInvoice(businessId, params.invoiceId!);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === REFUND_INTENT) return refundOnlinePayment(request, { businessId, user }, invoice, formData);
+  const back = `/invoices/${invoice.id}`;
+  try {
+    switch (intent) {
+      case "record-payment": {
+        const submission = parseWithZod(formData, { schema: recordPaymentSchema(invoice.currency) });
+        if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+        const v = submission.value;
+        let result: Awaited<ReturnType<typeof applyPayment>>;
+        try {
+          result = await applyPayment({
+            businessId,
+            invoiceId: invoice.id,
+            amountCents: v.amount,
+            currency: invoice.currency,
+            method: v.method,
+            provider: "manual",
+            providerPaymentId: `${businessId}:${v.key}`,
+            receivedAt: new Date(`${v.receivedOn}T12:00:00Z`),
+            receivedOn: v.receivedOn,
+            confirmOverpayment: v.confirmOverpayment ?? false,
+            reference: v.reference || null,
+            recordedById: user.id,
+          });
+        } catch (error) {
+          // A rule of the payment (far above the balance, a date too far ahead) is a field error: the form comes back with its values.
+          if (error instanceof DomainError && error.field) return json(submission.reply({ fieldErrors: { [error.field]: [error.message] } }), { status: 400 });
+          throw error;
+        }
+        const message =
+          result.status === "duplicate"
+            ? "That payment was already recorded."
+            : result.overpaymentCents
+              ? `Payment recorded. It overpays the invoice by ${formatMoney(result.overpaymentCents, invoice.currency)}.`
+              : "Payment recorded.";
+        return redirectWithFlash(request, back, { kind: result.status === "applied" && !result.overpaymentCents ? "success" : "info", message });
+      }
+      case "mark-paid": {
+        const key = IdempotencyKey.safeParse(formData.get("key"));
+        if (!key.success) return json({ formErrors: [FORM_EXPIRED] }, { status: 400 });
+        const result = await markInvoicePaid({
+          businessId,
+          invoiceId: invoice.id,
+          method: "OTHER",
+          provider: "manual",
+          providerPaymentId: `${businessId}:${key.data}`,
+          recordedById: user.id,
+          note: "Marked paid",
+        });
+        const message = result.status === "applied" ? "Invoice marked paid." : "This invoice was already paid; nothing was recorded.";
+        return redirectWithFlash(request, back, { kind: result.status === "applied" ? "success" : "info", message });
+      }
+      case "refund-payment": {
+        const paymentId = formData.get("paymentId");
+        if (typeof paymentId !== "string" || !invoice.payments.some((p) => p.id === paymentId)) {
+          return json({ formErrors: ["Choose a payment of this invoice"] }, { status: 400 });
+        }
+        const result = await refundPayment(businessId, paymentId);
+        return redirectWithFlash(request, back, {
+          kind: result.status === "refunded" ? "success" : "info",
+          message: result.status === "refunded" ? "Payment marked as refunded." : "That payment was already refunded.",
+        });
+      }
+      case "make-recurring": {
+        const parsed = RecurringFormSchema.safeParse(Object.fromEntries(formData));
+        if (!parsed.success) {
+          return json({ recurringErrors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])) }, { status: 400 });
+        }
+        const schedule = await createSchedule(businessId, invoice.id, parsed.data);
+        return redirectWithFlash(request, "/recurring", { kind: "success", message: `This invoice now repeats ${describeSchedule(schedule)}, first on ${parsed.data.startOn}.` });
+      }
+      case "send-email":
+        await sendInvoice(businessId, invoice.id);
+        return redirectWithFlash(request, back, { kind: "success", message: `Invoice emailed to ${invoice.customer.email}.` });
+      case "mark-sent":
+        await markInvoiceSent(businessId, invoice.id);
+        return redirectWithFlash(request, back, { kind: "success", message: "Invoice marked as sent." });
+      case "send-reminder": {
+        const sent = await sendReminderNow(businessId, invoice.id);
+        return redirectWithFlash(request, back, sent.status === "queued" ? { kind: "success", message: `Reminder emailed to ${sent.to}.` } : { kind: "success", message: "A reminder already went out today." });
+      }
+      case "void":
+        await voidInvoice(businessId, invoice.id);
+        return redirectWithFlash(request, back, { kind: "success", message: "Invoice voided." });
+      default:
+        return json({ formErrors: ["Unknown action"] }, { status: 400 });
+    }
+  } catch (error) {
+    if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
+    throw error;
+  }
+}
+
+/** `balance` prefills the amount for the first payment only: after one is recorded the amount starts empty, so a stray second tap asks for an amount instead of recording one. */
+function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency: string; paymentKey: string; today: string; balance: string }) {
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "record-payment",
+    lastResult: lastResult && "status" in lastResult ? lastResult : undefined,
+    defaultValue: { amount: balance, method: "CASH", receivedOn: today },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: recordPaymentSchema(currency) }),
+  });
+  return (
+    <Form method="post" className="card stack" {...getFormProps(form)}>
+      <h2>Record a payment</h2>
+      <ErrorList id={form.errorId} errors={form.errors} />
+      <input type="hidden" name="intent" value="record-payment" />
+      <input type="hidden" name="key" value={paymentKey} />
+      <ErrorList id={fields.key.errorId} errors={fields.key.errors} />
+      <div className="grid-3">
+        <Field label={`Amount (${currency})`} inputProps={{ ...getInputProps(fields.amount, { type: "text" }), inputMode: "decimal" }} errors={fields.amount.errors} />
+        <div>
+          <label htmlFor={fields.method.id}>Method</label>
+          <select {...getSelectProps(fields.method)}>
+            {MANUAL_METHODS.map((m) => (
+              <option key={m} value={m}>
+                {paymentMethodLabel(m)}
+              </option>
+            ))}
+          </select>
+          <ErrorList id={fields.method.errorId} errors={fields.method.errors} />
+        </div>
+        <Field label="Received on" inputProps={getInputProps(fields.receivedOn, { type: "date" })} errors={fields.receivedOn.errors} />
+      </div>
+      <Field label="Reference (check number, note)" inputProps={getInputProps(fields.reference, { type: "text" })} errors={fields.reference.errors} />
+      {fields.confirmOverpayment.errors ? (
+        <div>
+          <label>
+            <input {...getInputProps(fields.confirmOverpayment, { type: "checkbox" })} /> Yes, I received this much: record the overpayment
+          </label>
+          <ErrorList id={fields.confirmOverpayment.errorId} errors={fields.confirmOverpayment.errors} />
+        </div>
+      ) : null}
+      <SubmitButton pending={navigation.state === "submitting" && navigation.formData?.get("intent") === "record-payment"}>Record payment</SubmitButton>
+    </Form>
+  );
+}
+
+export default function InvoicePage() {
+  const data = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const money = (cents: number) => formatMoney(cents, data.currency);
+  const busy = (intent: string) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
+  const open = data.status !== "PAID" && data.status !== "VOID";
+  // Errors of the forms other than "Record a payment" (mark paid with an expired key, an unknown intent).
+  const actionData = useActionData<typeof action>();
+  const otherErrors = actionData && !("status" in actionData) && "formErrors" in actionData ? actionData.formErrors : null;
+  return (
+    <div className="stack">
+      {otherErrors?.length ? (
+        <div className="form-errors" role="alert">
+          <ErrorList errors={otherErrors} />
+        </div>
+      ) : null}
+      <div className="page-header">
+        <h1>
+          Invoice {data.number} <StatusBadge status={data.displayStatus} />
+        </h1>
+        <div className="actions">
+          {open ? (
+            <Link to="edit" className="button button-small button-secondary">
+              Edit
+            </Link>
+          ) : null}
+          <a href={`/invoices/${data.id}/pdf`} className="button button-small button-secondary">
+            Download PDF
+          </a>
+          {data.status === "DRAFT" && data.customer.email ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="send-email" />
+              <SubmitButton className="button-small" pending={busy("send-email")}>
+                Send by email
+              </SubmitButton>
+            </Form>
+          ) : null}
+          <SendReminderNow show={data.displayStatus === "OVERDUE" && Boolean(data.customer.email)} />
+          {data.status === "DRAFT" ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="mark-sent" />
+              <SubmitButton className="button-small" pending={busy("mark-sent")}>
+                Mark as sent
+              </SubmitButton>
+            </Form>
+          ) : null}
+        </div>
+      </div>
+
+      <section className="card invoice-sheet">
+        <div className="grid-2">
+          <div>
+            <p className="muted">Bill to</p>
+            <p>
+              <Link to={`/customers/${data.customer.id}`}>{data.customer.name}</Link>
+              {data.customer.email ? <br /> : null}
+              {data.customer.email}
+            </p>
+          </div>
+          <div>
+            <p>
+              Issued {data.issueDate}
+              <br />
+              Due {data.dueDate}
+            </p>
+            {data.estimate ? (
+              <p>
+                From estimate <Link to={`/estimates/${data.estimate.id}`}>{data.estimate.number}</Link>
+              </p>
+            ) : null}
+          </div>
+        </div>
+        <DocumentLines
+          currency={data.currency}
+          taxMode={data.taxMode}
+          taxRate={data.taxRate}
+          lines={data.lines}
+          subtotalCents={data.subtotalCents}
+          discountCents={data.discountCents}
+          taxCents={data.taxCents}
+          totalCents={data.totalCents}
+        >
+          <dt>Paid</dt>
+          <dd>{money(data.amountPaidCents)}</dd>
+          <dt>Balance</dt>
+          <dd>
+            <strong data-testid="balance">{money(data.balanceCents)}</strong>
+          </dd>
+          {data.depositCents && data.dueNowCents !== data.balanceCents ? (
+            <>
+              <dt>Deposit due now</dt>
+              <dd>{money(data.dueNowCents)}</dd>
+            </>
+          ) : null}
+        </DocumentLines>
+        {data.overpaidCents ? (
+          <p className="flash flash-error" role="status">
+            Overpaid by {money(data.overpaidCents)}: refund or credit the customer.
+          </p>
+        ) : null}
+        {data.notes ? <p className="prewrap">{data.notes}</p> : null}
+        {data.terms ? <p className="prewrap muted">{data.terms}</p> : null}
+      </section>
+
+      {data.payLink ? (
+        <ShareLink
+          url={data.payLink}
+          smsBody={`${data.businessName}: invoice ${data.number} for ${money(data.dueNowCents)}. View and pay: ${data.payLink}`}
+          phone={data.customer.phone}
+          canEmail={Boolean(data.customer.email) && open}
+          emailPending={busy("send-email")}
+        />
+      ) : null}
+
+      {open ? (
+        <div className="stack">
+          {/* Remounted (emptied) once a payment is recorded, so a second tap cannot record it again; kept
+              as typed, errors shown, when the server refused it. */}
+          <RecordPaymentForm
+            key={`${data.payments.length}:${data.amountPaidCents}`}
+            currency={data.currency} paymentKey={data.paymentKey} today={data.today} balance={data.amountPaidCents === 0 ? centsToInput(data.balanceCents, data.currency) : ""} />
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="mark-paid" />
+            <input type="hidden" name="key" value={data.markPaidKey} />
+            <SubmitButton className="button-secondary" pending={busy("mark-paid")}>
+              Mark paid in full ({money(data.balanceCents)})
+            </SubmitButton>
+          </Form>
+        </div>
+      ) : null}
+
+      <JobPhotos photos={data.photos} action={`/invoices/${data.id}/photos`} />
+
+      <EmailTimeline emails={data.emails} />
+
+      {data.status !== "VOID" && !data.repeating && !data.fromSchedule ? (
+        <RepeatInvoiceForm today={data.today} errors={actionData && "recurringErrors" in actionData ? actionData.recurringErrors : undefined} />
+      ) : null}
+      {data.repeating ? (
+        <p>
+          This invoice repeats. <Link to="/recurring">See the schedule</Link>
+        </p>
+      ) : null}
+
+      <section className="card">
+        <h2>Payments</h2>
+        {data.payments.length === 0 ? <p className="muted">No payments yet.</p> : null}
+        {data.payments.length ? (
+          <div className="table-scroll">
+            <table className="stacked">
+              <thead>
+                <tr>
+                  <th>Date</th>
+                  <th>Method</th>
+                  <th>Reference</th>
+                  <th className="num">Amount</th>
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.payments.map((p) => (
+                  <tr key={p.id} data-testid="payment-row">
+                    <td className="cell-main">{p.receivedOn}</td>
+                    <td data-label="Method">{p.paidWith}</td>
+                    <td data-label="Reference">{p.reference}</td>
+                    <td className="num" data-label="Amount">
+                      {money(p.amountCents)}
+                      {p.overpaymentCents ? <span className="badge badge-warn"> overpaid {money(p.overpaymentCents)}</span> : null}
+                      {p.status === "REFUNDED" ? <span className="badge"> refunded</span> : null}
+                      {p.status === "SUCCEEDED" && p.refundedCents ? <span className="badge"> {money(p.refundedCents)} refunded</span> : null}
+                      {p.status === "PENDING" ? <span className="badge"> processing</span> : null}
+                      {p.status === "FAILED" ? <span className="badge badge-warn"> failed</span> : null}
+                      {p.status === "DISPUTED" ? <span className="badge badge-warn"> disputed</span> : null}
+                    </td>
+                    <td>
+                      {p.status === "SUCCEEDED" && p.provider === "manual" && data.status !== "VOID" ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="refund-payment" />
+                          <input type="hidden" name="paymentId" value={p.id} />
+                          <button type="submit" className="link-button">
+                            Mark refunded
+                          </button>
+                        </Form>
+                      ) : null}
+                      {data.refunds.canRefund && data.refunds.byPayment[p.id] ? (
+                        <RefundPaymentForm paymentId={p.id} provider={p.provider} currency={data.currency} refundKey={data.refunds.refundKey} view={data.refunds.byPayment[p.id]} reply={actionData && "refund" in actionData ? (actionData as RefundReply).refund : null} />
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+
+      {data.revisions.length ? (
+        <section className="card">
+          <h2>History</h2>
+          <p className="muted">Current version: {data.version}</p>
+          <ul>
+            {data.revisions.map((r) => (
+              <li key={r.id}>
+                Version {r.version}, replaced {r.createdAt.slice(0, 16).replace("T", " ")} UTC, total {money(r.totalCents)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {data.status !== "VOID" ? (
+        <ConfirmVoid
+          label="Void this invoice"
+          question={`Void ${data.number}?`}
+          consequence={
+            data.payLink ? "The customer's pay link stops working at once. This cannot be undone." : "It stays in your records, marked void. This cannot be undone."
+          }
+          pending={busy("void")}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,390 @@
+import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  json,
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { brandLinks } from "~/components/brand-header";
+import { accentStylesheetPath } from "~/models/branding";
+import { AddressAutocomplete } from "~/components/address-autocomplete";
+import { ErrorList, Field, SubmitButton } from "~/components/forms";
+import {
+  BUSINESS_LIMITS,
+  BusinessDetailsSchema,
+  COMMON_TIME_ZONES,
+  LOGO_MAX_BYTES,
+  LOGO_MIME_TYPES,
+  LOGO_TOO_LARGE,
+  logoRejection,
+  sniffLogoType,
+} from "~/models/business-form";
+import { getBusinessProfile, removeLogo, setLogo, updateBusinessProfile } from "~/models/business.server";
+import { requireBusiness } from "~/web/auth.server";
+import { googleMapsConfigured } from "~/utils/google-maps.server";
+import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+
+const PAGE = "/settings/business";
+
+// The saved accent's brand stylesheet, for the preview beside the field (the CSP forbids inline styles).
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: "Business profile | Invoice Link" }, ...brandLinks(data?.brand)];
+
+function currencyLabel(code: string) {
+  try {
+    const name = new Intl.DisplayNames(["en"], { type: "currency" }).of(code);
+    return name && name !== code ? `${code} (${name})` : code;
+  } catch {
+    return code;
+  }
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const profile = await getBusinessProfile(businessId);
+  const codes = profile.currencyLocked ? [profile.currency] : [...new Set([profile.currency, ...COMMON_CURRENCIES])];
+  return json({
+    currencyLocked: profile.currencyLocked,
+    addressAutocomplete: googleMapsConfigured(),
+    currencies: codes.map((code) => ({ code, label: currencyLabel(code) })),
+    logoVersion: profile.hasLogo && profile.logoUpdatedAt ? profile.logoUpdatedAt.getTime() : null,
+    nextInvoiceNumber: profile.nextInvoiceNumber,
+    nextEstimateNumber: profile.nextEstimateNumber,
+    businessName: profile.name,
+    brand: { accent: profile.accentColor, stylesheet: profile.accentColor ? accentStylesheetPath(profile.accentColor) : null, logo: null },
+    defaultValue: {
+      name: profile.name,
+      email: profile.email ?? "",
+      phone: profile.phone ?? "",
+      website: profile.website ?? "",
+      addressLine1: profile.addressLine1 ?? "",
+      addressLine2: profile.addressLine2 ?? "",
+      city: profile.city ?? "",
+      region: profile.region ?? "",
+      postalCode: profile.postalCode ?? "",
+      country: profile.country ?? "",
+      currency: profile.currency,
+      timeZone: profile.timeZone,
+      defaultTaxRate: percentToInput(profile.defaultTaxRate),
+      invoicePrefix: profile.invoicePrefix,
+      nextInvoiceNumber: String(profile.nextInvoiceNumber),
+      nextInvoiceNumberWas: String(profile.nextInvoiceNumber),
+      estimatePrefix: profile.estimatePrefix,
+      nextEstimateNumber: String(profile.nextEstimateNumber),
+      nextEstimateNumberWas: String(profile.nextEstimateNumber),
+      paymentTermsDays: String(profile.paymentTermsDays),
+      reviewUrl: profile.reviewUrl ?? "",
+      reviewRequestsEnabled: profile.reviewRequestsEnabled,
+      reviewRequestPeriodDays: String(profile.reviewRequestPeriodDays),
+      accentColor: profile.accentColor ?? "",
+    },
+  });
+}
+
+type ActionData = { form: "profile"; result: SubmissionResult<string[]> } | { form: "logo"; error: string };
+
+const logoError = (error: string) => json<ActionData>({ form: "logo", error }, { status: 400 });
+
+/**
+ * Reads the body: the profile form posts urlencoded, the logo form multipart. Multipart parts are held in
+ * memory up to 1 MB each (server.ts already caps the whole body at 6 MB).
+ */
+async function readForm(request: Request): Promise<{ formData: FormData } | { error: string }> {
+  const contentType = request.headers.get("Content-Type") ?? "";
+  if (!/^multipart\/form-data/i.test(contentType)) {
+    try {
+      return { formData: await request.formData() };
+    } catch {
+      throw new Response("Bad Request: the form could not be read.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    }
+  }
+  try {
+    const uploadHandler = unstable_createMemoryUploadHandler({ maxPartSize: LOGO_MAX_BYTES });
+    return { formData: await unstable_parseMultipartFormData(request, uploadHandler) };
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return { error: LOGO_TOO_LARGE };
+    // A truncated or malformed body is the client's fault, not ours.
+    return { error: "The upload could not be read; please choose the file and try again" };
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const read = await readForm(request);
+  if ("error" in read) return logoError(read.error);
+  const { formData } = read;
+  const intent = formData.get("intent");
+
+  if (intent === "upload-logo") {
+    const file = formData.get("logo");
+    if (!(file instanceof File) || file.size === 0) return logoError("Choose an image file to upload");
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const rejection = logoRejection(bytes);
+    const mime = sniffLogoType(bytes);
+    if (rejection || !mime) return logoError(rejection ?? "That file is not a PNG, JPEG or WebP image");
+    await setLogo(businessId, bytes, mime);
+    return redirectWithFlash(request, PAGE, { kind: "success", message: "Logo updated." });
+  }
+
+  if (intent === "remove-logo") {
+    await removeLogo(businessId);
+    return redirectWithFlash(request, PAGE, { kind: "success", message: "Logo removed." });
+  }
+
+  const submission = parseWithZod(formData, { schema: BusinessDetailsSchema });
+  if (submission.status !== "success") {
+    return json<ActionData>({ form: "profile", result: submission.reply() }, { status: 400 });
+  }
+  const result = await updateBusinessProfile(businessId, submission.value);
+  if (!result.ok) {
+    return json<ActionData>({ form: "profile", result: submission.reply({ fieldErrors: result.fieldErrors }) }, { status: 400 });
+  }
+  return redirectWithFlash(request, PAGE, { kind: "success", message: "Business profile saved." });
+}
+
+export default function BusinessSettings() {
+  const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const pendingIntent = navigation.state === "submitting" ? (navigation.formData?.get("intent") ?? "save-profile") : null;
+
+  const [form, fields] = useForm({
+    id: "business-profile",
+    lastResult: actionData?.form === "profile" ? actionData.result : undefined,
+    defaultValue,
+    constraint: getZodConstraint(BusinessDetailsSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: BusinessDetailsSchema }),
+  });
+  const text = (field: FieldMetadata<string | undefined>, max: number) => ({ ...getInputProps(field, { type: "text" }), maxLength: max });
+  const uploadError = actionData?.form === "logo" ? actionData.error : null;
+  const { key: reviewKey, ...reviewCheckbox } = getInputProps(fields.reviewRequestsEnabled, { type: "checkbox" });
+
+  return (
+    <div className="stack">
+      <h1>Business profile</h1>
+      <p className="muted">These details appear on your invoices, estimates and the emails your customers receive.</p>
+
+      <section className="card stack" aria-labelledby="logo-heading">
+        <h2 id="logo-heading">Logo</h2>
+        {logoVersion !== null ? (
+          // A height attribute, not a style: the CSP (style-src 'self') drops inline styles.
+          <img src={`/settings/logo?v=${logoVersion}`} alt="Your business logo" height={80} className="logo-preview" />
+        ) : (
+          <p className="muted">No logo yet.</p>
+        )}
+        {/* Keyed by the logo's version so the file input empties after an upload (with JavaScript on). */}
+        <Form key={logoVersion ?? "none"} method="post" encType="multipart/form-data" className="stack">
+          <div>
+            <label htmlFor="logo">{logoVersion !== null ? "Replace logo" : "Upload a logo"}</label>
+            <input
+              id="logo"
+              name="logo"
+              type="file"
+              required
+              accept={LOGO_MIME_TYPES.join(",")}
+              aria-invalid={uploadError ? true : undefined}
+              aria-describedby={uploadError ? "logo-error logo-hint" : "logo-hint"}
+            />
+            <p id="logo-hint" className="hint">
+              PNG, JPEG or WebP, 1 MB at most.
+            </p>
+            <ErrorList id="logo-error" errors={uploadError ? [uploadError] : null} />
+          </div>
+          <div className="actions">
+            <SubmitButton name="intent" value="upload-logo" pending={pendingIntent === "upload-logo"}>
+              Upload logo
+            </SubmitButton>
+          </div>
+        </Form>
+        {logoVersion !== null ? (
+          <Form method="post">
+            <SubmitButton name="intent" value="remove-logo" className="button-secondary" pending={pendingIntent === "remove-logo"}>
+              Remove logo
+            </SubmitButton>
+          </Form>
+        ) : null}
+      </section>
+
+      <Form method="post" className="stack" {...getFormProps(form)}>
+        <ErrorList id={form.errorId} errors={form.errors} />
+        <input {...getInputProps(fields.nextInvoiceNumberWas, { type: "hidden" })} />
+        <input {...getInputProps(fields.nextEstimateNumberWas, { type: "hidden" })} />
+
+        <fieldset className="card stack">
+          <legend>Business details</legend>
+          <Field label="Business name" inputProps={{ ...text(fields.name, BUSINESS_LIMITS.name), autoComplete: "organization" }} errors={fields.name.errors} />
+          <div className="grid-2">
+            <Field
+              label="Email"
+              inputProps={{ ...getInputProps(fields.email, { type: "email" }), maxLength: BUSINESS_LIMITS.email, autoComplete: "email" }}
+              errors={fields.email.errors}
+            />
+            <Field
+              label="Phone"
+              inputProps={{ ...getInputProps(fields.phone, { type: "tel" }), maxLength: BUSINESS_LIMITS.phone, autoComplete: "tel" }}
+              errors={fields.phone.errors}
+            />
+          </div>
+          <Field
+            label="Website"
+            inputProps={{ ...getInputProps(fields.website, { type: "url" }), maxLength: BUSINESS_LIMITS.website, placeholder: "https://" }}
+            errors={fields.website.errors}
+          />
+        </fieldset>
+
+        <fieldset className="card stack">
+          <legend>Brand colour</legend>
+          <Field
+            label="Accent colour"
+            inputProps={{ ...text(fields.accentColor, 7), placeholder: "#1d4ed8", pattern: "#[0-9a-fA-F]{6}", autoComplete: "off", spellCheck: false }}
+            errors={fields.accentColor.errors}
+            hint="Six hex digits after #, such as #1d4ed8. Used on your customers' pay and estimate pages, emails and PDFs, with black or white text, whichever reads better. Leave it empty for the standard look."
+          />
+          {brand.accent ? (
+            <div className="brand-band" data-testid="accent-preview">
+              <p className="brand">{businessName}</p>
+              <span>Saved: {brand.accent}</span>
+            </div>
+          ) : null}
+        </fieldset>
+
+        <fieldset className="card stack">
+          <legend>Address</legend>
+          <Field label="Address line 1" inputProps={{ ...text(fields.addressLine1, BUSINESS_LIMITS.addressLine1), autoComplete: addressAutocomplete ? "off" : "address-line1" }} errors={fields.addressLine1.errors} />
+          {addressAutocomplete ? (
+            <AddressAutocomplete fields={fields} />
+          ) : null}
+          <Field label="Address line 2" inputProps={{ ...text(fields.addressLine2, BUSINESS_LIMITS.addressLine2), autoComplete: "address-line2" }} errors={fields.addressLine2.errors} />
+          <div className="grid-2">
+            <Field label="City" inputProps={{ ...text(fields.city, BUSINESS_LIMITS.city), autoComplete: "address-level2" }} errors={fields.city.errors} />
+            <Field label="State / province / region" inputProps={{ ...text(fields.region, BUSINESS_LIMITS.region), autoComplete: "address-level1" }} errors={fields.region.errors} />
+            <Field label="Postal code" inputProps={{ ...text(fields.postalCode, BUSINESS_LIMITS.postalCode), autoComplete: "postal-code" }} errors={fields.postalCode.errors} />
+            <Field label="Country" inputProps={{ ...text(fields.country, BUSINESS_LIMITS.country), autoComplete: "country-name" }} errors={fields.country.errors} />
+          </div>
+        </fieldset>
+
+        <fieldset className="card stack">
+          <legend>Money and time</legend>
+          <div className="grid-2">
+            <div>
+              <label htmlFor={fields.currency.id}>Currency</label>
+              <select
+                {...getSelectProps(fields.currency)}
+                aria-invalid={fields.currency.errors ? true : undefined}
+                aria-describedby={`${fields.currency.id}-hint${fields.currency.errors ? ` ${fields.currency.errorId}` : ""}`}
+              >
+                {currencies.map((c) => (
+                  <option key={c.code} value={c.code}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+              <p id={`${fields.currency.id}-hint`} className="hint">
+                {currencyLocked
+                  ? "Fixed: your invoices and estimates are stored in this currency."
+                  : "Amounts are stored in this currency; it cannot change after your first invoice or estimate."}
+              </p>
+              <ErrorList id={fields.currency.errorId} errors={fields.currency.errors} />
+            </div>
+            <Field
+              label="Time zone"
+              inputProps={{ ...text(fields.timeZone, BUSINESS_LIMITS.timeZone), list: "time-zones", autoComplete: "off" }}
+              errors={fields.timeZone.errors}
+              hint="Pick from the list or type any IANA zone, such as America/Chicago. Used for “today” and due dates."
+            />
+            <datalist id="time-zones">
+              {COMMON_TIME_ZONES.map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+            <Field
+              label="Default tax rate (%)"
+              inputProps={{ ...getInputProps(fields.defaultTaxRate, { type: "text" }), inputMode: "decimal", maxLength: 12 }}
+              errors={fields.defaultTaxRate.errors}
+              hint="0 to 50, up to 3 decimals (8.875). Use 0 for none."
+            />
+            <Field
+              label="Payment terms (days)"
+              inputProps={{ ...getInputProps(fields.paymentTermsDays, { type: "text" }), inputMode: "numeric", maxLength: 3 }}
+              errors={fields.paymentTermsDays.errors}
+              hint="Days from the issue date to the due date; 0 means due on receipt."
+            />
+          </div>
+        </fieldset>
+
+        <fieldset className="card stack">
+          <legend>Numbering</legend>
+          <div className="grid-2">
+            <Field
+              label="Invoice prefix"
+              inputProps={{ ...text(fields.invoicePrefix, BUSINESS_LIMITS.prefix), pattern: "[A-Za-z0-9\\-/]*" }}
+              errors={fields.invoicePrefix.errors}
+              hint="Up to 10 letters, digits, - or /."
+            />
+            <Field
+              label="Next invoice number"
+              inputProps={{ ...getInputProps(fields.nextInvoiceNumber, { type: "text" }), inputMode: "numeric", maxLength: 9 }}
+              errors={fields.nextInvoiceNumber.errors}
+              hint={`Can only go up (now ${nextInvoiceNumber.toLocaleString("en-US")}): numbers are never reused.`}
+            />
+            <Field
+              label="Estimate prefix"
+              inputProps={{ ...text(fields.estimatePrefix, BUSINESS_LIMITS.prefix), pattern: "[A-Za-z0-9\\-/]*" }}
+              errors={fields.estimatePrefix.errors}
+              hint="Up to 10 letters, digits, - or /."
+            />
+            <Field
+              label="Next estimate number"
+              inputProps={{ ...getInputProps(fields.nextEstimateNumber, { type: "text" }), inputMode: "numeric", maxLength: 9 }}
+              errors={fields.nextEstimateNumber.errors}
+              hint={`Can only go up (now ${nextEstimateNumber.toLocaleString("en-US")}): numbers are never reused.`}
+            />
+          </div>
+        </fieldset>
+
+        <fieldset className="card stack">
+          <legend>Reviews</legend>
+          <Field
+            label="Review link"
+            inputProps={{ ...getInputProps(fields.reviewUrl, { type: "url" }), maxLength: BUSINESS_LIMITS.reviewUrl, placeholder: "https://" }}
+            errors={fields.reviewUrl.errors}
+            hint="Where happy customers can leave a review (Google, Yelp, …)."
+          />
+          <div>
+            <label htmlFor={fields.reviewRequestsEnabled.id} className="checkbox-label">
+              <input
+                key={reviewKey}
+                {...reviewCheckbox}
+                aria-invalid={fields.reviewRequestsEnabled.errors ? true : undefined}
+                aria-describedby={fields.reviewRequestsEnabled.errors ? fields.reviewRequestsEnabled.errorId : undefined}
+              />
+              Ask customers for a review after they pay
+            </label>
+            <ErrorList id={fields.reviewRequestsEnabled.errorId} errors={fields.reviewRequestsEnabled.errors} />
+          </div>
+          <Field
+            label="Ask each customer at most once every (days)"
+            inputProps={{ ...getInputProps(fields.reviewRequestPeriodDays, { type: "text" }), inputMode: "numeric", maxLength: 3 }}
+            errors={fields.reviewRequestPeriodDays.errors}
+          />
+        </fieldset>
+
+        <p className="muted">
+          Overdue reminders have their own page: <Link to="/settings/reminders">Settings → Reminders</Link>.
+        </p>
+
+        <div className="actions">
+          <SubmitButton name="intent" value="save-profile" pending={pendingIntent === "save-profile"}>
+            Save profile
+          </SubmitButton>
+          <Link to="/settings">Back to settings</Link>
+        </div>
+      </Form>
+    </div>
+  );
+}

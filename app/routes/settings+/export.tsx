@@ -1,0 +1,118 @@
+// Settings → Export your data: the owner asks for a zip of everything the business has, watches it
+// being built (the page refreshes itself while an export is queued or running, JavaScript or not) and
+// downloads it from /export/data/<id>.zip for seven days. One export at a time per business.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { SubmitButton } from "~/components/forms";
+import { EXPORT_TTL_MS, listDataExports, requestDataExport } from "~/models/data-export.server";
+import { requireOwner } from "~/web/auth.server";
+import { redirectWithFlash } from "~/utils/session.server";
+
+/** While an export is being built, the page reloads itself this often (a plain meta refresh). */
+const REFRESH_SECONDS = 3;
+
+const RequestExportSchema = z.object({ intent: z.literal("request-export") });
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: "Export your data | Invoice Link" },
+  ...(data?.inProgress ? [{ httpEquiv: "refresh", content: String(REFRESH_SECONDS) }] : []),
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { businessId } = await requireOwner(request);
+  const exports = await listDataExports(businessId);
+  return json(
+    { exports, inProgress: exports.some((e) => e.status === "QUEUED" || e.status === "RUNNING"), ttlDays: EXPORT_TTL_MS / 86_400_000 },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { businessId, user } = await requireOwner(request);
+  const parsed = RequestExportSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json({ error: "Unknown request." }, { status: 400 });
+  const result = await requestDataExport(businessId, user.id);
+  if (result.status === "in-progress") {
+    return json({ error: "An export is already being prepared. It will appear below when it is ready." }, { status: 409 });
+  }
+  return redirectWithFlash(request, "/settings/export", { kind: "success", message: "Your export is being prepared. This page updates by itself." });
+}
+
+const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "");
+
+function size(bytes: number | null) {
+  if (bytes === null) return "";
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+const STATUS_TEXT = { QUEUED: "Waiting to start", RUNNING: "Preparing", READY: "Ready", FAILED: "Failed", EXPIRED: "Expired" } as const;
+
+export default function ExportData() {
+  const { exports, inProgress, ttlDays } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  return (
+    <div className="stack">
+      <h1>Export your data</h1>
+      <div className="card stack">
+        <p>
+          Download a copy of everything Invoice Link holds for your business: the business profile and logo, users (without
+          passwords), customers, estimates, invoices and their line items, payments, the emails sent (who, when, subject and
+          delivery status; not the bodies), the activity feed, recurring schedules, expenses with their receipt photos and property
+          facts. Every table comes as JSON and as CSV in one zip file.
+        </p>
+        <p className="muted">
+          The file is prepared in the background and can be downloaded for {ttlDays} days. One export at a time.
+        </p>
+        {actionData && "error" in actionData ? (
+          <p className="form-errors" role="alert">
+            {actionData.error}
+          </p>
+        ) : null}
+        <Form method="post">
+          <input type="hidden" name="intent" value="request-export" />
+          <SubmitButton pending={navigation.state === "submitting"} disabled={inProgress}>
+            Request an export
+          </SubmitButton>
+        </Form>
+      </div>
+      <section className="card">
+        <h2>Your exports</h2>
+        {exports.length === 0 ? <p className="muted">None yet.</p> : null}
+        <ul>
+          {exports.map((e) => (
+            <li key={e.id} data-testid="data-export" data-status={e.status}>
+              Requested {when(e.createdAt)}: <strong>{STATUS_TEXT[e.status]}</strong>
+              {e.status === "QUEUED" || e.status === "RUNNING" ? (
+                <>
+                  {" "}
+                  <progress value={e.progress} max={100} aria-label="Export progress">
+                    {e.progress}%
+                  </progress>{" "}
+                  {e.progress}% <span className="muted">(this page refreshes every few seconds)</span>
+                </>
+              ) : null}
+              {e.status === "READY" ? (
+                <>
+                  {" "}
+                  <a href={`/export/data/${e.id}.zip`} download>
+                    Download ({size(e.sizeBytes)})
+                  </a>{" "}
+                  <span className="muted">until {when(e.expiresAt)}</span>
+                </>
+              ) : null}
+              {e.status === "FAILED" ? <span className="muted"> Please request a new one.</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <p>
+        <Link to="/settings">Back to settings</Link>
+      </p>
+    </div>
+  );
+}

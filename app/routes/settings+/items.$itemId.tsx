@@ -1,0 +1,69 @@
+// Settings → Items → one item: edit or delete it. Another business's item id is a 404 (tenancy in the
+// query). Deleting an item never touches invoices: lines are copies, not references.
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { SavedItemForm } from "~/components/saved-item-form";
+import { savedItemFormSchema } from "~/models/saved-item-form";
+import { deleteSavedItem, getSavedItem, updateSavedItem } from "~/models/saved-item.server";
+import { requireBusiness } from "~/web/auth.server";
+import { businessDefaults, withDomainErrors } from "~/utils/document-action.server";
+import { centsToInput } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Edit item | Settings | Invoice Link" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const { currency } = await businessDefaults(businessId);
+  const item = await getSavedItem(businessId, params.itemId!);
+  return json({ currency, item: { ...item, unitPrice: centsToInput(item.unitPriceCents, currency) } });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { businessId } = await requireBusiness(request);
+  const { currency } = await businessDefaults(businessId);
+  const formData = await request.formData();
+  if (formData.get("intent") === "delete") {
+    const item = await getSavedItem(businessId, params.itemId!);
+    await deleteSavedItem(businessId, item.id);
+    return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${item.name} deleted.` });
+  }
+  // Tenancy first: another business's id answers 404 whatever the body holds.
+  await getSavedItem(businessId, params.itemId!);
+  const submission = parseWithZod(formData, { schema: savedItemFormSchema(currency) });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const result = await withDomainErrors(submission, () => updateSavedItem(businessId, params.itemId!, submission.value));
+  if (!result.ok) return result.response;
+  return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
+}
+
+export default function EditItem() {
+  const { currency, item } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  return (
+    <div className="stack narrow">
+      <h1>Edit item</h1>
+      <SavedItemForm
+        id={`item-${item.id}`}
+        currency={currency}
+        defaultValue={{ name: item.name, description: item.description ?? "", unitPrice: item.unitPrice, taxable: item.taxable ? "on" : "" }}
+        lastResult={lastResult}
+        submitLabel="Save item"
+        pending={pendingIntent === "save"}
+      />
+      <Form method="post" className="card">
+        <button type="submit" name="intent" value="delete" className="button-danger" disabled={pendingIntent === "delete"}>
+          Delete {item.name}
+        </button>
+        <p className="hint">Invoices and estimates that used it keep their lines.</p>
+      </Form>
+      <p>
+        <Link to="/settings/items">Back to items</Link>
+      </p>
+    </div>
+  );
+}
