@@ -1,7 +1,7 @@
+import { flatRoutes } from "remix-flat-routes";
+
 // BUILD_DIR lets several builds coexist (the test harness builds into its own folder per run).
 const buildDir = process.env.BUILD_DIR ?? "build";
-
-import { flatRoutes } from "remix-flat-routes";
 
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
@@ -21,5 +21,6 @@ export default {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
+    v3_lazyRouteDiscovery: true,
   },
 };

@@ -2,10 +2,11 @@
 // checks, body size caps, request logs without secrets, and static assets with long caching.
 import "dotenv/config";
 import { randomBytes } from "node:crypto";
+import { watch } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
@@ -33,6 +34,9 @@ initSentry(config.SENTRY_DSN, config.NODE_ENV);
 const root = projectRoot(path.dirname(fileURLToPath(import.meta.url)));
 // BUILD_DIR: where `remix build` wrote the server bundle and, under public/, the browser assets.
 const buildDir = process.env.BUILD_DIR ? path.resolve(root, process.env.BUILD_DIR) : path.join(root, "build");
+// Set only by `remix dev` (npm run dev, scripts/dev.ts): the dev server's address, for live reload. Not
+// NODE_ENV: `npm start` outside production serves a production build with NODE_ENV=development.
+const devOrigin = process.env.REMIX_DEV_ORIGIN ? new URL(process.env.REMIX_DEV_ORIGIN) : null;
 const FORM_BODY_LIMIT = 64 * 1024;
 const MULTIPART_BODY_LIMIT = 6 * 1024 * 1024;
 // A job photo may be 10 MB (issue 14): its upload route alone takes a larger body, and caps the file part itself.
@@ -114,7 +118,8 @@ const paymentOrigins = [
   ...[config.STRIPE_API_URL, config.PAYPAL_API_URL].filter((u): u is string => Boolean(u)).map((u) => new URL(u).origin),
 ];
 
-export async function createApp(build: ServerBuild) {
+/** `build` is a function in development, so that each request uses the latest rebuild. */
+export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", parseTrustProxy(config.TRUST_PROXY));
@@ -133,7 +138,8 @@ export async function createApp(build: ServerBuild) {
           "style-src": ["'self'"],
           "img-src": ["'self'", "data:"],
           "font-src": ["'self'"],
-          "connect-src": ["'self'"],
+          // In development <LiveReload> opens a WebSocket to the `remix dev` server.
+          "connect-src": ["'self'", ...(devOrigin ? [`${devOrigin.protocol === "https:" ? "wss" : "ws"}://${devOrigin.host}`] : [])],
           // The pay form redirects to the provider's hosted checkout; Chrome applies form-action to that redirect.
           "form-action": ["'self'", ...paymentOrigins],
           "frame-ancestors": ["'none'"],
@@ -200,14 +206,38 @@ export async function createApp(build: ServerBuild) {
   return app;
 }
 
-const build = (await import(path.join(buildDir, "index.js"))) as ServerBuild;
-const app = await createApp(build);
+const buildFile = path.join(buildDir, "index.js");
+let build = (await import(buildFile)) as ServerBuild;
+const app = await createApp(devOrigin ? async () => build : build);
 const server = app.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   logger.info({ port }, `Invoice Link listening on http://localhost:${port}`);
   console.log(`Invoice Link listening on http://localhost:${port}`);
+  if (devOrigin) broadcastDevReady(build).catch((error) => console.error("could not reach the remix dev server", error));
 });
+
+// `remix dev --manual`: the compiler writes version.txt after each rebuild; load the new build (a fresh
+// module URL, as Node caches modules by URL) and tell the dev server, which then live-reloads the browser.
+if (devOrigin) {
+  let reloading = Promise.resolve();
+  const reload = () => {
+    reloading = reloading.then(async () => {
+      try {
+        build = (await import(`${pathToFileURL(buildFile).href}?t=${Date.now()}`)) as ServerBuild;
+        await broadcastDevReady(build);
+      } catch (error) {
+        console.error("could not load the new build", error);
+      }
+    });
+  };
+  let timer: NodeJS.Timeout | undefined;
+  watch(buildDir, (_event, file) => {
+    if (file !== "version.txt") return;
+    clearTimeout(timer);
+    timer = setTimeout(reload, 50);
+  }).unref();
+}
 
 // One job worker inside the web process unless WORKER_IN_PROCESS=false (then run `npm run worker`).
 let worker: { stop: () => Promise<void> } | null = null;

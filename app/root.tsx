@@ -6,6 +6,7 @@ import {
   isRouteErrorResponse,
   Link,
   Links,
+  LiveReload,
   Meta,
   Outlet,
   Scripts,
@@ -80,6 +81,9 @@ function Document({ children, title }: { children: ReactNode; title?: string }) 
           <>
             <ScrollRestoration nonce={nonce} />
             <Scripts nonce={nonce} />
+            {/* Only in `npm run dev` builds (the compiler writes the dev server's address in; "" otherwise).
+                Pages that ship no JavaScript stay without it there too. */}
+            {process.env.REMIX_DEV_ORIGIN ? <LiveReload nonce={nonce} /> : null}
           </>
         ) : null}
       </body>

@@ -3,10 +3,10 @@
 // worker writes a heartbeat every 10 s, and any worker releases the jobs of workers whose heartbeat
 // stopped (60 s), so a killed worker's jobs run again within about a minute instead of 4 hours.
 import { EventEmitter } from "node:events";
-import * as Sentry from "@sentry/remix";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import * as Sentry from "@sentry/remix";
 import { Logger, makeWorkerUtils, parseCrontab, run, type LogLevel, type Runner, type TaskList, type WorkerEvents, type WorkerUtils } from "graphile-worker";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";

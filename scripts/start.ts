@@ -1,12 +1,12 @@
 // npm start: everything needed to run Invoice Link on a fresh machine. Uses DATABASE_URL when set;
 // otherwise starts an embedded Postgres in .data/postgres. Applies migrations, seeds the demo
-// contractor (outside production), builds the app when the build is missing or stale, then serves.
+// contractor (outside production; scripts/lib/app-database.ts, shared with `npm run dev`), builds the
+// app when the build is missing or stale, then serves.
 import "dotenv/config";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { ensureDatabaseExists, startEmbeddedPostgres, withDatabaseName, type Database } from "./lib/database";
-import { applyMigrations } from "./lib/migrations";
+import { prepareAppDatabase } from "./lib/app-database";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const log = (line: string) => console.log(`[start] ${line}`);
@@ -32,23 +32,7 @@ function buildIfStale() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-let embedded: Database | undefined;
-if (!process.env.DATABASE_URL) {
-  const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-  log(`DATABASE_URL is not set: starting embedded Postgres on port ${port}`);
-  embedded = await startEmbeddedPostgres("postgres", port, log);
-  process.env.DATABASE_URL = withDatabaseName(embedded.url, "invoice_link");
-}
-const databaseUrl = process.env.DATABASE_URL!;
-await ensureDatabaseExists(databaseUrl).catch((error) => log(`could not check the database exists: ${error.message}`));
-const applied = await applyMigrations(databaseUrl, { log });
-log(applied.length ? `${applied.length} migration(s) applied` : "database schema is up to date");
-
-if (process.env.NODE_ENV !== "production") {
-  const { seedDemo } = await import("../prisma/seed");
-  const demo = await seedDemo();
-  log(`demo login: ${demo.email} / ${demo.password}`);
-}
+const { embedded } = await prepareAppDatabase(log);
 
 buildIfStale();
 

@@ -147,6 +147,7 @@ export function AddressAutocomplete({ fields }: { fields: AddressFields }) {
       for (const name of ["role", "aria-autocomplete", "aria-controls", "aria-expanded", "aria-activedescendant"]) input.removeAttribute(name);
     };
     // `pick` reads only refs, ids and state setters, so the first render's copy stays correct.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see the line above
   }, [ids.addressLine1, listId]);
 
   useEffect(() => {

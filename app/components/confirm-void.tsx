@@ -30,6 +30,7 @@ export function ConfirmVoid({ label, question, consequence, pending }: { label: 
       <input type="hidden" name="intent" value="void" />
       <div className="actions">
         {/* Focus goes to the safe choice first. */}
+        {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the confirm step appears on the user's own click; focus on Cancel is the safe default */}
         <button type="button" className="button-secondary" autoFocus onClick={() => setConfirming(false)}>
           Cancel
         </button>

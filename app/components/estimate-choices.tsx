@@ -2,10 +2,11 @@
 // items as tick boxes inside the approval form (plain HTML: "Update total" is a submit button, so it works
 // with no JavaScript); the contractor's page shows the same list read-only, and who approved, when and from where.
 import { lineCounts, totalsWithChoices, type ApprovalView } from "~/models/estimate-options";
-export { approvalView } from "~/models/estimate-options";
 import { formatMoney, quantityToInput } from "~/utils/money";
 import { documentView } from "./document-lines";
 import { ErrorList } from "./forms";
+
+export { approvalView } from "~/models/estimate-options";
 
 type EstimateForView = Omit<Parameters<typeof documentView>[0], "lines"> & {
   lines: (Parameters<typeof documentView>[0]["lines"][number] & { optional: boolean; selected: boolean })[];

@@ -2,7 +2,7 @@
 // the customer as an extra they may tick when approving, and is outside the total until they do.
 import { getInputProps, type FieldMetadata } from "@conform-to/react";
 
-export function OptionalLineToggle({ field, index }: { field: FieldMetadata<string | undefined, any>; index: number }) {
+export function OptionalLineToggle({ field, index }: { field: FieldMetadata<string | undefined, Record<string, unknown>>; index: number }) {
   const { key, ...props } = getInputProps(field, { type: "checkbox" });
   return (
     <div>

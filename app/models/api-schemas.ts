@@ -7,11 +7,6 @@
 // and percentages are decimal strings ("1.5", "8.875") so no float ever carries them.
 import { z } from "zod";
 import { currencyDigits, toDecimalString } from "~/utils/money";
-import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
-
-/** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
-export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;
-export const MAX_PAYMENT_DAYS_AHEAD_DOC = MAX_PAYMENT_DAYS_AHEAD;
 import { EmailSchema, PasswordSchema } from "~/utils/validation";
 import { BUSINESS_LIMITS, BusinessProfileSchema, MAX_DEFAULT_TAX_RATE, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS, REMINDER_DAYS, REVIEW_PERIOD_DAYS } from "./business-form";
 import { ACCENT_COLOR_MESSAGE, ACCENT_COLOR_PATTERN } from "./branding";
@@ -31,6 +26,11 @@ import {
   MAX_UNIT_PRICE,
   type DocumentKind,
 } from "./document-form";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
+
+/** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
+export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;
+export const MAX_PAYMENT_DAYS_AHEAD_DOC = MAX_PAYMENT_DAYS_AHEAD;
 
 // ---------------------------------------------------------------------------------------------
 // Auth

@@ -5,8 +5,8 @@
 // accepted, decided by their first bytes.
 import { z } from "zod";
 import { isSupportedCurrency, parsePercent } from "~/utils/money";
-import { ACCENT_COLOR_MESSAGE, normalizeAccentColor } from "./branding";
 import { CONTROL_CHARS, CONTROL_MESSAGE, emailText, lineText, MIN_PHONE_DIGITS, phoneText, tooLong } from "~/utils/validation";
+import { ACCENT_COLOR_MESSAGE, normalizeAccentColor } from "./branding";
 import { sniffImageType } from "./image-files";
 
 export const BUSINESS_LIMITS = {

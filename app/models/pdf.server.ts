@@ -1,9 +1,9 @@
 // Invoice and estimate PDFs, drawn on the server with pdfkit and the built-in Helvetica (no font files,
 // no headless browser). Every field is drawn as text, so markup in a description or a note shows up
 // literally. Tenancy comes from getInvoice/getEstimate: another business's id is a 404.
+import { inflateSync } from "node:zlib";
 import type PDFDocumentClass from "pdfkit";
 import { statusLabel } from "~/models/labels";
-import { inflateSync } from "node:zlib";
 import { prisma } from "~/utils/db.server";
 import { currencyDigits, formatMoney, percentToInput, quantityToInput, toDecimalString } from "~/utils/money";
 import { getEstimate } from "./estimate.server";

@@ -3,10 +3,10 @@
 // schedules; each period is one transaction with the schedule row locked, and (schedule, period) is
 // unique on Invoice, so two instances or a rerun never make a second invoice for a period. After
 // downtime each missed period gets its one invoice, dated for that period.
+import { z } from "zod";
 import type { Prisma, RecurringFrequency } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { z } from "zod";
 import { invoiceLabel, recordActivity } from "./activity.server";
 import { addDays, DateString, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { DomainError, notFound } from "./errors.server";

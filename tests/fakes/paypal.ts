@@ -436,7 +436,7 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
   const apiRefunds: FakeRefund[] = [];
   const refundReplies = new Map<string, Reply>();
   const background = new Set<Promise<unknown>>();
-  let partnerFailures: number[] = [];
+  const partnerFailures: number[] = [];
   let partnerDelay = 0;
   const partnerId = options.partnerMerchantId;
 

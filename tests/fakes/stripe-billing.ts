@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import type http from "node:http";
 import Stripe from "stripe";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
 type Obj = Record<string, any>;
 export type Delivery = { status: number; body: string };
 export type BillingEvent = Obj & { id: string; type: string; created: number; data: { object: Obj } };

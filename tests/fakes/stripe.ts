@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { createBillingFake, type BillingFake, type FakePrice } from "./stripe-billing";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
 type Obj = Record<string, any>;
 export type PaymentMethod = "card" | "us_bank_account";
 export type Session = Obj & { id: string; status: "open" | "complete" | "expired"; payment_intent: string | null };
@@ -109,6 +110,7 @@ export function parseStripeForm(input: string): Obj {
     if (!match) continue;
     const path = [match[1], ...[...match[2].matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1])];
     if (path.some((p) => p === "__proto__" || p === "constructor" || p === "prototype")) continue;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
     let node: any = root;
     path.forEach((segment, i) => {
       const slot = Array.isArray(node) && segment === "" ? node.length : segment;

@@ -29,6 +29,7 @@ let server: AppServer;
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers: every response of the file is recorded, so the last test can prove none was a 500
 // and every error used the API's {error: {code, message, fields?}} format.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
 type Sent = { status: number; headers: Headers; json: any; text: string };
 const seen: { method: string; path: string; status: number }[] = [];
 const badErrorBodies: string[] = [];
@@ -53,6 +54,7 @@ async function call(method: string, pathname: string, options: CallOptions = {})
   const url = pathname.startsWith("http") ? pathname : `${server.url}/api/v1${pathname}`;
   const res = await fetch(url, { method, headers, body, redirect: "manual", ...options.init } as RequestInit);
   const text = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
   let json: any = null;
   try {
     json = text ? JSON.parse(text) : null;
@@ -437,6 +439,7 @@ describe("cursor pages", () => {
 // ---------------------------------------------------------------------------------------------
 describe("invoices with line items", () => {
   let customer: { id: string; email: string | null };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
   let invoice: any;
 
   beforeAll(async () => {
@@ -732,6 +735,7 @@ describe("invoices with line items", () => {
 // ---------------------------------------------------------------------------------------------
 describe("estimates", () => {
   let customer: { id: string };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
   let estimate: any;
 
   beforeAll(async () => {
@@ -984,6 +988,7 @@ describe("business profile", () => {
 // ---------------------------------------------------------------------------------------------
 describe("bad input writes nothing", () => {
   let customer: { id: string };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
   let draft: any;
 
   beforeAll(async () => {

@@ -99,14 +99,6 @@ async function finishOnboarding(browser: Browser, location: string, outcome: "co
   return browser.get(`${back.pathname}${back.search}`);
 }
 
-async function connectFully(browser: Browser) {
-  const { location, link } = await startConnect(browser);
-  const back = await finishOnboarding(browser, location);
-  expect(back.status).toBe(302);
-  expect(back.headers.get("location")).toBe("/settings/payments");
-  return link.account;
-}
-
 const stripeFields = (businessId: string) =>
   prisma.business.findUniqueOrThrow({
     where: { id: businessId },

@@ -69,6 +69,7 @@ async function tenant(name: string, options: { createdDaysAgo?: number } = {}) {
       method,
       headers: { Authorization: `Bearer ${tokens.accessToken}`, ...(body ? { "Content-Type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
     }).then(async (r) => ({ status: r.status, json: (await r.json().catch(() => null)) as any }));
   return { ...made, browser, api, customer };
 }

@@ -10,11 +10,11 @@ import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, type PayPalCaptu
 import { applicationFeeBps, onAccount, stripe, stripeMode } from "~/models/payments/stripe-client.server";
 import { DomainError } from "~/models/errors.server";
 import { amountDueNowCents, balanceCents, formatInvoiceNumber, markInvoiceViewed } from "~/models/invoice.server";
+import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "~/models/signed-link.server";
 import { applyPayment } from "./payment.server";
 import { paypalAccountFor, paypalAvailableFor, paypalPayeeFor, type PayPalPayee } from "./paypal-connect.server";
 import { applicationFeeCents } from "./stripe-connect";
 import { chargeableStripeAccount } from "./stripe-connect.server";
-import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "~/models/signed-link.server";
 
 export type PayChoice = "deposit" | "balance";
 export type PayProvider = "stripe" | "paypal";

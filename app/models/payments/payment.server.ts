@@ -11,10 +11,10 @@ import { DomainError } from "~/models/errors.server";
 import { addDays, dateOnly, DATE_MIN, paymentDay, todayIn } from "~/models/document-form";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
 import { queueInvoicePaidNotice } from "~/models/contractor-notices.server";
+import { isUniqueViolation } from "~/models/user.server";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
 import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
-import { isUniqueViolation } from "~/models/user.server";
 
 type Tx = Prisma.TransactionClient;
 export type PaymentProvider = "manual" | "stripe" | "paypal";

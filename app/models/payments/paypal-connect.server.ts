@@ -13,9 +13,9 @@ import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { createPartnerReferral, getMerchantIntegration, paypalConfigured, paypalPartnerMode, type MerchantIntegration } from "~/models/payments/paypal-client.server";
 import { randomToken } from "~/utils/crypto.server";
-import { checkConnectState, ConnectStateError, consumeConnectState, newConnectState } from "./connect-state.server";
 import { DomainError } from "~/models/errors.server";
 import { isUniqueViolation } from "~/models/user.server";
+import { checkConnectState, ConnectStateError, consumeConnectState, newConnectState } from "./connect-state.server";
 
 type Tx = Prisma.TransactionClient;
 

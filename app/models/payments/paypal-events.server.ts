@@ -7,8 +7,8 @@ import { z } from "zod";
 import { CaptureSchema } from "~/models/payments/paypal-client.server";
 import { logger } from "~/utils/logger.server";
 import { prisma } from "~/utils/db.server";
-import { paypalAmountCents, recordPayPalCapture } from "./checkout.server";
 import { DomainError } from "~/models/errors.server";
+import { paypalAmountCents, recordPayPalCapture } from "./checkout.server";
 import { applyProviderDispute, applyProviderRefund, type ProviderChangeResult } from "./payment.server";
 import { onMerchantConsentRevoked, onMerchantOnboardingCompleted } from "./paypal-connect.server";
 

@@ -9,8 +9,8 @@ import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { applicationFeeBps, stripe, stripeMode } from "~/models/payments/stripe-client.server";
-import { checkConnectState, ConnectStateError, consumeConnectState, newConnectState } from "./connect-state.server";
 import { DomainError } from "~/models/errors.server";
+import { checkConnectState, ConnectStateError, consumeConnectState, newConnectState } from "./connect-state.server";
 import { formatBps, requirementLabels, type StripeSettings } from "./stripe-connect";
 
 /** How long an onboarding round trip may take before its state is refused. */

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { JobPhotos } from "~/components/job-photos";
-import { listJobPhotos } from "~/models/job-photo.server";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { JobPhotos } from "~/components/job-photos";
+import { listJobPhotos } from "~/models/job-photo.server";
 import { ConfirmVoid } from "~/components/confirm-void";
 import { DocumentLines } from "~/components/document-lines";
 import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";

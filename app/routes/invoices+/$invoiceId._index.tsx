@@ -1,10 +1,10 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { MANUAL_PAYMENT_METHODS as MANUAL_METHODS } from "~/models/api-schemas";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { MANUAL_PAYMENT_METHODS as MANUAL_METHODS } from "~/models/api-schemas";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { StatusBadge } from "~/components/status-badge";

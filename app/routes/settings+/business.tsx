@@ -1,8 +1,6 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { brandLinks } from "~/components/brand-header";
-import { accentStylesheetPath } from "~/models/branding";
 import {
   json,
   MaxPartSizeExceededError,
@@ -10,6 +8,8 @@ import {
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { brandLinks } from "~/components/brand-header";
+import { accentStylesheetPath } from "~/models/branding";
 import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import {

@@ -5,7 +5,7 @@
 // (The trailing underscores keep this route out of the Settings → Payments page layout: it renders on its own.)
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { ConnectStateError } from "~/models/payments/connect-state.server";
 import { DomainError } from "~/models/errors.server";
 import { finishPayPalConnect } from "~/models/payments/paypal-connect.server";
@@ -40,6 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function PayPalReturn() {
   const data = useLoaderData<typeof loader>();
+  const location = useLocation();
   return (
     <div className="stack">
       <h1>Connecting PayPal</h1>
@@ -49,7 +50,7 @@ export default function PayPalReturn() {
       <p>
         {data.retry ? (
           <>
-            <a href="">Try again</a> ·{" "}
+            <a href={`${location.pathname}${location.search}`}>Try again</a> ·{" "}
           </>
         ) : null}
         <Link to="/settings/payments">Back to Settings → Payments</Link>
