@@ -3,8 +3,8 @@
 // a server, a Cookie header for calling a loader or action directly, or API tokens. Integration tests,
 // route tests and the Playwright fixtures (tests/e2e/fixtures.ts) all come through here.
 // App modules are imported inside the functions: DATABASE_URL must point at the test's database first.
-import { createCookie } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
+import { createCookie } from "@remix-run/node";
 import { Browser } from "./browser";
 
 export const DEFAULT_PASSWORD = "correct horse battery";

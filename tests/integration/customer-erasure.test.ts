@@ -5,12 +5,12 @@
 // and leaves the business's other customers and the other business exactly as they were.
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { createAccount } from "../helpers/accounts";
 import { Browser } from "../helpers/browser";
 import { documentInput, makeCustomer } from "../helpers/business-data";
 import { buttonValues, elementAt, pageText } from "../helpers/html";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
-import { businessJobs as jobsOf, businessRows as snapshot, businessScopedModels, seedBusiness, type SeededBusiness } from "../helpers/seeded-business";
+import { businessJobs as jobsOf, businessRows as snapshot, seedBusiness, type SeededBusiness } from "../helpers/seeded-business";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 

@@ -6,7 +6,6 @@ import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "
 import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { createAccount, signedInBrowser } from "../helpers/accounts";
-import type { Browser } from "../helpers/browser";
 import { documentForm, type DocumentFormFields, documentInput, makeCustomer, shiftDays } from "../helpers/business-data";
 import { intentButtons, visibleHtml } from "../helpers/html";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
