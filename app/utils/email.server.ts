@@ -127,7 +127,7 @@ export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEm
       }
     }
     await addJobs(tx, batches);
-    await tx.$executeRaw`UPDATE "EmailMessage" m SET "batchJobKey" = k.key FROM unnest(${keyed.map((k) => k.id)}::text[], ${keyed.map((k) => k.key)}::text[]) AS k(id, key) WHERE m.id = k.id`;
+    if (keyed.length) await tx.$executeRaw`UPDATE "EmailMessage" m SET "batchJobKey" = k.key FROM unnest(${keyed.map((k) => k.id)}::text[], ${keyed.map((k) => k.key)}::text[]) AS k(id, key) WHERE m.id = k.id`;
   }
   return rows.map((r) => r.id);
 }
@@ -259,10 +259,7 @@ export async function retryEmail(businessId: string, id: string) {
   // graphile-worker asks of its jobs view; such a job is never picked up again, so the id stays good.
   const failed = (await jobsByKey([emailJobKey(message)])).filter((job) => job.attempts >= job.maxAttempts);
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.emailMessage.updateMany({
-      where: { id, businessId, status: "FAILED" },
-      data: { status: "QUEUED", error: null, attempts: 0, claimedAt: null, batchJobKey: null },
-    });
+    const updated = await tx.emailMessage.updateMany({ where: { id, businessId, status: "FAILED" }, data: { status: "QUEUED", error: null, attempts: 0, claimedAt: null, batchJobKey: null } });
     if (!updated.count) return false;
     // The failed job goes; the message gets a new one of its own.
     await completeJobs(tx, failed.map((job) => job.id));
