@@ -4,7 +4,7 @@
 // stopped (60 s), so a killed worker's jobs run again within about a minute instead of 4 hours.
 import { EventEmitter } from "node:events";
 import * as Sentry from "@sentry/remix";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Logger, makeWorkerUtils, parseCrontab, run, type LogLevel, type Runner, type Task, type WorkerEvents, type WorkerUtils } from "graphile-worker";
@@ -12,6 +12,7 @@ import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import type { TaskName } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
+import { projectRoot } from "~/utils/project-root.server";
 import cleanup from "./cleanup";
 import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
@@ -20,7 +21,8 @@ import reviewRequests from "./review-requests";
 import sendEmail from "./send-email";
 import trialEndingEmails from "./trial-ending-emails";
 
-const CRONTAB = path.join(import.meta.dirname, "crontab");
+// jobs/crontab, found from this file whether it runs as source (jobs/) or compiled (build/worker.js, build/server.js).
+const CRONTAB = path.join(projectRoot(import.meta.dirname), "jobs", "crontab");
 
 /** Every task declared in GraphileWorker.Tasks (app/utils/jobs.server.ts), no more and no fewer. */
 export const taskList = {

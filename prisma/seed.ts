@@ -22,7 +22,7 @@ async function seedDemoData(businessId: string, userId: string) {
   const { addDays, documentFormSchema, todayIn } = await import("../app/models/document-form");
   const { createInvoice, markInvoiceSent } = await import("../app/models/invoice.server");
   const { createEstimate } = await import("../app/models/estimate.server");
-  const { applyPayment } = await import("../app/models/payment.server");
+  const { applyPayment } = await import("../app/models/payments/payment.server");
   const { prisma } = await import("../app/utils/db.server");
 
   await prisma.business.update({

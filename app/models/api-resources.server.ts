@@ -33,8 +33,8 @@ import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
 import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
 import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
-import { applyPayment, refundPayment } from "./payment.server";
-import { RefundProviderError, requestRefund } from "./refund.server";
+import { applyPayment, refundPayment } from "./payments/payment.server";
+import { RefundProviderError, requestRefund } from "./payments/refund.server";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -7,7 +7,7 @@
 // and percentages are decimal strings ("1.5", "8.875") so no float ever carries them.
 import { z } from "zod";
 import { currencyDigits, toDecimalString } from "~/utils/money";
-import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
 
 /** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
 export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;

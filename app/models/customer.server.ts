@@ -8,7 +8,7 @@ import type { CustomerInput } from "./customer-form";
 import { paymentDay, todayIn, toDateString } from "./document-form";
 import { assertUnchanged, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
 import { displayStatus, formatInvoiceNumber, OPEN_STATUSES } from "./invoice.server";
-import { listPayments } from "./payment.server";
+import { listPayments } from "./payments/payment.server";
 
 export const CUSTOMER_PAGE_SIZE = 25;
 export const MAX_CUSTOMER_PAGE_SIZE = 100;

@@ -11,7 +11,7 @@ import { listJobPhotos } from "~/models/job-photo.server";
 import { PayLinkDownloads } from "~/components/pay-link-downloads";
 import { ContactLinks, StatusBadge } from "~/components/status-badge";
 import { customerStatus } from "~/models/labels";
-import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/checkout.server";
+import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/payments/checkout.server";
 import { loadBrand } from "~/models/branding.server";
 import { toDateString } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
@@ -20,7 +20,7 @@ import { linkProblem } from "~/models/signed-link.server";
 import type { RouteHandle } from "~/root";
 import { logger } from "~/utils/logger.server";
 import { formatMoney } from "~/utils/money";
-import { PayPalError } from "~/utils/paypal.server";
+import { PayPalError } from "~/models/payments/paypal-client.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { getSession } from "~/utils/session.server";
 

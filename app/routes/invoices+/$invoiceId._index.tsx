@@ -21,7 +21,7 @@ import {
   sendInvoice,
   voidInvoice,
 } from "~/models/invoice.server";
-import { describePaymentMethod } from "~/models/receipt.server";
+import { describePaymentMethod } from "~/models/payments/receipt.server";
 import { signedUrl } from "~/models/signed-link.server";
 import { ConfirmVoid } from "~/components/confirm-void";
 import { ShareLink } from "~/components/share-link";
@@ -30,7 +30,7 @@ import { EmailTimeline } from "~/components/email-timeline";
 import { JobPhotos } from "~/components/job-photos";
 import { listJobPhotos } from "~/models/job-photo.server";
 import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
-import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payment.server";
+import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payments/payment.server";
 import { sendReminderNow } from "~/models/reminders.server";
 import { SendReminderNow } from "~/components/send-reminder-now";
 import { requireBusiness } from "~/web/auth.server";
@@ -39,7 +39,7 @@ import { businessDefaults } from "~/utils/document-action.server";
 import { centsToInput, currencyDigits, formatMoney, parseDecimal } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { RefundPaymentForm, type RefundReply } from "~/components/refund-payment-form";
-import { REFUND_INTENT } from "~/models/refund-form";
+import { REFUND_INTENT } from "~/models/payments/refund-form";
 import { refundOnlinePayment, refundsView } from "~/utils/refund-action.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];

@@ -5,10 +5,10 @@ import { receiptEmail } from "~/emails/receipt.server";
 import { paymentMethodLabel } from "~/models/labels";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
-import { loadEmailBrand } from "./branding.server";
-import { paymentDay } from "./document-form";
-import { formatInvoiceNumber } from "./invoice.server";
-import { signedUrl } from "./signed-link.server";
+import { loadEmailBrand } from "~/models/branding.server";
+import { paymentDay } from "~/models/document-form";
+import { formatInvoiceNumber } from "~/models/invoice.server";
+import { signedUrl } from "~/models/signed-link.server";
 
 export function describePaymentMethod(payment: { method: string; cardBrand: string | null; cardLast4: string | null }) {
   const label = paymentMethodLabel(payment.method);

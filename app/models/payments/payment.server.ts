@@ -6,15 +6,15 @@
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
-import { invoiceLabel, recordActivity } from "./activity.server";
-import { DomainError } from "./errors.server";
-import { addDays, dateOnly, DATE_MIN, paymentDay, todayIn } from "./document-form";
-import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
-import { queueInvoicePaidNotice } from "./contractor-notices.server";
+import { invoiceLabel, recordActivity } from "~/models/activity.server";
+import { DomainError } from "~/models/errors.server";
+import { addDays, dateOnly, DATE_MIN, paymentDay, todayIn } from "~/models/document-form";
+import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
+import { queueInvoicePaidNotice } from "~/models/contractor-notices.server";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
 import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
-import { isUniqueViolation } from "./user.server";
+import { isUniqueViolation } from "~/models/user.server";
 
 type Tx = Prisma.TransactionClient;
 export type PaymentProvider = "manual" | "stripe" | "paypal";
