@@ -1,13 +1,14 @@
 // Builds a data export (app/models/data-export.server.ts): every table of the business as JSON and CSV
 // in one zip, stored in its DataExport row. A failed attempt is retried by graphile-worker (the row
-// goes back to QUEUED); after the last one the row shows FAILED and the owner can ask again.
+// goes back to QUEUED); after the last one the row shows FAILED and the owner can ask again. A row that
+// is gone (account closed) or finished is skipped: deleting the row cancels the export.
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { markDataExportFailed, runDataExport } from "~/models/data-export.server";
 
-const Payload = z.object({ exportId: z.string().min(1), businessId: z.string().min(1) });
+const Payload = z.object({ exportId: z.string().min(1), businessId: z.string().min(1) }) satisfies z.ZodType<GraphileWorker.Tasks["export-data"]>;
 
-const exportData: Task = async (payload, helpers) => {
+const exportData: Task<"export-data"> = async (payload, helpers) => {
   const { exportId, businessId } = Payload.parse(payload);
   try {
     const outcome = await runDataExport(exportId, businessId);

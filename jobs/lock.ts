@@ -3,6 +3,7 @@
 // worker's own connection and released when the work ends (or the connection dies with a crash).
 import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
+import type { CronJobPayload, TaskName } from "~/utils/jobs.server";
 
 export async function withJobLock<T>(helpers: JobHelpers, name: string, work: () => Promise<T>): Promise<T | null> {
   return helpers.withPgClient(async (client) => {
@@ -20,10 +21,10 @@ export async function withJobLock<T>(helpers: JobHelpers, name: string, work: ()
 }
 
 // A cron payload may name the time to act as of (tests, backfills); graphile-worker adds `_cron`.
-const CronPayload = z.object({ now: z.iso.datetime({ offset: true }).optional() }).passthrough();
+const CronPayload = z.object({ now: z.iso.datetime({ offset: true }).optional() }).passthrough() satisfies z.ZodType<CronJobPayload>;
 
 /** A scheduled task: parse the payload, run `work` under the job's advisory lock, log its summary. */
-export function scheduledTask<T>(name: string, work: (now: Date | undefined) => Promise<T>, summary: (result: T) => string): Task {
+export function scheduledTask<Name extends TaskName, T>(name: Name, work: (now: Date | undefined) => Promise<T>, summary: (result: T) => string): Task<Name> {
   return async (payload, helpers) => {
     const { now } = CronPayload.parse(payload ?? {});
     const result = await withJobLock(helpers, name, () => work(now ? new Date(now) : undefined));

@@ -7,9 +7,10 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as Sentry from "@sentry/remix";
-import { Logger, makeWorkerUtils, parseCrontab, run, type LogLevel, type Runner, type TaskList, type WorkerEvents, type WorkerUtils } from "graphile-worker";
+import { Logger, makeWorkerUtils, parseCrontab, run, type LogLevel, type Runner, type Task, type WorkerEvents, type WorkerUtils } from "graphile-worker";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import type { TaskName } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
 import { projectRoot } from "~/utils/project-root.server";
 import cleanup from "./cleanup";
@@ -20,7 +21,11 @@ import reviewRequests from "./review-requests";
 import sendEmail from "./send-email";
 import trialEndingEmails from "./trial-ending-emails";
 
-export const taskList: TaskList = {
+// jobs/crontab, found from this file whether it runs as source (jobs/) or compiled (build/worker.js, build/server.js).
+const CRONTAB = path.join(projectRoot(import.meta.dirname), "jobs", "crontab");
+
+/** Every task declared in GraphileWorker.Tasks (app/utils/jobs.server.ts), no more and no fewer. */
+export const taskList = {
   "send-email": sendEmail,
   "overdue-reminders": overdueReminders,
   "recurring-invoices": recurringInvoices,
@@ -28,10 +33,16 @@ export const taskList: TaskList = {
   cleanup,
   "export-data": exportData,
   "trial-ending-emails": trialEndingEmails,
-};
+} satisfies { [Name in TaskName]: Task<Name> };
 
-// jobs/crontab, found from this file whether it runs as source (jobs/) or compiled (build/worker.js, build/server.js).
-const CRONTAB = path.join(projectRoot(import.meta.dirname), "jobs", "crontab");
+/** The crontab's schedules; a line naming a task this worker does not have is a boot error, not a job nobody runs. */
+export function cronItems(crontab = readFileSync(CRONTAB, "utf8")) {
+  const items = parseCrontab(crontab);
+  const unknown = items.filter((item) => !Object.hasOwn(taskList, item.task)).map((item) => item.task);
+  if (unknown.length) throw new Error(`jobs/crontab names tasks that do not exist: ${unknown.join(", ")}`);
+  return items;
+}
+
 const HEARTBEAT_MS = 10_000;
 /** A worker silent this long is taken for dead, and its jobs are released. */
 const DEAD_AFTER_SECONDS = 60;
@@ -43,12 +54,13 @@ export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
 
 /**
  * Releases the jobs of workers whose heartbeat stopped (killed processes). Runs on graphile-worker's own
- * connection pool, so a busy application pool can never make a live worker look dead. Returns their ids.
+ * connection pool, so a busy application pool can never make a live worker look dead. Reads the public
+ * `jobs` view (locked_by, locked_at) and releases with forceUnlockWorkers. Returns their ids.
  */
 export async function releaseDeadWorkers(utils: WorkerUtils): Promise<string[]> {
   const ids = await utils.withPgClient(async (client) => {
     const { rows } = await client.query<{ id: string }>(
-      `SELECT DISTINCT j.locked_by AS id FROM graphile_worker._private_jobs j
+      `SELECT DISTINCT j.locked_by AS id FROM graphile_worker.jobs j
         WHERE j.locked_by IS NOT NULL AND j.locked_at < now() - make_interval(secs => $1)
           AND NOT EXISTS (SELECT 1 FROM "WorkerHeartbeat" h
                            WHERE h."workerId" = j.locked_by AND h."lastSeenAt" > now() - make_interval(secs => $1))`,
@@ -102,7 +114,7 @@ export async function startWorker(options: { connectionString?: string; concurre
     noHandleSignals: true,
     pollInterval: 2_000,
     taskList,
-    parsedCronItems: (options.crontab ?? env().WORKER_CRONTAB === "true") ? parseCrontab(readFileSync(CRONTAB, "utf8")) : [],
+    parsedCronItems: (options.crontab ?? env().WORKER_CRONTAB === "true") ? cronItems() : [],
     logger: workerLogger,
   });
   const timer = setInterval(() => void beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed")), HEARTBEAT_MS);

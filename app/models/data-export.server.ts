@@ -121,7 +121,7 @@ export const EXPORT_TABLES: ExportTable[] = [
   {
     name: "emails",
     description: "Emails sent for the business: recipient, subject, template and delivery history (no bodies).",
-    columns: columnsOf(Prisma.EmailMessageScalarFieldEnum, ["textBody", "htmlBody", "claimedAt"]),
+    columns: columnsOf(Prisma.EmailMessageScalarFieldEnum, ["textBody", "htmlBody", "claimedAt", "batchJobKey"]),
     fetch: (businessId, id, take) => prisma.emailMessage.findMany({ where: { businessId, ...after(id) }, omit: { textBody: true, htmlBody: true }, orderBy: byId, take }),
   },
   {
@@ -333,6 +333,9 @@ export async function buildExportZip(businessId: string, options: BuildOptions =
   return Buffer.concat(chunks);
 }
 
+/** The key of an export's job: one job per export, found again by it (account closure). */
+export const exportJobKey = (exportId: string) => `export-data:${exportId}`;
+
 export type RequestExportResult = { status: "queued"; id: string } | { status: "in-progress"; id: string };
 
 /**
@@ -351,7 +354,7 @@ export async function requestDataExport(businessId: string, userId: string, now 
     const open = await tx.dataExport.findFirst({ where: { businessId, status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true } });
     if (open) return { status: "in-progress" as const, id: open.id };
     const row = await tx.dataExport.create({ data: { businessId, requestedById: userId, createdAt: now }, select: { id: true } });
-    await addJob(tx, { task: "export-data", payload: { exportId: row.id, businessId }, jobKey: `export-data:${row.id}`, maxAttempts: EXPORT_MAX_ATTEMPTS });
+    await addJob(tx, { task: "export-data", payload: { exportId: row.id, businessId }, jobKey: exportJobKey(row.id), maxAttempts: EXPORT_MAX_ATTEMPTS });
     return { status: "queued" as const, id: row.id };
   });
 }

@@ -1,8 +1,11 @@
-// What the business owner sees of the job queue: its queued and failed jobs (every job payload carries
-// the businessId), and its recent emails with their delivery status. Nothing of other businesses.
-// The payload is only in graphile-worker's table (its public `jobs` view leaves it out); the version is
-// pinned and tests/integration cover these queries.
+// What the business owner sees of the job queue: its queued and failed jobs, and its recent emails with
+// their delivery status. Nothing of other businesses. A job is the business's when one of its own rows
+// names the job's key: a message waiting or failed (its own job or its batch's), or one of its exports.
+// The jobs themselves come from graphile-worker's public `jobs` view (docs/decisions/018-job-queue-access.md).
+import { exportJobKey } from "~/models/data-export.server";
 import { prisma } from "~/utils/db.server";
+import { emailJobKey } from "~/utils/email.server";
+import { jobsByKey } from "~/utils/jobs.server";
 
 export type JobRow = {
   id: string;
@@ -12,21 +15,25 @@ export type JobRow = {
   maxAttempts: number;
   lastError: string | null;
   lockedAt: Date | null;
+  /** The message a send-email job of its own delivers; null for a batch and other tasks. */
   messageId: string | null;
 };
 
+/** The keys of the jobs the business's rows point at; only rows whose job may still be in the queue. */
+async function businessJobKeys(businessId: string) {
+  const [messages, exports] = await Promise.all([
+    prisma.emailMessage.findMany({ where: { businessId, status: { in: ["QUEUED", "FAILED"] } }, select: { id: true, batchJobKey: true } }),
+    prisma.dataExport.findMany({ where: { businessId, status: { in: ["QUEUED", "RUNNING", "FAILED"] } }, select: { id: true } }),
+  ]);
+  const ownJob = new Map(messages.filter((m) => !m.batchJobKey).map((m) => [emailJobKey(m), m.id]));
+  return { keys: [...messages.map(emailJobKey), ...exports.map((e) => exportJobKey(e.id))], ownJob };
+}
+
 export async function jobOverview(businessId: string) {
   const [jobs, emails] = await Promise.all([
-    prisma.$queryRaw<JobRow[]>`
-      SELECT j.id::text, t.identifier AS task, j.run_at AS "runAt", j.attempts, j.max_attempts AS "maxAttempts",
-             j.last_error AS "lastError", j.locked_at AS "lockedAt",
-             CASE WHEN json_typeof(j.payload) = 'object' THEN j.payload->>'messageId' END AS "messageId"
-        FROM graphile_worker._private_jobs j
-        JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-       WHERE j.payload->>'businessId' = ${businessId}
-          OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('businessId', ${businessId}::text)))
-       ORDER BY j.run_at DESC
-       LIMIT 100`,
+    businessJobKeys(businessId).then(async ({ keys, ownJob }) =>
+      (await jobsByKey(keys)).map(({ key, ...job }): JobRow => ({ ...job, messageId: ownJob.get(key) ?? null })),
+    ),
     prisma.emailMessage.findMany({
       where: { businessId },
       orderBy: { createdAt: "desc" },

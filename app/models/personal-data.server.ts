@@ -2,7 +2,10 @@
 // do alike: invoices stay for the books but point at a nameless placeholder customer with their free
 // text removed, payments lose whatever identifies the payer, and queued emails never go out. Each
 // helper runs in the caller's transaction. See docs/decisions/008-data-export-and-account-deletion.md.
-import type { Prisma } from "~/generated/prisma/client.ts";
+import type { EmailStatus, Prisma } from "~/generated/prisma/client.ts";
+import { emailJobKey } from "~/utils/email.server";
+import { removeJobs } from "~/utils/jobs.server";
+import { exportJobKey } from "./data-export.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -69,41 +72,36 @@ export async function stripInvoices(tx: Tx, businessId: string, placeholderId: s
  */
 export const PAYER_DETAILS_REMOVED = { cardBrand: null, cardLast4: null, reference: null, note: null, failureReason: null } as const;
 
-/** Every pending graphile-worker job whose payload names the business (every job the app queues for one does). */
+/** Messages whose send job may still be in the queue: waiting or retrying, or failed for good. */
+const PENDING_EMAIL: EmailStatus[] = ["QUEUED", "FAILED"];
+
+/**
+ * Every pending job of the business: its messages' send jobs (batches never mix businesses) and its
+ * exports' jobs, found by their keys through our own rows and removed with graphile-worker's
+ * remove_job. Run before those rows are deleted. A job a worker holds right now is stopped instead; its
+ * task finds its row gone and skips. Returns the jobs removed.
+ */
 export async function removePendingJobsOfBusiness(tx: Tx, businessId: string) {
-  // complete_jobs leaves a job a worker holds right now; such a send finds its message gone and skips.
-  const removed = await tx.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM graphile_worker.complete_jobs(ARRAY(
-      SELECT j.id FROM graphile_worker._private_jobs j
-       WHERE j.payload->>'businessId' = ${businessId}
-          OR (json_typeof(j.payload) = 'array'
-              AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('businessId', ${businessId}::text)))))`;
-  return removed[0]?.n ?? 0;
+  const messages = await tx.emailMessage.findMany({ where: { businessId, status: { in: PENDING_EMAIL } }, select: { id: true, batchJobKey: true } });
+  const exports = await tx.dataExport.findMany({ where: { businessId, status: { in: ["QUEUED", "RUNNING", "FAILED"] } }, select: { id: true } });
+  return removeJobs(tx, [...messages.map(emailJobKey), ...exports.map((e) => exportJobKey(e.id))]);
 }
 
 /**
- * The pending send-email jobs of these messages. A job for one message ({ messageId }) goes; a batch job
- * ([{ messageId }, ...], reminders) goes when every item is one of them, and otherwise loses just those
- * items, so other customers' emails in the same batch still go out. A job a worker holds right now is
- * left alone: its send finds the message row gone and skips it. Returns the jobs removed or trimmed.
+ * The pending send jobs of these messages, before the messages are deleted. A message's own job goes;
+ * a batch job (reminders) goes when every message still waiting in it is one of these, and otherwise
+ * stays for the others: its items for these messages find their rows gone and are skipped, so other
+ * customers' emails in the same batch still go out. Returns the jobs removed.
  */
 export async function removePendingEmailJobs(tx: Tx, messageIds: string[]) {
   if (!messageIds.length) return 0;
-  const removed = await tx.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM graphile_worker.complete_jobs(ARRAY(
-      SELECT j.id FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-       WHERE t.identifier = 'send-email'
-         AND CASE json_typeof(j.payload)
-               WHEN 'object' THEN j.payload->>'messageId' = ANY(${messageIds}::text[])
-               WHEN 'array' THEN NOT EXISTS (SELECT 1 FROM json_array_elements(j.payload) item WHERE NOT (item->>'messageId' = ANY(${messageIds}::text[])))
-               ELSE false
-             END))`;
-  const trimmed = await tx.$executeRaw`
-    UPDATE graphile_worker._private_jobs j
-       SET payload = (SELECT json_agg(item) FROM json_array_elements(j.payload) item WHERE NOT (item->>'messageId' = ANY(${messageIds}::text[])))
-      FROM graphile_worker._private_tasks t
-     WHERE t.id = j.task_id AND t.identifier = 'send-email' AND j.locked_at IS NULL
-       AND json_typeof(j.payload) = 'array'
-       AND EXISTS (SELECT 1 FROM json_array_elements(j.payload) item WHERE item->>'messageId' = ANY(${messageIds}::text[]))`;
-  return (removed[0]?.n ?? 0) + trimmed;
+  const keys = await tx.$queryRaw<{ key: string }[]>`
+    SELECT DISTINCT coalesce(m."batchJobKey", 'send-email:' || m.id) AS key
+      FROM "EmailMessage" m
+     WHERE m.id = ANY(${messageIds}::text[])
+       AND (m."batchJobKey" IS NULL
+            OR NOT EXISTS (SELECT 1 FROM "EmailMessage" o
+                            WHERE o."batchJobKey" = m."batchJobKey" AND o.status IN ('QUEUED', 'FAILED')
+                              AND NOT (o.id = ANY(${messageIds}::text[]))))`;
+  return removeJobs(tx, keys.map((k) => k.key));
 }

@@ -3,11 +3,12 @@
 // or into the development outbox (/dev/outbox) when there is no POSTMARK_SERVER_TOKEN or
 // EMAIL_TRANSPORT=outbox. Delivery is effectively once: jobs retry (at least once), and a retry of a
 // message an earlier attempt may have delivered asks Postmark first (docs/decisions/007-email-delivery-and-jobs.md).
+import { randomUUID } from "node:crypto";
 import { Errors, ServerClient } from "postmark";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
-import { addJobs, type JobSpec } from "./jobs.server";
+import { addJobs, completeJobs, jobsByKey, type JobSpec } from "./jobs.server";
 import { logger } from "./logger.server";
 
 export type EmailContent = { subject: string; text: string; html: string };
@@ -115,15 +116,24 @@ export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEm
       byBusiness.set(row.businessId, group);
     }
     const batches: JobSpec[] = [];
+    const keyed: { id: string; key: string }[] = [];
     for (const [businessId, group] of byBusiness) {
       for (let i = 0; i < group.length; i += perJob) {
-        batches.push({ task: "send-email", payload: group.slice(i, i + perJob).map((row) => ({ messageId: row.id, businessId })), maxAttempts: EMAIL_MAX_ATTEMPTS });
+        // Each batch has a key of its own, kept on its messages: how a retry, the jobs page or an erasure finds it.
+        const jobKey = `send-email:batch:${randomUUID()}`;
+        const items = group.slice(i, i + perJob);
+        batches.push({ task: "send-email", payload: items.map((row) => ({ messageId: row.id, businessId })), jobKey, maxAttempts: EMAIL_MAX_ATTEMPTS });
+        for (const row of items) keyed.push({ id: row.id, key: jobKey });
       }
     }
     await addJobs(tx, batches);
+    if (keyed.length) await tx.$executeRaw`UPDATE "EmailMessage" m SET "batchJobKey" = k.key FROM unnest(${keyed.map((k) => k.id)}::text[], ${keyed.map((k) => k.key)}::text[]) AS k(id, key) WHERE m.id = k.id`;
   }
   return rows.map((r) => r.id);
 }
+
+/** The key of the job that delivers a message: its batch's, or its own. */
+export const emailJobKey = (message: { id: string; batchJobKey: string | null }) => message.batchJobKey ?? `send-email:${message.id}`;
 
 /** The send job of a message; its key makes a second add of the same message replace, not duplicate. */
 const sendJob = (messageId: string, businessId: string): JobSpec => ({
@@ -243,16 +253,16 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
 
 /** Puts a FAILED message back in the queue (the jobs page's retry button), clearing its failed job. */
 export async function retryEmail(businessId: string, id: string) {
+  const message = await prisma.emailMessage.findFirst({ where: { id, businessId, status: "FAILED" }, select: { id: true, batchJobKey: true } });
+  if (!message) return false;
+  // Its permanently failed job (alone, or a batch it was part of), read before the transaction as
+  // graphile-worker asks of its jobs view; such a job is never picked up again, so the id stays good.
+  const failed = (await jobsByKey([emailJobKey(message)])).filter((job) => job.attempts >= job.maxAttempts);
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.emailMessage.updateMany({ where: { id, businessId, status: "FAILED" }, data: { status: "QUEUED", error: null, attempts: 0, claimedAt: null } });
+    const updated = await tx.emailMessage.updateMany({ where: { id, businessId, status: "FAILED" }, data: { status: "QUEUED", error: null, attempts: 0, claimedAt: null, batchJobKey: null } });
     if (!updated.count) return false;
-    // Its permanently failed job (alone, or a batch it was part of) goes; the message gets a new one.
-    await tx.$executeRaw`
-      SELECT graphile_worker.complete_jobs(array_agg(j.id))
-        FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-       WHERE t.identifier = 'send-email' AND j.attempts >= j.max_attempts
-         AND (j.payload->>'messageId' = ${id}
-              OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('messageId', ${id}::text))))`;
+    // The failed job goes; the message gets a new one of its own.
+    await completeJobs(tx, failed.map((job) => job.id));
     await addJobs(tx, [sendJob(id, businessId)]);
     return true;
   });

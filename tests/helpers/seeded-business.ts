@@ -46,14 +46,28 @@ export async function businessRows(businessId: string) {
   return tables;
 }
 
-/** The graphile-worker jobs whose payload (single or batch) names the business. */
-export async function businessJobs(businessId: string) {
+/**
+ * The keys of the jobs the business's own rows point at: every message's send job (its own or its
+ * batch's) and every export's job. The rows are how the app knows its jobs (docs/decisions/018-job-queue-access.md).
+ */
+export async function businessJobKeys(businessId: string) {
   const { prisma } = await import("~/utils/db.server");
-  return prisma.$queryRaw<{ id: string; task: string; payload: unknown }[]>`
-    SELECT j.id::text, t.identifier AS task, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-     WHERE j.payload->>'businessId' = ${businessId}
-        OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('businessId', ${businessId}::text)))
-     ORDER BY j.id`;
+  const { emailJobKey } = await import("~/utils/email.server");
+  const { exportJobKey } = await import("~/models/data-export.server");
+  const messages = await prisma.emailMessage.findMany({ where: { businessId }, select: { id: true, batchJobKey: true } });
+  const exports = await prisma.dataExport.findMany({ where: { businessId }, select: { id: true } });
+  return [...new Set([...messages.map(emailJobKey), ...exports.map((e) => exportJobKey(e.id))])].sort();
+}
+
+/** Jobs by key as graphile-worker's public `jobs` view shows them (no payload), in id order. */
+export async function jobsWithKeys(keys: string[]) {
+  const { jobsByKey } = await import("~/utils/jobs.server");
+  return (await jobsByKey(keys, 10_000)).sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** The business's jobs: those its rows point at. */
+export async function businessJobs(businessId: string) {
+  return jobsWithKeys(await businessJobKeys(businessId));
 }
 
 export type SeededBusiness = Awaited<ReturnType<typeof seedBusiness>>;

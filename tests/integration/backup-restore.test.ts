@@ -145,7 +145,7 @@ describe("backup and restore", () => {
     const after = await snapshot(targetUrl());
 
     expect(Object.keys(after.rows)).toEqual(Object.keys(before.rows));
-    for (const table of ["public.Business", "public.Customer", "public.Invoice", "public.InvoiceLine", "public.Payment", "public.EmailMessage", "public.Estimate", "graphile_worker._private_jobs", "graphile_worker._private_tasks"]) {
+    for (const table of ["public.Business", "public.Customer", "public.Invoice", "public.InvoiceLine", "public.Payment", "public.EmailMessage", "public.Estimate"]) {
       expect(before.rows[table].length, `${table} has data to compare`).toBeGreaterThan(0);
     }
     for (const [table, rows] of Object.entries(before.rows)) {
@@ -154,9 +154,12 @@ describe("backup and restore", () => {
     }
     expect(after.sequences).toEqual(before.sequences);
 
-    // The restored queue still works: graphile-worker's functions came across with its tables.
-    const jobs = await withClient(targetUrl(), (c) => c.query<{ task_identifier: string }>("SELECT task_identifier FROM graphile_worker.jobs ORDER BY id"));
-    expect(jobs.rows.map((r) => r.task_identifier)).toEqual(expect.arrayContaining(["send-email", "overdue-reminders", "cleanup"]));
+    // The queue came across, as graphile-worker's public jobs view shows it (every table of its schema is compared above).
+    const queue = (url: string) =>
+      withClient(url, (c) => c.query("SELECT id, queue_name, task_identifier, run_at, attempts, max_attempts, last_error, key FROM graphile_worker.jobs ORDER BY id")).then((r) => r.rows);
+    const jobs = await queue(targetUrl());
+    expect(jobs.map((r) => r.task_identifier)).toEqual(expect.arrayContaining(["send-email", "overdue-reminders", "cleanup"]));
+    expect(jobs).toEqual(await queue(SOURCE_URL));
   });
 
   it("refuses to restore into a database that has tables, unless --force", async () => {

@@ -6,7 +6,8 @@ import { todayIn } from "~/models/document-form";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
 import { createSchedule } from "~/models/recurring.server";
 import { prisma } from "~/utils/db.server";
-import { sendEmail } from "~/utils/email.server";
+import { emailJobKey, queueEmails, sendEmail } from "~/utils/email.server";
+import { jobsByKey } from "~/utils/jobs.server";
 import { createAccount, signedInBrowser } from "../helpers/accounts";
 import { Browser } from "../helpers/browser";
 import { businessProfileForm as profileForm, documentInput, makeCustomer, shiftDays } from "../helpers/business-data";
@@ -75,29 +76,31 @@ async function queuedEmail(businessId: string, to: string, subject = "Your invoi
   return id!;
 }
 
-type JobRow = { id: string; key: string | null; attempts: number; maxAttempts: number; lastError: string | null; payload: unknown };
-
-/** The send-email jobs that carry a message, alone or inside a batch. */
-function jobsFor(messageId: string) {
-  return prisma.$queryRaw<JobRow[]>`
-    SELECT j.id::text, j.key, j.attempts::int, j.max_attempts::int AS "maxAttempts", j.last_error AS "lastError", j.payload
-      FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-     WHERE t.identifier = 'send-email'
-       AND (j.payload->>'messageId' = ${messageId}
-            OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('messageId', ${messageId}::text))))
-     ORDER BY j.id`;
+/** The send job of a message, its own or its batch's, found by the key its row keeps (graphile-worker's public jobs view). */
+async function jobsFor(messageId: string) {
+  return jobsByKey([emailJobKey(await message(messageId))]);
 }
 
-/** Adds a send-email job (an object payload, or an array for a batch); returns its id. */
-async function addSendJob(payload: Record<string, string> | Record<string, string>[]) {
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
-    SELECT (graphile_worker.add_job('send-email', ${JSON.stringify(payload)}::json, max_attempts => 4)).id::text AS id`;
-  return rows[0].id;
+/** Queues messages the way the reminder job does: one batch job for them all; returns the job's id. */
+async function batchOf(businessId: string, recipients: string[]) {
+  const ids = await prisma.$transaction((tx) =>
+    queueEmails(
+      tx,
+      recipients.map((to) => ({ businessId, to, subject: "Reminder", text: "Hello", html: "<p>Hello</p>", template: "overdue-reminder" as const })),
+      { perJob: 25 },
+    ),
+  );
+  const [job] = await jobsFor(ids[0]);
+  return { ids, jobId: job.id };
 }
 
-/** Leaves a job the way graphile-worker leaves one that used up its attempts (or one that is still retrying). */
+/**
+ * Leaves a job the way graphile-worker leaves one that used up its attempts (or one still retrying),
+ * through its administrative functions: permanently_fail_jobs records the error, reschedule_jobs the attempts.
+ */
 async function setJobAttempts(jobId: string, attempts: number, lastError: string) {
-  await prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = ${attempts}, last_error = ${lastError} WHERE id = ${jobId}::bigint`;
+  await prisma.$executeRaw`SELECT graphile_worker.permanently_fail_jobs(ARRAY[${jobId}::bigint], ${lastError})`;
+  await prisma.$executeRaw`SELECT graphile_worker.reschedule_jobs(ARRAY[${jobId}::bigint], attempts := ${attempts}::int)`;
 }
 
 /** What deliverEmail leaves after the last failed attempt: the message FAILED, its keyed job permanently failed. */
@@ -121,18 +124,13 @@ describe("jobs page", () => {
     const aQueued = await queuedEmail(a.business.id, "alpha-queued@example.com");
     const aFailed = await failedEmail(a.business.id, "alpha-failed@example.com", "InternalServerError 500: boom");
     // A batch job of two of A's messages, retrying after one error; and one of B's.
-    const aBatchMessages = [
-      await prisma.emailMessage.create({ data: { businessId: a.business.id, to: "alpha-batch-1@example.com", subject: "Reminder", template: "overdue-reminder", transport: "dev-outbox" } }),
-      await prisma.emailMessage.create({ data: { businessId: a.business.id, to: "alpha-batch-2@example.com", subject: "Reminder", template: "overdue-reminder", transport: "dev-outbox" } }),
-    ];
-    const aBatch = await addSendJob(aBatchMessages.map((m) => ({ messageId: m.id, businessId: a.business.id })));
-    await setJobAttempts(aBatch, 1, "ServiceUnavailable 503: batch of Alpha");
+    const aBatch = await batchOf(a.business.id, ["alpha-batch-1@example.com", "alpha-batch-2@example.com"]);
+    await setJobAttempts(aBatch.jobId, 1, "ServiceUnavailable 503: batch of Alpha");
 
     const bQueued = await queuedEmail(b.business.id, "bravo-queued@example.com");
     const bFailed = await failedEmail(b.business.id, "bravo-failed@example.com", "InternalServerError 502: Bravo only");
-    const bBatchMessage = await prisma.emailMessage.create({ data: { businessId: b.business.id, to: "bravo-batch@example.com", subject: "Reminder", template: "overdue-reminder", transport: "dev-outbox" } });
-    const bBatch = await addSendJob([{ messageId: bBatchMessage.id, businessId: b.business.id }]);
-    await setJobAttempts(bBatch, 1, "ServiceUnavailable 503: batch of Bravo");
+    const bBatch = await batchOf(b.business.id, ["bravo-batch@example.com"]);
+    await setJobAttempts(bBatch.jobId, 1, "ServiceUnavailable 503: batch of Bravo");
 
     // A's page: its queued single job, its batch job (with the last error), its failed job with the error.
     const aRes = await a.browser.get("/settings/jobs");
@@ -209,7 +207,8 @@ describe("retrying a failed email", () => {
     const jobs = await jobsFor(id);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].id).not.toBe(jobId);
-    expect(jobs[0]).toMatchObject({ key: `send-email:${id}`, attempts: 0, maxAttempts: 4, lastError: null, payload: { messageId: id, businessId: a.business.id } });
+    expect(jobs[0]).toMatchObject({ key: `send-email:${id}`, task: "send-email", attempts: 0, maxAttempts: 4, lastError: null });
+    expect(await jobsByKey([`send-email:${id}`])).toEqual(jobs);
 
     // Not failed any more: a second retry changes nothing.
     const again = await a.browser.post("/settings/jobs", { intent: "retry-email", messageId: id });
@@ -218,34 +217,40 @@ describe("retrying a failed email", () => {
     expect(await jobsFor(id)).toEqual(jobs);
   });
 
-  it("retries a message whose failed job was added on its own (no key) or was a batch", async () => {
+  it("retries a message whose failed job was a batch: the batch job goes, the others stay FAILED and can be retried", async () => {
     const a = await signedInBusiness();
-    const lone = await prisma.emailMessage.create({
-      data: { businessId: a.business.id, to: "lone@example.com", subject: "S", template: "receipt", transport: "dev-outbox", status: "FAILED", attempts: 4, error: "boom" },
-    });
-    const loneJob = await addSendJob({ messageId: lone.id, businessId: a.business.id });
-    await setJobAttempts(loneJob, 4, "InternalServerError 500: boom");
-    const [m1, m2] = await Promise.all(
-      ["batch-1@example.com", "batch-2@example.com"].map((to) =>
-        prisma.emailMessage.create({ data: { businessId: a.business.id, to, subject: "S", template: "overdue-reminder", transport: "dev-outbox", status: "FAILED", attempts: 4 } }),
-      ),
-    );
-    const batchJob = await addSendJob([m1, m2].map((m) => ({ messageId: m.id, businessId: a.business.id })));
-    await setJobAttempts(batchJob, 4, "InternalServerError 500: batch boom");
+    const batch = await batchOf(a.business.id, ["batch-1@example.com", "batch-2@example.com"]);
+    const [m1, m2] = batch.ids;
+    const batchKey = (await message(m1)).batchJobKey!;
+    expect(batchKey).toMatch(/^send-email:batch:/);
+    expect((await message(m2)).batchJobKey).toBe(batchKey);
+    await setJobAttempts(batch.jobId, 4, "InternalServerError 500: batch boom");
+    await prisma.emailMessage.updateMany({ where: { id: { in: batch.ids } }, data: { status: "FAILED", attempts: 4, error: "boom" } });
 
-    expect((await a.browser.post("/settings/jobs", { intent: "retry-email", messageId: lone.id })).status).toBe(302);
-    const loneJobs = await jobsFor(lone.id);
-    expect(loneJobs.map((j) => [j.key, j.attempts])).toEqual([[`send-email:${lone.id}`, 0]]);
-
-    expect((await a.browser.post("/settings/jobs", { intent: "retry-email", messageId: m1.id })).status).toBe(302);
-    expect(await message(m1.id)).toMatchObject({ status: "QUEUED", attempts: 0 });
-    expect((await jobsFor(m1.id)).map((j) => [j.key, j.attempts])).toEqual([[`send-email:${m1.id}`, 0]]);
+    expect((await a.browser.post("/settings/jobs", { intent: "retry-email", messageId: m1 })).status).toBe(302);
+    expect(await message(m1)).toMatchObject({ status: "QUEUED", attempts: 0, batchJobKey: null });
+    expect((await jobsFor(m1)).map((j) => [j.key, j.attempts])).toEqual([[`send-email:${m1}`, 0]]);
     // The batch job went with it; m2 is still FAILED and can be retried on its own.
-    expect(await prisma.$queryRaw<unknown[]>`SELECT 1 FROM graphile_worker._private_jobs WHERE id = ${batchJob}::bigint`).toHaveLength(0);
-    expect(await message(m2.id)).toMatchObject({ status: "FAILED" });
-    expect((await a.browser.post("/settings/jobs", { intent: "retry-email", messageId: m2.id })).status).toBe(302);
-    expect(await message(m2.id)).toMatchObject({ status: "QUEUED", attempts: 0 });
-    expect((await jobsFor(m2.id)).map((j) => j.key)).toEqual([`send-email:${m2.id}`]);
+    expect(await jobsByKey([batchKey])).toEqual([]);
+    expect(await message(m2)).toMatchObject({ status: "FAILED" });
+    expect((await a.browser.post("/settings/jobs", { intent: "retry-email", messageId: m2 })).status).toBe(302);
+    expect(await message(m2)).toMatchObject({ status: "QUEUED", attempts: 0 });
+    expect((await jobsFor(m2)).map((j) => j.key)).toEqual([`send-email:${m2}`]);
+  });
+
+  it("leaves a batch that is still retrying alone when one of its messages failed for good", async () => {
+    const a = await signedInBusiness();
+    const batch = await batchOf(a.business.id, ["refused@example.com", "still-trying@example.com"]);
+    const [refused, other] = batch.ids;
+    const batchKey = (await message(refused)).batchJobKey!;
+    // Postmark refused one (FAILED at once); the batch job retries the other.
+    await setJobAttempts(batch.jobId, 1, "ServiceUnavailable 503: later");
+    await prisma.emailMessage.update({ where: { id: refused }, data: { status: "FAILED", attempts: 1, error: "InactiveRecipientsError 406" } });
+
+    expect((await a.browser.post("/settings/jobs", { intent: "retry-email", messageId: refused })).status).toBe(302);
+    expect((await jobsFor(refused)).map((j) => j.key)).toEqual([`send-email:${refused}`]);
+    expect((await jobsByKey([batchKey])).map((j) => [j.id, j.attempts])).toEqual([[batch.jobId, 1]]);
+    expect(await message(other)).toMatchObject({ status: "QUEUED", batchJobKey: batchKey });
   });
 
   it("does nothing for another business's message, refuses a bad body, and needs a signed-in user", async () => {

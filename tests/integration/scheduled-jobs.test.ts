@@ -11,6 +11,8 @@ import { createSchedule, runRecurringSchedules, RecurringFormSchema, stopSchedul
 import { dueStage, sendOverdueReminders } from "~/models/reminders.server";
 import { sendReviewRequests } from "~/models/review-requests.server";
 import { prisma } from "~/utils/db.server";
+import { emailJobKey } from "~/utils/email.server";
+import { jobsByKey } from "~/utils/jobs.server";
 import { createAccount } from "../helpers/accounts";
 import { documentInput, type LineValues, makeCustomer } from "../helpers/business-data";
 import { SLOW_TEST_TIMEOUT } from "../helpers/production-server";
@@ -45,17 +47,12 @@ const invoiceRow = (id: string) => prisma.invoice.findUniqueOrThrow({ where: { i
 const emailsOf = (businessId: string, template: string) =>
   prisma.emailMessage.findMany({ where: { businessId, template }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 
-/** How many of these messages have a queued send-email job: their own, or a place in a batch job. */
+/** How many of these messages have a queued send-email job: their own, or their batch's (by the key on the row). */
 async function sendJobCount(messageIds: string[]) {
   if (!messageIds.length) return 0;
-  const rows = await prisma.$queryRaw<{ count: number }[]>`
-    SELECT count(*)::int AS count FROM unnest(${messageIds}::text[]) AS m(id)
-     WHERE EXISTS (
-       SELECT 1 FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-        WHERE t.identifier = 'send-email'
-          AND (j.key = 'send-email:' || m.id
-               OR (json_typeof(j.payload) = 'array' AND j.payload::jsonb @> jsonb_build_array(jsonb_build_object('messageId', m.id)))))`;
-  return rows[0].count;
+  const messages = await prisma.emailMessage.findMany({ where: { id: { in: messageIds } }, select: { id: true, batchJobKey: true } });
+  const queued = new Set((await jobsByKey(messages.map(emailJobKey), 100_000)).filter((j) => j.task === "send-email").map((j) => j.key));
+  return messages.filter((m) => queued.has(emailJobKey(m))).length;
 }
 
 let paymentKey = 0;
