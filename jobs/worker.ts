@@ -14,6 +14,7 @@ import { logger } from "~/utils/logger.server";
 import cleanup from "./cleanup";
 import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
+import paymentReceived from "./payment-received";
 import recurringInvoices from "./recurring-invoices";
 import reviewRequests from "./review-requests";
 import sendEmail from "./send-email";
@@ -21,6 +22,7 @@ import trialEndingEmails from "./trial-ending-emails";
 
 export const taskList: TaskList = {
   "send-email": sendEmail,
+  "payment-received": paymentReceived,
   "overdue-reminders": overdueReminders,
   "recurring-invoices": recurringInvoices,
   "review-requests": reviewRequests,

@@ -10,6 +10,7 @@ import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
 import { createUser } from "../helpers/fixtures";
 import { Browser } from "../helpers/http";
 import { decodeHtml, documentInput, hiddenValue, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, type AppServer, type LineValues } from "../helpers/invoicing";
+import { paymentFollowUpsDone } from "../helpers/jobs";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -424,6 +425,8 @@ describe("paying end to end", () => {
 
     const session = fake.sessions.get(sessionId)!;
     const piId = session.payment_intent!;
+    // The card details and the receipt come from the payment-received job after the webhook's answer.
+    await paymentFollowUpsDone();
     const payments = await prisma.payment.findMany({ where: { invoiceId: id } });
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({

@@ -14,6 +14,7 @@ import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
 import { createUser, uniqueEmail } from "../helpers/fixtures";
 import { Browser } from "../helpers/http";
 import { decodeHtml, documentInput, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, visibleHtml, type AppServer } from "../helpers/invoicing";
+import { paymentFollowUpsDone } from "../helpers/jobs";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -190,6 +191,8 @@ describe("connecting Stripe and getting paid on the connected account", () => {
     expect(completed).toMatchObject({ status: 200, body: "processed" });
     expect(completed.event.account).toBe(link.account);
 
+    // The card details are read back by the payment-received job after the webhook's answer.
+    await paymentFollowUpsDone();
     const payment = await prisma.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
     expect(payment).toMatchObject({ provider: "stripe", providerAccountId: link.account, providerPaymentId: session.payment_intent, amountCents: 25_000, status: "SUCCEEDED", cardLast4: "4242" });
     expect(await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).toMatchObject({ status: "PAID", amountPaidCents: 25_000 });

@@ -10,6 +10,7 @@ import { prisma } from "~/utils/db.server";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../fakes/stripe";
 import { createUser } from "../helpers/fixtures";
 import { Browser } from "../helpers/http";
+import { paymentFollowUpsDone } from "../helpers/jobs";
 import { documentInput, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
@@ -58,11 +59,19 @@ async function sentInvoice(businessId: string, customerId: string, unitPrice = "
 }
 
 const invoiceRow = (id: string) => prisma.invoice.findUniqueOrThrow({ where: { id } });
-const paymentsOf = (invoiceId: string) => prisma.payment.findMany({ where: { invoiceId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-const receiptsOf = (invoiceId: string) => prisma.emailMessage.findMany({ where: { invoiceId, template: "receipt" } });
+// Card details and receipts come from the payment-received job after the webhook's answer: wait for it.
+const paymentsOf = async (invoiceId: string) => {
+  await paymentFollowUpsDone();
+  return prisma.payment.findMany({ where: { invoiceId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+};
+const receiptsOf = async (invoiceId: string) => {
+  await paymentFollowUpsDone();
+  return prisma.emailMessage.findMany({ where: { invoiceId, template: "receipt" } });
+};
 
-/** Everything a webhook could write. */
+/** Everything a webhook could write, once the jobs it queued have run. */
 async function snapshot(invoiceId?: string) {
+  await paymentFollowUpsDone();
   const [payments, emails, activity, invoice] = await Promise.all([
     prisma.payment.count(),
     prisma.emailMessage.count(),
