@@ -373,6 +373,8 @@ type WebhookResult = {
   /** Payments with their card's brand and last four, and how long after the last answer the last one was filled in. */
   detailed: number;
   drainSeconds: number;
+  /** CPU ms per webhook from the first request until the jobs were done (jobs included), or null without /proc. */
+  cpu: { server: number; postgres: number | null } | null;
 };
 
 /**
@@ -380,7 +382,7 @@ type WebhookResult = {
  * each for its own invoice and PaymentIntent (registered in the fake, where the card's details are read
  * from). The events are what Stripe sends: the session names its PaymentIntent by id, nothing expanded.
  */
-async function benchWebhooks(server: TestServer, fake: FakeStripe, secret: string, invoices: { id: string; businessId: string; balance: number }[], databaseUrl: string): Promise<WebhookResult> {
+async function benchWebhooks(server: TestServer, meter: CpuMeter | null, fake: FakeStripe, secret: string, invoices: { id: string; businessId: string; balance: number }[], databaseUrl: string): Promise<WebhookResult> {
   const bodies = invoices.map((invoice, i) => {
     const pi = `pi_bench_${i}_${randomBytes(4).toString("hex")}`;
     const charge = `ch_bench_${i}`;
@@ -393,6 +395,7 @@ async function benchWebhooks(server: TestServer, fake: FakeStripe, secret: strin
   const latencies: number[] = [];
   let failures = 0;
   let next = 0;
+  const cpuBefore = await meter?.snapshot();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: config.connections }, async () => {
@@ -427,17 +430,20 @@ async function benchWebhooks(server: TestServer, fake: FakeStripe, secret: strin
     now = await counts();
   }
   const drainSeconds = (performance.now() - answered) / 1000;
-  return { events: bodies.length, seconds, latency: stats(latencies), failures, ...now, drainSeconds };
+  const cpuAfter = await meter?.snapshot();
+  const used = meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter) : null;
+  const cpu = used ? { server: used.server / bodies.length, postgres: used.postgres === null ? null : used.postgres / bodies.length } : null;
+  return { events: bodies.length, seconds, latency: stats(latencies), failures, ...now, drainSeconds, cpu };
 }
 
-type PgLoopResult = { transactions: number; seconds: number; tps: number };
+type PgLoopResult = { transactions: number; seconds: number; tps: number; postgresCpuMs: number | null };
 
 /**
  * The payment transaction's shape straight on pg, as pgbench would run it: lock an invoice row FOR
  * UPDATE, insert a payment, update the invoice, commit; `clients` connections for `seconds`, each on
  * random invoices from `invoices` (others than the webhooks pay). The ceiling the webhooks are judged against.
  */
-async function pgPaymentLoop(databaseUrl: string, invoices: { id: string; businessId: string }[], seconds: number, clients: number): Promise<PgLoopResult> {
+async function pgPaymentLoop(meter: CpuMeter | null, databaseUrl: string, invoices: { id: string; businessId: string }[], seconds: number, clients: number): Promise<PgLoopResult> {
   const connections = await Promise.all(
     Array.from({ length: clients }, async () => {
       const client = new pg.Client({ connectionString: databaseUrl });
@@ -446,6 +452,7 @@ async function pgPaymentLoop(databaseUrl: string, invoices: { id: string; busine
     }),
   );
   let transactions = 0;
+  const cpuBefore = await meter?.snapshot();
   const started = performance.now();
   const until = started + seconds * 1000;
   try {
@@ -471,11 +478,13 @@ async function pgPaymentLoop(databaseUrl: string, invoices: { id: string; busine
         }
       }),
     );
+    const cpuAfter = await meter?.snapshot();
+    const used = meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter).postgres : null;
+    const elapsed = (performance.now() - started) / 1000;
+    return { transactions, seconds: elapsed, tps: transactions / elapsed, postgresCpuMs: used === null ? null : used / Math.max(1, transactions) };
   } finally {
     await Promise.all(connections.map((c) => c.end()));
   }
-  const elapsed = (performance.now() - started) / 1000;
-  return { transactions, seconds: elapsed, tps: transactions / elapsed };
 }
 
 /** The 25 % target of issue 17: distinct webhooks per second against the pg loop's transactions per second. */
@@ -484,6 +493,7 @@ const WEBHOOK_TARGET_RATIO = 0.25;
 /** The pg loop, the webhooks, the pg loop again (load on a shared machine drifts; the two loops bracket the webhooks). */
 async function paymentsPhase(
   server: TestServer,
+  meter: CpuMeter | null,
   fake: FakeStripe,
   secret: string,
   invoices: { id: string; businessId: string; balance: number }[],
@@ -496,11 +506,11 @@ async function paymentsPhase(
     await queryRows<{ id: string; businessId: string }>(databaseUrl, `SELECT id, "businessId" FROM "Invoice" ORDER BY number DESC LIMIT $1`, [1000 + invoices.length])
   ).filter((i) => !taken.has(i.id)).slice(0, 1000);
   log(`pg payment-transaction loop: ${config.connections} clients for ${config.duration} s`);
-  const before = await pgPaymentLoop(databaseUrl, loopInvoices, config.duration, config.connections);
+  const before = await pgPaymentLoop(meter, databaseUrl, loopInvoices, config.duration, config.connections);
   log(`sending ${invoices.length} distinct Stripe payments as webhooks`);
-  const webhooks = await benchWebhooks(server, fake, secret, invoices, databaseUrl);
+  const webhooks = await benchWebhooks(server, meter, fake, secret, invoices, databaseUrl);
   log(`pg payment-transaction loop again`);
-  const after = await pgPaymentLoop(databaseUrl, loopInvoices, config.duration, config.connections);
+  const after = await pgPaymentLoop(meter, databaseUrl, loopInvoices, config.duration, config.connections);
   return paymentsReport(measurements, webhooks, [before, after], load);
 }
 
@@ -520,10 +530,10 @@ function paymentsReport(measurements: Measurement[], webhooks: WebhookResult, lo
     `| pay page, signed link, no cookie | ${fmt(pay.rps, 0)} | ${fmt(pay.client.p50)} | ${fmt(pay.client.p95)} | ${fmt(pay.serverSequential.p95)} | ${fmt(pay.rps / baseline.rps, 2)} |`,
     `| Stripe webhook, distinct payments | ${fmt(rate, 0)} | ${fmt(webhooks.latency.p50)} | ${fmt(webhooks.latency.p95)} | n/a | ${fmt(rate / baseline.rps, 2)} |`,
     "",
-    "| payments | per second | ratio |",
-    "| --- | ---: | ---: |",
-    `| pg payment-transaction loop (before / after the webhooks; mean) | ${loops.map((l) => fmt(l.tps, 0)).join(" / ")}; ${fmt(pgTps, 0)} | 1.00 |`,
-    `| distinct Stripe webhooks | ${fmt(rate, 0)} | ${fmt(ratio, 2)} |`,
+    "| payments | per second | ratio | Node CPU ms each | Postgres CPU ms each |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    `| pg payment-transaction loop (before / after the webhooks; mean) | ${loops.map((l) => fmt(l.tps, 0)).join(" / ")}; ${fmt(pgTps, 0)} | 1.00 | n/a | ${loops.map((l) => (l.postgresCpuMs === null ? "n/a" : fmt(l.postgresCpuMs, 2))).join(" / ")} |`,
+    `| distinct Stripe webhooks (CPU: until the jobs were done too) | ${fmt(rate, 0)} | ${fmt(ratio, 2)} | ${webhooks.cpu ? fmt(webhooks.cpu.server, 2) : "n/a"} | ${webhooks.cpu?.postgres != null ? fmt(webhooks.cpu.postgres, 2) : "n/a"} |`,
     "",
     `Target (issue 17: distinct webhooks at least ${WEBHOOK_TARGET_RATIO * 100} % of the pg loop's TPS in the same run): ${ratio >= WEBHOOK_TARGET_RATIO ? "met" : "missed"} (${fmt(ratio * 100, 0)} %).`,
     "",
@@ -833,7 +843,7 @@ try {
     }
   }
 
-  const payBody = await paymentsPhase(server, fakeStripe, stripeKeys.webhookSecret, openInvoices.slice(1), databaseUrl, measurements, load);
+  const payBody = await paymentsPhase(server, meter, fakeStripe, stripeKeys.webhookSecret, openInvoices.slice(1), databaseUrl, measurements, load);
   if (!opts["no-write"]) writeSection(payBody, "payments", "Payments: pay page and Stripe webhooks");
   console.log(`\n${payBody}\n`);
 
