@@ -200,6 +200,8 @@ async function insertPayment(tx: Tx, input: ApplyPaymentInput, invoice: PaymentI
 export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
   checkAmount(input.amountCents);
   const invoice = await lockInvoiceForPayment(tx, input.businessId, input.invoiceId);
+  // A closed account keeps the money for the books only: no card details, no emails, so no job either.
+  if (input.followUpInJob && invoice.business.closedAt) input = { ...input, followUpInJob: false };
   const status = input.status ?? "SUCCEEDED";
   const today = todayIn(invoice.business.timeZone);
   // A payment already recorded under this provider id is looked up only when the insert finds it taken,
