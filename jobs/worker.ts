@@ -16,6 +16,7 @@ import { projectRoot } from "~/utils/project-root.server";
 import cleanup from "./cleanup";
 import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
+import paymentReceived from "./payment-received";
 import recurringInvoices from "./recurring-invoices";
 import reviewRequests from "./review-requests";
 import sendEmail from "./send-email";
@@ -27,6 +28,7 @@ const CRONTAB = path.join(projectRoot(import.meta.dirname), "jobs", "crontab");
 /** Every task declared in GraphileWorker.Tasks (app/utils/jobs.server.ts), no more and no fewer. */
 export const taskList = {
   "send-email": sendEmail,
+  "payment-received": paymentReceived,
   "overdue-reminders": overdueReminders,
   "recurring-invoices": recurringInvoices,
   "review-requests": reviewRequests,

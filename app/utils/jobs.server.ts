@@ -23,6 +23,8 @@ declare global {
       /** One message, or a batch (reminders) whose failed items are retried alone. */
       "send-email": EmailJobItem | EmailJobItem[];
       "export-data": { exportId: string; businessId: string };
+      /** The follow-up of a provider webhook's payment: card details, receipt, the contractor's notice. */
+      "payment-received": { paymentId: string; businessId: string; invoicePaidAt: string | null };
       "overdue-reminders": CronJobPayload;
       "recurring-invoices": CronJobPayload;
       "review-requests": CronJobPayload;

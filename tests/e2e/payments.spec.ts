@@ -34,7 +34,11 @@ test.describe("paying an invoice online", () => {
     // The contractor sees it: the invoice is paid, the payment names the card, the dashboard says so.
     await page.goto(`/invoices/${invoice.id}`);
     await expect(page.getByRole("heading", { name: /Invoice INV-\d+/ }).getByText("Paid")).toBeVisible();
-    await expect(page.getByTestId("payment-row")).toContainText("Visa ending in 4242");
+    // The card's brand and last four arrive from a job just after the webhook's answer: reload until they show.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId("payment-row")).toContainText("Visa ending in 4242", { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
     await page.goto("/dashboard");
     await expect(page.getByRole("link", { name: /Invoice INV-\d{4} paid in full/ })).toBeVisible();
     await expect(page.getByTestId("paid-this-month")).toHaveText("$245.00");

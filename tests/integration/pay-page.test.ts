@@ -11,6 +11,7 @@ import { createAccount } from "../helpers/accounts";
 import { Browser } from "../helpers/browser";
 import { documentInput, type LineValues, makeCustomer } from "../helpers/business-data";
 import { attributesAt, elementAt, elementsAt, formAt, hiddenValue, pageText, textAt } from "../helpers/html";
+import { paymentFollowUpsDone } from "../helpers/jobs";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
@@ -418,6 +419,8 @@ describe("paying end to end", () => {
 
     const session = fake.sessions.get(sessionId)!;
     const piId = session.payment_intent!;
+    // The card details and the receipt come from the payment-received job after the webhook's answer.
+    await paymentFollowUpsDone();
     const payments = await prisma.payment.findMany({ where: { invoiceId: id } });
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({

@@ -15,6 +15,7 @@ import { createAccount, createTeamMember, signedInBrowser, uniqueEmail } from ".
 import { Browser } from "../helpers/browser";
 import { documentInput, makeCustomer } from "../helpers/business-data";
 import { pageText as visibleText } from "../helpers/html";
+import { paymentFollowUpsDone } from "../helpers/jobs";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
@@ -184,6 +185,8 @@ describe("connecting Stripe and getting paid on the connected account", () => {
     expect(completed).toMatchObject({ status: 200, body: "processed" });
     expect(completed.event.account).toBe(link.account);
 
+    // The card details are read back by the payment-received job after the webhook's answer.
+    await paymentFollowUpsDone();
     const payment = await prisma.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
     expect(payment).toMatchObject({ provider: "stripe", providerAccountId: link.account, providerPaymentId: session.payment_intent, amountCents: 25_000, status: "SUCCEEDED", cardLast4: "4242" });
     expect(await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).toMatchObject({ status: "PAID", amountPaidCents: 25_000 });

@@ -11,6 +11,7 @@ import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from
 import { createAccount } from "../helpers/accounts";
 import { Browser } from "../helpers/browser";
 import { documentInput, makeCustomer } from "../helpers/business-data";
+import { paymentFollowUpsDone } from "../helpers/jobs";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
@@ -59,11 +60,19 @@ async function sentInvoice(businessId: string, customerId: string, unitPrice = "
 }
 
 const invoiceRow = (id: string) => prisma.invoice.findUniqueOrThrow({ where: { id } });
-const paymentsOf = (invoiceId: string) => prisma.payment.findMany({ where: { invoiceId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-const receiptsOf = (invoiceId: string) => prisma.emailMessage.findMany({ where: { invoiceId, template: "receipt" } });
+// Card details and receipts come from the payment-received job after the webhook's answer: wait for it.
+const paymentsOf = async (invoiceId: string) => {
+  await paymentFollowUpsDone();
+  return prisma.payment.findMany({ where: { invoiceId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+};
+const receiptsOf = async (invoiceId: string) => {
+  await paymentFollowUpsDone();
+  return prisma.emailMessage.findMany({ where: { invoiceId, template: "receipt" } });
+};
 
-/** Everything a webhook could write. */
+/** Everything a webhook could write, once the jobs it queued have run. */
 async function snapshot(invoiceId?: string) {
+  await paymentFollowUpsDone();
   const [payments, emails, activity, invoice] = await Promise.all([
     prisma.payment.count(),
     prisma.emailMessage.count(),

@@ -1,17 +1,21 @@
 // The one place a payment is applied to an invoice: manual payments, Stripe and PayPal webhooks, and
 // the PayPal capture on the customer's return all end here. In one transaction: lock the invoice row
-// (SELECT ... FOR UPDATE), look the payment up by its unique (provider, providerAccountId, providerPaymentId) so a repeated
-// event is a no-op, write the payment, recompute what the invoice has been paid from its payments,
-// and queue the receipt (once per payment, by its dedupe key).
+// (SELECT ... FOR UPDATE), insert the payment unless its unique (provider, providerAccountId, providerPaymentId)
+// is taken, so a repeated event is a no-op, recompute what the invoice has been paid from its payments,
+// and queue the receipt (once per payment, by its dedupe key), or leave it to the payment-received job.
+// A new payment costs four statements: the lock, the insert, the invoice update, the activity (plus the
+// receipt, or the job that sends it): webhooks arrive in bursts and each round trip holds the row lock.
+import { randomBytes } from "node:crypto";
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { invoiceLabel, recordActivity } from "~/models/activity.server";
-import { DomainError } from "~/models/errors.server";
+import { DomainError, notFound } from "~/models/errors.server";
 import { addDays, dateOnly, DATE_MIN, paymentDay, todayIn } from "~/models/document-form";
-import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
+import { balanceCents, formatInvoiceNumber, LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
 import { queueInvoicePaidNotice } from "~/models/contractor-notices.server";
 import { isUniqueViolation } from "~/models/user.server";
+import { addJob } from "~/utils/jobs.server";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
 import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
@@ -43,6 +47,12 @@ export type ApplyPaymentInput = {
   cardBrand?: string | null;
   cardLast4?: string | null;
   failureReason?: string | null;
+  /**
+   * Provider webhooks: the receipt and the "invoice paid" notice are queued by the payment-received job
+   * (jobs/payment-received.ts) instead of in this transaction, and that job first reads the card's
+   * brand and last four from the provider when the event did not carry them.
+   */
+  followUpInJob?: boolean;
 };
 
 export type ApplyPaymentResult =
@@ -58,7 +68,7 @@ export { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD };
 export { paymentDay };
 
 /** The rules of a manual payment that need the locked invoice and the business's calendar. */
-function checkManualPayment(input: ApplyPaymentInput, invoice: Invoice, today: string) {
+function checkManualPayment(input: ApplyPaymentInput, invoice: PaymentInvoice, today: string) {
   if (input.receivedOn && (input.receivedOn < DATE_MIN || input.receivedOn > addDays(today, MAX_PAYMENT_DAYS_AHEAD))) {
     throw new DomainError(`Pick a date between ${DATE_MIN} and ${MAX_PAYMENT_DAYS_AHEAD} days from today`, "receivedOn");
   }
@@ -103,77 +113,143 @@ const NEXT_STATES: Record<PaymentStatus, PaymentStatus[]> = {
   DISPUTED: [],
 };
 
+/** What applying a payment reads from the locked invoice; `business` when it was read in the same statement. */
+type PaymentInvoice = Pick<
+  Invoice,
+  "id" | "businessId" | "customerId" | "number" | "status" | "currency" | "totalCents" | "amountPaidCents" | "viewedAt" | "sentAt" | "paidAt"
+> & { business?: { timeZone: string; invoicePrefix: string; closedAt: Date | null } };
+
+/**
+ * Locks the invoice row (only within its business) and reads what a payment needs of it and of its
+ * business in the same statement. The business's columns cannot change what a payment does mid-way.
+ */
+async function lockInvoiceForPayment(tx: Tx, businessId: string, invoiceId: string): Promise<PaymentInvoice & { business: NonNullable<PaymentInvoice["business"]> }> {
+  const rows = await tx.$queryRaw<(Omit<PaymentInvoice, "business"> & { timeZone: string; invoicePrefix: string; closedAt: Date | null })[]>`
+    SELECT i.id, i."businessId", i."customerId", i.number, i.status::text AS status, i.currency, i."totalCents", i."amountPaidCents",
+           i."viewedAt", i."sentAt", i."paidAt", b."timeZone", b."invoicePrefix", b."closedAt"
+      FROM "Invoice" i JOIN "Business" b ON b.id = i."businessId"
+     WHERE i.id = ${invoiceId} AND i."businessId" = ${businessId}
+       FOR UPDATE OF i`;
+  if (!rows.length) notFound("Invoice not found");
+  const { timeZone, invoicePrefix, closedAt, ...invoice } = rows[0];
+  return { ...invoice, business: { timeZone, invoicePrefix, closedAt } };
+}
+
+/** "INV-0005", without a query when the business's prefix came with the locked invoice. */
+async function labelOf(tx: Tx, invoice: PaymentInvoice) {
+  return invoice.business ? formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number) : invoiceLabel(tx, invoice.businessId, invoice.number);
+}
+
 /**
  * Card details to store: none for a closed account, whose payments are kept for the books only (a late
- * webhook still records the money). Asked only when there are details, so cash and checks cost nothing.
+ * webhook still records the money).
  */
-async function cardDetails(tx: Tx, input: ApplyPaymentInput) {
-  if (!input.cardBrand && !input.cardLast4) return { cardBrand: null, cardLast4: null };
-  const closed = await tx.business.count({ where: { id: input.businessId, closedAt: { not: null } } });
+function cardDetails(input: Pick<ApplyPaymentInput, "cardBrand" | "cardLast4">, closed: boolean) {
   return closed ? { cardBrand: null, cardLast4: null } : { cardBrand: input.cardBrand ?? null, cardLast4: input.cardLast4 ?? null };
 }
 
-export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
-  checkAmount(input.amountCents);
-  const invoice = await lockInvoice(tx, input.businessId, input.invoiceId);
-  const status = input.status ?? "SUCCEEDED";
-  const existing = await findProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
-  if (existing) {
-    if (existing.invoiceId !== invoice.id || !NEXT_STATES[existing.status].includes(status)) return { status: "duplicate", paymentId: existing.id };
-    // An ACH debit settled (or bounced): the same row moves on; events arriving twice stop at the check above.
-    return settlePendingPayment(tx, invoice, existing, status, input);
-  }
+/** Whether the business is closed; asked only when there are card details to keep, so cash and checks cost nothing. */
+async function businessClosed(tx: Tx, invoice: PaymentInvoice, input: Pick<ApplyPaymentInput, "cardBrand" | "cardLast4">) {
+  if (!input.cardBrand && !input.cardLast4) return false;
+  if (invoice.business) return invoice.business.closedAt !== null;
+  return (await tx.business.count({ where: { id: invoice.businessId, closedAt: { not: null } } })) > 0;
+}
+
+/** A cuid-shaped id (the ids Prisma makes), for the payment inserted in SQL. */
+function newPaymentId() {
+  return `c${Date.now().toString(36)}${randomBytes(10).toString("hex")}`.slice(0, 25);
+}
+
+/** The rules a new payment must pass on the locked invoice; a DomainError when it may not be recorded. */
+function checkNewPayment(input: ApplyPaymentInput, invoice: PaymentInvoice, status: PaymentStatus, today: string) {
   if (invoice.status === "VOID" && input.provider === "manual") throw new DomainError("This invoice is void; it cannot take payments.");
   if (invoice.status === "DRAFT" && input.provider !== "manual") throw new DomainError("This invoice has not been sent.");
   if (input.currency !== invoice.currency) throw new DomainError(`Payments for this invoice must be in ${invoice.currency}.`, "amount");
   if (status !== "FAILED" && invoice.amountPaidCents + input.amountCents > MAX_PAID_CENTS) {
     throw new DomainError(`This invoice cannot take more than ${formatMoney(MAX_PAID_CENTS, invoice.currency)} in payments.`, "amount");
   }
-  const business = await tx.business.findUniqueOrThrow({ where: { id: input.businessId }, select: { timeZone: true } });
-  const today = todayIn(business.timeZone);
   if (input.provider === "manual") checkManualPayment(input, invoice, today);
+}
 
+/**
+ * Inserts the payment unless its provider id is taken (then null), in one statement that also sums
+ * what the invoice's succeeded payments held before it (the row lock keeps that sum still), so the
+ * overpayment is known without another round trip.
+ */
+async function insertPayment(tx: Tx, input: ApplyPaymentInput, invoice: PaymentInvoice, status: PaymentStatus, receivedOn: string, closed: boolean) {
+  const card = cardDetails(input, closed);
+  const now = new Date();
+  const rows = await tx.$queryRaw<{ id: string; overpaymentCents: number; paidBefore: number }[]>`
+    WITH before AS (
+      SELECT COALESCE(SUM("amountCents" - "refundedCents"), 0)::int AS cents FROM "Payment" WHERE "invoiceId" = ${invoice.id} AND status = 'SUCCEEDED'
+    )
+    INSERT INTO "Payment" (id, "businessId", "invoiceId", "amountCents", currency, method, provider, "providerAccountId", "providerPaymentId", status,
+                           "overpaymentCents", reference, note, "receivedAt", "receivedOn", "recordedById", "cardBrand", "cardLast4", "failureReason",
+                           "createdAt", "updatedAt")
+    SELECT ${newPaymentId()}, ${invoice.businessId}, ${invoice.id}, ${input.amountCents}, ${input.currency}, ${input.method}::"PaymentMethod",
+           ${input.provider}, ${input.providerAccountId ?? ""}, ${input.providerPaymentId}, ${status}::"PaymentStatus",
+           CASE WHEN ${status} = 'SUCCEEDED' THEN GREATEST(0, ${input.amountCents}::int - GREATEST(0, ${invoice.totalCents}::int - before.cents)) ELSE 0 END,
+           ${input.reference ?? null}, ${input.note ?? null}, ${input.receivedAt ?? now}, ${dateOnly(receivedOn)}, ${input.recordedById ?? null},
+           ${card.cardBrand}, ${card.cardLast4}, ${input.failureReason ?? null}, ${now}, ${now}
+      FROM before
+    ON CONFLICT (provider, "providerAccountId", "providerPaymentId") DO NOTHING
+    RETURNING id, "overpaymentCents", (SELECT cents FROM before) AS "paidBefore"`;
+  return rows[0] ?? null;
+}
+
+export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
+  checkAmount(input.amountCents);
+  const invoice = await lockInvoiceForPayment(tx, input.businessId, input.invoiceId);
+  // A closed account keeps the money for the books only: no card details, no emails, so no job either.
+  if (input.followUpInJob && invoice.business.closedAt) input = { ...input, followUpInJob: false };
+  const status = input.status ?? "SUCCEEDED";
+  const today = todayIn(invoice.business.timeZone);
+  // A payment already recorded under this provider id is looked up only when the insert finds it taken,
+  // or when a rule refuses the new one (a repeat of an accepted event must stay a quiet duplicate).
+  let refusal: DomainError | null = null;
+  try {
+    checkNewPayment(input, invoice, status, today);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    refusal = error;
+  }
   // Money that actually arrived from a provider is always recorded, even on a voided invoice: it has
   // to be refunded by hand, and the activity feed says so.
-  const payment = await tx.payment.create({
-    data: {
-      businessId: input.businessId,
-      invoiceId: invoice.id,
-      amountCents: input.amountCents,
-      currency: input.currency,
-      method: input.method,
-      provider: input.provider,
-      providerAccountId: input.providerAccountId ?? "",
-      providerPaymentId: input.providerPaymentId,
-      status,
-      reference: input.reference ?? null,
-      note: input.note ?? null,
-      receivedAt: input.receivedAt ?? new Date(),
-      receivedOn: dateOnly(input.receivedOn ?? today),
-      recordedById: input.recordedById ?? null,
-      ...(await cardDetails(tx, input)),
-      failureReason: input.failureReason ?? null,
-    },
-  });
+  const inserted = refusal ? null : await insertPayment(tx, input, invoice, status, input.receivedOn ?? today, invoice.business.closedAt !== null);
+  if (!inserted) {
+    const existing = await findProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
+    if (!existing) throw refusal ?? new Error("the payment's provider id was taken, but no payment has it");
+    if (existing.invoiceId !== invoice.id || !NEXT_STATES[existing.status].includes(status)) return { status: "duplicate", paymentId: existing.id };
+    // An ACH debit settled (or bounced): the same row moves on; events arriving twice stop at the check above.
+    return settlePendingPayment(tx, invoice, existing, status, input);
+  }
   if (status !== "SUCCEEDED") {
     const amount = formatMoney(input.amountCents, input.currency);
+    const label = await labelOf(tx, invoice);
     await recordActivity(tx, {
       businessId: input.businessId,
       type: status === "PENDING" ? "payment.processing" : "payment.failed",
       message:
         status === "PENDING"
-          ? `Bank payment of ${amount} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} is processing`
-          : `Payment of ${amount} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
+          ? `Bank payment of ${amount} on invoice ${label} is processing`
+          : `Payment of ${amount} on invoice ${label} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
       invoiceId: invoice.id,
       customerId: invoice.customerId,
     });
-    return { status: "applied", paymentId: payment.id, overpaymentCents: 0, invoiceStatus: invoice.status };
+    // The job still fills in the bank's name and last four of a debit that is processing.
+    if (input.followUpInJob) await queuePaymentReceived(tx, { paymentId: inserted.id, businessId: invoice.businessId, invoicePaidAt: null });
+    return { status: "applied", paymentId: inserted.id, overpaymentCents: 0, invoiceStatus: invoice.status };
   }
-  return completePayment(tx, invoice, payment);
+  return completePayment(
+    tx,
+    invoice,
+    { id: inserted.id, amountCents: input.amountCents, currency: input.currency, overpaymentCents: inserted.overpaymentCents },
+    { paidBefore: inserted.paidBefore, followUpInJob: input.followUpInJob },
+  );
 }
 
-async function settlePendingPayment(tx: Tx, invoice: Invoice, payment: Payment, status: PaymentStatus, input: ApplyPaymentInput) {
-  const incoming = await cardDetails(tx, input);
+async function settlePendingPayment(tx: Tx, invoice: PaymentInvoice, payment: Payment, status: PaymentStatus, input: ApplyPaymentInput) {
+  const incoming = cardDetails(input, await businessClosed(tx, invoice, input));
   const updated = await tx.payment.update({
     where: { id: payment.id },
     data: {
@@ -183,36 +259,101 @@ async function settlePendingPayment(tx: Tx, invoice: Invoice, payment: Payment, 
       cardLast4: payment.cardLast4 ?? incoming.cardLast4,
     },
   });
-  if (status === "SUCCEEDED") return completePayment(tx, invoice, updated);
+  if (status === "SUCCEEDED") return completePayment(tx, invoice, updated, { followUpInJob: input.followUpInJob });
   await recordActivity(tx, {
     businessId: invoice.businessId,
     type: "payment.failed",
-    message: `Bank payment of ${formatMoney(payment.amountCents, payment.currency)} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
+    message: `Bank payment of ${formatMoney(payment.amountCents, payment.currency)} on invoice ${await labelOf(tx, invoice)} failed${input.failureReason ? `: ${input.failureReason}` : ""}`,
     invoiceId: invoice.id,
     customerId: invoice.customerId,
   });
   return { status: "applied" as const, paymentId: payment.id, overpaymentCents: 0, invoiceStatus: invoice.status };
 }
 
-/** The payment's money counts from now: flag any overpayment, recompute the invoice, queue the receipt. */
-async function completePayment(tx: Tx, invoice: Invoice, payment: Payment): Promise<ApplyPaymentResult> {
-  const { status: invoiceStatus, amountPaidCents } = await recomputeInvoice(tx, invoice);
+/**
+ * The payment's money counts from now: flag any overpayment, recompute the invoice, record the
+ * activity, queue the receipt (here, or through the payment-received job).
+ * `paidBefore`: what the invoice's succeeded payments held before this one, when the insert summed it
+ * (then the overpayment is already on the row and no aggregate is needed).
+ */
+async function completePayment(
+  tx: Tx,
+  invoice: PaymentInvoice,
+  payment: Pick<Payment, "id" | "amountCents" | "currency" | "overpaymentCents">,
+  options: { paidBefore?: number; followUpInJob?: boolean } = {},
+): Promise<ApplyPaymentResult> {
+  const known = options.paidBefore !== undefined ? options.paidBefore + payment.amountCents : undefined;
+  const { status: invoiceStatus, amountPaidCents, paidAt, becamePaid } = await updateInvoicePaid(tx, invoice, known);
   // What was paid before this payment counted, so the part beyond the balance then is its overpayment.
   const before = amountPaidCents - payment.amountCents;
   const overpaymentCents = Math.max(0, payment.amountCents - Math.max(0, invoice.totalCents - before));
-  if (overpaymentCents) await tx.payment.update({ where: { id: payment.id }, data: { overpaymentCents } });
+  if (overpaymentCents !== payment.overpaymentCents) await tx.payment.update({ where: { id: payment.id }, data: { overpaymentCents } });
   const amount = formatMoney(payment.amountCents, payment.currency);
-  await recordActivity(tx, {
-    businessId: invoice.businessId,
-    type: overpaymentCents ? "payment.overpaid" : "payment.received",
-    message: overpaymentCents
-      ? `Payment of ${amount} on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} overpays it by ${formatMoney(overpaymentCents, payment.currency)}`
-      : `Payment of ${amount} received on invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)}${invoice.status === "VOID" ? " (the invoice is void: refund it)" : ""}`,
-    invoiceId: invoice.id,
-    customerId: invoice.customerId,
+  const label = await labelOf(tx, invoice);
+  await tx.activityEvent.createMany({
+    data: [
+      ...(becamePaid ? [paidActivity(invoice, label)] : []),
+      {
+        businessId: invoice.businessId,
+        type: overpaymentCents ? "payment.overpaid" : "payment.received",
+        message: overpaymentCents
+          ? `Payment of ${amount} on invoice ${label} overpays it by ${formatMoney(overpaymentCents, payment.currency)}`
+          : `Payment of ${amount} received on invoice ${label}${invoice.status === "VOID" ? " (the invoice is void: refund it)" : ""}`,
+        invoiceId: invoice.id,
+        customerId: invoice.customerId,
+      },
+    ],
   });
+  if (options.followUpInJob) {
+    await queuePaymentReceived(tx, { paymentId: payment.id, businessId: invoice.businessId, invoicePaidAt: becamePaid ? paidAt!.toISOString() : null });
+    return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId: null };
+  }
+  if (becamePaid) await queueInvoicePaidNotice(tx, invoice, paidAt!);
   const receiptEmailId = await queueReceipt(tx, invoice.id, payment.id);
   return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId };
+}
+
+const paidActivity = (invoice: PaymentInvoice, label: string) => ({
+  businessId: invoice.businessId,
+  type: "invoice.paid",
+  message: `Invoice ${label} paid in full`,
+  invoiceId: invoice.id,
+  customerId: invoice.customerId,
+});
+
+export type PaymentReceivedJob = { paymentId: string; businessId: string; invoicePaidAt: string | null };
+
+/** The follow-up of a webhook's payment, committed with it (jobs/payment-received.ts). */
+function queuePaymentReceived(tx: Tx, payload: PaymentReceivedJob) {
+  return addJob(tx, { task: "payment-received", payload, maxAttempts: PAYMENT_RECEIVED_MAX_ATTEMPTS });
+}
+
+/** Reading the card's details is retried this many times; the last attempt sends the receipt without them. */
+export const PAYMENT_RECEIVED_MAX_ATTEMPTS = 5;
+
+/**
+ * What the payment-received job does once it knows the card's details (or that there are none to
+ * know): keep them on the payment (not for a closed account), then queue the receipt if the money
+ * counted and the "invoice paid" notice if this payment paid the invoice. Each email has its dedupe key,
+ * so a retried job sends nothing twice.
+ */
+export async function completePaymentFollowUp(
+  job: PaymentReceivedJob,
+  details: { method: PaymentMethod; cardBrand: string | null; cardLast4: string | null } | null,
+) {
+  return inLockingTransaction(async (tx) => {
+    const found = await tx.payment.findFirst({ where: { id: job.paymentId, businessId: job.businessId }, select: { invoiceId: true } });
+    if (!found) return { receiptEmailId: null };
+    const invoice = await lockInvoiceForPayment(tx, job.businessId, found.invoiceId);
+    const payment = await tx.payment.findUniqueOrThrow({ where: { id: job.paymentId } });
+    if (details && !payment.cardBrand && !payment.cardLast4) {
+      await tx.payment.update({ where: { id: payment.id }, data: { method: details.method, ...cardDetails(details, invoice.business.closedAt !== null) } });
+    }
+    if (job.invoicePaidAt) await queueInvoicePaidNotice(tx, invoice, new Date(job.invoicePaidAt));
+    // A payment that is still processing or bounced gets no receipt; one refunded or disputed since did count.
+    const counted = payment.status === "SUCCEEDED" || payment.status === "REFUNDED" || payment.status === "DISPUTED";
+    return { receiptEmailId: counted ? await queueReceipt(tx, invoice.id, payment.id) : null };
+  });
 }
 
 /** Money kept from succeeded payments, less refunds. */
@@ -225,11 +366,12 @@ async function paidCents(tx: Tx, invoiceId: string) {
 }
 
 /**
- * Recomputes the invoice's paid amount and status from its payments (called under the row lock).
+ * Writes the invoice's paid amount and status, derived from its payments (called under the row lock;
+ * `knownPaidCents` when the caller summed them in the same transaction).
  * Deriving it, rather than adding and subtracting, keeps it right whatever order events arrive in.
  */
-async function recomputeInvoice(tx: Tx, invoice: Invoice) {
-  const amountPaidCents = await paidCents(tx, invoice.id);
+async function updateInvoicePaid(tx: Tx, invoice: PaymentInvoice, knownPaidCents?: number) {
+  const amountPaidCents = knownPaidCents ?? (await paidCents(tx, invoice.id));
   const paid = amountPaidCents >= invoice.totalCents && invoice.totalCents > 0;
   const status =
     invoice.status === "VOID"
@@ -244,7 +386,7 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
               ? "SENT"
               : "DRAFT";
   const paidAt = status === "PAID" ? (invoice.paidAt ?? new Date()) : invoice.status === "VOID" ? invoice.paidAt : null;
-  await tx.invoice.update({
+  await tx.invoice.updateMany({
     where: { id: invoice.id },
     data: {
       amountPaidCents,
@@ -255,11 +397,20 @@ async function recomputeInvoice(tx: Tx, invoice: Invoice) {
       sentAt: invoice.sentAt ?? (status !== "DRAFT" ? new Date() : null),
     },
   });
-  if (status === "PAID" && invoice.status !== "PAID") {
-    await recordActivity(tx, { businessId: invoice.businessId, type: "invoice.paid", message: `Invoice ${await invoiceLabel(tx, invoice.businessId, invoice.number)} paid in full`, invoiceId: invoice.id, customerId: invoice.customerId });
-    await queueInvoicePaidNotice(tx, invoice, paidAt!);
+  return { status, amountPaidCents, paidAt, becamePaid: status === "PAID" && invoice.status !== "PAID" };
+}
+
+/**
+ * Recomputes the invoice from its payments after a refund or a dispute (called under the row lock),
+ * with the activity and the contractor's notice when that pays it in full again.
+ */
+async function recomputeInvoice(tx: Tx, invoice: PaymentInvoice) {
+  const result = await updateInvoicePaid(tx, invoice);
+  if (result.becamePaid) {
+    await recordActivity(tx, paidActivity(invoice, await labelOf(tx, invoice)));
+    await queueInvoicePaidNotice(tx, invoice, result.paidAt!);
   }
-  return { status, amountPaidCents };
+  return result;
 }
 
 /**

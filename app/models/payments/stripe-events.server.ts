@@ -3,14 +3,17 @@
 // Every change goes through payment.server.ts. Events may come twice, late or out of order: a payment is
 // keyed by (account, PaymentIntent), refunds carry a running total, and an event about a PaymentIntent we
 // have not recorded yet records it first from Stripe's own copy (read from the same account).
+// A completed checkout is recorded from the event alone: the card's brand and last four, which the
+// session does not carry, are read from Stripe by the payment-received job, which then sends the receipt.
 // A connected account's event is only believed about an invoice of the business that owns that account:
 // anything else is acknowledged and writes nothing (docs/decisions/011-connected-accounts.md).
 import type Stripe from "stripe";
+import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { onAccount, stripe } from "~/models/payments/stripe-client.server";
 import { DomainError } from "~/models/errors.server";
 import { handleBillingEvent, isBillingEvent } from "~/models/billing-events.server";
-import { applyPayment, applyProviderDispute, applyProviderRefund, type ApplyPaymentInput } from "./payment.server";
+import { applyPayment, applyProviderDispute, applyProviderRefund, completePaymentFollowUp, type ApplyPaymentInput, type PaymentReceivedJob } from "./payment.server";
 import { deauthorizeStripeAccount, isBusinessStripeAccount, syncStripeAccount } from "./stripe-connect.server";
 
 /** Which endpoint an event came through: the platform's own (account "") or Connect (the connected account's id). */
@@ -89,14 +92,9 @@ async function handleCheckoutSession(session: Stripe.Checkout.Session, outcome: 
   const status: ApplyPaymentInput["status"] =
     outcome === "failed" ? "FAILED" : outcome === "succeeded" || session.payment_status === "paid" ? "SUCCEEDED" : session.payment_status === "unpaid" ? "PENDING" : undefined;
   if (!status) return "ignored";
-  // The session does not say how the customer paid: ask Stripe. Money matters more than the card's
-  // last four, so a failed lookup still records the payment.
-  let details: ReturnType<typeof methodDetails> = null;
-  try {
-    details = methodDetails((await retrievePaymentIntent(piId, account)).latest_charge as Stripe.Charge | null);
-  } catch (error) {
-    logger.warn({ err: error instanceof Error ? error.message : String(error), paymentIntent: piId }, "could not read payment method details");
-  }
+  // The session names its PaymentIntent by id, so how the customer paid is read by the payment-received
+  // job after the answer (a session with its PaymentIntent and charge expanded says it here).
+  const details = methodDetails(expandedCharge(session.payment_intent));
   await applyPayment({
     ...meta,
     amountCents: session.amount_total,
@@ -107,8 +105,39 @@ async function handleCheckoutSession(session: Stripe.Checkout.Session, outcome: 
     status,
     failureReason: status === "FAILED" ? "The bank debit failed" : null,
     ...(details ?? { method: status === "SUCCEEDED" && outcome === "completed" ? "CARD" : "ACH" }),
+    followUpInJob: true,
   });
   return "processed";
+}
+
+function expandedCharge(pi: string | Stripe.PaymentIntent | null): Stripe.Charge | null {
+  return pi && typeof pi === "object" && pi.latest_charge && typeof pi.latest_charge === "object" ? pi.latest_charge : null;
+}
+
+const isMissing = (error: unknown) => (error as { statusCode?: number }).statusCode === 404 || (error as { status?: number }).status === 404 || (error as { code?: string }).code === "resource_missing";
+
+/**
+ * The payment-received job: a Stripe payment recorded without its card's details gets them from Stripe's
+ * PaymentIntent (on the account the money landed in), then its receipt. Money matters more than the
+ * card's last four: a PaymentIntent Stripe does not have, or a lookup still failing on the last attempt,
+ * sends the receipt without them; an earlier failure is retried.
+ */
+export async function completeStripePayment(job: PaymentReceivedJob, attempt: { last: boolean }) {
+  const payment = await prisma.payment.findFirst({
+    where: { id: job.paymentId, businessId: job.businessId },
+    select: { provider: true, providerAccountId: true, providerPaymentId: true, cardBrand: true, cardLast4: true },
+  });
+  if (!payment) return;
+  let details: ReturnType<typeof methodDetails> = null;
+  if (payment.provider === "stripe" && !payment.cardBrand && !payment.cardLast4) {
+    try {
+      details = methodDetails((await retrievePaymentIntent(payment.providerPaymentId, payment.providerAccountId)).latest_charge as Stripe.Charge | null);
+    } catch (error) {
+      if (!isMissing(error) && !attempt.last) throw error;
+      logger.warn({ err: error instanceof Error ? error.message : String(error), paymentIntent: payment.providerPaymentId }, "could not read payment method details");
+    }
+  }
+  await completePaymentFollowUp(job, details && { ...details, cardBrand: details.cardBrand ?? null, cardLast4: details.cardLast4 ?? null });
 }
 
 /** Runs a change on a payment; when the payment is not recorded yet, records it from Stripe first. */
