@@ -14,6 +14,7 @@ import { logger } from "~/utils/logger.server";
 import cleanup from "./cleanup";
 import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
+import queueReminders from "./queue-reminders";
 import recurringInvoices from "./recurring-invoices";
 import reviewRequests from "./review-requests";
 import sendEmail from "./send-email";
@@ -22,6 +23,7 @@ import trialEndingEmails from "./trial-ending-emails";
 export const taskList: TaskList = {
   "send-email": sendEmail,
   "overdue-reminders": overdueReminders,
+  "queue-reminders": queueReminders,
   "recurring-invoices": recurringInvoices,
   "review-requests": reviewRequests,
   cleanup,

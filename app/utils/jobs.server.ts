@@ -4,7 +4,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 
 type Tx = Prisma.TransactionClient;
 
-export type JobName = "send-email" | "overdue-reminders" | "recurring-invoices" | "review-requests" | "cleanup" | "export-data" | "trial-ending-emails";
+export type JobName = "send-email" | "overdue-reminders" | "queue-reminders" | "recurring-invoices" | "review-requests" | "cleanup" | "export-data" | "trial-ending-emails";
 
 export type JobSpec = {
   task: JobName;
