@@ -8,6 +8,7 @@ import { prisma } from "~/utils/db.server";
 import { Prisma } from "~/generated/prisma/client.ts";
 import { POSTMARK_BATCH_LIMIT, queueEmail, queueEmails, type QueuedEmail } from "~/utils/email.server";
 import { addJobs } from "~/utils/jobs.server";
+import { newRowId } from "~/utils/row-id.server";
 import { formatMoney } from "~/utils/money";
 import { loadEmailBrand, loadEmailBrands } from "./branding.server";
 import { dateOnly, todayIn, toDateString } from "./document-form";
@@ -213,15 +214,20 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
     }));
     // One send job per business in this batch: one Postmark batch call each.
     const queued = await queueEmails(tx, emails, { perJob: POSTMARK_BATCH_LIMIT });
-    await tx.activityEvent.createMany({
-      data: won.map(({ row, overdue }) => ({
-        businessId: row.businessId,
-        type: "invoice.reminder",
-        message: `Reminder sent for invoice ${formatInvoiceNumber(row.invoicePrefix, row.number)} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
-        invoiceId: row.id,
-        customerId: row.customerId,
-      })),
-    });
+    const events = won.map(({ row, overdue }) => ({
+      id: newRowId(),
+      businessId: row.businessId,
+      type: "invoice.reminder",
+      message: `Reminder sent for invoice ${formatInvoiceNumber(row.invoicePrefix, row.number)} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
+      invoiceId: row.id,
+      customerId: row.customerId,
+    }));
+    if (events.length) {
+      await tx.$executeRaw`
+        INSERT INTO "ActivityEvent" (id, "businessId", type, message, "invoiceId", "customerId")
+        SELECT id, "businessId", type, message, "invoiceId", "customerId"
+          FROM json_to_recordset(${JSON.stringify(events)}::json) AS x(id text, "businessId" text, type text, message text, "invoiceId" text, "customerId" text)`;
+    }
     return queued.length;
   }, LOCKING_TRANSACTION);
 }

@@ -9,6 +9,7 @@ import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { addJobs, type JobSpec } from "./jobs.server";
 import { logger } from "./logger.server";
+import { newRowId } from "./row-id.server";
 
 export type EmailContent = { subject: string; text: string; html: string };
 
@@ -92,25 +93,31 @@ export async function queueEmail(tx: Prisma.TransactionClient, email: QueuedEmai
 export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEmail[], options: { perJob?: number } = {}): Promise<string[]> {
   if (!emails.length) return [];
   const transport = isDevOutbox() ? "dev-outbox" : "postmark";
+  // One INSERT ... SELECT for the whole set (Prisma's createMany spends seconds compiling 500 rows).
   // ON CONFLICT DO NOTHING: a taken dedupe key must not abort the caller's transaction.
-  const rows = await tx.emailMessage.createManyAndReturn({
-    data: emails.map((email) => ({
-      businessId: email.businessId,
-      to: email.to,
-      subject: email.subject,
-      template: email.template,
-      transport,
-      // Bodies wait here until delivery; Postmark messages drop them once sent (the outbox keeps them).
-      textBody: email.text,
-      htmlBody: email.html,
-      dedupeKey: email.dedupeKey ?? null,
-      invoiceId: email.invoiceId ?? null,
-      estimateId: email.estimateId ?? null,
-      paymentId: email.paymentId ?? null,
-    })),
-    skipDuplicates: true,
-    select: { id: true, businessId: true },
-  });
+  const data = emails.map((email) => ({
+    id: newRowId(),
+    businessId: email.businessId,
+    to: email.to,
+    subject: email.subject,
+    template: email.template,
+    transport,
+    // Bodies wait here until delivery; Postmark messages drop them once sent (the outbox keeps them).
+    textBody: email.text,
+    htmlBody: email.html,
+    dedupeKey: email.dedupeKey ?? null,
+    invoiceId: email.invoiceId ?? null,
+    estimateId: email.estimateId ?? null,
+    paymentId: email.paymentId ?? null,
+  }));
+  const rows = await tx.$queryRaw<{ id: string; businessId: string }[]>`
+    INSERT INTO "EmailMessage" (id, "businessId", "to", subject, template, transport, "textBody", "htmlBody", "dedupeKey", "invoiceId", "estimateId", "paymentId")
+    SELECT id, "businessId", "to", subject, template, transport, "textBody", "htmlBody", "dedupeKey", "invoiceId", "estimateId", "paymentId"
+      FROM json_to_recordset(${JSON.stringify(data)}::json)
+        AS x(id text, "businessId" text, "to" text, subject text, template text, transport text, "textBody" text, "htmlBody" text,
+             "dedupeKey" text, "invoiceId" text, "estimateId" text, "paymentId" text)
+    ON CONFLICT DO NOTHING
+    RETURNING id, "businessId"`;
   const perJob = Math.min(options.perJob ?? 1, POSTMARK_BATCH_LIMIT);
   if (perJob <= 1) {
     await addJobs(tx, rows.map((row) => sendJob(row.id, row.businessId)));
@@ -266,10 +273,14 @@ const SEARCH_PARALLEL = 10;
  */
 export async function deliverEmails(ids: string[], attempt = 1, maxAttempts = EMAIL_MAX_ATTEMPTS): Promise<BatchItemResult[]> {
   const results = new Map<string, BatchItemResult>();
-  const claimed = await prisma.emailMessage.updateManyAndReturn({
-    where: { id: { in: ids }, status: "QUEUED", OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(Date.now() - SEND_LEASE_MS) } }] },
-    data: { attempts: { increment: 1 }, claimedAt: new Date() },
-  });
+  // Claim them and count the attempt in one statement, as deliverEmail does for one (raw SQL: Prisma
+  // spends far longer compiling a 500-id update than Postgres spends running it).
+  const claimedAt = new Date();
+  const claimed = await prisma.$queryRaw<Array<{ id: string; to: string; subject: string; template: string; transport: string; textBody: string | null; htmlBody: string | null; attempts: number }>>`
+    UPDATE "EmailMessage" SET attempts = attempts + 1, "claimedAt" = ${claimedAt}
+     WHERE id = ANY(${ids}::text[]) AND status = 'QUEUED'
+       AND ("claimedAt" IS NULL OR "claimedAt" < ${new Date(claimedAt.getTime() - SEND_LEASE_MS)})
+    RETURNING id, "to", subject, template, transport, "textBody", "htmlBody", attempts`;
   const claimedIds = new Set(claimed.map((m) => m.id));
   const unclaimed = ids.filter((id) => !claimedIds.has(id));
   if (unclaimed.length) {
