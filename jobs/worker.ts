@@ -17,6 +17,7 @@ import cleanup from "./cleanup";
 import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
 import paymentReceived from "./payment-received";
+import queueReminders from "./queue-reminders";
 import recurringInvoices from "./recurring-invoices";
 import reviewRequests from "./review-requests";
 import sendEmail from "./send-email";
@@ -30,6 +31,7 @@ export const taskList = {
   "send-email": sendEmail,
   "payment-received": paymentReceived,
   "overdue-reminders": overdueReminders,
+  "queue-reminders": queueReminders,
   "recurring-invoices": recurringInvoices,
   "review-requests": reviewRequests,
   cleanup,

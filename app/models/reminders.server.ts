@@ -5,7 +5,10 @@
 // only the latest stage reached is sent, never a burst of the ones missed.
 import { overdueReminderEmail } from "~/emails/overdue-reminder.server";
 import { prisma } from "~/utils/db.server";
-import { queueEmail, queueEmails, type QueuedEmail } from "~/utils/email.server";
+import { Prisma } from "~/generated/prisma/client.ts";
+import { POSTMARK_BATCH_LIMIT, queueEmail, queueEmails, type QueuedEmail } from "~/utils/email.server";
+import { addJobs } from "~/utils/jobs.server";
+import { newRowId } from "~/utils/row-id.server";
 import { formatMoney } from "~/utils/money";
 import { loadEmailBrand, loadEmailBrands } from "./branding.server";
 import { dateOnly, todayIn, toDateString } from "./document-form";
@@ -54,17 +57,94 @@ export function dueStage(input: { dueDate: string; today: string; reminderDays: 
 
 export type ReminderRun = { scanned: number; queued: number; batches: number };
 
+/** The coarse test for "a reminder may be due", shared by the plan and the queueing (the exact stage is decided per row). */
+const candidateFilter = (latestToday: string) => Prisma.sql`
+       i.status IN ('SENT', 'VIEWED', 'PARTIALLY_PAID')
+   AND i."dueDate" < ${latestToday}::date
+   AND b."remindersEnabled"
+   AND c.email IS NOT NULL
+   AND i."lastReminderStage" < (SELECT coalesce(max(d), 0) FROM unnest(b."reminderDays") d)`;
+
+/** Every zone's today is within a day of UTC's: narrow in SQL, decide per business in code. */
+const latestTodayAt = (now: Date) => toDateString(new Date(now.getTime() + DAY_MS));
+
+export type ReminderPlan = { businesses: number; candidates: number; chunks: string[][] };
+
 /**
- * Queues every reminder due at `now`, in batches (one transaction each, so a crash loses no more than
- * the batch in flight, and a rerun continues where it stopped).
+ * The overdue-reminders cron run: which businesses may have reminders due at `now`, packed into
+ * chunks of about `perChunk` candidate invoices (a business is never split), each queued by its own
+ * queue-reminders job so both cores and every worker share the work. Read-only accounts are left out.
  */
-export async function sendOverdueReminders(options: { now?: Date; batchSize?: number } = {}): Promise<ReminderRun> {
+export async function planOverdueReminders(options: { now?: Date; perChunk?: number; maxBusinessesPerChunk?: number } = {}): Promise<ReminderPlan> {
+  const now = options.now ?? new Date();
+  const perChunk = options.perChunk ?? 2_000;
+  const maxBusinesses = options.maxBusinessesPerChunk ?? 200;
+  const rows = await prisma.$queryRaw<{ businessId: string; candidates: number }[]>`
+    SELECT i."businessId", count(*)::int AS candidates
+      FROM "Invoice" i
+      JOIN "Business" b ON b.id = i."businessId"
+      JOIN "Customer" c ON c.id = i."customerId"
+     WHERE ${candidateFilter(latestTodayAt(now))}
+     GROUP BY i."businessId"
+     ORDER BY i."businessId"`;
+  const readOnly = await readOnlyBusinessIds(rows.map((r) => r.businessId), now);
+  const chunks: string[][] = [];
+  let chunk: string[] = [];
+  let size = 0;
+  let candidates = 0;
+  let businesses = 0;
+  for (const row of rows) {
+    if (readOnly.has(row.businessId)) continue;
+    if (chunk.length && (size + row.candidates > perChunk || chunk.length >= maxBusinesses)) {
+      chunks.push(chunk);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(row.businessId);
+    size += row.candidates;
+    candidates += row.candidates;
+    businesses++;
+  }
+  if (chunk.length) chunks.push(chunk);
+  return { businesses, candidates, chunks };
+}
+
+/**
+ * Plans the run and adds one queue-reminders job per chunk. Each job's key names its first and last
+ * business, so a later run re-planning the same businesses replaces a job still waiting instead of
+ * adding a second; a second job for the same invoices would find their stages claimed anyway.
+ */
+export async function scheduleOverdueReminders(options: { now?: Date } = {}): Promise<ReminderPlan> {
+  const now = options.now ?? new Date();
+  const plan = await planOverdueReminders({ now });
+  if (plan.chunks.length) {
+    await prisma.$transaction((tx) =>
+      addJobs(
+        tx,
+        plan.chunks.map((businessIds) => ({
+          task: "queue-reminders",
+          payload: { now: now.toISOString(), businessIds },
+          jobKey: `queue-reminders:${businessIds[0]}:${businessIds[businessIds.length - 1]}`,
+          maxAttempts: 5,
+        })),
+      ),
+    );
+  }
+  return plan;
+}
+
+/**
+ * Queues every reminder due at `now` (of these businesses only, when given), in batches (one
+ * transaction each, so a crash loses no more than the batch in flight, and a rerun continues where it
+ * stopped). Batches follow business order, so one business's reminders share send jobs.
+ */
+export async function sendOverdueReminders(options: { now?: Date; batchSize?: number; businessIds?: string[] } = {}): Promise<ReminderRun> {
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 500;
-  // Every zone's today is within a day of UTC's: narrow in SQL, decide per business in code.
-  const latestToday = toDateString(new Date(now.getTime() + DAY_MS));
+  const latestToday = latestTodayAt(now);
   const run: ReminderRun = { scanned: 0, queued: 0, batches: 0 };
-  let cursor = "";
+  const onlyBusinesses = options.businessIds ? Prisma.sql`AND i."businessId" = ANY(${options.businessIds}::text[])` : Prisma.empty;
+  let cursor = { businessId: "", id: "" };
   for (;;) {
     const rows = await prisma.$queryRaw<Candidate[]>`
       SELECT i.id, i."businessId", i."customerId", i.number, i."dueDate", i."totalCents", i."amountPaidCents", i.currency,
@@ -73,16 +153,14 @@ export async function sendOverdueReminders(options: { now?: Date; batchSize?: nu
         FROM "Invoice" i
         JOIN "Business" b ON b.id = i."businessId"
         JOIN "Customer" c ON c.id = i."customerId"
-       WHERE i.status IN ('SENT', 'VIEWED', 'PARTIALLY_PAID')
-         AND i."dueDate" < ${latestToday}::date
-         AND b."remindersEnabled"
-         AND c.email IS NOT NULL
-         AND i."lastReminderStage" < (SELECT coalesce(max(d), 0) FROM unnest(b."reminderDays") d)
-         AND i.id > ${cursor}
-       ORDER BY i.id
+       WHERE ${candidateFilter(latestToday)}
+         ${onlyBusinesses}
+         AND (i."businessId", i.id) > (${cursor.businessId}, ${cursor.id})
+       ORDER BY i."businessId", i.id
        LIMIT ${batchSize}`;
     if (!rows.length) break;
-    cursor = rows[rows.length - 1].id;
+    const last = rows[rows.length - 1];
+    cursor = { businessId: last.businessId, id: last.id };
     run.scanned += rows.length;
     // Read-only accounts send no reminders; their stages stay unclaimed until the account is paid for.
     const readOnly = await readOnlyBusinessIds(rows.map((r) => r.businessId), now);
@@ -134,16 +212,22 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
         brand: brands.get(row.businessId),
       }),
     }));
-    const queued = await queueEmails(tx, emails, { perJob: 25 });
-    await tx.activityEvent.createMany({
-      data: won.map(({ row, overdue }) => ({
-        businessId: row.businessId,
-        type: "invoice.reminder",
-        message: `Reminder sent for invoice ${formatInvoiceNumber(row.invoicePrefix, row.number)} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
-        invoiceId: row.id,
-        customerId: row.customerId,
-      })),
-    });
+    // One send job per business in this batch: one Postmark batch call each.
+    const queued = await queueEmails(tx, emails, { perJob: POSTMARK_BATCH_LIMIT });
+    const events = won.map(({ row, overdue }) => ({
+      id: newRowId(),
+      businessId: row.businessId,
+      type: "invoice.reminder",
+      message: `Reminder sent for invoice ${formatInvoiceNumber(row.invoicePrefix, row.number)} (${overdue} day${overdue === 1 ? "" : "s"} overdue)`,
+      invoiceId: row.id,
+      customerId: row.customerId,
+    }));
+    if (events.length) {
+      await tx.$executeRaw`
+        INSERT INTO "ActivityEvent" (id, "businessId", type, message, "invoiceId", "customerId")
+        SELECT id, "businessId", type, message, "invoiceId", "customerId"
+          FROM json_to_recordset(${JSON.stringify(events)}::json) AS x(id text, "businessId" text, type text, message text, "invoiceId" text, "customerId" text)`;
+    }
     return queued.length;
   }, LOCKING_TRANSACTION);
 }

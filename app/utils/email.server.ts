@@ -10,6 +10,7 @@ import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { addJobs, completeJobs, jobsByKey, type JobSpec } from "./jobs.server";
 import { logger } from "./logger.server";
+import { newRowId } from "./row-id.server";
 
 export type EmailContent = { subject: string; text: string; html: string };
 
@@ -34,7 +35,7 @@ export type EmailTemplate =
   | "estimate-declined"
   | "invoice-paid";
 
-/** How long a worker holds a message while sending it (the Postmark SDK gives up after 10 s). */
+/** How long a worker holds a message while sending it (the Postmark SDK gives up after 10 s, 30 s for a batch). */
 const SEND_LEASE_MS = 60_000;
 
 /** One try and up to three retries (graphile-worker waits e^attempt seconds in between: ~3 s, 7 s, 20 s). */
@@ -45,18 +46,26 @@ export function isDevOutbox() {
   return e.EMAIL_TRANSPORT === "outbox" || !e.POSTMARK_SERVER_TOKEN;
 }
 
+/** Messages per POST /email/batch: Postmark's limit. */
+export const POSTMARK_BATCH_LIMIT = 500;
+
 let client: ServerClient | undefined;
-function postmark() {
+let batchClient: ServerClient | undefined;
+function newClient(timeoutSeconds: number) {
   const { POSTMARK_SERVER_TOKEN, POSTMARK_API_URL } = env();
-  if (!client) {
-    const api = POSTMARK_API_URL ? new URL(POSTMARK_API_URL) : null;
-    client = new ServerClient(POSTMARK_SERVER_TOKEN!, {
-      useHttps: api ? api.protocol === "https:" : true,
-      requestHost: api ? api.host : "api.postmarkapp.com",
-      timeout: 10, // seconds
-    });
-  }
-  return client;
+  const api = POSTMARK_API_URL ? new URL(POSTMARK_API_URL) : null;
+  return new ServerClient(POSTMARK_SERVER_TOKEN!, {
+    useHttps: api ? api.protocol === "https:" : true,
+    requestHost: api ? api.host : "api.postmarkapp.com",
+    timeout: timeoutSeconds,
+  });
+}
+function postmark() {
+  return (client ??= newClient(10));
+}
+/** A batch of up to 500 messages gets longer to answer; still well inside the 60 s lease. */
+function postmarkBatch() {
+  return (batchClient ??= newClient(30));
 }
 
 export type QueuedEmail = OutgoingEmail & {
@@ -79,32 +88,38 @@ export async function queueEmail(tx: Prisma.TransactionClient, email: QueuedEmai
 
 /**
  * Many messages at once (reminder batches): one insert and one add_jobs call. With `perJob` > 1 the
- * messages share graphile-worker batch jobs of that many (one job fetch per batch; a failed item is
- * retried alone). Returns the ids created.
+ * messages share graphile-worker batch jobs of that many, at most 500 (one job fetch and one Postmark
+ * batch call per job; a failed item is retried alone). Returns the ids created.
  */
 export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEmail[], options: { perJob?: number } = {}): Promise<string[]> {
   if (!emails.length) return [];
   const transport = isDevOutbox() ? "dev-outbox" : "postmark";
+  // One INSERT ... SELECT for the whole set (Prisma's createMany spends seconds compiling 500 rows).
   // ON CONFLICT DO NOTHING: a taken dedupe key must not abort the caller's transaction.
-  const rows = await tx.emailMessage.createManyAndReturn({
-    data: emails.map((email) => ({
-      businessId: email.businessId,
-      to: email.to,
-      subject: email.subject,
-      template: email.template,
-      transport,
-      // Bodies wait here until delivery; Postmark messages drop them once sent (the outbox keeps them).
-      textBody: email.text,
-      htmlBody: email.html,
-      dedupeKey: email.dedupeKey ?? null,
-      invoiceId: email.invoiceId ?? null,
-      estimateId: email.estimateId ?? null,
-      paymentId: email.paymentId ?? null,
-    })),
-    skipDuplicates: true,
-    select: { id: true, businessId: true },
-  });
-  const perJob = options.perJob ?? 1;
+  const data = emails.map((email) => ({
+    id: newRowId(),
+    businessId: email.businessId,
+    to: email.to,
+    subject: email.subject,
+    template: email.template,
+    transport,
+    // Bodies wait here until delivery; Postmark messages drop them once sent (the outbox keeps them).
+    textBody: email.text,
+    htmlBody: email.html,
+    dedupeKey: email.dedupeKey ?? null,
+    invoiceId: email.invoiceId ?? null,
+    estimateId: email.estimateId ?? null,
+    paymentId: email.paymentId ?? null,
+  }));
+  const rows = await tx.$queryRaw<{ id: string; businessId: string }[]>`
+    INSERT INTO "EmailMessage" (id, "businessId", "to", subject, template, transport, "textBody", "htmlBody", "dedupeKey", "invoiceId", "estimateId", "paymentId")
+    SELECT id, "businessId", "to", subject, template, transport, "textBody", "htmlBody", "dedupeKey", "invoiceId", "estimateId", "paymentId"
+      FROM json_to_recordset(${JSON.stringify(data)}::json)
+        AS x(id text, "businessId" text, "to" text, subject text, template text, transport text, "textBody" text, "htmlBody" text,
+             "dedupeKey" text, "invoiceId" text, "estimateId" text, "paymentId" text)
+    ON CONFLICT DO NOTHING
+    RETURNING id, "businessId"`;
+  const perJob = Math.min(options.perJob ?? 1, POSTMARK_BATCH_LIMIT);
   if (perJob <= 1) {
     await addJobs(tx, rows.map((row) => sendJob(row.id, row.businessId)));
   } else {
@@ -248,6 +263,159 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
     await prisma.emailMessage.update({ where: { id }, data: { error: reason, claimedAt: null } });
     logger.warn({ emailId: id, template: message.template, status, attempt }, "email delivery failed; will retry");
     throw new TransientEmailError(reason);
+  }
+}
+
+/** What became of one message of a batch: an outcome, or the TransientEmailError that retries it. */
+export type BatchItemResult = { ok: true; outcome: DeliveryOutcome } | { ok: false; error: TransientEmailError };
+
+/** How many Postmark searches a batch runs at once when it checks earlier attempts. */
+const SEARCH_PARALLEL = 10;
+
+/**
+ * Delivers a batch of QUEUED messages (a send-email batch job) with Postmark's batch endpoint: one
+ * claim, one POST /email/batch per 500 messages, and a few set-based updates to record the answers.
+ * The same guarantees as deliverEmail, per message: a message that an earlier attempt may have
+ * delivered (attempts > 1: a crash, a timeout, a failed search) is looked up in Postmark by its
+ * Metadata.messageId first and never sent again when found; a message Postmark refused inside the
+ * batch is FAILED alone; a message whose outcome is unknown or transient is retried alone. Results
+ * come back in the order of `ids`.
+ */
+export async function deliverEmails(ids: string[], attempt = 1, maxAttempts = EMAIL_MAX_ATTEMPTS): Promise<BatchItemResult[]> {
+  const results = new Map<string, BatchItemResult>();
+  // Claim them and count the attempt in one statement, as deliverEmail does for one (raw SQL: Prisma
+  // spends far longer compiling a 500-id update than Postgres spends running it).
+  const claimedAt = new Date();
+  const claimed = await prisma.$queryRaw<Array<{ id: string; to: string; subject: string; template: string; transport: string; textBody: string | null; htmlBody: string | null; attempts: number }>>`
+    UPDATE "EmailMessage" SET attempts = attempts + 1, "claimedAt" = ${claimedAt}
+     WHERE id = ANY(${ids}::text[]) AND status = 'QUEUED'
+       AND ("claimedAt" IS NULL OR "claimedAt" < ${new Date(claimedAt.getTime() - SEND_LEASE_MS)})
+    RETURNING id, "to", subject, template, transport, "textBody", "htmlBody", attempts`;
+  const claimedIds = new Set(claimed.map((m) => m.id));
+  const unclaimed = ids.filter((id) => !claimedIds.has(id));
+  if (unclaimed.length) {
+    const current = await prisma.emailMessage.findMany({ where: { id: { in: unclaimed } }, select: { id: true, status: true } });
+    const status = new Map(current.map((m) => [m.id, m.status]));
+    for (const id of unclaimed) {
+      // Still QUEUED means another run holds the lease: that item comes back later rather than ends.
+      results.set(id, status.get(id) === "QUEUED" ? { ok: false, error: new TransientEmailError("another worker is sending this message; will check again") } : { ok: true, outcome: "skipped" });
+    }
+  }
+
+  const outbox = claimed.filter((m) => m.transport === "dev-outbox");
+  if (outbox.length) {
+    await prisma.emailMessage.updateMany({ where: { id: { in: outbox.map((m) => m.id) } }, data: { status: "SENT", sentAt: new Date(), error: null } });
+    for (const m of outbox) results.set(m.id, { ok: true, outcome: "sent" });
+    logger.info({ count: outbox.length }, "emails stored in dev outbox");
+  }
+
+  const sent: Array<{ id: string; providerMessageId: string }> = [];
+  const refused: Array<{ id: string; reason: string }> = [];
+  const transient: Array<{ id: string; reason: string }> = [];
+  let toSend = claimed.filter((m) => m.transport !== "dev-outbox");
+
+  // An earlier attempt may have reached Postmark without us learning it: ask before sending again,
+  // message by message (docs/decisions/007-email-delivery-and-jobs.md, "effectively once").
+  const retried = toSend.filter((m) => m.attempts > 1);
+  if (retried.length) {
+    const unknown = new Set<string>();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(SEARCH_PARALLEL, retried.length) }, async () => {
+        while (next < retried.length) {
+          const m = retried[next++];
+          try {
+            const earlier = await findAcceptedCopy(m.id);
+            if (earlier) sent.push({ id: m.id, providerMessageId: earlier });
+            else unknown.add(m.id);
+          } catch (error) {
+            // Sending without knowing could send twice: this message waits for the next attempt.
+            transient.push({ id: m.id, reason: describe(error).reason });
+          }
+        }
+      }),
+    );
+    if (sent.length) logger.info({ count: sent.length, attempt }, "emails were accepted by Postmark on an earlier attempt; not sent again");
+    toSend = toSend.filter((m) => m.attempts <= 1 || unknown.has(m.id));
+  }
+
+  const from = toSend.length ? env().EMAIL_FROM : "";
+  for (let i = 0; i < toSend.length; i += POSTMARK_BATCH_LIMIT) {
+    const chunk = toSend.slice(i, i + POSTMARK_BATCH_LIMIT);
+    try {
+      const answers = await postmarkBatch().sendEmailBatch(
+        chunk.map((message) => ({
+          From: from,
+          To: message.to,
+          Subject: message.subject,
+          TextBody: message.textBody ?? "",
+          HtmlBody: message.htmlBody ?? undefined,
+          MessageStream: "outbound",
+          Tag: message.template,
+          // Ties Postmark's webhooks and activity, and the search above, back to this row.
+          Metadata: { messageId: message.id },
+        })),
+      );
+      // One answer per message, in order. A missing answer is an unknown outcome: retried, and so searched first.
+      chunk.forEach((message, index) => {
+        const answer = Array.isArray(answers) ? answers[index] : undefined;
+        if (answer && answer.ErrorCode === 0 && answer.MessageID) sent.push({ id: message.id, providerMessageId: answer.MessageID });
+        else if (!answer) transient.push({ id: message.id, reason: "Postmark's batch answer had no result for this message" });
+        else {
+          const reason = `PostmarkError ${answer.ErrorCode}: ${answer.Message}`.slice(0, 500);
+          // A rate limit inside a batch may pass; any other refusal is about the message itself.
+          (answer.ErrorCode === 429 ? transient : refused).push({ id: message.id, reason });
+        }
+      });
+    } catch (error) {
+      // The whole call failed: a timeout or a dropped connection may still have delivered some of the
+      // messages, which is why their retry searches first.
+      const { status, reason } = describe(error);
+      for (const message of chunk) (isTransient(status) ? transient : refused).push({ id: message.id, reason });
+    }
+  }
+
+  await recordBatchOutcomes(sent, refused, transient, attempt >= maxAttempts);
+  for (const s of sent) results.set(s.id, { ok: true, outcome: "sent" });
+  for (const r of refused) results.set(r.id, { ok: true, outcome: "failed" });
+  for (const t of transient) results.set(t.id, { ok: false, error: new TransientEmailError(t.reason) });
+  if (refused.length) logger.error({ count: refused.length, emailIds: refused.slice(0, 20).map((r) => r.id), attempt }, "emails refused by Postmark");
+  if (transient.length) {
+    logger[attempt >= maxAttempts ? "error" : "warn"](
+      { count: transient.length, emailIds: transient.slice(0, 20).map((t) => t.id), attempt, reason: transient[0].reason },
+      attempt >= maxAttempts ? "email delivery failed after every retry" : "email delivery failed; will retry",
+    );
+  }
+  return ids.map((id) => results.get(id) ?? { ok: false, error: new TransientEmailError("the message was not processed; will check again") });
+}
+
+/** Writes a batch's answers: three statements at most, whatever the batch size. */
+async function recordBatchOutcomes(
+  sent: Array<{ id: string; providerMessageId: string }>,
+  refused: Array<{ id: string; reason: string }>,
+  transient: Array<{ id: string; reason: string }>,
+  lastAttempt: boolean,
+) {
+  if (sent.length) {
+    await prisma.$executeRaw`
+      UPDATE "EmailMessage" AS m
+         SET status = 'SENT', "sentAt" = now(), "providerMessageId" = v.pid, "textBody" = NULL, "htmlBody" = NULL, error = NULL
+        FROM unnest(${sent.map((s) => s.id)}::text[], ${sent.map((s) => s.providerMessageId)}::text[]) AS v(id, pid)
+       WHERE m.id = v.id`;
+  }
+  // Out of retries, a transient failure is FAILED too (the job ends failed, with a retry on the jobs page).
+  const failed = lastAttempt ? [...refused, ...transient] : refused;
+  if (failed.length) {
+    await prisma.$executeRaw`
+      UPDATE "EmailMessage" AS m SET status = 'FAILED', error = v.reason, "claimedAt" = NULL
+        FROM unnest(${failed.map((f) => f.id)}::text[], ${failed.map((f) => f.reason)}::text[]) AS v(id, reason)
+       WHERE m.id = v.id`;
+  }
+  if (!lastAttempt && transient.length) {
+    await prisma.$executeRaw`
+      UPDATE "EmailMessage" AS m SET error = v.reason, "claimedAt" = NULL
+        FROM unnest(${transient.map((t) => t.id)}::text[], ${transient.map((t) => t.reason)}::text[]) AS v(id, reason)
+       WHERE m.id = v.id`;
   }
 }
 

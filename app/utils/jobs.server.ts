@@ -26,6 +26,8 @@ declare global {
       /** The follow-up of a provider webhook's payment: card details, receipt, the contractor's notice. */
       "payment-received": { paymentId: string; businessId: string; invoicePaidAt: string | null };
       "overdue-reminders": CronJobPayload;
+      /** One chunk of the overdue-reminders plan: these businesses' reminders, as of `now`. */
+      "queue-reminders": { now: string; businessIds: string[] };
       "recurring-invoices": CronJobPayload;
       "review-requests": CronJobPayload;
       cleanup: CronJobPayload;

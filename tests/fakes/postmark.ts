@@ -1,5 +1,7 @@
 // A test-only fake of the slice of the Postmark HTTP API the app uses: POST /email (Server token auth,
-// Postmark's validation and error bodies, scripted failures, inactive-recipient suppression) and the
+// Postmark's validation and error bodies, scripted failures, inactive-recipient suppression), POST
+// /email/batch (up to 500 messages; HTTP 200 with one result per message, in order: ErrorCode 0 with a
+// MessageID for each accepted one, ErrorCode and Message alone for each refused one), the
 // outbound message search (GET /messages/outbound with count, offset, recipient, tag and metadata_<key>
 // filters, newest first, as the Messages API answers it), and the
 // outbound webhooks (Delivery, Open, Click, Bounce, SpamComplaint) posted with HTTP Basic auth the way
@@ -16,7 +18,10 @@ type Json = Record<string, any>;
 /** One entry of `script()`: a bare HTTP status, or a status with the Postmark ErrorCode/Message to answer. */
 export type ScriptedResponse = number | { status: number; errorCode?: number; message?: string };
 export type SentEmail = { messageId: string; at: number; body: Json };
-export type EmailCall = { at: number; status: number; errorCode: number; body: unknown; headers: http.IncomingHttpHeaders };
+/** `path` "/email" or "/email/batch"; a batch call's `results` are the per-message answers it sent (when HTTP 200). */
+export type EmailCall = { at: number; path: string; status: number; errorCode: number; body: unknown; headers: http.IncomingHttpHeaders; results?: Json[] };
+/** A per-message refusal inside a batch: the result entry Postmark answers for that message. */
+export type ItemError = { errorCode: number; message?: string };
 /** `auth`: omitted → the configured Basic credentials; null → no Authorization header; a string → that exact header value. */
 export type WebhookOptions = { auth?: string | null };
 /** Per-event options: field overrides merged over the generated payload (e.g. `{ Recipient }`, `{ Metadata: {} }`). */
@@ -30,9 +35,9 @@ export type FakePostmark = {
   /** "127.0.0.1:<port>", the SDK's `requestHost`. */
   host: string;
   port: number;
-  /** Accepted sends only, in order. */
+  /** Accepted messages only, in order (single sends and each accepted message of a batch). */
   sent: SentEmail[];
-  /** Every POST /email attempt with the status it was answered (including 401/422/5xx). */
+  /** Every POST /email and POST /email/batch call with the status it was answered (including 401/422/5xx). */
   calls: EmailCall[];
   /** Every GET /messages/outbound search, with its query parameters and how many messages matched. */
   searches: Array<{ at: number; status: number; query: Record<string, string>; matched: number }>;
@@ -40,9 +45,14 @@ export type FakePostmark = {
   webhooks: Array<{ payload: unknown; status: number; body: string; authorization: string | null }>;
   /** Addresses Postmark would refuse with 406 (a hard bounce or spam complaint adds the recipient; lower-case). */
   inactive: Set<string>;
-  /** The next N POST /email calls answer these statuses, in order, before any other check; then normal handling. */
+  /** The next N POST /email or /email/batch calls answer these statuses, in order, before any other check; then normal handling. */
   script(responses: ScriptedResponse[]): void;
-  /** Wait this long before answering each POST /email (0 to stop). */
+  /**
+   * Messages to this recipient (lower-cased) are refused inside a batch with this result, the next `times`
+   * times (default: every time), while the batch's other messages are accepted: a partial failure.
+   */
+  failRecipient(address: string, error: ItemError, times?: number): void;
+  /** Wait this long before answering each POST /email or /email/batch, after accepting it (0 to stop). */
   setDelay(ms: number): void;
   /** Every POST /email (after any script) answers this status until reset(). */
   failAll(status: number, errorCode?: number): void;
@@ -164,6 +174,65 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
   const searches: FakePostmark["searches"] = [];
   const webhooks: FakePostmark["webhooks"] = [];
   const inactive = new Set<string>();
+  const itemFailures = new Map<string, ItemError & { times: number }>();
+
+  /** Auth and content type, the checks Postmark makes before reading a send request's body. */
+  function checkRequest(req: http.IncomingMessage) {
+    const token = req.headers["x-postmark-server-token"];
+    if (!token) {
+      throw new PostmarkHttpError(401, 10, "No Account or Server API tokens were supplied in the HTTP headers. Please add a header for either X-Postmark-Server-Token or X-Postmark-Account-Token.");
+    }
+    if (token !== options.serverToken) throw new PostmarkHttpError(401, 10, ERROR_MESSAGES[401][1]);
+    if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) throw new PostmarkHttpError(415, 409, "JSON required: set 'Content-Type: application/json'.");
+  }
+
+  function accept(message: Json) {
+    const messageId = randomUUID();
+    const now = new Date();
+    sent.push({ messageId, at: now.getTime(), body: message });
+    return { To: message.To, SubmittedAt: submittedAt(now), MessageID: messageId, ErrorCode: 0, Message: "OK" };
+  }
+
+  /**
+   * POST /email/batch: a JSON array of up to 500 messages. Request-level problems (token, content type,
+   * not an array, more than 500) answer like POST /email; otherwise HTTP 200 with one result per message
+   * in request order, each validated on its own, so one bad message never stops the others.
+   */
+  function handleBatch(req: http.IncomingMessage, raw: string): { status: number; body: Json | Json[]; parsed: unknown } {
+    let parsed: unknown = raw;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      /* keep the raw text */
+    }
+    try {
+      const scripted = queue.shift() ?? (failing ? { ...failing } : undefined);
+      if (scripted && scripted.status !== 200) throw scriptedError(scripted, []);
+      checkRequest(req);
+      if (typeof parsed === "string") throw new PostmarkHttpError(422, 402, "Received invalid JSON input.");
+      if (!Array.isArray(parsed)) throw new PostmarkHttpError(422, 403, "Incompatible JSON: the request body must be a JSON array of messages.");
+      if (parsed.length > 500) throw new PostmarkHttpError(422, 410, "Too many batch messages: you may send up to 500 messages in a batch call.");
+      const results = parsed.map((message: unknown) => {
+        try {
+          const { recipients } = validateEmail(message, inactive);
+          for (const r of recipients) {
+            const failure = itemFailures.get(r.toLowerCase());
+            if (!failure) continue;
+            if (--failure.times <= 0) itemFailures.delete(r.toLowerCase());
+            return { ErrorCode: failure.errorCode, Message: failure.message ?? (failure.errorCode === 406 ? inactiveMessage([r]) : `Message refused (${failure.errorCode}).`) };
+          }
+          return accept(message as Json);
+        } catch (e) {
+          if (!(e instanceof PostmarkHttpError)) throw e;
+          return { ErrorCode: e.errorCode ?? 0, Message: e.message };
+        }
+      });
+      return { status: 200, parsed, body: results };
+    } catch (e) {
+      if (!(e instanceof PostmarkHttpError)) throw e;
+      return { status: e.status, parsed, body: e.errorCode === undefined ? { Message: e.message } : { ErrorCode: e.errorCode, Message: e.message } };
+    }
+  }
 
   function handleEmail(req: http.IncomingMessage, raw: string): { status: number; body: Json; parsed: unknown } {
     let parsed: unknown = raw;
@@ -176,18 +245,10 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     try {
       const scripted = queue.shift() ?? (failing ? { ...failing } : undefined);
       if (scripted && scripted.status !== 200) throw scriptedError(scripted, looseRecipients());
-      const token = req.headers["x-postmark-server-token"];
-      if (!token) {
-        throw new PostmarkHttpError(401, 10, "No Account or Server API tokens were supplied in the HTTP headers. Please add a header for either X-Postmark-Server-Token or X-Postmark-Account-Token.");
-      }
-      if (token !== options.serverToken) throw new PostmarkHttpError(401, 10, ERROR_MESSAGES[401][1]);
-      if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) throw new PostmarkHttpError(415, 409, "JSON required: set 'Content-Type: application/json'.");
+      checkRequest(req);
       if (typeof parsed === "string") throw new PostmarkHttpError(422, 402, "Received invalid JSON input.");
       validateEmail(parsed, inactive);
-      const messageId = randomUUID();
-      const now = new Date();
-      sent.push({ messageId, at: now.getTime(), body: parsed as Json });
-      return { status: 200, parsed, body: { To: (parsed as Json).To, SubmittedAt: submittedAt(now), MessageID: messageId, ErrorCode: 0, Message: "OK" } };
+      return { status: 200, parsed, body: accept(parsed as Json) };
     } catch (e) {
       if (!(e instanceof PostmarkHttpError)) throw e;
       return { status: e.status, parsed, body: e.errorCode === undefined ? { Message: e.message } : { ErrorCode: e.errorCode, Message: e.message } };
@@ -243,7 +304,7 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const reply = (status: number, body: Json) => {
+    const reply = (status: number, body: Json | Json[]) => {
       if (res.destroyed) return; // the client gave up (SDK timeout) while we were delaying
       res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
     };
@@ -252,10 +313,11 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
       searches.push({ at: Date.now(), status: result.status, query: Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams), matched: result.body.TotalCount ?? 0 });
       return reply(result.status, result.body);
     }
-    if (path !== "/email" || req.method !== "POST") return reply(404, { ErrorCode: 0, Message: `The fake Postmark does not implement ${req.method} ${path}.` });
+    if ((path !== "/email" && path !== "/email/batch") || req.method !== "POST") return reply(404, { ErrorCode: 0, Message: `The fake Postmark does not implement ${req.method} ${path}.` });
     const at = Date.now();
-    const result = handleEmail(req, raw);
-    calls.push({ at, status: result.status, errorCode: result.body.ErrorCode ?? 0, body: result.parsed, headers: req.headers });
+    const result = path === "/email" ? handleEmail(req, raw) : handleBatch(req, raw);
+    const results = Array.isArray(result.body) ? result.body : undefined;
+    calls.push({ at, path, status: result.status, errorCode: Array.isArray(result.body) ? 0 : (result.body.ErrorCode ?? 0), body: result.parsed, headers: req.headers, results });
     if (delay > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => (waiting.delete(t), resolve()), delay);
@@ -329,6 +391,9 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     script(responses) {
       queue.push(...responses.map((r) => (typeof r === "number" ? { status: r } : r)));
     },
+    failRecipient(address, error, times = Infinity) {
+      itemFailures.set(address.toLowerCase(), { ...error, times });
+    },
     setDelay(ms) {
       delay = ms;
     },
@@ -344,6 +409,7 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
       searches.length = 0;
       webhooks.length = 0;
       inactive.clear();
+      itemFailures.clear();
     },
     setWebhookUrl(url) {
       webhookUrl = url;

@@ -1,8 +1,9 @@
-// The crash drill of issue 15 (item 10): 12 reminders in one batch job, the Postmark fake taking 1.5 s
-// per send, the standalone worker SIGKILLed after Postmark has received 5 of them (so those 5 were
-// accepted but the worker never learned it). A fresh worker finishes the batch. Before sending a
-// message whose earlier attempt may have reached Postmark, it asks the Messages API's outbound search
-// for that Metadata.messageId: Postmark accepts exactly 12, with 0 duplicates.
+// The crash drill of issue 15 (item 10), with Postmark's batch endpoint (issue 17): 12 reminders in two
+// batch jobs of 6, one job at a time, the Postmark fake taking 1.5 s to answer each call, the
+// standalone worker SIGKILLed once Postmark has accepted the first batch (so those 6 were accepted but
+// the worker never learned it). A fresh worker finishes both jobs. Before sending a message whose
+// earlier attempt may have reached Postmark, it asks the Messages API's outbound search for that
+// Metadata.messageId, message by message: Postmark accepts exactly 12, with 0 duplicates.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -16,7 +17,7 @@ vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const MESSAGES = 12;
-const KILL_AFTER_CALLS = 5;
+const PER_JOB = 6;
 const serverToken = `server-token-${randomBytes(8).toString("hex")}`;
 const webhook = { POSTMARK_WEBHOOK_USER: "postmark-hooks", POSTMARK_WEBHOOK_PASSWORD: strongSecret() };
 const secrets = { SESSION_SECRET: strongSecret(), PAY_LINK_SECRET: strongSecret(), JWT_SECRET: strongSecret() };
@@ -31,7 +32,7 @@ function spawnWorker() {
     EMAIL_TRANSPORT: "postmark",
     POSTMARK_SERVER_TOKEN: serverToken,
     POSTMARK_API_URL: fake.url,
-    WORKER_CONCURRENCY: "2",
+    WORKER_CONCURRENCY: "1",
     DATABASE_POOL_SIZE: "5",
     LOG_LEVEL: "info",
   });
@@ -61,7 +62,7 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-it("12 reminders, worker SIGKILLed after 5 sends, a fresh worker finishes: Postmark accepted exactly 12, 0 duplicates", async () => {
+it("12 reminders in two batches, worker SIGKILLed after Postmark accepted the first, a fresh worker finishes: Postmark accepted exactly 12, 0 duplicates", async () => {
   const { business } = await createAccount({ businessName: `Drill Electric ${randomBytes(3).toString("hex")}` });
   const messages = await prisma.emailMessage.createManyAndReturn({
     data: Array.from({ length: MESSAGES }, (_, i) => ({
@@ -81,17 +82,20 @@ it("12 reminders, worker SIGKILLed after 5 sends, a fresh worker finishes: Postm
 
   const first = spawnWorker();
   await first.started;
-  // One batch job of all 12, as the overdue-reminders job queues them.
-  await prisma.$executeRaw`SELECT graphile_worker.add_job('send-email', ${JSON.stringify(ids.map((messageId) => ({ messageId, businessId: business.id })))}::json, max_attempts => 4)`;
-  await vi.waitUntil(() => fake.calls.length >= KILL_AFTER_CALLS, { timeout: 60_000, interval: 10 });
+  // Two batch jobs of 6, as the reminder jobs queue them (one Postmark batch call each), in this order.
+  for (const batch of [ids.slice(0, PER_JOB), ids.slice(PER_JOB)]) {
+    await prisma.$executeRaw`SELECT graphile_worker.add_job('send-email', ${JSON.stringify(batch.map((messageId) => ({ messageId, businessId: business.id })))}::json, max_attempts => 4)`;
+  }
+  await vi.waitUntil(() => fake.calls.length >= 1, { timeout: 60_000, interval: 10 });
   first.child.kill("SIGKILL");
   await exited(first.child);
   const acceptedBeforeKill = fake.sent.length;
   const sentRowsBeforeKill = await prisma.emailMessage.count({ where: { id: { in: ids }, status: "SENT" } });
   console.log(`[email-crash-drill] killed after ${fake.calls.length} calls: Postmark accepted ${acceptedBeforeKill}, ${sentRowsBeforeKill} rows marked SENT`);
   // The drill's point: Postmark has messages the database does not know were sent.
-  expect(acceptedBeforeKill).toBeGreaterThanOrEqual(KILL_AFTER_CALLS);
-  expect(sentRowsBeforeKill).toBeLessThan(acceptedBeforeKill);
+  expect(fake.calls[0]).toMatchObject({ path: "/email/batch", status: 200 });
+  expect(acceptedBeforeKill).toBe(PER_JOB);
+  expect(sentRowsBeforeKill).toBe(0);
 
   const killedAt = Date.now();
   const second = spawnWorker();

@@ -29,7 +29,7 @@ process.env.POSTMARK_WEBHOOK_PASSWORD = webhookPassword;
 process.env.EMAIL_TRANSPORT = "postmark";
 
 const { prisma } = await import("~/utils/db.server");
-const { sendEmail, queueEmail, retryEmail, EMAIL_MAX_ATTEMPTS } = await import("~/utils/email.server");
+const { sendEmail, queueEmail, queueEmails, retryEmail, EMAIL_MAX_ATTEMPTS } = await import("~/utils/email.server");
 const { addJobs } = await import("~/utils/jobs.server");
 const { startWorker } = await import("../../jobs/worker");
 
@@ -236,6 +236,111 @@ describe("effectively once: an attempt that may have reached Postmark is looked 
     expect(fake.sent).toHaveLength(1);
     expect(m.attempts).toBe(2);
     expect(fake.searches.map((s) => s.matched)).toEqual([0]);
+  });
+});
+
+describe("batches: one POST /email/batch per send job, answers recorded per message", () => {
+  /** Queues these recipients' messages in one batch send job, as the reminder job does; returns ids in order. */
+  async function queuedBatch(recipients: string[]) {
+    const ids = await prisma.$transaction((tx) => queueEmails(tx, recipients.map((to) => email({ to, template: "overdue-reminder" })), { perJob: 500 }));
+    expect(ids).toHaveLength(recipients.length);
+    return ids;
+  }
+  const recipients = (n: number) => Array.from({ length: n }, (_, i) => `batch-${i}-${randomBytes(4).toString("hex")}@example.com`);
+  const allSettled = (ids: string[], timeout = 60_000) =>
+    vi.waitFor(
+      async () => {
+        const rows = await prisma.emailMessage.findMany({ where: { id: { in: ids } } });
+        expect(rows.filter((r) => r.status === "QUEUED")).toEqual([]);
+        return new Map(rows.map((r) => [r.id, r]));
+      },
+      { timeout, interval: 200 },
+    );
+  /** How many times Postmark accepted each message (by Metadata.messageId). */
+  const acceptedCounts = () => {
+    const counts = new Map<string, number>();
+    for (const s of fake.sent) counts.set(s.body.Metadata.messageId, (counts.get(s.body.Metadata.messageId) ?? 0) + 1);
+    return counts;
+  };
+
+  it("a refused message (ErrorCode 406 inside an HTTP 200) is FAILED alone; the others are SENT once; nothing is retried", async () => {
+    const to = recipients(5);
+    fake.inactive.add(to[2]);
+    const ids = await queuedBatch(to);
+    const rows = await allSettled(ids);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]).toMatchObject({ path: "/email/batch", status: 200 });
+    expect(fake.calls[0].results!.map((r) => r.ErrorCode)).toEqual([0, 0, 406, 0, 0]);
+    expect((fake.calls[0].body as unknown[]).length).toBe(5);
+    const byMetadata = new Map(fake.sent.map((s) => [s.body.Metadata.messageId as string, s.messageId]));
+    ids.forEach((id, i) => {
+      const row = rows.get(id)!;
+      if (i === 2) {
+        expect(row).toMatchObject({ status: "FAILED", attempts: 1, providerMessageId: null });
+        expect(row.error).toMatch(/406/);
+        expect(row.error).toMatch(/inactive/i);
+      } else {
+        expect(row).toMatchObject({ status: "SENT", attempts: 1, error: null, textBody: null, htmlBody: null, providerMessageId: byMetadata.get(id) });
+      }
+    });
+    // Past the first retry's backoff: still one call, no search, and the job is gone.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.searches).toHaveLength(0);
+    expect(await jobCount()).toBe(0);
+  });
+
+  it("a message refused with a rate limit inside the batch is retried alone: the retry's batch carries only it", async () => {
+    const to = recipients(4);
+    fake.failRecipient(to[1], { errorCode: 429, message: "Rate limit exceeded" }, 1);
+    const ids = await queuedBatch(to);
+    const rows = await allSettled(ids);
+    expect([...rows.values()].every((r) => r.status === "SENT")).toBe(true);
+    expect(fake.calls.map((c) => [c.path, c.status, (c.body as unknown[]).length])).toEqual([
+      ["/email/batch", 200, 4],
+      ["/email/batch", 200, 1],
+    ]);
+    expect((fake.calls[1].body as Array<{ Metadata: { messageId: string } }>)[0].Metadata.messageId).toBe(ids[1]);
+    expect([...acceptedCounts().entries()].sort()).toEqual(ids.map((id) => [id, 1]).sort());
+    expect(ids.map((id) => rows.get(id)!.attempts)).toEqual([1, 2, 1, 1]);
+    // The retried message was looked up first (nothing found), the others never.
+    expect(fake.searches.map((s) => [s.query.metadata_messageId, s.matched])).toEqual([[ids[1], 0]]);
+  });
+
+  it("a batch whose answer timed out: the retry looks up every message and sends only the one Postmark did not accept", async () => {
+    const to = recipients(4);
+    // Postmark accepts three and refuses one (rate limit), but the answer comes after the SDK's 30 s batch timeout.
+    fake.failRecipient(to[3], { errorCode: 429 }, 1);
+    fake.setDelay(31_000);
+    const ids = await queuedBatch(to);
+    await vi.waitFor(
+      async () => {
+        const rows = await prisma.emailMessage.findMany({ where: { id: { in: ids } } });
+        expect(rows.every((r) => r.attempts === 1 && r.error !== null && r.status === "QUEUED")).toBe(true);
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    fake.setDelay(0);
+    const rows = await allSettled(ids);
+    expect([...rows.values()].every((r) => r.status === "SENT" && r.attempts === 2 && r.error === null)).toBe(true);
+    expect(fake.calls.map((c) => (c.body as unknown[]).length)).toEqual([4, 1]);
+    expect([...acceptedCounts().entries()].sort()).toEqual(ids.map((id) => [id, 1]).sort());
+    const byMetadata = new Map(fake.sent.map((s) => [s.body.Metadata.messageId as string, s.messageId]));
+    for (const id of ids) expect(rows.get(id)!.providerMessageId).toBe(byMetadata.get(id));
+    expect(new Map(fake.searches.map((s) => [s.query.metadata_messageId, s.matched]))).toEqual(new Map(ids.map((id, i) => [id, i === 3 ? 0 : 1])));
+  }, 120_000);
+
+  it("a 500 for the whole batch retries the whole batch; the retry searches each message, finds none, sends each once", async () => {
+    fake.script([500]);
+    const ids = await queuedBatch(recipients(3));
+    const rows = await allSettled(ids);
+    expect([...rows.values()].every((r) => r.status === "SENT" && r.attempts === 2)).toBe(true);
+    expect(fake.calls.map((c) => [c.path, c.status])).toEqual([
+      ["/email/batch", 500],
+      ["/email/batch", 200],
+    ]);
+    expect(fake.sent).toHaveLength(3);
+    expect(fake.searches.map((s) => s.matched)).toEqual([0, 0, 0]);
   });
 });
 

@@ -8,7 +8,7 @@ import { addDays, todayIn } from "~/models/document-form";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
 import { applyPayment } from "~/models/payments/payment.server";
 import { createSchedule, runRecurringSchedules, RecurringFormSchema, stopSchedule } from "~/models/recurring.server";
-import { dueStage, sendOverdueReminders } from "~/models/reminders.server";
+import { dueStage, planOverdueReminders, scheduleOverdueReminders, sendOverdueReminders } from "~/models/reminders.server";
 import { sendReviewRequests } from "~/models/review-requests.server";
 import { prisma } from "~/utils/db.server";
 import { emailJobKey } from "~/utils/email.server";
@@ -357,6 +357,55 @@ async function recurringSetup(options: { email?: string | null; form?: Record<st
 const scheduleInvoices = (scheduleId: string) =>
   prisma.invoice.findMany({ where: { recurringScheduleId: scheduleId }, orderBy: { number: "asc" }, include: { lines: { orderBy: { position: "asc" } } } });
 const dates = (values: (Date | null)[]) => values.map((d) => d?.toISOString().slice(0, 10) ?? null);
+
+describe("the overdue-reminders run in chunks (queue-reminders jobs)", () => {
+  it("plans only businesses with reminders on and something due, never splitting a business, and keys one job per chunk", async () => {
+    const a = await makeBusiness();
+    const b = await makeBusiness();
+    const off = await makeBusiness({ remindersEnabled: false });
+    const quiet = await makeBusiness(); // nothing overdue
+    for (const [business, count] of [[a, 3], [b, 2], [off, 1], [quiet, 0]] as const) {
+      const customer = await makeCustomer(business.id);
+      for (let i = 0; i < count; i++) await sentInvoice(business.id, customer.id, addDays(TODAY, -10), { sentAt: later(NOW, -20) });
+    }
+    await sentInvoice(quiet.id, (await makeCustomer(quiet.id)).id, addDays(TODAY, 5), { sentAt: later(NOW, -2) });
+
+    const plan = await planOverdueReminders({ now: NOW, perChunk: 3 });
+    expect(plan).toMatchObject({ businesses: 2, candidates: 5 });
+    // 3 + 2 > 3: one business per chunk, in id order.
+    expect(plan.chunks).toEqual([a.id, b.id].sort().map((id) => [id]));
+    expect((await planOverdueReminders({ now: NOW })).chunks).toEqual([[a.id, b.id].sort()]);
+
+    // Scheduling twice leaves one job per chunk (its key), not two.
+    const keys = async () =>
+      (await prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'queue-reminders' ORDER BY key`).map((r) => r.key);
+    await scheduleOverdueReminders({ now: NOW });
+    await scheduleOverdueReminders({ now: NOW });
+    const [first, last] = [a.id, b.id].sort();
+    expect(await keys()).toEqual([`queue-reminders:${first}:${last}`]);
+    await prisma.$executeRaw`SELECT graphile_worker.remove_job(${`queue-reminders:${first}:${last}`})`;
+  });
+
+  it("chunks run twice and at the same time queue each reminder once", async () => {
+    const businesses = [await makeBusiness(), await makeBusiness(), await makeBusiness()];
+    const invoiceIds: string[] = [];
+    for (const [i, business] of businesses.entries()) {
+      const customer = await makeCustomer(business.id);
+      for (let n = 0; n <= i; n++) invoiceIds.push((await sentInvoice(business.id, customer.id, addDays(TODAY, -8), { sentAt: later(NOW, -20) })).id);
+    }
+    const { chunks } = await planOverdueReminders({ now: NOW, perChunk: 2 });
+    expect(chunks.flat().sort()).toEqual(businesses.map((b) => b.id).sort());
+    const runs = await Promise.all([...chunks, ...chunks, ...chunks].map((businessIds) => sendOverdueReminders({ now: NOW, businessIds })));
+    expect(runs.reduce((sum, r) => sum + r.queued, 0)).toBe(invoiceIds.length);
+    const emails = await prisma.emailMessage.findMany({ where: { template: "overdue-reminder", invoiceId: { in: invoiceIds } } });
+    expect(emails.map((e) => e.dedupeKey).sort()).toEqual(invoiceIds.map((id) => `reminder:${id}:7`).sort());
+    expect(await sendJobCount(emails.map((e) => e.id))).toBe(invoiceIds.length);
+    const events = await prisma.activityEvent.count({ where: { type: "invoice.reminder", invoiceId: { in: invoiceIds } } });
+    expect(events).toBe(invoiceIds.length);
+    // Once more, whole: nothing new.
+    expect(await sendOverdueReminders({ now: NOW })).toMatchObject({ queued: 0 });
+  });
+});
 
 describe("runRecurringSchedules", () => {
   it("catches up one invoice per missed period, each dated for its period, and copies the template", async () => {
