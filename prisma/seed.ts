@@ -19,7 +19,8 @@ export async function seedDemo() {
 async function seedDemoData(businessId: string, userId: string) {
   const { createCustomer } = await import("../app/models/customer.server");
   const { CustomerFormSchema } = await import("../app/models/customer-form");
-  const { addDays, documentFormSchema, todayIn } = await import("../app/models/document-form");
+  const { documentFormSchema } = await import("../app/models/document-form");
+  const { addDays, todayIn } = await import("../app/utils/dates");
   const { createInvoice, markInvoiceSent } = await import("../app/models/invoice.server");
   const { createEstimate } = await import("../app/models/estimate.server");
   const { applyPayment } = await import("../app/models/payment.server");

@@ -26,9 +26,11 @@ import {
   type RefundBody,
   type RefundResource,
 } from "./api-schemas";
+import { todayIn, toDateString } from "~/utils/dates";
 import { getBusinessProfile, updateBusinessProfile } from "./business.server";
 import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
-import { paymentDay, todayIn, toDateString, type DocumentKind } from "./document-form";
+import { type DocumentKind } from "./document-form";
+import { paymentDay } from "./payment-rules";
 import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
 import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";

@@ -7,6 +7,7 @@
 // and percentages are decimal strings ("1.5", "8.875") so no float ever carries them.
 import { z } from "zod";
 import { currencyDigits, toDecimalString } from "~/utils/money";
+import { DATE_MAX, DATE_MIN, DateString } from "~/utils/dates";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
 
 /** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
@@ -16,21 +17,7 @@ import { EmailSchema, PasswordSchema } from "~/utils/validation";
 import { BUSINESS_LIMITS, BusinessProfileSchema, MAX_DEFAULT_TAX_RATE, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS, REMINDER_DAYS, REVIEW_PERIOD_DAYS } from "./business-form";
 import { ACCENT_COLOR_MESSAGE, ACCENT_COLOR_PATTERN } from "./branding";
 import { CUSTOMER_LIMITS, CustomerFormSchema } from "./customer-form";
-import {
-  DATE_MAX,
-  DATE_MIN,
-  DateString,
-  documentFormSchema,
-  MAX_DISCOUNT_PERCENT,
-  MAX_LINE_DESCRIPTION,
-  MAX_LINES,
-  MAX_QUANTITY_MILLI,
-  MAX_TAX_RATE,
-  MAX_TEXT,
-  MAX_TOTAL,
-  MAX_UNIT_PRICE,
-  type DocumentKind,
-} from "./document-form";
+import { documentFormSchema, MAX_DISCOUNT_PERCENT, MAX_LINE_DESCRIPTION, MAX_LINES, MAX_QUANTITY_MILLI, MAX_TAX_RATE, MAX_TEXT, MAX_TOTAL, MAX_UNIT_PRICE, type DocumentKind } from "./document-form";
 
 // ---------------------------------------------------------------------------------------------
 // Auth

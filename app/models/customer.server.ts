@@ -3,9 +3,10 @@
 // exactly like a missing one (404). The businessId always comes from the session, never a form.
 import type { Customer, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
+import { todayIn, toDateString } from "~/utils/dates";
 import { recordActivity } from "./activity.server";
 import type { CustomerInput } from "./customer-form";
-import { paymentDay, todayIn, toDateString } from "./document-form";
+import { paymentDay } from "./payment-rules";
 import { assertUnchanged, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
 import { displayStatus, formatInvoiceNumber, OPEN_STATUSES } from "./invoice.server";
 import { listPayments } from "./payment.server";

@@ -1,7 +1,7 @@
 // The invoice and estimate form: one zod schema (per currency) used by the action, the loader's
 // defaults and the browser's validation. Money, quantities and rates become integers here.
 import { z } from "zod";
-import { BoundedCache } from "~/utils/intl";
+import { DateString } from "~/utils/dates";
 import { currencyDigits, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
 import { CONTROL_MESSAGE } from "~/utils/validation";
 import { computeTotals } from "./totals";
@@ -15,18 +15,6 @@ export const MAX_TEXT = 2_000;
 export const MAX_LINE_DESCRIPTION = 500;
 /** Thousandths of a percent: 100 %. */
 export const MAX_DISCOUNT_PERCENT = 100_000;
-export const DATE_MIN = "2000-01-01";
-export const DATE_MAX = "2100-12-31";
-
-export const DateString = z
-  .string({ error: "Enter a date" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  }, "That date does not exist")
-  .refine((v) => v >= DATE_MIN && v <= DATE_MAX, `Pick a date between ${DATE_MIN} and ${DATE_MAX}`);
-
 // Postgres text cannot hold NUL, and no other control character belongs in a one-line field; notes
 // and terms keep their line breaks and tabs.
 const NUL_OR_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -154,31 +142,3 @@ export function documentFormSchema(currency: string, kind: DocumentKind) {
 }
 
 export type DocumentInput = z.output<ReturnType<typeof documentFormSchema>>;
-
-/** A date string (YYYY-MM-DD) as the Date Prisma stores in a DATE column. */
-export function dateOnly(value: string) {
-  return new Date(`${value}T00:00:00Z`);
-}
-
-export function toDateString(date: Date | string) {
-  return (typeof date === "string" ? new Date(date) : date).toISOString().slice(0, 10);
-}
-
-const dayFormatters = new BoundedCache<string, Intl.DateTimeFormat>(256);
-/** Today's date in a time zone, as YYYY-MM-DD ("en-CA" writes dates that way); one formatter per zone. */
-export function todayIn(timeZone: string, now = new Date()) {
-  return dayFormatters
-    .getOrCreate(timeZone, () => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }))
-    .format(now);
-}
-
-export function addDays(date: string, days: number) {
-  const d = dateOnly(date);
-  d.setUTCDate(d.getUTCDate() + days);
-  return toDateString(d);
-}
-
-/** The day a payment was received, as YYYY-MM-DD (payments written before receivedOn existed: their local date). */
-export function paymentDay(payment: { receivedOn: Date | null; receivedAt: Date }, timeZone: string) {
-  return payment.receivedOn ? toDateString(payment.receivedOn) : todayIn(timeZone, payment.receivedAt);
-}

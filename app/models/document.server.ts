@@ -1,5 +1,6 @@
 // What invoices and estimates store alike: the line rows and the columns computed from the form.
-import { dateOnly, type DocumentInput } from "./document-form";
+import { dateOnly } from "~/utils/dates";
+import { type DocumentInput } from "./document-form";
 import { totalsWithChoices } from "./estimate-options";
 
 /**

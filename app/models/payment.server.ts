@@ -6,12 +6,12 @@
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
+import { addDays, dateOnly, DATE_MIN, todayIn } from "~/utils/dates";
 import { invoiceLabel, recordActivity } from "./activity.server";
 import { DomainError } from "./errors.server";
-import { addDays, dateOnly, DATE_MIN, paymentDay, todayIn } from "./document-form";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
 import { queueInvoicePaidNotice } from "./contractor-notices.server";
-import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD, paymentDay } from "./payment-rules";
 import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
 import { isUniqueViolation } from "./user.server";

@@ -6,12 +6,12 @@ import { inflateSync } from "node:zlib";
 import PDFDocument from "pdfkit";
 import { prisma } from "~/utils/db.server";
 import { currencyDigits, formatMoney, percentToInput, quantityToInput, toDecimalString } from "~/utils/money";
+import { todayIn } from "~/utils/dates";
 import { getEstimate } from "./estimate.server";
 import { approvalView, lineCounts } from "./estimate-options";
 import { normalizeAccentColor, textOnAccent } from "./branding";
 import { notFound } from "./errors.server";
 import { balanceCents, amountDueNowCents, displayStatus, formatInvoiceNumber, getInvoice } from "./invoice.server";
-import { todayIn } from "./document-form";
 import { describePaymentMethod } from "./receipt.server";
 import { jobPhotosForPdf } from "./job-photo.server";
 

@@ -6,7 +6,7 @@ import { paymentMethodLabel } from "~/components/status-badge";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { loadEmailBrand } from "./branding.server";
-import { paymentDay } from "./document-form";
+import { paymentDay } from "./payment-rules";
 import { formatInvoiceNumber } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
 

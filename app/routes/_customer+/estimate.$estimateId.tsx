@@ -7,7 +7,7 @@ import { DocumentLines } from "~/components/document-lines";
 import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
 import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { loadBrand } from "~/models/branding.server";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { decideEstimate, loadEstimateLink, markEstimateViewed } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";

@@ -12,7 +12,7 @@ import { PayLinkDownloads } from "~/components/pay-link-downloads";
 import { ContactLinks, customerStatus, StatusBadge } from "~/components/status-badge";
 import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/checkout.server";
 import { loadBrand } from "~/models/branding.server";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { linkProblem } from "~/models/signed-link.server";

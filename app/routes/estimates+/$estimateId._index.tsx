@@ -9,7 +9,7 @@ import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from 
 import { SubmitButton } from "~/components/forms";
 import { ShareLink } from "~/components/share-link";
 import { StatusBadge } from "~/components/status-badge";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { convertEstimateToInvoice, getEstimate, markEstimateSent, sendEstimate, voidEstimate } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";

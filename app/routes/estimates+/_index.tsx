@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { StatusBadge } from "~/components/status-badge";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { listEstimates } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { requireBusiness } from "~/utils/auth.server";

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { paymentMethodLabel, StatusBadge } from "~/components/status-badge";
-import { DateString, todayIn, toDateString } from "~/models/document-form";
+import { DateString, todayIn, toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import {
   amountDueNowCents,

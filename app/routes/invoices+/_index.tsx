@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
-import { DateString, todayIn, toDateString } from "~/models/document-form";
+import { DateString, todayIn, toDateString } from "~/utils/dates";
 import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoice.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
