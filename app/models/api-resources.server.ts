@@ -33,7 +33,8 @@ import { type DocumentKind } from "./document-form";
 import { paymentDay } from "./payment-rules";
 import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
-import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
+import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
+import { amountDueNowCents, balanceCents, createInvoice, displayStatus, updateInvoice } from "./invoice.server";
 import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
 import { applyPayment, refundPayment } from "./payment.server";
 import { RefundProviderError, requestRefund } from "./refund.server";
@@ -128,11 +129,12 @@ function prefixes(businessId: string): Promise<Prefixes> {
   return prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { invoicePrefix: true, estimatePrefix: true, timeZone: true, currency: true } });
 }
 
-function documentCommon(d: InvoiceRow | EstimateRow, prefix: string) {
+/** What invoices and estimates answer alike; displayNumber comes formatted for the kind. */
+function documentCommon(d: InvoiceRow | EstimateRow, displayNumber: string) {
   return {
     id: d.id,
     number: d.number,
-    displayNumber: formatInvoiceNumber(prefix, d.number),
+    displayNumber,
     currency: d.currency,
     customerId: d.customerId,
     customerName: d.customer.name,
@@ -166,7 +168,7 @@ function documentCommon(d: InvoiceRow | EstimateRow, prefix: string) {
 
 export function invoiceResource(i: InvoiceRow, business: Prefixes): z.input<typeof InvoiceResource> {
   return {
-    ...documentCommon(i, business.invoicePrefix),
+    ...documentCommon(i, formatInvoiceNumber(business.invoicePrefix, i.number)),
     status: i.status,
     overdue: displayStatus(i, todayIn(business.timeZone)) === "OVERDUE",
     dueDate: toDateString(i.dueDate),
@@ -182,7 +184,7 @@ export function invoiceResource(i: InvoiceRow, business: Prefixes): z.input<type
 
 export function estimateResource(e: EstimateRow, business: Prefixes): z.input<typeof EstimateResource> {
   return {
-    ...documentCommon(e, business.estimatePrefix),
+    ...documentCommon(e, formatEstimateNumber(business.estimatePrefix, e.number)),
     status: e.status,
     validUntil: e.validUntil ? toDateString(e.validUntil) : null,
     approvedAt: iso(e.approvedAt),

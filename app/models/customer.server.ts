@@ -8,7 +8,8 @@ import { recordActivity } from "./activity.server";
 import type { CustomerInput } from "./customer-form";
 import { paymentDay } from "./payment-rules";
 import { assertUnchanged, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
-import { displayStatus, formatInvoiceNumber, OPEN_STATUSES } from "./invoice.server";
+import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
+import { displayStatus, OPEN_STATUSES } from "./invoice.server";
 import { listPayments } from "./payment.server";
 
 export const CUSTOMER_PAGE_SIZE = 25;
@@ -238,7 +239,7 @@ export async function customerHistory(businessId: string, id: string) {
     business,
     estimates: estimates.slice(0, HISTORY_LIMIT).map((estimate) => ({
       ...estimate,
-      label: formatInvoiceNumber(business.estimatePrefix, estimate.number),
+      label: formatEstimateNumber(business.estimatePrefix, estimate.number),
       issuedOn: toDateString(estimate.issueDate),
       validUntilOn: estimate.validUntil ? toDateString(estimate.validUntil) : null,
     })),

@@ -12,7 +12,8 @@ import { type DocumentInput } from "./document-form";
 import { queueEstimateDecisionNotice } from "./contractor-notices.server";
 import { lineCounts, totalsWithChoices } from "./estimate-options";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
-import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
+import { formatEstimateNumber } from "./document-numbers";
+import { createInvoice, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
 import { linkProblem, signedUrl, verifyLink } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
 import { documentRows } from "./document.server";
@@ -58,7 +59,7 @@ export async function createEstimate(businessId: string, input: DocumentInput) {
     await recordActivity(tx, {
       businessId,
       type: "estimate.created",
-      message: `Estimate ${formatInvoiceNumber(prefix, number)} created for ${customer.name}`,
+      message: `Estimate ${formatEstimateNumber(prefix, number)} created for ${customer.name}`,
       estimateId: estimate.id,
       customerId: customer.id,
     });
@@ -170,7 +171,7 @@ export async function sendEstimate(businessId: string, id: string) {
     ...estimateSentEmail({
       businessName: business.name,
       customerName: estimate.customer.name,
-      estimateNumber: formatInvoiceNumber(business.estimatePrefix, estimate.number),
+      estimateNumber: formatEstimateNumber(business.estimatePrefix, estimate.number),
       total: formatMoney(estimate.totalCents, estimate.currency),
       url: signedUrl("estimate", estimate.id),
       brand: await loadEmailBrand(businessId),
@@ -358,4 +359,4 @@ export async function voidEstimate(businessId: string, id: string) {
   });
 }
 
-export { toDateString };
+export { formatEstimateNumber, toDateString };

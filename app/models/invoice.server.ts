@@ -10,6 +10,7 @@ import { loadEmailBrand } from "./branding.server";
 import { invoiceLabel, recordActivity } from "./activity.server";
 import { type DocumentInput } from "./document-form";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
+import { formatInvoiceNumber } from "./document-numbers";
 import { documentRows } from "./document.server";
 import { signedUrl } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
@@ -28,9 +29,8 @@ export type DisplayStatus = InvoiceStatus | "OVERDUE";
 /** List filters: a display status, or OPEN for every unpaid, sent invoice. */
 export type StatusFilter = DisplayStatus | "OPEN";
 
-export function formatInvoiceNumber(prefix: string, number: number) {
-  return `${prefix}${String(number).padStart(4, "0")}`;
-}
+/** Invoice numbers are formatted in the pure document-numbers module; the invoice pages import it from here. */
+export { formatInvoiceNumber };
 
 /** Overdue is derived, never stored: an open invoice whose due date is before today in the business's zone. */
 export function displayStatus(invoice: { status: InvoiceStatus; dueDate: Date | string }, today: string): DisplayStatus {

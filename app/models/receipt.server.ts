@@ -7,7 +7,7 @@ import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { loadEmailBrand } from "./branding.server";
 import { paymentDay } from "./payment-rules";
-import { formatInvoiceNumber } from "./invoice.server";
+import { formatInvoiceNumber } from "./document-numbers";
 import { signedUrl } from "./signed-link.server";
 
 export function describePaymentMethod(payment: { method: string; cardBrand: string | null; cardLast4: string | null }) {

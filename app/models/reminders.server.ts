@@ -12,7 +12,8 @@ import { loadEmailBrand, loadEmailBrands } from "./branding.server";
 import { recordActivity } from "./activity.server";
 import type { ReminderSettingsInput } from "./business-form";
 import { DomainError, notFound } from "./errors.server";
-import { balanceCents, displayStatus, formatInvoiceNumber, LOCKING_TRANSACTION } from "./invoice.server";
+import { formatInvoiceNumber } from "./document-numbers";
+import { balanceCents, displayStatus, LOCKING_TRANSACTION } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
 import { readOnlyBusinessIds } from "./subscription.server";
 

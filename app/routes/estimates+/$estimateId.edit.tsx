@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm } from "~/components/document-form";
 import { toDateString } from "~/utils/dates";
 import { estimateEditBlockedReason, getEstimate, updateEstimate } from "~/models/estimate.server";
-import { formatInvoiceNumber } from "~/models/invoice.server";
+import { formatEstimateNumber } from "~/models/document-numbers";
 import { aiConfigured } from "~/utils/ai.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const c = estimate.currency;
   return json({
     aiLines: aiConfigured(),
-    number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
+    number: formatEstimateNumber(estimate.business.estimatePrefix, estimate.number),
     currency: c,
     customers: await customerOptions(businessId, estimate.customerId),
     defaultValue: {

@@ -9,6 +9,7 @@ import { DocumentLines, documentView } from "~/components/document-lines";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { paymentMethodLabel, StatusBadge } from "~/components/status-badge";
 import { DateString, todayIn, toDateString } from "~/utils/dates";
+import { formatEstimateNumber } from "~/models/document-numbers";
 import { DomainError } from "~/models/errors.server";
 import {
   amountDueNowCents,
@@ -93,7 +94,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     dueNowCents: amountDueNowCents(invoice),
     depositCents: invoice.depositCents,
     version: invoice.version,
-    estimate: invoice.estimate ? { id: invoice.estimate.id, number: formatInvoiceNumber(business.estimatePrefix, invoice.estimate.number) } : null,
+    estimate: invoice.estimate ? { id: invoice.estimate.id, number: formatEstimateNumber(business.estimatePrefix, invoice.estimate.number) } : null,
     payments: invoice.payments.map((p) => ({
       id: p.id,
       amountCents: p.amountCents,
