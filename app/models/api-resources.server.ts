@@ -2,7 +2,7 @@
 // query is scoped by the token's businessId inside the query; another business's id is a 404.
 import type { z } from "zod";
 import type { Prisma, Refund } from "~/generated/prisma/client.ts";
-import { ApiError, keysetWhere, pageOf, zodFields, type Cursor, type ListOptions } from "~/utils/api.server";
+import { ApiError, keysetWhere, pageOf, parseOrThrow, zodFields, type Cursor, type ListOptions } from "~/utils/api.server";
 import { prisma } from "~/utils/db.server";
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 import {
@@ -10,9 +10,8 @@ import {
   businessFormValues,
   CustomerFormSchema,
   customerFormValues,
-  documentFieldName,
-  documentFormSchema,
-  documentFormValues,
+  EstimateInputBody,
+  InvoiceInputBody,
   type BusinessResource,
   type BusinessUpdateBody,
   type CustomerBodyFields,
@@ -29,7 +28,7 @@ import {
 import { todayIn, toDateString } from "~/utils/dates";
 import { getBusinessProfile, updateBusinessProfile } from "./business.server";
 import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
-import { type DocumentKind } from "./document-form";
+import type { DocumentKind } from "./document-input";
 import { paymentDay } from "./payment-rules";
 import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
@@ -50,12 +49,15 @@ function pageQuery<W extends object>(base: W, options: ListOptions, cursor: Curs
   };
 }
 
-/** Runs the web form's schema over the API body's values; its errors name the API's fields. */
-function applyRules<S extends z.ZodType>(schema: S, values: unknown, rename: (path: string) => string = (p) => p): z.output<S> {
+/**
+ * Customers and the business profile: runs the web form's schema over the API body's values (their
+ * fields have the same names and units at both edges). Invoices and estimates parse their bodies into
+ * the domain input instead (InvoiceInputBody, EstimateInputBody).
+ */
+function applyRules<S extends z.ZodType>(schema: S, values: unknown): z.output<S> {
   const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
-  const fields = Object.fromEntries(Object.entries(zodFields(parsed.error)).map(([path, messages]) => [rename(path), messages]));
-  throw new ApiError(400, "validation_failed", "Some fields are not valid.", fields);
+  throw new ApiError(400, "validation_failed", "Some fields are not valid.", zodFields(parsed.error));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,33 +242,27 @@ function storedBody(kind: DocumentKind, current: z.input<typeof InvoiceResource>
   return base;
 }
 
-function documentInput(kind: DocumentKind, body: DocumentBody, currency: string) {
-  return applyRules(documentFormSchema(currency, kind), documentFormValues(kind, body, currency), (path) => documentFieldName(kind, path, body));
-}
-
 export async function apiCreateInvoice(businessId: string, body: DocumentBody, userId: string) {
-  const business = await prefixes(businessId);
-  const invoice = await createInvoice(businessId, documentInput("invoice", body, business.currency), { userId });
+  const invoice = await createInvoice(businessId, parseOrThrow(InvoiceInputBody, body), { userId });
   return apiGetInvoice(businessId, invoice.id);
 }
 
 export async function apiUpdateInvoice(businessId: string, current: z.input<typeof InvoiceResource>, patch: DocumentBody, userId: string) {
   // An empty PATCH changes nothing: no revision, no new version, no change for the apps to sync.
   if (!Object.keys(patch).length) return current;
-  const input = documentInput("invoice", { ...storedBody("invoice", current), ...patch }, current.currency);
+  const input = parseOrThrow(InvoiceInputBody, { ...storedBody("invoice", current), ...patch });
   await updateInvoice(businessId, current.id, input, userId, { expectedUpdatedAt: new Date(current.updatedAt) });
   return apiGetInvoice(businessId, current.id);
 }
 
 export async function apiCreateEstimate(businessId: string, body: DocumentBody) {
-  const business = await prefixes(businessId);
-  const estimate = await createEstimate(businessId, documentInput("estimate", body, business.currency));
+  const estimate = await createEstimate(businessId, parseOrThrow(EstimateInputBody, body));
   return apiGetEstimate(businessId, estimate.id);
 }
 
 export async function apiUpdateEstimate(businessId: string, current: z.input<typeof EstimateResource>, patch: DocumentBody) {
   if (!Object.keys(patch).length) return current;
-  const input = documentInput("estimate", { ...storedBody("estimate", current), ...patch }, current.currency);
+  const input = parseOrThrow(EstimateInputBody, { ...storedBody("estimate", current), ...patch });
   await updateEstimate(businessId, current.id, input, { expectedUpdatedAt: new Date(current.updatedAt) });
   return apiGetEstimate(businessId, current.id);
 }

@@ -8,7 +8,7 @@ import { formatMoney } from "~/utils/money";
 import { dateOnly, todayIn, toDateString } from "~/utils/dates";
 import { loadEmailBrand } from "./branding.server";
 import { invoiceLabel, recordActivity } from "./activity.server";
-import { type DocumentInput } from "./document-form";
+import type { InvoiceInput } from "./document-input";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { formatInvoiceNumber } from "./document-numbers";
 import { documentRows } from "./document.server";
@@ -72,7 +72,7 @@ export { takeNumber as takeDocumentNumber };
 
 export async function createInvoice(
   businessId: string,
-  input: DocumentInput,
+  input: InvoiceInput,
   options: { userId?: string; estimateId?: string; tx?: Tx; recurring?: { scheduleId: string; period: string } } = {},
 ) {
   const run = async (tx: Tx) => {
@@ -89,7 +89,7 @@ export async function createInvoice(
         number,
         currency,
         ...columns,
-        dueDate: dateOnly(input.dueDate ?? input.issueDate),
+        dueDate: dateOnly(input.dueDate),
         depositCents: input.depositCents,
         recurringScheduleId: options.recurring?.scheduleId,
         recurringPeriod: options.recurring ? dateOnly(options.recurring.period) : undefined,
@@ -173,7 +173,7 @@ export function editBlockedReason(status: InvoiceStatus) {
 }
 
 /** Paid and void invoices are frozen; sent ones keep every earlier version as a revision. */
-export async function updateInvoice(businessId: string, id: string, input: DocumentInput, userId?: string, options: { expectedUpdatedAt?: Date } = {}) {
+export async function updateInvoice(businessId: string, id: string, input: InvoiceInput, userId?: string, options: { expectedUpdatedAt?: Date } = {}) {
   return prisma.$transaction(async (tx) => {
     const current = await lockInvoice(tx, businessId, id);
     assertUnchanged(current, options.expectedUpdatedAt);
@@ -199,7 +199,7 @@ export async function updateInvoice(businessId: string, id: string, input: Docum
       data: {
         customerId: customer.id,
         ...columns,
-        dueDate: dateOnly(input.dueDate ?? input.issueDate),
+        dueDate: dateOnly(input.dueDate),
         depositCents: input.depositCents,
         status,
         paidAt: status === "PAID" ? (current.paidAt ?? new Date()) : current.paidAt,

@@ -3,6 +3,7 @@
 // customers / invoices written through the domain functions.
 import { createCookie } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
+import type { EstimateInput, InvoiceInput } from "~/models/document-input";
 import { Browser } from "./http";
 import { startServer, strongSecret, type TestServer } from "./server";
 
@@ -54,7 +55,10 @@ export type LineValues = { description: string; quantity: string; unitPrice: str
 export type DocumentFormFields = {
   customerId: string;
   issueDate?: string;
+  /** Invoices. */
   dueDate?: string;
+  /** Estimates. */
+  validUntil?: string;
   taxMode?: "INVOICE" | "PER_LINE";
   taxRate?: string;
   discountType?: "NONE" | "AMOUNT" | "PERCENT";
@@ -75,13 +79,17 @@ export function shiftDays(date: string, days: number) {
   return isoDate(d);
 }
 
-/** The invoice / estimate editor's fields as a browser without JavaScript submits them (urlencoded). */
+/**
+ * The invoice / estimate editor's fields as a browser without JavaScript submits them (urlencoded). Both
+ * end dates are sent (each editor reads its own: an invoice its dueDate, an estimate its validUntil).
+ */
 export function documentForm(fields: DocumentFormFields, extra: Record<string, string> = {}): Record<string, string> {
   const today = isoDate();
   const form: Record<string, string> = {
     customerId: fields.customerId,
     issueDate: fields.issueDate ?? today,
     dueDate: fields.dueDate ?? shiftDays(today, 14),
+    validUntil: fields.validUntil ?? shiftDays(today, 14),
     taxMode: fields.taxMode ?? "INVOICE",
     taxRate: fields.taxRate ?? "",
     discountType: fields.discountType ?? "NONE",
@@ -102,6 +110,8 @@ export function documentForm(fields: DocumentFormFields, extra: Record<string, s
 }
 
 /** Parses a DocumentForm the way the action does, for writing invoices and estimates straight through the domain. */
+export async function documentInput(fields: DocumentFormFields, currency?: string, kind?: "invoice"): Promise<InvoiceInput>;
+export async function documentInput(fields: DocumentFormFields, currency: string, kind: "estimate"): Promise<EstimateInput>;
 export async function documentInput(fields: DocumentFormFields, currency = "USD", kind: "invoice" | "estimate" = "invoice") {
   const { documentFormSchema } = await import("~/models/document-form");
   const form = documentForm(fields);

@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     defaultValue: {
       customerId: estimate.customerId,
       issueDate: toDateString(estimate.issueDate),
-      dueDate: estimate.validUntil ? toDateString(estimate.validUntil) : "",
+      validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : "",
       taxMode: estimate.taxMode,
       taxRate: estimate.taxRate ? percentToInput(estimate.taxRate) : "",
       discountType: estimate.discountType,

@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     defaultValue: {
       customerId: customers.some((c) => c.id === customerId) ? customerId! : "",
       issueDate: today,
-      dueDate: addDays(today, 30),
+      validUntil: addDays(today, 30),
       taxMode: "INVOICE" as const,
       taxRate: business.defaultTaxRate ? percentToInput(business.defaultTaxRate) : "",
       discountType: "NONE" as const,
