@@ -359,4 +359,4 @@ export async function voidEstimate(businessId: string, id: string) {
   });
 }
 
-export { formatEstimateNumber, toDateString };
+export { toDateString };
