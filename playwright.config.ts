@@ -2,6 +2,7 @@
 // once with JavaScript on and once with it off. `npm test` (scripts/test.ts) builds the app, creates a
 // freshly migrated database and passes its URL as E2E_DATABASE_URL.
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
@@ -14,6 +15,9 @@ if (!databaseUrl) {
 }
 
 const PORT = Number(process.env.E2E_PORT ?? 3111);
+// The compiled server of the run's build (scripts/build-server.ts), as production runs it; server.ts from source otherwise.
+const compiledServer = process.env.BUILD_DIR ? path.resolve(process.env.BUILD_DIR, "server.js") : "";
+const serverCommand = compiledServer && existsSync(compiledServer) ? `node ${JSON.stringify(compiledServer)}` : "node --import tsx server.ts";
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const strongSecret = () => randomBytes(32).toString("base64url");
 
@@ -86,7 +90,7 @@ export default defineConfig({
     },
   },
   {
-    command: "node --import tsx server.ts",
+    command: serverCommand,
     url: `${BASE_URL}/health`,
     reuseExistingServer: false,
     timeout: 120_000,

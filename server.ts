@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { EnvError, parseEnv, type Env } from "./app/utils/env.server";
+import { projectRoot } from "./app/utils/project-root.server";
 import { COMPRESSION_THRESHOLD_BYTES, holdSmallResponses } from "./app/utils/small-responses.server";
 
 let config: Env;
@@ -28,9 +29,10 @@ const { logger, redactUrl } = await import("./app/utils/logger.server");
 const { initSentry } = await import("./app/utils/sentry.server");
 initSentry(config.SENTRY_DSN, config.NODE_ENV);
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// The project folder: this file runs from it (tsx server.ts) or compiled into build/ (node build/server.js).
+const root = projectRoot(path.dirname(fileURLToPath(import.meta.url)));
 // BUILD_DIR: where `remix build` wrote the server bundle and, under public/, the browser assets.
-const buildDir = process.env.BUILD_DIR ? path.resolve(here, process.env.BUILD_DIR) : path.join(here, "build");
+const buildDir = process.env.BUILD_DIR ? path.resolve(root, process.env.BUILD_DIR) : path.join(root, "build");
 const FORM_BODY_LIMIT = 64 * 1024;
 const MULTIPART_BODY_LIMIT = 6 * 1024 * 1024;
 // A job photo may be 10 MB (issue 14): its upload route alone takes a larger body, and caps the file part itself.
@@ -152,7 +154,7 @@ export async function createApp(build: ServerBuild) {
 
   // Hashed build assets never change: cache them for a year. Other public files for an hour.
   app.use("/build", express.static(path.join(buildDir, "public"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(here, "public"), { maxAge: "1h" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 
   app.use(
     pinoHttp({

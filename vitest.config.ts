@@ -5,7 +5,8 @@ export default defineConfig({
   resolve: { alias: { "~": path.resolve(import.meta.dirname, "app") } },
   test: {
     include: ["app/**/*.test.{ts,tsx}", "tests/integration/**/*.test.ts", "scripts/**/*.test.ts"],
-    setupFiles: ["tests/setup/database.ts"],
+    // The database first (DATABASE_URL before any app module), then the Response matchers of the route tests.
+    setupFiles: ["tests/setup/database.ts", "tests/setup/custom-matchers.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -4,13 +4,14 @@
 // stopped (60 s), so a killed worker's jobs run again within about a minute instead of 4 hours.
 import { EventEmitter } from "node:events";
 import * as Sentry from "@sentry/remix";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Logger, makeWorkerUtils, parseCrontab, run, type LogLevel, type Runner, type TaskList, type WorkerEvents, type WorkerUtils } from "graphile-worker";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
+import { projectRoot } from "~/utils/project-root.server";
 import cleanup from "./cleanup";
 import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
@@ -29,7 +30,8 @@ export const taskList: TaskList = {
   "trial-ending-emails": trialEndingEmails,
 };
 
-const CRONTAB = path.join(import.meta.dirname, "crontab");
+// jobs/crontab, found from this file whether it runs as source (jobs/) or compiled (build/worker.js, build/server.js).
+const CRONTAB = path.join(projectRoot(import.meta.dirname), "jobs", "crontab");
 const HEARTBEAT_MS = 10_000;
 /** A worker silent this long is taken for dead, and its jobs are released. */
 const DEAD_AFTER_SECONDS = 60;

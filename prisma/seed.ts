@@ -23,7 +23,7 @@ async function seedDemoData(businessId: string, userId: string) {
   const { addDays, todayIn } = await import("../app/utils/dates");
   const { createInvoice, markInvoiceSent } = await import("../app/models/invoice.server");
   const { createEstimate } = await import("../app/models/estimate.server");
-  const { applyPayment } = await import("../app/models/payment.server");
+  const { applyPayment } = await import("../app/models/payments/payment.server");
   const { prisma } = await import("../app/utils/db.server");
 
   await prisma.business.update({

@@ -24,7 +24,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { createHmac, randomBytes } from "node:crypto";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../tests/fakes/stripe";
-import { startServer, type TestServer } from "../tests/helpers/server";
+import { startServer, type TestServer } from "../tests/helpers/production-server";
 import { resolveBenchPostgres } from "./lib/database";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
 import { seedScale, type ScaleSeedResult } from "./seed-scale";

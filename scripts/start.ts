@@ -22,15 +22,13 @@ function newestMtime(dir: string): number {
 }
 
 function buildIfStale() {
-  const buildFile = path.join(ROOT, "build/index.js");
-  const stale = !existsSync(buildFile) || newestMtime(path.join(ROOT, "app")) > statSync(buildFile).mtimeMs;
-  if (!stale && !process.argv.includes("--build")) return;
-  log("building the app (remix build)");
-  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
-  });
+  const builtAt = Math.min(
+    ...["build/index.js", "build/server.js", "build/worker.js"].map((file) => (existsSync(path.join(ROOT, file)) ? statSync(path.join(ROOT, file)).mtimeMs : 0)),
+  );
+  const changedAt = Math.max(newestMtime(path.join(ROOT, "app")), newestMtime(path.join(ROOT, "jobs")), statSync(path.join(ROOT, "server.ts")).mtimeMs);
+  if (changedAt < builtAt && !process.argv.includes("--build")) return;
+  log("building the app (npm run build: remix build, then server.ts and the worker compiled to build/)");
+  const result = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -54,20 +52,27 @@ if (process.env.NODE_ENV !== "production") {
 
 buildIfStale();
 
-const server = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server.ts")], {
+// Two processes, as a scaled deployment runs them: the web server and one job worker (more of either can
+// run against the same database). Keeping the worker out of the web process keeps the web process
+// small (BENCHMARKS.md, memory); WORKER_IN_PROCESS=true runs it inside instead, as one process.
+const inProcess = process.env.WORKER_IN_PROCESS === "true";
+const server = spawn(process.execPath, [path.join(ROOT, "build/server.js")], {
   cwd: ROOT,
   stdio: "inherit",
-  env: process.env,
+  env: { ...process.env, WORKER_IN_PROCESS: String(inProcess) },
 });
+const worker = inProcess ? null : spawn(process.execPath, [path.join(ROOT, "build/worker.js")], { cwd: ROOT, stdio: "inherit", env: process.env });
 
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   if (server.exitCode === null) server.kill("SIGTERM");
+  if (worker && worker.exitCode === null) worker.kill("SIGTERM");
   if (embedded) await embedded.stop().catch(() => {});
   process.exit(code);
 }
 server.on("exit", (code) => void stop(code ?? 0));
+worker?.on("exit", (code) => void stop(code ?? 0));
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));

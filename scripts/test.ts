@@ -55,6 +55,10 @@ try {
   if (run(node, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], { NODE_ENV: "production" }) !== 0) {
     throw new Error("remix build failed");
   }
+  // server.ts and the worker compiled as production runs them (node build/server.js, no TypeScript loader).
+  if (run(node, ["--import", "tsx", path.join(ROOT, "scripts/build-server.ts")], { NODE_ENV: "production" }) !== 0) {
+    throw new Error("compiling server.ts failed");
+  }
 
   if (runVitest) {
     const vitestJson = path.join(OUT, "vitest.json");

@@ -4,7 +4,7 @@
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
-import { refundFormSchema, REFUND_INTENT } from "~/models/refund-form";
+import { refundFormSchema, REFUND_INTENT } from "~/models/payments/refund-form";
 import { centsToInput, formatMoney } from "~/utils/money";
 import { ErrorList, Field, SubmitButton } from "./forms";
 

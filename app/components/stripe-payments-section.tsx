@@ -2,7 +2,7 @@
 // setup, the dashboard link and disconnect (with a confirmation step that is a plain link, so it works
 // without JavaScript). Kept apart so the PayPal section can sit beside it on the same page.
 import { Form, Link } from "@remix-run/react";
-import type { StripeSettings } from "~/models/stripe-connect";
+import type { StripeSettings } from "~/models/payments/stripe-connect";
 
 const yesNo = (value: boolean) => (value ? "Yes" : "Not yet");
 

@@ -8,9 +8,9 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { notFound } from "./errors.server";
-import { disconnectPayPalInTx } from "./paypal-connect.server";
+import { disconnectPayPalInTx } from "./payments/paypal-connect.server";
 import { deletedCustomerPlaceholder, ERASURE_TRANSACTION, PAYER_DETAILS_REMOVED, REMOVED_TEXT, removePendingJobsOfBusiness, stripInvoices } from "./personal-data.server";
-import { STRIPE_ACCOUNT_CLEARED } from "./stripe-connect.server";
+import { STRIPE_ACCOUNT_CLEARED } from "./payments/stripe-connect.server";
 import { cancelSubscriptionNow } from "./subscription.server";
 
 export { DELETED_CUSTOMER_NAME, REMOVED_TEXT } from "./personal-data.server";

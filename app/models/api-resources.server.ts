@@ -2,7 +2,7 @@
 // query is scoped by the token's businessId inside the query; another business's id is a 404.
 import type { z } from "zod";
 import type { Prisma, Refund } from "~/generated/prisma/client.ts";
-import { ApiError, keysetWhere, pageOf, parseOrThrow, zodFields, type Cursor, type ListOptions } from "~/utils/api.server";
+import { ApiError, keysetWhere, pageOf, parseOrThrow, zodFields, type Cursor, type ListOptions } from "~/web/api.server";
 import { prisma } from "~/utils/db.server";
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 import {
@@ -29,14 +29,14 @@ import { todayIn, toDateString } from "~/utils/dates";
 import { getBusinessProfile, updateBusinessProfile } from "./business.server";
 import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
 import type { DocumentKind } from "./document-input";
-import { paymentDay } from "./payment-rules";
+import { paymentDay } from "./payments/payment-rules";
 import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
 import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
 import { amountDueNowCents, balanceCents, createInvoice, displayStatus, updateInvoice } from "./invoice.server";
 import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
-import { applyPayment, refundPayment } from "./payment.server";
-import { RefundProviderError, requestRefund } from "./refund.server";
+import { applyPayment, refundPayment } from "./payments/payment.server";
+import { RefundProviderError, requestRefund } from "./payments/refund.server";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

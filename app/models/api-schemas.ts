@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { DATE_MAX, DATE_MIN, DateString } from "~/utils/dates";
 import { parsePercent, parseQuantity } from "~/utils/money";
-import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
 
 /** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
 export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;

@@ -13,7 +13,7 @@ import { prisma } from "~/utils/db.server";
 import { queueEmail } from "~/utils/email.server";
 import { logger } from "~/utils/logger.server";
 import { formatMoney } from "~/utils/money";
-import { stripe } from "~/utils/stripe.server";
+import { stripe } from "~/models/payments/stripe-client.server";
 import { businessesWithTrialEnding, portalLinkUrl, subscriptionSettingsUrl } from "./subscription.server";
 
 type Tx = Prisma.TransactionClient;

@@ -7,7 +7,7 @@ import { prisma } from "~/utils/db.server";
 import { purgeClosedBusinesses } from "./account-closure.server";
 import { deleteLapsedFamilies, pruneRotatedTokens } from "./api-token.server";
 import { pruneProcessedBillingEvents } from "./billing-events.server";
-import { deleteExpiredConnectStates } from "./connect-state.server";
+import { deleteExpiredConnectStates } from "./payments/connect-state.server";
 import { expireDataExports } from "./data-export.server";
 import { pruneDeletedRecords } from "./deleted-records.server";
 import { pruneIdempotencyKeys } from "./idempotency.server";

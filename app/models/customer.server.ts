@@ -6,11 +6,11 @@ import { prisma } from "~/utils/db.server";
 import { todayIn, toDateString } from "~/utils/dates";
 import { recordActivity } from "./activity.server";
 import type { CustomerInput } from "./customer-form";
-import { paymentDay } from "./payment-rules";
+import { paymentDay } from "./payments/payment-rules";
 import { assertUnchanged, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
 import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
 import { displayStatus, OPEN_STATUSES } from "./invoice.server";
-import { listPayments } from "./payment.server";
+import { listPayments } from "./payments/payment.server";
 
 export const CUSTOMER_PAGE_SIZE = 25;
 export const MAX_CUSTOMER_PAGE_SIZE = 100;

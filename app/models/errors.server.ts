@@ -37,7 +37,7 @@ export function assertUnchanged(current: { updatedAt: Date }, expectedUpdatedAt:
 /**
  * The business's Invoice Link subscription does not allow creating or sending (unpaid, canceled, or a
  * trial that ended without a plan). A DomainError, so every web form already shows its message; the
- * API answers 402 with code `subscription_required` (app/utils/api.server.ts).
+ * API answers 402 with code `subscription_required` (app/web/api.server.ts).
  */
 export class ReadOnlyAccountError extends DomainError {
   code = "subscription_required" as const;

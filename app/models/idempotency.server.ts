@@ -9,7 +9,7 @@
 // requests with one key create one thing. A failed first request (4xx, 5xx) keeps nothing, so the
 // corrected request can use the same key.
 import { createHash } from "node:crypto";
-import { ApiError } from "~/utils/api.server";
+import { ApiError } from "~/web/api.server";
 import { prisma } from "~/utils/db.server";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";

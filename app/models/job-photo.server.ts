@@ -4,7 +4,7 @@
 // most 1600 px on the long side and re-encoded as JPEG without any metadata (no EXIF, so no GPS
 // location of the customer's home). JPEG because pdfkit embeds it as is. At most ten per document,
 // counted under a lock on the document row so two uploads at once cannot make eleven.
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { DomainError, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
@@ -19,10 +19,18 @@ export const JOB_PHOTO_MAX_EDGE = 1600;
 export const JOB_PHOTO_MAX_PIXELS = 60_000_000;
 export const JOB_PHOTO_FIELD = "photo";
 
-// Decoded images are not kept between requests (memory), and one upload decodes on one thread so six
-// contractors uploading at once do not take every core.
-sharp.cache(false);
-sharp.concurrency(1);
+// sharp (libvips, about 23 MB resident) is loaded on the first upload, not at start-up: most web
+// processes never decode a photo. Decoded images are not kept between requests (memory), and one upload
+// decodes on one thread so six contractors uploading at once do not take every core.
+let sharpModule: Promise<typeof import("sharp")> | undefined;
+function loadSharp() {
+  sharpModule ??= import("sharp").then((module) => {
+    module.default.cache(false);
+    module.default.concurrency(1);
+    return module;
+  });
+  return sharpModule.then((module) => module.default);
+}
 
 export type PhotoDocument = { kind: "invoice" | "estimate"; id: string };
 type Tx = Prisma.TransactionClient;
@@ -45,6 +53,7 @@ export async function processJobPhoto(bytes: Uint8Array): Promise<ProcessedPhoto
     reject("That file is not a JPEG, PNG or WebP photo");
   }
   const unreadable = "That photo could not be read: it may be damaged. Choose it again or take a new one.";
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     // Only the header is read here: the declared size is checked before anything is decoded.

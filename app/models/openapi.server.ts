@@ -6,7 +6,7 @@
 // that every operation has a route and every route an operation (api-resources.test.ts), that the
 // document is valid OpenAPI 3.1, and that it refuses what the server refuses (openapi.test.ts).
 import { z } from "zod";
-import { API_BODY_LIMIT } from "~/utils/api.server";
+import { API_BODY_LIMIT } from "~/web/api.server";
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_IDLE_MS, REUSE_GRACE_MS } from "./api-token.server";
 import * as S from "./api-schemas";
 import { DELETION_RETENTION_DAYS } from "./deleted-records.server";

@@ -1,9 +1,9 @@
 // Invoice and estimate PDFs, drawn on the server with pdfkit and the built-in Helvetica (no font files,
 // no headless browser). Every field is drawn as text, so markup in a description or a note shows up
 // literally. Tenancy comes from getInvoice/getEstimate: another business's id is a 404.
-import { statusLabel } from "~/components/status-badge";
+import type PDFDocumentClass from "pdfkit";
+import { statusLabel } from "~/models/labels";
 import { inflateSync } from "node:zlib";
-import PDFDocument from "pdfkit";
 import { prisma } from "~/utils/db.server";
 import { currencyDigits, formatMoney, percentToInput, quantityToInput, toDecimalString } from "~/utils/money";
 import { todayIn } from "~/utils/dates";
@@ -13,7 +13,7 @@ import { normalizeAccentColor, textOnAccent } from "./branding";
 import { notFound } from "./errors.server";
 import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
 import { balanceCents, amountDueNowCents, displayStatus, getInvoice } from "./invoice.server";
-import { describePaymentMethod } from "./receipt.server";
+import { describePaymentMethod } from "./payments/receipt.server";
 import { jobPhotosForPdf } from "./job-photo.server";
 
 export type PdfOptions = {
@@ -345,7 +345,11 @@ function openLogo(doc: PDFKit.PDFDocument, business: Business): PdfKitImage | nu
   }
 }
 
-function drawPdf(business: Business, model: PdfDocumentModel, options: PdfOptions): Promise<Buffer> {
+// pdfkit (its fonts and tables, about 28 MB resident) is loaded with the first PDF, not at start-up.
+let pdfkit: Promise<typeof PDFDocumentClass> | undefined;
+
+async function drawPdf(business: Business, model: PdfDocumentModel, options: PdfOptions): Promise<Buffer> {
+  const PDFDocument = await (pdfkit ??= import("pdfkit").then((module) => module.default));
   const doc = new PDFDocument({
     size: PAGE.size,
     margins: PAGE.margins,

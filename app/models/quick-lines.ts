@@ -1,6 +1,6 @@
 // Quick line items: "3 hours labor, kitchen sink install, 2x p-trap $12" becomes draft line items for
 // the invoice and estimate editor. Pure (no I/O, no key needed); the optional AI assistant returns the
-// same QuickLine shape (app/utils/ai.server.ts). The contractor always reviews the lines before saving.
+// same QuickLine shape (app/models/ai-assistant.server.ts). The contractor always reviews the lines before saving.
 //
 // Rules, in the order they apply to each item:
 // - Items are separated by new lines, commas, semicolons, and by "and", "&", "+" or "plus" when a

@@ -9,7 +9,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
-import { stripe, stripeConfigured } from "~/utils/stripe.server";
+import { stripe, stripeConfigured } from "~/models/payments/stripe-client.server";
 import { DomainError, ReadOnlyAccountError } from "./errors.server";
 
 type Tx = Prisma.TransactionClient;

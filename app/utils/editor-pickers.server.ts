@@ -16,7 +16,7 @@ import { type DocumentKind, MAX_LINES } from "~/models/document-input";
 import { DomainError } from "~/models/errors.server";
 import { savedItemFormSchema } from "~/models/saved-item-form";
 import { createSavedItem, getSavedItem, normalizeItemQuery, searchSavedItems } from "~/models/saved-item.server";
-import { requireBusiness } from "./auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "./document-action.server";
 import { fieldErrorReply, formPayload, type FormReply, updateReply } from "./form-reply";
 import { centsToInput, parsePercent, percentToInput } from "./money";

@@ -6,7 +6,7 @@ import { json } from "@remix-run/node";
 import { DomainError } from "~/models/errors.server";
 import { createExpense, getDraftReceipt, getReceipt, type ReceiptUpload, storeDraftReceipt, updateExpense } from "~/models/expense.server";
 import { expenseFormSchema, RECEIPT_MAX_BYTES, RECEIPT_TOO_LARGE, type ReceiptMimeType, receiptRejection, sniffReceiptType } from "~/models/expense-form";
-import { aiReceiptsConfigured, readReceiptWithAi } from "./ai.server";
+import { aiReceiptsConfigured, readReceiptWithAi } from "~/models/ai-assistant.server";
 import { fieldErrorReply, formPayload, type FormReply, updateReply } from "./form-reply";
 import { centsToInput, formatMoney } from "./money";
 import { FILE_TOO_LARGE, readFormWithFile } from "./multipart.server";

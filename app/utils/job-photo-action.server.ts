@@ -6,7 +6,7 @@ import { json } from "@remix-run/node";
 import { DomainError } from "~/models/errors.server";
 import { formatEstimateNumber, formatInvoiceNumber } from "~/models/document-numbers";
 import { addJobPhoto, deleteJobPhoto, getJobPhoto, JOB_PHOTO_FIELD, JOB_PHOTO_MAX_BYTES, JOB_PHOTO_TOO_LARGE, listJobPhotos, type PhotoDocument, photoDocumentLabel } from "~/models/job-photo.server";
-import { requireBusiness } from "./auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { imageResponse, noImage } from "./image-response.server";
 import { FILE_TOO_LARGE, readFormWithFile } from "./multipart.server";
 import { redirectWithFlash } from "./session.server";

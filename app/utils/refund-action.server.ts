@@ -4,8 +4,8 @@
 import { json } from "@remix-run/node";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { DomainError } from "~/models/errors.server";
-import { refundablePayments, listRefunds, RefundProviderError, requestRefund } from "~/models/refund.server";
-import { refundFormSchema } from "~/models/refund-form";
+import { refundablePayments, listRefunds, RefundProviderError, requestRefund } from "~/models/payments/refund.server";
+import { refundFormSchema } from "~/models/payments/refund-form";
 import { formatMoney } from "./money";
 import { randomToken } from "./crypto.server";
 import { redirectWithFlash } from "./session.server";

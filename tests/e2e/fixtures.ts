@@ -1,9 +1,14 @@
-// Playwright fixtures: direct database access (pg), accounts created straight in the database,
-// UI log-in, rate-limit reset before every test and, with JavaScript on, a console-error watch.
+// Playwright fixtures: direct database access (pg), accounts made by the domain's sign-up through the
+// shared account factory (tests/helpers/accounts.ts), UI log-in, rate-limit reset before every test and,
+// with JavaScript on, a console-error watch.
 import { randomBytes } from "node:crypto";
 import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from "@playwright/test";
-import bcrypt from "bcrypt";
 import pg from "pg";
+import { createAccount, DEFAULT_PASSWORD, uniqueEmail as uniqueAccountEmail } from "../helpers/accounts";
+
+// The account factory calls the app's domain code, which reads DATABASE_URL when first imported: point it
+// at the database the server under test uses, never a developer's own.
+if (process.env.E2E_DATABASE_URL) process.env.DATABASE_URL = process.env.E2E_DATABASE_URL;
 
 export { expect };
 
@@ -11,55 +16,27 @@ export type Account = { email: string; password: string; name: string; businessN
 
 export type AccountInput = Partial<Pick<Account, "email" | "password" | "name" | "businessName">>;
 
-export const DEFAULT_PASSWORD = "correct horse battery";
+export { DEFAULT_PASSWORD };
 
 export function uniqueEmail(prefix = "e2e") {
-  return `${prefix}-${randomBytes(6).toString("hex")}@example.com`;
+  return uniqueAccountEmail(prefix);
 }
 
 export function uniqueSuffix() {
   return randomBytes(3).toString("hex");
 }
 
-// bcrypt cost 12 takes ~250 ms: hash each distinct password once per worker.
-const hashes = new Map<string, Promise<string>>();
-function hashFor(password: string) {
-  if (!hashes.has(password)) hashes.set(password, bcrypt.hash(password, 12));
-  return hashes.get(password)!;
-}
-
 const cuidLike = () => `e2e${randomBytes(10).toString("hex")}`;
 
-export async function insertAccount(db: pg.Pool, input: AccountInput = {}): Promise<Account> {
-  const account = {
-    email: (input.email ?? uniqueEmail()).toLowerCase(),
-    password: input.password ?? DEFAULT_PASSWORD,
-    name: input.name ?? "Pat Plumber",
+/** A business and its owner, made by the domain's sign-up (the same factory the integration tests use). */
+async function signUp(input: AccountInput = {}): Promise<Account> {
+  const { user, business, email, password } = await createAccount({
+    email: input.email ?? uniqueEmail(),
+    password: input.password,
+    name: input.name,
     businessName: input.businessName ?? `Pat's Plumbing ${uniqueSuffix()}`,
-    userId: cuidLike(),
-    businessId: cuidLike(),
-  };
-  const passwordHash = await hashFor(account.password);
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query(`INSERT INTO "Business" (id, name, "createdAt", "updatedAt") VALUES ($1, $2, now(), now())`, [
-      account.businessId,
-      account.businessName,
-    ]);
-    await client.query(
-      `INSERT INTO "User" (id, "businessId", email, name, role, "passwordHash", "createdAt", "updatedAt")
-       VALUES ($1, $2, $3, $4, 'OWNER', $5, now(), now())`,
-      [account.userId, account.businessId, account.email, account.name, passwordHash]
-    );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK");
-    throw error;
-  } finally {
-    client.release();
-  }
-  return account;
+  });
+  return { email, password, name: user.name, businessName: business.name, userId: user.id, businessId: business.id };
 }
 
 /** The password-reset link from the newest reset email sent to `email` (dev outbox keeps the body). */
@@ -142,12 +119,16 @@ type Fixtures = {
 
 type WorkerFixtures = { workerDb: pg.Pool };
 
+let accountsMade = false;
+
 export const test = base.extend<Fixtures, WorkerFixtures>({
   workerDb: [
     async ({}, use) => {
       const pool = new pg.Pool({ connectionString: process.env.E2E_DATABASE_URL, max: 3 });
       await use(pool);
       await pool.end();
+      // The account factory's Prisma client, if this worker made an account.
+      if (accountsMade) await (await import("~/utils/db.server")).prisma.$disconnect();
     },
     { scope: "worker" },
   ],
@@ -166,8 +147,11 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     { auto: true },
   ],
 
-  createAccount: async ({ db }, use) => {
-    await use((input) => insertAccount(db, input));
+  createAccount: async ({}, use) => {
+    await use((input) => {
+      accountsMade = true;
+      return signUp(input);
+    });
   },
 
   account: async ({ createAccount }, use) => {

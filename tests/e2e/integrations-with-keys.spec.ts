@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Page } from "@playwright/test";
 import { type FakeAi, startFakeAi } from "../fakes/ai";
 import { type FakeGoogle, startFakeGoogle } from "../fakes/google";
-import { startServer, type TestServer } from "../helpers/server";
+import { startServer, type TestServer } from "../helpers/production-server";
 import { expect, test, uniqueSuffix, waitForHydration } from "./fixtures";
 
 const apiKey = `AIza${randomBytes(16).toString("hex")}`;

@@ -10,7 +10,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Browser, Page } from "@playwright/test";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
-import { startServer, strongSecret, type TestServer } from "../helpers/server";
+import { startServer, strongSecret, type TestServer } from "../helpers/production-server";
 import { expect, insertCustomer, insertSentInvoice, test, type Account } from "./fixtures";
 
 const secretKey = `sk_test_${randomBytes(12).toString("hex")}`;

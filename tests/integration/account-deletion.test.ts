@@ -10,10 +10,11 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startFakeStripe, signStripePayload, stripeEvent, type FakeStripe } from "../fakes/stripe";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { decodeHtml, SLOW_TEST_TIMEOUT, startAppServer, signedInBrowser, visibleHtml, type AppServer } from "../helpers/invoicing";
-import { businessJobs as jobsOf, businessRows as snapshot, businessScopedModels, seedBusiness, type SeededBusiness } from "../helpers/privacy";
+import { createAccount, createTeamMember, signedInBrowser, uniqueEmail } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { attributesAt, pageText, parseHtml, textOf, visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
+import { businessJobs as jobsOf, businessRows as snapshot, businessScopedModels, seedBusiness, type SeededBusiness } from "../helpers/seeded-business";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -60,16 +61,20 @@ describe("/privacy", () => {
   it("is public and says which processors this deployment really uses, and where to write", async () => {
     const res = await fetch(`${server.url}/privacy`);
     expect(res.status).toBe(200);
-    const html = decodeHtml(visibleHtml(await res.text()));
-    const item = (name: string) => new RegExp(`<strong>${name}</strong>[^]*?(In use on this site|Not in use on this site)`).exec(html)?.[1];
+    const page = parseHtml(await res.text());
+    const item = (name: string) => {
+      const entry = page.querySelectorAll("li").find((li) => li.querySelector("strong")?.text.trim() === name);
+      return entry ? /(In use|Not in use) on this site/.exec(textOf(entry))?.[0] : undefined;
+    };
     // This server has Stripe keys, no PayPal, no Sentry DSN, and keeps email in the outbox.
     expect(item("Stripe")).toBe("In use on this site");
     expect(item("PayPal")).toBe("Not in use on this site");
     expect(item("Sentry")).toBe("Not in use on this site");
     expect(item("Postmark")).toBe("Not in use on this site");
-    expect(html).toContain('href="/settings/export"');
-    expect(html).toContain('href="/settings/subscription"');
-    expect(html).toMatch(/href="mailto:[^"]+@[^"]+"/);
+    const links = attributesAt(page, "a", "href");
+    expect(links).toContain("/settings/export");
+    expect(links).toContain("/settings/subscription");
+    expect(links.some((href) => /^mailto:[^@]+@.+/.test(href))).toBe(true);
   });
 });
 
@@ -78,9 +83,10 @@ describe("refusals write nothing", () => {
     const before = [await snapshot(A.business.id), await snapshot(B.business.id)];
     const res = await A.browser.post("/settings/subscription", closeForm(A, { password: "not my password" }));
     expect(res.status).toBe(400);
-    const html = decodeHtml(visibleHtml(await res.text()));
-    expect(html).toContain("That is not your password");
-    expect(html).not.toContain("not my password");
+    const html = await res.text();
+    expect(pageText(html)).toContain("That is not your password");
+    // Never echoed, not even in a field's value.
+    expect(visibleHtml(html)).not.toContain("not my password");
     expect([await snapshot(A.business.id), await snapshot(B.business.id)]).toEqual(before);
     // Still signed in.
     expect((await A.browser.get("/settings/subscription")).status).toBe(200);
@@ -90,7 +96,7 @@ describe("refusals write nothing", () => {
     const before = await snapshot(A.business.id);
     const res = await A.browser.post("/settings/subscription", closeForm(A, { confirmName: "Some Other Plumbing" }));
     expect(res.status).toBe(400);
-    expect(decodeHtml(await res.text())).toContain("Type the business name exactly as shown");
+    expect(pageText(await res.text())).toContain("Type the business name exactly as shown");
     const empty = await A.browser.post("/settings/subscription", { password: A.password });
     expect(empty.status).toBe(400);
     expect(await snapshot(A.business.id)).toEqual(before);
@@ -113,7 +119,7 @@ describe("refusals write nothing", () => {
     const anonymous = await new Browser(server.url).post("/settings/subscription", closeForm(A));
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get("location")).toMatch(/^\/login/);
-    const member = await prisma.user.create({ data: { businessId: B.business.id, email: `member-${randomBytes(4).toString("hex")}@example.com`, name: "Bravo Member", role: "MEMBER", passwordHash: "x" } });
+    const member = await createTeamMember(B.business.id, { email: uniqueEmail("member"), name: "Bravo Member" });
     const memberBrowser = await signedInBrowser(server, member);
     expect((await memberBrowser.post("/settings/subscription", closeForm(B))).status).toBe(403);
     expect((await memberBrowser.get("/settings/export")).status).toBe(403);
@@ -218,7 +224,7 @@ describe("closing the account", () => {
     await prisma.rateLimitHit.deleteMany();
     const login = await new Browser(server.url).post("/login", { email: A.email, password: A.password });
     expect(login.status).toBe(400);
-    expect(decodeHtml(await login.text())).toContain("Invalid email or password");
+    expect(pageText(await login.text())).toContain("Invalid email or password");
 
     const fresh = new Browser(server.url);
     const signup = await fresh.post("/signup", { businessName: "Alpha Again Plumbing", name: "Alpha Owner", email: A.email, password: "a brand new password", confirmPassword: "a brand new password" });
@@ -297,7 +303,7 @@ describe("closing the account", () => {
     expect(await prisma.payment.findUniqueOrThrow({ where: { provider_providerAccountId_providerPaymentId: { provider: "stripe", providerAccountId: "", providerPaymentId: A.cardPaymentId } } })).toMatchObject({ refundedCents: 1_000 });
 
     // Card details that come with a late payment are not stored for a closed account.
-    const { applyPayment } = await import("~/models/payment.server");
+    const { applyPayment } = await import("~/models/payments/payment.server");
     const late = await applyPayment({ businessId: A.business.id, invoiceId: A.invoice.id, amountCents: 100, currency: "USD", method: "CARD", provider: "stripe", providerPaymentId: `pi_card_${randomBytes(6).toString("hex")}`, cardBrand: "visa", cardLast4: "1111" });
     expect(late.status).toBe("applied");
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: late.paymentId } })).toMatchObject({ amountCents: 100, cardBrand: null, cardLast4: null });
@@ -309,7 +315,7 @@ describe("closing the account", () => {
   });
 
   it("the operator's script re-runs a closure by id (after a restore) and skips closed or unknown ones", async () => {
-    const { user, business } = await createUser({ businessName: "Charlie Restored Plumbing" });
+    const { user, business } = await createAccount({ businessName: "Charlie Restored Plumbing" });
     const script = path.resolve(import.meta.dirname, "../../scripts/close-business.ts");
     const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", script, business.id, A.business.id, "no-such-business"], {
       cwd: path.resolve(import.meta.dirname, "../.."),

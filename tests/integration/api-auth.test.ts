@@ -20,9 +20,9 @@ import { cleanupExpired } from "~/models/cleanup.server";
 import { changePassword, resetPassword, createPasswordResetToken } from "~/models/user.server";
 import { sha256Hex } from "~/utils/crypto.server";
 import { prisma } from "~/utils/db.server";
-import { createUser, DEFAULT_PASSWORD } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { startServer, strongSecret, type TestServer } from "../helpers/server";
+import { createAccount, DEFAULT_PASSWORD } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { startServer, strongSecret, type TestServer } from "../helpers/production-server";
 
 // Two JWT secrets in this process, as during a rotation: the first signs, both verify.
 const secrets = vi.hoisted(() => {
@@ -40,12 +40,12 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-type Account = Awaited<ReturnType<typeof createUser>>;
+type Account = Awaited<ReturnType<typeof createAccount>>;
 let alice: Account;
 let bob: Account;
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([createUser({ name: "Alice" }), createUser({ name: "Bob" })]);
+  [alice, bob] = await Promise.all([createAccount({ name: "Alice" }), createAccount({ name: "Bob" })]);
 });
 
 function claimsFor(account: Account, familyId = "family") {
@@ -250,7 +250,7 @@ describe("logout", () => {
 
 describe("password changes end every sign-in", () => {
   it("changePassword and resetPassword revoke refresh tokens and web sessions", async () => {
-    const carol = await createUser();
+    const carol = await createAccount();
     await issueTokens(carol.user);
     await prisma.session.create({ data: { id: `s-${carol.user.id}`, userId: carol.user.id, businessId: carol.business.id, expiresAt: new Date(Date.now() + DAY) } });
     expect(await changePassword(carol.user.id, DEFAULT_PASSWORD, "a brand new password")).toBe(true);
@@ -403,7 +403,7 @@ describe("over HTTP", () => {
   });
 
   it("changing the password over the API ends every web session and device, and returns a new pair", async () => {
-    const dave = await createUser();
+    const dave = await createAccount();
     const phone = await login(dave);
     const tablet = await login(dave);
     const web = new Browser(server.url, { "X-Forwarded-For": newIp() });
@@ -424,7 +424,7 @@ describe("over HTTP", () => {
   });
 
   it("changing the password on the web ends the API sign-ins", async () => {
-    const erin = await createUser();
+    const erin = await createAccount();
     const phone = await login(erin);
     const web = new Browser(server.url, { "X-Forwarded-For": newIp() });
     await web.post("/login", { email: erin.email, password: erin.password });

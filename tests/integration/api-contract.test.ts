@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { eraseCustomer } from "~/models/customer-erasure.server";
 import { dashboardStats } from "~/models/dashboard.server";
-import { MAX_PAID_CENTS } from "~/models/payment.server";
+import { MAX_PAID_CENTS } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { pageText } from "../helpers/integrations";
-import { businessSnapshot, isoDate, shiftDays, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { businessSnapshot, isoDate, shiftDays } from "../helpers/business-data";
+import { pageText } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 const JWT_SECRET = vi.hoisted(() => {
   const secret = `api-contract-${Math.random().toString(36).slice(2)}`.padEnd(48, "c");
@@ -49,7 +50,7 @@ async function call(method: string, pathname: string, token: string | null, opti
 }
 
 async function tenant(name: string, timeZone = "America/Chicago") {
-  const { user, business } = await createUser({ businessName: name });
+  const { user, business } = await createAccount({ businessName: name });
   await prisma.business.update({ where: { id: business.id }, data: { timeZone } });
   const { accessToken } = await issueTokens(user);
   const api = {

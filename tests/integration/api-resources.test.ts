@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { apiGetBusiness, apiGetCustomer, apiGetEstimate, apiGetInvoice, apiUpdateBusiness, apiUpdateCustomer, apiUpdateEstimate, apiUpdateInvoice } from "~/models/api-resources.server";
 import { decideEstimate } from "~/models/estimate.server";
-import { refundPayment } from "~/models/payment.server";
+import { refundPayment } from "~/models/payments/payment.server";
 import { OPERATIONS } from "~/models/openapi.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { businessSnapshot as snapshot, isoDate, shiftDays, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { businessSnapshot as snapshot, isoDate, shiftDays } from "../helpers/business-data";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 // The test process signs access tokens (issueTokens) with the same secret the server verifies with.
 const JWT_SECRET = vi.hoisted(() => {
@@ -77,7 +78,7 @@ function clientFor(token: string) {
 type Client = ReturnType<typeof clientFor>;
 
 async function makeTenant(businessName: string) {
-  const { user, business } = await createUser({ businessName });
+  const { user, business } = await createAccount({ businessName });
   const tokens = await issueTokens(user);
   return { user, business, api: clientFor(tokens.accessToken) };
 }
@@ -864,7 +865,7 @@ describe("payments", () => {
     const card = await prisma.payment.create({
       data: { businessId: A.business.id, invoiceId: invoice.id, amountCents: 1_000, currency: "USD", method: "CARD", provider: "stripe", providerPaymentId: `pi_${crypto.randomUUID()}`, receivedAt: new Date() },
     });
-    // Online payments are refunded at the provider (tests/integration/refunds.test.ts); this server has no Stripe.
+    // Online payments are refunded at the provider (tests/integration/stripe-refunds.test.ts); this server has no Stripe.
     expect((await A.api.post(`/payments/${card.id}/refund`)).json.error.fields).toHaveProperty("reason");
     const refused = await A.api.post(`/payments/${card.id}/refund`, { reason: "Customer asked" });
     expect(refused.status).toBe(409);

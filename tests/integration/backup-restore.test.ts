@@ -13,15 +13,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeBusiness } from "~/models/account-closure.server";
 import { createEstimate, sendEstimate } from "~/models/estimate.server";
 import { createInvoice, sendInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { planPruning } from "~/utils/backup-retention";
 import { prisma } from "~/utils/db.server";
 import { sendEmail } from "~/utils/email.server";
 import { hitRateLimit } from "~/utils/rate-limit.server";
 import { backupFileName, parseBackupFileName } from "../../scripts/lib/backup";
 import { dropDatabase } from "../../scripts/lib/test-database";
-import { createUser } from "../helpers/fixtures";
-import { documentInput, makeCustomer } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { documentInput, makeCustomer } from "../helpers/business-data";
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
@@ -95,7 +95,7 @@ async function snapshot(url: string) {
 let pay = 0;
 /** A business with customers, estimates, invoices (sent, emailed), payments and their receipts, jobs. */
 async function populate() {
-  const { user, business } = await createUser({ businessName: `Backup Plumbing ${randomBytes(3).toString("hex")}` });
+  const { user, business } = await createAccount({ businessName: `Backup Plumbing ${randomBytes(3).toString("hex")}` });
   const customers = await Promise.all([makeCustomer(business.id), makeCustomer(business.id, { name: "Zoë O'Brien, \"Jr\"" }), makeCustomer(business.id, { email: null })]);
   for (const [i, customer] of customers.entries()) {
     const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, notes: `Line one\nline "two" ✓ ${i}`, lines: [{ description: "Replace valve", quantity: "1.5", unitPrice: "80.00" }, { description: "Call-out", quantity: "1", unitPrice: "45.50" }] }));
@@ -186,7 +186,7 @@ describe("closures ledger", () => {
       return u.toString();
     };
     try {
-      const { business } = await createUser({ businessName: "Closing Later Plumbing" });
+      const { business } = await createAccount({ businessName: "Closing Later Plumbing" });
       await makeCustomer(business.id, { name: "Later Customer", email: "later.customer@example.com" });
       const early = await backup({ BACKUP_DIR: ledgerDir });
       expect(early.code, early.output).toBe(0);

@@ -3,8 +3,7 @@
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { startServer } from "../helpers/server";
-import { freePort, productionEnv, runServerExpectingExit, strongSecret } from "../helpers/server";
+import { freePort, productionEnv, runServerExpectingExit, startServer, strongSecret } from "../helpers/production-server";
 
 // Every case spawns a server; on a busy machine tsx alone can take many seconds to start one.
 const SLOW = 300_000;

@@ -4,13 +4,13 @@ import { expect, it } from "vitest";
 import { CLOSED_RECORDS_RETENTION_YEARS, closeBusiness } from "~/models/account-closure.server";
 import { cleanupExpired } from "~/models/cleanup.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { documentInput, makeCustomer } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { documentInput, makeCustomer } from "../helpers/business-data";
 
 async function businessWithMoney(name: string) {
-  const { business } = await createUser({ businessName: name });
+  const { business } = await createAccount({ businessName: name });
   const customer = await makeCustomer(business.id);
   const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Work", quantity: "1", unitPrice: "100.00" }] }));
   await markInvoiceSent(business.id, invoice.id);

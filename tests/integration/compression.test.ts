@@ -4,7 +4,8 @@
 import http from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/server";
+import { attributesAt } from "../helpers/html";
+import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -58,7 +59,7 @@ describe("compression", () => {
 
   it("still compresses hashed assets over 1 KB", async () => {
     const html = gunzipSync((await get("/login", { "accept-encoding": "gzip" })).body).toString();
-    const href = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1];
+    const href = attributesAt(html, 'link[rel="stylesheet"]', "href")[0];
     expect(href).toBeTruthy();
     const css = await get(href!, { "accept-encoding": "gzip" });
     expect(css.status).toBe(200);

@@ -5,10 +5,9 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createUser, uniqueEmail } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { START_TIMEOUT_MS, startServer } from "../helpers/server";
-import { type TestServer } from "../helpers/server";
+import { createAccount, uniqueEmail } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/production-server";
 
 // Generous timeouts: these run against a spawned production server, often on a busy machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -52,7 +51,7 @@ function signupForm(email = uniqueEmail("csrf")) {
 }
 
 async function loggedIn() {
-  const { email, password, user } = await createUser();
+  const { email, password, user } = await createAccount();
   const browser = new Browser(server.url);
   const res = await browser.post("/login", { email, password });
   expect(res.status).toBe(302);
@@ -82,7 +81,7 @@ describe("cross-site request forgery guard", () => {
   it.each(["/login", "/signup", "/logout", "/forgot-password", "/reset-password"])(
     "refuses a POST to %s with the Origin of another site",
     async (path) => {
-      const { email, password } = await createUser();
+      const { email, password } = await createAccount();
       await expectNothingWritten(async () => {
         const res = await new Browser(server.url).post(path, { ...signupForm(), email, password }, { Origin: EVIL, "Sec-Fetch-Site": "cross-site" });
         expect(res.status).toBe(403);
@@ -93,7 +92,7 @@ describe("cross-site request forgery guard", () => {
   );
 
   it("refuses a cross-origin login even when Sec-Fetch-Site is missing (older browsers)", async () => {
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     await expectNothingWritten(async () => {
       const res = await new Browser(server.url).post("/login", { email, password }, { Origin: EVIL, "Sec-Fetch-Site": "" });
       expect(res.status).toBe(403);
@@ -123,7 +122,7 @@ describe("cross-site request forgery guard", () => {
   });
 
   it.each(["cross-site", "same-site"])("refuses Sec-Fetch-Site: %s even with our own Origin", async (site) => {
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     await expectNothingWritten(async () => {
       const res = await new Browser(server.url).post("/login", { email, password }, { "Sec-Fetch-Site": site });
       expect(res.status).toBe(403);
@@ -132,7 +131,7 @@ describe("cross-site request forgery guard", () => {
   });
 
   it("refuses Origin: null (sandboxed frames, data: URLs)", async () => {
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     await expectNothingWritten(async () => {
       for (const path of ["/login", "/signup", "/logout"]) {
         const res = await new Browser(server.url).post(path, { ...signupForm(), email, password }, { Origin: "null", "Sec-Fetch-Site": "" });
@@ -146,7 +145,7 @@ describe("cross-site request forgery guard", () => {
     ["another port", (port: number) => `http://127.0.0.1:${port + 1}`],
     ["another host", (port: number) => `http://localhost.evil.example:${port}`],
   ])("refuses an Origin on %s", async (_label, origin) => {
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     await expectNothingWritten(async () => {
       const res = await new Browser(server.url).post("/login", { email, password }, { Origin: origin(server.port), "Sec-Fetch-Site": "" });
       expect(res.status).toBe(403);
@@ -171,13 +170,13 @@ describe("cross-site request forgery guard", () => {
   });
 
   it("treats Sec-Fetch-Site: none (typed into the address bar) as same-origin", async () => {
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     const res = await new Browser(server.url).post("/login", { email, password }, { "Sec-Fetch-Site": "none" });
     expect(res.status).toBe(302);
   });
 
   it("does not block a POST with neither Origin nor Sec-Fetch-Site (a non-browser client)", async () => {
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     const ok = await fetch(`${server.url}/login`, {
       method: "POST",
       redirect: "manual",
@@ -219,7 +218,7 @@ describe("form body limits", () => {
     });
     expect(await prisma.user.findUnique({ where: { email: form.email } })).toBeNull();
 
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     await expectNothingWritten(async () => {
       const res = await new Browser(server.url).post("/login", { email, password, padding: padding(100 * 1024) });
       expect(res.status).toBe(413);
@@ -238,7 +237,7 @@ describe("form body limits", () => {
   });
 
   it("accepts a urlencoded body just under 64 KB", async () => {
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     const res = await new Browser(server.url).post("/login", { email, password, padding: padding(60 * 1024) });
     expect(res.status).toBe(302);
   });
@@ -262,7 +261,7 @@ describe("form body limits", () => {
   });
 
   it("refuses a streamed fetch body (chunked) with 411", async () => {
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     const body = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(new URLSearchParams({ email, password }).toString()));

@@ -5,9 +5,10 @@
 // the session, are 404 for another business, 410 after expiry; cleanup drops the bytes.
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { Browser } from "../helpers/http";
-import { decodeHtml, SLOW_TEST_TIMEOUT, startAppServer, visibleHtml, type AppServer } from "../helpers/invoicing";
-import { businessScopedModels, PNG_1PX, seedBusiness, type SeededBusiness } from "../helpers/privacy";
+import { Browser } from "../helpers/browser";
+import { elementAt, pageText } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
+import { businessScopedModels, PNG_1PX, seedBusiness, type SeededBusiness } from "../helpers/seeded-business";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -210,8 +211,8 @@ describe("requesting, progress and downloading", () => {
     expect(row).toMatchObject({ status: "QUEUED", progress: 0, requestedById: A.user.id, bytes: null });
 
     const queued = await (await A.browser.get("/settings/export")).text();
-    expect(queued).toMatch(/<meta http-equiv="refresh" content="3"/);
-    expect(decodeHtml(visibleHtml(queued))).toContain("Waiting to start");
+    expect(elementAt(queued, 'meta[http-equiv="refresh"]')?.getAttribute("content")).toBe("3");
+    expect(pageText(queued)).toContain("Waiting to start");
 
     // One at a time: a second request while the first waits changes nothing.
     const second = await A.browser.post("/settings/export", { intent: "request-export" });
@@ -224,10 +225,10 @@ describe("requesting, progress and downloading", () => {
 
     // RUNNING shows its progress and keeps refreshing.
     await prisma.dataExport.update({ where: { id: row.id }, data: { status: "RUNNING", progress: 42 } });
-    const running = decodeHtml(await (await A.browser.get("/settings/export")).text());
-    expect(running).toContain("Preparing");
-    expect(running).toMatch(/<progress[^>]*value="42"/);
-    expect(running).toMatch(/<meta http-equiv="refresh"/);
+    const running = await (await A.browser.get("/settings/export")).text();
+    expect(pageText(running)).toContain("Preparing");
+    expect(elementAt(running, "progress")?.getAttribute("value")).toBe("42");
+    expect(elementAt(running, 'meta[http-equiv="refresh"]')).not.toBeNull();
     await prisma.dataExport.update({ where: { id: row.id }, data: { status: "QUEUED", progress: 0 } });
 
     // The real job through a real worker.
@@ -284,7 +285,7 @@ describe("requesting, progress and downloading", () => {
     expect(await prisma.dataExport.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "QUEUED", error: "database went away" });
     await markDataExportFailed(row.id, "database went away", false);
     expect(await prisma.dataExport.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "FAILED" });
-    expect(decodeHtml(await (await B.browser.get("/settings/export")).text())).toContain("Failed");
+    expect(pageText(await (await B.browser.get("/settings/export")).text())).toContain("Failed");
     expect((await B.browser.get(`/export/data/${row.id}.zip`)).status).toBe(409);
     // The job of a FAILED (or deleted) export does nothing.
     expect(await runDataExport(row.id, B.business.id)).toBe("skipped");
@@ -302,7 +303,7 @@ describe("requesting, progress and downloading", () => {
     await prisma.dataExport.update({ where: { id: row.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
     const gone = await A.browser.get(`/export/data/${row.id}.zip`);
     expect(gone.status).toBe(410);
-    expect(decodeHtml(await (await A.browser.get("/settings/export")).text())).toContain("Expired");
+    expect(pageText(await (await A.browser.get("/settings/export")).text())).toContain("Expired");
 
     // The nightly cleanup: the row stays (EXPIRED) without its bytes; a fresh export of B is untouched.
     const fresh = await prisma.dataExport.create({

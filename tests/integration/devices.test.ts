@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, visibleHtml, type AppServer } from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { inputValues, visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -25,20 +26,20 @@ afterAll(() => server?.stop());
 
 const me = (b: Browser) => b.get("/settings/devices");
 const api = (token: string) => fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
-const handles = (html: string) => [...html.matchAll(/name="id" value="([^"]+)"/g)].map((m) => m[1]);
+const handles = (html: string) => inputValues(html, "id");
 
-async function login(account: Awaited<ReturnType<typeof createUser>>, userAgent: string) {
+async function login(account: Awaited<ReturnType<typeof createAccount>>, userAgent: string) {
   const browser = new Browser(server.url, { "User-Agent": userAgent });
   expect((await browser.post("/login", { email: account.email, password: account.password })).status).toBe(302);
   return browser;
 }
 
 it("lists this user's browsers and apps, without session ids, and signs one app out at once", async () => {
-  const account = await createUser();
+  const account = await createAccount();
   const laptop = await login(account, "Laptop Firefox 1.0");
   await login(account, "Shared Library PC");
   const phone = await issueTokens(account.user, { userAgent: "InvoiceLink-iOS/3.2", ip: "198.51.100.7" });
-  const other = await createUser();
+  const other = await createAccount();
   await login(other, "Someone Else's Browser");
 
   const res = await me(laptop);
@@ -62,7 +63,7 @@ it("lists this user's browsers and apps, without session ids, and signs one app 
 });
 
 it("signs out another browser by its handle; signing out this browser logs out", async () => {
-  const account = await createUser();
+  const account = await createAccount();
   const laptop = await login(account, "Laptop");
   const library = await login(account, "Library");
   const html = await (await me(laptop)).text();
@@ -81,8 +82,8 @@ it("signs out another browser by its handle; signing out this browser logs out",
 });
 
 it("'everywhere else' keeps only this browser; another user's ids change nothing", async () => {
-  const account = await createUser();
-  const victim = await createUser();
+  const account = await createAccount();
+  const victim = await createAccount();
   const laptop = await login(account, "Laptop");
   await login(account, "Phone browser");
   const app = await issueTokens(account.user, { userAgent: "InvoiceLink-Android" });

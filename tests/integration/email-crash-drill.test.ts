@@ -9,8 +9,8 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { startFakePostmark, type FakePostmark } from "../fakes/postmark";
-import { createUser } from "../helpers/fixtures";
-import { productionEnv, strongSecret } from "../helpers/server";
+import { createAccount } from "../helpers/accounts";
+import { productionEnv, strongSecret } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 it("12 reminders, worker SIGKILLed after 5 sends, a fresh worker finishes: Postmark accepted exactly 12, 0 duplicates", async () => {
-  const { business } = await createUser({ businessName: `Drill Electric ${randomBytes(3).toString("hex")}` });
+  const { business } = await createAccount({ businessName: `Drill Electric ${randomBytes(3).toString("hex")}` });
   const messages = await prisma.emailMessage.createManyAndReturn({
     data: Array.from({ length: MESSAGES }, (_, i) => ({
       businessId: business.id,

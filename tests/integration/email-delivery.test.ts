@@ -10,8 +10,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EmailMessage } from "~/generated/prisma/client.ts";
 import { basicAuth, startFakePostmark, type FakePostmark } from "../fakes/postmark";
-import { createUser } from "../helpers/fixtures";
-import { startServer, strongSecret, type TestServer } from "../helpers/server";
+import { createAccount } from "../helpers/accounts";
+import { startServer, strongSecret, type TestServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
@@ -37,7 +37,7 @@ let worker: Awaited<ReturnType<typeof startWorker>>;
 let businessId: string;
 
 beforeAll(async () => {
-  const { business } = await createUser({ businessName: `Delivery Plumbing ${randomBytes(3).toString("hex")}` });
+  const { business } = await createAccount({ businessName: `Delivery Plumbing ${randomBytes(3).toString("hex")}` });
   businessId = business.id;
   worker = await startWorker({ concurrency: 2, crontab: false });
 });

@@ -5,20 +5,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { convertEstimateToInvoice, createEstimate, decideEstimate, sendEstimate } from "~/models/estimate.server";
 import { dayNumber, signLink } from "~/models/signed-link.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import {
-  documentForm,
-  documentInput,
-  makeCustomer,
-  shiftDays,
-  signedInBrowser,
-  SLOW_TEST_TIMEOUT,
-  startAppServer,
-  type AppServer,
-  visibleHtml,
-  type DocumentFormFields,
-} from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { documentForm, type DocumentFormFields, documentInput, makeCustomer, shiftDays } from "../helpers/business-data";
+import { visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -32,7 +23,7 @@ const pageText = (html: string) => html.replaceAll("<!-- -->", "");
 
 async function setup(options: { customerEmail?: string | null } = {}) {
   const businessName = `Zephyr Roofing ${crypto.randomUUID().slice(0, 8)}`;
-  const { user, business } = await createUser({ businessName });
+  const { user, business } = await createAccount({ businessName });
   const customer = await makeCustomer(business.id, { name: "Robin Homeowner", email: options.customerEmail });
   const browser = await signedInBrowser(server, user);
   return { user, business, businessName, customer, browser };

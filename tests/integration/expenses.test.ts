@@ -3,10 +3,12 @@
 // optional buttons are absent and their endpoints refuse cleanly. Quick line items work without any key.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import type { Browser } from "../helpers/http";
-import { fieldValue, HEIC, JPEG, pageText, PNG, postMultipart, renderedLines, TEXT, WEBP } from "../helpers/integrations";
-import { documentForm, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import type { Browser } from "../helpers/browser";
+import { documentForm, makeCustomer } from "../helpers/business-data";
+import { attributesAt, elementsAt, fieldValue, pageText, renderedLines, textsAt } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
+import { HEIC, JPEG, PNG, postMultipart, TEXT, WEBP } from "../helpers/uploads";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -21,7 +23,7 @@ afterAll(async () => {
 });
 
 async function account(businessName = "Test Plumbing") {
-  const { user, business } = await createUser({ businessName });
+  const { user, business } = await createAccount({ businessName });
   return { browser: await signedInBrowser(server, user), businessId: business.id, user };
 }
 
@@ -117,8 +119,8 @@ describe("expenses", () => {
     });
     const totals = async (query: string) => {
       const html = await (await browser.get(`/expenses${query}`)).text();
-      const rows = [...html.matchAll(/<tr data-testid="month-total">([\s\S]*?)<\/tr>/g)].map((m) => pageText(m[1]).trim());
-      const vendors = [...html.matchAll(/<tr data-testid="expense-row">([\s\S]*?)<\/tr>/g)].map((m) => /href="\/expenses\/[^"]+">([^<]*)</.exec(m[1])![1]);
+      const rows = textsAt(html, 'tr[data-testid="month-total"]');
+      const vendors = elementsAt(html, 'tr[data-testid="expense-row"]').map((row) => row.querySelector('a[href^="/expenses/"]')!.text);
       return { rows, vendors };
     };
     expect(await totals("")).toEqual({
@@ -207,7 +209,7 @@ describe("receipt photos", () => {
     const { browser } = await account();
     const id = await createExpense(browser, {}, { filename, contentType: declared, data });
     const page = await (await browser.get(`/expenses/${id}`)).text();
-    const src = /<img[^>]*src="(\/expenses\/[^"]+\/receipt\?v=\d+)"/.exec(page)?.[1];
+    const src = attributesAt(page, "img", "src").find((s) => /^\/expenses\/[^/]+\/receipt\?v=\d+$/.test(s));
     expect(src).toBeTruthy();
     const res = await browser.get(src!);
     expect(res.status).toBe(200);

@@ -3,8 +3,7 @@
 // it back without restarting the server.
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { START_TIMEOUT_MS, startServer } from "../helpers/server";
-import { freePort, type TestServer } from "../helpers/server";
+import { freePort, START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/production-server";
 
 /** A TCP forwarder that can be stopped (listener closed, every socket destroyed) and restarted on the same port. */
 class TcpProxy {

@@ -8,10 +8,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { type FakeAi, startFakeAi } from "../fakes/ai";
 import { FAKE_PLACES, type FakeGoogle, startFakeGoogle, STREET_VIEW_JPEG } from "../fakes/google";
 import { fakePropertyRecord, type FakeRentcast, startFakeRentcast } from "../fakes/rentcast";
-import { createUser } from "../helpers/fixtures";
-import type { Browser } from "../helpers/http";
-import { fieldValue, HEIC, JPEG, pageText, PNG, postMultipart, renderedLines, TEXT } from "../helpers/integrations";
-import { documentForm, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import type { Browser } from "../helpers/browser";
+import { documentForm, makeCustomer } from "../helpers/business-data";
+import { fieldValue, pageText, renderedLines } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
+import { HEIC, JPEG, PNG, postMultipart, TEXT } from "../helpers/uploads";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -60,7 +62,7 @@ beforeEach(() => {
 const totalCalls = () => google.calls.length + rentcast.calls.length + ai.calls.length;
 
 async function account(businessName = "Test Plumbing") {
-  const { user, business } = await createUser({ businessName });
+  const { user, business } = await createAccount({ businessName });
   return { browser: await signedInBrowser(server, user), businessId: business.id, user };
 }
 

@@ -5,13 +5,13 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createInvoice, listInvoices } from "~/models/invoice.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { documentInput, makeCustomer } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { documentInput, makeCustomer } from "../helpers/business-data";
 
 const TODAY = "2026-12-03";
 
 async function business(names: string[]) {
-  const { business } = await createUser({ businessName: `Search ${randomBytes(3).toString("hex")}` });
+  const { business } = await createAccount({ businessName: `Search ${randomBytes(3).toString("hex")}` });
   const ids: Record<string, string> = {};
   for (const name of names) {
     const customer = await makeCustomer(business.id, { name });

@@ -3,23 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { todayIn } from "~/utils/dates";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import type { Browser } from "../helpers/http";
-import {
-  documentForm,
-  documentInput,
-  intentButtons,
-  visibleHtml,
-  makeCustomer,
-  shiftDays,
-  signedInBrowser,
-  SLOW_TEST_TIMEOUT,
-  startAppServer,
-  type AppServer,
-  type DocumentFormFields,
-} from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import type { Browser } from "../helpers/browser";
+import { documentForm, type DocumentFormFields, documentInput, makeCustomer, shiftDays } from "../helpers/business-data";
+import { intentButtons, visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -32,7 +22,7 @@ afterAll(() => server?.stop());
 const today = () => todayIn("America/New_York");
 
 async function setup(businessName?: string) {
-  const { user, business } = await createUser({ businessName });
+  const { user, business } = await createAccount({ businessName });
   const customer = await makeCustomer(business.id, { name: `Dana Client ${business.id.slice(-4)}` });
   const browser = await signedInBrowser(server, user);
   return { user, business, customer, browser };
@@ -217,7 +207,7 @@ describe("creating an invoice over HTTP", () => {
     });
 
     it("another business's customerId: 400 without revealing that the customer exists", async () => {
-      const other = await createUser({ businessName: "Other Trades Ltd" });
+      const other = await createAccount({ businessName: "Other Trades Ltd" });
       const theirs = await makeCustomer(other.business.id, { name: "Secret Neighbour Customer" });
       const before = await rowCounts(ctx.business.id);
       const otherBefore = await rowCounts(other.business.id);

@@ -7,9 +7,11 @@ import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.se
 import { createSchedule } from "~/models/recurring.server";
 import { prisma } from "~/utils/db.server";
 import { sendEmail } from "~/utils/email.server";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { businessProfileForm as profileForm, decodeHtml, documentInput, makeCustomer, shiftDays, signedInBrowser, startAppServer, type AppServer, visibleHtml } from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { businessProfileForm as profileForm, documentInput, makeCustomer, shiftDays } from "../helpers/business-data";
+import { attributesAt, elementAt, elementsAt, fieldValue, inputValues, pageText, textAt, visibleHtml, type HTMLElement } from "../helpers/html";
+import { type AppServer, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -27,29 +29,23 @@ afterAll(async () => {
 // Helpers ------------------------------------------------------------------------------------------
 
 /** What a reader sees: no scripts, no tags, no React text separators, entities decoded, spaces collapsed. */
-function textOf(html: string) {
-  return decodeHtml(visibleHtml(html).replaceAll("<!-- -->", "").replace(/<[^>]+>/g, " "))
-    .replace(/\s+/g, " ")
-    .trim();
+function textOf(html: string | HTMLElement) {
+  return pageText(html).trim();
 }
 
-/** The inner HTML of every `<tag … data-testid="id" …>…</tag>` (no nesting of the same tag inside). */
+/** Every `<tag data-testid="id">` of the page. */
 function byTestId(html: string, tag: string, id: string) {
-  const re = new RegExp(`<${tag}\\b[^>]*data-testid="${id}"[^>]*>([\\s\\S]*?)</${tag}>`, "g");
-  return [...visibleHtml(html).matchAll(re)].map((m) => m[1]);
+  return elementsAt(html, `${tag}[data-testid="${id}"]`);
 }
 
-/** The timeline entries (each `<li data-testid="timeline-email">` holds an `<ol>` of events, so split instead). */
+/** The text of each email of the timeline. */
 function timelineEntries(html: string) {
-  const list = /data-testid="email-timeline"[^>]*>([\s\S]*?)<\/ul>/.exec(visibleHtml(html));
-  if (!list) return [];
-  return list[1].split('data-testid="timeline-email"').slice(1).map(textOf);
+  return elementsAt(html, '[data-testid="email-timeline"] [data-testid="timeline-email"]').map(textOf);
 }
 
 /** The text of `<p class="field-error" id="…">` on the repeat form. */
 function repeatError(html: string, field: string) {
-  const match = new RegExp(`<p[^>]*id="repeat-${field}-error"[^>]*>([\\s\\S]*?)</p>`).exec(visibleHtml(html));
-  return match ? textOf(match[1]) : null;
+  return textAt(html, `p#repeat-${field}-error`);
 }
 
 /** Minute precision, the way the timeline prints a time. */
@@ -57,7 +53,7 @@ const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} U
 const dateOf = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 async function signedInBusiness(businessName?: string) {
-  const { user, business } = await createUser({ businessName });
+  const { user, business } = await createAccount({ businessName });
   const customer = await makeCustomer(business.id);
   const browser = await signedInBrowser(server, user);
   return { user, business, customer, browser };
@@ -158,7 +154,7 @@ describe("jobs page", () => {
     expect(aRows).toHaveLength(4);
     expect(aRows.map(textOf).join("\n")).toContain("alpha-queued@example.com");
     expect(aText).not.toContain("bravo-");
-    const retryIds = [...aHtml.matchAll(/<input type="hidden" name="messageId" value="([^"]+)"/g)].map((m) => m[1]);
+    const retryIds = inputValues(aHtml, "messageId");
     expect(retryIds).toEqual([aFailed.id]);
     expect(aText).not.toContain(aQueued); // ids are never shown as text
 
@@ -175,7 +171,7 @@ describe("jobs page", () => {
     expect(bText).not.toContain("batch of Alpha");
     expect(bText).not.toContain("alpha-");
     expect(bHtml).not.toContain(aFailed.id);
-    expect([...bHtml.matchAll(/<input type="hidden" name="messageId" value="([^"]+)"/g)].map((m) => m[1])).toEqual([bFailed.id]);
+    expect(inputValues(bHtml, "messageId")).toEqual([bFailed.id]);
     expect(byTestId(bHtml, "tr", "email-row")).toHaveLength(3);
     expect(bQueued).toBeTruthy();
   });
@@ -295,8 +291,8 @@ describe("repeat this invoice", () => {
   it("makes a schedule from the form and lists it on /recurring", async () => {
     const { business, customer, browser } = await signedInBusiness();
     const invoice = await sentInvoice(business.id, customer.id);
-    const page = visibleHtml(await (await browser.get(`/invoices/${invoice.id}`)).text());
-    expect(page).toContain('name="intent" value="make-recurring"');
+    const page = await (await browser.get(`/invoices/${invoice.id}`)).text();
+    expect(attributesAt(page, '[name="intent"]', "value")).toContain("make-recurring");
 
     const startOn = shiftDays(todayIn("America/New_York"), 5);
     const res = await browser.post(`/invoices/${invoice.id}`, repeatForm({ frequency: "MONTHLY", interval: "2", startOn, autoSend: "on" }));
@@ -316,18 +312,18 @@ describe("repeat this invoice", () => {
     expect(textOf(html)).toContain(`This invoice now repeats every 2 months, first on ${startOn}.`);
     const cards = byTestId(html, "article", "schedule");
     expect(cards).toHaveLength(1);
-    expect(cards[0]).toContain(`href="/invoices/${invoice.id}"`);
+    expect(attributesAt(cards[0], "a[href]", "href")).toContain(`/invoices/${invoice.id}`);
     const card = textOf(cards[0]);
     expect(card).toContain(customer.name);
     expect(card).toContain("INV-0001");
     expect(card).toContain("every 2 months");
     expect(card).toContain(`Next on ${startOn}`);
     expect(card).toContain("emailed automatically");
-    expect(cards[0]).toContain(`name="scheduleId" value="${s.id}"`);
+    expect(inputValues(cards[0], "scheduleId")).toContain(s.id);
 
     // The invoice page now points at the schedule instead of offering the form again.
-    const after = visibleHtml(await (await browser.get(`/invoices/${invoice.id}`)).text());
-    expect(after).not.toContain('value="make-recurring"');
+    const after = await (await browser.get(`/invoices/${invoice.id}`)).text();
+    expect(attributesAt(after, "[value]", "value")).not.toContain("make-recurring");
     expect(textOf(after)).toContain("This invoice repeats. See the schedule");
   });
 
@@ -375,7 +371,7 @@ describe("repeat this invoice", () => {
       const html = await res.text();
       expect(repeatError(html, field), JSON.stringify(form)).toBe(message);
       // The form is shown open so the messages are visible.
-      expect(visibleHtml(html)).toMatch(/<details[^>]*open=""/);
+      expect(elementsAt(html, "details[open]")).not.toHaveLength(0);
     }
     expect(await schedulesOf(invoice.id)).toEqual([]);
     expect(await prisma.recurringSchedule.count({ where: { businessId: business.id } })).toBe(0);
@@ -391,8 +387,8 @@ describe("repeat this invoice", () => {
     expect(await schedulesOf(invoice.id)).toEqual([]);
 
     await voidInvoice(a.business.id, invoice.id);
-    const page = visibleHtml(await (await a.browser.get(`/invoices/${invoice.id}`)).text());
-    expect(page).not.toContain('value="make-recurring"');
+    const page = await (await a.browser.get(`/invoices/${invoice.id}`)).text();
+    expect(attributesAt(page, "[value]", "value")).not.toContain("make-recurring");
     const voided = await a.browser.post(`/invoices/${invoice.id}`, repeatForm());
     expect(voided.status).toBe(302);
     expect(voided.headers.get("location")).toBe(`/invoices/${invoice.id}`);
@@ -433,7 +429,7 @@ describe("stopping a schedule", () => {
     expect(textOf(html)).toContain("Schedule stopped. Invoices already made are kept.");
     const [card] = byTestId(html, "article", "schedule");
     expect(textOf(card)).toContain("Stopped");
-    expect(card).not.toContain('value="stop"');
+    expect(attributesAt(card, "[value]", "value")).not.toContain("stop");
   });
 });
 
@@ -493,9 +489,8 @@ describe("invoice page: email timeline and pay link", () => {
     const { business, customer, browser } = await signedInBusiness();
     const invoice = await draftInvoice(business.id, customer.id);
     const payLinkOf = (html: string) => {
-      const tag = /<input[^>]*data-testid="pay-link"[^>]*>/.exec(visibleHtml(html))?.[0];
-      if (!tag) return null;
-      return decodeHtml(/\bvalue="([^"]*)"/.exec(tag)![1]);
+      const input = elementAt(html, 'input[data-testid="pay-link"]');
+      return input ? (input.getAttribute("value") ?? null) : null;
     };
 
     const draftHtml = await (await browser.get(`/invoices/${invoice.id}`)).text();
@@ -538,12 +533,12 @@ describe("reminder settings", () => {
     const saved = await prisma.business.findUniqueOrThrow({ where: { id: business.id } });
     expect(saved).toMatchObject({ remindersEnabled: false, reminderDays: [1, 7, 14] });
 
-    const page = visibleHtml(await (await browser.get("/settings/reminders")).text());
+    const page = await (await browser.get("/settings/reminders")).text();
     expect(textOf(page)).toContain("Reminder settings saved.");
-    const checkbox = /<input[^>]*name="remindersEnabled"[^>]*>/.exec(page)?.[0];
+    const checkbox = elementAt(page, 'input[name="remindersEnabled"]');
     expect(checkbox).toBeTruthy();
-    expect(checkbox).not.toMatch(/\bchecked\b/);
-    expect(/<input[^>]*name="reminderDays"[^>]*>/.exec(page)?.[0]).toContain('value="1, 7, 14"');
+    expect(checkbox!.hasAttribute("checked")).toBe(false);
+    expect(fieldValue(page, "reminderDays")).toBe("1, 7, 14");
 
     const zero = await browser.post("/settings/reminders", { remindersEnabled: "on", reminderDays: "0" });
     expect(zero.status).toBe(400);

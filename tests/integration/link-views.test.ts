@@ -8,8 +8,9 @@ import { createEstimate } from "~/models/estimate.server";
 import { createInvoice, markInvoiceSent, markInvoiceViewed } from "~/models/invoice.server";
 import { signLink } from "~/models/signed-link.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { documentInput, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -38,7 +39,7 @@ async function rowVersion(table: "Invoice" | "Estimate", id: string) {
 }
 
 async function sentInvoice() {
-  const { user, business } = await createUser({ businessName: `Views ${randomBytes(3).toString("hex")}` });
+  const { user, business } = await createAccount({ businessName: `Views ${randomBytes(3).toString("hex")}` });
   const customer = await makeCustomer(business.id);
   const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "100.00" }] }));
   await markInvoiceSent(business.id, invoice.id);
@@ -93,7 +94,7 @@ describe("pay link views", () => {
 
 describe("estimate link views", () => {
   it("record the first view and write nothing on a repeat within a minute", async () => {
-    const { business } = await createUser({ businessName: `Views ${randomBytes(3).toString("hex")}` });
+    const { business } = await createAccount({ businessName: `Views ${randomBytes(3).toString("hex")}` });
     const customer = await makeCustomer(business.id);
     const estimate = await createEstimate(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "100.00" }] }, "USD", "estimate"));
     await prisma.estimate.update({ where: { id: estimate.id }, data: { status: "SENT", sentAt: new Date() } });

@@ -17,9 +17,9 @@ import { prisma } from "~/utils/db.server";
 import { startFakePostmark, type FakePostmark } from "../fakes/postmark";
 import { startFakeSentry, type FakeSentry } from "../fakes/sentry";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../fakes/stripe";
-import { Browser } from "../helpers/http";
-import { documentInput, makeCustomer } from "../helpers/invoicing";
-import { startServer, strongSecret, type TestServer } from "../helpers/server";
+import { Browser } from "../helpers/browser";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { startServer, strongSecret, type TestServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 

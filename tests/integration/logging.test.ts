@@ -3,10 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { uniqueEmail } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { START_TIMEOUT_MS, startServer } from "../helpers/server";
-import { type TestServer } from "../helpers/server";
+import { uniqueEmail } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/production-server";
 
 /** A Browser that remembers every request it made, and every cookie value it was given. */
 class RecordingBrowser extends Browser {

@@ -3,7 +3,7 @@
 // use up the crash-reporting quota (issue 15, item 11).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFakeSentry, type FakeSentry } from "../fakes/sentry";
-import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/server";
+import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/production-server";
 
 let server: TestServer;
 let sentry: FakeSentry;

@@ -4,9 +4,10 @@ import { createHash } from "node:crypto";
 import bcrypt from "bcrypt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createUser, uniqueEmail } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { startServer, type TestServer } from "../helpers/server";
+import { createAccount, uniqueEmail } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { fieldErrors } from "../helpers/html";
+import { startServer, type TestServer } from "../helpers/production-server";
 
 const EXPIRED_MESSAGE = "This reset link has expired or was already used. Ask for a new one.";
 
@@ -86,8 +87,7 @@ async function loggedIn(email: string, password: string) {
 
 /** Messages of `<ul id="{id}-error" class="errors">` (a field id, or the form id for form-level errors). */
 function errorsFor(html: string, id: string) {
-  const match = html.match(new RegExp(`<ul id="${id}-error" class="errors">([\\s\\S]*?)</ul>`));
-  return match ? [...match[1].matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]) : [];
+  return fieldErrors(html, `${id}-error`);
 }
 
 async function passwordHashOf(userId: string) {
@@ -98,7 +98,7 @@ async function passwordHashOf(userId: string) {
 
 describe("forgot password", () => {
   it("answers a known and an unknown email identically, each after at least 200 ms", async () => {
-    const { email } = await createUser();
+    const { email } = await createAccount();
     const samples: { kind: "known" | "unknown"; status: number; location: string | null; body: string; headers: string[]; ms: number }[] = [];
     for (let i = 0; i < 4; i++) {
       for (const kind of ["known", "unknown"] as const) {
@@ -150,7 +150,7 @@ describe("forgot password", () => {
   });
 
   it("creates a token row only for a known email, and stores only its SHA-256 hash", async () => {
-    const { user, email } = await createUser();
+    const { user, email } = await createAccount();
     const unknown = uniqueEmail("ghost");
     const tokensBefore = await prisma.passwordResetToken.count();
     const emailsBefore = await prisma.emailMessage.count();
@@ -185,7 +185,7 @@ describe("forgot password", () => {
 
 describe("reset password", () => {
   it("shows the form for a valid token, then works exactly once", async () => {
-    const { user, email, password } = await createUser();
+    const { user, email, password } = await createAccount();
     const token = await requestToken(email);
 
     const page = await browser().get(resetPath(token));
@@ -219,7 +219,7 @@ describe("reset password", () => {
   });
 
   it("lets only one of two concurrent submissions of the same token through", async () => {
-    const { user, email } = await createUser();
+    const { user, email } = await createAccount();
     const token = await requestToken(email);
     const [a, b] = await Promise.all([
       submitReset(browser(), token, "racing password A"),
@@ -231,7 +231,7 @@ describe("reset password", () => {
   });
 
   it("refuses an expired token: GET shows the expired page with 410, POST answers 400", async () => {
-    const { user, email } = await createUser();
+    const { user, email } = await createAccount();
     const token = await requestToken(email);
     await prisma.passwordResetToken.update({ where: { tokenHash: sha256(token) }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const hashBefore = await passwordHashOf(user.id);
@@ -257,8 +257,8 @@ describe("reset password", () => {
   });
 
   it("signs out every session of the user, and no one else's", async () => {
-    const { user, email, password } = await createUser();
-    const other = await createUser();
+    const { user, email, password } = await createAccount();
+    const other = await createAccount();
     const phone = await loggedIn(email, password);
     const laptop = await loggedIn(email, password);
     const bystander = await loggedIn(other.email, other.password);
@@ -283,7 +283,7 @@ describe("reset password", () => {
   });
 
   it("invalidates the first token when a second one is requested", async () => {
-    const { user, email } = await createUser();
+    const { user, email } = await createAccount();
     const first = await requestToken(email);
     const second = await requestToken(email);
     expect(second).not.toBe(first);
@@ -301,7 +301,7 @@ describe("reset password", () => {
   });
 
   it("leaves exactly one usable token when several requests arrive at once", async () => {
-    const { user, email } = await createUser();
+    const { user, email } = await createAccount();
     const responses = await Promise.all(Array.from({ length: 5 }, () => forgot(email)));
     expect(responses.map((r) => r.status)).toEqual([302, 302, 302, 302, 302]);
     const tokens = await resetTokens(email, 5);
@@ -314,7 +314,7 @@ describe("reset password", () => {
   });
 
   it("validates the new password without using up the token", async () => {
-    const { user, email } = await createUser();
+    const { user, email } = await createAccount();
     const token = await requestToken(email);
     const hashBefore = await passwordHashOf(user.id);
     const cases: [string, string, string, RegExp][] = [
@@ -334,7 +334,7 @@ describe("reset password", () => {
   });
 
   it("answers malformed token values with 410 on GET and 400 on POST, never 500", async () => {
-    const { user, email } = await createUser();
+    const { user, email } = await createAccount();
     const realToken = await requestToken(email);
     const hashBefore = await passwordHashOf(user.id);
 

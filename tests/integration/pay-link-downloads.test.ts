@@ -4,10 +4,11 @@ import { createHmac } from "node:crypto";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { documentInput, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -35,7 +36,7 @@ async function pdfText(res: Response) {
 }
 
 async function sentInvoice() {
-  const { business } = await createUser({ businessName: `Receipt Plumbing ${crypto.randomUUID().slice(0, 6)}` });
+  const { business } = await createAccount({ businessName: `Receipt Plumbing ${crypto.randomUUID().slice(0, 6)}` });
   const customer = await makeCustomer(business.id, { name: "Dana Whitfield" });
   const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Replace kitchen faucet", quantity: "2", unitPrice: "45.50" }] }));
   await markInvoiceSent(business.id, invoice.id);

@@ -4,19 +4,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { todayIn } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
-import { applyPayment, markInvoicePaid, type ApplyPaymentInput } from "~/models/payment.server";
+import { applyPayment, markInvoicePaid, type ApplyPaymentInput } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import {
-  documentInput,
-  hiddenValue,
-  makeCustomer,
-  signedInBrowser,
-  SLOW_TEST_TIMEOUT,
-  startAppServer,
-  type AppServer,
-  visibleHtml,
-} from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { hiddenValue, visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -31,7 +24,7 @@ const today = () => todayIn("America/New_York");
 const pageText = (html: string) => html.replaceAll("<!-- -->", "");
 
 async function setup() {
-  const { user, business } = await createUser();
+  const { user, business } = await createAccount();
   const customer = await makeCustomer(business.id);
   const browser = await signedInBrowser(server, user);
   return { user, business, customer, browser };
@@ -319,10 +312,10 @@ describe("applyPayment and markInvoicePaid under concurrency", () => {
 
 describe("refunds", () => {
   it("marks a manual payment refunded once and recomputes the invoice", async () => {
-    const { createUser } = await import("../helpers/fixtures");
+    const { createAccount } = await import("../helpers/accounts");
     const { prisma } = await import("~/utils/db.server");
-    const { applyPayment, refundPayment } = await import("~/models/payment.server");
-    const { business } = await createUser();
+    const { applyPayment, refundPayment } = await import("~/models/payments/payment.server");
+    const { business } = await createAccount();
     const customer = await prisma.customer.create({ data: { businessId: business.id, name: "Refund Rita" } });
     const invoice = await prisma.invoice.create({
       data: {
@@ -352,7 +345,7 @@ describe("refunds", () => {
     expect((await prisma.payment.findUniqueOrThrow({ where: { id: first.paymentId } })).status).toBe("REFUNDED");
 
     // Another business cannot refund it.
-    const other = await createUser();
+    const other = await createAccount();
     await expect(refundPayment(other.business.id, first.paymentId)).rejects.toThrow(/not found/i);
   });
 });

@@ -9,9 +9,11 @@ import { issueTokens } from "~/models/api-token.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { prisma } from "~/utils/db.server";
 import { ONBOARDING_PATH, startFakePayPal, type FakePayPal } from "../fakes/paypal";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { decodeHtml, documentInput, hiddenValue, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, visibleHtml, type AppServer } from "../helpers/invoicing";
+import { createAccount, createTeamMember, signedInBrowser } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { elementAt, hiddenValue, pageText, visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 const JWT_SECRET = vi.hoisted(() => {
   const secret = `paypal-partner-${Math.random().toString(36).slice(2)}`.padEnd(48, "p");
@@ -60,7 +62,7 @@ const paypalFields = async (id: string) => {
 };
 
 async function owner() {
-  const { user, business } = await createUser({ businessName: `Partner Plumbing ${randomBytes(3).toString("hex")}` });
+  const { user, business } = await createAccount({ businessName: `Partner Plumbing ${randomBytes(3).toString("hex")}` });
   return { user, business, browser: await signedInBrowser(server, user) };
 }
 
@@ -104,9 +106,11 @@ async function sentInvoice(businessId: string, unitPrice = "100.00") {
 /** The customer's signed pay link, read from the owner's invoice page. */
 async function payLink(browser: Browser, invoiceId: string) {
   const html = await (await browser.get(`/invoices/${invoiceId}`)).text();
-  const match = /\/pay\/[^"?]+\?t=([A-Za-z0-9_-]+)&amp;d=(\d+)/.exec(html);
-  expect(match, "the invoice page shows the pay link").not.toBeNull();
-  return { t: match![1], d: match![2] };
+  const link = elementAt(html, 'input[data-testid="pay-link"]')?.getAttribute("value");
+  expect(link, "the invoice page shows the pay link").toBeTruthy();
+  const url = new URL(link!, "http://pay.link.invalid");
+  expect(url.pathname).toBe(`/pay/${invoiceId}`);
+  return { t: url.searchParams.get("t")!, d: url.searchParams.get("d")! };
 }
 
 /** A customer pays the invoice with PayPal through the app; returns the capture id. */
@@ -254,7 +258,7 @@ describe("connecting PayPal", () => {
 
   it("staff cannot open Settings → Payments or connect; Disconnect and MERCHANT.PARTNER-CONSENT.REVOKED stop PayPal on pay pages", async () => {
     const A = await owner();
-    const staff = await prisma.user.create({ data: { businessId: A.business.id, email: `staff-${randomBytes(4).toString("hex")}@example.com`, name: "Sam Staff", role: "MEMBER", passwordHash: "x" } });
+    const staff = await createTeamMember(A.business.id);
     const staffBrowser = await signedInBrowser(server, staff);
     expect((await staffBrowser.get("/settings/payments")).status).toBe(403);
     expect((await staffBrowser.post("/settings/payments/paypal", { intent: "connect" })).status).toBe(403);
@@ -366,7 +370,7 @@ describe("paying a connected business and refunding", () => {
     const again = await refundForm(A.browser, invoice.id);
     const over = await A.browser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key: again.key!, amount: "70.01", reason: "Too much" });
     expect(over.status).toBe(400);
-    expect(decodeHtml(visibleHtml(await over.text()))).toContain("At most $70.00 of this payment can still be refunded.");
+    expect(pageText(await over.text())).toContain("At most $70.00 of this payment can still be refunded.");
     expect(await refundRows(payment.id)).toHaveLength(1);
     expect(fake.apiRefunds.filter((r) => r.captureId === captureId)).toHaveLength(1);
     // No reason: 400 from the form schema.
@@ -435,7 +439,7 @@ describe("paying a connected business and refunding", () => {
     const invoice = await sentInvoice(A.business.id);
     await payWithPayPal(A.browser, invoice.id);
     const payment = await prisma.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
-    const staff = await prisma.user.create({ data: { businessId: A.business.id, email: `staff-${randomBytes(4).toString("hex")}@example.com`, name: "Sam Staff", role: "MEMBER", passwordHash: "x" } });
+    const staff = await createTeamMember(A.business.id);
     const staffBrowser = await signedInBrowser(server, staff);
     const staffPage = visibleHtml(await (await staffBrowser.get(`/invoices/${invoice.id}`)).text());
     expect(staffPage).not.toContain("Refund through PayPal");

@@ -6,13 +6,14 @@ import { createHmac, randomBytes, randomInt } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { paypalAmountCents } from "~/models/checkout.server";
+import { paypalAmountCents } from "~/models/payments/checkout.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { prisma } from "~/utils/db.server";
 import { signPayPalWebhook, startFakePayPal, type FakePayPal, type WebhookEvent } from "../fakes/paypal";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { documentInput, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -61,7 +62,7 @@ function payLink(invoiceId: string) {
 
 /** A SENT USD invoice of one line for `unitPrice`, for a customer with an email address (so receipts are queued). */
 async function sentInvoice(unitPrice = "100.00", deposit?: string) {
-  const { business } = await createUser();
+  const { business } = await createAccount();
   const customer = await makeCustomer(business.id);
   const input = await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice }], ...(deposit ? { deposit } : {}) });
   const invoice = await createInvoice(business.id, input);

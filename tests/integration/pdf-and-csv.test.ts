@@ -2,9 +2,9 @@
 import zlib from "node:zlib";
 import { PDFParse } from "pdf-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { startServer, type TestServer } from "../helpers/server";
+import { createAccount } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { startServer, type TestServer } from "../helpers/production-server";
 
 const { prisma } = await import("~/utils/db.server");
 
@@ -160,8 +160,8 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-let owner: Awaited<ReturnType<typeof createUser>>;
-let other: Awaited<ReturnType<typeof createUser>>;
+let owner: Awaited<ReturnType<typeof createAccount>>;
+let other: Awaited<ReturnType<typeof createAccount>>;
 let browser: Browser;
 let invoiceId: string;
 let perLineInvoiceId: string;
@@ -172,7 +172,7 @@ let otherEstimateId: string;
 
 beforeAll(async () => {
   server = await startServer();
-  [owner, other] = await Promise.all([createUser({ businessName: "Acme <b>Plumbing</b>" }), createUser({ businessName: "Rival Roofing" })]);
+  [owner, other] = await Promise.all([createAccount({ businessName: "Acme <b>Plumbing</b>" }), createAccount({ businessName: "Rival Roofing" })]);
   await prisma.business.update({
     where: { id: owner.business.id },
     data: {
@@ -352,11 +352,11 @@ describe("invoice and estimate PDFs", { timeout: 60_000 }, () => {
 });
 
 describe("CSV exports", () => {
-  let csvOwner: Awaited<ReturnType<typeof createUser>>;
+  let csvOwner: Awaited<ReturnType<typeof createAccount>>;
   let csvBrowser: Browser;
 
   beforeAll(async () => {
-    csvOwner = await createUser({ businessName: "Export Electric" });
+    csvOwner = await createAccount({ businessName: "Export Electric" });
     const businessId = csvOwner.business.id;
     const formula = await addCustomer(businessId, '=HYPERLINK("http://evil.example","click")');
     const tricky = await addCustomer(businessId, 'Smith, "Bob"\nJunior');
@@ -418,7 +418,7 @@ describe("CSV exports", () => {
   });
 
   it("streams every row of a 2,500-invoice and a 1,500-payment export", { timeout: 120_000 }, async () => {
-    const bulk = await createUser({ businessName: "Bulk Builders" });
+    const bulk = await createAccount({ businessName: "Bulk Builders" });
     const customer = await addCustomer(bulk.business.id, "Bulk Customer");
     await prisma.invoice.createMany({
       data: Array.from({ length: 2_500 }, (_, i) => ({
@@ -469,7 +469,7 @@ describe("CSV exports", () => {
   });
 
   it("answers an empty export with just the header", async () => {
-    const empty = await createUser({ businessName: "Empty Eaves" });
+    const empty = await createAccount({ businessName: "Empty Eaves" });
     const emptyBrowser = await signIn(empty.email, empty.password);
     expect((await fetchCsv(emptyBrowser, "/export/invoices.csv", "invoices")).rows).toHaveLength(1);
     expect((await fetchCsv(emptyBrowser, "/export/payments.csv", "payments")).rows).toHaveLength(1);

@@ -7,20 +7,10 @@ import { createEstimate } from "~/models/estimate.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { signLink, dayNumber } from "~/models/signed-link.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import {
-  decodeHtml,
-  documentForm,
-  documentInput,
-  hiddenValue,
-  intentButtons,
-  makeCustomer,
-  signedInBrowser,
-  SLOW_TEST_TIMEOUT,
-  startAppServer,
-  visibleHtml,
-  type AppServer,
-} from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { documentForm, documentInput, makeCustomer } from "../helpers/business-data";
+import { attributesAt, contentOf, elementAt, elementsAt, fieldValue, formAt, hiddenValue, intentButtons, pageText, textAt, textsAt, type HTMLElement } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -31,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 async function setup() {
-  const { user, business } = await createUser({ businessName: "Lone Star Plumbing" });
+  const { user, business } = await createAccount({ businessName: "Lone Star Plumbing" });
   await prisma.business.update({ where: { id: business.id }, data: { phone: "+1 (512) 555-0100", email: "office@lonestar.example" } });
   const customer = await makeCustomer(business.id, { name: "Dana Client" });
   await prisma.customer.update({ where: { id: customer.id }, data: { phone: "+1 512 555 0199" } });
@@ -39,22 +29,20 @@ async function setup() {
   return { user, business, customer, browser };
 }
 
-const text = (html: string) => decodeHtml(visibleHtml(html).replaceAll("<!-- -->", ""));
+const text = (html: string) => pageText(html);
 
-/** The editor's <form>…</form>: the one holding the line items. */
+/** The editor's <form>: the one holding the line items. */
 function editorForm(html: string) {
-  const match = /<form[^>]*id="(invoice|estimate)-form"[\s\S]*?<\/form>/.exec(html);
-  if (!match) throw new Error("no editor form on the page");
-  return match[0];
+  return formAt(html, "form#invoice-form, form#estimate-form");
 }
 
 /** The first submit button of a form: the one Enter (a phone's "Go" key) presses. */
-function firstSubmitButton(formHtml: string) {
-  for (const match of formHtml.matchAll(/<button[^>]*>/g)) {
-    if (!/type="button"/.test(match[0])) return match[0];
-  }
-  return null;
+function firstSubmitButton(form: HTMLElement) {
+  return form.querySelectorAll("button").find((button) => button.getAttribute("type") !== "button") ?? null;
 }
+
+/** The href of the page's first sms: link, decoded. */
+const smsLink = (html: string) => decodeURIComponent(attributesAt(html, "a[href]", "href").find((href) => href.startsWith("sms:"))!);
 
 const pay = (id: string) => {
   const day = dayNumber();
@@ -72,9 +60,9 @@ describe("Enter in the editor (defect 1)", () => {
       const page = await (await browser.get(path)).text();
       const first = firstSubmitButton(editorForm(page));
       expect(first, `${path}: first submit button`).toBeTruthy();
-      expect(first, "a plain save: no name, so no intent").not.toMatch(/\bname=/);
-      expect(first).toMatch(/tabindex="-1"/);
-      expect(first).toMatch(/aria-hidden="true"/);
+      expect(first!.hasAttribute("name"), "a plain save: no name, so no intent").toBe(false);
+      expect(first!.getAttribute("tabindex")).toBe("-1");
+      expect(first!.getAttribute("aria-hidden")).toBe("true");
     }
 
     // With two lines (the Remove buttons appear), the save button is still first.
@@ -84,8 +72,8 @@ describe("Enter in the editor (defect 1)", () => {
       documentForm({ customerId: customer.id, lines: [{ description: "First line", quantity: "1", unitPrice: "10" }] }, { __intent__: insert }),
     );
     const html = await twoLines.text();
-    expect(html.match(/data-testid="line-item"/g)).toHaveLength(2);
-    expect(firstSubmitButton(editorForm(html))).not.toMatch(/\bname=/);
+    expect(elementsAt(html, '[data-testid="line-item"]')).toHaveLength(2);
+    expect(firstSubmitButton(editorForm(html))?.hasAttribute("name")).toBe(false);
 
     // What Enter sends (no submitter name) saves the invoice, one line or two.
     const saved = await browser.post(
@@ -107,8 +95,8 @@ describe("Enter in the editor (defect 1)", () => {
   it("Add line item lands on the new line by its fragment", async () => {
     const { browser } = await setup();
     const html = await (await browser.get("/invoices/new")).text();
-    const button = [...html.matchAll(/<button[^>]*>/g)].map((m) => m[0]).find((tag) => tag.includes("insert"))!;
-    expect(button).toMatch(/formaction="#line-2"/i);
+    const button = elementsAt(html, "button").find((b) => (b.getAttribute("value") ?? "").includes("insert"))!;
+    expect(button.getAttribute("formaction")).toBe("#line-2");
   });
 });
 
@@ -116,7 +104,7 @@ describe("running totals without JavaScript (editor)", () => {
   it("every round trip re-renders subtotal, discount, tax and total with the saved document's rounding", async () => {
     const { customer, browser } = await setup();
     const page = await (await browser.get("/invoices/new")).text();
-    const update = [...page.matchAll(/<button[^>]*>\s*Update totals/g)];
+    const update = elementsAt(page, "button").filter((b) => contentOf(b).startsWith("Update totals"));
     expect(update, "an Update totals button without JavaScript").toHaveLength(1);
     const validate = intentButtons(page).find((v) => JSON.parse(v).type === "validate")!;
     const res = await browser.post(
@@ -152,11 +140,11 @@ describe("running totals without JavaScript (editor)", () => {
     const totals = computeTotals(expected);
     const money = (c: number) => `$${(c / 100).toFixed(2)}`;
     expect(totals.totalCents).toBe(25749 - 1000 + 1507);
-    expect(html).toContain(`data-testid="running-subtotal">${money(totals.subtotalCents)}<`);
-    expect(html).toContain(`data-testid="running-tax">${money(totals.taxCents)}<`);
-    expect(html).toContain(`data-testid="running-total">${money(totals.totalCents)}<`);
+    expect(textAt(html, '[data-testid="running-subtotal"]')).toBe(money(totals.subtotalCents));
+    expect(textAt(html, '[data-testid="running-tax"]')).toBe(money(totals.taxCents));
+    expect(textAt(html, '[data-testid="running-total"]')).toBe(money(totals.totalCents));
     // Per-line mode: the whole-invoice tax field is hidden and the tax-after-discount rule explained.
-    expect(html).toMatch(/<div hidden=""><div><label[^>]*>Tax %<\/label>/);
+    expect(textsAt(html, "div[hidden] > div > label")).toContain("Tax %");
     expect(text(html)).toContain("Tax is calculated after the discount");
     // Nothing was saved.
     expect(await prisma.invoice.count({ where: { customerId: customer.id } })).toBe(0);
@@ -173,7 +161,7 @@ describe("recording a payment (defect 2)", () => {
     const again = await (await browser.get(`/invoices/${invoice.id}`)).text();
     expect(hiddenValue(again, "key")).not.toBe(key);
     // "Mark paid" has a key of its own on the same render.
-    const keys = [...page.matchAll(/<input type="hidden" name="key" value="([^"]+)"/g)].map((m) => m[1]);
+    const keys = attributesAt(page, 'input[type="hidden"][name="key"]', "value");
     expect(new Set(keys).size).toBe(2);
 
     const form = { intent: "record-payment", key, amount: "20.00", method: "CASH", receivedOn: new Date().toISOString().slice(0, 10), reference: "tap" };
@@ -184,8 +172,8 @@ describe("recording a payment (defect 2)", () => {
     expect((await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).amountPaidCents).toBe(2000);
     // After a payment the amount starts empty, so a stray tap asks for an amount instead of paying again.
     const after = await (await browser.get(`/invoices/${invoice.id}`)).text();
-    expect(after).toMatch(/<input[^>]*name="amount"[^>]*>/);
-    expect(/<input[^>]*name="amount"[^>]*>/.exec(after)![0]).not.toMatch(/value="[^"]+"/);
+    expect(elementAt(after, 'input[name="amount"]')).not.toBeNull();
+    expect(fieldValue(after, "amount")).toBe("");
   });
 });
 
@@ -195,8 +183,8 @@ describe("voiding (defect 6)", () => {
     const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id }));
     await markInvoiceSent(business.id, invoice.id);
     const page = await (await browser.get(`/invoices/${invoice.id}`)).text();
-    expect(page).not.toMatch(/name="intent" value="void"/);
-    expect(page).toMatch(new RegExp(`href="/invoices/${invoice.id}/void"`));
+    expect(attributesAt(page, '[name="intent"]', "value")).not.toContain("void");
+    expect(attributesAt(page, "a[href]", "href")).toContain(`/invoices/${invoice.id}/void`);
 
     const confirm = await browser.get(`/invoices/${invoice.id}/void`);
     expect(confirm.status).toBe(200);
@@ -241,8 +229,8 @@ describe("sharing by text (defects 5 and 7)", () => {
     expect(row.status).toBe("SENT");
     expect(row.sentAt).not.toBeNull();
     const page = await (await browser.get(`/estimates/${estimate.id}`)).text();
-    expect(page).toMatch(/data-testid="estimate-link"/);
-    const sms = decodeURIComponent(decodeHtml(/href="(sms:[^"]+)"/.exec(page)![1]));
+    expect(elementAt(page, '[data-testid="estimate-link"]')).not.toBeNull();
+    const sms = smsLink(page);
     expect(sms).toMatch(/^sms:\+15125550199\?&body=Lone Star Plumbing: estimate EST-0001 for \$3,200\.00\. View and approve: http/);
     const activity = await prisma.activityEvent.findFirst({ where: { estimateId: estimate.id, type: "estimate.sent" } });
     expect(activity?.message).toBe("Estimate EST-0001 marked as sent");
@@ -253,7 +241,7 @@ describe("sharing by text (defects 5 and 7)", () => {
     const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "403.90" }] }));
     await markInvoiceSent(business.id, invoice.id);
     const page = await (await browser.get(`/invoices/${invoice.id}`)).text();
-    const sms = decodeURIComponent(decodeHtml(/href="(sms:[^"]+)"/.exec(page)![1]));
+    const sms = smsLink(page);
     expect(sms).toMatch(/body=Lone Star Plumbing: invoice INV-0001 for \$403\.90\. View and pay: http/);
   });
 });

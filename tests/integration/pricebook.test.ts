@@ -4,8 +4,10 @@
 // everything typed in the invoice or estimate and save nothing of it.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { decodeHtml, documentForm, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, visibleHtml, type AppServer } from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { documentForm, makeCustomer } from "../helpers/business-data";
+import { buttonValues, elementAt, pageText, visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -16,33 +18,25 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 async function setup(businessName = "Price Book Plumbing") {
-  const { user, business } = await createUser({ businessName });
+  const { user, business } = await createAccount({ businessName });
   const customer = await makeCustomer(business.id, { name: "Dana Client" });
   const browser = await signedInBrowser(server, user);
   return { user, business, customer, browser, businessId: business.id };
 }
 
-const text = (html: string) => decodeHtml(visibleHtml(html).replaceAll("<!-- -->", ""));
+const text = (html: string) => pageText(html);
 
-/** The value attribute of the input named `name` (undefined when absent or valueless). */
+/** The value attribute of the input named `name` ("" when valueless, undefined when absent). */
 function inputValue(html: string, name: string) {
-  for (const match of html.matchAll(/<input[^>]*>/g)) {
-    const tag = match[0];
-    if (!tag.includes(`name="${name}"`)) continue;
-    const value = /value="([^"]*)"/.exec(tag);
-    return value ? decodeHtml(value[1]) : "";
-  }
-  return undefined;
+  const input = elementAt(html, `input[name="${name}"]`);
+  return input ? (input.getAttribute("value") ?? "") : undefined;
 }
 
 function selectedCustomer(html: string) {
-  const select = /<select[^>]*name="customerId"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? "";
-  return /<option[^>]*value="([^"]*)"[^>]*selected/.exec(select)?.[1] ?? null;
+  return elementAt(html, 'select[name="customerId"] option[selected]')?.getAttribute("value") ?? null;
 }
 
-function buttonValues(html: string, prefix: string) {
-  return [...html.matchAll(/<button[^>]*name="intent"[^>]*value="([^"]*)"/g)].map((m) => decodeHtml(m[1])).filter((v) => v.startsWith(prefix));
-}
+const intentsStartingWith = (html: string, prefix: string) => buttonValues(html, "intent").filter((v) => v.startsWith(prefix));
 
 describe("Settings → Items", () => {
   it("adds, lists, searches, edits and deletes items; another business's item is a 404; bad input is a 400 that writes nothing", async () => {
@@ -57,12 +51,12 @@ describe("Settings → Items", () => {
       ["Permit fee", 2500, false, null],
     ]);
 
-    let page = text(await (await browser.get("/settings/items")).text());
+    const page = text(await (await browser.get("/settings/items")).text());
     expect(page).toContain("Item Permit fee saved.");
     expect(page).toContain("Drain clearing");
-    page = text(await (await browser.get("/settings/items?q=PERMIT")).text());
-    expect(page).toContain("Permit fee");
-    expect(page).not.toContain("Drain clearing");
+    const found = await (await browser.get("/settings/items?q=PERMIT")).text();
+    expect(text(found)).toContain("Permit fee");
+    expect(visibleHtml(found)).not.toContain("Drain clearing");
 
     // Bad input: 400, field errors, values kept, nothing written.
     for (const bad of [
@@ -159,7 +153,7 @@ describe("the editor's item picker without JavaScript", () => {
       let res = await browser.post(path, { ...typed, intent: "search-items", itemQuery: "permit" });
       expect(res.status).toBe(200);
       let html = await res.text();
-      expect(buttonValues(html, "add-item:")).toEqual([`add-item:${exempt.id}`]);
+      expect(intentsStartingWith(html, "add-item:")).toEqual([`add-item:${exempt.id}`]);
       expect(inputValue(html, "itemQuery")).toBe("permit");
       expect(inputValue(html, "lines[0].description")).toBe("Typed line");
       expect(text(html)).toContain("Gate code 4321");
@@ -240,7 +234,7 @@ describe("the editor's customer picker without JavaScript", () => {
       let res = await browser.post(path, { ...typed, intent: "search-customers", customerQuery: "dana" });
       expect(res.status).toBe(200);
       let html = await res.text();
-      expect(buttonValues(html, "choose-customer:")).toEqual([`choose-customer:${customer.id}`]);
+      expect(intentsStartingWith(html, "choose-customer:")).toEqual([`choose-customer:${customer.id}`]);
       res = await browser.post(path, { ...typed, intent: `choose-customer:${customer.id}` });
       html = await res.text();
       expect(selectedCustomer(html)).toBe(customer.id);

@@ -5,18 +5,18 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { hitRateLimit, RATE_LIMITS } from "~/utils/rate-limit.server";
-import { createUser, uniqueEmail } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { startServer, type TestServer } from "../helpers/server";
+import { createAccount, uniqueEmail } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { startServer, type TestServer } from "../helpers/production-server";
 
 const LIMIT = 10;
 const WINDOW_SECONDS = 15 * 60;
 
 let server: TestServer;
-let account: Awaited<ReturnType<typeof createUser>>;
+let account: Awaited<ReturnType<typeof createAccount>>;
 
 beforeAll(async () => {
-  [server, account] = await Promise.all([startServer(), createUser()]);
+  [server, account] = await Promise.all([startServer(), createAccount()]);
 });
 afterAll(() => server?.stop());
 
@@ -77,7 +77,7 @@ describe("per-endpoint limits (10 requests per 15 minutes per client IP)", () =>
   });
 
   it("forgot-password: the 11th request gets 429 and sends no email", async () => {
-    const { email } = await createUser();
+    const { email } = await createAccount();
     const results = await Promise.all(Array.from({ length: LIMIT }, () => browser().post("/forgot-password", { email })));
     expect(results.map((r) => r.status)).toEqual(Array(LIMIT).fill(302));
     // Emails are stored before the redirect in the dev outbox; wait for any stragglers.
@@ -93,7 +93,7 @@ describe("per-endpoint limits (10 requests per 15 minutes per client IP)", () =>
   });
 
   it("reset-password: the 11th attempt gets 429 and a valid token stays unused", async () => {
-    const { user } = await createUser();
+    const { user } = await createAccount();
     const results = await Promise.all(
       Array.from({ length: LIMIT }, (_, i) =>
         browser().post("/reset-password", { token: `guessed-token-${i}-${"x".repeat(20)}`, password: "a new password", confirmPassword: "a new password" }),
@@ -115,7 +115,7 @@ describe("per-endpoint limits (10 requests per 15 minutes per client IP)", () =>
   });
 
   it("password change: the 11th attempt gets 429 and the password stays the same", async () => {
-    const { user, email, password } = await createUser();
+    const { user, email, password } = await createAccount();
     const b = browser();
     expect((await b.post("/login", { email, password })).status).toBe(302);
     await prisma.rateLimitHit.deleteMany(); // the login above counted against "login", not this limit

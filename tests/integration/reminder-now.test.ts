@@ -3,8 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { documentInput, isoDate, makeCustomer, shiftDays, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import { documentInput, isoDate, makeCustomer, shiftDays } from "../helpers/business-data";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -17,7 +18,7 @@ afterAll(() => server?.stop());
 const text = (html: string) => html.replaceAll("<!-- -->", "");
 
 async function setup(options: { email?: string | null; dueInDays?: number } = {}) {
-  const { user, business } = await createUser({ businessName: `Reminder Electric ${crypto.randomUUID().slice(0, 6)}` });
+  const { user, business } = await createAccount({ businessName: `Reminder Electric ${crypto.randomUUID().slice(0, 6)}` });
   const customer = await makeCustomer(business.id, { name: "Sam Late", email: options.email === undefined ? "sam@example.com" : options.email });
   const today = isoDate();
   const invoice = await createInvoice(

@@ -6,13 +6,14 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { addDays, todayIn } from "~/utils/dates";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { createSchedule, runRecurringSchedules, RecurringFormSchema, stopSchedule } from "~/models/recurring.server";
 import { dueStage, sendOverdueReminders } from "~/models/reminders.server";
 import { sendReviewRequests } from "~/models/review-requests.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { documentInput, makeCustomer, SLOW_TEST_TIMEOUT, type LineValues } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { documentInput, type LineValues, makeCustomer } from "../helpers/business-data";
+import { SLOW_TEST_TIMEOUT } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -27,7 +28,7 @@ beforeEach(async () => {
 });
 
 async function makeBusiness(data: Prisma.BusinessUpdateInput = {}) {
-  const { business } = await createUser();
+  const { business } = await createAccount();
   return prisma.business.update({ where: { id: business.id }, data });
 }
 

@@ -2,8 +2,7 @@
 // every inline and external <script> carries, anti-framing, nosniff, referrer policy, and long
 // immutable caching for hashed build assets.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { START_TIMEOUT_MS, startServer } from "../helpers/server";
-import { type TestServer } from "../helpers/server";
+import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/production-server";
 
 // Generous timeouts: these run against a spawned production server, often on a busy machine.
 vi.setConfig({ testTimeout: 90_000 });

@@ -10,10 +10,10 @@ import { BCRYPT_COST } from "~/models/user.server";
 import { prisma } from "~/utils/db.server";
 import { RATE_LIMITS } from "~/utils/rate-limit.server";
 import { startFakeSentry, type FakeSentry } from "../fakes/sentry";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { visibleHtml } from "../helpers/invoicing";
-import { startServer, strongSecret, type TestServer } from "../helpers/server";
+import { createAccount } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { pageText } from "../helpers/html";
+import { startServer, strongSecret, type TestServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 240_000 });
 
@@ -55,15 +55,7 @@ afterAll(async () => {
 
 /** The page's text without tags, whitespace collapsed, entities decoded. */
 function text(html: string) {
-  return visibleHtml(html)
-    .replace(/<style[\s\S]*?<\/style>/gi, " ")
-    .replaceAll("<!-- -->", "")
-    .replace(/<[^>]+>/g, " ")
-    .replaceAll("&#x27;", "'")
-    .replaceAll("&quot;", '"')
-    .replaceAll("&amp;", "&")
-    .replace(/\s+/g, " ")
-    .trim();
+  return pageText(html).trim();
 }
 
 const minutes = (ms: number) => `${ms / 60_000} minutes`;
@@ -130,7 +122,7 @@ describe("/security", () => {
   it("describes the session cookie the server really sets (HttpOnly, SameSite=Lax, Secure in production)", async () => {
     const page = text((await getPage(plain)).html);
     expect(page).toContain("The cookie is HttpOnly (invisible to scripts), SameSite=Lax and Secure (sent over HTTPS only)");
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     const login = await new Browser(plain.url).post("/login", { email, password });
     expect(login.status).toBe(302);
     const cookie = login.headers.getSetCookie().find((c) => c.startsWith("__session="))!;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Browser } from "../helpers/http";
-import { createUser } from "../helpers/fixtures";
-import { startServer, type TestServer } from "../helpers/server";
+import { createAccount } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { startServer, type TestServer } from "../helpers/production-server";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 it("logs in over HTTP against the production build", async () => {
-  const { email, password } = await createUser();
+  const { email, password } = await createAccount();
   const browser = new Browser(server.url);
   const res = await browser.post("/login", { email, password });
   expect(res.status).toBe(302);

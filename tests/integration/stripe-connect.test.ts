@@ -11,9 +11,11 @@ import { closeBusiness } from "~/models/account-closure.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { prisma } from "~/utils/db.server";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
-import { createUser, uniqueEmail } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { decodeHtml, documentInput, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, visibleHtml, type AppServer } from "../helpers/invoicing";
+import { createAccount, createTeamMember, signedInBrowser, uniqueEmail } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { pageText as visibleText } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -62,10 +64,10 @@ const payPath = (id: string) => {
   const { t, d } = payLink(id);
   return `/pay/${encodeURIComponent(id)}?t=${t}&d=${d}`;
 };
-const text = (html: string) => decodeHtml(visibleHtml(html).replaceAll("<!-- -->", "").replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ");
+const text = (html: string) => visibleText(html);
 
 async function contractor(name = `Rivera Plumbing ${randomBytes(3).toString("hex")}`) {
-  const { user, business } = await createUser({ businessName: name });
+  const { user, business } = await createAccount({ businessName: name });
   await prisma.business.update({ where: { id: business.id }, data: { email: uniqueEmail("biz"), phone: "555-0100" } });
   const browser = await signedInBrowser(server, user);
   const customer = await makeCustomer(business.id);
@@ -438,7 +440,7 @@ describe("a Stripe failure or timeout during onboarding", () => {
 describe("who may see Settings → Payments", () => {
   it("is the owner only: a staff member gets 403 for the page, the actions and the return URL", async () => {
     const a = await contractor();
-    const staff = await prisma.user.create({ data: { businessId: a.business.id, email: uniqueEmail("staff"), name: "Sam Staff", passwordHash: "x", role: "MEMBER" } });
+    const staff = await createTeamMember(a.business.id);
     const browser = await signedInBrowser(server, staff);
     expect((await browser.get("/settings/payments")).status).toBe(403);
     expect((await browser.post("/settings/payments", { intent: "connect-stripe" })).status).toBe(403);

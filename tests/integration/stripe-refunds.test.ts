@@ -6,11 +6,13 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
-import { applyPayment, applyProviderRefund } from "~/models/payment.server";
+import { applyPayment, applyProviderRefund } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
-import { createUser } from "../helpers/fixtures";
-import { hiddenValue, documentInput, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, visibleHtml, type AppServer } from "../helpers/invoicing";
+import { createAccount, createTeamMember, signedInBrowser } from "../helpers/accounts";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { hiddenValue, visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 const JWT_SECRET = vi.hoisted(() => {
   const secret = `stripe-refunds-${Math.random().toString(36).slice(2)}`.padEnd(48, "s");
@@ -41,7 +43,7 @@ afterAll(async () => {
 
 /** A business with a paid card payment of `cents`, on `account` (null: the platform's own). */
 async function paidByCard(cents: number, account: string | null = null) {
-  const { user, business } = await createUser({ businessName: `Card Roofing ${randomBytes(3).toString("hex")}` });
+  const { user, business } = await createAccount({ businessName: `Card Roofing ${randomBytes(3).toString("hex")}` });
   if (account) await prisma.business.update({ where: { id: business.id }, data: { stripeAccountId: account, stripeChargesEnabled: true } });
   const customer = await makeCustomer(business.id);
   const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Roof", quantity: "1", unitPrice: (cents / 100).toFixed(2) }] }));
@@ -157,11 +159,11 @@ describe("refunding a card payment", () => {
     expect(repeat.json.duplicate).toBe(true);
     expect(refundsAtStripe(A.paymentIntentId)).toHaveLength(1);
 
-    const staff = await prisma.user.create({ data: { businessId: A.business.id, email: `staff-${randomBytes(4).toString("hex")}@example.com`, name: "Sam", role: "MEMBER", passwordHash: "x" } });
+    const staff = await createTeamMember(A.business.id, { name: "Sam" });
     const staffBrowser = await signedInBrowser(server, staff);
     expect((await staffBrowser.post(`/invoices/${A.invoice.id}`, { intent: "refund-online", paymentId: A.paymentId, key: randomBytes(16).toString("base64url"), reason: "x y z" })).status).toBe(403);
 
-    const B = await createUser();
+    const B = await createAccount();
     const other = await post((await issueTokens(B.user)).accessToken, { reason: "Not mine" });
     expect(other.status).toBe(404);
     await fake.refundsSettled();

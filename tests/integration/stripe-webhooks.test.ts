@@ -8,9 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { prisma } from "~/utils/db.server";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../fakes/stripe";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { documentInput, makeCustomer, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { documentInput, makeCustomer } from "../helpers/business-data";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -46,7 +47,7 @@ function payLink(invoiceId: string, day = today()) {
 }
 
 async function setup() {
-  const { business } = await createUser({ businessName: `Hollis Electric ${randomBytes(3).toString("hex")}` });
+  const { business } = await createAccount({ businessName: `Hollis Electric ${randomBytes(3).toString("hex")}` });
   const customer = await makeCustomer(business.id);
   return { business, customer };
 }
@@ -467,7 +468,7 @@ describe("refunds and disputes", () => {
     expect(await invoiceRow(id)).toMatchObject({ status: "VIEWED", amountPaidCents: 0 });
   });
 
-  // Fails today: applyProviderDispute (app/models/payment.server.ts, the `next` state) moves any
+  // Fails today: applyProviderDispute (app/models/payments/payment.server.ts, the `next` state) moves any
   // SUCCEEDED payment to DISPUTED on "opened", including one whose dispute was already won.
   it("a late retry of charge.dispute.created after the dispute was won does not reopen it", async () => {
     const { id, paymentIntentId, payment } = await paidByCard();

@@ -15,8 +15,10 @@ import { runRecurringSchedules } from "~/models/recurring.server";
 import { prisma } from "~/utils/db.server";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
 import type { BillingEvent } from "../fakes/stripe-billing";
-import { createUser, DEFAULT_PASSWORD } from "../helpers/fixtures";
-import { documentForm, documentInput, makeCustomer, signedInBrowser, SLOW_TEST_TIMEOUT, startAppServer, type AppServer } from "../helpers/invoicing";
+import { createAccount, DEFAULT_PASSWORD, signedInBrowser } from "../helpers/accounts";
+import { documentForm, documentInput, makeCustomer } from "../helpers/business-data";
+import { elementAt } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 // The test process runs the scheduled jobs itself and signs API tokens: it shares the server's billing
 // settings and JWT secret. Restored afterwards, so other files in this worker see no plans.
@@ -55,7 +57,7 @@ afterAll(async () => {
 const DAY_MS = 86_400_000;
 
 async function tenant(name: string, options: { createdDaysAgo?: number } = {}) {
-  const made = await createUser({ businessName: `${name} ${randomBytes(3).toString("hex")}` });
+  const made = await createAccount({ businessName: `${name} ${randomBytes(3).toString("hex")}` });
   if (options.createdDaysAgo) {
     await prisma.business.update({ where: { id: made.business.id }, data: { createdAt: new Date(Date.now() - options.createdDaysAgo * DAY_MS) } });
   }
@@ -80,7 +82,7 @@ async function page(t: Tenant, path = "/settings/subscription") {
   const res = await t.browser.get(path);
   return { status: res.status, html: await res.text() };
 }
-const accessOf = (html: string) => /data-access="([a-z_]+)"/.exec(html)?.[1];
+const accessOf = (html: string) => elementAt(html, "[data-access]")?.getAttribute("data-access");
 
 /** Subscribe through the page and the fake's hosted checkout (a plain form post, as without JavaScript). */
 async function subscribe(t: Tenant, plan: "monthly" | "yearly" = "monthly") {
@@ -382,7 +384,7 @@ describe("no prices configured", () => {
   });
 
   it("is free (self-hosted): the page says so and nothing is blocked, even long after the trial", async () => {
-    const { user, business } = await createUser({ businessName: `Free Mode Carpentry ${randomBytes(3).toString("hex")}` });
+    const { user, business } = await createAccount({ businessName: `Free Mode Carpentry ${randomBytes(3).toString("hex")}` });
     await prisma.business.update({ where: { id: business.id }, data: { createdAt: new Date(Date.now() - 400 * DAY_MS) } });
     const customer = await makeCustomer(business.id);
     const browser = await signedInBrowser(free, user);

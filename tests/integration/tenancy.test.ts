@@ -5,21 +5,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { todayIn } from "~/utils/dates";
 import { createEstimate, sendEstimate } from "~/models/estimate.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
-import { applyPayment } from "~/models/payment.server";
+import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import type { Browser } from "../helpers/http";
-import {
-  businessSnapshot as snapshot,
-  documentForm,
-  documentInput,
-  makeCustomer,
-  signedInBrowser,
-  SLOW_TEST_TIMEOUT,
-  startAppServer,
-  type AppServer,
-  visibleHtml,
-} from "../helpers/invoicing";
+import { createAccount, signedInBrowser } from "../helpers/accounts";
+import type { Browser } from "../helpers/browser";
+import { businessSnapshot as snapshot, documentForm, documentInput, makeCustomer } from "../helpers/business-data";
+import { elementsAt, visibleHtml } from "../helpers/html";
+import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -42,7 +34,7 @@ const A_MARKERS = {
 };
 
 async function makeTenant(names: { businessName: string; customerName: string; customerEmail: string; lineDescription: string; estimateLine: string; unitPrice: string; payment: number }) {
-  const { user, business } = await createUser({ businessName: names.businessName });
+  const { user, business } = await createAccount({ businessName: names.businessName });
   const customer = await makeCustomer(business.id, { name: names.customerName, email: names.customerEmail });
   const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: names.lineDescription, quantity: "1", unitPrice: names.unitPrice }] }));
   await markInvoiceSent(business.id, invoice.id);
@@ -94,7 +86,8 @@ function expectNoLeak(body: string, echoed: string[] = []) {
 }
 
 const today = () => todayIn("America/New_York");
-const listedIds = (html: string) => [...html.matchAll(/<tr data-testid="invoice-row">.*?href="\/invoices\/([^"]+)"/g)].map((m) => m[1]);
+const listedIds = (html: string) =>
+  elementsAt(html, 'tr[data-testid="invoice-row"]').map((row) => row.querySelector('a[href^="/invoices/"]')!.getAttribute("href")!.slice("/invoices/".length));
 
 describe("as B, A's ids are 404 and change nothing", () => {
   type Probe = { name: string; run: (b: Browser) => Promise<Response> };

@@ -10,9 +10,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { Browser } from "../helpers/http";
-import { startServer, strongSecret, type TestServer } from "../helpers/server";
+import { createAccount } from "../helpers/accounts";
+import { Browser } from "../helpers/browser";
+import { startServer, strongSecret, type TestServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
@@ -56,7 +56,7 @@ describe("two instances, one database", () => {
 
   it("share one login rate limit: 10 logins spread over both, then 429 on either", async () => {
     await prisma.rateLimitHit.deleteMany();
-    const { email, password } = await createUser();
+    const { email, password } = await createAccount();
     const statuses: number[] = [];
     for (let i = 0; i < LOGIN_LIMIT; i++) {
       const server = instances()[i % 2];
@@ -75,7 +75,7 @@ describe("two instances, one database", () => {
 
   it("share sessions: signed in on A works on B; logging out on B ends it on A", async () => {
     await prisma.rateLimitHit.deleteMany();
-    const { user, email, password } = await createUser({ name: "Avery Twin" });
+    const { user, email, password } = await createAccount({ name: "Avery Twin" });
     const onA = new Browser(a.url);
     expect((await onA.post("/login", { email, password })).status).toBe(302);
     const onB = new Browser(b.url);
@@ -98,7 +98,7 @@ describe("two instances, one database", () => {
     const businessIds: string[] = [];
     const invoiceIds: string[] = [];
     for (let n = 0; n < 2; n++) {
-      const { business } = await createUser({ businessName: `Twin Roofing ${n} ${randomBytes(2).toString("hex")}` });
+      const { business } = await createAccount({ businessName: `Twin Roofing ${n} ${randomBytes(2).toString("hex")}` });
       businessIds.push(business.id);
       for (let i = 0; i < 6; i++) {
         const customer = await prisma.customer.create({ data: { businessId: business.id, name: `Twin Customer ${n}-${i}`, email: `twin-${n}-${i}-${randomBytes(3).toString("hex")}@example.com` } });

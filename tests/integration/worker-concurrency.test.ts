@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createUser } from "../helpers/fixtures";
-import { strongSecret } from "../helpers/server";
+import { createAccount } from "../helpers/accounts";
+import { strongSecret } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
 
@@ -85,7 +85,7 @@ async function seedOverdue(tag: string, businesses = BUSINESSES, invoices = INVO
   const perBusiness = invoices / businesses;
   const businessIds: string[] = [];
   for (let b = 0; b < businesses; b++) {
-    const { business } = await createUser({ businessName: `${tag} Roofing ${b} ${randomBytes(2).toString("hex")}` });
+    const { business } = await createAccount({ businessName: `${tag} Roofing ${b} ${randomBytes(2).toString("hex")}` });
     businessIds.push(business.id);
     const customers = await prisma.customer.createManyAndReturn({
       data: Array.from({ length: 10 }, (_, i) => ({

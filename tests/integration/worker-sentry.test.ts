@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { startFakeSentry, type FakeSentry } from "../fakes/sentry";
-import { productionEnv } from "../helpers/server";
+import { productionEnv } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 

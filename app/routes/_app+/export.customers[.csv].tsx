@@ -4,7 +4,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { todayIn } from "~/utils/dates";
 import { customerExportBatches } from "~/models/customer.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { csvFilename, csvResponse, type CsvCell } from "~/utils/csv.server";
 import { prisma } from "~/utils/db.server";
 

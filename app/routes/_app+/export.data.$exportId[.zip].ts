@@ -3,7 +3,7 @@
 // id: 404. Past its seven days: 410. Not finished yet: 409.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDataExportFile } from "~/models/data-export.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { businessId } = await requireOwner(request);

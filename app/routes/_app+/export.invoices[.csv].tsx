@@ -5,7 +5,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { todayIn, toDateString } from "~/utils/dates";
 import { notFound } from "~/models/errors.server";
 import { balanceCents, displayStatus, formatInvoiceNumber } from "~/models/invoice.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { CSV_BATCH_SIZE, csvAmount, csvFilename, csvResponse, type CsvCell } from "~/utils/csv.server";
 import { prisma } from "~/utils/db.server";
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { toDateString } from "~/utils/dates";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { describeSchedule, listSchedules, stopSchedule } from "~/models/recurring.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";

@@ -5,7 +5,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import { authenticator, InvalidCredentialsError, requireAnonymous } from "~/utils/auth.server";
+import { authenticator, InvalidCredentialsError, requireAnonymous } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession } from "~/utils/session.server";
 import { EmailSchema, MAX_PASSWORD_BYTES, safeRedirect } from "~/utils/validation";

@@ -4,11 +4,11 @@
 // capture id again, as a no-op.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { completePayPalReturn, loadPayLink } from "~/models/checkout.server";
+import { completePayPalReturn, loadPayLink } from "~/models/payments/checkout.server";
 import { DomainError } from "~/models/errors.server";
 import { linkProblem } from "~/models/signed-link.server";
 import { logger } from "~/utils/logger.server";
-import { PayPalError, paypalConfigured } from "~/utils/paypal.server";
+import { PayPalError, paypalConfigured } from "~/models/payments/paypal-client.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);

@@ -2,7 +2,7 @@
 // the pay page (loadPayLink): a bad, expired or void link answers the same 401. The business is the
 // invoice's own, so the PDF is the one the contractor downloads.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadPayLink } from "~/models/checkout.server";
+import { loadPayLink } from "~/models/payments/checkout.server";
 import { pdfResponse, renderInvoicePdfFile } from "~/models/pdf.server";
 import { linkProblem } from "~/models/signed-link.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";

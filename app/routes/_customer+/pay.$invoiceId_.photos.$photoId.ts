@@ -1,7 +1,7 @@
 // A job photo of the invoice, for the customer's pay page: the same signed-link check as the page
 // (loadPayLink), so a bad, expired or void link gets the same 401 and a photo of another invoice a 404.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadPayLink } from "~/models/checkout.server";
+import { loadPayLink } from "~/models/payments/checkout.server";
 import { getJobPhoto } from "~/models/job-photo.server";
 import { linkProblem } from "~/models/signed-link.server";
 import { imageResponse, noImage } from "~/utils/image-response.server";

@@ -1,7 +1,7 @@
 // The receipt PDF of a paid invoice, downloaded from the customer's pay link (issue 14). Same signed-link
 // check as the pay page; an invoice that is not paid (yet, or any more after a refund) has no receipt: 404.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadPayLink } from "~/models/checkout.server";
+import { loadPayLink } from "~/models/payments/checkout.server";
 import { pdfResponse, renderReceiptPdfFile } from "~/models/pdf.server";
 import { linkProblem } from "~/models/signed-link.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";

@@ -9,10 +9,10 @@ import { EXPORT_TTL_MS } from "~/models/data-export.server";
 import { RESET_TOKEN_TTL_MS } from "~/models/user.server";
 import { isDevOutbox } from "~/utils/email.server";
 import { env } from "~/utils/env.server";
-import { paypalConfigured } from "~/utils/paypal.server";
+import { paypalConfigured } from "~/models/payments/paypal-client.server";
 import { contactHref } from "~/utils/security-contact";
 import { SESSION_TTL_MS } from "~/utils/session.server";
-import { stripeConfigured } from "~/utils/stripe.server";
+import { stripeConfigured } from "~/models/payments/stripe-client.server";
 
 export const meta: MetaFunction = () => [
   { title: "Privacy | Invoice Link" },

@@ -11,11 +11,11 @@ import type { RouteHandle } from "~/root";
 import { DEFAULT_RETENTION, describeRetention } from "~/utils/backup-retention";
 import { isDevOutbox } from "~/utils/email.server";
 import { env } from "~/utils/env.server";
-import { paypalConfigured } from "~/utils/paypal.server";
+import { paypalConfigured } from "~/models/payments/paypal-client.server";
 import { RATE_LIMITS, type RateLimitName } from "~/utils/rate-limit.server";
 import { SESSION_TTL_MS } from "~/utils/session.server";
 import { contactHref } from "~/utils/security-contact";
-import { STRIPE_WEBHOOK_TOLERANCE_SECONDS, stripeConfigured } from "~/utils/stripe.server";
+import { STRIPE_WEBHOOK_TOLERANCE_SECONDS, stripeConfigured } from "~/models/payments/stripe-client.server";
 import { MAX_PASSWORD_BYTES } from "~/utils/validation";
 
 // A static page: no JavaScript needed, none shipped.

@@ -4,7 +4,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { searchSavedItems } from "~/models/saved-item.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);

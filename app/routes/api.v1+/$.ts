@@ -1,5 +1,5 @@
 // Anything else under /api/v1: a JSON 404, not the web's HTML error page.
-import { apiAction, apiLoader, ApiError } from "~/utils/api.server";
+import { apiAction, apiLoader, ApiError } from "~/web/api.server";
 
 const missing = async (): Promise<Response> => {
   throw new ApiError(404, "not_found", "There is no such API endpoint. See /api/v1/openapi.json.");

@@ -1,7 +1,7 @@
 // POST /api/v1/auth/login: email and password for a token pair (a new signed-in device).
 import { loginWithPassword } from "~/models/api-token.server";
 import { LoginBody } from "~/models/api-schemas";
-import { apiAction, apiJson, apiLoader, apiRateLimit, ApiError, readJson } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, apiRateLimit, ApiError, readJson } from "~/web/api.server";
 
 export const loader = apiLoader();
 

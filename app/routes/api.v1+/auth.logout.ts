@@ -2,7 +2,7 @@
 // refresh token, so a stolen access token alone cannot sign anyone out.
 import { logoutDevice } from "~/models/api-token.server";
 import { LogoutBody } from "~/models/api-schemas";
-import { apiAction, apiLoader, ApiError, readJson, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiLoader, ApiError, readJson, requireApiAuth } from "~/web/api.server";
 
 export const loader = apiLoader();
 

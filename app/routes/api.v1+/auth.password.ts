@@ -3,7 +3,7 @@
 import { issueTokens } from "~/models/api-token.server";
 import { ChangePasswordBody } from "~/models/api-schemas";
 import { changePassword } from "~/models/user.server";
-import { apiAction, apiJson, apiLoader, apiRateLimit, ApiError, readJson, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, apiRateLimit, ApiError, readJson, requireApiAuth } from "~/web/api.server";
 
 export const loader = apiLoader();
 

@@ -1,7 +1,7 @@
 // POST /api/v1/auth/refresh: a refresh token for a new pair. Single use; a reused token ends the device's sign-in.
 import { rotateRefreshToken } from "~/models/api-token.server";
 import { RefreshBody } from "~/models/api-schemas";
-import { apiAction, apiJson, apiLoader, apiRateLimit, ApiError, readJson } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, apiRateLimit, ApiError, readJson } from "~/web/api.server";
 
 const FAILURES = {
   invalid: "This refresh token is not valid. Sign in again.",

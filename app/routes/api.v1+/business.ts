@@ -1,7 +1,7 @@
 // GET/PATCH /api/v1/business: the business profile of the token's business.
 import { apiGetBusiness, apiUpdateBusiness } from "~/models/api-resources.server";
 import { BusinessUpdateBody } from "~/models/api-schemas";
-import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/utils/api.server";
+import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request }) => {
   const { businessId } = await requireApiAuth(request);

@@ -1,7 +1,7 @@
 // GET/PATCH /api/v1/customers/:customerId (PATCH with "archived" archives or restores).
 import { apiGetCustomer, apiUpdateCustomer } from "~/models/api-resources.server";
 import { CustomerUpdateBody } from "~/models/api-schemas";
-import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/utils/api.server";
+import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request, params }) => {
   const { businessId } = await requireApiAuth(request);

@@ -2,7 +2,7 @@
 // first, so an app's updatedSince sync can drop what no longer exists (app/models/deleted-records.server.ts).
 import { DeletionListQuery } from "~/models/api-schemas";
 import { listDeletions } from "~/models/deleted-records.server";
-import { apiAction, apiJson, apiLoader, decodeCursor, readQuery, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, decodeCursor, readQuery, requireApiAuth } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request }) => {
   const { businessId } = await requireApiAuth(request);

@@ -1,7 +1,7 @@
 // GET/PATCH /api/v1/estimates/:estimateId
 import { apiGetEstimate, apiUpdateEstimate } from "~/models/api-resources.server";
 import { EstimateUpdateBody } from "~/models/api-schemas";
-import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/utils/api.server";
+import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request, params }) => {
   const { businessId } = await requireApiAuth(request);

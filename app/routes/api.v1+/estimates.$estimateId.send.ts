@@ -2,7 +2,7 @@
 import { apiGetEstimate } from "~/models/api-resources.server";
 import { sendEstimate } from "~/models/estimate.server";
 import { EmptyBody } from "~/models/api-schemas";
-import { apiAction, apiLoader, readJson, requireApiAuth, resourceResponse } from "~/utils/api.server";
+import { apiAction, apiLoader, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader();
 

@@ -2,7 +2,7 @@
 import { apiCreateEstimate, apiListEstimates } from "~/models/api-resources.server";
 import { EstimateCreateBody, EstimateListQuery } from "~/models/api-schemas";
 import { idempotent, readIdempotencyKey } from "~/models/idempotency.server";
-import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth, resourceResponse } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request }) => {
   const { businessId } = await requireApiAuth(request);

@@ -2,7 +2,7 @@
 // a sent invoice keeps its earlier version as a revision, a paid or void one cannot change (409).
 import { apiGetInvoice, apiUpdateInvoice } from "~/models/api-resources.server";
 import { InvoiceUpdateBody } from "~/models/api-schemas";
-import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/utils/api.server";
+import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request, params }) => {
   const { businessId } = await requireApiAuth(request);

@@ -1,6 +1,6 @@
 // GET /api/v1/invoices/:invoiceId/pay-link: the customer's signed pay link, for texting or sharing.
 import { apiGetInvoice, payLinkOf } from "~/models/api-resources.server";
-import { apiAction, apiJson, apiLoader, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, requireApiAuth } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request, params }) => {
   const { businessId } = await requireApiAuth(request);

@@ -3,7 +3,7 @@
 import { apiGetInvoice, apiListPayments, apiRecordPayment } from "~/models/api-resources.server";
 import { PaymentCreateBody, PaymentListQuery } from "~/models/api-schemas";
 import { idempotent, readIdempotencyKey } from "~/models/idempotency.server";
-import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth } from "~/web/api.server";
 import { randomToken } from "~/utils/crypto.server";
 
 export const loader = apiLoader(async ({ request, params }) => {

@@ -3,7 +3,7 @@
 import { apiGetInvoice, payLinkOf } from "~/models/api-resources.server";
 import { SendBody } from "~/models/api-schemas";
 import { markInvoiceSent, sendInvoice } from "~/models/invoice.server";
-import { apiAction, apiJson, apiLoader, readJson, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, readJson, requireApiAuth } from "~/web/api.server";
 
 export const loader = apiLoader();
 

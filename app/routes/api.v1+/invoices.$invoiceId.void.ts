@@ -2,7 +2,7 @@
 import { apiGetInvoice } from "~/models/api-resources.server";
 import { voidInvoice } from "~/models/invoice.server";
 import { EmptyBody } from "~/models/api-schemas";
-import { apiAction, apiLoader, readJson, requireApiAuth, resourceResponse } from "~/utils/api.server";
+import { apiAction, apiLoader, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader();
 

@@ -1,5 +1,5 @@
 // GET /api/v1/me: who the token belongs to.
-import { apiAction, apiLoader, resourceResponse, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiLoader, resourceResponse, requireApiAuth } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request }) => {
   const { user } = await requireApiAuth(request);

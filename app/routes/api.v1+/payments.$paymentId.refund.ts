@@ -4,7 +4,7 @@
 // when the provider's webhook confirms it. See docs/decisions/012-paypal-partner-and-refunds.md.
 import { apiRefundPayment } from "~/models/api-resources.server";
 import { RefundBody } from "~/models/api-schemas";
-import { apiAction, apiJson, apiLoader, ApiError, readJson, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, ApiError, readJson, requireApiAuth } from "~/web/api.server";
 import { randomToken } from "~/utils/crypto.server";
 
 export const loader = apiLoader();

@@ -1,6 +1,6 @@
 // GET /api/v1/payments/:paymentId
 import { apiGetPayment } from "~/models/api-resources.server";
-import { apiAction, apiLoader, requireApiAuth, resourceResponse } from "~/utils/api.server";
+import { apiAction, apiLoader, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request, params }) => {
   const { businessId } = await requireApiAuth(request);

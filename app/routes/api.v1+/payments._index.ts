@@ -1,7 +1,7 @@
 // GET /api/v1/payments: every payment of the business, manual and online, newest first.
 import { apiListPayments } from "~/models/api-resources.server";
 import { PaymentListQuery } from "~/models/api-schemas";
-import { apiAction, apiJson, apiLoader, decodeCursor, readQuery, requireApiAuth } from "~/utils/api.server";
+import { apiAction, apiJson, apiLoader, decodeCursor, readQuery, requireApiAuth } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request }) => {
   const { businessId } = await requireApiAuth(request);

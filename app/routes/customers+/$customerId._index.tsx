@@ -6,13 +6,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Fragment } from "react";
 import { Field, SubmitButton } from "~/components/forms";
 import { PropertyPanel } from "~/components/property-panel";
-import { paymentMethodLabel, statusLabel } from "~/components/status-badge";
+import { paymentMethodLabel, statusLabel } from "~/models/labels";
 import { eraseCustomer } from "~/models/customer-erasure.server";
 import { eraseCustomerSchema } from "~/models/customer-form";
 import { archiveCustomer, customerHistory, getCustomer, restoreCustomer } from "~/models/customer.server";
 import { DomainError } from "~/models/errors.server";
 import { LookupCapError, LookupInProgressError, lookUpProperty, propertyPanel } from "~/models/property.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { ProviderError } from "~/utils/provider-fetch.server";
 import { rentcastConfigured } from "~/utils/rentcast.server";

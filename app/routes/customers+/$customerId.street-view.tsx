@@ -3,7 +3,7 @@
 // when the contractor asked to see the photo (the customer page shows a link first).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getCustomer } from "~/models/customer.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured, streetViewImage } from "~/utils/google-maps.server";
 import { ProviderError, spendProviderBudget } from "~/utils/provider-fetch.server";
 

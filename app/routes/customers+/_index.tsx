@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
 import { listCustomers, normalizeQuery } from "~/models/customer.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Customers | Invoice Link" }];
 

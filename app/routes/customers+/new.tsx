@@ -7,7 +7,7 @@ import { CustomerFields } from "~/components/customer-fields";
 import { ErrorList, SubmitButton } from "~/components/forms";
 import { CustomerFormSchema } from "~/models/customer-form";
 import { createCustomer } from "~/models/customer.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { redirectWithFlash } from "~/utils/session.server";
 

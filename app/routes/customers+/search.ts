@@ -3,7 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { listCustomers } from "~/models/customer.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { CUSTOMER_PICK_LIMIT } from "~/utils/editor-pickers.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

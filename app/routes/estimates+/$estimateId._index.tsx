@@ -14,7 +14,7 @@ import { DomainError } from "~/models/errors.server";
 import { convertEstimateToInvoice, getEstimate, markEstimateSent, sendEstimate, voidEstimate } from "~/models/estimate.server";
 import { formatEstimateNumber, formatInvoiceNumber } from "~/models/document-numbers";
 import { signedPath, signedUrl } from "~/models/signed-link.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 

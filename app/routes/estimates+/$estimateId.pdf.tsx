@@ -2,7 +2,7 @@
 // so another business's estimate id answers 404.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { pdfResponse, renderEstimatePdfFile } from "~/models/pdf.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);

@@ -7,7 +7,7 @@ import { SubmitButton } from "~/components/forms";
 import { DomainError } from "~/models/errors.server";
 import { getEstimate, voidEstimate } from "~/models/estimate.server";
 import { formatEstimateNumber } from "~/models/document-numbers";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 

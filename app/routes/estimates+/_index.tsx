@@ -6,7 +6,7 @@ import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/utils/dates";
 import { listEstimates } from "~/models/estimate.server";
 import { formatEstimateNumber } from "~/models/document-numbers";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 

@@ -1,7 +1,7 @@
 // An expense's receipt photo, for the business that owns it only (another business's id is a 404).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getReceipt } from "~/models/expense.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { imageResponse, noImage } from "~/utils/image-response.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

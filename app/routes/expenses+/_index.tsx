@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { CATEGORY_LABELS, EXPENSE_CATEGORIES, ExpenseFilterSchema } from "~/models/expense-form";
 import { expenseFormOptions, expenseMonthTotals, listExpenses } from "~/models/expense.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { dateTimeFormat } from "~/utils/intl";
 import { formatMoney } from "~/utils/money";
 

@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ExpenseForm } from "~/components/expense-form";
 import { expenseFormOptions } from "~/models/expense.server";
-import { aiReceiptsConfigured } from "~/utils/ai.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { aiReceiptsConfigured } from "~/models/ai-assistant.server";
+import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { expenseFormAction } from "~/utils/expense-action.server";
 

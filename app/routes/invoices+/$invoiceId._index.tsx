@@ -7,7 +7,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import { paymentMethodLabel, StatusBadge } from "~/components/status-badge";
+import { StatusBadge } from "~/components/status-badge";
+import { paymentMethodLabel } from "~/models/labels";
 import { DateString, todayIn, toDateString } from "~/utils/dates";
 import { formatEstimateNumber } from "~/models/document-numbers";
 import { DomainError } from "~/models/errors.server";
@@ -21,7 +22,7 @@ import {
   sendInvoice,
   voidInvoice,
 } from "~/models/invoice.server";
-import { describePaymentMethod } from "~/models/receipt.server";
+import { describePaymentMethod } from "~/models/payments/receipt.server";
 import { signedUrl } from "~/models/signed-link.server";
 import { ConfirmVoid } from "~/components/confirm-void";
 import { ShareLink } from "~/components/share-link";
@@ -30,16 +31,16 @@ import { EmailTimeline } from "~/components/email-timeline";
 import { JobPhotos } from "~/components/job-photos";
 import { listJobPhotos } from "~/models/job-photo.server";
 import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
-import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payment.server";
+import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payments/payment.server";
 import { sendReminderNow } from "~/models/reminders.server";
 import { SendReminderNow } from "~/components/send-reminder-now";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { randomToken } from "~/utils/crypto.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { centsToInput, currencyDigits, formatMoney, parseDecimal } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { RefundPaymentForm, type RefundReply } from "~/components/refund-payment-form";
-import { REFUND_INTENT } from "~/models/refund-form";
+import { REFUND_INTENT } from "~/models/payments/refund-form";
 import { refundOnlinePayment, refundsView } from "~/utils/refund-action.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];

@@ -6,7 +6,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { SubmitButton } from "~/components/forms";
 import { DomainError } from "~/models/errors.server";
 import { formatInvoiceNumber, getInvoice, voidInvoice } from "~/models/invoice.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";

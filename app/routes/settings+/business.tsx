@@ -23,7 +23,7 @@ import {
   sniffLogoType,
 } from "~/models/business-form";
 import { getBusinessProfile, removeLogo, setLogo, updateBusinessProfile } from "~/models/business.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";

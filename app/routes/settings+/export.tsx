@@ -7,7 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { SubmitButton } from "~/components/forms";
 import { EXPORT_TTL_MS, listDataExports, requestDataExport } from "~/models/data-export.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 /** While an export is being built, the page reloads itself this often (a plain meta refresh). */

@@ -7,7 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { SavedItemForm } from "~/components/saved-item-form";
 import { savedItemFormSchema, ITEM_QUERY_MAX } from "~/models/saved-item-form";
 import { createSavedItem, ITEM_LIST_LIMIT, normalizeItemQuery, searchSavedItems } from "~/models/saved-item.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults, withDomainErrors } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";

@@ -6,7 +6,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { StatusBadge } from "~/components/status-badge";
 import { jobOverview } from "~/models/jobs-admin.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { retryEmail } from "~/utils/email.server";
 import { redirectWithFlash } from "~/utils/session.server";
 

@@ -3,7 +3,7 @@
 // from second-guessing it.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getLogo } from "~/models/business.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);

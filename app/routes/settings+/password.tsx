@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Field, SubmitButton } from "~/components/forms";
 import { changePassword } from "~/models/user.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession, redirectWithFlash } from "~/utils/session.server";
 import { MAX_PASSWORD_BYTES, PasswordSchema } from "~/utils/validation";

@@ -1,7 +1,7 @@
 // Settings → Payments (owner only): where a business connects the accounts its customers pay into. Each
 // provider is its own section: Stripe (app/components/stripe-payments-section.tsx, domain in
-// app/models/stripe-connect.server.ts, handled here) and PayPal (app/components/paypal-connect-panel.tsx,
-// domain in app/models/paypal-connect.server.ts, its actions in settings.payments_.paypal.tsx).
+// app/models/payments/stripe-connect.server.ts, handled here) and PayPal (app/components/paypal-connect-panel.tsx,
+// domain in app/models/payments/paypal-connect.server.ts, its actions in settings.payments_.paypal.tsx).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -9,9 +9,9 @@ import { z } from "zod";
 import { PayPalConnectPanel } from "~/components/paypal-connect-panel";
 import { StripePaymentsSection } from "~/components/stripe-payments-section";
 import { DomainError } from "~/models/errors.server";
-import { paypalConnectStatus, refreshPayPalMerchant } from "~/models/paypal-connect.server";
-import { disconnectStripe, startStripeOnboarding, stripeSettings } from "~/models/stripe-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { paypalConnectStatus, refreshPayPalMerchant } from "~/models/payments/paypal-connect.server";
+import { disconnectStripe, startStripeOnboarding, stripeSettings } from "~/models/payments/stripe-connect.server";
+import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Payments | Invoice Link" }];

@@ -6,10 +6,10 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { z } from "zod";
 import { DomainError } from "~/models/errors.server";
-import { disconnectPayPal, startPayPalConnect } from "~/models/paypal-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { disconnectPayPal, startPayPalConnect } from "~/models/payments/paypal-connect.server";
+import { requireOwner } from "~/web/auth.server";
 import { logger } from "~/utils/logger.server";
-import { PayPalError } from "~/utils/paypal.server";
+import { PayPalError } from "~/models/payments/paypal-client.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 const BACK = "/settings/payments";

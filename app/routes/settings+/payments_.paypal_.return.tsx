@@ -6,12 +6,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ConnectStateError } from "~/models/connect-state.server";
+import { ConnectStateError } from "~/models/payments/connect-state.server";
 import { DomainError } from "~/models/errors.server";
-import { finishPayPalConnect } from "~/models/paypal-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { finishPayPalConnect } from "~/models/payments/paypal-connect.server";
+import { requireOwner } from "~/web/auth.server";
 import { logger } from "~/utils/logger.server";
-import { PayPalError } from "~/utils/paypal.server";
+import { PayPalError } from "~/models/payments/paypal-client.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Connecting PayPal | Invoice Link" }];

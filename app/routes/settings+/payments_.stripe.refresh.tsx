@@ -1,10 +1,10 @@
 // Stripe sends the owner here (the Account Link's refresh_url) when an onboarding link expired or was
 // already used: with a valid single-use state (this session, this business), a new Account Link; with
-// anything else, 400 and nothing changes (app/models/stripe-connect.server.ts).
+// anything else, 400 and nothing changes (app/models/payments/stripe-connect.server.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { InvalidConnectState, refreshStripeOnboarding } from "~/models/stripe-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { InvalidConnectState, refreshStripeOnboarding } from "~/models/payments/stripe-connect.server";
+import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

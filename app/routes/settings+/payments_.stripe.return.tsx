@@ -1,9 +1,9 @@
 // Stripe's hosted onboarding sends the owner back here (the Account Link's return_url). The `state` must be
 // one this browser session started for this business, unused and unexpired: anything else is 400 and
-// changes nothing. Then the account is read from Stripe and its state stored (app/models/stripe-connect.server.ts).
+// changes nothing. Then the account is read from Stripe and its state stored (app/models/payments/stripe-connect.server.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { completeStripeOnboarding, InvalidConnectState } from "~/models/stripe-connect.server";
-import { requireOwner } from "~/utils/auth.server";
+import { completeStripeOnboarding, InvalidConnectState } from "~/models/payments/stripe-connect.server";
+import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

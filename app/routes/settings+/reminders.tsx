@@ -8,7 +8,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { ReminderSettingsSchema } from "~/models/business-form";
 import { updateReminderSettings } from "~/models/reminders.server";
-import { requireBusiness } from "~/utils/auth.server";
+import { requireBusiness } from "~/web/auth.server";
 import { prisma } from "~/utils/db.server";
 import { redirectWithFlash } from "~/utils/session.server";
 

@@ -16,7 +16,7 @@ import { closeAccount } from "~/models/account-closure.server";
 import { DomainError } from "~/models/errors.server";
 import { getBillingState, openBillingPortal, plans, setCancelAtPeriodEnd, startSubscriptionCheckout } from "~/models/subscription.server";
 import { logger } from "~/utils/logger.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 import { prisma } from "~/utils/db.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { destroySessionCookie, redirectWithFlash } from "~/utils/session.server";

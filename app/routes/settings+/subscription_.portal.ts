@@ -5,7 +5,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { DomainError } from "~/models/errors.server";
 import { openBillingPortal } from "~/models/subscription.server";
-import { requireOwner } from "~/utils/auth.server";
+import { requireOwner } from "~/web/auth.server";
 import { logger } from "~/utils/logger.server";
 import { redirectWithFlash } from "~/utils/session.server";
 

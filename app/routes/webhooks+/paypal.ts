@@ -1,9 +1,9 @@
 // PayPal webhooks: verified by transmission signature (the certificate fetched only from a PayPal host,
 // then cached), then applied through the one payment path. Failed verification: 401, nothing written.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handlePayPalEvent, parsePayPalEvent } from "~/models/paypal-events.server";
+import { handlePayPalEvent, parsePayPalEvent } from "~/models/payments/paypal-events.server";
 import { logger } from "~/utils/logger.server";
-import { paypalConfigured, paypalHeaders, verifyPayPalWebhook } from "~/utils/paypal.server";
+import { paypalConfigured, paypalHeaders, verifyPayPalWebhook } from "~/models/payments/paypal-client.server";
 import { bodyTooLarge, methodNotAllowed, readRawBody, webhookResponse } from "~/utils/webhook.server";
 
 export const loader = () => methodNotAllowed();

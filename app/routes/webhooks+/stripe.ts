@@ -3,9 +3,9 @@
 // and nothing is written. This is the platform account's own endpoint: an event from a connected account
 // (it carries `account`) belongs on /webhooks/stripe/connect and is acknowledged here without effect.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleStripeEvent } from "~/models/stripe-events.server";
+import { handleStripeEvent } from "~/models/payments/stripe-events.server";
 import { logger } from "~/utils/logger.server";
-import { readStripeWebhook, stripeConfigured, stripeWebhookSecrets } from "~/utils/stripe.server";
+import { readStripeWebhook, stripeConfigured, stripeWebhookSecrets } from "~/models/payments/stripe-client.server";
 import { methodNotAllowed, webhookResponse } from "~/utils/webhook.server";
 
 export const loader = () => methodNotAllowed();

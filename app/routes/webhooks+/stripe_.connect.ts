@@ -4,9 +4,9 @@
 // (docs/decisions/011-connected-accounts.md). A bad signature: 400 and nothing written. An event without
 // an account, or about another business's invoice: 200 and nothing written.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleStripeEvent } from "~/models/stripe-events.server";
+import { handleStripeEvent } from "~/models/payments/stripe-events.server";
 import { logger } from "~/utils/logger.server";
-import { readStripeWebhook, stripeConnectWebhookSecrets, stripeMode } from "~/utils/stripe.server";
+import { readStripeWebhook, stripeConnectWebhookSecrets, stripeMode } from "~/models/payments/stripe-client.server";
 import { methodNotAllowed, webhookResponse } from "~/utils/webhook.server";
 
 export const loader = () => methodNotAllowed();

@@ -1,9 +1,7 @@
-// Helpers for upload and form tests (logo, expenses, optional integrations): sample image files (real
-// bytes), a multipart body built by hand (so the test decides filenames and declared types), and reading
-// form values back out of a server-rendered page the way a browser without JavaScript would.
+// Uploads in tests (logo, expenses, receipts, job photos): sample files with real bytes and a multipart
+// body built by hand, so the test decides filenames and declared types.
 import { randomBytes } from "node:crypto";
-import type { Browser } from "./http";
-import { decodeHtml, visibleHtml } from "./invoicing";
+import type { Browser } from "./browser";
 
 // A real 1×1 JPEG, PNG and WebP.
 export const JPEG = Buffer.from(
@@ -47,41 +45,4 @@ export function postMultipart(browser: Browser, path: string, fields: Record<str
     body,
     headers: { "Content-Type": contentType, Origin: new URL(browser.baseUrl).origin, "Sec-Fetch-Site": "same-origin" },
   });
-}
-
-/** The value of the input (or textarea, or selected option) named `name` as the page renders it. */
-export function fieldValue(html: string, name: string): string | null {
-  const page = visibleHtml(html);
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const input = new RegExp(`<input\\b[^>]*\\bname="${escaped}"[^>]*>`).exec(page)?.[0];
-  if (input) {
-    const value = /\bvalue="([^"]*)"/.exec(input);
-    return value ? decodeHtml(value[1]) : "";
-  }
-  const textarea = new RegExp(`<textarea\\b[^>]*\\bname="${escaped}"[^>]*>([\\s\\S]*?)</textarea>`).exec(page);
-  if (textarea) return decodeHtml(textarea[1]);
-  const select = new RegExp(`<select\\b[^>]*\\bname="${escaped}"[^>]*>([\\s\\S]*?)</select>`).exec(page);
-  if (select) {
-    const selected = /<option\b[^>]*\bselected=""[^>]*value="([^"]*)"|<option\b[^>]*value="([^"]*)"[^>]*\bselected=""/.exec(select[1]);
-    return selected ? decodeHtml(selected[1] ?? selected[2]) : "";
-  }
-  return null;
-}
-
-/** The line items of a rendered invoice/estimate editor. */
-export function renderedLines(html: string) {
-  const lines: { description: string | null; quantity: string | null; unitPrice: string | null }[] = [];
-  for (let i = 0; fieldValue(html, `lines[${i}].description`) !== null; i++) {
-    lines.push({
-      description: fieldValue(html, `lines[${i}].description`),
-      quantity: fieldValue(html, `lines[${i}].quantity`),
-      unitPrice: fieldValue(html, `lines[${i}].unitPrice`),
-    });
-  }
-  return lines;
-}
-
-/** Visible text of a page (tags dropped, entities decoded, whitespace collapsed), for message assertions. */
-export function pageText(html: string) {
-  return decodeHtml(visibleHtml(html).replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ");
 }

@@ -6,8 +6,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
-import { createUser } from "./fixtures";
-import { documentInput, makeCustomer, signedInBrowser, type AppServer } from "./invoicing";
+import { createAccount, signedInBrowser } from "./accounts";
+import { documentInput, makeCustomer } from "./business-data";
+import type { AppServer } from "./production-server";
 
 /** A 1×1 PNG: real bytes, so the logo checks accept it. */
 export const PNG_1PX = Buffer.from(
@@ -67,9 +68,9 @@ export async function seedBusiness(server: AppServer, label: string) {
   const { prisma } = await import("~/utils/db.server");
   const { createInvoice, sendInvoice, updateInvoice } = await import("~/models/invoice.server");
   const { createEstimate, sendEstimate } = await import("~/models/estimate.server");
-  const { applyPayment } = await import("~/models/payment.server");
+  const { applyPayment } = await import("~/models/payments/payment.server");
   const hex = randomBytes(3).toString("hex");
-  const { user, business, email, password } = await createUser({ businessName: `${label} Plumbing ${hex}`, name: `${label} Owner` });
+  const { user, business, email, password } = await createAccount({ businessName: `${label} Plumbing ${hex}`, name: `${label} Owner` });
   await prisma.business.update({
     where: { id: business.id },
     data: {

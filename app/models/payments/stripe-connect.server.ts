@@ -8,9 +8,9 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
-import { applicationFeeBps, stripe, stripeMode } from "~/utils/stripe.server";
+import { applicationFeeBps, stripe, stripeMode } from "~/models/payments/stripe-client.server";
 import { checkConnectState, ConnectStateError, consumeConnectState, newConnectState } from "./connect-state.server";
-import { DomainError } from "./errors.server";
+import { DomainError } from "~/models/errors.server";
 import { formatBps, requirementLabels, type StripeSettings } from "./stripe-connect";
 
 /** How long an onboarding round trip may take before its state is refused. */

@@ -12,10 +12,10 @@ import type { Prisma, Refund } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { centsToInput, formatMoney } from "~/utils/money";
-import { PayPalError, paypalConfigured, refundPayPalCapture } from "~/utils/paypal.server";
-import { stripe, stripeConfigured } from "~/utils/stripe.server";
-import { DomainError, notFound, requirePlausibleId } from "./errors.server";
-import { LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
+import { PayPalError, paypalConfigured, refundPayPalCapture } from "~/models/payments/paypal-client.server";
+import { stripe, stripeConfigured } from "~/models/payments/stripe-client.server";
+import { DomainError, notFound, requirePlausibleId } from "~/models/errors.server";
+import { LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
 
 type Tx = Prisma.TransactionClient;
 

@@ -7,8 +7,8 @@
 import { createVerify, X509Certificate } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { z } from "zod";
-import { env } from "./env.server";
-import { logger } from "./logger.server";
+import { env } from "~/utils/env.server";
+import { logger } from "~/utils/logger.server";
 
 const LIVE_API = "https://api-m.paypal.com";
 const requestTimeoutMs = () => env().PAYMENTS_TIMEOUT_MS;

@@ -1,41 +1,8 @@
-// Helpers for the invoicing integration tests (invoices, payments, estimates, tenancy, dashboard):
-// a production server with known secrets, signed-in browsers without the login rate limit, and
-// customers / invoices written through the domain functions.
-import { createCookie } from "@remix-run/node";
+// A business's test data: customers, invoice and estimate editor forms (as a browser submits them, or
+// parsed into the domain's input), the settings profile form, and a snapshot of everything a business
+// owns to prove a refused request changed nothing.
 import { randomBytes } from "node:crypto";
 import type { EstimateInput, InvoiceInput } from "~/models/document-input";
-import { Browser } from "./http";
-import { startServer, strongSecret, type TestServer } from "./server";
-
-/** Generous limits: these files spawn a production server and run bursts of concurrent transactions. */
-export const SLOW_TEST_TIMEOUT = 120_000;
-
-export type AppServer = TestServer & { sessionSecret: string; payLinkSecret: string };
-
-/**
- * The production server (server.ts + the Remix build) with secrets the test knows, so it can sign
- * session cookies and customer links.
- */
-export async function startAppServer(env: Record<string, string | undefined> = {}): Promise<AppServer> {
-  const sessionSecret = strongSecret();
-  const payLinkSecret = strongSecret();
-  const server = await startServer({ env: { SESSION_SECRET: sessionSecret, PAY_LINK_SECRET: payLinkSecret, LOG_LEVEL: "warn", ...env } });
-  // The first rendered page pays for loading the route modules; pay it here, not in the first test.
-  await fetch(`${server.url}/login`).then((r) => r.text());
-  return { ...server, sessionSecret, payLinkSecret };
-}
-
-/** A browser signed in as `user`: a Session row plus the cookie the server would have set (no login round trip). */
-export async function signedInBrowser(server: AppServer, user: { id: string; businessId: string }) {
-  const { prisma } = await import("~/utils/db.server");
-  const id = randomBytes(32).toString("base64url");
-  await prisma.session.create({ data: { id, userId: user.id, businessId: user.businessId, expiresAt: new Date(Date.now() + 86_400_000) } });
-  const cookie = createCookie("__session", { secrets: [server.sessionSecret], path: "/" });
-  const header = await cookie.serialize(id);
-  const browser = new Browser(server.url);
-  browser.cookies.set("__session", header.slice("__session=".length).split(";")[0]);
-  return browser;
-}
 
 let customerCount = 0;
 export async function makeCustomer(businessId: string, overrides: { name?: string; email?: string | null } = {}) {
@@ -128,44 +95,6 @@ export async function documentInput(fields: DocumentFormFields, currency = "USD"
   for (const line of lines) for (const [key, v] of Object.entries(line)) if (v === "") delete line[key];
   for (const line of lines as Record<string, unknown>[]) if (line.optional === "on") line.optional = true;
   return documentFormSchema(currency, kind).parse(value);
-}
-
-export function decodeHtml(text: string) {
-  return text
-    .replaceAll("&quot;", '"')
-    .replaceAll("&#x27;", "'")
-    .replaceAll("&#39;", "'")
-    .replaceAll("&lt;", "<")
-    .replaceAll("&gt;", ">")
-    .replaceAll("&amp;", "&");
-}
-
-/** The page without its <script> elements: what a browser with JavaScript off shows (not the hydration data). */
-export function visibleHtml(html: string) {
-  return html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "");
-}
-
-/** Every `name="__intent__" value="…"` button of a page, decoded. */
-export function intentButtons(html: string) {
-  const out: string[] = [];
-  for (const match of html.matchAll(/<button[^>]*>/g)) {
-    const tag = match[0];
-    if (!/name="__intent__"/.test(tag)) continue;
-    const value = /value="([^"]*)"/.exec(tag);
-    if (value) out.push(decodeHtml(value[1]));
-  }
-  return out;
-}
-
-/** The value of a hidden input named `name` on a page (the first one). */
-export function hiddenValue(html: string, name: string) {
-  for (const match of html.matchAll(/<input[^>]*>/g)) {
-    const tag = match[0];
-    if (!tag.includes(`name="${name}"`)) continue;
-    const value = /value="([^"]*)"/.exec(tag);
-    if (value) return decodeHtml(value[1]);
-  }
-  return null;
 }
 
 /** Waits for every listed promise; rejects only after all settled, with the first failure. */

@@ -7,14 +7,14 @@ import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/g
 import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { addDays, dateOnly, DATE_MIN, todayIn } from "~/utils/dates";
-import { invoiceLabel, recordActivity } from "./activity.server";
-import { DomainError } from "./errors.server";
-import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "./invoice.server";
-import { queueInvoicePaidNotice } from "./contractor-notices.server";
+import { invoiceLabel, recordActivity } from "~/models/activity.server";
+import { DomainError } from "~/models/errors.server";
+import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
+import { queueInvoicePaidNotice } from "~/models/contractor-notices.server";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD, paymentDay } from "./payment-rules";
 import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
-import { isUniqueViolation } from "./user.server";
+import { isUniqueViolation } from "~/models/user.server";
 
 type Tx = Prisma.TransactionClient;
 export type PaymentProvider = "manual" | "stripe" | "paypal";

@@ -4,9 +4,9 @@
 // key plus the connected account's id is all a direct charge needs.
 // STRIPE_API_URL points the official SDK at the local fake in tests; production leaves it unset.
 import Stripe from "stripe";
-import { env } from "./env.server";
-import { logger } from "./logger.server";
-import { bodyTooLarge, readRawBody, webhookResponse } from "./webhook.server";
+import { env } from "~/utils/env.server";
+import { logger } from "~/utils/logger.server";
+import { bodyTooLarge, readRawBody, webhookResponse } from "~/utils/webhook.server";
 
 let client: Stripe | undefined;
 

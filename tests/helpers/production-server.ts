@@ -1,7 +1,10 @@
-// Starts the real production server (server.ts + the Remix build) as a child process for HTTP tests.
+// Starts the real production server (server.ts + the Remix build) as a child process for HTTP tests,
+// either bare (startServer) or with secrets the test knows (startAppServer) so it can sign session
+// cookies and customer links.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
+import { existsSync } from "node:fs";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -54,6 +57,12 @@ export function productionEnv(port: number, env: Record<string, string | undefin
 /** How long a server may take to boot: tsx + Sentry + Prisma + the Remix build is slow on a busy 2-core machine. */
 export const START_TIMEOUT_MS = Number(process.env.TEST_SERVER_START_TIMEOUT_MS ?? 120_000);
 
+/** The compiled server of the test run's build (as production runs it), or server.ts from source when a test file runs alone without a build. */
+export function serverCommand(buildDir = process.env.BUILD_DIR): string[] {
+  const compiled = buildDir ? path.resolve(ROOT, buildDir, "server.js") : undefined;
+  return compiled && existsSync(compiled) ? [compiled] : ["--import", "tsx", path.join(ROOT, "server.ts")];
+}
+
 /** Spawns server.ts; resolves once it listens, rejects (killing it) if it exits first or never listens. */
 export async function startServer(
   options: { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number } = {},
@@ -61,7 +70,7 @@ export async function startServer(
   const port = options.port ?? (await freePort());
   const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS;
   const env = Object.fromEntries(Object.entries(productionEnv(port, options.env)).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, serverCommand(), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -115,4 +124,22 @@ export function runServerExpectingExit(env: Record<string, string | undefined>, 
       resolve({ code, output });
     });
   });
+}
+
+/** Generous limits: these files spawn a production server and run bursts of concurrent transactions. */
+export const SLOW_TEST_TIMEOUT = 120_000;
+
+export type AppServer = TestServer & { sessionSecret: string; payLinkSecret: string };
+
+/**
+ * The production server (server.ts + the Remix build) with secrets the test knows, so it can sign
+ * session cookies and customer links.
+ */
+export async function startAppServer(env: Record<string, string | undefined> = {}): Promise<AppServer> {
+  const sessionSecret = strongSecret();
+  const payLinkSecret = strongSecret();
+  const server = await startServer({ env: { SESSION_SECRET: sessionSecret, PAY_LINK_SECRET: payLinkSecret, LOG_LEVEL: "warn", ...env } });
+  // The first rendered page pays for loading the route modules; pay it here, not in the first test.
+  await fetch(`${server.url}/login`).then((r) => r.text());
+  return { ...server, sessionSecret, payLinkSecret };
 }

@@ -7,9 +7,9 @@
 // anything else is acknowledged and writes nothing (docs/decisions/011-connected-accounts.md).
 import type Stripe from "stripe";
 import { logger } from "~/utils/logger.server";
-import { onAccount, stripe } from "~/utils/stripe.server";
-import { DomainError } from "./errors.server";
-import { handleBillingEvent, isBillingEvent } from "./billing-events.server";
+import { onAccount, stripe } from "~/models/payments/stripe-client.server";
+import { DomainError } from "~/models/errors.server";
+import { handleBillingEvent, isBillingEvent } from "~/models/billing-events.server";
 import { applyPayment, applyProviderDispute, applyProviderRefund, type ApplyPaymentInput } from "./payment.server";
 import { deauthorizeStripeAccount, isBusinessStripeAccount, syncStripeAccount } from "./stripe-connect.server";
 

@@ -1,7 +1,7 @@
 // The limits of a payment, shared by the payment path (payment.server.ts) and the API's schemas and
 // OpenAPI document (api-schemas.ts), so what is documented is what is enforced.
 import { toDateString, todayIn } from "~/utils/dates";
-import { MAX_TOTAL } from "./document-input";
+import { MAX_TOTAL } from "~/models/document-input";
 
 /**
  * What an invoice can have been paid in total. Invoice.amountPaidCents is a 32-bit integer: twice the

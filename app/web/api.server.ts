@@ -7,9 +7,9 @@ import { z } from "zod";
 import { ApiTimestamp, type ListQuery } from "~/models/api-schemas";
 import { findTokenUser, verifyAccessToken, type AccessClaims } from "~/models/api-token.server";
 import { DomainError, PLAUSIBLE_ID, ReadOnlyAccountError } from "~/models/errors.server";
-import { logger } from "./logger.server";
-import { countRequest, type RateLimitName } from "./rate-limit.server";
-import { readRawBody } from "./webhook.server";
+import { logger } from "~/utils/logger.server";
+import { countRequest, type RateLimitName } from "~/utils/rate-limit.server";
+import { readRawBody } from "~/utils/webhook.server";
 
 /** JSON bodies of the API are small documents; 100 line items fit in well under this. */
 export const API_BODY_LIMIT = 64 * 1024;

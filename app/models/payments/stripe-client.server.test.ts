@@ -1,7 +1,7 @@
 // Webhook verification with a list of endpoint secrets (STRIPE_WEBHOOK_SECRET="whsec_new,whsec_old").
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { stripeWebhookSecrets, verifyStripeWebhook } from "./stripe.server";
+import { stripeWebhookSecrets, verifyStripeWebhook } from "./stripe-client.server";
 
 const payload = JSON.stringify({ id: "evt_test_rotation", object: "event", type: "charge.refunded", data: { object: {} } });
 const sign = (secret: string, timestamp?: number) => Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });

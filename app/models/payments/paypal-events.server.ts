@@ -4,11 +4,11 @@
 // a capture counts only when its payee is the invoice's business's connected merchant, and MERCHANT.*
 // events connect and disconnect merchants (paypal-connect.server.ts).
 import { z } from "zod";
-import { CaptureSchema } from "~/utils/paypal.server";
+import { CaptureSchema } from "~/models/payments/paypal-client.server";
 import { logger } from "~/utils/logger.server";
 import { prisma } from "~/utils/db.server";
 import { paypalAmountCents, recordPayPalCapture } from "./checkout.server";
-import { DomainError } from "./errors.server";
+import { DomainError } from "~/models/errors.server";
 import { applyProviderDispute, applyProviderRefund, type ProviderChangeResult } from "./payment.server";
 import { onMerchantConsentRevoked, onMerchantOnboardingCompleted } from "./paypal-connect.server";
 

@@ -11,11 +11,11 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
-import { createPartnerReferral, getMerchantIntegration, paypalConfigured, paypalPartnerMode, type MerchantIntegration } from "~/utils/paypal.server";
+import { createPartnerReferral, getMerchantIntegration, paypalConfigured, paypalPartnerMode, type MerchantIntegration } from "~/models/payments/paypal-client.server";
 import { randomToken } from "~/utils/crypto.server";
 import { checkConnectState, ConnectStateError, consumeConnectState, newConnectState } from "./connect-state.server";
-import { DomainError } from "./errors.server";
-import { isUniqueViolation } from "./user.server";
+import { DomainError } from "~/models/errors.server";
+import { isUniqueViolation } from "~/models/user.server";
 
 type Tx = Prisma.TransactionClient;
 

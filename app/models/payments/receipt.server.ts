@@ -2,13 +2,13 @@
 // "receipt:<paymentId>" makes a second attempt (a repeated webhook, a retried job) a no-op.
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { receiptEmail } from "~/emails/receipt.server";
-import { paymentMethodLabel } from "~/components/status-badge";
+import { paymentMethodLabel } from "~/models/labels";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
-import { loadEmailBrand } from "./branding.server";
+import { loadEmailBrand } from "~/models/branding.server";
 import { paymentDay } from "./payment-rules";
-import { formatInvoiceNumber } from "./document-numbers";
-import { signedUrl } from "./signed-link.server";
+import { formatInvoiceNumber } from "~/models/document-numbers";
+import { signedUrl } from "~/models/signed-link.server";
 
 export function describePaymentMethod(payment: { method: string; cardBrand: string | null; cardLast4: string | null }) {
   const label = paymentMethodLabel(payment.method);

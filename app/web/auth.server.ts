@@ -3,8 +3,8 @@ import { redirect } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { verifyLogin, type AuthUser } from "~/models/user.server";
-import { destroySessionCookie, getSession, type SessionWithUser } from "./session.server";
-import { EmailSchema } from "./validation";
+import { destroySessionCookie, getSession, type SessionWithUser } from "~/utils/session.server";
+import { EmailSchema } from "~/utils/validation";
 
 export class InvalidCredentialsError extends Error {
   constructor() {

@@ -6,16 +6,16 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { centsToInput, parseMoney } from "~/utils/money";
-import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, type PayPalCapture } from "~/utils/paypal.server";
-import { applicationFeeBps, onAccount, stripe, stripeMode } from "~/utils/stripe.server";
-import { DomainError } from "./errors.server";
-import { formatInvoiceNumber } from "./document-numbers";
-import { amountDueNowCents, balanceCents, markInvoiceViewed } from "./invoice.server";
+import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, type PayPalCapture } from "~/models/payments/paypal-client.server";
+import { applicationFeeBps, onAccount, stripe, stripeMode } from "~/models/payments/stripe-client.server";
+import { DomainError } from "~/models/errors.server";
+import { formatInvoiceNumber } from "~/models/document-numbers";
+import { amountDueNowCents, balanceCents, markInvoiceViewed } from "~/models/invoice.server";
 import { applyPayment } from "./payment.server";
 import { paypalAccountFor, paypalAvailableFor, paypalPayeeFor, type PayPalPayee } from "./paypal-connect.server";
 import { applicationFeeCents } from "./stripe-connect";
 import { chargeableStripeAccount } from "./stripe-connect.server";
-import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "./signed-link.server";
+import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "~/models/signed-link.server";
 
 export type PayChoice = "deposit" | "balance";
 export type PayProvider = "stripe" | "paypal";

@@ -1,0 +1,25 @@
+// Compiles server.ts (which starts the job worker in-process unless WORKER_IN_PROCESS=false) and the
+// stand-alone worker (jobs/run.ts) into plain JavaScript next to the Remix build: build/server.js and
+// build/worker.js. Production runs them with plain `node`: no TypeScript loader in the process, which
+// costs about 110 MB of RSS and start-up time (BENCHMARKS.md, memory). npm packages stay external
+// (node_modules is there at run time); our own code (app/, jobs/) is bundled, as the Remix build does.
+import path from "node:path";
+import { build } from "esbuild";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const outdir = path.resolve(ROOT, process.env.BUILD_DIR ?? "build");
+
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: { server: "server.ts", worker: "jobs/run.ts" },
+  outdir,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  alias: { "~": path.join(ROOT, "app") },
+  sourcemap: true,
+  logLevel: "warning",
+});
+console.log(`[build-server] ${path.relative(ROOT, outdir) || "."}/server.js and worker.js`);
