@@ -19,7 +19,8 @@ export async function seedDemo() {
 async function seedDemoData(businessId: string, userId: string) {
   const { createCustomer } = await import("../app/models/customer.server");
   const { CustomerFormSchema } = await import("../app/models/customer-form");
-  const { addDays, documentFormSchema, todayIn } = await import("../app/models/document-form");
+  const { estimateFormSchema, invoiceFormSchema } = await import("../app/models/document-form");
+  const { addDays, todayIn } = await import("../app/utils/dates");
   const { createInvoice, markInvoiceSent } = await import("../app/models/invoice.server");
   const { createEstimate } = await import("../app/models/estimate.server");
   const { applyPayment } = await import("../app/models/payments/payment.server");
@@ -35,11 +36,14 @@ async function seedDemoData(businessId: string, userId: string) {
   const lee = await customer({ name: "Lee Property Management", email: "ap@lee-pm.example", addressLine1: "300 Main Street, Suite 4", city: "Springfield", region: "IL", postalCode: "62703" });
 
   const today = todayIn("America/New_York");
-  const doc = (kind: "invoice" | "estimate", customerId: string, issueDate: string, lines: { description: string; quantity: string; unitPrice: string }[]) =>
-    documentFormSchema("USD", kind).parse({ customerId, issueDate, dueDate: addDays(issueDate, kind === "invoice" ? 14 : 30), taxRate: "6.25", lines });
+  type Line = { description: string; quantity: string; unitPrice: string };
+  const invoice = (customerId: string, issueDate: string, lines: Line[]) =>
+    invoiceFormSchema("USD").parse({ customerId, issueDate, dueDate: addDays(issueDate, 14), taxRate: "6.25", lines });
+  const estimate = (customerId: string, issueDate: string, lines: Line[]) =>
+    estimateFormSchema("USD").parse({ customerId, issueDate, validUntil: addDays(issueDate, 30), taxRate: "6.25", lines });
 
   // Sent three weeks ago, partly paid by check: overdue now.
-  const overdue = await createInvoice(businessId, doc("invoice", rosa.id, addDays(today, -21), [
+  const overdue = await createInvoice(businessId, invoice(rosa.id, addDays(today, -21), [
     { description: "Water heater replacement, 40 gallon", quantity: "1", unitPrice: "1150.00" },
     { description: "Labor", quantity: "4", unitPrice: "95.00" },
   ]), { userId });
@@ -47,15 +51,15 @@ async function seedDemoData(businessId: string, userId: string) {
   await applyPayment({ businessId, invoiceId: overdue.id, amountCents: 50_000, currency: "USD", method: "CHECK", provider: "manual", providerPaymentId: `${businessId}:demo-check-1`, reference: "Check 1042", recordedById: userId });
 
   // Sent today, waiting to be paid on its link.
-  const open = await createInvoice(businessId, doc("invoice", ken.id, today, [
+  const open = await createInvoice(businessId, invoice(ken.id, today, [
     { description: "Kitchen sink install", quantity: "1", unitPrice: "240.00" },
     { description: "P-trap", quantity: "2", unitPrice: "12.00" },
   ]), { userId });
   await markInvoiceSent(businessId, open.id);
 
   // A draft and an estimate still to send.
-  await createInvoice(businessId, doc("invoice", lee.id, today, [{ description: "Quarterly drain maintenance, 6 units", quantity: "6", unitPrice: "85.00" }]), { userId });
-  await createEstimate(businessId, doc("estimate", lee.id, today, [
+  await createInvoice(businessId, invoice(lee.id, today, [{ description: "Quarterly drain maintenance, 6 units", quantity: "6", unitPrice: "85.00" }]), { userId });
+  await createEstimate(businessId, estimate(lee.id, today, [
     { description: "Main sewer line camera inspection", quantity: "1", unitPrice: "275.00" },
     { description: "Hydro-jetting", quantity: "3", unitPrice: "150.00" },
   ]));

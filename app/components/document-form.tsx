@@ -8,7 +8,8 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm 
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { documentFormSchema, type DocumentKind } from "~/models/document-form";
+import { documentFormSchema } from "~/models/document-form";
+import type { DocumentKind } from "~/models/document-input";
 import { totalsWithChoices } from "~/models/estimate-options";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import type { FormReply } from "~/utils/form-reply";
@@ -28,7 +29,10 @@ function isQuickLinesButton(submitter: HTMLElement | null) {
 export type DocumentFormValues = {
   customerId?: string;
   issueDate?: string;
+  /** Invoices: when payment is due. */
   dueDate?: string;
+  /** Estimates: until when the price holds (optional). */
+  validUntil?: string;
   taxMode?: "INVOICE" | "PER_LINE";
   taxRate?: string;
   discountType?: "NONE" | "AMOUNT" | "PERCENT";
@@ -151,7 +155,8 @@ export function DocumentForm({
   // A customer just chosen or added by a picker button is an option at once (the page's list may lag or be capped).
   const chosen = lastResult?.chosenCustomer;
   const customerOptions = chosen && !customers.some((c) => c.id === chosen.id) ? [...customers, chosen] : customers;
-  const dueLabel = kind === "invoice" ? "Due date" : "Valid until (optional)";
+  // An invoice is due on a date; an estimate is valid until one (if the contractor says so).
+  const endDate = kind === "invoice" ? { field: fields.dueDate, label: "Due date" } : { field: fields.validUntil, label: "Valid until (optional)" };
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
       {/* The default button (first in the form): Enter saves. Hidden from sight, tab order and screen readers. */}
@@ -179,7 +184,7 @@ export function DocumentForm({
         <CustomerPicker key={`customers-${quickKey}`} formId={form.id} lastResult={lastResult} pendingIntent={quickPending} errors={form.allErrors.newCustomer} />
         <div className="grid-2">
           <Field label="Issue date" inputProps={getInputProps(fields.issueDate, { type: "date" })} errors={fields.issueDate.errors} />
-          <Field label={dueLabel} inputProps={getInputProps(fields.dueDate, { type: "date" })} errors={fields.dueDate.errors} />
+          <Field label={endDate.label} inputProps={getInputProps(endDate.field, { type: "date" })} errors={endDate.field.errors} />
         </div>
       </div>
 

@@ -2,6 +2,7 @@
 // caller's transaction. Messages name documents the way the contractor sees them (INV-0005), never by
 // their bare sequence number.
 import type { Prisma } from "~/generated/prisma/client.ts";
+import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
 
 type Tx = Prisma.TransactionClient;
 
@@ -19,17 +20,14 @@ export function recordActivity(tx: Tx, input: ActivityInput) {
   return tx.activityEvent.create({ data: input });
 }
 
-/** Same format as formatInvoiceNumber (kept here so activity does not import the invoice module back). */
-const formatNumber = (prefix: string, number: number) => `${prefix}${String(number).padStart(4, "0")}`;
-
 export type DocumentPrefixes = { invoicePrefix: string; estimatePrefix: string };
 
 /** The business's invoice and estimate numbers as shown everywhere else: INV-0005, EST-0002. */
 export async function documentNumbers(tx: Pick<Tx, "business">, businessId: string) {
   const prefixes = await tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { invoicePrefix: true, estimatePrefix: true } });
   return {
-    invoice: (number: number) => formatNumber(prefixes.invoicePrefix, number),
-    estimate: (number: number) => formatNumber(prefixes.estimatePrefix, number),
+    invoice: (number: number) => formatInvoiceNumber(prefixes.invoicePrefix, number),
+    estimate: (number: number) => formatEstimateNumber(prefixes.estimatePrefix, number),
   };
 }
 
@@ -39,7 +37,7 @@ export async function documentNumbers(tx: Pick<Tx, "business">, businessId: stri
  */
 export function readableActivityMessage(message: string, prefixes: DocumentPrefixes) {
   return message.replace(/\b(invoice|estimate) #(\d{1,9})\b/gi, (_, word: string, digits: string) =>
-    `${word} ${formatNumber(word.toLowerCase() === "invoice" ? prefixes.invoicePrefix : prefixes.estimatePrefix, Number(digits))}`,
+    `${word} ${word.toLowerCase() === "invoice" ? formatInvoiceNumber(prefixes.invoicePrefix, Number(digits)) : formatEstimateNumber(prefixes.estimatePrefix, Number(digits))}`,
   );
 }
 

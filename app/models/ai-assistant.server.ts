@@ -4,7 +4,8 @@
 // customer list, history or anything else. Every answer is validated with zod and only ever fills a form
 // for the contractor to review; nothing it returns is saved by itself.
 import { z } from "zod";
-import { DateString, MAX_QUANTITY_MILLI, MAX_UNIT_PRICE, MAX_TOTAL } from "~/models/document-form";
+import { MAX_QUANTITY_MILLI, MAX_UNIT_PRICE, MAX_TOTAL } from "~/models/document-input";
+import { DateString } from "~/utils/dates";
 import { QUICK_DESCRIPTION_MAX, QUICK_LINES_MAX, type QuickLine, type QuickLinesResult } from "~/models/quick-lines";
 import { currencyDigits, parseDecimalRounded } from "~/utils/money";
 import { env } from "~/utils/env.server";

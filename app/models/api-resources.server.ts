@@ -2,17 +2,17 @@
 // query is scoped by the token's businessId inside the query; another business's id is a 404.
 import type { z } from "zod";
 import type { Prisma, Refund } from "~/generated/prisma/client.ts";
-import { ApiError, keysetWhere, pageOf, zodFields, type Cursor, type ListOptions } from "~/web/api.server";
+import { ApiError, keysetWhere, pageOf, parseOrThrow, zodFields, type Cursor, type ListOptions } from "~/web/api.server";
 import { prisma } from "~/utils/db.server";
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
+import { todayIn, toDateString } from "~/utils/dates";
 import {
   BusinessProfileSchema,
   businessFormValues,
   CustomerFormSchema,
   customerFormValues,
-  documentFieldName,
-  documentFormSchema,
-  documentFormValues,
+  EstimateInputBody,
+  InvoiceInputBody,
   type BusinessResource,
   type BusinessUpdateBody,
   type CustomerBodyFields,
@@ -28,10 +28,12 @@ import {
 } from "./api-schemas";
 import { getBusinessProfile, updateBusinessProfile } from "./business.server";
 import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
-import { paymentDay, todayIn, toDateString, type DocumentKind } from "./document-form";
+import type { DocumentKind } from "./document-input";
+import { paymentDay } from "./payments/payment-rules";
 import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { createEstimate, updateEstimate } from "./estimate.server";
-import { amountDueNowCents, balanceCents, createInvoice, displayStatus, formatInvoiceNumber, updateInvoice } from "./invoice.server";
+import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
+import { amountDueNowCents, balanceCents, createInvoice, displayStatus, updateInvoice } from "./invoice.server";
 import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
 import { applyPayment, refundPayment } from "./payments/payment.server";
 import { RefundProviderError, requestRefund } from "./payments/refund.server";
@@ -47,12 +49,15 @@ function pageQuery<W extends object>(base: W, options: ListOptions, cursor: Curs
   };
 }
 
-/** Runs the web form's schema over the API body's values; its errors name the API's fields. */
-function applyRules<S extends z.ZodType>(schema: S, values: unknown, rename: (path: string) => string = (p) => p): z.output<S> {
+/**
+ * Customers and the business profile: runs the web form's schema over the API body's values (their
+ * fields have the same names and units at both edges). Invoices and estimates parse their bodies into
+ * the domain input instead (InvoiceInputBody, EstimateInputBody).
+ */
+function applyRules<S extends z.ZodType>(schema: S, values: unknown): z.output<S> {
   const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
-  const fields = Object.fromEntries(Object.entries(zodFields(parsed.error)).map(([path, messages]) => [rename(path), messages]));
-  throw new ApiError(400, "validation_failed", "Some fields are not valid.", fields);
+  throw new ApiError(400, "validation_failed", "Some fields are not valid.", zodFields(parsed.error));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -126,11 +131,12 @@ function prefixes(businessId: string): Promise<Prefixes> {
   return prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { invoicePrefix: true, estimatePrefix: true, timeZone: true, currency: true } });
 }
 
-function documentCommon(d: InvoiceRow | EstimateRow, prefix: string) {
+/** What invoices and estimates answer alike; displayNumber comes formatted for the kind. */
+function documentCommon(d: InvoiceRow | EstimateRow, displayNumber: string) {
   return {
     id: d.id,
     number: d.number,
-    displayNumber: formatInvoiceNumber(prefix, d.number),
+    displayNumber,
     currency: d.currency,
     customerId: d.customerId,
     customerName: d.customer.name,
@@ -164,7 +170,7 @@ function documentCommon(d: InvoiceRow | EstimateRow, prefix: string) {
 
 export function invoiceResource(i: InvoiceRow, business: Prefixes): z.input<typeof InvoiceResource> {
   return {
-    ...documentCommon(i, business.invoicePrefix),
+    ...documentCommon(i, formatInvoiceNumber(business.invoicePrefix, i.number)),
     status: i.status,
     overdue: displayStatus(i, todayIn(business.timeZone)) === "OVERDUE",
     dueDate: toDateString(i.dueDate),
@@ -180,7 +186,7 @@ export function invoiceResource(i: InvoiceRow, business: Prefixes): z.input<type
 
 export function estimateResource(e: EstimateRow, business: Prefixes): z.input<typeof EstimateResource> {
   return {
-    ...documentCommon(e, business.estimatePrefix),
+    ...documentCommon(e, formatEstimateNumber(business.estimatePrefix, e.number)),
     status: e.status,
     validUntil: e.validUntil ? toDateString(e.validUntil) : null,
     approvedAt: iso(e.approvedAt),
@@ -236,33 +242,27 @@ function storedBody(kind: DocumentKind, current: z.input<typeof InvoiceResource>
   return base;
 }
 
-function documentInput(kind: DocumentKind, body: DocumentBody, currency: string) {
-  return applyRules(documentFormSchema(currency, kind), documentFormValues(kind, body, currency), (path) => documentFieldName(kind, path, body));
-}
-
 export async function apiCreateInvoice(businessId: string, body: DocumentBody, userId: string) {
-  const business = await prefixes(businessId);
-  const invoice = await createInvoice(businessId, documentInput("invoice", body, business.currency), { userId });
+  const invoice = await createInvoice(businessId, parseOrThrow(InvoiceInputBody, body), { userId });
   return apiGetInvoice(businessId, invoice.id);
 }
 
 export async function apiUpdateInvoice(businessId: string, current: z.input<typeof InvoiceResource>, patch: DocumentBody, userId: string) {
   // An empty PATCH changes nothing: no revision, no new version, no change for the apps to sync.
   if (!Object.keys(patch).length) return current;
-  const input = documentInput("invoice", { ...storedBody("invoice", current), ...patch }, current.currency);
+  const input = parseOrThrow(InvoiceInputBody, { ...storedBody("invoice", current), ...patch });
   await updateInvoice(businessId, current.id, input, userId, { expectedUpdatedAt: new Date(current.updatedAt) });
   return apiGetInvoice(businessId, current.id);
 }
 
 export async function apiCreateEstimate(businessId: string, body: DocumentBody) {
-  const business = await prefixes(businessId);
-  const estimate = await createEstimate(businessId, documentInput("estimate", body, business.currency));
+  const estimate = await createEstimate(businessId, parseOrThrow(EstimateInputBody, body));
   return apiGetEstimate(businessId, estimate.id);
 }
 
 export async function apiUpdateEstimate(businessId: string, current: z.input<typeof EstimateResource>, patch: DocumentBody) {
   if (!Object.keys(patch).length) return current;
-  const input = documentInput("estimate", { ...storedBody("estimate", current), ...patch }, current.currency);
+  const input = parseOrThrow(EstimateInputBody, { ...storedBody("estimate", current), ...patch });
   await updateEstimate(businessId, current.id, input, { expectedUpdatedAt: new Date(current.updatedAt) });
   return apiGetEstimate(businessId, current.id);
 }

@@ -2,20 +2,24 @@
 // the OpenAPI document (/api/v1/openapi.json) is generated from them, so the two cannot drift.
 //
 // A body is checked in two steps: a strict schema of JSON types (unknown fields such as businessId
-// are refused), then the same form schema the web pages use, so every business rule (lengths,
-// dates, totals, deposit) lives in one place. Money is integer minor units (`*Cents`); quantities
-// and percentages are decimal strings ("1.5", "8.875") so no float ever carries them.
+// are refused), then, for invoices and estimates, a parse into the domain's input (InvoiceInputBody,
+// EstimateInputBody) that applies the domain's rules (document-input.ts) and reports them on the
+// API's own fields, in the API's units. Money is integer minor units (`*Cents`); quantities and
+// percentages are decimal strings ("1.5", "8.875") so no float ever carries them. Customers and the
+// business profile still run their web form's schema (see docs/decisions/020).
 import { z } from "zod";
-import { currencyDigits, toDecimalString } from "~/utils/money";
+import { DATE_MAX, DATE_MIN, DateString } from "~/utils/dates";
+import { parsePercent, parseQuantity } from "~/utils/money";
 import { EmailSchema, PasswordSchema } from "~/utils/validation";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
 import { BUSINESS_LIMITS, BusinessProfileSchema, MAX_DEFAULT_TAX_RATE, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS, REMINDER_DAYS, REVIEW_PERIOD_DAYS } from "./business-form";
 import { ACCENT_COLOR_MESSAGE, ACCENT_COLOR_PATTERN } from "./branding";
 import { CUSTOMER_LIMITS, CustomerFormSchema } from "./customer-form";
 import {
-  DATE_MAX,
-  DATE_MIN,
-  DateString,
-  documentFormSchema,
+  documentCommon,
+  documentRuleProblem,
+  documentText,
+  LineDescription,
   MAX_DISCOUNT_PERCENT,
   MAX_LINE_DESCRIPTION,
   MAX_LINES,
@@ -24,9 +28,11 @@ import {
   MAX_TEXT,
   MAX_TOTAL,
   MAX_UNIT_PRICE,
+  type DocumentCommonInput,
   type DocumentKind,
-} from "./document-form";
-import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
+  type EstimateInput,
+  type InvoiceInput,
+} from "./document-input";
 
 /** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
 export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;
@@ -102,7 +108,14 @@ const percent = (maxMilli: number) =>
 const TaxPercent = percent(MAX_TAX_RATE);
 const DiscountPercent = percent(MAX_DISCOUNT_PERCENT);
 const DefaultTaxPercent = percent(MAX_DEFAULT_TAX_RATE);
-const Cents = z.number().int().min(0).max(MAX_TOTAL);
+/** Whole minor units (cents) from 0 to `max`; the messages speak in the API's units. */
+const minorUnits = (max: number) =>
+  z
+    .number({ error: "Send a number of minor units (cents)" })
+    .int("Send whole minor units (cents), without a fraction")
+    .min(0, "Send 0 or more minor units (cents)")
+    .max(max, `At most ${max} minor units (cents)`);
+const Cents = minorUnits(MAX_TOTAL);
 /** A quantity above zero, up to MAX_QUANTITY_MILLI / 1000 with up to 3 decimals. */
 const QUANTITY_PATTERN = new RegExp(`^(?!0*(?:\\.0*)?$)(?:[0-9]{1,${String(MAX_QUANTITY_MILLI / 1000).length - 1}}(?:\\.[0-9]{1,3})?|${MAX_QUANTITY_MILLI / 1000}(?:\\.0{1,3})?)$`);
 
@@ -164,7 +177,7 @@ const LineBody = z.strictObject({
   quantity: bodyText()
     .regex(QUANTITY_PATTERN, `Enter a quantity above zero, up to ${MAX_QUANTITY_MILLI / 1000}, with up to 3 decimals`)
     .describe(`Decimal string above 0 and up to ${MAX_QUANTITY_MILLI / 1000}, up to 3 decimals: "1.5"`),
-  unitPriceCents: z.number().int().min(0).max(MAX_UNIT_PRICE),
+  unitPriceCents: minorUnits(MAX_UNIT_PRICE),
   taxRate: TaxPercent.optional().describe(`Used when taxMode is PER_LINE; 0 to ${MAX_TAX_RATE / 1000} %.`),
 });
 
@@ -195,34 +208,83 @@ export const EstimateCreateBody = z.strictObject({ ...documentFields, validUntil
 export const EstimateUpdateBody = EstimateCreateBody.partial();
 export type DocumentBody = Partial<z.infer<typeof InvoiceCreateBody>> & Partial<z.infer<typeof EstimateCreateBody>>;
 
-/** The API's field names for the form's, so a rule's error points at the field the app sent. */
-export function documentFieldName(kind: DocumentKind, path: string, body: DocumentBody) {
-  return path
-    .replace(/^lines\.(\d+)\.unitPrice$/, "lines.$1.unitPriceCents")
-    .replace(/^deposit$/, "depositCents")
-    .replace(/^dueDate$/, kind === "estimate" ? "validUntil" : "dueDate")
-    .replace(/^discountValue$/, body.discountType === "PERCENT" ? "discountPercent" : "discountAmountCents");
-}
-
-/** The JSON body as the invoice/estimate form's values, for documentFormSchema. */
-export function documentFormValues(kind: DocumentKind, body: DocumentBody, currency: string) {
-  const digits = currencyDigits(currency);
-  const money = (cents: number | undefined | null) => (cents === undefined || cents === null ? undefined : toDecimalString(cents, digits));
-  return {
+/**
+ * An invoice or estimate body (a POST, or a PATCH merged over the stored document) as the domain's
+ * input. The body is already in the domain's units (cents, YYYY-MM-DD), so this only reads the
+ * decimal strings (quantities, percentages) into integers and applies the rules the JSON types cannot
+ * say: text rules shared with the web form, a discount value for the discount type, and the domain's
+ * cross-field rules (document-input.ts), each reported on the body's own field.
+ */
+function commonInputFromBody(kind: DocumentKind, body: z.output<z.ZodObject<typeof documentFields>>, ctx: z.RefinementCtx): DocumentCommonInput | null {
+  let valid = true;
+  const check = <T>(schema: z.ZodType<T>, value: unknown, path: PropertyKey[]): T | null => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path, message: issue.message });
+    valid = false;
+    return null;
+  };
+  const text = (value: string | null | undefined, path: string) => (value === null || value === undefined ? null : check(documentText(MAX_TEXT), value, [path]));
+  const notes = text(body.notes, "notes");
+  const terms = text(body.terms, "terms");
+  const lines = body.lines.map((line, i) => ({
+    description: check(LineDescription, line.description, ["lines", i, "description"]) ?? "",
+    // The body's patterns admit only what these parse (QUANTITY_PATTERN, percentPattern).
+    quantityMilli: parseQuantity(line.quantity) ?? 0,
+    unitPriceCents: line.unitPriceCents,
+    taxRate: line.taxRate === undefined ? 0 : (parsePercent(line.taxRate) ?? 0),
+  }));
+  const discountType = body.discountType ?? "NONE";
+  let discountValue = 0;
+  if (discountType === "PERCENT") {
+    discountValue = body.discountPercent === undefined ? 0 : (parsePercent(body.discountPercent) ?? 0);
+    if (discountValue <= 0) {
+      ctx.addIssue({ code: "custom", path: ["discountPercent"], message: "With discountType PERCENT, send discountPercent: a percentage above 0, up to 100" });
+      valid = false;
+    }
+  } else if (discountType === "AMOUNT") {
+    discountValue = body.discountAmountCents ?? 0;
+    if (discountValue <= 0) {
+      ctx.addIssue({ code: "custom", path: ["discountAmountCents"], message: "With discountType AMOUNT, send discountAmountCents: whole minor units above 0" });
+      valid = false;
+    }
+  }
+  if (!valid) return null;
+  return documentCommon(kind, {
     customerId: body.customerId,
     issueDate: body.issueDate,
-    dueDate: kind === "invoice" ? body.dueDate : (body.validUntil ?? undefined),
-    taxMode: body.taxMode,
-    taxRate: body.taxRate,
-    discountType: body.discountType,
-    discountValue: body.discountType === "PERCENT" ? body.discountPercent : body.discountType === "AMOUNT" ? money(body.discountAmountCents) : undefined,
-    deposit: kind === "invoice" ? money(body.depositCents) : undefined,
-    notes: body.notes ?? undefined,
-    terms: body.terms ?? undefined,
-    lines: body.lines?.map((line) => ({ description: line.description, quantity: line.quantity, unitPrice: money(line.unitPriceCents), taxRate: line.taxRate })),
-  };
+    taxMode: body.taxMode ?? "INVOICE",
+    taxRate: body.taxRate === undefined ? 0 : (parsePercent(body.taxRate) ?? 0),
+    discountType,
+    discountValue,
+    notes,
+    terms,
+    lines,
+  });
 }
-export { documentFormSchema };
+
+/** The domain's cross-field rules; the API's fields carry the domain's names, so each problem names its field as is. */
+function withDocumentRules<T extends InvoiceInput | EstimateInput>(input: T, ctx: z.RefinementCtx): T {
+  const problem = documentRuleProblem(input);
+  if (!problem) return input;
+  const message = problem.field === "lines" ? `The subtotal and the total may not exceed ${MAX_TOTAL} minor units: split the work into several documents` : problem.message;
+  ctx.addIssue({ code: "custom", path: [problem.field], message });
+  return z.NEVER;
+}
+
+/** A complete invoice body as the domain's InvoiceInput (createInvoice, updateInvoice). */
+export const InvoiceInputBody = InvoiceCreateBody.transform((body, ctx): InvoiceInput => {
+  const common = commonInputFromBody("invoice", body, ctx);
+  if (!common) return z.NEVER;
+  return withDocumentRules({ ...common, dueDate: body.dueDate, depositCents: body.depositCents ?? 0 }, ctx);
+});
+
+/** A complete estimate body as the domain's EstimateInput (createEstimate, updateEstimate). */
+export const EstimateInputBody = EstimateCreateBody.transform((body, ctx): EstimateInput => {
+  const common = commonInputFromBody("estimate", body, ctx);
+  if (!common) return z.NEVER;
+  return withDocumentRules({ ...common, validUntil: body.validUntil ?? null }, ctx);
+});
 
 const LineResource = z.object({
   description: z.string(),

@@ -7,7 +7,7 @@ import { estimateDecisionEmail, invoicePaidEmail } from "~/emails/contractor-not
 import { queueEmail } from "~/utils/email.server";
 import { env } from "~/utils/env.server";
 import { formatMoney } from "~/utils/money";
-import { formatInvoiceNumber } from "./invoice.server";
+import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
 
 type Tx = Prisma.TransactionClient;
 
@@ -38,7 +38,7 @@ export async function queueEstimateDecisionNotice(
     ...estimateDecisionEmail({
       decision,
       customerName: estimate.customerName,
-      estimateNumber: formatInvoiceNumber(address.business.estimatePrefix, estimate.number),
+      estimateNumber: formatEstimateNumber(address.business.estimatePrefix, estimate.number),
       total: formatMoney(estimate.totalCents, estimate.currency),
       signedBy: estimate.signedBy,
       url: `${env().APP_URL}/estimates/${encodeURIComponent(estimate.id)}`,

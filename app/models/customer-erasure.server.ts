@@ -9,7 +9,8 @@ import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { formatMoney } from "~/utils/money";
 import { DomainError, notFound } from "./errors.server";
-import { formatInvoiceNumber, OPEN_STATUSES } from "./invoice.server";
+import { formatInvoiceNumber } from "./document-numbers";
+import { OPEN_STATUSES } from "./invoice.server";
 import {
   deletedCustomerPlaceholder,
   ERASURE_TRANSACTION,

@@ -3,11 +3,13 @@
 // exactly like a missing one (404). The businessId always comes from the session, never a form.
 import type { Customer, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
+import { todayIn, toDateString } from "~/utils/dates";
 import { recordActivity } from "./activity.server";
 import type { CustomerInput } from "./customer-form";
-import { paymentDay, todayIn, toDateString } from "./document-form";
+import { paymentDay } from "./payments/payment-rules";
 import { assertUnchanged, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
-import { displayStatus, formatInvoiceNumber, OPEN_STATUSES } from "./invoice.server";
+import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
+import { displayStatus, OPEN_STATUSES } from "./invoice.server";
 import { listPayments } from "./payments/payment.server";
 
 export const CUSTOMER_PAGE_SIZE = 25;
@@ -237,7 +239,7 @@ export async function customerHistory(businessId: string, id: string) {
     business,
     estimates: estimates.slice(0, HISTORY_LIMIT).map((estimate) => ({
       ...estimate,
-      label: formatInvoiceNumber(business.estimatePrefix, estimate.number),
+      label: formatEstimateNumber(business.estimatePrefix, estimate.number),
       issuedOn: toDateString(estimate.issueDate),
       validUntilOn: estimate.validUntil ? toDateString(estimate.validUntil) : null,
     })),

@@ -1,37 +1,31 @@
-// The invoice and estimate form: one zod schema (per currency) used by the action, the loader's
-// defaults and the browser's validation. Money, quantities and rates become integers here.
+// The invoice and estimate forms of the web editor: one zod schema per kind (and currency) used by the
+// action, the loader's defaults and the browser's validation. The form speaks decimal strings
+// ("120.50", "8.25", "1.5"); they become the domain's integer units here, at the edge, and the
+// result is the domain input (document-input.ts) that createInvoice / createEstimate take. An
+// invoice has a dueDate and a deposit; an estimate a validUntil and optional lines.
 import { z } from "zod";
-import { BoundedCache } from "~/utils/intl";
+import { DateString } from "~/utils/dates";
 import { currencyDigits, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
-import { CONTROL_MESSAGE } from "~/utils/validation";
-import { computeTotals } from "./totals";
+import {
+  documentCommon,
+  documentRuleProblem,
+  documentText,
+  LineDescription,
+  MAX_DISCOUNT_PERCENT,
+  MAX_LINES,
+  MAX_QUANTITY_MILLI,
+  MAX_TAX_RATE,
+  MAX_TEXT,
+  MAX_TOTAL,
+  MAX_UNIT_PRICE,
+  type DocumentCommonInput,
+  type DocumentKind,
+  type DocumentRuleField,
+  type EstimateInput,
+  type InvoiceInput,
+} from "./document-input";
 
-export const MAX_LINES = 100;
-export const MAX_QUANTITY_MILLI = 100_000_000; // 100,000 units
-export const MAX_UNIT_PRICE = 100_000_000; // 1,000,000.00 in minor units
-export const MAX_TOTAL = 1_000_000_000; // 10,000,000.00 in minor units
-export const MAX_TAX_RATE = 50_000; // 50 %
-export const MAX_TEXT = 2_000;
-export const MAX_LINE_DESCRIPTION = 500;
-/** Thousandths of a percent: 100 %. */
-export const MAX_DISCOUNT_PERCENT = 100_000;
-export const DATE_MIN = "2000-01-01";
-export const DATE_MAX = "2100-12-31";
-
-export const DateString = z
-  .string({ error: "Enter a date" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  }, "That date does not exist")
-  .refine((v) => v >= DATE_MIN && v <= DATE_MAX, `Pick a date between ${DATE_MIN} and ${DATE_MAX}`);
-
-// Postgres text cannot hold NUL, and no other control character belongs in a one-line field; notes
-// and terms keep their line breaks and tabs.
-const NUL_OR_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const optionalText = (max: number) =>
-  z.string().trim().max(max, `Keep it under ${max} characters`).refine((v) => !NUL_OR_CONTROL.test(v), CONTROL_MESSAGE).optional();
+export type { DocumentKind };
 
 function decimalField(parse: (v: string) => number | null, message: string, min: number, max: number, tooBig: string) {
   return z.string({ error: message }).transform((value, ctx) => {
@@ -53,12 +47,7 @@ const percentField = decimalField(parsePercent, "Enter a percentage such as 8.25
 export function lineItemSchema(currency: string) {
   const digits = currencyDigits(currency);
   return z.object({
-    description: z
-      .string({ error: "Describe the work or item" })
-      .trim()
-      .min(1, "Describe the work or item")
-      .max(MAX_LINE_DESCRIPTION, `Keep it under ${MAX_LINE_DESCRIPTION} characters`)
-      .refine((v) => !NUL_OR_CONTROL.test(v), CONTROL_MESSAGE),
+    description: LineDescription,
     quantity: decimalField(parseQuantity, "Enter a quantity above zero (up to 3 decimals)", 1, MAX_QUANTITY_MILLI, "Quantities above 100,000 are not accepted"),
     unitPrice: decimalField(
       (v) => parseDecimal(v, digits),
@@ -73,112 +62,96 @@ export function lineItemSchema(currency: string) {
   });
 }
 
-export type DocumentKind = "invoice" | "estimate";
+/** The form's fields both kinds have. */
+function commonFields(currency: string) {
+  return {
+    customerId: z.string({ error: "Choose a customer" }).min(1, "Choose a customer").max(64),
+    issueDate: DateString,
+    taxMode: z.enum(["INVOICE", "PER_LINE"]).default("INVOICE"),
+    taxRate: percentField.optional(),
+    discountType: z.enum(["NONE", "AMOUNT", "PERCENT"]).default("NONE"),
+    discountValue: z.string().optional(),
+    notes: documentText(MAX_TEXT).optional(),
+    terms: documentText(MAX_TEXT).optional(),
+    lines: z
+      .array(lineItemSchema(currency), { error: "Add at least one line item" })
+      .min(1, "Add at least one line item")
+      .max(MAX_LINES, `At most ${MAX_LINES} line items`),
+  };
+}
 
-/** One parsed line; `optional` only ever set on estimates. */
-export type DocumentLineInput = { description: string; quantityMilli: number; unitPriceCents: number; taxRate: number; optional?: boolean };
+type CommonValues = z.output<z.ZodObject<ReturnType<typeof commonFields>>>;
 
-export function documentFormSchema(currency: string, kind: DocumentKind) {
+/** The shared part of the domain input, or an issue on discountValue when the discount does not read. */
+function commonInput(kind: DocumentKind, value: CommonValues, digits: number, ctx: z.RefinementCtx): DocumentCommonInput | null {
+  let discountValue = 0;
+  if (value.discountType !== "NONE") {
+    const parsed = value.discountType === "PERCENT" ? parsePercent(value.discountValue ?? "") : parseDecimal(value.discountValue ?? "", digits);
+    const max = value.discountType === "PERCENT" ? MAX_DISCOUNT_PERCENT : MAX_TOTAL;
+    if (parsed === null || parsed <= 0 || parsed > max) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["discountValue"],
+        message: value.discountType === "PERCENT" ? "Enter a discount between 0 and 100 %" : "Enter the discount as an amount",
+      });
+      return null;
+    }
+    discountValue = parsed;
+  }
+  return documentCommon(kind, {
+    customerId: value.customerId,
+    issueDate: value.issueDate,
+    taxMode: value.taxMode,
+    taxRate: value.taxRate ?? 0,
+    discountType: value.discountType,
+    discountValue,
+    notes: value.notes ?? null,
+    terms: value.terms ?? null,
+    lines: value.lines.map((l) => ({ description: l.description, quantityMilli: l.quantity, unitPriceCents: l.unitPrice, taxRate: l.taxRate ?? 0, optional: l.optional })),
+  });
+}
+
+/** Where the form shows each cross-field rule. */
+const FORM_FIELD: Record<DocumentRuleField, string> = { dueDate: "dueDate", validUntil: "validUntil", lines: "lines", depositCents: "deposit" };
+
+/** Applies the domain's cross-field rules; the first broken one becomes an issue on the form's field. */
+function withRules<T extends InvoiceInput | EstimateInput>(input: T, ctx: z.RefinementCtx): T {
+  const problem = documentRuleProblem(input);
+  if (!problem) return input;
+  ctx.addIssue({ code: "custom", path: [FORM_FIELD[problem.field]], message: problem.message });
+  return z.NEVER;
+}
+
+export function invoiceFormSchema(currency: string) {
   const digits = currencyDigits(currency);
-  const money = (message: string) =>
-    decimalField((v) => parseDecimal(v, digits), message, 0, MAX_TOTAL, "That amount is too large");
   return z
     .object({
-      customerId: z.string({ error: "Choose a customer" }).min(1, "Choose a customer").max(64),
-      issueDate: DateString,
-      dueDate: kind === "invoice" ? DateString : DateString.optional(),
-      taxMode: z.enum(["INVOICE", "PER_LINE"]).default("INVOICE"),
-      taxRate: percentField.optional(),
-      discountType: z.enum(["NONE", "AMOUNT", "PERCENT"]).default("NONE"),
-      discountValue: z.string().optional(),
-      deposit: money("Enter the deposit as an amount such as 100.00").optional(),
-      notes: optionalText(MAX_TEXT),
-      terms: optionalText(MAX_TEXT),
-      lines: z
-        .array(lineItemSchema(currency), { error: "Add at least one line item" })
-        .min(1, "Add at least one line item")
-        .max(MAX_LINES, `At most ${MAX_LINES} line items`),
+      ...commonFields(currency),
+      dueDate: DateString,
+      deposit: decimalField((v) => parseDecimal(v, digits), "Enter the deposit as an amount such as 100.00", 0, MAX_TOTAL, "That amount is too large").optional(),
     })
-    .transform((value, ctx) => {
-      let discountValue = 0;
-      if (value.discountType !== "NONE") {
-        const parsed =
-          value.discountType === "PERCENT" ? parsePercent(value.discountValue ?? "") : parseDecimal(value.discountValue ?? "", digits);
-        const max = value.discountType === "PERCENT" ? MAX_DISCOUNT_PERCENT : MAX_TOTAL;
-        if (parsed === null || parsed <= 0 || parsed > max) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["discountValue"],
-            message: value.discountType === "PERCENT" ? "Enter a discount between 0 and 100 %" : "Enter the discount as an amount",
-          });
-          return z.NEVER;
-        }
-        discountValue = parsed;
-      }
-      if (value.dueDate && value.dueDate < value.issueDate) {
-        // The estimate's "valid until" is the form's dueDate field too, so the error goes there.
-        ctx.addIssue({ code: "custom", path: ["dueDate"], message: "Must be on or after the issue date" });
-        return z.NEVER;
-      }
-      const lines = value.lines.map((l): DocumentLineInput => ({
-        description: l.description,
-        quantityMilli: l.quantity,
-        unitPriceCents: l.unitPrice,
-        taxRate: value.taxMode === "PER_LINE" ? (l.taxRate ?? 0) : 0,
-        ...(kind === "estimate" && l.optional ? { optional: true } : {}),
-      }));
-      const input = {
-        customerId: value.customerId,
-        issueDate: value.issueDate,
-        dueDate: value.dueDate ?? null,
-        taxMode: value.taxMode,
-        taxRate: value.taxMode === "INVOICE" ? (value.taxRate ?? 0) : 0,
-        discountType: value.discountType,
-        discountValue,
-        depositCents: value.deposit ?? 0,
-        notes: value.notes || null,
-        terms: value.terms || null,
-        lines,
-      };
-      const totals = computeTotals(input);
-      if (totals.totalCents > MAX_TOTAL || totals.subtotalCents > MAX_TOTAL) {
-        ctx.addIssue({ code: "custom", path: ["lines"], message: "The total is above 10,000,000: split the work into several invoices" });
-        return z.NEVER;
-      }
-      if (input.depositCents > totals.totalCents) {
-        ctx.addIssue({ code: "custom", path: ["deposit"], message: "The deposit cannot be more than the total" });
-        return z.NEVER;
-      }
-      return input;
+    .transform((value, ctx): InvoiceInput => {
+      const common = commonInput("invoice", value, digits, ctx);
+      if (!common) return z.NEVER;
+      return withRules({ ...common, dueDate: value.dueDate, depositCents: value.deposit ?? 0 }, ctx);
     });
 }
 
-export type DocumentInput = z.output<ReturnType<typeof documentFormSchema>>;
-
-/** A date string (YYYY-MM-DD) as the Date Prisma stores in a DATE column. */
-export function dateOnly(value: string) {
-  return new Date(`${value}T00:00:00Z`);
+export function estimateFormSchema(currency: string) {
+  const digits = currencyDigits(currency);
+  return z
+    .object({ ...commonFields(currency), validUntil: DateString.optional() })
+    .transform((value, ctx): EstimateInput => {
+      const common = commonInput("estimate", value, digits, ctx);
+      if (!common) return z.NEVER;
+      return withRules({ ...common, validUntil: value.validUntil ?? null }, ctx);
+    });
 }
 
-export function toDateString(date: Date | string) {
-  return (typeof date === "string" ? new Date(date) : date).toISOString().slice(0, 10);
-}
-
-const dayFormatters = new BoundedCache<string, Intl.DateTimeFormat>(256);
-/** Today's date in a time zone, as YYYY-MM-DD ("en-CA" writes dates that way); one formatter per zone. */
-export function todayIn(timeZone: string, now = new Date()) {
-  return dayFormatters
-    .getOrCreate(timeZone, () => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }))
-    .format(now);
-}
-
-export function addDays(date: string, days: number) {
-  const d = dateOnly(date);
-  d.setUTCDate(d.getUTCDate() + days);
-  return toDateString(d);
-}
-
-/** The day a payment was received, as YYYY-MM-DD (payments written before receivedOn existed: their local date). */
-export function paymentDay(payment: { receivedOn: Date | null; receivedAt: Date }, timeZone: string) {
-  return payment.receivedOn ? toDateString(payment.receivedOn) : todayIn(timeZone, payment.receivedAt);
+/** The editor's schema for a kind of document. */
+export function documentFormSchema(currency: string, kind: "invoice"): ReturnType<typeof invoiceFormSchema>;
+export function documentFormSchema(currency: string, kind: "estimate"): ReturnType<typeof estimateFormSchema>;
+export function documentFormSchema(currency: string, kind: DocumentKind): ReturnType<typeof invoiceFormSchema> | ReturnType<typeof estimateFormSchema>;
+export function documentFormSchema(currency: string, kind: DocumentKind) {
+  return kind === "invoice" ? invoiceFormSchema(currency) : estimateFormSchema(currency);
 }

@@ -1,12 +1,13 @@
 // What invoices and estimates store alike: the line rows and the columns computed from the form.
-import { dateOnly, type DocumentInput } from "./document-form";
+import { dateOnly } from "~/utils/dates";
+import type { DocumentCommonInput } from "./document-input";
 import { totalsWithChoices } from "./estimate-options";
 
 /**
  * Line rows, totals and the shared document columns, all computed on the server from the form input.
  * An estimate's optional lines start unchosen, so they are outside the totals until the customer ticks them.
  */
-export function documentRows(businessId: string, input: DocumentInput) {
+export function documentRows(businessId: string, input: DocumentCommonInput) {
   const totals = totalsWithChoices(input);
   const lines = input.lines.map((l, position) => ({
     businessId,

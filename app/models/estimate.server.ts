@@ -5,13 +5,15 @@ import { estimateSentEmail } from "~/emails/estimate-sent.server";
 import { prisma } from "~/utils/db.server";
 import { sendEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
+import { addDays, dateOnly, todayIn, toDateString } from "~/utils/dates";
 import { loadEmailBrand } from "./branding.server";
 import { estimateLabel, invoiceLabel, recordActivity } from "./activity.server";
-import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
+import type { EstimateInput, InvoiceInput } from "./document-input";
 import { queueEstimateDecisionNotice } from "./contractor-notices.server";
 import { lineCounts, totalsWithChoices } from "./estimate-options";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
-import { createInvoice, formatInvoiceNumber, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
+import { formatEstimateNumber } from "./document-numbers";
+import { createInvoice, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
 import { linkProblem, signedUrl, verifyLink } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
 import { documentRows } from "./document.server";
@@ -36,7 +38,7 @@ async function requireActiveCustomer(tx: Tx, businessId: string, customerId: str
   return customer;
 }
 
-export async function createEstimate(businessId: string, input: DocumentInput) {
+export async function createEstimate(businessId: string, input: EstimateInput) {
   return prisma.$transaction(async (tx) => {
     await assertCanWrite(businessId, { tx });
     const customer = await requireActiveCustomer(tx, businessId, input.customerId);
@@ -49,7 +51,7 @@ export async function createEstimate(businessId: string, input: DocumentInput) {
         number,
         currency,
         ...columns,
-        validUntil: input.dueDate ? dateOnly(input.dueDate) : null,
+        validUntil: input.validUntil ? dateOnly(input.validUntil) : null,
         lines: { createMany: { data: withOptionalFlags(lines, input) } },
       },
       select: { id: true, number: true },
@@ -57,7 +59,7 @@ export async function createEstimate(businessId: string, input: DocumentInput) {
     await recordActivity(tx, {
       businessId,
       type: "estimate.created",
-      message: `Estimate ${formatInvoiceNumber(prefix, number)} created for ${customer.name}`,
+      message: `Estimate ${formatEstimateNumber(prefix, number)} created for ${customer.name}`,
       estimateId: estimate.id,
       customerId: customer.id,
     });
@@ -66,7 +68,7 @@ export async function createEstimate(businessId: string, input: DocumentInput) {
 }
 
 /** The estimate's line rows with the optional flag from the form; optional lines start unchosen. */
-function withOptionalFlags<T extends object>(lines: T[], input: DocumentInput) {
+function withOptionalFlags<T extends object>(lines: T[], input: EstimateInput) {
   return lines.map((line, i) => ({ ...line, optional: Boolean(input.lines[i].optional), selected: false }));
 }
 
@@ -79,7 +81,7 @@ async function lockEstimate(tx: Tx, businessId: string, id: string) {
   });
 }
 
-export async function updateEstimate(businessId: string, id: string, input: DocumentInput, options: { expectedUpdatedAt?: Date } = {}) {
+export async function updateEstimate(businessId: string, id: string, input: EstimateInput, options: { expectedUpdatedAt?: Date } = {}) {
   return prisma.$transaction(async (tx) => {
     const current = await lockEstimate(tx, businessId, id);
     assertUnchanged(current, options.expectedUpdatedAt);
@@ -94,7 +96,7 @@ export async function updateEstimate(businessId: string, id: string, input: Docu
       data: {
         customerId: customer.id,
         ...columns,
-        validUntil: input.dueDate ? dateOnly(input.dueDate) : null,
+        validUntil: input.validUntil ? dateOnly(input.validUntil) : null,
         // A changed estimate needs a fresh decision from the customer.
         status: current.status === "DECLINED" ? "DRAFT" : current.status,
         declinedAt: null,
@@ -169,7 +171,7 @@ export async function sendEstimate(businessId: string, id: string) {
     ...estimateSentEmail({
       businessName: business.name,
       customerName: estimate.customer.name,
-      estimateNumber: formatInvoiceNumber(business.estimatePrefix, estimate.number),
+      estimateNumber: formatEstimateNumber(business.estimatePrefix, estimate.number),
       total: formatMoney(estimate.totalCents, estimate.currency),
       url: signedUrl("estimate", estimate.id),
       brand: await loadEmailBrand(businessId),
@@ -304,7 +306,7 @@ export async function convertEstimateToInvoice(businessId: string, id: string, u
       if (estimate.status !== "APPROVED") throw new DomainError("Only an approved estimate can become an invoice.");
       const business = await tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true, paymentTermsDays: true } });
       const today = todayIn(business.timeZone);
-      const input: DocumentInput = {
+      const input: InvoiceInput = {
         customerId: estimate.customerId,
         issueDate: today,
         dueDate: addDays(today, business.paymentTermsDays),

@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { currencyDigits, parseDecimal } from "~/utils/money";
 import { CONTROL_CHARS, CONTROL_MESSAGE, tooLong } from "~/utils/validation";
-import { DateString, MAX_TOTAL } from "./document-form";
+import { DateString } from "~/utils/dates";
+import { MAX_TOTAL } from "./document-input";
 import { HEIC_MESSAGE, isHeic, isPdf, sniffImageType } from "./image-files";
 
 export { isHeic };

@@ -3,10 +3,10 @@
 // in ExpenseReceipt and are loaded only to serve or read one photo.
 import { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
-import { dateOnly, todayIn, toDateString } from "./document-form";
+import { dateOnly, todayIn, toDateString } from "~/utils/dates";
 import { DomainError, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
 import { EXPENSE_PAGE_SIZE, type ExpenseCategory, type ExpenseFilters, type ExpenseInput, receiptRejection, type ReceiptMimeType, sniffReceiptType } from "./expense-form";
-import { formatInvoiceNumber } from "./invoice.server";
+import { formatInvoiceNumber } from "./document-numbers";
 
 /** Drafts (read on the new-expense form, never saved) older than this are deleted by the nightly cleanup. */
 export const DRAFT_RECEIPT_TTL_MS = 24 * 60 * 60 * 1000;

@@ -5,10 +5,12 @@ import { invoiceSentEmail } from "~/emails/invoice-sent.server";
 import { prisma } from "~/utils/db.server";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
+import { dateOnly, todayIn, toDateString } from "~/utils/dates";
 import { loadEmailBrand } from "./branding.server";
 import { invoiceLabel, recordActivity } from "./activity.server";
-import { dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
+import type { InvoiceInput } from "./document-input";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
+import { formatInvoiceNumber } from "./document-numbers";
 import { documentRows } from "./document.server";
 import { signedUrl } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
@@ -27,9 +29,8 @@ export type DisplayStatus = InvoiceStatus | "OVERDUE";
 /** List filters: a display status, or OPEN for every unpaid, sent invoice. */
 export type StatusFilter = DisplayStatus | "OPEN";
 
-export function formatInvoiceNumber(prefix: string, number: number) {
-  return `${prefix}${String(number).padStart(4, "0")}`;
-}
+/** Invoice numbers are formatted in the pure document-numbers module; the invoice pages import it from here. */
+export { formatInvoiceNumber };
 
 /** Overdue is derived, never stored: an open invoice whose due date is before today in the business's zone. */
 export function displayStatus(invoice: { status: InvoiceStatus; dueDate: Date | string }, today: string): DisplayStatus {
@@ -71,7 +72,7 @@ export { takeNumber as takeDocumentNumber };
 
 export async function createInvoice(
   businessId: string,
-  input: DocumentInput,
+  input: InvoiceInput,
   options: { userId?: string; estimateId?: string; tx?: Tx; recurring?: { scheduleId: string; period: string } } = {},
 ) {
   const run = async (tx: Tx) => {
@@ -88,7 +89,7 @@ export async function createInvoice(
         number,
         currency,
         ...columns,
-        dueDate: dateOnly(input.dueDate ?? input.issueDate),
+        dueDate: dateOnly(input.dueDate),
         depositCents: input.depositCents,
         recurringScheduleId: options.recurring?.scheduleId,
         recurringPeriod: options.recurring ? dateOnly(options.recurring.period) : undefined,
@@ -172,7 +173,7 @@ export function editBlockedReason(status: InvoiceStatus) {
 }
 
 /** Paid and void invoices are frozen; sent ones keep every earlier version as a revision. */
-export async function updateInvoice(businessId: string, id: string, input: DocumentInput, userId?: string, options: { expectedUpdatedAt?: Date } = {}) {
+export async function updateInvoice(businessId: string, id: string, input: InvoiceInput, userId?: string, options: { expectedUpdatedAt?: Date } = {}) {
   return prisma.$transaction(async (tx) => {
     const current = await lockInvoice(tx, businessId, id);
     assertUnchanged(current, options.expectedUpdatedAt);
@@ -198,7 +199,7 @@ export async function updateInvoice(businessId: string, id: string, input: Docum
       data: {
         customerId: customer.id,
         ...columns,
-        dueDate: dateOnly(input.dueDate ?? input.issueDate),
+        dueDate: dateOnly(input.dueDate),
         depositCents: input.depositCents,
         status,
         paidAt: status === "PAID" ? (current.paidAt ?? new Date()) : current.paidAt,

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import * as S from "./api-schemas";
 import { BUSINESS_LIMITS, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS } from "./business-form";
 import { CUSTOMER_LIMITS } from "./customer-form";
-import { MAX_LINE_DESCRIPTION, MAX_LINES, MAX_TEXT, MAX_TOTAL, MAX_UNIT_PRICE } from "./document-form";
+import { MAX_LINE_DESCRIPTION, MAX_LINES, MAX_TEXT, MAX_TOTAL, MAX_UNIT_PRICE } from "./document-input";
 import { errorStatuses, OPERATIONS, openApiDocument } from "./openapi.server";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -138,9 +138,9 @@ const business: Parameters<typeof S.businessFormValues>[0] = {
   paymentTermsDays: 14, reviewUrl: null, reviewRequestsEnabled: false, reviewRequestPeriodDays: 180, remindersEnabled: false, reminderDays: [1, 7, 14], hasLogo: false, accentColor: null, updatedAt: "2026-06-01T00:00:00.000Z",
 };
 
-/** What the server decides for a body: the API schema, then the form schema with every business rule. */
+/** What the server decides for a body: the API schema, then (documents) the parse into the domain input with every business rule. */
 const serverAccepts = {
-  InvoiceCreate: (body: Json) => S.InvoiceCreateBody.safeParse(body).success && S.documentFormSchema("USD", "invoice").safeParse(S.documentFormValues("invoice", body, "USD")).success,
+  InvoiceCreate: (body: Json) => S.InvoiceInputBody.safeParse(body).success,
   CustomerCreate: (body: Json) => S.CustomerCreateBody.safeParse(body).success && S.CustomerFormSchema.safeParse(S.customerFormValues(body)).success,
   BusinessUpdate: (body: Json) => S.BusinessUpdateBody.safeParse(body).success && S.BusinessProfileSchema.safeParse(S.businessFormValues(business, body)).success,
   PaymentCreate: (body: Json) => S.PaymentCreateBody.safeParse(body).success,

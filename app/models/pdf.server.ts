@@ -6,12 +6,13 @@ import type PDFDocumentClass from "pdfkit";
 import { statusLabel } from "~/models/labels";
 import { prisma } from "~/utils/db.server";
 import { currencyDigits, formatMoney, percentToInput, quantityToInput, toDecimalString } from "~/utils/money";
+import { todayIn } from "~/utils/dates";
 import { getEstimate } from "./estimate.server";
 import { approvalView, lineCounts } from "./estimate-options";
 import { normalizeAccentColor, textOnAccent } from "./branding";
 import { notFound } from "./errors.server";
-import { balanceCents, amountDueNowCents, displayStatus, formatInvoiceNumber, getInvoice } from "./invoice.server";
-import { todayIn } from "./document-form";
+import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
+import { balanceCents, amountDueNowCents, displayStatus, getInvoice } from "./invoice.server";
 import { describePaymentMethod } from "./payments/receipt.server";
 import { jobPhotosForPdf } from "./job-photo.server";
 
@@ -204,7 +205,7 @@ export async function renderInvoicePdfFile(businessId: string, id: string, optio
       ["Issue date", pdfDate(invoice.issueDate)],
       ["Due date", pdfDate(invoice.dueDate)],
     ],
-    reference: invoice.estimate ? `From estimate ${formatInvoiceNumber(business.estimatePrefix, invoice.estimate.number)}` : null,
+    reference: invoice.estimate ? `From estimate ${formatEstimateNumber(business.estimatePrefix, invoice.estimate.number)}` : null,
     customer: invoice.customer,
     currency: invoice.currency,
     taxMode: invoice.taxMode,
@@ -220,7 +221,7 @@ export async function renderInvoicePdfFile(businessId: string, id: string, optio
 
 export async function renderEstimatePdfFile(businessId: string, id: string, options: PdfOptions = {}): Promise<RenderedPdf> {
   const [estimate, business] = await Promise.all([getEstimate(businessId, id), loadBusiness(businessId)]);
-  const number = formatInvoiceNumber(business.estimatePrefix, estimate.number);
+  const number = formatEstimateNumber(business.estimatePrefix, estimate.number);
   const money = (cents: number) => pdfMoney(cents, estimate.currency);
   const totals: PdfDocumentModel["totals"] = [{ label: "Subtotal", value: money(estimate.subtotalCents) }];
   if (estimate.discountCents) totals.push({ label: "Discount", value: `-${money(estimate.discountCents)}` });

@@ -16,8 +16,8 @@ import { dateTimeFormat } from "~/utils/intl";
 import { hitRateLimit } from "~/utils/rate-limit.server";
 import { ProviderError, providerOff, type ProviderFailure } from "~/utils/provider-fetch.server";
 import { fetchPropertyFacts, rentcastConfigured } from "~/utils/rentcast.server";
+import { todayIn } from "~/utils/dates";
 import { getCustomer } from "./customer.server";
-import { todayIn } from "./document-form";
 import { DomainError } from "./errors.server";
 
 export const PROPERTY_LOOKUPS_PER_MONTH = 40;

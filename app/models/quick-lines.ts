@@ -17,7 +17,7 @@
 // - An item without any letters ("$12", "3") cannot be a line: the whole text is refused with a message
 //   naming it, so nothing is half-added.
 import { currencyDigits, parseDecimal, parseQuantity } from "~/utils/money";
-import { MAX_QUANTITY_MILLI, MAX_UNIT_PRICE } from "./document-form";
+import { MAX_QUANTITY_MILLI, MAX_UNIT_PRICE } from "./document-input";
 
 export const QUICK_TEXT_MAX = 2_000;
 export const QUICK_LINES_MAX = 50;

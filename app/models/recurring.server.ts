@@ -7,8 +7,9 @@ import { z } from "zod";
 import type { Prisma, RecurringFrequency } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
+import { addDays, DateString, dateOnly, todayIn, toDateString } from "~/utils/dates";
 import { invoiceLabel, recordActivity } from "./activity.server";
-import { addDays, DateString, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
+import type { InvoiceInput } from "./document-input";
 import { DomainError, notFound } from "./errors.server";
 import { createInvoice, LOCKING_TRANSACTION, sendInvoiceInTx } from "./invoice.server";
 import { assertCanWrite, readOnlyBusinessIds } from "./subscription.server";
@@ -89,7 +90,7 @@ export async function stopSchedule(businessId: string, id: string) {
 }
 
 /** The template invoice as form input for a new period. */
-async function inputForPeriod(tx: Tx, templateId: string, customerId: string, period: string): Promise<DocumentInput> {
+async function inputForPeriod(tx: Tx, templateId: string, customerId: string, period: string): Promise<InvoiceInput> {
   const t = await tx.invoice.findUniqueOrThrow({ where: { id: templateId }, include: { lines: { orderBy: { position: "asc" } } } });
   const termDays = Math.round((t.dueDate.getTime() - t.issueDate.getTime()) / 86_400_000);
   return {

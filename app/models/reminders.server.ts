@@ -10,12 +10,13 @@ import { POSTMARK_BATCH_LIMIT, queueEmail, queueEmails, type QueuedEmail } from 
 import { addJobs } from "~/utils/jobs.server";
 import { newRowId } from "~/utils/row-id.server";
 import { formatMoney } from "~/utils/money";
+import { dateOnly, todayIn, toDateString } from "~/utils/dates";
 import { loadEmailBrand, loadEmailBrands } from "./branding.server";
-import { dateOnly, todayIn, toDateString } from "./document-form";
 import { recordActivity } from "./activity.server";
 import type { ReminderSettingsInput } from "./business-form";
 import { DomainError, notFound } from "./errors.server";
-import { balanceCents, displayStatus, formatInvoiceNumber, LOCKING_TRANSACTION } from "./invoice.server";
+import { formatInvoiceNumber } from "./document-numbers";
+import { balanceCents, displayStatus, LOCKING_TRANSACTION } from "./invoice.server";
 import { signedUrl } from "./signed-link.server";
 import { readOnlyBusinessIds } from "./subscription.server";
 

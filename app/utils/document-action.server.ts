@@ -3,7 +3,8 @@
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
-import { documentFormSchema, type DocumentInput, type DocumentKind } from "~/models/document-form";
+import { documentFormSchema } from "~/models/document-form";
+import type { DocumentInputOf, DocumentKind } from "~/models/document-input";
 import { DomainError } from "~/models/errors.server";
 import { prisma } from "./db.server";
 import { isPickerIntent, pickerResponse } from "./editor-pickers.server";
@@ -13,7 +14,7 @@ type Submission = {
   reply(options?: { fieldErrors?: Record<string, string[]>; formErrors?: string[] }): SubmissionResult<string[]>;
 };
 
-export async function parseDocumentForm(request: Request, currency: string, kind: DocumentKind) {
+export async function parseDocumentForm<K extends DocumentKind>(request: Request, currency: string, kind: K) {
   const formData = await request.formData();
   // "Add lines from text" / "Add lines with AI": fill the form in, save nothing.
   const intent = formData.get("intent");
@@ -25,7 +26,7 @@ export async function parseDocumentForm(request: Request, currency: string, kind
     // A list intent (add/remove line) is not an error: it answers 200 with the re-rendered form.
     return { response: json(submission.reply(), { status: submission.status === "error" ? 400 : 200 }) } as const;
   }
-  return { submission, input: submission.value as DocumentInput } as const;
+  return { submission, input: submission.value as DocumentInputOf<K> } as const;
 }
 
 /** Runs a domain write; a DomainError becomes a 400 with the message on its field (or the form). */

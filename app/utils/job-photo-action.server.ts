@@ -4,7 +4,7 @@
 // nothing stored. The business comes from the session only: another business's document is a 404.
 import { json } from "@remix-run/node";
 import { DomainError } from "~/models/errors.server";
-import { formatInvoiceNumber } from "~/models/invoice.server";
+import { formatEstimateNumber, formatInvoiceNumber } from "~/models/document-numbers";
 import { addJobPhoto, deleteJobPhoto, getJobPhoto, JOB_PHOTO_FIELD, JOB_PHOTO_MAX_BYTES, JOB_PHOTO_TOO_LARGE, listJobPhotos, type PhotoDocument, photoDocumentLabel } from "~/models/job-photo.server";
 import { requireBusiness } from "~/web/auth.server";
 import { imageResponse, noImage } from "./image-response.server";
@@ -18,7 +18,7 @@ export async function photosPageLoader(request: Request, doc: PhotoDocument) {
   const label = await photoDocumentLabel(businessId, doc);
   return json({
     kind: doc.kind,
-    number: formatInvoiceNumber(label.prefix, label.number),
+    number: (doc.kind === "estimate" ? formatEstimateNumber : formatInvoiceNumber)(label.prefix, label.number),
     documentPath: documentPath(doc),
     photos: await listJobPhotos(businessId, doc),
   });

@@ -3,7 +3,8 @@
 // lines already there, replacing a still-empty one) and nothing saved. The local parser needs no key;
 // the AI assistant is used only for its own button and is sent the typed text alone.
 import { json } from "@remix-run/node";
-import { documentFormSchema, type DocumentKind, MAX_LINES } from "~/models/document-form";
+import { documentFormSchema } from "~/models/document-form";
+import { type DocumentKind, MAX_LINES } from "~/models/document-input";
 import { parseQuickLines, QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX, type QuickLinesResult } from "~/models/quick-lines";
 import { aiConfigured, draftLinesWithAi } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";

@@ -2,6 +2,7 @@
 // parsed into the domain's input), the settings profile form, and a snapshot of everything a business
 // owns to prove a refused request changed nothing.
 import { randomBytes } from "node:crypto";
+import type { EstimateInput, InvoiceInput } from "~/models/document-input";
 
 let customerCount = 0;
 export async function makeCustomer(businessId: string, overrides: { name?: string; email?: string | null } = {}) {
@@ -21,7 +22,10 @@ export type LineValues = { description: string; quantity: string; unitPrice: str
 export type DocumentFormFields = {
   customerId: string;
   issueDate?: string;
+  /** Invoices. */
   dueDate?: string;
+  /** Estimates. */
+  validUntil?: string;
   taxMode?: "INVOICE" | "PER_LINE";
   taxRate?: string;
   discountType?: "NONE" | "AMOUNT" | "PERCENT";
@@ -42,13 +46,17 @@ export function shiftDays(date: string, days: number) {
   return isoDate(d);
 }
 
-/** The invoice / estimate editor's fields as a browser without JavaScript submits them (urlencoded). */
+/**
+ * The invoice / estimate editor's fields as a browser without JavaScript submits them (urlencoded). Both
+ * end dates are sent (each editor reads its own: an invoice its dueDate, an estimate its validUntil).
+ */
 export function documentForm(fields: DocumentFormFields, extra: Record<string, string> = {}): Record<string, string> {
   const today = isoDate();
   const form: Record<string, string> = {
     customerId: fields.customerId,
     issueDate: fields.issueDate ?? today,
     dueDate: fields.dueDate ?? shiftDays(today, 14),
+    validUntil: fields.validUntil ?? shiftDays(today, 14),
     taxMode: fields.taxMode ?? "INVOICE",
     taxRate: fields.taxRate ?? "",
     discountType: fields.discountType ?? "NONE",
@@ -69,6 +77,8 @@ export function documentForm(fields: DocumentFormFields, extra: Record<string, s
 }
 
 /** Parses a DocumentForm the way the action does, for writing invoices and estimates straight through the domain. */
+export async function documentInput(fields: DocumentFormFields, currency?: string, kind?: "invoice"): Promise<InvoiceInput>;
+export async function documentInput(fields: DocumentFormFields, currency: string, kind: "estimate"): Promise<EstimateInput>;
 export async function documentInput(fields: DocumentFormFields, currency = "USD", kind: "invoice" | "estimate" = "invoice") {
   const { documentFormSchema } = await import("~/models/document-form");
   const form = documentForm(fields);

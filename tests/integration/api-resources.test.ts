@@ -1110,6 +1110,9 @@ describe("bad input writes nothing", () => {
     expect(price.json.error.fields).toHaveProperty(["lines.0.unitPriceCents"]);
     const tooPricey = await expectRefused(post({ lines: [{ ...line, unitPriceCents: 100_000_001 }] }), 400, "validation_failed");
     expect(tooPricey.json.error.fields).toHaveProperty(["lines.0.unitPriceCents"]);
+    // The messages speak the API's units (cents), not the web form's decimals ("such as 120.50").
+    expect(tooPricey.json.error.fields["lines.0.unitPriceCents"]).toEqual(["At most 100000000 minor units (cents)"]);
+    expect(price.json.error.fields["lines.0.unitPriceCents"]).toEqual(["Send whole minor units (cents), without a fraction"]);
     const noLines = await expectRefused(post({ lines: [] }), 400, "validation_failed");
     expect(noLines.json.error.fields).toHaveProperty(["lines"]);
     const deposit = await expectRefused(post({ lines: [line], depositCents: 1_001 }), 400, "validation_failed");
@@ -1120,6 +1123,8 @@ describe("bad input writes nothing", () => {
     expect(discount.json.error.fields).toHaveProperty(["discountPercent"]);
     const amount = await expectRefused(post({ discountType: "AMOUNT" }), 400, "validation_failed");
     expect(amount.json.error.fields).toHaveProperty(["discountAmountCents"]);
+    expect(amount.json.error.fields.discountAmountCents[0]).toMatch(/discountAmountCents: whole minor units above 0/);
+    expect(JSON.stringify([price, tooPricey, deposit, amount].map((r) => r.json.error.fields))).not.toMatch(/such as/);
     const due = await expectRefused(post({ dueDate: shiftDays(today, -1) }), 400, "validation_failed");
     expect(due.json.error.fields).toHaveProperty(["dueDate"]);
     const date = await expectRefused(post({ issueDate: "2025-13-01" }), 400, "validation_failed");

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { readableActivityMessage } from "~/models/activity.server";
 import { dashboardStats } from "~/models/dashboard.server";
-import { todayIn } from "~/models/document-form";
+import { todayIn } from "~/utils/dates";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
 import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";

@@ -70,7 +70,7 @@ describe("creating and sending", () => {
   it("creates an estimate via POST /estimates/new with server-side totals", async () => {
     const { business, customer: c, browser } = await setup();
     const fields = ESTIMATE_FIELDS(c.id);
-    const res = await browser.post("/estimates/new", documentForm({ ...fields, issueDate: "2026-11-20", dueDate: "2026-12-20" }));
+    const res = await browser.post("/estimates/new", documentForm({ ...fields, issueDate: "2026-11-20", validUntil: "2026-12-20" }));
     expect(res.status).toBe(302);
     const id = /^\/estimates\/([^/]+)$/.exec(res.headers.get("location") ?? "")?.[1];
     expect(id).toBeTruthy();
@@ -98,7 +98,7 @@ describe("creating and sending", () => {
 
   it("rejects a valid-until date before the issue date with a visible field error", async () => {
     const { business, customer: c, browser } = await setup();
-    const res = await browser.post("/estimates/new", documentForm({ customerId: c.id, issueDate: "2026-11-20", dueDate: "2026-11-19" }));
+    const res = await browser.post("/estimates/new", documentForm({ customerId: c.id, issueDate: "2026-11-20", validUntil: "2026-11-19" }));
     expect(res.status).toBe(400);
     expect(visibleHtml(await res.text())).toContain("Must be on or after the issue date");
     expect(await prisma.estimate.count({ where: { businessId: business.id } })).toBe(0);

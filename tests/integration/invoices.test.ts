@@ -1,7 +1,7 @@
 // The invoice core over real HTTP (forms submitted like a browser with JavaScript off) and through
 // the domain functions, on the file's own Postgres database. No mocks.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { todayIn } from "~/models/document-form";
+import { todayIn } from "~/utils/dates";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
 import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";

@@ -2,7 +2,7 @@
 // link, and the reminder settings, over HTTP against the production server on real Postgres. The
 // server runs without its in-process worker, so every job stays where the test put it.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { todayIn } from "~/models/document-form";
+import { todayIn } from "~/utils/dates";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
 import { createSchedule } from "~/models/recurring.server";
 import { prisma } from "~/utils/db.server";

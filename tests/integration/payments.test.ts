@@ -1,7 +1,7 @@
 // Payments on real Postgres: the invoice page's forms over HTTP, and applyPayment / markInvoicePaid
 // under concurrency (row lock on the invoice, unique (provider, providerPaymentId)). No mocks.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { todayIn } from "~/models/document-form";
+import { todayIn } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
 import { applyPayment, markInvoicePaid, type ApplyPaymentInput } from "~/models/payments/payment.server";

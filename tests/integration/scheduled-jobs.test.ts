@@ -4,7 +4,7 @@
 // `now`, so the tests move time forward by passing a later one. No mocks.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Prisma } from "~/generated/prisma/client.ts";
-import { addDays, todayIn } from "~/models/document-form";
+import { addDays, todayIn } from "~/utils/dates";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
 import { applyPayment } from "~/models/payments/payment.server";
 import { createSchedule, runRecurringSchedules, RecurringFormSchema, stopSchedule } from "~/models/recurring.server";

@@ -2,7 +2,7 @@
 // changes nothing, and B's lists, dashboard and exports never show A's data. A's rows are compared
 // before and after. Real Postgres, no mocks.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { todayIn } from "~/models/document-form";
+import { todayIn } from "~/utils/dates";
 import { createEstimate, sendEstimate } from "~/models/estimate.server";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { applyPayment } from "~/models/payments/payment.server";

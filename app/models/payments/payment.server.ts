@@ -9,14 +9,15 @@ import { randomBytes } from "node:crypto";
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
+import { addDays, dateOnly, DATE_MIN, todayIn } from "~/utils/dates";
 import { invoiceLabel, recordActivity } from "~/models/activity.server";
 import { DomainError, notFound } from "~/models/errors.server";
-import { addDays, dateOnly, DATE_MIN, paymentDay, todayIn } from "~/models/document-form";
-import { balanceCents, formatInvoiceNumber, LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
+import { formatInvoiceNumber } from "~/models/document-numbers";
+import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
 import { queueInvoicePaidNotice } from "~/models/contractor-notices.server";
 import { isUniqueViolation } from "~/models/user.server";
 import { addJob } from "~/utils/jobs.server";
-import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payment-rules";
+import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD, paymentDay } from "./payment-rules";
 import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
 

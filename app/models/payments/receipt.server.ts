@@ -6,9 +6,9 @@ import { paymentMethodLabel } from "~/models/labels";
 import { queueEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
 import { loadEmailBrand } from "~/models/branding.server";
-import { paymentDay } from "~/models/document-form";
-import { formatInvoiceNumber } from "~/models/invoice.server";
+import { formatInvoiceNumber } from "~/models/document-numbers";
 import { signedUrl } from "~/models/signed-link.server";
+import { paymentDay } from "./payment-rules";
 
 export function describePaymentMethod(payment: { method: string; cardBrand: string | null; cardLast4: string | null }) {
   const label = paymentMethodLabel(payment.method);

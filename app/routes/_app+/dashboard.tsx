@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { readableActivityMessage } from "~/models/activity.server";
 import { dashboardStats } from "~/models/dashboard.server";
-import { todayIn } from "~/models/document-form";
+import { todayIn } from "~/utils/dates";
 import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";

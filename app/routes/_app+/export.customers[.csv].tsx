@@ -2,7 +2,7 @@
 // in batches of EXPORT_BATCH_SIZE rows so a large list never sits in memory at once. Quoting, the
 // formula-injection guard and the streaming are the shared ones of app/utils/csv.server.ts.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { todayIn } from "~/models/document-form";
+import { todayIn } from "~/utils/dates";
 import { customerExportBatches } from "~/models/customer.server";
 import { requireBusiness } from "~/web/auth.server";
 import { csvFilename, csvResponse, type CsvCell } from "~/utils/csv.server";

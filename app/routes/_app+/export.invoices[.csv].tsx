@@ -2,7 +2,7 @@
 // in keyset batches (number > last seen) and streamed, so a business with 100,000 invoices never has
 // them all in memory at once.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { todayIn, toDateString } from "~/models/document-form";
+import { todayIn, toDateString } from "~/utils/dates";
 import { notFound } from "~/models/errors.server";
 import { balanceCents, displayStatus, formatInvoiceNumber } from "~/models/invoice.server";
 import { requireBusiness } from "~/web/auth.server";

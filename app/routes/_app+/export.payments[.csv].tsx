@@ -2,7 +2,7 @@
 // keyset batches on (receivedAt, id) and streamed. Dates are the day the payment was received in the
 // business's time zone.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { todayIn, toDateString } from "~/models/document-form";
+import { todayIn, toDateString } from "~/utils/dates";
 import { notFound } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { requireBusiness } from "~/web/auth.server";

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { describeSchedule, listSchedules, stopSchedule } from "~/models/recurring.server";
 import { requireBusiness } from "~/web/auth.server";

@@ -8,10 +8,10 @@ import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from 
 import { ContactLinks, StatusBadge } from "~/components/status-badge";
 import { customerStatus } from "~/models/labels";
 import { loadBrand } from "~/models/branding.server";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { decideEstimate, loadEstimateLink, markEstimateViewed } from "~/models/estimate.server";
-import { formatInvoiceNumber } from "~/models/invoice.server";
+import { formatEstimateNumber } from "~/models/document-numbers";
 import { listJobPhotos } from "~/models/job-photo.server";
 import { PhotoGallery } from "~/components/job-photos";
 import type { RouteHandle } from "~/root";
@@ -42,7 +42,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       d,
       business: { name: estimate.business.name, email: estimate.business.email, phone: estimate.business.phone },
       customerName: estimate.customer.name,
-      number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
+      number: formatEstimateNumber(estimate.business.estimatePrefix, estimate.number),
       status: estimate.status,
       issueDate: toDateString(estimate.issueDate),
       validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : null,

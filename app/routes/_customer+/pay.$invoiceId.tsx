@@ -13,7 +13,7 @@ import { ContactLinks, StatusBadge } from "~/components/status-badge";
 import { customerStatus } from "~/models/labels";
 import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/payments/checkout.server";
 import { loadBrand } from "~/models/branding.server";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { linkProblem } from "~/models/signed-link.server";

@@ -9,10 +9,10 @@ import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from 
 import { SubmitButton } from "~/components/forms";
 import { ShareLink } from "~/components/share-link";
 import { StatusBadge } from "~/components/status-badge";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { convertEstimateToInvoice, getEstimate, markEstimateSent, sendEstimate, voidEstimate } from "~/models/estimate.server";
-import { formatInvoiceNumber } from "~/models/invoice.server";
+import { formatEstimateNumber, formatInvoiceNumber } from "~/models/document-numbers";
 import { signedPath, signedUrl } from "~/models/signed-link.server";
 import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     id: estimate.id,
     photos: await listJobPhotos(businessId, { kind: "estimate", id: estimate.id }),
-    number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
+    number: formatEstimateNumber(estimate.business.estimatePrefix, estimate.number),
     status: estimate.status,
     ...estimateChoiceView(estimate),
     approval: approvalView(estimate, estimate.business.timeZone),

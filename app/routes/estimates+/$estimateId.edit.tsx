@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm } from "~/components/document-form";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { estimateEditBlockedReason, getEstimate, updateEstimate } from "~/models/estimate.server";
-import { formatInvoiceNumber } from "~/models/invoice.server";
+import { formatEstimateNumber } from "~/models/document-numbers";
 import { aiConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
 import { customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
@@ -20,13 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const c = estimate.currency;
   return json({
     aiLines: aiConfigured(),
-    number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
+    number: formatEstimateNumber(estimate.business.estimatePrefix, estimate.number),
     currency: c,
     customers: await customerOptions(businessId, estimate.customerId),
     defaultValue: {
       customerId: estimate.customerId,
       issueDate: toDateString(estimate.issueDate),
-      dueDate: estimate.validUntil ? toDateString(estimate.validUntil) : "",
+      validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : "",
       taxMode: estimate.taxMode,
       taxRate: estimate.taxRate ? percentToInput(estimate.taxRate) : "",
       discountType: estimate.discountType,

@@ -6,7 +6,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { SubmitButton } from "~/components/forms";
 import { DomainError } from "~/models/errors.server";
 import { getEstimate, voidEstimate } from "~/models/estimate.server";
-import { formatInvoiceNumber } from "~/models/invoice.server";
+import { formatEstimateNumber } from "~/models/document-numbers";
 import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (estimate.status === "VOID" || estimate.invoice) throw redirect(`/estimates/${estimate.id}`);
   return json({
     id: estimate.id,
-    number: formatInvoiceNumber(estimate.business.estimatePrefix, estimate.number),
+    number: formatEstimateNumber(estimate.business.estimatePrefix, estimate.number),
     customerName: estimate.customer.name,
     total: formatMoney(estimate.totalCents, estimate.currency),
   });

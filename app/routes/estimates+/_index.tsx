@@ -3,9 +3,9 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { StatusBadge } from "~/components/status-badge";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { listEstimates } from "~/models/estimate.server";
-import { formatInvoiceNumber } from "~/models/invoice.server";
+import { formatEstimateNumber } from "~/models/document-numbers";
 import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status: filters.status ?? "",
     estimates: estimates.map((e) => ({
       id: e.id,
-      number: formatInvoiceNumber(business.estimatePrefix, e.number),
+      number: formatEstimateNumber(business.estimatePrefix, e.number),
       status: e.status,
       customer: e.customer,
       issueDate: toDateString(e.issueDate),

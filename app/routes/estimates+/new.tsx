@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm, EMPTY_LINE } from "~/components/document-form";
-import { addDays, todayIn } from "~/models/document-form";
+import { addDays, todayIn } from "~/utils/dates";
 import { createEstimate } from "~/models/estimate.server";
 import { aiConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     defaultValue: {
       customerId: customers.some((c) => c.id === customerId) ? customerId! : "",
       issueDate: today,
-      dueDate: addDays(today, 30),
+      validUntil: addDays(today, 30),
       taxMode: "INVOICE" as const,
       taxRate: business.defaultTaxRate ? percentToInput(business.defaultTaxRate) : "",
       discountType: "NONE" as const,

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ExpenseForm } from "~/components/expense-form";
 import { SubmitButton } from "~/components/forms";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { deleteExpense, expenseFormOptions, getExpense, removeReceipt } from "~/models/expense.server";
 import { aiReceiptsConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";

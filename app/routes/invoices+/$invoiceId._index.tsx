@@ -9,7 +9,8 @@ import { DocumentLines, documentView } from "~/components/document-lines";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { StatusBadge } from "~/components/status-badge";
 import { paymentMethodLabel } from "~/models/labels";
-import { DateString, todayIn, toDateString } from "~/models/document-form";
+import { DateString, todayIn, toDateString } from "~/utils/dates";
+import { formatEstimateNumber } from "~/models/document-numbers";
 import { DomainError } from "~/models/errors.server";
 import {
   amountDueNowCents,
@@ -94,7 +95,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     dueNowCents: amountDueNowCents(invoice),
     depositCents: invoice.depositCents,
     version: invoice.version,
-    estimate: invoice.estimate ? { id: invoice.estimate.id, number: formatInvoiceNumber(business.estimatePrefix, invoice.estimate.number) } : null,
+    estimate: invoice.estimate ? { id: invoice.estimate.id, number: formatEstimateNumber(business.estimatePrefix, invoice.estimate.number) } : null,
     payments: invoice.payments.map((p) => ({
       id: p.id,
       amountCents: p.amountCents,

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm } from "~/components/document-form";
-import { toDateString } from "~/models/document-form";
+import { toDateString } from "~/utils/dates";
 import { editBlockedReason, formatInvoiceNumber, getInvoice, updateInvoice } from "~/models/invoice.server";
 import { aiConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remi
 import { z } from "zod";
 import { StatusBadge } from "~/components/status-badge";
 import { statusLabel } from "~/models/labels";
-import { DateString, todayIn, toDateString } from "~/models/document-form";
+import { DateString, todayIn, toDateString } from "~/utils/dates";
 import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoice.server";
 import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";

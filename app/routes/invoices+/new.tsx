@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm, EMPTY_LINE } from "~/components/document-form";
-import { addDays, todayIn } from "~/models/document-form";
+import { addDays, todayIn } from "~/utils/dates";
 import { createInvoice } from "~/models/invoice.server";
 import { aiConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
