@@ -5,7 +5,7 @@ import { ExpenseForm } from "~/components/expense-form";
 import { expenseFormOptions } from "~/models/expense.server";
 import { aiReceiptsConfigured } from "~/utils/ai.server";
 import { requireBusiness } from "~/utils/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { expenseFormAction } from "~/utils/expense-action.server";
 
 export const meta: MetaFunction = () => [{ title: "New expense | Invoice Link" }];

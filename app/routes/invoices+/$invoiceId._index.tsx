@@ -34,7 +34,7 @@ import { sendReminderNow } from "~/models/reminders.server";
 import { SendReminderNow } from "~/components/send-reminder-now";
 import { requireBusiness } from "~/utils/auth.server";
 import { randomToken } from "~/utils/crypto.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { centsToInput, currencyDigits, formatMoney, parseDecimal } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { RefundPaymentForm, type RefundReply } from "~/components/refund-payment-form";

@@ -6,7 +6,7 @@ import { StatusBadge, statusLabel } from "~/components/status-badge";
 import { DateString, todayIn, toDateString } from "~/models/document-form";
 import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoice.server";
 import { requireBusiness } from "~/utils/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Invoices | Invoice Link" }];
