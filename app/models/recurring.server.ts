@@ -6,9 +6,8 @@
 import type { Prisma, RecurringFrequency } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { z } from "zod";
 import { invoiceLabel, recordActivity } from "./activity.server";
-import { addDays, DateString, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
+import { addDays, dateOnly, todayIn, toDateString, type DocumentInput } from "./document-form";
 import { DomainError, notFound } from "./errors.server";
 import { createInvoice, LOCKING_TRANSACTION, sendInvoiceInTx } from "./invoice.server";
 import { assertCanWrite, readOnlyBusinessIds } from "./subscription.server";
