@@ -7,7 +7,7 @@ import { toDateString } from "~/models/document-form";
 import { listEstimates } from "~/models/estimate.server";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Estimates | Invoice Link" }];
