@@ -1,6 +1,9 @@
 // The invoice / estimate editor. Line items are added and removed with Conform's list intents:
 // with JavaScript they change instantly; without it the same buttons submit the form with an
 // intent, the server re-renders it with one line more or less, and nothing is saved.
+// The other buttons ("Add lines from text", the pickers) are intents of the one editor schema
+// (app/web/document-editor-form.ts); when the server fills the form in, its reply resets the form and
+// `display.defaultValue` is where it starts again.
 // Enter (a phone's "Go" key) submits the form's FIRST submit button, so a hidden "save" button comes
 // first: Enter saves and never removes or adds a line. The running total uses computeTotals (through totalsWithChoices), the
 // same cents rounding the saved document gets.
@@ -8,40 +11,17 @@ import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm 
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { documentFormSchema } from "~/models/document-form";
 import type { DocumentKind } from "~/models/document-input";
 import { totalsWithChoices } from "~/models/estimate-options";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
-import type { FormReply } from "~/utils/form-reply";
 import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
+import type { ActionReply } from "~/web/action-reply";
+import { documentEditorSchema, type DocumentFormValues, type EditorDisplay } from "~/web/document-editor-form";
 import { CustomerPicker, ItemPicker } from "./editor-pickers";
 import { ErrorList, Field, SubmitButton } from "./forms";
 import { OptionalLineToggle } from "./optional-line-toggle";
 
-/**
- * The "Add lines from text" and picker buttons (named "intent"): the server fills the form in or searches,
- * so a half-filled form is fine then.
- */
-function isQuickLinesButton(submitter: HTMLElement | null) {
-  return submitter instanceof HTMLButtonElement && submitter.name === "intent";
-}
-
-export type DocumentFormValues = {
-  customerId?: string;
-  issueDate?: string;
-  /** Invoices: when payment is due. */
-  dueDate?: string;
-  /** Estimates: until when the price holds (optional). */
-  validUntil?: string;
-  taxMode?: "INVOICE" | "PER_LINE";
-  taxRate?: string;
-  discountType?: "NONE" | "AMOUNT" | "PERCENT";
-  discountValue?: string;
-  deposit?: string;
-  notes?: string;
-  terms?: string;
-  lines?: { description?: string; quantity?: string; unitPrice?: string; taxRate?: string; optional?: string }[];
-};
+export type EditorReply = ActionReply<EditorDisplay>;
 
 export const EMPTY_LINE = { description: "", quantity: "1", unitPrice: "", taxRate: "" };
 
@@ -105,7 +85,7 @@ export function DocumentForm({
   currency,
   customers,
   defaultValue,
-  lastResult,
+  reply,
   submitLabel,
   aiLines = false,
 }: {
@@ -113,24 +93,24 @@ export function DocumentForm({
   currency: string;
   customers: { id: string; name: string }[];
   defaultValue: DocumentFormValues;
-  lastResult?: FormReply | null;
+  /** The action's answer (`useActionData`). */
+  reply?: EditorReply | null;
   submitLabel: string;
   /** Whether the AI assistant is set up (shows "Add lines with AI"). */
   aiLines?: boolean;
 }) {
   const navigation = useNavigation();
-  const schema = documentFormSchema(currency, kind);
+  const schema = documentEditorSchema(currency, kind);
+  const display = reply?.display;
   const [form, fields] = useForm({
     id: `${kind}-form`,
-    lastResult,
-    defaultValue,
+    lastResult: reply?.result,
+    // Where a reset starts from: the values the server filled in, else the page's.
+    defaultValue: display?.defaultValue ?? defaultValue,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData, submitter }) => {
-      const submission = parseWithZod(formData, { schema });
-      // error: null tells Conform to let the submission through unvalidated.
-      return isQuickLinesButton(submitter) ? Object.assign(submission, { error: null }) : submission;
-    },
+    // The button's intent picks the branch: only Save checks the document's fields.
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });
   const lines = fields.lines.getFieldList();
   const [hydrated, setHydrated] = useState(false);
@@ -148,12 +128,14 @@ export function DocumentForm({
   const perLineTax = value?.taxMode === "PER_LINE";
   // The quick-lines box is remounted with each answer: emptied after lines were added, kept on an error.
   const [quickKey, setQuickKey] = useState(0);
-  useEffect(() => setQuickKey((k) => k + 1), [lastResult]);
-  const quickText = (lastResult?.initialValue as { quickText?: unknown } | undefined)?.quickText;
+  useEffect(() => setQuickKey((k) => k + 1), [reply]);
+  // What the picker boxes and the text box held: the filled-in values after a reset, else the form as submitted.
+  const submitted = (display?.defaultValue ?? reply?.result.initialValue ?? undefined) as Record<string, unknown> | undefined;
+  const quickText = submitted?.quickText;
   const quickErrors = form.allErrors.quickText;
   const quickPending = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   // A customer just chosen or added by a picker button is an option at once (the page's list may lag or be capped).
-  const chosen = lastResult?.chosenCustomer;
+  const chosen = display?.chosenCustomer;
   const customerOptions = chosen && !customers.some((c) => c.id === chosen.id) ? [...customers, chosen] : customers;
   // An invoice is due on a date; an estimate is valid until one (if the contractor says so).
   const endDate = kind === "invoice" ? { field: fields.dueDate, label: "Due date" } : { field: fields.validUntil, label: "Valid until (optional)" };
@@ -181,7 +163,7 @@ export function DocumentForm({
           </select>
           <ErrorList id={fields.customerId.errorId} errors={fields.customerId.errors} />
         </div>
-        <CustomerPicker key={`customers-${quickKey}`} formId={form.id} lastResult={lastResult} pendingIntent={quickPending} errors={form.allErrors.newCustomer} />
+        <CustomerPicker key={`customers-${quickKey}`} formId={form.id} submitted={submitted} search={display?.customerSearch} pendingIntent={quickPending} errors={form.allErrors.newCustomer} />
         <div className="grid-2">
           <Field label="Issue date" inputProps={getInputProps(fields.issueDate, { type: "date" })} errors={fields.issueDate.errors} />
           <Field label={endDate.label} inputProps={getInputProps(endDate.field, { type: "date" })} errors={endDate.field.errors} />
@@ -190,9 +172,9 @@ export function DocumentForm({
 
       <fieldset className="card stack">
         <legend>Line items</legend>
-        {lastResult?.notice ? (
+        {display?.notice ? (
           <p className="flash flash-success" role="status">
-            {lastResult.notice}
+            {display.notice}
           </p>
         ) : null}
         <ErrorList id={fields.lines.errorId} errors={fields.lines.errors} />
@@ -242,7 +224,7 @@ export function DocumentForm({
         >
           Add line item
         </button>
-        <ItemPicker key={`items-${quickKey}`} formId={form.id} currency={currency} lastResult={lastResult} pendingIntent={quickPending} />
+        <ItemPicker key={`items-${quickKey}`} formId={form.id} currency={currency} submitted={submitted} search={display?.itemSearch} pendingIntent={quickPending} />
         <div className="quick-lines stack">
           <label htmlFor={`${form.id}-quick-text`}>Quick line items from text</label>
           <textarea

@@ -1,20 +1,20 @@
 // The editor's saved-item and customer pickers (issue 14). Both are parts of the invoice/estimate form:
-// their buttons submit the whole form with an intent (app/utils/editor-pickers.server.ts), so with
+// their buttons submit the whole form with an intent (app/web/document-editor.server.ts), so with
 // JavaScript off a search re-renders the editor with the matches as buttons, and nothing typed is lost.
 // With JavaScript the matches appear while typing (a fetcher asking the JSON search routes); the same
 // buttons then add the item or choose the customer. The search boxes are not document fields: Enter in
 // them searches (with JavaScript) instead of saving.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import type { FormReply } from "~/utils/form-reply";
 import { formatMoney } from "~/utils/money";
+import type { CustomerMatch, EditorDisplay, ItemMatch } from "~/web/document-editor-form";
 import { ErrorList, SubmitButton } from "./forms";
 
-type ItemMatch = NonNullable<FormReply["itemSearch"]>["items"][number];
-type CustomerMatch = NonNullable<FormReply["customerSearch"]>["customers"][number];
+/** What the editor held after the last round trip (field name → value). */
+type Submitted = Record<string, unknown> | undefined;
 
-const initial = (lastResult: FormReply | null | undefined, name: string) => {
-  const value = (lastResult?.initialValue as Record<string, unknown> | undefined)?.[name];
+const initial = (submitted: Submitted, name: string) => {
+  const value = submitted?.[name];
   return typeof value === "string" ? value : "";
 };
 
@@ -50,9 +50,21 @@ function enterAddsCustomer(event: React.KeyboardEvent<HTMLInputElement>) {
   event.currentTarget.closest("details")?.querySelector<HTMLButtonElement>('button[value="new-customer"]')?.click();
 }
 
-export function ItemPicker({ formId, currency, lastResult, pendingIntent }: { formId: string; currency: string; lastResult?: FormReply | null; pendingIntent?: unknown }) {
+export function ItemPicker({
+  formId,
+  currency,
+  submitted,
+  search: server,
+  pendingIntent,
+}: {
+  formId: string;
+  currency: string;
+  submitted: Submitted;
+  /** The matches of a search without JavaScript. */
+  search?: EditorDisplay["itemSearch"];
+  pendingIntent?: unknown;
+}) {
   const { data, search, loading } = useTypeAhead<{ items: ItemMatch[] }>("/items/search");
-  const server = lastResult?.itemSearch;
   const matches = data?.items ?? server?.items;
   const q = data ? null : server?.q;
   const inputId = `${formId}-item-query`;
@@ -66,7 +78,7 @@ export function ItemPicker({ formId, currency, lastResult, pendingIntent }: { fo
           name="itemQuery"
           maxLength={100}
           autoComplete="off"
-          defaultValue={initial(lastResult, "itemQuery")}
+          defaultValue={initial(submitted, "itemQuery")}
           placeholder="Search your items"
           aria-describedby={`${inputId}-status`}
           onChange={(e) => search(e.currentTarget.value)}
@@ -97,17 +109,19 @@ export function ItemPicker({ formId, currency, lastResult, pendingIntent }: { fo
 
 export function CustomerPicker({
   formId,
-  lastResult,
+  submitted,
+  search: server,
   pendingIntent,
   errors,
 }: {
   formId: string;
-  lastResult?: FormReply | null;
+  submitted: Submitted;
+  /** The matches of a search without JavaScript. */
+  search?: EditorDisplay["customerSearch"];
   pendingIntent?: unknown;
   errors?: string[];
 }) {
   const { data, search, loading } = useTypeAhead<{ customers: CustomerMatch[] }>("/customers/search");
-  const server = lastResult?.customerSearch;
   const matches = data?.customers ?? server?.customers;
   const inputId = `${formId}-customer-query`;
   const newId = `${formId}-new-customer`;
@@ -121,7 +135,7 @@ export function CustomerPicker({
           name="customerQuery"
           maxLength={100}
           autoComplete="off"
-          defaultValue={initial(lastResult, "customerQuery")}
+          defaultValue={initial(submitted, "customerQuery")}
           placeholder="Name, email or phone"
           aria-describedby={`${inputId}-status`}
           onChange={(e) => search(e.currentTarget.value)}
@@ -151,15 +165,15 @@ export function CustomerPicker({
         <div className="stack">
           <div>
             <label htmlFor={`${newId}-name`}>New customer’s name</label>
-            <input id={`${newId}-name`} name="newCustomerName" onKeyDown={enterAddsCustomer} maxLength={100} autoComplete="off" defaultValue={initial(lastResult, "newCustomerName")} />
+            <input id={`${newId}-name`} name="newCustomerName" onKeyDown={enterAddsCustomer} maxLength={100} autoComplete="off" defaultValue={initial(submitted, "newCustomerName")} />
           </div>
           <div>
             <label htmlFor={`${newId}-email`}>Email (optional)</label>
-            <input id={`${newId}-email`} name="newCustomerEmail" onKeyDown={enterAddsCustomer} type="email" maxLength={254} autoComplete="off" defaultValue={initial(lastResult, "newCustomerEmail")} />
+            <input id={`${newId}-email`} name="newCustomerEmail" onKeyDown={enterAddsCustomer} type="email" maxLength={254} autoComplete="off" defaultValue={initial(submitted, "newCustomerEmail")} />
           </div>
           <div>
             <label htmlFor={`${newId}-phone`}>Phone (optional)</label>
-            <input id={`${newId}-phone`} name="newCustomerPhone" onKeyDown={enterAddsCustomer} type="tel" maxLength={40} autoComplete="off" defaultValue={initial(lastResult, "newCustomerPhone")} />
+            <input id={`${newId}-phone`} name="newCustomerPhone" onKeyDown={enterAddsCustomer} type="tel" maxLength={40} autoComplete="off" defaultValue={initial(submitted, "newCustomerPhone")} />
           </div>
           <ErrorList id={`${newId}-error`} errors={errors} />
           <SubmitButton name="intent" value="new-customer" formNoValidate className="button-secondary" pending={pendingIntent === "new-customer"}>

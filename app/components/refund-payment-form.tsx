@@ -12,9 +12,6 @@ export type RefundRow = { id: string; amountCents: number; status: string; reaso
 
 export type RefundView = { refundableCents: number; refunds: RefundRow[] };
 
-/** What the invoice action answers when a refund form fails: the payment it was for and Conform's reply. */
-export type RefundReply = { refund: { paymentId: string; result: SubmissionResult<string[]> } };
-
 const STATUS = { PENDING: "waiting for the provider to confirm", COMPLETED: "refunded", FAILED: "not sent" } as const;
 
 export function RefundPaymentForm({
@@ -23,17 +20,17 @@ export function RefundPaymentForm({
   currency,
   refundKey,
   view,
-  reply,
+  result: lastResult,
 }: {
   paymentId: string;
   provider: string;
   currency: string;
   refundKey: string;
   view: RefundView;
-  reply?: RefundReply["refund"] | null;
+  /** The invoice action's `result` when it answers this payment's form. */
+  result?: SubmissionResult<string[]>;
 }) {
   const navigation = useNavigation();
-  const lastResult = reply?.paymentId === paymentId ? reply.result : undefined;
   const [form, fields] = useForm({
     id: `refund-${paymentId}`,
     lastResult,

@@ -1,10 +1,9 @@
 // The add/edit form of a saved item (Settings → Items): plain fields and one submit, so it works with
 // JavaScript off; Conform validates in the browser with the same zod schema the action parses with.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { ITEM_DESCRIPTION_MAX, ITEM_NAME_MAX, savedItemFormSchema } from "~/models/saved-item-form";
-import type { FormReply } from "~/utils/form-reply";
 import { ErrorList, Field, SubmitButton } from "./forms";
 
 export type SavedItemFormValues = { name?: string; description?: string; unitPrice?: string; taxable?: string };
@@ -20,7 +19,8 @@ export function SavedItemForm({
   id: string;
   currency: string;
   defaultValue?: SavedItemFormValues;
-  lastResult?: FormReply | null;
+  /** The action's `result` (app/web/action-reply.ts). */
+  lastResult?: SubmissionResult<string[]> | null;
   submitLabel: string;
   pending?: boolean;
 }) {

@@ -54,6 +54,14 @@ export async function getBusinessProfile(businessId: string) {
 
 export type BusinessProfile = Awaited<ReturnType<typeof getBusinessProfile>>;
 
+/** What new documents and lists start from: currency, time zone, default tax and terms, numbering prefixes. */
+export async function businessDefaults(businessId: string) {
+  return prisma.business.findUniqueOrThrow({
+    where: { id: businessId },
+    select: { currency: true, timeZone: true, defaultTaxRate: true, paymentTermsDays: true, invoicePrefix: true, estimatePrefix: true, name: true },
+  });
+}
+
 export type UpdateProfileResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<BusinessProfileField, string[]>> };
 
 /**

@@ -16,6 +16,8 @@ export const CUSTOMER_PAGE_SIZE = 25;
 export const MAX_CUSTOMER_PAGE_SIZE = 100;
 export const EXPORT_BATCH_SIZE = 1000;
 export const HISTORY_LIMIT = 100;
+/** How many matches the editor's customer picker offers (with and without JavaScript). */
+export const CUSTOMER_PICK_LIMIT = 8;
 const MAX_QUERY_LENGTH = 100;
 
 function customerData(input: CustomerInput) {
@@ -32,6 +34,21 @@ function customerData(input: CustomerInput) {
     country: input.country ?? null,
     notes: input.notes ?? null,
   };
+}
+
+/** Customers offered in the editor's select: active ones by name, plus the current one if archived. */
+export async function customerOptions(businessId: string, currentId?: string | null) {
+  const customers = await prisma.customer.findMany({
+    where: { businessId, archivedAt: null },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    take: 1000,
+    select: { id: true, name: true },
+  });
+  if (currentId && !customers.some((c) => c.id === currentId)) {
+    const current = await prisma.customer.findFirst({ where: { id: currentId, businessId }, select: { id: true, name: true } });
+    if (current) customers.unshift(current);
+  }
+  return customers;
 }
 
 export async function createCustomer(businessId: string, input: CustomerInput) {

@@ -3,38 +3,21 @@
 // schedules; each period is one transaction with the schedule row locked, and (schedule, period) is
 // unique on Invoice, so two instances or a rerun never make a second invoice for a period. After
 // downtime each missed period gets its one invoice, dated for that period.
-import { z } from "zod";
 import type { Prisma, RecurringFrequency } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { addDays, DateString, dateOnly, todayIn, toDateString } from "~/utils/dates";
+import { addDays, dateOnly, todayIn, toDateString } from "~/utils/dates";
 import { invoiceLabel, recordActivity } from "./activity.server";
 import type { InvoiceInput } from "./document-input";
 import { DomainError, notFound } from "./errors.server";
 import { createInvoice, LOCKING_TRANSACTION, sendInvoiceInTx } from "./invoice.server";
 import { assertCanWrite, readOnlyBusinessIds } from "./subscription.server";
+import type { RecurringForm } from "./recurring-form";
 
 type Tx = Prisma.TransactionClient;
 
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-
-/** One schema for the "Repeat this invoice" form (loader defaults, action, markup). */
-export const RecurringFormSchema = z
-  .object({
-    frequency: z.enum(["WEEKLY", "MONTHLY"], { error: "Choose weekly or monthly" }),
-    interval: z.coerce.number({ error: "Enter how often" }).int("Whole numbers only").min(1, "At least 1").max(12, "At most 12"),
-    startOn: DateString,
-    ends: z.enum(["never", "on", "after"]).default("never"),
-    endOn: z.preprocess(blankToUndefined, DateString.optional()),
-    count: z.preprocess(blankToUndefined, z.coerce.number().int("Whole numbers only").min(1, "At least 1").max(120, "At most 120").optional()),
-    autoSend: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).default(false),
-  })
-  .superRefine((v, ctx) => {
-    if (v.ends === "on" && !v.endOn) ctx.addIssue({ code: "custom", path: ["endOn"], message: "Choose the last date" });
-    if (v.ends === "on" && v.endOn && v.endOn < v.startOn) ctx.addIssue({ code: "custom", path: ["endOn"], message: "Must be on or after the first date" });
-    if (v.ends === "after" && v.count === undefined) ctx.addIssue({ code: "custom", path: ["count"], message: "Enter how many invoices" });
-  });
-export type RecurringForm = z.infer<typeof RecurringFormSchema>;
+// The form schema lives in recurring-form.ts (the browser validates with it too).
+export { type RecurringForm, RecurringFormSchema } from "./recurring-form";
 
 /** The period after `date`: N weeks later, or N months later on the start's day (clamped to the month's end). */
 export function nextPeriod(date: string, frequency: RecurringFrequency, interval: number, anchorDay: number) {

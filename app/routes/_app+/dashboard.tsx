@@ -5,7 +5,7 @@ import { readableActivityMessage } from "~/models/activity.server";
 import { dashboardStats } from "~/models/dashboard.server";
 import { todayIn } from "~/utils/dates";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard | Invoice Link" }];

@@ -7,7 +7,7 @@ import { toDateString } from "~/utils/dates";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { describeSchedule, listSchedules, stopSchedule } from "~/models/recurring.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 

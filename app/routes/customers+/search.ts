@@ -2,9 +2,8 @@
 // business's active customers matching q, as JSON. listCustomers bounds the text and escapes wildcards.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { listCustomers } from "~/models/customer.server";
+import { CUSTOMER_PICK_LIMIT, listCustomers } from "~/models/customer.server";
 import { requireBusiness } from "~/web/auth.server";
-import { CUSTOMER_PICK_LIMIT } from "~/utils/editor-pickers.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { businessId } = await requireBusiness(request);

@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { JobPhotos } from "~/components/job-photos";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { listJobPhotos } from "~/models/job-photo.server";
+import { JobPhotos } from "~/components/job-photos";
 import { ConfirmVoid } from "~/components/confirm-void";
 import { DocumentLines } from "~/components/document-lines";
 import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
-import { SubmitButton } from "~/components/forms";
+import { ErrorList, SubmitButton } from "~/components/forms";
 import { ShareLink } from "~/components/share-link";
 import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/utils/dates";
@@ -17,6 +19,7 @@ import { signedPath, signedUrl } from "~/models/signed-link.server";
 import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { formReply } from "~/web/form-action.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];
 
@@ -40,13 +43,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
+/** The page's buttons: each posts its intent and nothing else. */
+const EstimatePageSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("send") }),
+  z.object({ intent: z.literal("mark-sent") }),
+  z.object({ intent: z.literal("convert") }),
+  z.object({ intent: z.literal("void") }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { businessId, user } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
-  const intent = (await request.formData()).get("intent");
+  const submission = parseWithZod(await request.formData(), { schema: EstimatePageSchema });
+  if (submission.status !== "success") return formReply(submission.reply({ formErrors: ["Unknown action"] }));
   const back = `/estimates/${estimate.id}`;
   try {
-    switch (intent) {
+    switch (submission.value.intent) {
       case "send":
         await sendEstimate(businessId, estimate.id);
         return redirectWithFlash(request, back, { kind: "success", message: `Estimate emailed to ${estimate.customer.email}.` });
@@ -63,8 +75,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "void":
         await voidEstimate(businessId, estimate.id);
         return redirectWithFlash(request, back, { kind: "success", message: "Estimate voided." });
-      default:
-        return json({ error: "Unknown action" }, { status: 400 });
     }
   } catch (error) {
     if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
@@ -77,8 +87,14 @@ export default function EstimatePage() {
   const navigation = useNavigation();
   const busy = (intent: string) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
   const editable = ["DRAFT", "SENT", "VIEWED", "DECLINED"].includes(data.status);
+  const errors = useActionData<typeof action>()?.result.error?.[""];
   return (
     <div className="stack">
+      {errors?.length ? (
+        <div className="form-errors" role="alert">
+          <ErrorList errors={errors} />
+        </div>
+      ) : null}
       <div className="page-header">
         <h1>
           Estimate {data.number} <StatusBadge status={data.status} />

@@ -5,11 +5,13 @@ import { DocumentForm } from "~/components/document-form";
 import { toDateString } from "~/utils/dates";
 import { estimateEditBlockedReason, getEstimate, updateEstimate } from "~/models/estimate.server";
 import { formatEstimateNumber } from "~/models/document-numbers";
+import { customerOptions } from "~/models/customer.server";
+import { DomainError } from "~/models/errors.server";
 import { aiConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
-import { customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { centsToInput, percentToInput, quantityToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { documentEditorAction } from "~/web/document-editor.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit estimate | Invoice Link" }];
 
@@ -53,25 +55,33 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const refuse = (reason: string) => new Response(reason, { status: 400, statusText: "This estimate cannot be edited" });
   const blocked = estimateEditBlockedReason(estimate.status);
   if (blocked) throw refuse(blocked);
-  const parsed = await parseDocumentForm(request, estimate.currency, "estimate");
-  if (parsed.response) return parsed.response;
-  const result = await withDomainErrors(parsed.submission, () => updateEstimate(businessId, estimate.id, parsed.input));
-  if (!result.ok) {
-    // Approved or voided while the form was open.
-    const now = estimateEditBlockedReason((await getEstimate(businessId, estimate.id)).status);
-    if (now) throw refuse(now);
-    return result.response;
-  }
-  return redirectWithFlash(request, `/estimates/${estimate.id}`, { kind: "success", message: "Estimate saved." });
+  return documentEditorAction(request, {
+    businessId,
+    currency: estimate.currency,
+    kind: "estimate",
+    save: async (input) => {
+      try {
+        await updateEstimate(businessId, estimate.id, input);
+      } catch (error) {
+        // Approved or voided while the form was open.
+        if (error instanceof DomainError) {
+          const now = estimateEditBlockedReason((await getEstimate(businessId, estimate.id)).status);
+          if (now) throw refuse(now);
+        }
+        throw error;
+      }
+      return redirectWithFlash(request, `/estimates/${estimate.id}`, { kind: "success", message: "Estimate saved." });
+    },
+  });
 }
 
 export default function EditEstimate() {
   const { number, currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const reply = useActionData<typeof action>();
   return (
     <div className="stack">
       <h1>Edit estimate {number}</h1>
-      <DocumentForm kind="estimate" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} aiLines={aiLines} submitLabel="Save estimate" />
+      <DocumentForm kind="estimate" currency={currency} customers={customers} defaultValue={defaultValue} reply={reply} aiLines={aiLines} submitLabel="Save estimate" />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { toDateString } from "~/utils/dates";
 import { listEstimates } from "~/models/estimate.server";
 import { formatEstimateNumber } from "~/models/document-numbers";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Estimates | Invoice Link" }];

@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ExpenseForm } from "~/components/expense-form";
 import { SubmitButton } from "~/components/forms";
 import { toDateString } from "~/utils/dates";
 import { deleteExpense, expenseFormOptions, getExpense, removeReceipt } from "~/models/expense.server";
 import { aiReceiptsConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
-import { expenseFormAction } from "~/utils/expense-action.server";
 import { centsToInput, formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { expenseFormAction } from "./__expense-editor.server";
+import { ExpenseForm } from "./__expense-form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.vendor ?? "Expense"} | Invoice Link` }];
 
@@ -67,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ExpenseDetail() {
   const { id, vendor, amount, currency, customers, invoices, aiReceipts, savedReceipt, defaultValue } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const reply = useActionData<typeof action>();
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   return (
@@ -81,7 +81,7 @@ export default function ExpenseDetail() {
         customers={customers}
         invoices={invoices}
         defaultValue={defaultValue}
-        lastResult={lastResult && "initialValue" in lastResult ? lastResult : null}
+        reply={reply}
         aiReceipts={aiReceipts}
         savedReceipt={savedReceipt}
         submitLabel="Save changes"

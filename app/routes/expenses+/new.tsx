@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ExpenseForm } from "~/components/expense-form";
 import { expenseFormOptions } from "~/models/expense.server";
 import { aiReceiptsConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
-import { expenseFormAction } from "~/utils/expense-action.server";
+import { businessDefaults } from "~/models/business.server";
+import { expenseFormAction } from "./__expense-editor.server";
+import { ExpenseForm } from "./__expense-form";
 
 export const meta: MetaFunction = () => [{ title: "New expense | Invoice Link" }];
 
@@ -35,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewExpense() {
   const { currency, customers, invoices, defaultValue, aiReceipts } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const reply = useActionData<typeof action>();
   return (
     <div className="stack">
       <h1>New expense</h1>
@@ -45,7 +45,7 @@ export default function NewExpense() {
         customers={customers}
         invoices={invoices}
         defaultValue={defaultValue}
-        lastResult={lastResult}
+        reply={reply}
         aiReceipts={aiReceipts}
         savedReceipt={null}
         submitLabel="Save expense"

@@ -1,75 +1,38 @@
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, type SubmissionResult, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
-import { MANUAL_PAYMENT_METHODS as MANUAL_METHODS } from "~/models/api-schemas";
+import { ConfirmVoid } from "~/components/confirm-void";
 import { DocumentLines, documentView } from "~/components/document-lines";
+import { EmailTimeline } from "~/components/email-timeline";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
+import { JobPhotos } from "~/components/job-photos";
+import { RefundPaymentForm } from "~/components/refund-payment-form";
+import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
+import { SendReminderNow } from "~/components/send-reminder-now";
+import { ShareLink } from "~/components/share-link";
 import { StatusBadge } from "~/components/status-badge";
 import { paymentMethodLabel } from "~/models/labels";
-import { DateString, todayIn, toDateString } from "~/utils/dates";
+import { MANUAL_PAYMENT_METHODS as MANUAL_METHODS } from "~/models/api-schemas";
+import { businessDefaults } from "~/models/business.server";
+import { todayIn, toDateString } from "~/utils/dates";
 import { formatEstimateNumber } from "~/models/document-numbers";
-import { DomainError } from "~/models/errors.server";
-import {
-  amountDueNowCents,
-  balanceCents,
-  displayStatus,
-  formatInvoiceNumber,
-  getInvoice,
-  markInvoiceSent,
-  sendInvoice,
-  voidInvoice,
-} from "~/models/invoice.server";
-import { describePaymentMethod } from "~/models/payments/receipt.server";
-import { signedUrl } from "~/models/signed-link.server";
-import { ConfirmVoid } from "~/components/confirm-void";
-import { ShareLink } from "~/components/share-link";
-import { createSchedule, describeSchedule, RecurringFormSchema } from "~/models/recurring.server";
-import { EmailTimeline } from "~/components/email-timeline";
-import { JobPhotos } from "~/components/job-photos";
+import { amountDueNowCents, balanceCents, displayStatus, formatInvoiceNumber, getInvoice } from "~/models/invoice.server";
 import { listJobPhotos } from "~/models/job-photo.server";
-import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
-import { applyPayment, markInvoicePaid, paymentDay, refundPayment } from "~/models/payments/payment.server";
-import { sendReminderNow } from "~/models/reminders.server";
-import { SendReminderNow } from "~/components/send-reminder-now";
+import { paymentDay } from "~/models/payments/payment.server";
+import { describePaymentMethod } from "~/models/payments/receipt.server";
+import { REFUND_INTENT } from "~/models/payments/refund-form";
+import { signedUrl } from "~/models/signed-link.server";
 import { requireBusiness } from "~/web/auth.server";
 import { randomToken } from "~/utils/crypto.server";
-import { businessDefaults } from "~/utils/document-action.server";
-import { centsToInput, currencyDigits, formatMoney, parseDecimal } from "~/utils/money";
-import { redirectWithFlash } from "~/utils/session.server";
-import { RefundPaymentForm, type RefundReply } from "~/components/refund-payment-form";
-import { REFUND_INTENT } from "~/models/payments/refund-form";
-import { refundOnlinePayment, refundsView } from "~/utils/refund-action.server";
+import { centsToInput, formatMoney } from "~/utils/money";
+import { invoicePageAction } from "./__invoice-actions.server";
+import { recordPaymentSchema, replyFor } from "./__invoice-page-form";
+import { refundsView } from "./__refunds.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
-
-const FORM_EXPIRED = "This form expired; reload the page and try again";
-// A missing key (Conform reads an empty field as missing) gets the same message as a malformed one.
-const IdempotencyKey = z.string({ error: FORM_EXPIRED }).regex(/^[A-Za-z0-9_-]{16,64}$/, FORM_EXPIRED);
-
-export function recordPaymentSchema(currency: string) {
-  const digits = currencyDigits(currency);
-  return z.object({
-    intent: z.literal("record-payment"),
-    key: IdempotencyKey,
-    amount: z.string({ error: "Enter the amount received" }).transform((v, ctx) => {
-      const cents = parseDecimal(v, digits);
-      if (cents === null || cents <= 0 || cents > 1_000_000_000) {
-        ctx.addIssue({ code: "custom", message: "Enter an amount above zero, such as 150.00" });
-        return z.NEVER;
-      }
-      return cents;
-    }),
-    method: z.enum(MANUAL_METHODS, { error: "Choose how you were paid" }),
-    receivedOn: DateString,
-    reference: z.string().trim().max(100, "Keep it under 100 characters").optional(),
-    // Asked for when the amount is far above the balance (a typo such as 20000000 for 200.00).
-    confirmOverpayment: z.boolean().optional(),
-  });
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const auth = await requireBusiness(request);
@@ -146,110 +109,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { businessId, user } = await requireBusiness(request);
-  const invoice = await getInvoice(businessId, params.invoiceId!);
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  if (intent === REFUND_INTENT) return refundOnlinePayment(request, { businessId, user }, invoice, formData);
-  const back = `/invoices/${invoice.id}`;
-  try {
-    switch (intent) {
-      case "record-payment": {
-        const submission = parseWithZod(formData, { schema: recordPaymentSchema(invoice.currency) });
-        if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-        const v = submission.value;
-        let result: Awaited<ReturnType<typeof applyPayment>>;
-        try {
-          result = await applyPayment({
-            businessId,
-            invoiceId: invoice.id,
-            amountCents: v.amount,
-            currency: invoice.currency,
-            method: v.method,
-            provider: "manual",
-            providerPaymentId: `${businessId}:${v.key}`,
-            receivedAt: new Date(`${v.receivedOn}T12:00:00Z`),
-            receivedOn: v.receivedOn,
-            confirmOverpayment: v.confirmOverpayment ?? false,
-            reference: v.reference || null,
-            recordedById: user.id,
-          });
-        } catch (error) {
-          // A rule of the payment (far above the balance, a date too far ahead) is a field error: the form comes back with its values.
-          if (error instanceof DomainError && error.field) return json(submission.reply({ fieldErrors: { [error.field]: [error.message] } }), { status: 400 });
-          throw error;
-        }
-        const message =
-          result.status === "duplicate"
-            ? "That payment was already recorded."
-            : result.overpaymentCents
-              ? `Payment recorded. It overpays the invoice by ${formatMoney(result.overpaymentCents, invoice.currency)}.`
-              : "Payment recorded.";
-        return redirectWithFlash(request, back, { kind: result.status === "applied" && !result.overpaymentCents ? "success" : "info", message });
-      }
-      case "mark-paid": {
-        const key = IdempotencyKey.safeParse(formData.get("key"));
-        if (!key.success) return json({ formErrors: [FORM_EXPIRED] }, { status: 400 });
-        const result = await markInvoicePaid({
-          businessId,
-          invoiceId: invoice.id,
-          method: "OTHER",
-          provider: "manual",
-          providerPaymentId: `${businessId}:${key.data}`,
-          recordedById: user.id,
-          note: "Marked paid",
-        });
-        const message = result.status === "applied" ? "Invoice marked paid." : "This invoice was already paid; nothing was recorded.";
-        return redirectWithFlash(request, back, { kind: result.status === "applied" ? "success" : "info", message });
-      }
-      case "refund-payment": {
-        const paymentId = formData.get("paymentId");
-        if (typeof paymentId !== "string" || !invoice.payments.some((p) => p.id === paymentId)) {
-          return json({ formErrors: ["Choose a payment of this invoice"] }, { status: 400 });
-        }
-        const result = await refundPayment(businessId, paymentId);
-        return redirectWithFlash(request, back, {
-          kind: result.status === "refunded" ? "success" : "info",
-          message: result.status === "refunded" ? "Payment marked as refunded." : "That payment was already refunded.",
-        });
-      }
-      case "make-recurring": {
-        const parsed = RecurringFormSchema.safeParse(Object.fromEntries(formData));
-        if (!parsed.success) {
-          return json({ recurringErrors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])) }, { status: 400 });
-        }
-        const schedule = await createSchedule(businessId, invoice.id, parsed.data);
-        return redirectWithFlash(request, "/recurring", { kind: "success", message: `This invoice now repeats ${describeSchedule(schedule)}, first on ${parsed.data.startOn}.` });
-      }
-      case "send-email":
-        await sendInvoice(businessId, invoice.id);
-        return redirectWithFlash(request, back, { kind: "success", message: `Invoice emailed to ${invoice.customer.email}.` });
-      case "mark-sent":
-        await markInvoiceSent(businessId, invoice.id);
-        return redirectWithFlash(request, back, { kind: "success", message: "Invoice marked as sent." });
-      case "send-reminder": {
-        const sent = await sendReminderNow(businessId, invoice.id);
-        return redirectWithFlash(request, back, sent.status === "queued" ? { kind: "success", message: `Reminder emailed to ${sent.to}.` } : { kind: "success", message: "A reminder already went out today." });
-      }
-      case "void":
-        await voidInvoice(businessId, invoice.id);
-        return redirectWithFlash(request, back, { kind: "success", message: "Invoice voided." });
-      default:
-        return json({ formErrors: ["Unknown action"] }, { status: 400 });
-    }
-  } catch (error) {
-    if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
-    throw error;
-  }
+  const auth = await requireBusiness(request);
+  const invoice = await getInvoice(auth.businessId, params.invoiceId!);
+  return invoicePageAction(request, auth, invoice);
 }
 
 /** `balance` prefills the amount for the first payment only: after one is recorded the amount starts empty, so a stray second tap asks for an amount instead of recording one. */
 function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency: string; paymentKey: string; today: string; balance: string }) {
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "record-payment",
-    lastResult: lastResult && "status" in lastResult ? lastResult : undefined,
+    lastResult: replyFor(actionData?.result, "record-payment"),
     defaultValue: { amount: balance, method: "CASH", receivedOn: today },
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: recordPaymentSchema(currency) }),
@@ -290,15 +161,24 @@ function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency:
   );
 }
 
+/** The forms that show their own errors; the others' errors go to the top of the page. */
+const FORMS_WITH_ERRORS: string[] = ["record-payment", REFUND_INTENT, "make-recurring"];
+
+/** The "Repeat this invoice" form shows one message per field ("form" for the form's own). */
+function recurringErrors(result: SubmissionResult<string[]>) {
+  return Object.fromEntries(Object.entries(result.error ?? {}).flatMap(([name, list]) => (list?.length ? [[name || "form", list[0]]] : [])));
+}
+
 export default function InvoicePage() {
   const data = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const money = (cents: number) => formatMoney(cents, data.currency);
   const busy = (intent: string) => navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
   const open = data.status !== "PAID" && data.status !== "VOID";
-  // Errors of the forms other than "Record a payment" (mark paid with an expired key, an unknown intent).
+  // Errors of the forms that show none of their own (mark paid with an expired key, an unknown intent).
   const actionData = useActionData<typeof action>();
-  const otherErrors = actionData && !("status" in actionData) && "formErrors" in actionData ? actionData.formErrors : null;
+  const otherErrors = Object.values(replyFor(actionData?.result, (intent) => !FORMS_WITH_ERRORS.includes(intent as string))?.error ?? {}).flatMap((list) => list ?? []);
+  const recurring = replyFor(actionData?.result, "make-recurring");
   return (
     <div className="stack">
       {otherErrors?.length ? (
@@ -426,7 +306,7 @@ export default function InvoicePage() {
       <EmailTimeline emails={data.emails} />
 
       {data.status !== "VOID" && !data.repeating && !data.fromSchedule ? (
-        <RepeatInvoiceForm today={data.today} errors={actionData && "recurringErrors" in actionData ? actionData.recurringErrors : undefined} />
+        <RepeatInvoiceForm today={data.today} errors={recurring ? recurringErrors(recurring) : undefined} />
       ) : null}
       {data.repeating ? (
         <p>
@@ -477,7 +357,7 @@ export default function InvoicePage() {
                         </Form>
                       ) : null}
                       {data.refunds.canRefund && data.refunds.byPayment[p.id] ? (
-                        <RefundPaymentForm paymentId={p.id} provider={p.provider} currency={data.currency} refundKey={data.refunds.refundKey} view={data.refunds.byPayment[p.id]} reply={actionData && "refund" in actionData ? (actionData as RefundReply).refund : null} />
+                        <RefundPaymentForm paymentId={p.id} provider={p.provider} currency={data.currency} refundKey={data.refunds.refundKey} view={data.refunds.byPayment[p.id]} result={replyFor(actionData?.result, REFUND_INTENT, p.id)} />
                       ) : null}
                     </td>
                   </tr>

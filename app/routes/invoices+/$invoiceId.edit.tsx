@@ -4,11 +4,14 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm } from "~/components/document-form";
 import { toDateString } from "~/utils/dates";
 import { editBlockedReason, formatInvoiceNumber, getInvoice, updateInvoice } from "~/models/invoice.server";
+import { businessDefaults } from "~/models/business.server";
+import { customerOptions } from "~/models/customer.server";
+import { DomainError } from "~/models/errors.server";
 import { aiConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults, customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { centsToInput, percentToInput, quantityToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { documentEditorAction } from "~/web/document-editor.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit invoice | Invoice Link" }];
 
@@ -55,26 +58,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const refuse = (reason: string) => new Response(reason, { status: 400, statusText: "This invoice cannot be edited" });
   const blocked = editBlockedReason(invoice.status);
   if (blocked) throw refuse(blocked);
-  const parsed = await parseDocumentForm(request, invoice.currency, "invoice");
-  if (parsed.response) return parsed.response;
-  const result = await withDomainErrors(parsed.submission, () => updateInvoice(businessId, invoice.id, parsed.input, user.id));
-  if (!result.ok) {
-    // Paid or voided while the form was open.
-    const now = editBlockedReason((await getInvoice(businessId, invoice.id)).status);
-    if (now) throw refuse(now);
-    return result.response;
-  }
-  return redirectWithFlash(request, `/invoices/${invoice.id}`, { kind: "success", message: "Invoice saved." });
+  return documentEditorAction(request, {
+    businessId,
+    currency: invoice.currency,
+    kind: "invoice",
+    save: async (input) => {
+      try {
+        await updateInvoice(businessId, invoice.id, input, user.id);
+      } catch (error) {
+        // Paid or voided while the form was open.
+        if (error instanceof DomainError) {
+          const now = editBlockedReason((await getInvoice(businessId, invoice.id)).status);
+          if (now) throw refuse(now);
+        }
+        throw error;
+      }
+      return redirectWithFlash(request, `/invoices/${invoice.id}`, { kind: "success", message: "Invoice saved." });
+    },
+  });
 }
 
 export default function EditInvoice() {
   const { number, status, currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const reply = useActionData<typeof action>();
   return (
     <div className="stack">
       <h1>Edit invoice {number}</h1>
       {status !== "DRAFT" ? <p className="muted">This invoice was sent: saving keeps the current version in its history.</p> : null}
-      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} aiLines={aiLines} submitLabel="Save invoice" />
+      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} reply={reply} aiLines={aiLines} submitLabel="Save invoice" />
     </div>
   );
 }

@@ -1,8 +1,8 @@
-// The invoice's photos page: the upload and delete forms on the invoice page post here (see job-photo-action.server.ts).
+// The invoice's photos page: the upload and delete forms on the invoice page post here (see app/web/job-photos.server.ts).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { JobPhotosPage } from "~/components/job-photos-page";
-import { photosPageAction, photosPageLoader } from "~/utils/job-photo-action.server";
+import { photosPageAction, photosPageLoader } from "~/web/job-photos.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Photos for ${data?.number ?? "invoice"} | Invoice Link` }];
 
@@ -13,5 +13,5 @@ export const action = ({ request, params }: ActionFunctionArgs) => photosPageAct
 export default function InvoicePhotos() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  return <JobPhotosPage data={data} error={actionData && "error" in actionData ? actionData.error : null} />;
+  return <JobPhotosPage data={data} error={actionData?.result.error?.photo?.[0] ?? null} />;
 }

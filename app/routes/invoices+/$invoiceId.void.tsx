@@ -7,7 +7,7 @@ import { SubmitButton } from "~/components/forms";
 import { DomainError } from "~/models/errors.server";
 import { formatInvoiceNumber, getInvoice, voidInvoice } from "~/models/invoice.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 

@@ -7,7 +7,7 @@ import { statusLabel } from "~/models/labels";
 import { DateString, todayIn, toDateString } from "~/utils/dates";
 import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoice.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/utils/document-action.server";
+import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 
 export const meta: MetaFunction = () => [{ title: "Invoices | Invoice Link" }];

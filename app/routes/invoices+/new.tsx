@@ -4,11 +4,13 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DocumentForm, EMPTY_LINE } from "~/components/document-form";
 import { addDays, todayIn } from "~/utils/dates";
 import { createInvoice } from "~/models/invoice.server";
+import { businessDefaults } from "~/models/business.server";
+import { customerOptions } from "~/models/customer.server";
 import { aiConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults, customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { documentEditorAction } from "~/web/document-editor.server";
 
 export const meta: MetaFunction = () => [{ title: "New invoice | Invoice Link" }];
 
@@ -37,16 +39,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { businessId, user } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
-  const parsed = await parseDocumentForm(request, currency, "invoice");
-  if (parsed.response) return parsed.response;
-  const result = await withDomainErrors(parsed.submission, () => createInvoice(businessId, parsed.input, { userId: user.id }));
-  if (!result.ok) return result.response;
-  return redirectWithFlash(request, `/invoices/${result.value.id}`, { kind: "success", message: "Invoice created." });
+  return documentEditorAction(request, {
+    businessId,
+    currency,
+    kind: "invoice",
+    save: async (input) => {
+      const invoice = await createInvoice(businessId, input, { userId: user.id });
+      return redirectWithFlash(request, `/invoices/${invoice.id}`, { kind: "success", message: "Invoice created." });
+    },
+  });
 }
 
 export default function NewInvoice() {
   const { currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const reply = useActionData<typeof action>();
   return (
     <div className="stack">
       <h1>New invoice</h1>
@@ -55,7 +61,7 @@ export default function NewInvoice() {
           You have no customers yet. <Link to="/customers/new">Add a customer</Link> first.
         </p>
       ) : null}
-      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} lastResult={lastResult} aiLines={aiLines} submitLabel="Create invoice" />
+      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} reply={reply} aiLines={aiLines} submitLabel="Create invoice" />
     </div>
   );
 }

@@ -7,10 +7,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { SavedItemForm } from "~/components/saved-item-form";
 import { savedItemFormSchema } from "~/models/saved-item-form";
 import { deleteSavedItem, getSavedItem, updateSavedItem } from "~/models/saved-item.server";
+import { businessDefaults } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults, withDomainErrors } from "~/utils/document-action.server";
 import { centsToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { formReply, withDomainErrors } from "~/web/form-action.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit item | Settings | Invoice Link" }];
 
@@ -33,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Tenancy first: another business's id answers 404 whatever the body holds.
   await getSavedItem(businessId, params.itemId!);
   const submission = parseWithZod(formData, { schema: savedItemFormSchema(currency) });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return formReply(submission.reply());
   const result = await withDomainErrors(submission, () => updateSavedItem(businessId, params.itemId!, submission.value));
   if (!result.ok) return result.response;
   return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
@@ -41,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function EditItem() {
   const { currency, item } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   return (
@@ -51,7 +52,7 @@ export default function EditItem() {
         id={`item-${item.id}`}
         currency={currency}
         defaultValue={{ name: item.name, description: item.description ?? "", unitPrice: item.unitPrice, taxable: item.taxable ? "on" : "" }}
-        lastResult={lastResult}
+        lastResult={actionData?.result}
         submitLabel="Save item"
         pending={pendingIntent === "save"}
       />

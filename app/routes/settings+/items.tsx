@@ -7,10 +7,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { SavedItemForm } from "~/components/saved-item-form";
 import { savedItemFormSchema, ITEM_QUERY_MAX } from "~/models/saved-item-form";
 import { createSavedItem, ITEM_LIST_LIMIT, normalizeItemQuery, searchSavedItems } from "~/models/saved-item.server";
+import { businessDefaults } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults, withDomainErrors } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { formReply, withDomainErrors } from "~/web/form-action.server";
 
 export const meta: MetaFunction = () => [{ title: "Items | Settings | Invoice Link" }];
 
@@ -26,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const submission = parseWithZod(await request.formData(), { schema: savedItemFormSchema(currency) });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return formReply(submission.reply());
   const result = await withDomainErrors(submission, () => createSavedItem(businessId, submission.value));
   if (!result.ok) return result.response;
   return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
@@ -34,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function SettingsItems() {
   const { currency, q, items } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   return (
     <div className="stack">
@@ -67,7 +68,7 @@ export default function SettingsItems() {
         id="new-item"
         currency={currency}
         defaultValue={{ taxable: "on" }}
-        lastResult={lastResult}
+        lastResult={actionData?.result}
         submitLabel="Add item"
         pending={navigation.state === "submitting" && navigation.formMethod === "POST"}
       />

@@ -1,12 +1,32 @@
 // The expense form (new and edit): one multipart form with an optional receipt photo. "Read receipt"
 // (only when the AI assistant reads images on this server) fills vendor, date and amount in from the photo
 // for the contractor to check; "Save expense" is the only button that saves. Works without JavaScript.
+// The form's one schema (used by __expense-editor.server.ts and here) is a union on the button's intent.
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { CATEGORY_LABELS, EXPENSE_CATEGORIES, EXPENSE_LIMITS, expenseFormSchema, RECEIPT_MIME_TYPES } from "~/models/expense-form";
-import type { FormReply } from "~/utils/form-reply";
-import { ErrorList, Field, SubmitButton } from "./forms";
+import type { ActionReply } from "~/web/action-reply";
+
+/**
+ * - "save" (also Enter, and a POST without an intent): the expense, checked field by field;
+ * - "read-receipt": nothing of the expense is checked, the server reads the photo and fills the form in.
+ */
+export function expenseEditorSchema(currency: string) {
+  return z.discriminatedUnion("intent", [
+    expenseFormSchema(currency).extend({ intent: z.literal("save").optional() }),
+    z.object({ intent: z.literal("read-receipt"), receiptId: z.string().optional() }),
+  ]);
+}
+
+/**
+ * The expense form's `display` (app/web/action-reply.ts): after "Read receipt", what was read and the
+ * filled-in values the form starts again from (the reply resets the form).
+ */
+export type ExpenseDisplay = { notice?: string; defaultValue?: ExpenseFormValues };
+export type ExpenseReply = ActionReply<ExpenseDisplay>;
 
 export type ExpenseFormValues = {
   vendor?: string;
@@ -25,7 +45,7 @@ export function ExpenseForm({
   customers,
   invoices,
   defaultValue,
-  lastResult,
+  reply,
   aiReceipts,
   savedReceipt,
   submitLabel,
@@ -35,7 +55,8 @@ export function ExpenseForm({
   customers: { id: string; name: string }[];
   invoices: { id: string; label: string }[];
   defaultValue: ExpenseFormValues;
-  lastResult?: FormReply | null;
+  /** The action's answer (`useActionData`). */
+  reply?: ExpenseReply | null;
   /** Whether "Read receipt" is available (an AI model that reads images is set up). */
   aiReceipts: boolean;
   /** The photo already saved with this expense. */
@@ -43,19 +64,17 @@ export function ExpenseForm({
   submitLabel: string;
 }) {
   const navigation = useNavigation();
-  const schema = expenseFormSchema(currency);
+  const schema = expenseEditorSchema(currency);
+  const display = reply?.display;
   const [form, fields] = useForm({
     id,
-    lastResult,
-    defaultValue,
+    lastResult: reply?.result,
+    // Where a reset starts from: the values read from a receipt, else the page's.
+    defaultValue: display?.defaultValue ?? defaultValue,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData, submitter }) => {
-      const submission = parseWithZod(formData, { schema });
-      // "Read receipt" fills the form in on the server: a half-filled form is fine then.
-      const reading = submitter instanceof HTMLButtonElement && submitter.value === "read-receipt";
-      return reading ? Object.assign(submission, { error: null }) : submission;
-    },
+    // The button's intent picks the branch: "Read receipt" is fine with a half-filled form.
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });
   const pending = navigation.state === "submitting" ? (navigation.formData?.get("intent") ?? "save") : null;
   const receiptErrors = form.allErrors.receipt;
@@ -67,9 +86,9 @@ export function ExpenseForm({
           <ErrorList id={form.errorId} errors={form.errors} />
         </div>
       ) : null}
-      {lastResult?.notice ? (
+      {display?.notice ? (
         <p className="flash flash-success" role="status">
-          {lastResult.notice}
+          {display.notice}
         </p>
       ) : null}
       <input {...getInputProps(fields.receiptId, { type: "hidden" })} />

@@ -1,14 +1,15 @@
-// The invoice page's refund intent (owner only): parse the one form schema, refund through
-// requestRefund, and answer POST/redirect/GET on success or the form's errors (400 for the amount or
-// reason, the provider's own answer in words with 502/504) for the page to re-render.
-import { json } from "@remix-run/node";
-import { parseWithZod } from "@conform-to/zod/v4";
+// The invoice page's "Refund" of a card or PayPal payment (owner only): refund through requestRefund, and
+// answer POST/redirect/GET on success or the form's `{ result }` (400 for the amount or reason, the
+// provider's own answer in words with 502/504) for the page to re-render.
+import type { Submission } from "@conform-to/react";
+import type { z } from "zod";
 import { DomainError } from "~/models/errors.server";
 import { refundablePayments, listRefunds, RefundProviderError, requestRefund } from "~/models/payments/refund.server";
-import { refundFormSchema } from "~/models/payments/refund-form";
-import { formatMoney } from "./money";
-import { randomToken } from "./crypto.server";
-import { redirectWithFlash } from "./session.server";
+import type { refundFormSchema } from "~/models/payments/refund-form";
+import { randomToken } from "~/utils/crypto.server";
+import { formatMoney } from "~/utils/money";
+import { redirectWithFlash } from "~/utils/session.server";
+import { formReply } from "~/web/form-action.server";
 
 type Owner = { businessId: string; user: { id: string; role: string } };
 
@@ -27,13 +28,21 @@ export async function refundsView(auth: Owner, invoiceId: string, paymentIds: st
   return { canRefund: auth.user.role === "OWNER", refundKey: randomToken(16), byPayment };
 }
 
-export async function refundOnlinePayment(request: Request, auth: Owner, invoice: { id: string; currency: string }, formData: FormData) {
+/** Only the owner refunds; checked before the form is read, so anyone else gets a 403 whatever they sent. */
+export function requireRefunder(auth: Owner) {
   if (auth.user.role !== "OWNER") throw new Response("Only the business owner can refund payments.", { status: 403, statusText: "Forbidden" });
-  const submission = parseWithZod(formData, { schema: refundFormSchema(invoice.currency) });
-  const paymentId = String(formData.get("paymentId") ?? "");
-  const reply = (result: ReturnType<typeof submission.reply>, status: number) => json({ refund: { paymentId, result } }, { status });
-  if (submission.status !== "success") return reply(submission.reply(), 400);
-  const v = submission.value;
+}
+
+type RefundSubmission = Submission<Record<string, unknown>, string[], unknown>;
+
+export async function refundOnlinePayment(
+  request: Request,
+  auth: Owner,
+  invoice: { id: string },
+  submission: RefundSubmission,
+  v: z.output<ReturnType<typeof refundFormSchema>>,
+) {
+  requireRefunder(auth);
   const back = `/invoices/${invoice.id}`;
   try {
     const result = await requestRefund({ businessId: auth.businessId, paymentId: v.paymentId, invoiceId: invoice.id, amountCents: v.amount, reason: v.reason, idempotencyKey: v.key, requestedById: auth.user.id });
@@ -46,10 +55,10 @@ export async function refundOnlinePayment(request: Request, auth: Owner, invoice
           : `That refund of ${amount} was already sent; nothing more was refunded.`,
     });
   } catch (error) {
-    if (error instanceof RefundProviderError) return reply(submission.reply({ formErrors: [error.message] }), error.status);
+    if (error instanceof RefundProviderError) return formReply(submission.reply({ formErrors: [error.message] }), { status: error.status });
     if (error instanceof DomainError) {
       const field = error.field === "amount" || error.field === "reason" ? error.field : null;
-      return reply(submission.reply(field ? { fieldErrors: { [field]: [error.message] } } : { formErrors: [error.message] }), field ? 400 : 409);
+      return formReply(submission.reply(field ? { fieldErrors: { [field]: [error.message] } } : { formErrors: [error.message] }), { status: field ? 400 : 409 });
     }
     throw error;
   }
