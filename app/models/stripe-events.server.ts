@@ -8,7 +8,7 @@
 import type Stripe from "stripe";
 import { logger } from "~/utils/logger.server";
 import { onAccount, stripe } from "~/utils/stripe.server";
-import { DomainError } from "./errors.server";
+import { DomainError, NotFoundError } from "./errors.server";
 import { handleBillingEvent, isBillingEvent } from "./billing-events.server";
 import { applyPayment, applyProviderDispute, applyProviderRefund, type ApplyPaymentInput } from "./payment.server";
 import { deauthorizeStripeAccount, isBusinessStripeAccount, syncStripeAccount } from "./stripe-connect.server";
@@ -163,7 +163,7 @@ export async function handleStripeEvent(event: Stripe.Event, source: StripeEvent
     // record and acknowledge, so Stripe does not retry for three days.
     // Stripe saying the PaymentIntent does not exist on this account (an event about another account's
     // payment) will not change on a retry either.
-    if (error instanceof DomainError || (error as { status?: number }).status === 404 || (error as { code?: string }).code === "resource_missing") {
+    if (error instanceof DomainError || error instanceof NotFoundError || (error as { status?: number }).status === 404 || (error as { code?: string }).code === "resource_missing") {
       logger.error({ eventId: event.id, type: event.type, err: (error as Error).message }, "stripe event rejected by a payment rule");
       return "ignored";
     }

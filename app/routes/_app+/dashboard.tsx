@@ -7,10 +7,11 @@ import { todayIn } from "~/models/document-form";
 import { requireBusiness } from "~/utils/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, businessId } = await requireBusiness(request);
   const business = await businessDefaults(businessId);
   const stats = await dashboardStats(businessId, todayIn(business.timeZone), business.timeZone);
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       at: activityTime(a.createdAt, business.timeZone),
     })),
   });
-}
+});
 
 const activityFormats = new Map<string, Intl.DateTimeFormat>();
 function activityTime(at: Date, timeZone: string) {

@@ -7,6 +7,7 @@ import { customerExportBatches } from "~/models/customer.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { csvFilename, csvResponse, type CsvCell } from "~/utils/csv.server";
 import { prisma } from "~/utils/db.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const HEADER = ["Name", "Email", "Phone", "Address line 1", "Address line 2", "City", "Region", "Postal code", "Country", "Notes", "Archived", "Created"];
 
@@ -29,8 +30,8 @@ async function* customerRows(businessId: string, timeZone: string): AsyncGenerat
   }
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { timeZone } = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true } });
   return csvResponse({ filename: csvFilename("customers", todayIn(timeZone)), header: HEADER, batches: customerRows(businessId, timeZone) });
-}
+});

@@ -8,6 +8,7 @@ import { balanceCents, displayStatus, formatInvoiceNumber } from "~/models/invoi
 import { requireBusiness } from "~/utils/auth.server";
 import { CSV_BATCH_SIZE, csvAmount, csvFilename, csvResponse, type CsvCell } from "~/utils/csv.server";
 import { prisma } from "~/utils/db.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const HEADER = ["Number", "Status", "Customer", "Issue date", "Due date", "Currency", "Subtotal", "Discount", "Tax", "Total", "Paid", "Balance"];
 
@@ -52,10 +53,10 @@ async function* invoiceRows(businessId: string, prefix: string, today: string): 
   }
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await prisma.business.findUnique({ where: { id: businessId }, select: { invoicePrefix: true, timeZone: true } });
   if (!business) notFound();
   const today = todayIn(business.timeZone);
   return csvResponse({ filename: csvFilename("invoices", today), header: HEADER, batches: invoiceRows(businessId, business.invoicePrefix, today) });
-}
+});

@@ -8,6 +8,7 @@ import { formatInvoiceNumber } from "~/models/invoice.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { CSV_BATCH_SIZE, csvAmount, csvFilename, csvResponse, type CsvCell } from "~/utils/csv.server";
 import { prisma } from "~/utils/db.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const HEADER = ["Date", "Invoice number", "Customer", "Method", "Provider", "Amount", "Currency", "Overpayment", "Reference", "Status"];
 
@@ -57,7 +58,7 @@ async function* paymentRows(businessId: string, prefix: string, timeZone: string
   }
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await prisma.business.findUnique({ where: { id: businessId }, select: { invoicePrefix: true, timeZone: true } });
   if (!business) notFound();
@@ -66,4 +67,4 @@ export async function loader({ request }: LoaderFunctionArgs) {
     header: HEADER,
     batches: paymentRows(businessId, business.invoicePrefix, business.timeZone),
   });
-}
+});

@@ -13,16 +13,17 @@ import { logger } from "~/utils/logger.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { sleep, withEqualizedTiming } from "~/utils/timing.server";
 import { EmailSchema } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const ForgotPasswordSchema = z.object({ email: EmailSchema });
 
 export const meta: MetaFunction = () => [{ title: "Forgot password | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   return json({ sent: new URL(request.url).searchParams.get("sent") === "1" });
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   // Every answer, known or unknown email, valid or not, takes 200-400 ms and looks the same.
   return withEqualizedTiming(async () => {
     await enforceRateLimit("forgot-password", context);
@@ -43,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return redirect("/forgot-password?sent=1");
   });
-}
+});
 
 export default function ForgotPassword() {
   const { sent } = useLoaderData<typeof loader>();

@@ -9,6 +9,7 @@ import { authenticator, InvalidCredentialsError, requireAnonymous } from "~/util
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession } from "~/utils/session.server";
 import { EmailSchema, MAX_PASSWORD_BYTES, safeRedirect } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const LoginSchema = z.object({
   email: EmailSchema,
@@ -23,12 +24,12 @@ export const LoginSchema = z.object({
 
 export const meta: MetaFunction = () => [{ title: "Log in | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);
   return null;
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("login", context);
   const submission = parseWithZod(await request.clone().formData(), { schema: LoginSchema });
   if (submission.status !== "success") {
@@ -44,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     throw error;
   }
-}
+});
 
 export default function Login() {
   const lastResult = useActionData<typeof action>();

@@ -9,6 +9,7 @@ import { isResetTokenUsable, resetPassword } from "~/models/user.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { PasswordSchema } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const TokenSchema = z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -24,13 +25,13 @@ const EXPIRED = "This reset link has expired or was already used. Ask for a new 
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const valid = TokenSchema.safeParse(token).success && (await isResetTokenUsable(token));
   return json({ token: valid ? token : null }, { status: valid ? 200 : 410, headers: { "Cache-Control": "no-store" } });
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("reset-password", context);
   const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
   if (submission.status !== "success") {
@@ -44,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     kind: "success",
     message: "Your password was changed and every device was signed out. Log in with the new password.",
   });
-}
+});
 
 export default function ResetPassword() {
   const { token } = useLoaderData<typeof loader>();

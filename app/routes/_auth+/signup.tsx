@@ -10,6 +10,7 @@ import { requireAnonymous } from "~/utils/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession } from "~/utils/session.server";
 import { EmailSchema, NameSchema, PasswordSchema } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const SignupSchema = z
   .object({
@@ -23,12 +24,12 @@ export const SignupSchema = z
 
 export const meta: MetaFunction = () => [{ title: "Sign up | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);
   return null;
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("signup", context);
   const submission = parseWithZod(await request.formData(), { schema: SignupSchema });
   if (submission.status !== "success") {
@@ -47,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     throw error;
   }
-}
+});
 
 export default function Signup() {
   const lastResult = useActionData<typeof action>();

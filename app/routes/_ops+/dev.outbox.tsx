@@ -4,11 +4,12 @@ import { useLoaderData } from "@remix-run/react";
 import { requireBusiness } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { isDevOutbox } from "~/utils/email.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Development outbox | Invoice Link" }];
 
 // Only exists while no Postmark token is configured, and shows only the signed-in business's mail.
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   if (!isDevOutbox()) throw new Response("Not found", { status: 404 });
   const { businessId } = await requireBusiness(request);
   const messages = await prisma.emailMessage.findMany({
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     select: { id: true, to: true, subject: true, template: true, textBody: true, createdAt: true, status: true },
   });
   return json({ messages });
-}
+});
 
 export default function DevOutbox() {
   const { messages } = useLoaderData<typeof loader>();

@@ -18,10 +18,11 @@ import { ProviderError } from "~/utils/provider-fetch.server";
 import { rentcastConfigured } from "~/utils/rentcast.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.name ?? "Customer"} | Invoice Link` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const history = await customerHistory(businessId, params.customerId ?? "");
   // Optional integrations: nothing here calls a provider; the page only offers the buttons.
@@ -32,9 +33,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     property: rentcastConfigured() ? await propertyPanel(businessId, customer) : null,
     streetView: googleMapsConfigured() && hasAddress ? { show: new URL(request.url).searchParams.get("streetView") === "1", version: new Date(customer.updatedAt).getTime() } : null,
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { id, name } = await getCustomer(businessId, params.customerId ?? "");
   const formData = await request.formData();
@@ -53,7 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirectWithFlash(request, `/customers/${id}`, { kind: "success", message: `${customer.name} is restored.` });
   }
   return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
-}
+});
 
 /** The customer's name typed again, then every personal detail of theirs goes (app/models/customer-erasure.server.ts). */
 async function eraseAction(request: Request, formData: FormData, businessId: string, customerId: string, customerName: string) {

@@ -17,10 +17,11 @@ import { signedPath, signedUrl } from "~/models/signed-link.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   return json({
@@ -38,9 +39,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     customerLink: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedPath("estimate", estimate.id) : null,
     customerUrl: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedUrl("estimate", estimate.id) : null,
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId, user } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   const intent = (await request.formData()).get("intent");
@@ -70,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
     throw error;
   }
-}
+});
 
 export default function EstimatePage() {
   const data = useLoaderData<typeof loader>();

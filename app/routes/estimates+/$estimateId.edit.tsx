@@ -10,10 +10,11 @@ import { requireBusiness } from "~/utils/auth.server";
 import { customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { centsToInput, percentToInput, quantityToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit estimate | Invoice Link" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   if (estimateEditBlockedReason(estimate.status)) throw redirect(`/estimates/${estimate.id}`);
@@ -43,9 +44,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     },
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   // The loader redirects away from an approved or void estimate, which would turn a returned 400 into
@@ -63,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return result.response;
   }
   return redirectWithFlash(request, `/estimates/${estimate.id}`, { kind: "success", message: "Estimate saved." });
-}
+});
 
 export default function EditEstimate() {
   const { number, currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();

@@ -9,10 +9,11 @@ import { requireBusiness } from "~/utils/auth.server";
 import { businessDefaults, customerOptions, parseDocumentForm, withDomainErrors } from "~/utils/document-action.server";
 import { percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "New estimate | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await businessDefaults(businessId);
   const customerId = new URL(request.url).searchParams.get("customerId");
@@ -32,9 +33,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       lines: [EMPTY_LINE],
     },
   });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const parsed = await parseDocumentForm(request, currency, "estimate");
@@ -42,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await withDomainErrors(parsed.submission, () => createEstimate(businessId, parsed.input));
   if (!result.ok) return result.response;
   return redirectWithFlash(request, `/estimates/${result.value.id}`, { kind: "success", message: "Estimate created." });
-}
+});
 
 export default function NewEstimate() {
   const { currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();

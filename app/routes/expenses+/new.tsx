@@ -7,10 +7,11 @@ import { aiReceiptsConfigured } from "~/utils/ai.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { businessDefaults } from "~/utils/document-action.server";
 import { expenseFormAction } from "~/utils/expense-action.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "New expense | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const options = await expenseFormOptions(businessId);
   const params = new URL(request.url).searchParams;
@@ -25,13 +26,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
       invoiceId: options.invoices.some((i) => i.id === invoiceId) ? invoiceId! : "",
     },
   });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   return expenseFormAction(request, businessId, currency, null);
-}
+});
 
 export default function NewExpense() {
   const { currency, customers, invoices, defaultValue, aiReceipts } = useLoaderData<typeof loader>();

@@ -40,6 +40,7 @@ import { redirectWithFlash } from "~/utils/session.server";
 import { RefundPaymentForm, type RefundReply } from "~/components/refund-payment-form";
 import { REFUND_INTENT } from "~/models/refund-form";
 import { refundOnlinePayment, refundsView } from "~/utils/refund-action.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
@@ -69,7 +70,7 @@ export function recordPaymentSchema(currency: string) {
   });
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const auth = await requireBusiness(request);
   const { businessId } = auth;
   const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
@@ -141,9 +142,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     markPaidKey: randomToken(16),
     businessName: business.name,
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId, user } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
   const formData = await request.formData();
@@ -239,7 +240,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
     throw error;
   }
-}
+});
 
 /** `balance` prefills the amount for the first payment only: after one is recorded the amount starts empty, so a stray second tap asks for an amount instead of recording one. */
 function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency: string; paymentKey: string; today: string; balance: string }) {

@@ -27,6 +27,7 @@ import { requireBusiness } from "~/utils/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const PAGE = "/settings/business";
 
@@ -42,7 +43,7 @@ function currencyLabel(code: string) {
   }
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const profile = await getBusinessProfile(businessId);
   const codes = profile.currencyLocked ? [profile.currency] : [...new Set([profile.currency, ...COMMON_CURRENCIES])];
@@ -82,7 +83,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       accentColor: profile.accentColor ?? "",
     },
   });
-}
+});
 
 type ActionData = { form: "profile"; result: SubmissionResult<string[]> } | { form: "logo"; error: string };
 
@@ -111,7 +112,7 @@ async function readForm(request: Request): Promise<{ formData: FormData } | { er
   }
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const read = await readForm(request);
   if ("error" in read) return logoError(read.error);
@@ -143,7 +144,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return json<ActionData>({ form: "profile", result: submission.reply({ fieldErrors: result.fieldErrors }) }, { status: 400 });
   }
   return redirectWithFlash(request, PAGE, { kind: "success", message: "Business profile saved." });
-}
+});
 
 export default function BusinessSettings() {
   const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } = useLoaderData<typeof loader>();

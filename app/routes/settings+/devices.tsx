@@ -7,6 +7,7 @@ import { z } from "zod";
 import { handleOf, listDevices, signOutApp, signOutBrowser, signOutEverywhereElse } from "~/models/devices.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { logout, redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Signed-in devices | Invoice Link" }];
 
@@ -17,12 +18,12 @@ export const DeviceActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("sign-out-others") }),
 ]);
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, sessionId } = await requireBusiness(request);
   return json(await listDevices(user.id, sessionId));
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { user, sessionId } = await requireBusiness(request);
   const parsed = DeviceActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
@@ -43,7 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return redirectWithFlash(request, back, { kind: "success", message: count ? `Signed out ${count} other device${count === 1 ? "" : "s"}.` : "No other device was signed in." });
     }
   }
-}
+});
 
 const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 

@@ -9,6 +9,7 @@ import { SubmitButton } from "~/components/forms";
 import { EXPORT_TTL_MS, listDataExports, requestDataExport } from "~/models/data-export.server";
 import { requireOwner } from "~/utils/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 /** While an export is being built, the page reloads itself this often (a plain meta refresh). */
 const REFRESH_SECONDS = 3;
@@ -20,16 +21,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   ...(data?.inProgress ? [{ httpEquiv: "refresh", content: String(REFRESH_SECONDS) }] : []),
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   const exports = await listDataExports(businessId);
   return json(
     { exports, inProgress: exports.some((e) => e.status === "QUEUED" || e.status === "RUNNING"), ttlDays: EXPORT_TTL_MS / 86_400_000 },
     { headers: { "Cache-Control": "private, no-store" } },
   );
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, user } = await requireOwner(request);
   const parsed = RequestExportSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ error: "Unknown request." }, { status: 400 });
@@ -38,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return json({ error: "An export is already being prepared. It will appear below when it is ready." }, { status: 409 });
   }
   return redirectWithFlash(request, "/settings/export", { kind: "success", message: "Your export is being prepared. This page updates by itself." });
-}
+});
 
 const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "");
 

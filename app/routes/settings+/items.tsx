@@ -11,18 +11,19 @@ import { requireBusiness } from "~/utils/auth.server";
 import { businessDefaults, withDomainErrors } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Items | Settings | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const q = normalizeItemQuery(new URL(request.url).searchParams.get("q"));
   const items = await searchSavedItems(businessId, q, ITEM_LIST_LIMIT);
   return json({ currency, q, items });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const submission = parseWithZod(await request.formData(), { schema: savedItemFormSchema(currency) });
@@ -30,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await withDomainErrors(submission, () => createSavedItem(businessId, submission.value));
   if (!result.ok) return result.response;
   return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
-}
+});
 
 export default function SettingsItems() {
   const { currency, q, items } = useLoaderData<typeof loader>();

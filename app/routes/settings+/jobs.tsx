@@ -9,23 +9,24 @@ import { jobOverview } from "~/models/jobs-admin.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { retryEmail } from "~/utils/email.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Jobs and email | Invoice Link" }];
 
 const RetrySchema = z.object({ intent: z.literal("retry-email"), messageId: z.string().min(1).max(64) });
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   return json(await jobOverview(businessId));
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const parsed = RetrySchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ error: "Choose an email to retry" }, { status: 400 });
   const retried = await retryEmail(businessId, parsed.data.messageId);
   return redirectWithFlash(request, "/settings/jobs", retried ? { kind: "success", message: "The email is queued again." } : { kind: "info", message: "That email is not failed; nothing to retry." });
-}
+});
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") + " UTC" : "");
 

@@ -10,6 +10,7 @@ import { requireBusiness } from "~/utils/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession, redirectWithFlash } from "~/utils/session.server";
 import { MAX_PASSWORD_BYTES, PasswordSchema } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const ChangePasswordSchema = z
   .object({
@@ -25,12 +26,12 @@ const HIDDEN = ["currentPassword", "newPassword", "confirmPassword"];
 
 export const meta: MetaFunction = () => [{ title: "Change password | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireBusiness(request);
   return null;
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   const { user } = await requireBusiness(request);
   await enforceRateLimit("password-change", context);
   const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
@@ -50,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     { kind: "success", message: "Password changed. Every other device has been signed out." },
     [["Set-Cookie", setCookie]],
   );
-}
+});
 
 export default function ChangePassword() {
   const lastResult = useActionData<typeof action>();

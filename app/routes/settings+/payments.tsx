@@ -13,6 +13,7 @@ import { paypalConnectStatus, refreshPayPalMerchant } from "~/models/paypal-conn
 import { disconnectStripe, startStripeOnboarding, stripeSettings } from "~/models/stripe-connect.server";
 import { requireOwner } from "~/utils/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Payments | Invoice Link" }];
 
@@ -20,15 +21,15 @@ export const PaymentsActionSchema = z.object({ intent: z.enum(["connect-stripe",
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   // Both read the live state from the provider; when it does not answer, the last one we know, said as much.
   const [stripe, refreshed] = await Promise.all([stripeSettings(businessId), refreshPayPalMerchant(businessId)]);
   const paypal = { ...(await paypalConnectStatus(businessId)), refreshProblem: refreshed.ok ? null : refreshed.message };
   return json({ stripe, paypal }, { headers: NO_STORE });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
   const parsed = PaymentsActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json({ error: "That action is not available. Reload the page and try again." }, { status: 400, headers: NO_STORE });
@@ -52,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
       });
     }
   }
-}
+});
 
 export default function PaymentsSettings() {
   const { stripe, paypal } = useLoaderData<typeof loader>();

@@ -11,22 +11,23 @@ import { updateReminderSettings } from "~/models/reminders.server";
 import { requireBusiness } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Reminders | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { remindersEnabled: true, reminderDays: true } });
   return json({ defaultValue: { remindersEnabled: business.remindersEnabled ? "on" : undefined, reminderDays: business.reminderDays.join(", ") } });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: ReminderSettingsSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   await updateReminderSettings(businessId, submission.value);
   return redirectWithFlash(request, "/settings/reminders", { kind: "success", message: "Reminder settings saved." });
-}
+});
 
 export default function ReminderSettings() {
   const { defaultValue } = useLoaderData<typeof loader>();

@@ -21,6 +21,7 @@ import { prisma } from "~/utils/db.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { destroySessionCookie, redirectWithFlash } from "~/utils/session.server";
 import { MAX_PASSWORD_BYTES } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const CloseAccountSchema = z.object({
   password: z
@@ -39,7 +40,7 @@ const BillingIntentSchema = z.discriminatedUnion("intent", [
 
 export const meta: MetaFunction = () => [{ title: "Subscription | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   const business = await prisma.business.findUniqueOrThrow({
     where: { id: businessId },
@@ -61,7 +62,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
     checkout: (checkout === "success" || checkout === "cancelled" ? checkout : null) as "success" | "cancelled" | null,
   });
-}
+});
 
 async function billingAction(request: Request, businessId: string, formData: FormData) {
   const parsed = BillingIntentSchema.safeParse(Object.fromEntries(formData));
@@ -88,7 +89,7 @@ async function billingAction(request: Request, businessId: string, formData: For
   }
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   const { businessId, user } = await requireOwner(request);
   const formData = await request.formData();
   // Billing buttons carry an intent; the closure form (below) has none.
@@ -102,7 +103,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirectWithFlash(request, "/", { kind: "success", message: "Your account is closed and its data deleted. Thank you for using Invoice Link." }, [
     ["Set-Cookie", await destroySessionCookie()],
   ]);
-}
+});
 
 export default function Subscription() {
   const { businessName, since, counts, plans, billing, checkout } = useLoaderData<typeof loader>();
