@@ -88,3 +88,5 @@ export default function Dashboard() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

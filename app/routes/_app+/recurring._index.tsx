@@ -74,3 +74,5 @@ export default function Recurring() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -82,3 +82,5 @@ export default function ForgotPassword() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

@@ -85,3 +85,5 @@ export default function Login() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

@@ -95,3 +95,5 @@ export default function ResetPassword() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

@@ -91,3 +91,5 @@ export default function Signup() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

@@ -193,3 +193,5 @@ export default function PublicEstimate() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

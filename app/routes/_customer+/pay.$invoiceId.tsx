@@ -212,3 +212,5 @@ export default function PayInvoice() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -28,3 +28,5 @@ export default function Index() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

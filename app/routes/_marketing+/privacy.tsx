@@ -249,3 +249,5 @@ export default function Privacy() {
     </article>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

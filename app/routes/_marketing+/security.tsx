@@ -284,3 +284,5 @@ export default function Security() {
     </article>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -40,3 +40,5 @@ export default function DevOutbox() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -357,3 +357,5 @@ export default function CustomerDetail() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

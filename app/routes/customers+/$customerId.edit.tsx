@@ -69,3 +69,5 @@ export default function EditCustomer() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -144,3 +144,5 @@ export default function Customers() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -53,3 +53,5 @@ export default function NewCustomer() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

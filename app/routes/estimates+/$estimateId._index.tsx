@@ -168,3 +168,5 @@ export default function EstimatePage() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

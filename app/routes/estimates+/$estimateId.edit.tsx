@@ -76,3 +76,5 @@ export default function EditEstimate() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -60,3 +60,5 @@ export default function ConfirmVoidEstimate() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -87,3 +87,5 @@ export default function Estimates() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

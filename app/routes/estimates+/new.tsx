@@ -60,3 +60,5 @@ export default function NewEstimate() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -107,3 +107,5 @@ export default function ExpenseDetail() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

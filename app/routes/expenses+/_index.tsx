@@ -165,3 +165,5 @@ export default function Expenses() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

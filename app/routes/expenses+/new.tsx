@@ -57,3 +57,5 @@ export default function NewExpense() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

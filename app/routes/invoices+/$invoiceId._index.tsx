@@ -514,3 +514,5 @@ export default function InvoicePage() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -79,3 +79,5 @@ export default function EditInvoice() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

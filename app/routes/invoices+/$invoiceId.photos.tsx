@@ -16,3 +16,5 @@ export default function InvoicePhotos() {
   const actionData = useActionData<typeof action>();
   return <JobPhotosPage data={data} error={actionData && "error" in actionData ? actionData.error : null} />;
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

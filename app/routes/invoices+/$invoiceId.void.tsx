@@ -63,3 +63,5 @@ export default function ConfirmVoidInvoice() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -141,3 +141,5 @@ export default function Invoices() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -60,3 +60,5 @@ export default function NewInvoice() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

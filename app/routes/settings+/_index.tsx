@@ -65,3 +65,5 @@ export default function Settings() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

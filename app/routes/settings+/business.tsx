@@ -389,3 +389,5 @@ export default function BusinessSettings() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -113,3 +113,5 @@ export default function Devices() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -117,3 +117,5 @@ export default function ExportData() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

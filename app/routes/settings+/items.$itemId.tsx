@@ -68,3 +68,5 @@ export default function EditItem() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

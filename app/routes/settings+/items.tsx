@@ -78,3 +78,5 @@ export default function SettingsItems() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

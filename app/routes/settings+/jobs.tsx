@@ -108,3 +108,5 @@ export default function Jobs() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

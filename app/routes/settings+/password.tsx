@@ -92,3 +92,5 @@ export default function ChangePassword() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

@@ -76,3 +76,5 @@ export default function PaymentsSettings() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

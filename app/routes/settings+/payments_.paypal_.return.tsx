@@ -58,3 +58,5 @@ export default function PayPalReturn() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

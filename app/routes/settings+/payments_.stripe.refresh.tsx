@@ -25,3 +25,5 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
 export default function StripeRefresh() {
   return null;
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

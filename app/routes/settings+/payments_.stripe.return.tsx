@@ -27,3 +27,5 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
 export default function StripeReturn() {
   return null;
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

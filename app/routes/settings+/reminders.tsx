@@ -67,3 +67,5 @@ export default function ReminderSettings() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -267,3 +267,5 @@ function PlanSection({ since, plans, billing, checkout }: { since: string; plans
     </section>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";
