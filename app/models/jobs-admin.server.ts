@@ -4,6 +4,16 @@
 // pinned and tests/integration cover these queries.
 import { prisma } from "~/utils/db.server";
 
+/** The development outbox (no Postmark token): the business's latest 50 emails kept instead of sent. */
+export async function listDevOutbox(businessId: string) {
+  return prisma.emailMessage.findMany({
+    where: { businessId, transport: "dev-outbox" },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { id: true, to: true, subject: true, template: true, textBody: true, createdAt: true, status: true },
+  });
+}
+
 export type JobRow = {
   id: string;
   task: string;

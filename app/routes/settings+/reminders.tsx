@@ -7,9 +7,8 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { ReminderSettingsSchema } from "~/models/business-form";
-import { updateReminderSettings } from "~/models/reminders.server";
+import { getReminderSettings, updateReminderSettings } from "~/models/reminders.server";
 import { requireBusiness } from "~/utils/auth.server";
-import { prisma } from "~/utils/db.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
@@ -17,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Reminders | Invoice Link" }];
 
 export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
-  const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { remindersEnabled: true, reminderDays: true } });
+  const business = await getReminderSettings(businessId);
   return json({ defaultValue: { remindersEnabled: business.remindersEnabled ? "on" : undefined, reminderDays: business.reminderDays.join(", ") } });
 });
 

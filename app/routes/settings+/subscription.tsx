@@ -12,12 +12,11 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Field, SubmitButton } from "~/components/forms";
-import { closeAccount } from "~/models/account-closure.server";
+import { accountClosureSummary, closeAccount } from "~/models/account-closure.server";
 import { DomainError } from "~/models/errors.server";
 import { getBillingState, openBillingPortal, plans, setCancelAtPeriodEnd, startSubscriptionCheckout } from "~/models/subscription.server";
 import { logger } from "~/utils/logger.server";
 import { requireOwner } from "~/utils/auth.server";
-import { prisma } from "~/utils/db.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { destroySessionCookie, redirectWithFlash } from "~/utils/session.server";
 import { MAX_PASSWORD_BYTES } from "~/utils/validation";
@@ -42,10 +41,7 @@ export const meta: MetaFunction = () => [{ title: "Subscription | Invoice Link" 
 
 export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
-  const business = await prisma.business.findUniqueOrThrow({
-    where: { id: businessId },
-    select: { name: true, createdAt: true, _count: { select: { invoices: true, customers: true, payments: true } } },
-  });
+  const business = await accountClosureSummary(businessId);
   const state = await getBillingState(businessId);
   const checkout = new URL(request.url).searchParams.get("checkout");
   return json({
