@@ -28,7 +28,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
   return withEqualizedTiming(async () => {
     await enforceRateLimit("forgot-password", context);
     const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema });
-    if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+    if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
 
     const reset = await createPasswordResetToken(submission.value.email);
     if (reset) {
@@ -48,7 +48,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
 
 export default function ForgotPassword() {
   const { sent } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "forgot-password",

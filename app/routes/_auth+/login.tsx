@@ -33,7 +33,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
   await enforceRateLimit("login", context);
   const submission = parseWithZod(await request.clone().formData(), { schema: LoginSchema });
   if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+    return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   try {
     const user = await authenticator.authenticate("form", request);
@@ -41,14 +41,14 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
     return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": setCookie } });
   } catch (error) {
     if (error instanceof InvalidCredentialsError) {
-      return json(submission.reply({ formErrors: [error.message], hideFields: ["password"] }), { status: 400 });
+      return json({ result: submission.reply({ formErrors: [error.message], hideFields: ["password"] }) }, { status: 400 });
     }
     throw error;
   }
 });
 
 export default function Login() {
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({

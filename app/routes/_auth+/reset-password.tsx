@@ -35,11 +35,11 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
   await enforceRateLimit("reset-password", context);
   const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
   if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
+    return json({ result: submission.reply({ hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
   }
   const ok = await resetPassword(submission.value.token, submission.value.password);
   if (!ok) {
-    return json(submission.reply({ formErrors: [EXPIRED], hideFields: ["password", "confirmPassword"] }), { status: 400 });
+    return json({ result: submission.reply({ formErrors: [EXPIRED], hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
   }
   return redirectWithFlash(request, "/login", {
     kind: "success",
@@ -49,7 +49,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
 
 export default function ResetPassword() {
   const { token } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "reset-password",

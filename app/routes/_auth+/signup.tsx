@@ -33,7 +33,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
   await enforceRateLimit("signup", context);
   const submission = parseWithZod(await request.formData(), { schema: SignupSchema });
   if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
+    return json({ result: submission.reply({ hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
   }
   try {
     const user = await createAccount(submission.value);
@@ -41,8 +41,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
     return redirect("/dashboard", { headers: { "Set-Cookie": setCookie } });
   } catch (error) {
     if (error instanceof EmailTakenError) {
-      return json(
-        submission.reply({ fieldErrors: { email: [error.message] }, hideFields: ["password", "confirmPassword"] }),
+      return json({ result: submission.reply({ fieldErrors: { email: [error.message] }, hideFields: ["password", "confirmPassword"] }) },
         { status: 400 },
       );
     }
@@ -51,7 +50,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
 });
 
 export default function Signup() {
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "signup",

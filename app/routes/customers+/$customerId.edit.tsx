@@ -25,14 +25,14 @@ export const action = mapDomainErrors(async ({ request, params }: ActionFunction
   // Authorize before reading the form: another business's id is a 404 whatever was submitted.
   const { id } = await getCustomer(businessId, params.customerId ?? "");
   const submission = parseWithZod(await request.formData(), { schema: CustomerFormSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
   const customer = await updateCustomer(businessId, id, submission.value);
   return redirectWithFlash(request, `/customers/${id}`, { kind: "success", message: `Customer ${customer.name} saved.` });
 });
 
 export default function EditCustomer() {
   const { customer, addressAutocomplete } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: `edit-customer-${customer.id}`,

@@ -22,14 +22,14 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
 export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: CustomerFormSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
   const customer = await createCustomer(businessId, submission.value);
   return redirectWithFlash(request, `/customers/${customer.id}`, { kind: "success", message: `Customer ${customer.name} added.` });
 });
 
 export default function NewCustomer() {
   const { addressAutocomplete } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "new-customer",

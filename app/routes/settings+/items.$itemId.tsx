@@ -8,10 +8,11 @@ import { SavedItemForm } from "~/components/saved-item-form";
 import { savedItemFormSchema } from "~/models/saved-item-form";
 import { deleteSavedItem, getSavedItem, updateSavedItem } from "~/models/saved-item.server";
 import { requireBusiness } from "~/utils/auth.server";
-import { businessDefaults, withDomainErrors } from "~/utils/document-action.server";
+import { businessDefaults } from "~/utils/document-action.server";
 import { centsToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithDomainError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit item | Settings | Invoice Link" }];
 
@@ -34,15 +35,18 @@ export const action = mapDomainErrors(async ({ request, params }: ActionFunction
   // Tenancy first: another business's id answers 404 whatever the body holds.
   await getSavedItem(businessId, params.itemId!);
   const submission = parseWithZod(formData, { schema: savedItemFormSchema(currency) });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await withDomainErrors(submission, () => updateSavedItem(businessId, params.itemId!, submission.value));
-  if (!result.ok) return result.response;
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
+  try {
+    await updateSavedItem(businessId, params.itemId!, submission.value);
+  } catch (error) {
+    return replyWithDomainError(submission, error);
+  }
   return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
 });
 
 export default function EditItem() {
   const { currency, item } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   return (

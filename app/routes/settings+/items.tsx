@@ -8,10 +8,11 @@ import { SavedItemForm } from "~/components/saved-item-form";
 import { savedItemFormSchema, ITEM_QUERY_MAX } from "~/models/saved-item-form";
 import { createSavedItem, ITEM_LIST_LIMIT, normalizeItemQuery, searchSavedItems } from "~/models/saved-item.server";
 import { requireBusiness } from "~/utils/auth.server";
-import { businessDefaults, withDomainErrors } from "~/utils/document-action.server";
+import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithDomainError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Items | Settings | Invoice Link" }];
 
@@ -27,15 +28,18 @@ export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) =>
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const submission = parseWithZod(await request.formData(), { schema: savedItemFormSchema(currency) });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
-  const result = await withDomainErrors(submission, () => createSavedItem(businessId, submission.value));
-  if (!result.ok) return result.response;
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
+  try {
+    await createSavedItem(businessId, submission.value);
+  } catch (error) {
+    return replyWithDomainError(submission, error);
+  }
   return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
 });
 
 export default function SettingsItems() {
   const { currency, q, items } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   return (
     <div className="stack">

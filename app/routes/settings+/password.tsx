@@ -35,11 +35,11 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
   const { user } = await requireBusiness(request);
   await enforceRateLimit("password-change", context);
   const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
-  if (submission.status !== "success") return json(submission.reply({ hideFields: HIDDEN }), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply({ hideFields: HIDDEN }) }, { status: 400 });
 
   const changed = await changePassword(user.id, submission.value.currentPassword, submission.value.newPassword);
   if (!changed) {
-    return json(submission.reply({ fieldErrors: { currentPassword: ["That is not your current password"] }, hideFields: HIDDEN }), {
+    return json({ result: submission.reply({ fieldErrors: { currentPassword: ["That is not your current password"] }, hideFields: HIDDEN }) }, {
       status: 400,
     });
   }
@@ -54,7 +54,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
 });
 
 export default function ChangePassword() {
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "change-password",

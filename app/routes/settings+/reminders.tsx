@@ -23,14 +23,14 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
 export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: ReminderSettingsSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
   await updateReminderSettings(businessId, submission.value);
   return redirectWithFlash(request, "/settings/reminders", { kind: "success", message: "Reminder settings saved." });
 });
 
 export default function ReminderSettings() {
   const { defaultValue } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "reminder-settings",

@@ -92,10 +92,10 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
   if (formData.has("intent")) return billingAction(request, businessId, formData);
   await enforceRateLimit("account-closure", context);
   const submission = parseWithZod(formData, { schema: CloseAccountSchema });
-  if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   // The business is the session's; a business id in the body is never read.
   const result = await closeAccount({ businessId, userId: user.id, password: submission.value.password, confirmName: submission.value.confirmName });
-  if (!result.ok) return json(submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields: ["password"] }), { status: 400 });
+  if (!result.ok) return json({ result: submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields: ["password"] }) }, { status: 400 });
   return redirectWithFlash(request, "/", { kind: "success", message: "Your account is closed and its data deleted. Thank you for using Invoice Link." }, [
     ["Set-Cookie", await destroySessionCookie()],
   ]);
@@ -103,7 +103,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
 
 export default function Subscription() {
   const { businessName, since, counts, plans, billing, checkout } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "close-account",
