@@ -1,5 +1,6 @@
 // Recurring invoice schedules of the signed-in business, with a stop button each.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -11,6 +12,7 @@ import { businessDefaults } from "~/utils/document-action.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Recurring invoices | Invoice Link" }];
 
@@ -37,9 +39,9 @@ const StopSchema = z.object({ intent: z.literal("stop"), scheduleId: z.string().
 
 export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
-  const parsed = StopSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "Choose a schedule" }, { status: 400 });
-  await stopSchedule(businessId, parsed.data.scheduleId);
+  const submission = parseWithZod(await request.formData(), { schema: StopSchema });
+  if (submission.status !== "success") return replyWithFormError(submission, "Choose a schedule");
+  await stopSchedule(businessId, submission.value.scheduleId);
   return redirectWithFlash(request, "/recurring", { kind: "success", message: "Schedule stopped. Invoices already made are kept." });
 });
 

@@ -1,6 +1,7 @@
 // Background jobs and email delivery for the signed-in business: queued and failed jobs with their
 // last error, recent emails with their status, and a retry button for an email that failed.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -10,6 +11,7 @@ import { requireBusiness } from "~/utils/auth.server";
 import { retryEmail } from "~/utils/email.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Jobs and email | Invoice Link" }];
 
@@ -22,9 +24,9 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
 
 export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
-  const parsed = RetrySchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "Choose an email to retry" }, { status: 400 });
-  const retried = await retryEmail(businessId, parsed.data.messageId);
+  const submission = parseWithZod(await request.formData(), { schema: RetrySchema });
+  if (submission.status !== "success") return replyWithFormError(submission, "Choose an email to retry");
+  const retried = await retryEmail(businessId, submission.value.messageId);
   return redirectWithFlash(request, "/settings/jobs", retried ? { kind: "success", message: "The email is queued again." } : { kind: "info", message: "That email is not failed; nothing to retry." });
 });
 

@@ -3,6 +3,7 @@
 // app/models/stripe-connect.server.ts, handled here) and PayPal (app/components/paypal-connect-panel.tsx,
 // domain in app/models/paypal-connect.server.ts, its actions in settings.payments_.paypal.tsx).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -13,7 +14,9 @@ import { paypalConnectStatus, refreshPayPalMerchant } from "~/models/paypal-conn
 import { disconnectStripe, startStripeOnboarding, stripeSettings } from "~/models/stripe-connect.server";
 import { requireOwner } from "~/utils/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { formErrors } from "~/components/forms";
 import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Payments | Invoice Link" }];
 
@@ -31,17 +34,17 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
 
 export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
-  const parsed = PaymentsActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "That action is not available. Reload the page and try again." }, { status: 400, headers: NO_STORE });
-  switch (parsed.data.intent) {
+  const submission = parseWithZod(await request.formData(), { schema: PaymentsActionSchema });
+  if (submission.status !== "success") return replyWithFormError(submission, "That action is not available. Reload the page and try again.", { headers: NO_STORE });
+  switch (submission.value.intent) {
     case "connect-stripe": {
       try {
         const result = await startStripeOnboarding(businessId, sessionId);
         // Stripe's hosted onboarding; it sends the owner back to /settings/payments/stripe/return.
         if (result.ok) return redirect(result.url, { status: 303, headers: NO_STORE });
-        return json({ error: result.message }, { status: 502, headers: NO_STORE });
+        return replyWithFormError(submission, result.message, { status: 502, headers: NO_STORE });
       } catch (error) {
-        if (error instanceof DomainError) return json({ error: error.message }, { status: 409, headers: NO_STORE });
+        if (error instanceof DomainError) return replyWithFormError(submission, error.message, { status: 409, headers: NO_STORE });
         throw error;
       }
     }
@@ -57,15 +60,15 @@ export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) =>
 
 export default function PaymentsSettings() {
   const { stripe, paypal } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const formError = formErrors(useActionData<typeof action>()?.result)?.[0];
   const [params] = useSearchParams();
   return (
     <div className="stack narrow">
       <h1>Payments</h1>
       <p className="muted">Where your customers' online payments go. Until an account can take payments, your pay pages show your phone and email instead.</p>
-      {actionData && "error" in actionData ? (
+      {formError ? (
         <p className="flash flash-error" role="alert" data-testid="payments-error">
-          {actionData.error}
+          {formError}
         </p>
       ) : null}
       <StripePaymentsSection settings={stripe} confirmDisconnect={params.get("confirm") === "disconnect-stripe"} />
