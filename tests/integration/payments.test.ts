@@ -1,6 +1,7 @@
 // Payments on real Postgres: the invoice page's forms over HTTP, and applyPayment / markInvoicePaid
 // under concurrency (row lock on the invoice, unique (provider, providerPaymentId)). No mocks.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { NotFoundError } from "~/models/errors.server";
 import { todayIn } from "~/models/document-form";
 import { DomainError } from "~/models/errors.server";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
@@ -309,10 +310,10 @@ describe("applyPayment and markInvoicePaid under concurrency", () => {
     const a = await setup();
     const b = await setup();
     const { id } = await sentInvoice(a.business.id, a.customer.id);
-    await expect(applyPayment(manual(b.business.id, id, 1000))).rejects.toMatchObject({ status: 404 });
+    await expect(applyPayment(manual(b.business.id, id, 1000))).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       markInvoicePaid({ businessId: b.business.id, invoiceId: id, method: "CASH", provider: "manual", providerPaymentId: "x" }),
-    ).rejects.toMatchObject({ status: 404 });
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(await prisma.payment.count({ where: { invoiceId: id } })).toBe(0);
   });
 });
