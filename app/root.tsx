@@ -3,7 +3,6 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import {
   Form,
-  isRouteErrorResponse,
   Link,
   Links,
   LiveReload,
@@ -17,6 +16,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { errorCopy } from "~/components/error-boundary";
 import { billingBanner } from "~/models/subscription.server";
 import { getSession, readFlash } from "~/utils/session.server";
 import { useNonce } from "~/utils/nonce-provider";
@@ -153,25 +153,9 @@ export default function App() {
   );
 }
 
+/** The last resort, when the layout itself failed (its loader threw); routes render theirs inside the layout. */
 export function ErrorBoundary() {
-  const error = useRouteError();
-  let title = "Something went wrong";
-  let message = "An unexpected error happened. It has been logged; please try again.";
-  if (isRouteErrorResponse(error)) {
-    if (error.status === 404) {
-      title = "Not found";
-      message = "We could not find that page.";
-    } else if (error.status === 429) {
-      title = "Too many attempts";
-      message = typeof error.data === "string" ? error.data : "Please wait a few minutes and try again.";
-    } else if (error.status === 405) {
-      title = "Not allowed";
-      message = "That action is not available here.";
-    } else if (error.status < 500) {
-      title = error.statusText || "Request not accepted";
-      message = typeof error.data === "string" ? error.data : message;
-    }
-  }
+  const { title, message } = errorCopy(useRouteError());
   return (
     <Document title={`${title} | Invoice Link`}>
       <header className="site-header">

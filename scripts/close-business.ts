@@ -5,6 +5,7 @@
 //   DATABASE_URL=postgres://… npx tsx scripts/close-business.ts <businessId> [<businessId> …]
 import "dotenv/config";
 import { closeBusiness } from "~/models/account-closure.server";
+import { NotFoundError } from "~/models/errors.server";
 import { prisma } from "~/utils/db.server";
 
 const ids = process.argv.slice(2);
@@ -17,7 +18,7 @@ for (const id of ids) {
   try {
     console.log(`${id}: closed ${JSON.stringify(await closeBusiness(id))}`);
   } catch (error) {
-    if (error instanceof Response && error.status === 404) {
+    if (error instanceof NotFoundError) {
       console.log(`${id}: not found or already closed; skipped`);
       continue;
     }

@@ -1,5 +1,10 @@
 import type { ReactNode } from "react";
 
+/** The form-level messages of an action's reply (`{ result }`, app/web/forms.server.ts): what is not about one field. */
+export function formErrors(result: { error?: Record<string, string[] | null> } | null | undefined) {
+  return result?.error?.[""] ?? null;
+}
+
 export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
   if (!errors?.length) return null;
   return (

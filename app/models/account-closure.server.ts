@@ -35,6 +35,15 @@ export type ClosureSummary = {
 
 const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();
 
+/** What closing the account deletes, shown before the owner confirms: the business and its counts. */
+export async function accountClosureSummary(businessId: string) {
+  const business = await prisma.business.findUnique({
+    where: { id: businessId },
+    select: { name: true, createdAt: true, _count: { select: { invoices: true, customers: true, payments: true } } },
+  });
+  return business ?? notFound("Business not found");
+}
+
 /**
  * Checks the owner's password and the typed business name, then closes the account. The user must
  * belong to the business (else 404, nothing written); a wrong password or name writes nothing.

@@ -9,7 +9,7 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import { csvLines, type CsvCell } from "~/utils/csv.server";
 import { prisma } from "~/utils/db.server";
 import { addJob } from "~/utils/jobs.server";
-import { notFound } from "./errors.server";
+import { DomainError, GoneError, notFound } from "./errors.server";
 
 /** A finished export can be downloaded for this long; then it answers 410 and cleanup drops its bytes. */
 export const EXPORT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -420,11 +420,11 @@ export async function getDataExportFile(businessId: string, id: string, now = ne
   const meta = await prisma.dataExport.findFirst({ where: { id, businessId }, select: { status: true, expiresAt: true, createdAt: true } });
   if (!meta) notFound("Export not found");
   if (meta.status === "EXPIRED" || (meta.expiresAt && meta.expiresAt <= now)) {
-    throw new Response("This export has expired. Request a new one from Settings → Export your data.", { status: 410, statusText: "Gone" });
+    throw new GoneError("This export has expired. Request a new one from Settings → Export your data.");
   }
-  if (meta.status !== "READY") throw new Response("This export is not ready.", { status: 409, statusText: "Conflict" });
+  if (meta.status !== "READY") throw new DomainError("This export is not ready.");
   const row = await prisma.dataExport.findFirst({ where: { id, businessId, status: "READY" }, select: { bytes: true } });
-  if (!row?.bytes) throw new Response("This export is not ready.", { status: 409, statusText: "Conflict" });
+  if (!row?.bytes) throw new DomainError("This export is not ready.");
   return { bytes: row.bytes, filename: exportFilename(meta.createdAt) };
 }
 

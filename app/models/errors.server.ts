@@ -1,8 +1,34 @@
-// Errors the domain raises; routes turn them into 404s and field errors.
+// Errors the domain raises. The domain never builds HTTP responses: the web layer (app/web/errors.server.ts)
+// turns these into pages and form errors, and the JSON API (app/utils/api.server.ts) into its error format,
+// both from one classification.
 
-/** Thrown when a row does not exist *for this business*: another tenant's id looks exactly like a missing one. */
+/** A row does not exist *for this business*: another tenant's id looks exactly like a missing one (404). */
+export class NotFoundError extends Error {
+  constructor(message = "Not found") {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+/** The signed-in person may not do this (a member where only the owner may; 403). */
+export class ForbiddenError extends Error {
+  constructor(message = "You may not do that.") {
+    super(message);
+    this.name = "ForbiddenError";
+  }
+}
+
+/** The thing existed but is gone for good (an expired data export; 410). */
+export class GoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GoneError";
+  }
+}
+
+/** Throws NotFoundError: `return row ?? notFound("Customer not found")`. */
 export function notFound(what = "Not found"): never {
-  throw new Response(what, { status: 404, statusText: "Not Found" });
+  throw new NotFoundError(what);
 }
 
 // Ids are cuids; anything else (too long, control characters, a NUL Postgres would refuse) cannot match.

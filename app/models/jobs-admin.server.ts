@@ -7,6 +7,16 @@ import { prisma } from "~/utils/db.server";
 import { emailJobKey } from "~/utils/email.server";
 import { jobsByKey } from "~/utils/jobs.server";
 
+/** The development outbox (no Postmark token): the business's latest 50 emails kept instead of sent. */
+export async function listDevOutbox(businessId: string) {
+  return prisma.emailMessage.findMany({
+    where: { businessId, transport: "dev-outbox" },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { id: true, to: true, subject: true, template: true, textBody: true, createdAt: true, status: true },
+  });
+}
+
 export type JobRow = {
   id: string;
   task: string;

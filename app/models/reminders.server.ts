@@ -233,6 +233,12 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
   }, LOCKING_TRANSACTION);
 }
 
+/** Settings → Reminders: whether overdue reminders are on, and on which days after the due date. */
+export async function getReminderSettings(businessId: string) {
+  const business = await prisma.business.findUnique({ where: { id: businessId }, select: { remindersEnabled: true, reminderDays: true } });
+  return business ?? notFound("Business not found");
+}
+
 /** Settings → Reminders: turn overdue reminders on or off and choose their days. */
 export async function updateReminderSettings(businessId: string, input: ReminderSettingsInput) {
   await prisma.business.update({ where: { id: businessId }, data: { remindersEnabled: input.remindersEnabled, reminderDays: input.reminderDays } });

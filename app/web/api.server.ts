@@ -6,10 +6,11 @@ import * as Sentry from "@sentry/remix";
 import { z } from "zod";
 import { ApiTimestamp, type ListQuery } from "~/models/api-schemas";
 import { findTokenUser, verifyAccessToken, type AccessClaims } from "~/models/api-token.server";
-import { DomainError, PLAUSIBLE_ID, ReadOnlyAccountError } from "~/models/errors.server";
+import { PLAUSIBLE_ID } from "~/models/errors.server";
 import { logger } from "~/utils/logger.server";
 import { countRequest, type RateLimitName } from "~/utils/rate-limit.server";
 import { readRawBody } from "~/utils/webhook.server";
+import { classifyError } from "~/web/errors.server";
 
 /** JSON bodies of the API are small documents; 100 line items fit in well under this. */
 export const API_BODY_LIMIT = 64 * 1024;
@@ -57,15 +58,13 @@ const STATUS_CODES: Record<number, [string, string]> = {
 /** Turns whatever a handler threw into the API's error format; anything unexpected is a logged 500. */
 async function toErrorResponse(error: unknown, request: Request): Promise<Response> {
   if (error instanceof ApiError) return errorResponse(error);
-  // The account is read-only until its Invoice Link subscription is paid for (docs/decisions/014).
-  if (error instanceof ReadOnlyAccountError) return errorResponse(new ApiError(402, error.code, error.message));
-  if (error instanceof DomainError) {
-    return error.field
-      ? errorResponse(new ApiError(400, "validation_failed", error.message, { [error.field]: [error.message] }))
-      : errorResponse(new ApiError(409, "conflict", error.message));
+  // Domain errors: the same classification as the web pages (app/web/errors.server.ts).
+  const known = classifyError(error);
+  if (known) {
+    return errorResponse(new ApiError(known.status, known.code, known.message, known.field ? { [known.field]: [known.message] } : undefined));
   }
   if (error instanceof Response) {
-    // The domain's notFound() and friends throw plain responses; their text is written for people.
+    // Infrastructure still throws plain responses (a rate limit's 429); their text is written for people.
     const [code, fallback] = STATUS_CODES[error.status] ?? ["error", "The request failed."];
     const text = (await error.text().catch(() => "")).trim();
     return errorResponse(new ApiError(error.status, code, text && text.length < 300 ? text : fallback));

@@ -2,6 +2,7 @@
 import { redirect } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
+import { ForbiddenError } from "~/models/errors.server";
 import { verifyLogin, type AuthUser } from "~/models/user.server";
 import { destroySessionCookie, getSession, type SessionWithUser } from "~/utils/session.server";
 import { EmailSchema } from "~/utils/validation";
@@ -56,6 +57,6 @@ export async function requireAnonymous(request: Request) {
 /** requireBusiness for what only the business owner may do (data export, closing the account): others get 403. */
 export async function requireOwner(request: Request) {
   const auth = await requireBusiness(request);
-  if (auth.user.role !== "OWNER") throw new Response("Only the business owner can do this.", { status: 403, statusText: "Forbidden" });
+  if (auth.user.role !== "OWNER") throw new ForbiddenError("Only the business owner can do this.");
   return auth;
 }

@@ -2,7 +2,7 @@
 // under concurrency (row lock on the invoice, unique (provider, providerPaymentId)). No mocks.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { todayIn } from "~/utils/dates";
-import { DomainError } from "~/models/errors.server";
+import { NotFoundError, DomainError } from "~/models/errors.server";
 import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.server";
 import { applyPayment, markInvoicePaid, type ApplyPaymentInput } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
@@ -302,10 +302,10 @@ describe("applyPayment and markInvoicePaid under concurrency", () => {
     const a = await setup();
     const b = await setup();
     const { id } = await sentInvoice(a.business.id, a.customer.id);
-    await expect(applyPayment(manual(b.business.id, id, 1000))).rejects.toMatchObject({ status: 404 });
+    await expect(applyPayment(manual(b.business.id, id, 1000))).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       markInvoicePaid({ businessId: b.business.id, invoiceId: id, method: "CASH", provider: "manual", providerPaymentId: "x" }),
-    ).rejects.toMatchObject({ status: 404 });
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(await prisma.payment.count({ where: { invoiceId: id } })).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { addDays, todayIn } from "~/utils/dates";
+import { NotFoundError } from "~/models/errors.server";
 import { createInvoice, markInvoiceSent, markInvoiceViewed, voidInvoice } from "~/models/invoice.server";
 import { applyPayment } from "~/models/payments/payment.server";
 import { createSchedule, runRecurringSchedules, RecurringFormSchema, stopSchedule } from "~/models/recurring.server";
@@ -574,16 +575,14 @@ describe("runRecurringSchedules", () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(Response);
-    expect((error as Response).status).toBe(404);
+    expect(error).toBeInstanceOf(NotFoundError);
     expect((await prisma.recurringSchedule.findUniqueOrThrow({ where: { id: schedule.id } })).active).toBe(true);
     // Repeating another business's invoice is a 404 too.
     const foreign = await createSchedule(other.id, schedule.templateInvoiceId, RecurringFormSchema.parse({ frequency: "MONTHLY", interval: "1", startOn: "2031-02-15" })).then(
       () => null,
       (e: unknown) => e,
     );
-    expect(foreign).toBeInstanceOf(Response);
-    expect((foreign as Response).status).toBe(404);
+    expect(foreign).toBeInstanceOf(NotFoundError);
 
     await stopSchedule(business.id, schedule.id);
     expect((await prisma.recurringSchedule.findUniqueOrThrow({ where: { id: schedule.id } })).active).toBe(false);

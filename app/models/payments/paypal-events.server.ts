@@ -7,7 +7,7 @@ import { z } from "zod";
 import { CaptureSchema } from "~/models/payments/paypal-client.server";
 import { logger } from "~/utils/logger.server";
 import { prisma } from "~/utils/db.server";
-import { DomainError } from "~/models/errors.server";
+import { DomainError, NotFoundError } from "~/models/errors.server";
 import { paypalAmountCents, recordPayPalCapture } from "./checkout.server";
 import { applyProviderDispute, applyProviderRefund, type ProviderChangeResult } from "./payment.server";
 import { onMerchantConsentRevoked, onMerchantOnboardingCompleted } from "./paypal-connect.server";
@@ -95,7 +95,7 @@ export async function handlePayPalEvent(event: z.infer<typeof Envelope>): Promis
         return "ignored";
     }
   } catch (error) {
-    if (error instanceof z.ZodError || error instanceof DomainError || (error as { status?: number }).status === 404) {
+    if (error instanceof z.ZodError || error instanceof DomainError || error instanceof NotFoundError || (error as { status?: number }).status === 404) {
       logger.error({ eventId: event.id, type: event.event_type, err: (error as Error).message }, "paypal event not applied");
       return "ignored";
     }

@@ -11,7 +11,7 @@ import type Stripe from "stripe";
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { onAccount, stripe } from "~/models/payments/stripe-client.server";
-import { DomainError } from "~/models/errors.server";
+import { DomainError, NotFoundError } from "~/models/errors.server";
 import { handleBillingEvent, isBillingEvent } from "~/models/billing-events.server";
 import { applyPayment, applyProviderDispute, applyProviderRefund, completePaymentFollowUp, type ApplyPaymentInput, type PaymentReceivedJob } from "./payment.server";
 import { deauthorizeStripeAccount, isBusinessStripeAccount, syncStripeAccount } from "./stripe-connect.server";
@@ -192,7 +192,7 @@ export async function handleStripeEvent(event: Stripe.Event, source: StripeEvent
     // record and acknowledge, so Stripe does not retry for three days.
     // Stripe saying the PaymentIntent does not exist on this account (an event about another account's
     // payment) will not change on a retry either.
-    if (error instanceof DomainError || (error as { status?: number }).status === 404 || (error as { code?: string }).code === "resource_missing") {
+    if (error instanceof DomainError || error instanceof NotFoundError || (error as { status?: number }).status === 404 || (error as { code?: string }).code === "resource_missing") {
       logger.error({ eventId: event.id, type: event.type, err: (error as Error).message }, "stripe event rejected by a payment rule");
       return "ignored";
     }

@@ -7,10 +7,11 @@ import { todayIn } from "~/utils/dates";
 import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, businessId } = await requireBusiness(request);
   const business = await businessDefaults(businessId);
   const stats = await dashboardStats(businessId, todayIn(business.timeZone), business.timeZone);
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       at: activityTime(a.createdAt, business.timeZone),
     })),
   });
-}
+});
 
 const activityFormats = new Map<string, Intl.DateTimeFormat>();
 function activityTime(at: Date, timeZone: string) {
@@ -87,3 +88,5 @@ export default function Dashboard() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -3,10 +3,11 @@
 // formula-injection guard and the streaming are the shared ones of app/utils/csv.server.ts.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { todayIn } from "~/utils/dates";
+import { getExportSettings } from "~/models/csv-exports.server";
 import { customerExportBatches } from "~/models/customer.server";
 import { requireBusiness } from "~/web/auth.server";
 import { csvFilename, csvResponse, type CsvCell } from "~/utils/csv.server";
-import { prisma } from "~/utils/db.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const HEADER = ["Name", "Email", "Phone", "Address line 1", "Address line 2", "City", "Region", "Postal code", "Country", "Notes", "Archived", "Created"];
 
@@ -29,8 +30,8 @@ async function* customerRows(businessId: string, timeZone: string): AsyncGenerat
   }
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
-  const { timeZone } = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { timeZone: true } });
+  const { timeZone } = await getExportSettings(businessId);
   return csvResponse({ filename: csvFilename("customers", todayIn(timeZone)), header: HEADER, batches: customerRows(businessId, timeZone) });
-}
+});

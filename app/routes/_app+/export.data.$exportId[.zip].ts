@@ -4,8 +4,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDataExportFile } from "~/models/data-export.server";
 import { requireOwner } from "~/web/auth.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   const file = await getDataExportFile(businessId, params.exportId!);
   return new Response(file.bytes, {
@@ -18,4 +19,4 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "X-Content-Type-Options": "nosniff",
     },
   });
-}
+});

@@ -1,5 +1,6 @@
 // Recurring invoice schedules of the signed-in business, with a stop button each.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -10,10 +11,12 @@ import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Recurring invoices | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const [schedules, { invoicePrefix }] = await Promise.all([listSchedules(businessId), businessDefaults(businessId)]);
   return json({
@@ -30,17 +33,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
       template: { id: s.templateInvoice.id, number: formatInvoiceNumber(invoicePrefix, s.templateInvoice.number), total: formatMoney(s.templateInvoice.totalCents, s.templateInvoice.currency) },
     })),
   });
-}
+});
 
 const StopSchema = z.object({ intent: z.literal("stop"), scheduleId: z.string().min(1).max(64) });
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
-  const parsed = StopSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "Choose a schedule" }, { status: 400 });
-  await stopSchedule(businessId, parsed.data.scheduleId);
+  const submission = parseWithZod(await request.formData(), { schema: StopSchema });
+  if (submission.status !== "success") return replyWithFormError(submission, "Choose a schedule");
+  await stopSchedule(businessId, submission.value.scheduleId);
   return redirectWithFlash(request, "/recurring", { kind: "success", message: "Schedule stopped. Invoices already made are kept." });
-}
+});
 
 export default function Recurring() {
   const { schedules } = useLoaderData<typeof loader>();
@@ -73,3 +76,5 @@ export default function Recurring() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

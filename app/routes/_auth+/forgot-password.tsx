@@ -13,21 +13,22 @@ import { logger } from "~/utils/logger.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { sleep, withEqualizedTiming } from "~/utils/timing.server";
 import { EmailSchema } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const ForgotPasswordSchema = z.object({ email: EmailSchema });
 
 export const meta: MetaFunction = () => [{ title: "Forgot password | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   return json({ sent: new URL(request.url).searchParams.get("sent") === "1" });
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   // Every answer, known or unknown email, valid or not, takes 200-400 ms and looks the same.
   return withEqualizedTiming(async () => {
     await enforceRateLimit("forgot-password", context);
     const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema });
-    if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+    if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
 
     const reset = await createPasswordResetToken(submission.value.email);
     if (reset) {
@@ -43,11 +44,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return redirect("/forgot-password?sent=1");
   });
-}
+});
 
 export default function ForgotPassword() {
   const { sent } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "forgot-password",
@@ -81,3 +82,5 @@ export default function ForgotPassword() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

@@ -9,6 +9,7 @@ import { authenticator, InvalidCredentialsError, requireAnonymous } from "~/web/
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession } from "~/utils/session.server";
 import { EmailSchema, MAX_PASSWORD_BYTES, safeRedirect } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const LoginSchema = z.object({
   email: EmailSchema,
@@ -23,16 +24,16 @@ export const LoginSchema = z.object({
 
 export const meta: MetaFunction = () => [{ title: "Log in | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);
   return null;
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("login", context);
   const submission = parseWithZod(await request.clone().formData(), { schema: LoginSchema });
   if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+    return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   try {
     const user = await authenticator.authenticate("form", request);
@@ -40,14 +41,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(safeRedirect(submission.value.redirectTo), { headers: { "Set-Cookie": setCookie } });
   } catch (error) {
     if (error instanceof InvalidCredentialsError) {
-      return json(submission.reply({ formErrors: [error.message], hideFields: ["password"] }), { status: 400 });
+      return json({ result: submission.reply({ formErrors: [error.message], hideFields: ["password"] }) }, { status: 400 });
     }
     throw error;
   }
-}
+});
 
 export default function Login() {
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
@@ -84,3 +85,5 @@ export default function Login() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

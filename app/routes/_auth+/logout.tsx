@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { logout } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 // Logging out changes state, so it is a POST; a GET just goes home.
-export async function loader() {
+export const loader = mapDomainErrors(async () => {
   return redirect("/");
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   return logout(request, "/login");
-}
+});

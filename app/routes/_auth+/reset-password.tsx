@@ -9,6 +9,7 @@ import { isResetTokenUsable, resetPassword } from "~/models/user.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { PasswordSchema } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const TokenSchema = z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -24,31 +25,31 @@ const EXPIRED = "This reset link has expired or was already used. Ask for a new 
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const valid = TokenSchema.safeParse(token).success && (await isResetTokenUsable(token));
   return json({ token: valid ? token : null }, { status: valid ? 200 : 410, headers: { "Cache-Control": "no-store" } });
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("reset-password", context);
   const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
   if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
+    return json({ result: submission.reply({ hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
   }
   const ok = await resetPassword(submission.value.token, submission.value.password);
   if (!ok) {
-    return json(submission.reply({ formErrors: [EXPIRED], hideFields: ["password", "confirmPassword"] }), { status: 400 });
+    return json({ result: submission.reply({ formErrors: [EXPIRED], hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
   }
   return redirectWithFlash(request, "/login", {
     kind: "success",
     message: "Your password was changed and every device was signed out. Log in with the new password.",
   });
-}
+});
 
 export default function ResetPassword() {
   const { token } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "reset-password",
@@ -94,3 +95,5 @@ export default function ResetPassword() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

@@ -10,6 +10,7 @@ import { requireAnonymous } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession } from "~/utils/session.server";
 import { EmailSchema, NameSchema, PasswordSchema } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const SignupSchema = z
   .object({
@@ -23,16 +24,16 @@ export const SignupSchema = z
 
 export const meta: MetaFunction = () => [{ title: "Sign up | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);
   return null;
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("signup", context);
   const submission = parseWithZod(await request.formData(), { schema: SignupSchema });
   if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
+    return json({ result: submission.reply({ hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
   }
   try {
     const user = await createAccount(submission.value);
@@ -40,17 +41,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect("/dashboard", { headers: { "Set-Cookie": setCookie } });
   } catch (error) {
     if (error instanceof EmailTakenError) {
-      return json(
-        submission.reply({ fieldErrors: { email: [error.message] }, hideFields: ["password", "confirmPassword"] }),
+      return json({ result: submission.reply({ fieldErrors: { email: [error.message] }, hideFields: ["password", "confirmPassword"] }) },
         { status: 400 },
       );
     }
     throw error;
   }
-}
+});
 
 export default function Signup() {
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "signup",
@@ -90,3 +90,5 @@ export default function Signup() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

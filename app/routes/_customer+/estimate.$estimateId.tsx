@@ -16,6 +16,7 @@ import { listJobPhotos } from "~/models/job-photo.server";
 import { PhotoGallery } from "~/components/job-photos";
 import type { RouteHandle } from "~/root";
 import { getSession } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
@@ -27,7 +28,7 @@ async function loadFromLink(request: Request, id: string, t: string | null, d: s
   return loadEstimateLink(id, t, d);
 }
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
@@ -54,7 +55,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } },
   );
-}
+});
 
 const SIGNATURE_MAX = 100;
 // Any printable text with at least one letter (names carry digits and suffixes too: "Robin Lee 3rd");
@@ -70,7 +71,7 @@ function parseSignature(value: FormDataEntryValue | null): { name: string } | { 
   return { name };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params, context }: ActionFunctionArgs) => {
   const form = await request.formData();
   const t = String(form.get("t") ?? "");
   const d = String(form.get("d") ?? "");
@@ -99,7 +100,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     throw error;
   }
   return redirect(`/estimate/${encodeURIComponent(estimate.id)}?${new URLSearchParams({ t, d })}`);
-}
+});
 
 export default function PublicEstimate() {
   const loaded = useLoaderData<typeof loader>();
@@ -193,3 +194,5 @@ export default function PublicEstimate() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

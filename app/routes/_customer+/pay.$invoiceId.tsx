@@ -23,6 +23,7 @@ import { formatMoney } from "~/utils/money";
 import { PayPalError } from "~/models/payments/paypal-client.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { getSession } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
@@ -52,7 +53,7 @@ async function invoiceFromLink(id: string, t: string | null, d: string | null) {
   return link.invoice;
 }
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
@@ -88,9 +89,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     { headers: NO_STORE },
   );
-}
+});
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params, context }: ActionFunctionArgs) => {
   const form = await request.formData();
   const parsed = PayFormSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ error: "Choose how you want to pay." }, { status: 400, headers: NO_STORE });
@@ -110,7 +111,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     logger.error({ err: (error as Error).message, provider, invoiceId: invoice.id }, "could not start checkout");
     return json({ error: `${providerName} is not available right now. Please try again in a few minutes or use another way to pay.` }, { status: 502, headers: NO_STORE });
   }
-}
+});
 
 export default function PayInvoice() {
   const data = useLoaderData<typeof loader>();
@@ -212,3 +213,5 @@ export default function PayInvoice() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -9,8 +9,9 @@ import { DomainError } from "~/models/errors.server";
 import { linkProblem } from "~/models/signed-link.server";
 import { logger } from "~/utils/logger.server";
 import { PayPalError, paypalConfigured } from "~/models/payments/paypal-client.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
@@ -27,4 +28,4 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     logger.warn({ err: error.message, invoiceId: link.invoice.id }, "paypal return not captured");
     return redirect(`${back}&paypal=incomplete`, 303);
   }
-}
+});

@@ -5,11 +5,12 @@ import { loadPayLink } from "~/models/payments/checkout.server";
 import { pdfResponse, renderReceiptPdfFile } from "~/models/pdf.server";
 import { linkProblem } from "~/models/signed-link.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const link = await loadPayLink(params.invoiceId!, url.searchParams.get("t"), url.searchParams.get("d"));
   if (!link.ok) throw linkProblem(link.reason);
   await enforceRateLimit("customer-pdf", context);
   return pdfResponse(await renderReceiptPdfFile(link.invoice.businessId, link.invoice.id));
-}
+});

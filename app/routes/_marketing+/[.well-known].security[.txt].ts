@@ -2,6 +2,7 @@
 // SECURITY_CONTACT; Expires is always a year ahead, computed per request, so the file never goes stale.
 import { env } from "~/utils/env.server";
 import { contactHref } from "~/utils/security-contact";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const YEAR_MS = 365 * 86_400_000;
 
@@ -19,8 +20,8 @@ function securityTxt(now = new Date()) {
   ].join("\n");
 }
 
-export function loader() {
+export const loader = mapDomainErrors(async () => {
   return new Response(securityTxt(), {
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=3600" },
   });
-}
+});

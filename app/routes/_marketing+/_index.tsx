@@ -2,11 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { getSession } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   if (await getSession(request)) throw redirect("/dashboard");
   return null;
-}
+});
 
 export default function Index() {
   return (
@@ -27,3 +28,5 @@ export default function Index() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -13,6 +13,7 @@ import { paypalConfigured } from "~/models/payments/paypal-client.server";
 import { contactHref } from "~/utils/security-contact";
 import { SESSION_TTL_MS } from "~/utils/session.server";
 import { stripeConfigured } from "~/models/payments/stripe-client.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [
   { title: "Privacy | Invoice Link" },
@@ -28,7 +29,7 @@ function contactOf(value: string) {
 
 const DAY_MS = 86_400_000;
 
-export async function loader(_: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async (_: LoaderFunctionArgs) => {
   const e = env();
   return json(
     {
@@ -50,7 +51,7 @@ export async function loader(_: LoaderFunctionArgs) {
     },
     { headers: { "Cache-Control": "public, max-age=300" } },
   );
-}
+});
 
 function InUse({ on }: { on: boolean }) {
   return on ? <strong> In use on this site.</strong> : <span className="muted"> Not in use on this site.</span>;
@@ -248,3 +249,5 @@ export default function Privacy() {
     </article>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

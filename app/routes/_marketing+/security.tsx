@@ -17,6 +17,7 @@ import { SESSION_TTL_MS } from "~/utils/session.server";
 import { contactHref } from "~/utils/security-contact";
 import { STRIPE_WEBHOOK_TOLERANCE_SECONDS, stripeConfigured } from "~/models/payments/stripe-client.server";
 import { MAX_PASSWORD_BYTES } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 // A static page: no JavaScript needed, none shipped.
 export const handle: RouteHandle = { hydrate: false };
@@ -56,7 +57,7 @@ function formatDuration(ms: number) {
   return `${ms} ms`;
 }
 
-export async function loader() {
+export const loader = mapDomainErrors(async () => {
   const e = env();
   return json({
     contact: { href: contactHref(e.SECURITY_CONTACT), label: contactHref(e.SECURITY_CONTACT).replace(/^mailto:/i, "") },
@@ -82,7 +83,7 @@ export async function loader() {
     sentry: Boolean(e.SENTRY_DSN),
     retention: describeRetention(DEFAULT_RETENTION),
   });
-}
+});
 
 export default function Security() {
   const d = useLoaderData<typeof loader>();
@@ -283,3 +284,5 @@ export default function Security() {
     </article>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -2,23 +2,19 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requireBusiness } from "~/web/auth.server";
-import { prisma } from "~/utils/db.server";
+import { NotFoundError } from "~/models/errors.server";
+import { listDevOutbox } from "~/models/jobs-admin.server";
 import { isDevOutbox } from "~/utils/email.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Development outbox | Invoice Link" }];
 
 // Only exists while no Postmark token is configured, and shows only the signed-in business's mail.
-export async function loader({ request }: LoaderFunctionArgs) {
-  if (!isDevOutbox()) throw new Response("Not found", { status: 404 });
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+  if (!isDevOutbox()) throw new NotFoundError();
   const { businessId } = await requireBusiness(request);
-  const messages = await prisma.emailMessage.findMany({
-    where: { businessId, transport: "dev-outbox" },
-    orderBy: { createdAt: "desc" },
-    take: 50,
-    select: { id: true, to: true, subject: true, template: true, textBody: true, createdAt: true, status: true },
-  });
-  return json({ messages });
-}
+  return json({ messages: await listDevOutbox(businessId) });
+});
 
 export default function DevOutbox() {
   const { messages } = useLoaderData<typeof loader>();
@@ -39,3 +35,5 @@ export default function DevOutbox() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -2,10 +2,11 @@
 // (app/utils/health.server.ts). The pools reconnect by themselves when it comes back.
 import { json } from "@remix-run/node";
 import { databaseReachable } from "~/utils/health.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader() {
+export const loader = mapDomainErrors(async () => {
   const headers = { "Cache-Control": "no-store" };
   return (await databaseReachable())
     ? json({ status: "ok", db: "ok" }, { headers })
     : json({ status: "error", db: "unavailable" }, { status: 503, headers });
-}
+});

@@ -5,6 +5,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { googleMapsConfigured, SESSION_TOKEN, SUGGEST_MAX_LENGTH, SUGGEST_MIN_LENGTH, suggestAddresses } from "~/utils/google-maps.server";
 import { providerJsonResponse } from "~/utils/provider-response.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const SuggestSchema = z.object({
   q: z
@@ -14,8 +15,8 @@ const SuggestSchema = z.object({
   session: z.string().regex(SESSION_TOKEN),
 });
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   return providerJsonResponse(request, { budget: "address-suggest", configured: googleMapsConfigured(), schema: SuggestSchema, invalid: "Type at least 3 characters of the address." }, async ({ q, session }) => ({
     suggestions: await suggestAddresses(q, session),
   }));
-}
+});

@@ -4,8 +4,9 @@
 // nothing about who uses it, and never changes, so browsers and shared caches keep it for good.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { accentStylesheet, normalizeAccentColor } from "~/models/branding";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ params }: LoaderFunctionArgs) => {
   const match = /^([0-9a-f]{6})\.css$/.exec(params.color ?? "");
   const accent = match ? normalizeAccentColor(`#${match[1]}`) : null;
   if (!accent) {
@@ -18,4 +19,4 @@ export async function loader({ params }: LoaderFunctionArgs) {
       "Cache-Control": "public, max-age=31536000, immutable",
     },
   });
-}
+});

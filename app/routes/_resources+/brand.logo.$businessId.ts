@@ -5,6 +5,7 @@
 // helmet's nosniff (on every response) keeps browsers from second-guessing it.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getPublicLogo } from "~/models/branding.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const notFound = () =>
   new Response("No logo", {
@@ -12,7 +13,7 @@ const notFound = () =>
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=300" },
   });
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const businessId = params.businessId ?? "";
   // Business ids are cuids; anything else is not worth a query.
   if (!/^[a-z0-9]{1,40}$/i.test(businessId)) throw notFound();
@@ -32,4 +33,4 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Last-Modified": logo.updatedAt.toUTCString(),
     },
   });
-}
+});

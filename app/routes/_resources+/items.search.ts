@@ -5,12 +5,13 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { searchSavedItems } from "~/models/saved-item.server";
 import { requireBusiness } from "~/web/auth.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const items = await searchSavedItems(businessId, new URL(request.url).searchParams.get("q"));
   return json(
     { items: items.map(({ id, name, description, unitPriceCents, taxable }) => ({ id, name, description, unitPriceCents, taxable })) },
     { headers: { "Cache-Control": "private, no-store" } },
   );
-}
+});

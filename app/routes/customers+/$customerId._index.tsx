@@ -1,10 +1,11 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, type Submission, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
-import { Field, SubmitButton } from "~/components/forms";
+import { z } from "zod";
+import { Field, formErrors, SubmitButton } from "~/components/forms";
 import { PropertyPanel } from "~/components/property-panel";
 import { paymentMethodLabel, statusLabel } from "~/models/labels";
 import { eraseCustomer } from "~/models/customer-erasure.server";
@@ -18,10 +19,12 @@ import { ProviderError } from "~/utils/provider-fetch.server";
 import { rentcastConfigured } from "~/utils/rentcast.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
+import { type FormReply, replyWithDomainError, replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.name ?? "Customer"} | Invoice Link` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const history = await customerHistory(businessId, params.customerId ?? "");
   // Optional integrations: nothing here calls a provider; the page only offers the buttons.
@@ -32,46 +35,58 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     property: rentcastConfigured() ? await propertyPanel(businessId, customer) : null,
     streetView: googleMapsConfigured() && hasAddress ? { show: new URL(request.url).searchParams.get("streetView") === "1", version: new Date(customer.updatedAt).getTime() } : null,
   });
+});
+
+/** The page's buttons, told apart by their `intent`: erasing needs the customer's name typed again. */
+function customerActionSchema(customerName: string) {
+  return z.discriminatedUnion("intent", [
+    eraseCustomerSchema(customerName),
+    z.object({ intent: z.literal("property-lookup") }),
+    z.object({ intent: z.literal("archive") }),
+    z.object({ intent: z.literal("restore") }),
+  ]);
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+type CustomerSubmission = Submission<z.output<ReturnType<typeof customerActionSchema>>>;
+type CustomerActionArgs = { request: Request; submission: CustomerSubmission; businessId: string; customerId: string };
+
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { id, name } = await getCustomer(businessId, params.customerId ?? "");
-  const formData = await request.formData();
-  const intent = formData.get("intent");
-  if (intent === "erase") return eraseAction(request, formData, businessId, id, name);
-  if (intent === "property-lookup") return propertyLookupAction(request, businessId, id);
-  if (intent === "archive") {
-    const customer = await archiveCustomer(businessId, id);
-    return redirectWithFlash(request, `/customers/${id}`, {
-      kind: "success",
-      message: `${customer.name} is archived: hidden from your customer list and from new invoices and estimates.`,
-    });
+  const submission = parseWithZod(await request.formData(), { schema: customerActionSchema(name) });
+  if (submission.status !== "success") {
+    // A known button with bad input (the erase form's name) shows its field errors; anything else is a stale page.
+    return submission.payload.intent === "erase"
+      ? json<FormReply>({ result: submission.reply() }, { status: 400 })
+      : replyWithFormError(submission, "That action is not available. Reload the page and try again.");
   }
-  if (intent === "restore") {
-    const customer = await restoreCustomer(businessId, id);
-    return redirectWithFlash(request, `/customers/${id}`, { kind: "success", message: `${customer.name} is restored.` });
+  const args = { request, submission, businessId, customerId: id };
+  switch (submission.value.intent) {
+    case "erase":
+      return eraseAction(args);
+    case "property-lookup":
+      return propertyLookupAction(args);
+    case "archive":
+      return archiveAction(args);
+    case "restore":
+      return restoreAction(args);
   }
-  return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
-}
+});
 
 /** The customer's name typed again, then every personal detail of theirs goes (app/models/customer-erasure.server.ts). */
-async function eraseAction(request: Request, formData: FormData, businessId: string, customerId: string, customerName: string) {
-  const submission = parseWithZod(formData, { schema: eraseCustomerSchema(customerName) });
-  if (submission.status !== "success") return json({ erase: submission.reply() }, { status: 400 });
+async function eraseAction({ request, submission, businessId, customerId }: CustomerActionArgs) {
   try {
     const summary = await eraseCustomer(businessId, customerId);
     // The flash names nobody: the point was to forget the name.
     const kept = summary.invoicesKept ? ` ${summary.invoicesKept === 1 ? "Their invoice is" : `Their ${summary.invoicesKept} invoices are`} kept for your books under "Deleted customer".` : "";
     return redirectWithFlash(request, "/customers", { kind: "success", message: `The customer is erased.${kept}` });
   } catch (error) {
-    // An open invoice with a balance (or the placeholder itself): the customer's state, not the form, is the problem.
-    if (error instanceof DomainError) return json({ erase: submission.reply({ formErrors: [error.message] }) }, { status: 409 });
-    throw error;
+    // An open invoice with a balance (or the placeholder itself): the customer's state, not the form, is the problem (409).
+    return replyWithDomainError(submission, error);
   }
 }
 
-async function propertyLookupAction(request: Request, businessId: string, customerId: string) {
+async function propertyLookupAction({ request, submission, businessId, customerId }: CustomerActionArgs) {
   try {
     const result = await lookUpProperty(businessId, customerId);
     const message =
@@ -82,12 +97,25 @@ async function propertyLookupAction(request: Request, businessId: string, custom
           : "Rentcast has no record of this address (the lookup counts toward this month's).";
     return redirectWithFlash(request, `/customers/${customerId}`, { kind: "success", message });
   } catch (error) {
-    if (error instanceof LookupCapError) return json({ error: error.message }, { status: 429 });
-    if (error instanceof LookupInProgressError) return json({ error: error.message }, { status: 409 });
-    if (error instanceof DomainError) return json({ error: error.message }, { status: 400 });
-    if (error instanceof ProviderError) return json({ error: error.message }, { status: error.status });
+    if (error instanceof LookupCapError) return replyWithFormError(submission, error.message, { status: 429 });
+    if (error instanceof LookupInProgressError) return replyWithFormError(submission, error.message, { status: 409 });
+    if (error instanceof DomainError) return replyWithFormError(submission, error.message, { status: 400 });
+    if (error instanceof ProviderError) return replyWithFormError(submission, error.message, { status: error.status });
     throw error;
   }
+}
+
+async function archiveAction({ request, businessId, customerId }: CustomerActionArgs) {
+  const customer = await archiveCustomer(businessId, customerId);
+  return redirectWithFlash(request, `/customers/${customerId}`, {
+    kind: "success",
+    message: `${customer.name} is archived: hidden from your customer list and from new invoices and estimates.`,
+  });
+}
+
+async function restoreAction({ request, businessId, customerId }: CustomerActionArgs) {
+  const customer = await restoreCustomer(businessId, customerId);
+  return redirectWithFlash(request, `/customers/${customerId}`, { kind: "success", message: `${customer.name} is restored.` });
 }
 
 /** Text typed with line breaks (notes, addresses) shown with its line breaks, still escaped by React. */
@@ -107,14 +135,17 @@ function Lines({ lines }: { lines: string[] }) {
 export default function CustomerDetail() {
   const { customer, business, estimates, moreEstimates, invoices, moreInvoices, payments, morePayments, balanceOwed, property, streetView } =
     useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const result = useActionData<typeof action>()?.result;
+  // One reply for the page's buttons: the erase form shows its own, the others show above the page.
+  const eraseResult = result?.initialValue?.intent === "erase" ? result : undefined;
+  const pageError = eraseResult ? null : formErrors(result)?.[0];
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const archived = Boolean(customer.archivedAt);
   const eraseSchema = eraseCustomerSchema(customer.name);
   const [eraseForm, eraseFields] = useForm({
     id: "erase-customer",
-    lastResult: actionData && "erase" in actionData ? actionData.erase : undefined,
+    lastResult: eraseResult,
     constraint: getZodConstraint(eraseSchema),
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
@@ -129,9 +160,9 @@ export default function CustomerDetail() {
         {customer.name}
         {archived ? <span className="muted"> (archived)</span> : null}
       </h1>
-      {actionData && "error" in actionData ? (
+      {pageError ? (
         <p className="form-errors" role="alert">
-          {actionData.error}
+          {pageError}
         </p>
       ) : null}
 
@@ -356,3 +387,5 @@ export default function CustomerDetail() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

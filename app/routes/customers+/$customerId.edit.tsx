@@ -10,28 +10,29 @@ import { getCustomer, updateCustomer } from "~/models/customer.server";
 import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.customer.name ?? "customer"} | Invoice Link` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const customer = await getCustomer(businessId, params.customerId ?? "");
   return json({ customer, addressAutocomplete: googleMapsConfigured() });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   // Authorize before reading the form: another business's id is a 404 whatever was submitted.
   const { id } = await getCustomer(businessId, params.customerId ?? "");
   const submission = parseWithZod(await request.formData(), { schema: CustomerFormSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
   const customer = await updateCustomer(businessId, id, submission.value);
   return redirectWithFlash(request, `/customers/${id}`, { kind: "success", message: `Customer ${customer.name} saved.` });
-}
+});
 
 export default function EditCustomer() {
   const { customer, addressAutocomplete } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: `edit-customer-${customer.id}`,
@@ -68,3 +69,5 @@ export default function EditCustomer() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

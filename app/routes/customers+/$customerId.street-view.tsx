@@ -6,6 +6,7 @@ import { getCustomer } from "~/models/customer.server";
 import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured, streetViewImage } from "~/utils/google-maps.server";
 import { ProviderError, spendProviderBudget } from "~/utils/provider-fetch.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const text = (status: number, message: string, headers: Record<string, string> = {}) =>
   new Response(message, {
@@ -13,7 +14,7 @@ const text = (status: number, message: string, headers: Record<string, string> =
     headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store", ...headers },
   });
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const customer = await getCustomer(businessId, params.customerId ?? "");
   if (!googleMapsConfigured()) return text(404, "Street View is not set up on this server.");
@@ -41,4 +42,4 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!(error instanceof ProviderError)) throw error;
     return text(error.status, error.message, error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {});
   }
-}
+});

@@ -4,10 +4,11 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
 import { listCustomers, normalizeQuery } from "~/models/customer.server";
 import { requireBusiness } from "~/web/auth.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Customers | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const url = new URL(request.url);
   const q = normalizeQuery(url.searchParams.get("q"));
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const after = url.searchParams.get("after");
   const { customers, nextCursor } = await listCustomers(businessId, { q, archived, after });
   return json({ customers, nextCursor, q, archived, firstPage: !after });
-}
+});
 
 /** Lets a long email wrap after "@" and "." on a narrow phone instead of widening the table. */
 function Breakable({ text }: { text: string }) {
@@ -143,3 +144,5 @@ export default function Customers() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -10,25 +10,26 @@ import { createCustomer } from "~/models/customer.server";
 import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "New customer | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireBusiness(request);
   return json({ addressAutocomplete: googleMapsConfigured() });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: CustomerFormSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
   const customer = await createCustomer(businessId, submission.value);
   return redirectWithFlash(request, `/customers/${customer.id}`, { kind: "success", message: `Customer ${customer.name} added.` });
-}
+});
 
 export default function NewCustomer() {
   const { addressAutocomplete } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "new-customer",
@@ -52,3 +53,5 @@ export default function NewCustomer() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -20,10 +20,11 @@ import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply } from "~/web/form-action.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   return json({
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     customerLink: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedPath("estimate", estimate.id) : null,
     customerUrl: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedUrl("estimate", estimate.id) : null,
   });
-}
+});
 
 /** The page's buttons: each posts its intent and nothing else. */
 const EstimatePageSchema = z.discriminatedUnion("intent", [
@@ -51,7 +52,7 @@ const EstimatePageSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("void") }),
 ]);
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId, user } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   const submission = parseWithZod(await request.formData(), { schema: EstimatePageSchema });
@@ -80,7 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
     throw error;
   }
-}
+});
 
 export default function EstimatePage() {
   const data = useLoaderData<typeof loader>();
@@ -183,3 +184,5 @@ export default function EstimatePage() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

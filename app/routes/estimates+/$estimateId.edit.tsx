@@ -12,10 +12,11 @@ import { requireBusiness } from "~/web/auth.server";
 import { centsToInput, percentToInput, quantityToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { documentEditorAction } from "~/web/document-editor.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit estimate | Invoice Link" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   if (estimateEditBlockedReason(estimate.status)) throw redirect(`/estimates/${estimate.id}`);
@@ -45,9 +46,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     },
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   // The loader redirects away from an approved or void estimate, which would turn a returned 400 into
@@ -73,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirectWithFlash(request, `/estimates/${estimate.id}`, { kind: "success", message: "Estimate saved." });
     },
   });
-}
+});
 
 export default function EditEstimate() {
   const { number, currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
@@ -85,3 +86,5 @@ export default function EditEstimate() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -1,5 +1,6 @@
 // One photo of an estimate, for the business that owns it only (another business's is a 404).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { servePhoto } from "~/web/job-photos.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = ({ request, params }: LoaderFunctionArgs) => servePhoto(request, { kind: "estimate", id: params.estimateId! }, params.photoId!);
+export const loader = mapDomainErrors(({ request, params }: LoaderFunctionArgs) => servePhoto(request, { kind: "estimate", id: params.estimateId! }, params.photoId!));

@@ -10,10 +10,11 @@ import { formatEstimateNumber } from "~/models/document-numbers";
 import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Void ${data?.number ?? "estimate"}? | Invoice Link` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   if (estimate.status === "VOID" || estimate.invoice) throw redirect(`/estimates/${estimate.id}`);
@@ -23,9 +24,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     customerName: estimate.customer.name,
     total: formatMoney(estimate.totalCents, estimate.currency),
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   const back = `/estimates/${estimate.id}`;
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw error;
   }
   return redirectWithFlash(request, back, { kind: "success", message: "Estimate voided." });
-}
+});
 
 export default function ConfirmVoidEstimate() {
   const data = useLoaderData<typeof loader>();
@@ -59,3 +60,5 @@ export default function ConfirmVoidEstimate() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -9,6 +9,7 @@ import { formatEstimateNumber } from "~/models/document-numbers";
 import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Estimates | Invoice Link" }];
 
@@ -17,7 +18,7 @@ const FilterSchema = z.object({
   before: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
 });
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const filters = FilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const business = await businessDefaults(businessId);
@@ -35,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       converted: Boolean(e.invoice),
     })),
   });
-}
+});
 
 export default function Estimates() {
   const { estimates, nextCursor, status } = useLoaderData<typeof loader>();
@@ -86,3 +87,5 @@ export default function Estimates() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

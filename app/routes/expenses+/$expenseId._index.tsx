@@ -8,12 +8,13 @@ import { aiReceiptsConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
 import { centsToInput, formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 import { expenseFormAction } from "./__expense-editor.server";
 import { ExpenseForm } from "./__expense-form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.vendor ?? "Expense"} | Invoice Link` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const expense = await getExpense(businessId, params.expenseId ?? "");
   const options = await expenseFormOptions(businessId, { customerId: expense.customerId, invoiceId: expense.invoiceId });
@@ -43,9 +44,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       receiptId: "",
     },
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   // Authorize before reading the form: another business's id is a 404 whatever was submitted.
   const expense = await getExpense(businessId, params.expenseId ?? "");
@@ -63,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   // The expense form itself is multipart (it carries the photo); anything else is not a form of this page.
   throw new Response("That action is not available here. Reload the page and try again.", { status: 400, statusText: "Bad Request" });
-}
+});
 
 export default function ExpenseDetail() {
   const { id, vendor, amount, currency, customers, invoices, aiReceipts, savedReceipt, defaultValue } = useLoaderData<typeof loader>();
@@ -106,3 +107,5 @@ export default function ExpenseDetail() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -6,6 +6,7 @@ import { expenseFormOptions, expenseMonthTotals, listExpenses } from "~/models/e
 import { requireBusiness } from "~/web/auth.server";
 import { dateTimeFormat } from "~/utils/intl";
 import { formatMoney } from "~/utils/money";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Expenses | Invoice Link" }];
 
@@ -13,7 +14,7 @@ function monthLabel(month: string) {
   return dateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const url = new URL(request.url);
   const filters = ExpenseFilterSchema.parse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== "")));
@@ -32,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     expenses: expenses.map((e) => ({ ...e, amount: formatMoney(e.amountCents, e.currency), categoryLabel: CATEGORY_LABELS[e.category] })),
     totals: totals.map((t) => ({ ...t, label: monthLabel(t.month), total: formatMoney(t.totalCents, t.currency) })),
   });
-}
+});
 
 export default function Expenses() {
   const { expenses, filters, customers, totals, nextPage, thisMonth } = useLoaderData<typeof loader>();
@@ -164,3 +165,5 @@ export default function Expenses() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

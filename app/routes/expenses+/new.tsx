@@ -5,12 +5,13 @@ import { expenseFormOptions } from "~/models/expense.server";
 import { aiReceiptsConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
+import { mapDomainErrors } from "~/web/errors.server";
 import { expenseFormAction } from "./__expense-editor.server";
 import { ExpenseForm } from "./__expense-form";
 
 export const meta: MetaFunction = () => [{ title: "New expense | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const options = await expenseFormOptions(businessId);
   const params = new URL(request.url).searchParams;
@@ -25,13 +26,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
       invoiceId: options.invoices.some((i) => i.id === invoiceId) ? invoiceId! : "",
     },
   });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   return expenseFormAction(request, businessId, currency, null);
-}
+});
 
 export default function NewExpense() {
   const { currency, customers, invoices, defaultValue, aiReceipts } = useLoaderData<typeof loader>();
@@ -56,3 +57,5 @@ export default function NewExpense() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

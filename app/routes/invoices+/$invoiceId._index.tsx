@@ -27,6 +27,7 @@ import { signedUrl } from "~/models/signed-link.server";
 import { requireBusiness } from "~/web/auth.server";
 import { randomToken } from "~/utils/crypto.server";
 import { centsToInput, formatMoney } from "~/utils/money";
+import { mapDomainErrors } from "~/web/errors.server";
 import { invoicePageAction } from "./__invoice-actions.server";
 import { recordPaymentSchema, replyFor } from "./__invoice-page-form";
 import { refundsView } from "./__refunds.server";
@@ -34,7 +35,7 @@ import { refundsView } from "./__refunds.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const auth = await requireBusiness(request);
   const { businessId } = auth;
   const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
@@ -106,13 +107,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     markPaidKey: randomToken(16),
     businessName: business.name,
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const auth = await requireBusiness(request);
   const invoice = await getInvoice(auth.businessId, params.invoiceId!);
   return invoicePageAction(request, auth, invoice);
-}
+});
 
 /** `balance` prefills the amount for the first payment only: after one is recorded the amount starts empty, so a stray second tap asks for an amount instead of recording one. */
 function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency: string; paymentKey: string; today: string; balance: string }) {
@@ -395,3 +396,5 @@ export default function InvoicePage() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

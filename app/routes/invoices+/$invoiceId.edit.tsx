@@ -12,10 +12,11 @@ import { requireBusiness } from "~/web/auth.server";
 import { centsToInput, percentToInput, quantityToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { documentEditorAction } from "~/web/document-editor.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit invoice | Invoice Link" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
   if (editBlockedReason(invoice.status)) throw redirect(`/invoices/${invoice.id}`);
@@ -48,9 +49,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     },
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId, user } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
   // The loader redirects away from a paid or void invoice, which would turn a returned 400 into that
@@ -76,7 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirectWithFlash(request, `/invoices/${invoice.id}`, { kind: "success", message: "Invoice saved." });
     },
   });
-}
+});
 
 export default function EditInvoice() {
   const { number, status, currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
@@ -89,3 +90,5 @@ export default function EditInvoice() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -3,8 +3,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { pdfResponse, renderInvoicePdfFile } from "~/models/pdf.server";
 import { requireBusiness } from "~/web/auth.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   return pdfResponse(await renderInvoicePdfFile(businessId, params.invoiceId!));
-}
+});

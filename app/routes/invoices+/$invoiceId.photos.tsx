@@ -3,15 +3,18 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { JobPhotosPage } from "~/components/job-photos-page";
 import { photosPageAction, photosPageLoader } from "~/web/job-photos.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Photos for ${data?.number ?? "invoice"} | Invoice Link` }];
 
-export const loader = ({ request, params }: LoaderFunctionArgs) => photosPageLoader(request, { kind: "invoice", id: params.invoiceId! });
+export const loader = mapDomainErrors(({ request, params }: LoaderFunctionArgs) => photosPageLoader(request, { kind: "invoice", id: params.invoiceId! }));
 
-export const action = ({ request, params }: ActionFunctionArgs) => photosPageAction(request, { kind: "invoice", id: params.invoiceId! });
+export const action = mapDomainErrors(({ request, params }: ActionFunctionArgs) => photosPageAction(request, { kind: "invoice", id: params.invoiceId! }));
 
 export default function InvoicePhotos() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return <JobPhotosPage data={data} error={actionData?.result.error?.photo?.[0] ?? null} />;
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -10,10 +10,11 @@ import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Void ${data?.number ?? "invoice"}? | Invoice Link` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
   if (invoice.status === "VOID") throw redirect(`/invoices/${invoice.id}`);
@@ -25,9 +26,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     paid: invoice.amountPaidCents > 0 ? formatMoney(invoice.amountPaidCents, invoice.currency) : null,
     sent: invoice.status !== "DRAFT",
   });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
   const back = `/invoices/${invoice.id}`;
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw error;
   }
   return redirectWithFlash(request, back, { kind: "success", message: "Invoice voided." });
-}
+});
 
 export default function ConfirmVoidInvoice() {
   const data = useLoaderData<typeof loader>();
@@ -62,3 +63,5 @@ export default function ConfirmVoidInvoice() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -9,6 +9,7 @@ import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoi
 import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Invoices | Invoice Link" }];
 
@@ -24,7 +25,7 @@ export const InvoiceFilterSchema = z.object({
   before: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
 });
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const filters = InvoiceFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const business = await businessDefaults(businessId);
@@ -44,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       balance: formatMoney(Math.max(0, i.totalCents - i.amountPaidCents), i.currency),
     })),
   });
-}
+});
 
 export default function Invoices() {
   const { invoices, filters, nextCursor } = useLoaderData<typeof loader>();
@@ -141,3 +142,5 @@ export default function Invoices() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

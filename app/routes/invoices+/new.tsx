@@ -11,10 +11,11 @@ import { requireBusiness } from "~/web/auth.server";
 import { percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { documentEditorAction } from "~/web/document-editor.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "New invoice | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await businessDefaults(businessId);
   const customerId = new URL(request.url).searchParams.get("customerId");
@@ -34,9 +35,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       lines: [EMPTY_LINE],
     },
   });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, user } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   return documentEditorAction(request, {
@@ -48,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return redirectWithFlash(request, `/invoices/${invoice.id}`, { kind: "success", message: "Invoice created." });
     },
   });
-}
+});
 
 export default function NewInvoice() {
   const { currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
@@ -65,3 +66,5 @@ export default function NewInvoice() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

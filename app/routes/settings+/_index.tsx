@@ -3,13 +3,14 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireBusiness } from "~/web/auth.server";
 import { isDevOutbox } from "~/utils/email.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, business } = await requireBusiness(request);
   return json({ email: user.email, businessName: business.name, devOutbox: isDevOutbox(), isOwner: user.role === "OWNER" });
-}
+});
 
 export default function Settings() {
   const { email, businessName, devOutbox, isOwner } = useLoaderData<typeof loader>();
@@ -64,3 +65,5 @@ export default function Settings() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

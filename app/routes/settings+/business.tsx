@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
@@ -8,6 +8,7 @@ import {
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { brandLinks } from "~/components/brand-header";
 import { accentStylesheetPath } from "~/models/branding";
 import { AddressAutocomplete } from "~/components/address-autocomplete";
@@ -27,6 +28,8 @@ import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
+import { type FormReply } from "~/web/forms.server";
 
 const PAGE = "/settings/business";
 
@@ -42,7 +45,7 @@ function currencyLabel(code: string) {
   }
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const profile = await getBusinessProfile(businessId);
   const codes = profile.currencyLocked ? [profile.currency] : [...new Set([profile.currency, ...COMMON_CURRENCIES])];
@@ -82,11 +85,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
       accentColor: profile.accentColor ?? "",
     },
   });
+});
+
+const LogoUploadSchema = z.object({ intent: z.literal("upload-logo") });
+
+/** A refused logo, as the page's one reply shape: an error on the `logo` field of the upload form. */
+function logoError(error: string) {
+  const formData = new FormData();
+  formData.set("intent", "upload-logo");
+  return json<FormReply>({ result: parseWithZod(formData, { schema: LogoUploadSchema }).reply({ fieldErrors: { logo: [error] } }) }, { status: 400 });
 }
-
-type ActionData = { form: "profile"; result: SubmissionResult<string[]> } | { form: "logo"; error: string };
-
-const logoError = (error: string) => json<ActionData>({ form: "logo", error }, { status: 400 });
 
 /**
  * Reads the body: the profile form posts urlencoded, the logo form multipart. Multipart parts are held in
@@ -111,7 +119,7 @@ async function readForm(request: Request): Promise<{ formData: FormData } | { er
   }
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const read = await readForm(request);
   if ("error" in read) return logoError(read.error);
@@ -136,24 +144,26 @@ export async function action({ request }: ActionFunctionArgs) {
 
   const submission = parseWithZod(formData, { schema: BusinessDetailsSchema });
   if (submission.status !== "success") {
-    return json<ActionData>({ form: "profile", result: submission.reply() }, { status: 400 });
+    return json<FormReply>({ result: submission.reply() }, { status: 400 });
   }
   const result = await updateBusinessProfile(businessId, submission.value);
   if (!result.ok) {
-    return json<ActionData>({ form: "profile", result: submission.reply({ fieldErrors: result.fieldErrors }) }, { status: 400 });
+    return json<FormReply>({ result: submission.reply({ fieldErrors: result.fieldErrors }) }, { status: 400 });
   }
   return redirectWithFlash(request, PAGE, { kind: "success", message: "Business profile saved." });
-}
+});
 
 export default function BusinessSettings() {
   const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const result = useActionData<typeof action>()?.result;
+  // One reply for the page's two forms: the logo upload's errors are on its `logo` field.
+  const logoResult = result?.initialValue?.intent === "upload-logo" ? result : undefined;
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? (navigation.formData?.get("intent") ?? "save-profile") : null;
 
   const [form, fields] = useForm({
     id: "business-profile",
-    lastResult: actionData?.form === "profile" ? actionData.result : undefined,
+    lastResult: logoResult ? undefined : result,
     defaultValue,
     constraint: getZodConstraint(BusinessDetailsSchema),
     shouldValidate: "onBlur",
@@ -161,7 +171,7 @@ export default function BusinessSettings() {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: BusinessDetailsSchema }),
   });
   const text = (field: FieldMetadata<string | undefined>, max: number) => ({ ...getInputProps(field, { type: "text" }), maxLength: max });
-  const uploadError = actionData?.form === "logo" ? actionData.error : null;
+  const uploadError = logoResult?.error?.logo?.[0] ?? null;
   const { key: reviewKey, ...reviewCheckbox } = getInputProps(fields.reviewRequestsEnabled, { type: "checkbox" });
 
   return (
@@ -388,3 +398,5 @@ export default function BusinessSettings() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -1,12 +1,16 @@
 // Settings → Signed-in devices: every browser and mobile app signed in as this user, and a way to end
 // each one (a lost phone, a shared computer) or all but this browser. Plain forms; works without JS.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { handleOf, listDevices, signOutApp, signOutBrowser, signOutEverywhereElse } from "~/models/devices.server";
 import { requireBusiness } from "~/web/auth.server";
 import { logout, redirectWithFlash } from "~/utils/session.server";
+import { formErrors } from "~/components/forms";
+import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Signed-in devices | Invoice Link" }];
 
@@ -17,25 +21,25 @@ export const DeviceActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("sign-out-others") }),
 ]);
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, sessionId } = await requireBusiness(request);
   return json(await listDevices(user.id, sessionId));
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { user, sessionId } = await requireBusiness(request);
-  const parsed = DeviceActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "That action is not available. Reload the page and try again." }, { status: 400 });
+  const submission = parseWithZod(await request.formData(), { schema: DeviceActionSchema });
+  if (submission.status !== "success") return replyWithFormError(submission, "That action is not available. Reload the page and try again.");
   const back = "/settings/devices";
-  const value = parsed.data;
+  const value = submission.value;
   switch (value.intent) {
     case "sign-out-browser": {
       if (handleOf(sessionId) === value.id) return logout(request, "/login");
-      if (!(await signOutBrowser(user.id, value.id))) return json({ error: "That browser is already signed out." }, { status: 404 });
+      if (!(await signOutBrowser(user.id, value.id))) return replyWithFormError(submission, "That browser is already signed out.", { status: 404 });
       return redirectWithFlash(request, back, { kind: "success", message: "That browser is signed out." });
     }
     case "sign-out-app": {
-      if (!(await signOutApp(user.id, value.id))) return json({ error: "That app is already signed out." }, { status: 404 });
+      if (!(await signOutApp(user.id, value.id))) return replyWithFormError(submission, "That app is already signed out.", { status: 404 });
       return redirectWithFlash(request, back, { kind: "success", message: "That app is signed out; it must sign in again." });
     }
     case "sign-out-others": {
@@ -43,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return redirectWithFlash(request, back, { kind: "success", message: count ? `Signed out ${count} other device${count === 1 ? "" : "s"}.` : "No other device was signed in." });
     }
   }
-}
+});
 
 const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 
@@ -67,15 +71,14 @@ function Device({ testId, intent, id, name, current, children }: { testId: strin
 
 export default function Devices() {
   const { browsers, apps } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const error = actionData && "error" in actionData ? actionData.error : null;
+  const formError = formErrors(useActionData<typeof action>()?.result)?.[0];
   return (
     <div className="stack narrow">
       <h1>Signed-in devices</h1>
       <p className="muted">If a phone is lost or you used a shared computer, sign it out here. Changing your password signs out every device.</p>
-      {error ? (
+      {formError ? (
         <p className="error" role="alert">
-          {error}
+          {formError}
         </p>
       ) : null}
       <section className="card stack" aria-labelledby="browsers">
@@ -112,3 +115,5 @@ export default function Devices() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

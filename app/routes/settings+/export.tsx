@@ -2,13 +2,16 @@
 // being built (the page refreshes itself while an export is queued or running, JavaScript or not) and
 // downloads it from /export/data/<id>.zip for seven days. One export at a time per business.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { SubmitButton } from "~/components/forms";
+import { SubmitButton, formErrors } from "~/components/forms";
 import { EXPORT_TTL_MS, listDataExports, requestDataExport } from "~/models/data-export.server";
 import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithFormError } from "~/web/forms.server";
 
 /** While an export is being built, the page reloads itself this often (a plain meta refresh). */
 const REFRESH_SECONDS = 3;
@@ -20,25 +23,25 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   ...(data?.inProgress ? [{ httpEquiv: "refresh", content: String(REFRESH_SECONDS) }] : []),
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   const exports = await listDataExports(businessId);
   return json(
     { exports, inProgress: exports.some((e) => e.status === "QUEUED" || e.status === "RUNNING"), ttlDays: EXPORT_TTL_MS / 86_400_000 },
     { headers: { "Cache-Control": "private, no-store" } },
   );
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, user } = await requireOwner(request);
-  const parsed = RequestExportSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "Unknown request." }, { status: 400 });
+  const submission = parseWithZod(await request.formData(), { schema: RequestExportSchema });
+  if (submission.status !== "success") return replyWithFormError(submission, "Unknown request.");
   const result = await requestDataExport(businessId, user.id);
   if (result.status === "in-progress") {
-    return json({ error: "An export is already being prepared. It will appear below when it is ready." }, { status: 409 });
+    return replyWithFormError(submission, "An export is already being prepared. It will appear below when it is ready.", { status: 409 });
   }
   return redirectWithFlash(request, "/settings/export", { kind: "success", message: "Your export is being prepared. This page updates by itself." });
-}
+});
 
 const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "");
 
@@ -53,7 +56,7 @@ const STATUS_TEXT = { QUEUED: "Waiting to start", RUNNING: "Preparing", READY: "
 
 export default function ExportData() {
   const { exports, inProgress, ttlDays } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const formError = formErrors(useActionData<typeof action>()?.result)?.[0];
   const navigation = useNavigation();
   return (
     <div className="stack">
@@ -68,9 +71,9 @@ export default function ExportData() {
         <p className="muted">
           The file is prepared in the background and can be downloaded for {ttlDays} days. One export at a time.
         </p>
-        {actionData && "error" in actionData ? (
+        {formError ? (
           <p className="form-errors" role="alert">
-            {actionData.error}
+            {formError}
           </p>
         ) : null}
         <Form method="post">
@@ -116,3 +119,5 @@ export default function ExportData() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -12,17 +12,18 @@ import { requireBusiness } from "~/web/auth.server";
 import { centsToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply, withDomainErrors } from "~/web/form-action.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit item | Settings | Invoice Link" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const item = await getSavedItem(businessId, params.itemId!);
   return json({ currency, item: { ...item, unitPrice: centsToInput(item.unitPriceCents, currency) } });
-}
+});
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const formData = await request.formData();
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await withDomainErrors(submission, () => updateSavedItem(businessId, params.itemId!, submission.value));
   if (!result.ok) return result.response;
   return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
-}
+});
 
 export default function EditItem() {
   const { currency, item } = useLoaderData<typeof loader>();
@@ -68,3 +69,5 @@ export default function EditItem() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -12,18 +12,19 @@ import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply, withDomainErrors } from "~/web/form-action.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Items | Settings | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const q = normalizeItemQuery(new URL(request.url).searchParams.get("q"));
   const items = await searchSavedItems(businessId, q, ITEM_LIST_LIMIT);
   return json({ currency, q, items });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const submission = parseWithZod(await request.formData(), { schema: savedItemFormSchema(currency) });
@@ -31,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await withDomainErrors(submission, () => createSavedItem(businessId, submission.value));
   if (!result.ok) return result.response;
   return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
-}
+});
 
 export default function SettingsItems() {
   const { currency, q, items } = useLoaderData<typeof loader>();
@@ -78,3 +79,5 @@ export default function SettingsItems() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

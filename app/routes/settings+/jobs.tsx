@@ -1,6 +1,7 @@
 // Background jobs and email delivery for the signed-in business: queued and failed jobs with their
 // last error, recent emails with their status, and a retry button for an email that failed.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -9,23 +10,25 @@ import { jobOverview } from "~/models/jobs-admin.server";
 import { requireBusiness } from "~/web/auth.server";
 import { retryEmail } from "~/utils/email.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Jobs and email | Invoice Link" }];
 
 const RetrySchema = z.object({ intent: z.literal("retry-email"), messageId: z.string().min(1).max(64) });
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   return json(await jobOverview(businessId));
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
-  const parsed = RetrySchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "Choose an email to retry" }, { status: 400 });
-  const retried = await retryEmail(businessId, parsed.data.messageId);
+  const submission = parseWithZod(await request.formData(), { schema: RetrySchema });
+  if (submission.status !== "success") return replyWithFormError(submission, "Choose an email to retry");
+  const retried = await retryEmail(businessId, submission.value.messageId);
   return redirectWithFlash(request, "/settings/jobs", retried ? { kind: "success", message: "The email is queued again." } : { kind: "info", message: "That email is not failed; nothing to retry." });
-}
+});
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") + " UTC" : "");
 
@@ -107,3 +110,5 @@ export default function Jobs() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -4,8 +4,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getLogo } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const logo = await getLogo(businessId);
   if (!logo) {
@@ -29,4 +30,4 @@ export async function loader({ request }: LoaderFunctionArgs) {
       "Last-Modified": logo.updatedAt.toUTCString(),
     },
   });
-}
+});

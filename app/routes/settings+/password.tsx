@@ -10,6 +10,7 @@ import { requireBusiness } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession, redirectWithFlash } from "~/utils/session.server";
 import { MAX_PASSWORD_BYTES, PasswordSchema } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const ChangePasswordSchema = z
   .object({
@@ -25,20 +26,20 @@ const HIDDEN = ["currentPassword", "newPassword", "confirmPassword"];
 
 export const meta: MetaFunction = () => [{ title: "Change password | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireBusiness(request);
   return null;
-}
+});
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   const { user } = await requireBusiness(request);
   await enforceRateLimit("password-change", context);
   const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
-  if (submission.status !== "success") return json(submission.reply({ hideFields: HIDDEN }), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply({ hideFields: HIDDEN }) }, { status: 400 });
 
   const changed = await changePassword(user.id, submission.value.currentPassword, submission.value.newPassword);
   if (!changed) {
-    return json(submission.reply({ fieldErrors: { currentPassword: ["That is not your current password"] }, hideFields: HIDDEN }), {
+    return json({ result: submission.reply({ fieldErrors: { currentPassword: ["That is not your current password"] }, hideFields: HIDDEN }) }, {
       status: 400,
     });
   }
@@ -50,10 +51,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     { kind: "success", message: "Password changed. Every other device has been signed out." },
     [["Set-Cookie", setCookie]],
   );
-}
+});
 
 export default function ChangePassword() {
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "change-password",
@@ -91,3 +92,5 @@ export default function ChangePassword() {
     </div>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

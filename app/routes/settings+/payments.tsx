@@ -3,6 +3,7 @@
 // app/models/payments/stripe-connect.server.ts, handled here) and PayPal (app/components/paypal-connect-panel.tsx,
 // domain in app/models/payments/paypal-connect.server.ts, its actions in settings.payments_.paypal.tsx).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -13,6 +14,9 @@ import { paypalConnectStatus, refreshPayPalMerchant } from "~/models/payments/pa
 import { disconnectStripe, startStripeOnboarding, stripeSettings } from "~/models/payments/stripe-connect.server";
 import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { formErrors } from "~/components/forms";
+import { mapDomainErrors } from "~/web/errors.server";
+import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Payments | Invoice Link" }];
 
@@ -20,27 +24,27 @@ export const PaymentsActionSchema = z.object({ intent: z.enum(["connect-stripe",
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   // Both read the live state from the provider; when it does not answer, the last one we know, said as much.
   const [stripe, refreshed] = await Promise.all([stripeSettings(businessId), refreshPayPalMerchant(businessId)]);
   const paypal = { ...(await paypalConnectStatus(businessId)), refreshProblem: refreshed.ok ? null : refreshed.message };
   return json({ stripe, paypal }, { headers: NO_STORE });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
-  const parsed = PaymentsActionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: "That action is not available. Reload the page and try again." }, { status: 400, headers: NO_STORE });
-  switch (parsed.data.intent) {
+  const submission = parseWithZod(await request.formData(), { schema: PaymentsActionSchema });
+  if (submission.status !== "success") return replyWithFormError(submission, "That action is not available. Reload the page and try again.", { headers: NO_STORE });
+  switch (submission.value.intent) {
     case "connect-stripe": {
       try {
         const result = await startStripeOnboarding(businessId, sessionId);
         // Stripe's hosted onboarding; it sends the owner back to /settings/payments/stripe/return.
         if (result.ok) return redirect(result.url, { status: 303, headers: NO_STORE });
-        return json({ error: result.message }, { status: 502, headers: NO_STORE });
+        return replyWithFormError(submission, result.message, { status: 502, headers: NO_STORE });
       } catch (error) {
-        if (error instanceof DomainError) return json({ error: error.message }, { status: 409, headers: NO_STORE });
+        if (error instanceof DomainError) return replyWithFormError(submission, error.message, { status: 409, headers: NO_STORE });
         throw error;
       }
     }
@@ -52,19 +56,19 @@ export async function action({ request }: ActionFunctionArgs) {
       });
     }
   }
-}
+});
 
 export default function PaymentsSettings() {
   const { stripe, paypal } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const formError = formErrors(useActionData<typeof action>()?.result)?.[0];
   const [params] = useSearchParams();
   return (
     <div className="stack narrow">
       <h1>Payments</h1>
       <p className="muted">Where your customers' online payments go. Until an account can take payments, your pay pages show your phone and email instead.</p>
-      {actionData && "error" in actionData ? (
+      {formError ? (
         <p className="flash flash-error" role="alert" data-testid="payments-error">
-          {actionData.error}
+          {formError}
         </p>
       ) : null}
       <StripePaymentsSection settings={stripe} confirmDisconnect={params.get("confirm") === "disconnect-stripe"} />
@@ -75,3 +79,5 @@ export default function PaymentsSettings() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -11,14 +11,15 @@ import { requireOwner } from "~/web/auth.server";
 import { logger } from "~/utils/logger.server";
 import { PayPalError } from "~/models/payments/paypal-client.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 const BACK = "/settings/payments";
 
 export const PayPalConnectSchema = z.object({ intent: z.enum(["connect", "disconnect"]) });
 
-export const loader = () => redirect(BACK);
+export const loader = mapDomainErrors(() => redirect(BACK));
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, sessionId, user } = await requireOwner(request);
   const parsed = PayPalConnectSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return redirectWithFlash(request, BACK, { kind: "error", message: "Unknown request." });
@@ -35,4 +36,4 @@ export async function action({ request }: ActionFunctionArgs) {
     logger.warn({ businessId, err: error.message }, "paypal referral not created");
     return redirectWithFlash(request, BACK, { kind: "error", message: `${error.message}. Nothing was changed; try again in a few minutes.` });
   }
-}
+});

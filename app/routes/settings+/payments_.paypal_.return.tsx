@@ -13,12 +13,13 @@ import { requireOwner } from "~/web/auth.server";
 import { logger } from "~/utils/logger.server";
 import { PayPalError } from "~/models/payments/paypal-client.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Connecting PayPal | Invoice Link" }];
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
   const url = new URL(request.url);
   const q = (name: string) => url.searchParams.get(name);
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     logger.warn({ businessId, err: error.message }, "paypal connection not confirmed");
     return json({ error: `${error.message}. Nothing was changed.`, retry: true }, { status: 502, headers: NO_STORE });
   }
-}
+});
 
 export default function PayPalReturn() {
   const data = useLoaderData<typeof loader>();
@@ -58,3 +59,5 @@ export default function PayPalReturn() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

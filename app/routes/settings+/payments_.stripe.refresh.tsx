@@ -6,8 +6,9 @@ import { redirect } from "@remix-run/node";
 import { InvalidConnectState, refreshStripeOnboarding } from "~/models/payments/stripe-connect.server";
 import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
   const state = new URL(request.url).searchParams.get("state");
   try {
@@ -18,9 +19,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (error instanceof InvalidConnectState) throw new Response(error.message, { status: 400, statusText: "Link not valid", headers: { "Cache-Control": "no-store" } });
     throw error;
   }
-}
+});
 
 // The loader always redirects or answers 400 (shown by the root error boundary).
 export default function StripeRefresh() {
   return null;
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -5,8 +5,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { completeStripeOnboarding, InvalidConnectState } from "~/models/payments/stripe-connect.server";
 import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
   const state = new URL(request.url).searchParams.get("state");
   try {
@@ -20,9 +21,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (error instanceof InvalidConnectState) throw new Response(error.message, { status: 400, statusText: "Link not valid", headers: { "Cache-Control": "no-store" } });
     throw error;
   }
-}
+});
 
 // The loader always redirects or answers 400 (shown by the root error boundary).
 export default function StripeReturn() {
   return null;
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -7,30 +7,30 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { ReminderSettingsSchema } from "~/models/business-form";
-import { updateReminderSettings } from "~/models/reminders.server";
+import { updateReminderSettings, getReminderSettings } from "~/models/reminders.server";
 import { requireBusiness } from "~/web/auth.server";
-import { prisma } from "~/utils/db.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Reminders | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
-  const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { remindersEnabled: true, reminderDays: true } });
+  const business = await getReminderSettings(businessId);
   return json({ defaultValue: { remindersEnabled: business.remindersEnabled ? "on" : undefined, reminderDays: business.reminderDays.join(", ") } });
-}
+});
 
-export async function action({ request }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: ReminderSettingsSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
   await updateReminderSettings(businessId, submission.value);
   return redirectWithFlash(request, "/settings/reminders", { kind: "success", message: "Reminder settings saved." });
-}
+});
 
 export default function ReminderSettings() {
   const { defaultValue } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "reminder-settings",
@@ -66,3 +66,5 @@ export default function ReminderSettings() {
     </div>
   );
 }
+
+export { ErrorBoundary } from "~/components/error-boundary";

@@ -12,15 +12,15 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Field, SubmitButton } from "~/components/forms";
-import { closeAccount } from "~/models/account-closure.server";
+import { accountClosureSummary, closeAccount } from "~/models/account-closure.server";
 import { DomainError } from "~/models/errors.server";
 import { getBillingState, openBillingPortal, plans, setCancelAtPeriodEnd, startSubscriptionCheckout } from "~/models/subscription.server";
 import { logger } from "~/utils/logger.server";
 import { requireOwner } from "~/web/auth.server";
-import { prisma } from "~/utils/db.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { destroySessionCookie, redirectWithFlash } from "~/utils/session.server";
 import { MAX_PASSWORD_BYTES } from "~/utils/validation";
+import { mapDomainErrors } from "~/web/errors.server";
 
 export const CloseAccountSchema = z.object({
   password: z
@@ -39,12 +39,9 @@ const BillingIntentSchema = z.discriminatedUnion("intent", [
 
 export const meta: MetaFunction = () => [{ title: "Subscription | Invoice Link" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
-  const business = await prisma.business.findUniqueOrThrow({
-    where: { id: businessId },
-    select: { name: true, createdAt: true, _count: { select: { invoices: true, customers: true, payments: true } } },
-  });
+  const business = await accountClosureSummary(businessId);
   const state = await getBillingState(businessId);
   const checkout = new URL(request.url).searchParams.get("checkout");
   return json({
@@ -61,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
     checkout: (checkout === "success" || checkout === "cancelled" ? checkout : null) as "success" | "cancelled" | null,
   });
-}
+});
 
 async function billingAction(request: Request, businessId: string, formData: FormData) {
   const parsed = BillingIntentSchema.safeParse(Object.fromEntries(formData));
@@ -88,25 +85,25 @@ async function billingAction(request: Request, businessId: string, formData: For
   }
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   const { businessId, user } = await requireOwner(request);
   const formData = await request.formData();
   // Billing buttons carry an intent; the closure form (below) has none.
   if (formData.has("intent")) return billingAction(request, businessId, formData);
   await enforceRateLimit("account-closure", context);
   const submission = parseWithZod(formData, { schema: CloseAccountSchema });
-  if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   // The business is the session's; a business id in the body is never read.
   const result = await closeAccount({ businessId, userId: user.id, password: submission.value.password, confirmName: submission.value.confirmName });
-  if (!result.ok) return json(submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields: ["password"] }), { status: 400 });
+  if (!result.ok) return json({ result: submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields: ["password"] }) }, { status: 400 });
   return redirectWithFlash(request, "/", { kind: "success", message: "Your account is closed and its data deleted. Thank you for using Invoice Link." }, [
     ["Set-Cookie", await destroySessionCookie()],
   ]);
-}
+});
 
 export default function Subscription() {
   const { businessName, since, counts, plans, billing, checkout } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "close-account",
@@ -266,3 +263,5 @@ function PlanSection({ since, plans, billing, checkout }: { since: string; plans
     </section>
   );
 }
+
+export { ErrorBoundary, headers } from "~/components/error-boundary";

@@ -8,8 +8,9 @@ import { openBillingPortal } from "~/models/subscription.server";
 import { requireOwner } from "~/web/auth.server";
 import { logger } from "~/utils/logger.server";
 import { redirectWithFlash } from "~/utils/session.server";
+import { mapDomainErrors } from "~/web/errors.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   try {
     return redirect(await openBillingPortal(businessId), { status: 303, headers: { "Cache-Control": "no-store" } });
@@ -19,4 +20,4 @@ export async function loader({ request }: LoaderFunctionArgs) {
     logger.error({ err: (error as Error).message, businessId }, "could not open the billing portal");
     return redirectWithFlash(request, "/settings/subscription", { kind: "error", message: "Billing is not reachable right now. Please try again in a few minutes." });
   }
-}
+});

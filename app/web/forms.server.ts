@@ -1,0 +1,39 @@
+// The one reply shape of every form action: `{ result }`, Conform's SubmissionResult, with status 400
+// when the input was refused (the page re-renders with the values kept and the errors next to their
+// fields, with or without JavaScript); success is a redirect with a flash (POST/redirect/GET).
+//
+//   const submission = parseWithZod(formData, { schema });
+//   if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });
+//   try {
+//     await saveThing(businessId, submission.value);
+//   } catch (error) {
+//     return replyWithDomainError(submission, error); // a rule said no: its message on the form
+//   }
+//   return redirectWithFlash(request, "/things", { kind: "success", message: "Saved." });
+//
+// The page reads `useActionData<typeof action>()?.result` (Conform's lastResult) and shows form-level
+// messages with formErrors() from app/components/forms.tsx.
+import type { Submission, SubmissionResult } from "@conform-to/react";
+import { json } from "@remix-run/node";
+import { classifyError } from "./errors.server";
+
+export type FormReply = { result: SubmissionResult<string[]> };
+
+/**
+ * A domain error thrown while acting on a valid form, as the form's reply: on its field when it names one,
+ * else above the form; the status is the one classifyError gives it (400, 409 for a conflict, 402 when
+ * the account is read-only). Anything else is thrown on (mapDomainErrors or a 500).
+ */
+export function replyWithDomainError(submission: Submission<unknown>, error: unknown, options: { hideFields?: string[] } = {}) {
+  const known = classifyError(error);
+  if (!known || known.status === 404 || known.status === 403 || known.status === 410) throw error;
+  const result = known.field
+    ? submission.reply({ fieldErrors: { [known.field]: [known.message] }, hideFields: options.hideFields })
+    : submission.reply({ formErrors: [known.message], hideFields: options.hideFields });
+  return json<FormReply>({ result }, { status: known.status });
+}
+
+/** A refusal that is not about the form's fields (an unknown button, a busy provider), as the form's reply. */
+export function replyWithFormError(submission: Submission<unknown>, message: string, init: { status?: number; headers?: HeadersInit } = {}) {
+  return json<FormReply>({ result: submission.reply({ formErrors: [message] }) }, { status: init.status ?? 400, headers: init.headers });
+}
