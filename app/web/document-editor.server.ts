@@ -32,7 +32,7 @@ import {
   type EditorLineValues,
   UNKNOWN_BUTTON,
 } from "./document-editor-form";
-import { domainErrorReply, formReply } from "./form-action.server";
+import { domainErrorReply, formReply } from "./forms.server";
 
 type DocumentInput = InvoiceInput | EstimateInput;
 

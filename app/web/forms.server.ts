@@ -15,9 +15,15 @@
 // messages with formErrors() from app/components/forms.tsx.
 import type { Submission, SubmissionResult } from "@conform-to/react";
 import { json } from "@remix-run/node";
+import { DomainError } from "~/models/errors.server";
+import type { ActionReply } from "./action-reply";
 import { classifyError } from "./errors.server";
 
 export type FormReply = { result: SubmissionResult<string[]> };
+
+// The editor, invoice-page and expense forms (app/web/document-editor.server.ts and the routes beside it)
+// also carry `display` (ActionReply): what the server filled in or found, next to the same `result`.
+
 
 /**
  * A domain error thrown while acting on a valid form, as the form's reply: on its field when it names one,
@@ -36,4 +42,33 @@ export function replyWithDomainError(submission: Submission<unknown>, error: unk
 /** A refusal that is not about the form's fields (an unknown button, a busy provider), as the form's reply. */
 export function replyWithFormError(submission: Submission<unknown>, message: string, init: { status?: number; headers?: HeadersInit } = {}) {
   return json<FormReply>({ result: submission.reply({ formErrors: [message] }) }, { status: init.status ?? 400, headers: init.headers });
+}
+
+type DomainSubmission = {
+  reply(options?: { fieldErrors?: Record<string, string[]>; formErrors?: string[]; resetForm?: boolean }): SubmissionResult<string[]>;
+};
+
+/** `{ result, display? }` as JSON: 400 for a refused form unless told otherwise. */
+export function formReply<Display = never>(
+  result: SubmissionResult<string[]>,
+  init: { status?: number; headers?: HeadersInit; display?: Display } = {},
+) {
+  const body: ActionReply<Display> = init.display === undefined ? { result } : { result, display: init.display };
+  return json(body, { status: init.status ?? 400, headers: init.headers });
+}
+
+/** The submission answered with a DomainError's message on its field (or on the form when it names none). */
+export function domainErrorReply(submission: DomainSubmission, error: DomainError, fields?: readonly string[]) {
+  const onField = error.field && (!fields || fields.includes(error.field));
+  return formReply(onField ? submission.reply({ fieldErrors: { [error.field!]: [error.message] } }) : submission.reply({ formErrors: [error.message] }));
+}
+
+/** Runs a domain write; a DomainError becomes a 400 reply with the message on its field (or the form). */
+export async function withDomainErrors<T>(submission: DomainSubmission, write: () => Promise<T>) {
+  try {
+    return { ok: true as const, value: await write() };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { ok: false as const, response: domainErrorReply(submission, error) };
+  }
 }

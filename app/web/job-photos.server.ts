@@ -14,7 +14,7 @@ import { requireBusiness } from "~/web/auth.server";
 import { imageResponse, noImage } from "~/utils/image-response.server";
 import { FILE_TOO_LARGE, readFormWithFile } from "~/utils/multipart.server";
 import { redirectWithFlash } from "~/utils/session.server";
-import { formReply } from "./form-action.server";
+import { formReply } from "./forms.server";
 
 const CHOOSE_PHOTO = "Choose a photo to upload";
 

@@ -19,7 +19,7 @@ import { signedPath, signedUrl } from "~/models/signed-link.server";
 import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
-import { formReply } from "~/web/form-action.server";
+import { formReply } from "~/web/forms.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];

@@ -12,7 +12,7 @@ import { centsToInput, formatMoney } from "~/utils/money";
 import { FILE_TOO_LARGE, readFormWithFile } from "~/utils/multipart.server";
 import { ProviderError, spendProviderBudget } from "~/utils/provider-fetch.server";
 import { redirectWithFlash } from "~/utils/session.server";
-import { domainErrorReply, formReply } from "~/web/form-action.server";
+import { domainErrorReply, formReply } from "~/web/forms.server";
 import { type ExpenseDisplay, expenseEditorSchema, type ExpenseFormValues } from "./__expense-form";
 
 type Existing = { id: string; currency: string };

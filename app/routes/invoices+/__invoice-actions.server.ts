@@ -12,7 +12,7 @@ import { REFUND_INTENT } from "~/models/payments/refund-form";
 import { sendReminderNow } from "~/models/reminders.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
-import { formReply } from "~/web/form-action.server";
+import { formReply } from "~/web/forms.server";
 import type { recordPaymentSchema} from "./__invoice-page-form";
 import { invoicePageSchema, UNKNOWN_ACTION } from "./__invoice-page-form";
 import { refundOnlinePayment, requireRefunder } from "./__refunds.server";

@@ -9,7 +9,7 @@ import type { refundFormSchema } from "~/models/payments/refund-form";
 import { randomToken } from "~/utils/crypto.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
-import { formReply } from "~/web/form-action.server";
+import { formReply } from "~/web/forms.server";
 
 type Owner = { businessId: string; user: { id: string; role: string } };
 

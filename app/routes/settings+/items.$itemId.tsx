@@ -11,7 +11,7 @@ import { businessDefaults } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
 import { centsToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
-import { formReply, withDomainErrors } from "~/web/form-action.server";
+import { formReply, withDomainErrors } from "~/web/forms.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit item | Settings | Invoice Link" }];
