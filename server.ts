@@ -119,7 +119,7 @@ const paymentOrigins = [
 ];
 
 /** `build` is a function in development, so that each request uses the latest rebuild. */
-export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
+async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", parseTrustProxy(config.TRUST_PROXY));

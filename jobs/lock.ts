@@ -5,7 +5,7 @@ import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
 import type { CronJobPayload, TaskName } from "~/utils/jobs.server";
 
-export async function withJobLock<T>(helpers: JobHelpers, name: string, work: () => Promise<T>): Promise<T | null> {
+async function withJobLock<T>(helpers: JobHelpers, name: string, work: () => Promise<T>): Promise<T | null> {
   return helpers.withPgClient(async (client) => {
     const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [`invoice-link:job:${name}`]);
     if (!rows[0]?.locked) {

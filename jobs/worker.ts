@@ -27,7 +27,7 @@ import trialEndingEmails from "./trial-ending-emails";
 const CRONTAB = path.join(projectRoot(import.meta.dirname), "jobs", "crontab");
 
 /** Every task declared in GraphileWorker.Tasks (app/utils/jobs.server.ts), no more and no fewer. */
-export const taskList = {
+const taskList = {
   "send-email": sendEmail,
   "payment-received": paymentReceived,
   "overdue-reminders": overdueReminders,
@@ -40,7 +40,7 @@ export const taskList = {
 } satisfies { [Name in TaskName]: Task<Name> };
 
 /** The crontab's schedules; a line naming a task this worker does not have is a boot error, not a job nobody runs. */
-export function cronItems(crontab = readFileSync(CRONTAB, "utf8")) {
+function cronItems(crontab = readFileSync(CRONTAB, "utf8")) {
   const items = parseCrontab(crontab);
   const unknown = items.filter((item) => !Object.hasOwn(taskList, item.task)).map((item) => item.task);
   if (unknown.length) throw new Error(`jobs/crontab names tasks that do not exist: ${unknown.join(", ")}`);
@@ -54,14 +54,14 @@ const DEAD_AFTER_SECONDS = 60;
 const LEVELS: Record<LogLevel, "error" | "warn" | "info" | "debug"> = { error: "error", warning: "warn", info: "info", debug: "debug" };
 const workerLogger = new Logger((scope) => (level, message, meta) => logger[LEVELS[level]]({ worker: scope, ...meta }, message));
 
-export type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
+type WorkerHandle = { runner: Runner; stop: () => Promise<void> };
 
 /**
  * Releases the jobs of workers whose heartbeat stopped (killed processes). Runs on graphile-worker's own
  * connection pool, so a busy application pool can never make a live worker look dead. Reads the public
  * `jobs` view (locked_by, locked_at) and releases with forceUnlockWorkers. Returns their ids.
  */
-export async function releaseDeadWorkers(utils: WorkerUtils): Promise<string[]> {
+async function releaseDeadWorkers(utils: WorkerUtils): Promise<string[]> {
   const ids = await utils.withPgClient(async (client) => {
     const { rows } = await client.query<{ id: string }>(
       `SELECT DISTINCT j.locked_by AS id FROM graphile_worker.jobs j

@@ -3,7 +3,7 @@
 // nothing is added once the demo account exists. Everything goes through the domain functions.
 import "dotenv/config";
 
-export const DEMO_LOGIN = { email: "demo@invoicelink.local", password: "demo-password-2026" };
+const DEMO_LOGIN = { email: "demo@invoicelink.local", password: "demo-password-2026" };
 
 export async function seedDemo() {
   const { prisma } = await import("../app/utils/db.server");

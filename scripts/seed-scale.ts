@@ -15,7 +15,7 @@ import pg from "pg";
 import { computeTotals, type DiscountType, type TaxMode } from "../app/models/totals";
 import { formatMoney } from "../app/utils/money";
 
-export type ScaleSeedOptions = {
+type ScaleSeedOptions = {
   databaseUrl: string;
   customers?: number;
   invoices?: number;

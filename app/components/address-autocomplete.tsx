@@ -4,7 +4,7 @@
 // for suggestions; picking one fills line 1, line 2, city, region, postal code and country.
 import { useEffect, useId, useRef, useState } from "react";
 
-export type AddressFieldIds = {
+type AddressFieldIds = {
   addressLine1: string;
   addressLine2: string;
   city: string;
@@ -46,7 +46,7 @@ async function post<T>(url: string, body: Record<string, string>, signal?: Abort
 }
 
 /** The form's address fields (Conform field metadata or anything with an id): their inputs get filled. */
-export type AddressFields = Record<keyof AddressFieldIds, { id: string }>;
+type AddressFields = Record<keyof AddressFieldIds, { id: string }>;
 
 export function AddressAutocomplete({ fields }: { fields: AddressFields }) {
   const ids: AddressFieldIds = {

@@ -3,7 +3,7 @@
 // the accent comes from the brand stylesheet that brandLinks() adds, since the CSP forbids inline styles.
 import type { MetaDescriptor } from "@remix-run/node";
 
-export type BrandView = { accent: string | null; stylesheet: string | null; logo: string | null };
+type BrandView = { accent: string | null; stylesheet: string | null; logo: string | null };
 
 /** The accent stylesheet's <link>, for a customer page's meta export; nothing without an accent. */
 export function brandLinks(brand: BrandView | null | undefined): MetaDescriptor[] {

@@ -21,7 +21,7 @@ import { CustomerPicker, ItemPicker } from "./editor-pickers";
 import { ErrorList, Field, SubmitButton } from "./forms";
 import { OptionalLineToggle } from "./optional-line-toggle";
 
-export type EditorReply = ActionReply<EditorDisplay>;
+type EditorReply = ActionReply<EditorDisplay>;
 
 export const EMPTY_LINE = { description: "", quantity: "1", unitPrice: "", taxRate: "" };
 

@@ -3,7 +3,7 @@
 // (class "stacked", CSS only) so the amounts never sit behind a sideways scroll.
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 
-export type DocumentLineView = {
+type DocumentLineView = {
   id: string;
   description: string;
   quantity: string;
@@ -98,7 +98,7 @@ export function DocumentLines({
 }
 
 /** Loader-side: Prisma line rows to the view model above. */
-export function lineViews(
+function lineViews(
   lines: { id: string; description: string; quantityMilli: number; unitPriceCents: number; taxRate: number; amountCents: number; taxCents: number }[],
   quantityToInput: (milli: number) => string,
   percentToInput: (milli: number) => string,

@@ -13,7 +13,7 @@ const TEMPLATE_LABELS: Record<string, string> = {
   "invoice-paid": "Paid notice to you",
 };
 
-export type TimelineEmail = { id: string; template: string; to: string; status: string; error: string | null; events: { label: string; at: string }[] };
+type TimelineEmail = { id: string; template: string; to: string; status: string; error: string | null; events: { label: string; at: string }[] };
 
 export function EmailTimeline({ emails }: { emails: TimelineEmail[] }) {
   if (!emails.length) return null;

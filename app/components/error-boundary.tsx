@@ -52,7 +52,7 @@ const defaultStatusHandler: StatusHandler = ({ error }) => <ErrorMessage error={
  * that shows the response's text), and a generic message for anything unexpected, whose details stay
  * in the server log.
  */
-export function GeneralErrorBoundary({
+function GeneralErrorBoundary({
   statusHandlers,
   unexpectedErrorHandler = (error) => <ErrorMessage error={error} />,
 }: {

@@ -31,7 +31,7 @@ export function estimateChoiceView(estimate: EstimateForView, chosen: ReadonlySe
 }
 
 
-export type OptionalItemView = { id: string; description: string; quantity: string; amountCents: number; chosen: boolean };
+type OptionalItemView = { id: string; description: string; quantity: string; amountCents: number; chosen: boolean };
 
 export function OptionalItems({ items, currency, editable, errors }: { items: OptionalItemView[]; currency: string; editable: boolean; errors?: string[] }) {
   if (!items.length) return null;

@@ -3,7 +3,7 @@
 // lets it take payments, and disconnect. The page that hosts it loads the status; this only shows it.
 import { Form } from "@remix-run/react";
 
-export type PayPalPanelStatus = {
+type PayPalPanelStatus = {
   configured: boolean;
   partnerMode: boolean;
   merchantId: string | null;

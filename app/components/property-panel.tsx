@@ -5,7 +5,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import type { PropertyFacts } from "~/utils/rentcast.server";
 import { SubmitButton } from "./forms";
 
-export type PropertyPanelData = {
+type PropertyPanelData = {
   addressReady: boolean;
   lookups: { left: number; limit: number; monthLabel: string; resetsOn: string };
   details: (PropertyFacts & { found: boolean; fetchedOn: string; fresh: boolean; forAnotherAddress: boolean }) | null;

@@ -8,9 +8,9 @@ import { refundFormSchema, REFUND_INTENT } from "~/models/payments/refund-form";
 import { centsToInput, formatMoney } from "~/utils/money";
 import { ErrorList, Field, SubmitButton } from "./forms";
 
-export type RefundRow = { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: string };
+type RefundRow = { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: string };
 
-export type RefundView = { refundableCents: number; refunds: RefundRow[] };
+type RefundView = { refundableCents: number; refunds: RefundRow[] };
 
 const STATUS = { PENDING: "waiting for the provider to confirm", COMPLETED: "refunded", FAILED: "not sent" } as const;
 

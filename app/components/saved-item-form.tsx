@@ -6,7 +6,7 @@ import { Form } from "@remix-run/react";
 import { ITEM_DESCRIPTION_MAX, ITEM_NAME_MAX, savedItemFormSchema } from "~/models/saved-item-form";
 import { ErrorList, Field, SubmitButton } from "./forms";
 
-export type SavedItemFormValues = { name?: string; description?: string; unitPrice?: string; taxable?: string };
+type SavedItemFormValues = { name?: string; description?: string; unitPrice?: string; taxable?: string };
 
 export function SavedItemForm({
   id,

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { SubmitButton } from "./forms";
 
 /** sms: with "?&body=" is understood by both iOS and Android messaging apps. */
-export function smsHref(phone: string | null, body: string) {
+function smsHref(phone: string | null, body: string) {
   return `sms:${(phone ?? "").replace(/[^\d+]/g, "")}?&body=${encodeURIComponent(body)}`;
 }
 

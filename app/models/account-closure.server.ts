@@ -20,9 +20,9 @@ type Tx = Prisma.TransactionClient;
 /** What a closed business is called from then on; its contact details are gone. */
 export const CLOSED_BUSINESS_NAME = "Closed account";
 
-export type CloseAccountResult = { ok: true; summary: ClosureSummary } | { ok: false; field: "password" | "confirmName"; message: string };
+type CloseAccountResult = { ok: true; summary: ClosureSummary } | { ok: false; field: "password" | "confirmName"; message: string };
 
-export type ClosureSummary = {
+type ClosureSummary = {
   customers: number;
   estimates: number;
   expenses: number;
@@ -80,7 +80,7 @@ export async function closeBusiness(businessId: string): Promise<ClosureSummary>
  * The deletion itself, in the caller's transaction. Locks the business row first, so a second closure
  * (a double submit) waits and then finds it closed (404). Only rows of `businessId` are touched.
  */
-export async function closeBusinessInTx(tx: Tx, businessId: string): Promise<ClosureSummary> {
+async function closeBusinessInTx(tx: Tx, businessId: string): Promise<ClosureSummary> {
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Business" WHERE id = ${businessId} AND "closedAt" IS NULL FOR UPDATE`;
   if (!locked.length) notFound("Business not found");
 

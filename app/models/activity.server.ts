@@ -6,7 +6,7 @@ import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
 
 type Tx = Prisma.TransactionClient;
 
-export type ActivityInput = {
+type ActivityInput = {
   businessId: string;
   type: string;
   message: string;
@@ -20,10 +20,10 @@ export function recordActivity(tx: Tx, input: ActivityInput) {
   return tx.activityEvent.create({ data: input });
 }
 
-export type DocumentPrefixes = { invoicePrefix: string; estimatePrefix: string };
+type DocumentPrefixes = { invoicePrefix: string; estimatePrefix: string };
 
 /** The business's invoice and estimate numbers as shown everywhere else: INV-0005, EST-0002. */
-export async function documentNumbers(tx: Pick<Tx, "business">, businessId: string) {
+async function documentNumbers(tx: Pick<Tx, "business">, businessId: string) {
   const prefixes = await tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { invoicePrefix: true, estimatePrefix: true } });
   return {
     invoice: (number: number) => formatInvoiceNumber(prefixes.invoicePrefix, number),

@@ -119,7 +119,7 @@ function toQuantity(value: number | string) {
 
 // ---- Receipts ----------------------------------------------------------------------------------
 
-export type ReceiptDraft = { vendor: string | null; spentOn: string | null; amountCents: number | null; currency: string | null };
+type ReceiptDraft = { vendor: string | null; spentOn: string | null; amountCents: number | null; currency: string | null };
 
 const ReceiptAnswer = z.object({
   vendor: z.string().nullish(),

@@ -64,7 +64,7 @@ function applyRules<S extends z.ZodType>(schema: S, values: unknown): z.output<S
 // Customers
 type CustomerRow = Prisma.CustomerGetPayload<object>;
 
-export function customerResource(c: CustomerRow): z.input<typeof CustomerResource> {
+function customerResource(c: CustomerRow): z.input<typeof CustomerResource> {
   return {
     id: c.id,
     name: c.name,
@@ -168,7 +168,7 @@ function documentCommon(d: InvoiceRow | EstimateRow, displayNumber: string) {
   };
 }
 
-export function invoiceResource(i: InvoiceRow, business: Prefixes): z.input<typeof InvoiceResource> {
+function invoiceResource(i: InvoiceRow, business: Prefixes): z.input<typeof InvoiceResource> {
   return {
     ...documentCommon(i, formatInvoiceNumber(business.invoicePrefix, i.number)),
     status: i.status,
@@ -184,7 +184,7 @@ export function invoiceResource(i: InvoiceRow, business: Prefixes): z.input<type
   };
 }
 
-export function estimateResource(e: EstimateRow, business: Prefixes): z.input<typeof EstimateResource> {
+function estimateResource(e: EstimateRow, business: Prefixes): z.input<typeof EstimateResource> {
   return {
     ...documentCommon(e, formatEstimateNumber(business.estimatePrefix, e.number)),
     status: e.status,
@@ -288,7 +288,7 @@ export function payLinkOf(invoice: z.input<typeof InvoiceResource>, now = new Da
 // Payments
 type PaymentRow = Prisma.PaymentGetPayload<object>;
 
-export function paymentResource(p: PaymentRow, timeZone: string): z.input<typeof PaymentResource> {
+function paymentResource(p: PaymentRow, timeZone: string): z.input<typeof PaymentResource> {
   return {
     id: p.id,
     invoiceId: p.invoiceId,

@@ -45,7 +45,7 @@ export type AccessClaims = { userId: string; businessId: string; familyId: strin
 const encoder = new TextEncoder();
 const keys = () => env().JWT_SECRETS.map((secret) => encoder.encode(secret));
 
-export async function signAccessToken(claims: AccessClaims, now = new Date()) {
+async function signAccessToken(claims: AccessClaims, now = new Date()) {
   const issuedAt = Math.floor(now.getTime() / 1000);
   return new SignJWT({ bid: claims.businessId, sid: claims.familyId })
     .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
@@ -128,7 +128,7 @@ export async function loginWithPassword(email: string, password: string, meta: D
   return user ? issueTokens(user, meta, now) : null;
 }
 
-export type RefreshResult = { ok: true; tokens: TokenPair } | { ok: false; reason: "invalid" | "expired" | "reused" | "in-progress" };
+type RefreshResult = { ok: true; tokens: TokenPair } | { ok: false; reason: "invalid" | "expired" | "reused" | "in-progress" };
 
 /**
  * Exchanges a refresh token for a new pair. The DELETE ... RETURNING both claims and removes the

@@ -17,7 +17,7 @@ import { stripe } from "~/models/payments/stripe-client.server";
 import { businessesWithTrialEnding, portalLinkUrl, subscriptionSettingsUrl } from "./subscription.server";
 
 type Tx = Prisma.TransactionClient;
-export type BillingEventResult = "processed" | "ignored" | "duplicate";
+type BillingEventResult = "processed" | "ignored" | "duplicate";
 
 const BILLING_EVENTS = new Set([
   "checkout.session.completed",

@@ -16,9 +16,9 @@ export type Brand = {
   logo: string | null;
 };
 
-export const NO_BRAND: Brand = { accent: null, accentInk: null, stylesheet: null, logo: null };
+const NO_BRAND: Brand = { accent: null, accentInk: null, stylesheet: null, logo: null };
 
-export function brandOf(business: { id: string; accentColor: string | null; logoMimeType: string | null; logoUpdatedAt: Date | null }): Brand {
+function brandOf(business: { id: string; accentColor: string | null; logoMimeType: string | null; logoUpdatedAt: Date | null }): Brand {
   const accent = normalizeAccentColor(business.accentColor);
   return {
     accent,

@@ -13,7 +13,7 @@ export function normalizeAccentColor(value: string | null | undefined): string |
 }
 
 /** The colour's channels, 0–255. */
-export function hexToRgb(hex: string): [number, number, number] {
+function hexToRgb(hex: string): [number, number, number] {
   const valid = normalizeAccentColor(hex);
   if (!valid) throw new Error(`Not a #rrggbb colour: ${hex}`);
   return [1, 3, 5].map((i) => parseInt(valid.slice(i, i + 2), 16)) as [number, number, number];

@@ -52,7 +52,6 @@ export async function getBusinessProfile(businessId: string) {
   return { ...business, hasLogo: Boolean(business.logoMimeType && business.logoUpdatedAt), currencyLocked };
 }
 
-export type BusinessProfile = Awaited<ReturnType<typeof getBusinessProfile>>;
 
 /** What new documents and lists start from: currency, time zone, default tax and terms, numbering prefixes. */
 export async function businessDefaults(businessId: string) {
@@ -62,7 +61,7 @@ export async function businessDefaults(businessId: string) {
   });
 }
 
-export type UpdateProfileResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<BusinessProfileField, string[]>> };
+type UpdateProfileResult = { ok: true } | { ok: false; fieldErrors: Partial<Record<BusinessProfileField, string[]>> };
 
 /**
  * The next number after an edit. Numbers only go up: a number below the current one may already be on a

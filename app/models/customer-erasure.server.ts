@@ -23,7 +23,7 @@ import {
 
 type Tx = Prisma.TransactionClient;
 
-export type ErasureSummary = {
+type ErasureSummary = {
   estimates: number;
   invoicesKept: number;
   paymentsKept: number;
@@ -47,7 +47,7 @@ export async function eraseCustomer(businessId: string, customerId: string): Pro
   return summary;
 }
 
-export async function eraseCustomerInTx(tx: Tx, businessId: string, customerId: string): Promise<ErasureSummary> {
+async function eraseCustomerInTx(tx: Tx, businessId: string, customerId: string): Promise<ErasureSummary> {
   // The lock makes a second erasure (a double submit) wait, then find the row gone: 404. A new invoice or
   // estimate for the customer waits too (its foreign key check needs the row), then fails.
   const locked = await tx.$queryRaw<{ id: string }[]>`

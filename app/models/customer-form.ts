@@ -61,7 +61,7 @@ export const CustomerFormSchema = z.object({
 });
 
 export type CustomerInput = z.output<typeof CustomerFormSchema>;
-export type CustomerFieldName = keyof CustomerInput;
+type CustomerFieldName = keyof CustomerInput;
 
 /**
  * The one-line inputs of the form, in order; the new and edit routes render these and the notes textarea.

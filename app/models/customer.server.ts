@@ -12,10 +12,10 @@ import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
 import { displayStatus, OPEN_STATUSES } from "./invoice.server";
 import { listPayments } from "./payments/payment.server";
 
-export const CUSTOMER_PAGE_SIZE = 25;
-export const MAX_CUSTOMER_PAGE_SIZE = 100;
+const CUSTOMER_PAGE_SIZE = 25;
+const MAX_CUSTOMER_PAGE_SIZE = 100;
 export const EXPORT_BATCH_SIZE = 1000;
-export const HISTORY_LIMIT = 100;
+const HISTORY_LIMIT = 100;
 /** How many matches the editor's customer picker offers (with and without JavaScript). */
 export const CUSTOMER_PICK_LIMIT = 8;
 const MAX_QUERY_LENGTH = 100;
@@ -113,7 +113,7 @@ export function restoreCustomer(businessId: string, id: string) {
 // ---------------------------------------------------------------------------------------------
 // Listing: search and keyset pages ordered by (name, id), served by the index Customer(businessId, name, id).
 
-export type CustomerCursor = { name: string; id: string };
+type CustomerCursor = { name: string; id: string };
 
 /** The cursor is the (name, id) of the last row of a page, as URL-safe base64 of JSON. */
 export function encodeCursor(cursor: CustomerCursor) {
@@ -147,7 +147,7 @@ function afterCursor(cursor: CustomerCursor): Prisma.CustomerWhereInput {
   return { name: { gte: cursor.name }, OR: [{ name: { gt: cursor.name } }, { id: { gt: cursor.id } }] };
 }
 
-export type ListCustomersOptions = {
+type ListCustomersOptions = {
   /** Case-insensitive text searched in name, email and phone. */
   q?: string | null;
   /** true: archived customers are listed too (marked as archived). Default: active customers only. */

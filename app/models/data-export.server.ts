@@ -14,15 +14,15 @@ import { DomainError, GoneError, notFound } from "./errors.server";
 /** A finished export can be downloaded for this long; then it answers 410 and cleanup drops its bytes. */
 export const EXPORT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** A QUEUED or RUNNING export older than this is taken for dead (its job failed for good): a new one may start. */
-export const EXPORT_STALE_MS = 6 * 60 * 60 * 1000;
+const EXPORT_STALE_MS = 6 * 60 * 60 * 1000;
 /** Rows per database round trip. */
 export const EXPORT_BATCH_SIZE = 500;
-export const EXPORT_MAX_ATTEMPTS = 3;
+const EXPORT_MAX_ATTEMPTS = 3;
 
 type Row = Record<string, unknown>;
 type Fetch = (businessId: string, after: string | null, take: number) => Promise<Row[]>;
 
-export type ExportTable = {
+type ExportTable = {
   /** The file name: json/<name>.json and csv/<name>.csv. */
   name: string;
   description: string;
@@ -279,7 +279,7 @@ function readme(generatedAt: Date, tables: ExportTable[], logoFile: string | nul
   ].join("\r\n");
 }
 
-export type BuildOptions = { batchSize?: number; now?: Date; onProgress?: (percent: number) => Promise<void> };
+type BuildOptions = { batchSize?: number; now?: Date; onProgress?: (percent: number) => Promise<void> };
 
 /** The whole export as one zip (compressed bytes only are held in memory, as they come). */
 export async function buildExportZip(businessId: string, options: BuildOptions = {}): Promise<Buffer> {
@@ -336,7 +336,7 @@ export async function buildExportZip(businessId: string, options: BuildOptions =
 /** The key of an export's job: one job per export, found again by it (account closure). */
 export const exportJobKey = (exportId: string) => `export-data:${exportId}`;
 
-export type RequestExportResult = { status: "queued"; id: string } | { status: "in-progress"; id: string };
+type RequestExportResult = { status: "queued"; id: string } | { status: "in-progress"; id: string };
 
 /**
  * Queues an export for the business, unless one is queued or running already (one at a time per
@@ -359,7 +359,7 @@ export async function requestDataExport(businessId: string, userId: string, now 
   });
 }
 
-export type RunExportOutcome = "ready" | "skipped";
+type RunExportOutcome = "ready" | "skipped";
 
 /**
  * The export-data job's work: claim the row (QUEUED, or RUNNING again after a crash), build the zip,
@@ -408,7 +408,7 @@ export async function listDataExports(businessId: string, now = new Date()) {
   return rows.map((row) => ({ ...row, status: row.status === "READY" && row.expiresAt && row.expiresAt <= now ? ("EXPIRED" as const) : row.status }));
 }
 
-export function exportFilename(createdAt: Date) {
+function exportFilename(createdAt: Date) {
   return `invoice-link-export-${createdAt.toISOString().slice(0, 10)}.zip`;
 }
 

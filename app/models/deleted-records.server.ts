@@ -9,7 +9,7 @@ import { prisma } from "~/utils/db.server";
 import { REFRESH_TOKEN_IDLE_MS } from "./api-token.server";
 
 export const DELETED_RESOURCES = ["customer", "invoice", "estimate", "payment"] as const;
-export type DeletedResource = (typeof DELETED_RESOURCES)[number];
+type DeletedResource = (typeof DELETED_RESOURCES)[number];
 
 /**
  * Kept longer than a signed-in app can go without syncing (its refresh token lapses after 7 days of

@@ -44,7 +44,7 @@ function decimalField(parse: (v: string) => number | null, message: string, min:
 
 const percentField = decimalField(parsePercent, "Enter a percentage such as 8.25", 0, MAX_TAX_RATE, "Tax rates above 50 % are not accepted");
 
-export function lineItemSchema(currency: string) {
+function lineItemSchema(currency: string) {
   const digits = currencyDigits(currency);
   return z.object({
     description: LineDescription,

@@ -21,7 +21,7 @@ export const MAX_LINE_DESCRIPTION = 500;
 export const MAX_DISCOUNT_PERCENT = 100_000;
 
 /** One line, in integer units. `optional` is only ever set on estimates (app/models/estimate-options.ts). */
-export type DocumentLineInput = {
+type DocumentLineInput = {
   description: string;
   /** Thousandths of a unit: 1.5 hours is 1500. */
   quantityMilli: number;
@@ -104,7 +104,7 @@ export function documentCommon(kind: DocumentKind, values: DocumentCommonInput):
 
 /** The rules that span fields, by the input field they concern; each edge names that field its own way. */
 export type DocumentRuleField = "dueDate" | "validUntil" | "lines" | "depositCents";
-export type DocumentRuleProblem = { field: DocumentRuleField; message: string };
+type DocumentRuleProblem = { field: DocumentRuleField; message: string };
 
 /**
  * The first rule the input breaks, or null. Every line is counted toward the caps, an estimate's

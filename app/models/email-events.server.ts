@@ -24,7 +24,7 @@ const RECORDS = {
   SpamComplaint: { status: "SPAM_COMPLAINT", column: "complainedAt", at: "BouncedAt" },
 } as const;
 
-export type PostmarkEventResult = "updated" | "unchanged" | "unknown-message" | "ignored" | "invalid";
+type PostmarkEventResult = "updated" | "unchanged" | "unknown-message" | "ignored" | "invalid";
 
 export async function applyPostmarkEvent(body: unknown): Promise<PostmarkEventResult> {
   const parsed = Event.safeParse(body);

@@ -4,7 +4,7 @@
 // customer's page can show "the total with your choices" without saving anything.
 import { computeTotals, type Totals, type TotalsInput, type TotalsLineInput } from "./totals";
 
-export type ChoosableLine = TotalsLineInput & { optional?: boolean; selected?: boolean };
+type ChoosableLine = TotalsLineInput & { optional?: boolean; selected?: boolean };
 
 /** Whether a line counts toward the total. */
 export const lineCounts = (line: { optional?: boolean; selected?: boolean }) => !line.optional || Boolean(line.selected);

@@ -195,7 +195,7 @@ export async function markEstimateSent(businessId: string, id: string) {
 
 /** For the customer's public page: the estimate with its business, by id alone (the link is already verified). */
 /** The estimate behind a signed link; never one of a closed account (closure deletes them too). */
-export async function getPublicEstimate(id: string) {
+async function getPublicEstimate(id: string) {
   return prisma.estimate.findUnique({
     where: { id, business: { closedAt: null } },
     include: {

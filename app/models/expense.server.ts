@@ -9,8 +9,8 @@ import { EXPENSE_PAGE_SIZE, type ExpenseCategory, type ExpenseFilters, type Expe
 import { formatInvoiceNumber } from "./document-numbers";
 
 /** Drafts (read on the new-expense form, never saved) older than this are deleted by the nightly cleanup. */
-export const DRAFT_RECEIPT_TTL_MS = 24 * 60 * 60 * 1000;
-export const INVOICE_OPTIONS_LIMIT = 200;
+const DRAFT_RECEIPT_TTL_MS = 24 * 60 * 60 * 1000;
+const INVOICE_OPTIONS_LIMIT = 200;
 
 export type ReceiptUpload = { bytes: Uint8Array<ArrayBuffer>; mimeType: ReceiptMimeType };
 
@@ -232,7 +232,7 @@ export async function listExpenses(businessId: string, filters: ExpenseFilters, 
   };
 }
 
-export type MonthTotal = { month: string; currency: string; totalCents: number; count: number };
+type MonthTotal = { month: string; currency: string; totalCents: number; count: number };
 
 /** Totals per calendar month (and currency) of the filtered expenses, newest month first, at most 24. */
 export async function expenseMonthTotals(businessId: string, filters: ExpenseFilters): Promise<MonthTotal[]> {

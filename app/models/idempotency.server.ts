@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { ApiError } from "~/web/api.server";
 import { prisma } from "~/utils/db.server";
 
-export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,100}$/;
 /** Keys are remembered this long: far longer than any client keeps retrying one request. */
 export const IDEMPOTENCY_RETENTION_HOURS = 24;
@@ -40,12 +40,12 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-export function requestFingerprint(body: unknown) {
+function requestFingerprint(body: unknown) {
   return createHash("sha256").update(JSON.stringify(canonical(body ?? null))).digest("hex");
 }
 
 type Stored = { status: number; body: string; etag: string | null };
-export type IdempotencyOptions = {
+type IdempotencyOptions = {
   /** How a stored response is answered again (payments answer 200 with duplicate: true). */
   replay?: (stored: Stored) => Stored;
 };

@@ -3,7 +3,7 @@
 // with no server code so the forms and the unit tests can use it too.
 
 export const IMAGE_MIME_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
-export type ImageMimeType = (typeof IMAGE_MIME_TYPES)[number];
+type ImageMimeType = (typeof IMAGE_MIME_TYPES)[number];
 
 const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) =>
   bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);

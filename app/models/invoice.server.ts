@@ -25,9 +25,9 @@ type Tx = Prisma.TransactionClient;
 export const LOCKING_TRANSACTION = { maxWait: 15_000, timeout: 20_000 } as const;
 
 export const OPEN_STATUSES: InvoiceStatus[] = ["SENT", "VIEWED", "PARTIALLY_PAID"];
-export type DisplayStatus = InvoiceStatus | "OVERDUE";
+type DisplayStatus = InvoiceStatus | "OVERDUE";
 /** List filters: a display status, or OPEN for every unpaid, sent invoice. */
-export type StatusFilter = DisplayStatus | "OPEN";
+type StatusFilter = DisplayStatus | "OPEN";
 
 /** Invoice numbers are formatted in the pure document-numbers module; the invoice pages import it from here. */
 export { formatInvoiceNumber };
@@ -270,7 +270,7 @@ export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
 
 /** The customer opened the invoice: SENT becomes VIEWED once; later states are kept. */
 /** How often a customer's repeat views of a link are written down (lastViewedAt). */
-export const VIEW_REFRESH_MS = 60_000;
+const VIEW_REFRESH_MS = 60_000;
 
 /** True when a view of a document last seen as `seen` would change nothing worth a write. */
 export function viewIsFresh(seen: { status: string; lastViewedAt: Date | null } | undefined, now = Date.now()) {
@@ -318,7 +318,7 @@ export async function voidInvoice(businessId: string, id: string) {
   });
 }
 
-export type InvoiceListFilters = {
+type InvoiceListFilters = {
   status?: StatusFilter;
   customerId?: string;
   from?: string;
@@ -359,7 +359,7 @@ async function customersNamed(businessId: string, q: string | undefined) {
  * `nameMatches`: the ids of the customers whose name matches `q`, when already looked up (see
  * customersNamed); otherwise the name is matched through the join, invoice by invoice.
  */
-export function invoiceWhere(businessId: string, filters: InvoiceListFilters, today: string, nameMatches?: string[] | null): Prisma.InvoiceWhereInput {
+function invoiceWhere(businessId: string, filters: InvoiceListFilters, today: string, nameMatches?: string[] | null): Prisma.InvoiceWhereInput {
   const where: Prisma.InvoiceWhereInput = { businessId };
   if (filters.status === "OVERDUE") {
     where.status = { in: OPEN_STATUSES };

@@ -10,13 +10,13 @@ import { prisma } from "~/utils/db.server";
 import { DomainError, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
 import { HEIC_MESSAGE, isHeic, isPdf, sniffImageType } from "./image-files";
 
-export const JOB_PHOTO_LIMIT = 10;
+const JOB_PHOTO_LIMIT = 10;
 export const JOB_PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 export const JOB_PHOTO_TOO_LARGE = "Photos must be 10 MB or smaller";
 /** Long side after resizing. */
-export const JOB_PHOTO_MAX_EDGE = 1600;
+const JOB_PHOTO_MAX_EDGE = 1600;
 /** 60 megapixels: every phone camera's full-size photo (50 MP sensors included) fits; a bomb does not. */
-export const JOB_PHOTO_MAX_PIXELS = 60_000_000;
+const JOB_PHOTO_MAX_PIXELS = 60_000_000;
 export const JOB_PHOTO_FIELD = "photo";
 
 // sharp (libvips, about 23 MB resident) is loaded on the first upload, not at start-up: most web
@@ -41,10 +41,10 @@ const reject = (message: string): never => {
 const docWhere = (doc: PhotoDocument) => (doc.kind === "invoice" ? { invoiceId: doc.id } : { estimateId: doc.id });
 const docName = (doc: PhotoDocument) => (doc.kind === "invoice" ? "Invoice" : "Estimate");
 
-export type ProcessedPhoto = { bytes: Uint8Array<ArrayBuffer>; width: number; height: number };
+type ProcessedPhoto = { bytes: Uint8Array<ArrayBuffer>; width: number; height: number };
 
 /** The upload as it is stored, or a DomainError on the photo field saying what is wrong with it. */
-export async function processJobPhoto(bytes: Uint8Array): Promise<ProcessedPhoto> {
+async function processJobPhoto(bytes: Uint8Array): Promise<ProcessedPhoto> {
   if (bytes.length === 0) reject("Choose a photo to upload");
   if (bytes.length > JOB_PHOTO_MAX_BYTES) reject(JOB_PHOTO_TOO_LARGE);
   if (!sniffImageType(bytes)) {

@@ -17,7 +17,7 @@ export async function listDevOutbox(businessId: string) {
   });
 }
 
-export type JobRow = {
+type JobRow = {
   id: string;
   task: string;
   runAt: Date;

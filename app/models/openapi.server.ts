@@ -15,7 +15,7 @@ import { LINK_LIFETIME_DAYS } from "./signed-link.server";
 
 type Method = "get" | "post" | "patch";
 type Response = { description: string; schema?: z.ZodType; headers?: string[] };
-export type Operation = {
+type Operation = {
   method: Method;
   path: string;
   summary: string;

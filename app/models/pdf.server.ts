@@ -16,12 +16,12 @@ import { balanceCents, amountDueNowCents, displayStatus, getInvoice } from "./in
 import { describePaymentMethod } from "./payments/receipt.server";
 import { jobPhotosForPdf } from "./job-photo.server";
 
-export type PdfOptions = {
+type PdfOptions = {
   /** Tests turn compression off to read the content streams; production keeps it on. */
   compress?: boolean;
 };
 
-export type RenderedPdf = { buffer: Buffer; filename: string };
+type RenderedPdf = { buffer: Buffer; filename: string };
 
 // US Letter, in points. The top margin leaves room for the running header on pages 2+, the bottom
 // one for the page footer; both are drawn once every page exists (bufferPages).
@@ -89,7 +89,7 @@ function addressLines(a: Address) {
 }
 
 /** A filename that is safe in a Content-Disposition header on every platform: INV-0007.pdf. */
-export function pdfFilename(documentNumber: string, fallback: string) {
+function pdfFilename(documentNumber: string, fallback: string) {
   const cleaned = documentNumber.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "").slice(0, 80);
   return `${cleaned || fallback}.pdf`;
 }
@@ -266,13 +266,7 @@ function estimateSections(estimate: Awaited<ReturnType<typeof getEstimate>>, tim
   return sections;
 }
 
-export async function renderInvoicePdf(businessId: string, id: string, options: PdfOptions = {}): Promise<Buffer> {
-  return (await renderInvoicePdfFile(businessId, id, options)).buffer;
-}
 
-export async function renderEstimatePdf(businessId: string, id: string, options: PdfOptions = {}): Promise<Buffer> {
-  return (await renderEstimatePdfFile(businessId, id, options)).buffer;
-}
 
 type PngJs = {
   width: number;

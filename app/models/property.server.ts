@@ -20,8 +20,8 @@ import { todayIn } from "~/utils/dates";
 import { getCustomer } from "./customer.server";
 import { DomainError } from "./errors.server";
 
-export const PROPERTY_LOOKUPS_PER_MONTH = 40;
-export const PROPERTY_CACHE_DAYS = 30;
+const PROPERTY_LOOKUPS_PER_MONTH = 40;
+const PROPERTY_CACHE_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 /** Failures where Rentcast surely did not do (or bill) the lookup: the slot is given back. */
@@ -61,7 +61,7 @@ async function currentMonth(businessId: string, now: Date) {
 }
 
 /** Lookups left this month. */
-export async function propertyLookupsLeft(businessId: string, now = new Date()) {
+async function propertyLookupsLeft(businessId: string, now = new Date()) {
   const { month, label, resetsOn } = await currentMonth(businessId, now);
   const usage = await prisma.propertyLookupUsage.findUnique({
     where: { businessId_month: { businessId, month: new Date(`${month}T00:00:00Z`) } },
@@ -89,7 +89,7 @@ async function giveBackSlot(businessId: string, month: string) {
 }
 
 /** The one-line address Rentcast wants ("Street, City, State, Zip"), or null when it is incomplete. */
-export function lookupAddress(customer: { addressLine1: string | null; addressLine2?: string | null; city: string | null; region: string | null; postalCode: string | null }) {
+function lookupAddress(customer: { addressLine1: string | null; addressLine2?: string | null; city: string | null; region: string | null; postalCode: string | null }) {
   const street = customer.addressLine1?.trim();
   const city = customer.city?.trim();
   const region = customer.region?.trim();
@@ -99,15 +99,15 @@ export function lookupAddress(customer: { addressLine1: string | null; addressLi
   return [line, city, region, postal].filter(Boolean).join(", ");
 }
 
-export async function getPropertyDetails(businessId: string, customerId: string) {
+async function getPropertyDetails(businessId: string, customerId: string) {
   return prisma.propertyDetails.findFirst({ where: { customerId, businessId } });
 }
 
-export function isFresh(details: { address: string; fetchedAt: Date }, address: string | null, now = new Date()) {
+function isFresh(details: { address: string; fetchedAt: Date }, address: string | null, now = new Date()) {
   return details.address === address && now.getTime() - details.fetchedAt.getTime() < PROPERTY_CACHE_DAYS * DAY_MS;
 }
 
-export type LookupResult = { source: "cache" | "rentcast"; found: boolean };
+type LookupResult = { source: "cache" | "rentcast"; found: boolean };
 
 /**
  * Looks up the customer's property: from the cache when fresh, else from Rentcast within the monthly cap.

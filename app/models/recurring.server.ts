@@ -91,7 +91,7 @@ async function inputForPeriod(tx: Tx, templateId: string, customerId: string, pe
   };
 }
 
-export type RecurringRun = { invoices: number; sent: number; finished: number };
+type RecurringRun = { invoices: number; sent: number; finished: number };
 
 /** Runs one due period of one schedule, under its row lock. Returns what happened, or null when nothing was due. */
 async function runOnePeriod(scheduleId: string, now: Date): Promise<"created" | "sent" | "finished" | null> {

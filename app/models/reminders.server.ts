@@ -56,7 +56,7 @@ export function dueStage(input: { dueDate: string; today: string; reminderDays: 
   return { stage, overdue };
 }
 
-export type ReminderRun = { scanned: number; queued: number; batches: number };
+type ReminderRun = { scanned: number; queued: number; batches: number };
 
 /** The coarse test for "a reminder may be due", shared by the plan and the queueing (the exact stage is decided per row). */
 const candidateFilter = (latestToday: string) => Prisma.sql`
@@ -69,7 +69,7 @@ const candidateFilter = (latestToday: string) => Prisma.sql`
 /** Every zone's today is within a day of UTC's: narrow in SQL, decide per business in code. */
 const latestTodayAt = (now: Date) => toDateString(new Date(now.getTime() + DAY_MS));
 
-export type ReminderPlan = { businesses: number; candidates: number; chunks: string[][] };
+type ReminderPlan = { businesses: number; candidates: number; chunks: string[][] };
 
 /**
  * The overdue-reminders cron run: which businesses may have reminders due at `now`, packed into
@@ -244,7 +244,7 @@ export async function updateReminderSettings(businessId: string, input: Reminder
   await prisma.business.update({ where: { id: businessId }, data: { remindersEnabled: input.remindersEnabled, reminderDays: input.reminderDays } });
 }
 
-export type ReminderNowResult = { status: "queued"; to: string } | { status: "already-today" };
+type ReminderNowResult = { status: "queued"; to: string } | { status: "already-today" };
 
 /**
  * "Send reminder now" on an overdue invoice (issue 14): one reminder email, queued through the same email

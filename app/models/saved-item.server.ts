@@ -7,7 +7,7 @@ import { DomainError, notFound, requirePlausibleId } from "./errors.server";
 import { ITEM_QUERY_MAX, type SavedItemInput } from "./saved-item-form";
 
 export const ITEM_LIST_LIMIT = 200;
-export const ITEM_SEARCH_LIMIT = 8;
+const ITEM_SEARCH_LIMIT = 8;
 
 const itemSelect = { id: true, name: true, description: true, unitPriceCents: true, taxable: true, updatedAt: true } as const;
 export type SavedItemRow = Prisma.SavedItemGetPayload<{ select: typeof itemSelect }>;

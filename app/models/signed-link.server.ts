@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import { safeEqual } from "~/utils/crypto.server";
 import { env } from "~/utils/env.server";
 
-export type LinkKind = "pay" | "estimate";
+type LinkKind = "pay" | "estimate";
 export const LINK_LIFETIME_DAYS = 60;
 const SIGNATURE_LENGTH = 24;
 

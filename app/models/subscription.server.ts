@@ -15,8 +15,8 @@ import { DomainError, ReadOnlyAccountError } from "./errors.server";
 type Tx = Prisma.TransactionClient;
 const DAY_MS = 86_400_000;
 
-export type PlanId = "monthly" | "yearly";
-export type Plan = { id: PlanId; priceId: string; label: string };
+type PlanId = "monthly" | "yearly";
+type Plan = { id: PlanId; priceId: string; label: string };
 
 /** The plans this deployment sells; empty = free self-hosted mode. */
 export function plans(): Plan[] {
@@ -27,7 +27,7 @@ export function plans(): Plan[] {
   ];
 }
 
-export function billingEnabled() {
+function billingEnabled() {
   return plans().length > 0;
 }
 
@@ -35,7 +35,7 @@ export function billingEnabled() {
 const LIVE = new Set(["trialing", "active", "past_due", "unpaid", "paused", "incomplete"]);
 
 export type Access = "free" | "trial" | "active" | "past_due" | "read_only";
-export type ReadOnlyReason = ReadOnlyAccountError["reason"];
+type ReadOnlyReason = ReadOnlyAccountError["reason"];
 
 type SubscriptionRow = {
   status: string | null;
@@ -51,7 +51,7 @@ type SubscriptionRow = {
   lastPaymentFailedAt: Date | null;
 };
 
-export type BillingState = {
+type BillingState = {
   access: Access;
   readOnlyReason: ReadOnlyReason | null;
   /** Stripe's status of the current subscription, if any. */
@@ -70,7 +70,7 @@ export type BillingState = {
 };
 
 /** When the app's trial of a business ends. */
-export function trialEndOf(createdAt: Date, trialDays = env().TRIAL_DAYS) {
+function trialEndOf(createdAt: Date, trialDays = env().TRIAL_DAYS) {
   return new Date(createdAt.getTime() + trialDays * DAY_MS);
 }
 
@@ -273,7 +273,7 @@ export async function businessesWithTrialEnding(now: Date, days = 3) {
 
 export { settingsUrl as subscriptionSettingsUrl };
 
-export type BillingBanner = { kind: "past_due" | "read_only" | "trial_ending"; message: string };
+type BillingBanner = { kind: "past_due" | "read_only" | "trial_ending"; message: string };
 
 /** The line every signed-in page shows while the plan needs attention (root.tsx), or null. */
 export async function billingBanner(businessId: string): Promise<BillingBanner | null> {

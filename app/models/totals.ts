@@ -7,7 +7,7 @@ export type TaxMode = "PER_LINE" | "INVOICE";
 export type DiscountType = "NONE" | "AMOUNT" | "PERCENT";
 
 /** 100 % in thousandths of a percent. */
-export const PERCENT_SCALE = 100_000n;
+const PERCENT_SCALE = 100_000n;
 const QUANTITY_SCALE = 1_000n;
 
 export type TotalsLineInput = { quantityMilli: number; unitPriceCents: number; taxRate: number };

@@ -14,7 +14,7 @@ export const CSV_BATCH_SIZE = 1_000;
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** The cell as text, with a leading ' when a spreadsheet would otherwise treat it as a formula. */
-export function csvSafe(value: CsvCell): string {
+function csvSafe(value: CsvCell): string {
   if (value === null || value === undefined) return "";
   // A real number (-5) is data, not a formula; only text can smuggle one in.
   if (typeof value === "number") return String(value);

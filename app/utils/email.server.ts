@@ -14,13 +14,13 @@ import { newRowId } from "./row-id.server";
 
 export type EmailContent = { subject: string; text: string; html: string };
 
-export type OutgoingEmail = EmailContent & {
+type OutgoingEmail = EmailContent & {
   businessId: string;
   to: string;
   template: EmailTemplate;
 };
 
-export type EmailTemplate =
+type EmailTemplate =
   | "invoice-sent"
   | "estimate-sent"
   | "receipt"
@@ -164,7 +164,7 @@ export function sendEmail(email: QueuedEmail): Promise<string | null> {
 }
 
 /** Thrown for a failure worth retrying (network, 429, 5xx): the job fails and graphile-worker retries it. */
-export class TransientEmailError extends Error {
+class TransientEmailError extends Error {
   name = "TransientEmailError";
 }
 
@@ -178,7 +178,7 @@ function describe(error: unknown) {
 /** Network errors (status 0), rate limits and server errors may pass; other 4xx answers will not. */
 const isTransient = (status: number) => status === 0 || status === 429 || status >= 500;
 
-export type DeliveryOutcome = "sent" | "skipped" | "failed";
+type DeliveryOutcome = "sent" | "skipped" | "failed";
 
 /**
  * Postmark's MessageID of a message it already accepted for this EmailMessage, found with the Messages
@@ -267,7 +267,7 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
 }
 
 /** What became of one message of a batch: an outcome, or the TransientEmailError that retries it. */
-export type BatchItemResult = { ok: true; outcome: DeliveryOutcome } | { ok: false; error: TransientEmailError };
+type BatchItemResult = { ok: true; outcome: DeliveryOutcome } | { ok: false; error: TransientEmailError };
 
 /** How many Postmark searches a batch runs at once when it checks earlier attempts. */
 const SEARCH_PARALLEL = 10;

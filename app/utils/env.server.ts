@@ -7,7 +7,7 @@ const DEV_SECRET = "dev-only-insecure-secret-do-not-use-in-production-0123456789
  * A rough lower bound on a secret's entropy: length times log2 of the alphabet it appears to use.
  * `openssl rand -base64 32` (44 chars of base64) scores about 264 bits and `openssl rand -hex 32` 256.
  */
-export function estimateSecretBits(secret: string): number {
+function estimateSecretBits(secret: string): number {
   let alphabet = 0;
   if (/^[0-9a-f]+$/i.test(secret)) alphabet = 16;
   else if (/^[A-Za-z0-9+/_=-]+$/.test(secret)) alphabet = 64;

@@ -27,7 +27,7 @@ export const SUGGEST_MAX_LENGTH = 200;
 export const SESSION_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 export const PLACE_ID = /^[A-Za-z0-9_-]{10,300}$/;
 
-export type AddressSuggestion = { placeId: string; mainText: string; secondaryText: string };
+type AddressSuggestion = { placeId: string; mainText: string; secondaryText: string };
 
 const Text = z.object({ text: z.string() });
 const AutocompleteSchema = z.object({

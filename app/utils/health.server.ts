@@ -6,7 +6,7 @@ import pg from "pg";
 import { env } from "./env.server";
 
 /** The whole check gives up after this; the connect and statement timeouts sit below it. */
-export const HEALTH_CHECK_DEADLINE_MS = 1_000;
+const HEALTH_CHECK_DEADLINE_MS = 1_000;
 
 let pool: pg.Pool | undefined;
 

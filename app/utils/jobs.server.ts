@@ -83,7 +83,7 @@ export async function completeJobs(tx: Tx, ids: string[]) {
   await tx.$executeRaw`SELECT graphile_worker.complete_jobs(${ids}::bigint[])`;
 }
 
-export type QueuedJob = {
+type QueuedJob = {
   id: string;
   task: string;
   key: string;

@@ -5,7 +5,7 @@ import { env } from "./env.server";
 
 const SENSITIVE_QUERY_PARAMS = ["token", "t", "code", "password", "access_token", "refresh_token", "key"];
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   "req.headers.cookie",
   "req.headers.authorization",
   'req.headers["x-api-key"]',

@@ -7,7 +7,7 @@ import { env } from "./env.server";
 import { logger } from "./logger.server";
 import { hitRateLimit } from "./rate-limit.server";
 
-export type ProviderName = "google" | "rentcast" | "ai";
+type ProviderName = "google" | "rentcast" | "ai";
 
 const LABELS: Record<ProviderName, string> = {
   google: "Google Maps",
@@ -16,7 +16,7 @@ const LABELS: Record<ProviderName, string> = {
 };
 
 /** Default time a provider gets to answer. INTEGRATIONS_TIMEOUT_MS overrides them all (tests shorten it). */
-export const DEFAULT_TIMEOUT_MS: Record<ProviderName, number> = { google: 8_000, rentcast: 8_000, ai: 30_000 };
+const DEFAULT_TIMEOUT_MS: Record<ProviderName, number> = { google: 8_000, rentcast: 8_000, ai: 30_000 };
 
 export type ProviderFailure = "timeout" | "unreachable" | "rejected" | "busy" | "failed" | "malformed" | "limited" | "off";
 
@@ -38,7 +38,7 @@ export class ProviderError extends Error {
 }
 
 /** The provider's name for the start of a sentence. */
-export function providerLabel(provider: ProviderName) {
+function providerLabel(provider: ProviderName) {
   const label = LABELS[provider];
   return label[0].toUpperCase() + label.slice(1);
 }
@@ -47,7 +47,7 @@ export function providerOff(provider: ProviderName): ProviderError {
   return new ProviderError(provider, "off", `${providerLabel(provider)} is not set up on this server.`, 503);
 }
 
-export type ProviderRequest = {
+type ProviderRequest = {
   provider: ProviderName;
   /** A short name for logs, such as "places.autocomplete"; never the URL (it may carry a key). */
   operation: string;
@@ -62,7 +62,7 @@ export type ProviderRequest = {
   maxBytes?: number;
 };
 
-export type ProviderResponse = { status: number; contentType: string; body: Buffer };
+type ProviderResponse = { status: number; contentType: string; body: Buffer };
 
 const DEFAULT_MAX_BYTES = 1_000_000;
 
@@ -180,7 +180,7 @@ export function malformed(provider: ProviderName): ProviderError {
 // Each call costs the operator money, so every business gets a budget per window, kept in Postgres
 // (app/utils/rate-limit.server.ts) so it holds across instances.
 
-export const PROVIDER_BUDGETS = {
+const PROVIDER_BUDGETS = {
   /** Keystroke-driven (debounced): a few dozen per address typed. */
   "address-suggest": { limit: 300, windowMs: 15 * 60_000 },
   "address-place": { limit: 60, windowMs: 15 * 60_000 },

@@ -22,7 +22,7 @@ export const RATE_LIMITS = {
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
-export type RateLimitResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
+type RateLimitResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
 // Calls for the same key in this process wait their turn here, before taking a pool connection.
 // Otherwise a burst on one key (one client hammering /login) would park every pooled connection

@@ -31,7 +31,7 @@ function findSession(id: string) {
   });
 }
 
-export async function getSessionId(request: Request): Promise<string | null> {
+async function getSessionId(request: Request): Promise<string | null> {
   const value = await sessionCookie.parse(request.headers.get("Cookie"));
   return typeof value === "string" && value.length > 0 ? value : null;
 }
@@ -106,9 +106,9 @@ const flashStorage = createCookieSessionStorage({
   },
 });
 
-export type Flash = { kind: "success" | "error" | "info"; message: string };
+type Flash = { kind: "success" | "error" | "info"; message: string };
 
-export async function flashHeader(request: Request, flash: Flash) {
+async function flashHeader(request: Request, flash: Flash) {
   const session = await flashStorage.getSession(request.headers.get("Cookie"));
   session.flash("flash", flash);
   return flashStorage.commitSession(session);

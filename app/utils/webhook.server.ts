@@ -2,7 +2,7 @@
 // a size cap so a huge body is refused before it is buffered, and plain-text answers.
 
 /** Provider events are a few KB; anything near this is not a real event. */
-export const WEBHOOK_BODY_LIMIT = 256 * 1024;
+const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
 export function webhookResponse(status: number, message: string) {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });

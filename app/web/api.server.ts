@@ -15,7 +15,7 @@ import { classifyError } from "~/web/errors.server";
 /** JSON bodies of the API are small documents; 100 line items fit in well under this. */
 export const API_BODY_LIMIT = 64 * 1024;
 
-export type ApiErrorBody = { error: { code: string; message: string; fields?: Record<string, string[]> } };
+type ApiErrorBody = { error: { code: string; message: string; fields?: Record<string, string[]> } };
 
 export class ApiError extends Error {
   constructor(
@@ -39,7 +39,7 @@ export function apiJson(data: unknown, init: { status?: number; headers?: Record
   });
 }
 
-export function errorResponse(error: ApiError) {
+function errorResponse(error: ApiError) {
   const body: ApiErrorBody = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
   return apiJson(body, { status: error.status, headers: error.headers });
 }
@@ -77,7 +77,7 @@ async function toErrorResponse(error: unknown, request: Request): Promise<Respon
 
 export type ListOptions = z.output<typeof ListQuery>;
 
-export type ApiAuth = { claims: AccessClaims; userId: string; businessId: string; user: NonNullable<Awaited<ReturnType<typeof findTokenUser>>> };
+type ApiAuth = { claims: AccessClaims; userId: string; businessId: string; user: NonNullable<Awaited<ReturnType<typeof findTokenUser>>> };
 
 function unauthorized(message = "The access token is missing, expired or not valid. Refresh it or sign in again.") {
   return new ApiError(401, "unauthorized", message, undefined, { "WWW-Authenticate": 'Bearer realm="invoice-link"' });
@@ -162,7 +162,7 @@ function bodyTooLarge() {
  * A cache-buster some HTTP clients add to GETs (`_=1712345678`). It is accepted and ignored everywhere
  * (the API answers `Cache-Control: private, no-store` anyway), as the OpenAPI document says.
  */
-export const CACHE_BUSTER_PARAM = "_";
+const CACHE_BUSTER_PARAM = "_";
 
 /**
  * Query parameters validated like a body: unknown parameters are refused, and so is a parameter sent
@@ -223,7 +223,7 @@ export function pageOf<T extends { id: string }>(rows: T[], limit: number, at: (
 
 
 /** A weak ETag over the representation: any change to what the client sees changes it. */
-export function etagOf(representation: unknown) {
+function etagOf(representation: unknown) {
   return `W/"${createHash("sha256").update(JSON.stringify(representation)).digest("base64url").slice(0, 27)}"`;
 }
 

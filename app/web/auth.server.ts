@@ -29,7 +29,7 @@ authenticator.use(
 );
 
 /** The signed-in session or a redirect to the login page (clearing a dead cookie). */
-export async function requireSession(request: Request): Promise<SessionWithUser> {
+async function requireSession(request: Request): Promise<SessionWithUser> {
   const session = await getSession(request);
   if (session) return session;
   const url = new URL(request.url);
@@ -38,10 +38,6 @@ export async function requireSession(request: Request): Promise<SessionWithUser>
   throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`, {
     headers: hasCookie ? { "Set-Cookie": await destroySessionCookie() } : undefined,
   });
-}
-
-export async function requireUser(request: Request) {
-  return (await requireSession(request)).user;
 }
 
 /** The session's business id: the only source of tenancy for web requests. */

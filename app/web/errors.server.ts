@@ -19,7 +19,7 @@
 import { DomainError, ForbiddenError, GoneError, NotFoundError, ReadOnlyAccountError } from "~/models/errors.server";
 
 /** What a domain error means over HTTP: status, the API's error code, a sentence for people, the field it concerns. */
-export type ErrorClass = { status: number; code: string; message: string; field?: string };
+type ErrorClass = { status: number; code: string; message: string; field?: string };
 
 /** The HTTP meaning of a domain error, or null for anything else (a bug, a provider outage: a 500). */
 export function classifyError(error: unknown): ErrorClass | null {
@@ -47,7 +47,7 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /** A domain error as the plain-text response a page's ErrorBoundary shows; null when it is not one. */
-export function toWebResponse(error: unknown): Response | null {
+function toWebResponse(error: unknown): Response | null {
   const known = classifyError(error);
   if (!known) return null;
   return new Response(known.message, {

@@ -31,7 +31,7 @@ export type BrowserProbes = {
   log: (line: string) => void;
 };
 
-export type BrowserResolution =
+type BrowserResolution =
   | { ok: true; path: string; installed: "apt" | "playwright" | null }
   | { ok: false; message: string };
 

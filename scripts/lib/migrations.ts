@@ -9,7 +9,7 @@ import { Logger, runMigrations as runWorkerMigrations } from "graphile-worker";
 import pg from "pg";
 
 const ROOT_DIR = path.resolve(import.meta.dirname, "../..");
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
+const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
 // The advisory lock key Prisma's schema engine takes around migrate deploy.
 const PRISMA_MIGRATE_LOCK = 72707369;
 
@@ -24,7 +24,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
-export type Migration = { name: string; sql: string; checksum: string };
+type Migration = { name: string; sql: string; checksum: string };
 
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
@@ -36,7 +36,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-export class MigrationError extends Error {}
+class MigrationError extends Error {}
 
 /** Applies pending migrations; returns the names applied. Safe to run from several processes at once. */
 export async function applyMigrations(databaseUrl: string, options: { log?: (line: string) => void; dir?: string } = {}) {

@@ -5,7 +5,7 @@ import { canConnect, startEmbeddedPostgres, withDatabaseName, type Database } fr
 import { applyMigrations, readMigrations, WORKER_SCHEMA_VERSION } from "./migrations";
 
 /** The template's name carries a hash of the migrations, so runs with the same schema share it. */
-export function templateName() {
+function templateName() {
   const hash = createHash("sha256");
   for (const m of readMigrations()) hash.update(`${m.name}:${m.checksum}\n`);
   hash.update(`graphile-worker@${WORKER_SCHEMA_VERSION}`);

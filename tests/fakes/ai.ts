@@ -12,11 +12,11 @@ type ChatRequest = {
   response_format?: { type?: string };
 };
 
-export type AnswerContext = { kind: "lines" | "receipt"; text: string; image: { mimeType: string; bytes: Buffer } | null; request: ChatRequest };
+type AnswerContext = { kind: "lines" | "receipt"; text: string; image: { mimeType: string; bytes: Buffer } | null; request: ChatRequest };
 /** The assistant message's content for a request (a string, usually JSON). */
-export type Responder = (context: AnswerContext) => string;
+type Responder = (context: AnswerContext) => string;
 
-export const DEFAULT_RECEIPT = { vendor: "Hardware Depot #4521", date: "2026-11-20", total: 42.17, currency: "USD" };
+const DEFAULT_RECEIPT = { vendor: "Hardware Depot #4521", date: "2026-11-20", total: 42.17, currency: "USD" };
 
 const defaultResponder: Responder = ({ kind, text }) => {
   if (kind === "receipt") return JSON.stringify(DEFAULT_RECEIPT);

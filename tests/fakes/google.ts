@@ -6,7 +6,7 @@
 // Errors use Google's JSON error envelope ({ error: { code, message, status } }); Street View's are text.
 import { type FakeCall, type FakeReply, json, type ProviderFake, startProviderFake } from "./provider-fake";
 
-export type FakePlace = {
+type FakePlace = {
   placeId: string;
   mainText: string;
   secondaryText: string;

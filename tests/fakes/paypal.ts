@@ -14,9 +14,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 
-export const CERT_PATH = "/v1/notifications/certs/CERT-360caa42-fca2a594-test";
+const CERT_PATH = "/v1/notifications/certs/CERT-360caa42-fca2a594-test";
 export const ONBOARDING_PATH = "/merchantsignup/partner/onboardingentry";
-export const FAKE_PAYER = { payer_id: "FAKEPAYER123", email_address: "buyer@example.com", name: { given_name: "Test", surname: "Buyer" }, address: { country_code: "US" } };
+const FAKE_PAYER = { payer_id: "FAKEPAYER123", email_address: "buyer@example.com", name: { given_name: "Test", surname: "Buyer" }, address: { country_code: "US" } };
 const PAYEE = { email_address: "merchant@example.com", merchant_id: "FAKEMERCHANT1" };
 // PayPal rejects fraction digits for these currencies.
 const ZERO_DECIMAL = new Set(["JPY", "HUF", "TWD"]);
@@ -25,14 +25,14 @@ const ZERO_DECIMAL = new Set(["JPY", "HUF", "TWD"]);
 type Json = Record<string, any>;
 export type Money = { currency_code: string; value: string };
 type Link = { href: string; rel: string; method: string };
-export type FakeCapture = Json & { id: string; status: string; amount: Money; custom_id?: string; invoice_id?: string; create_time: string };
-export type Payee = { email_address: string; merchant_id: string };
-export type PurchaseUnit = { reference_id: string; custom_id?: string; invoice_id?: string; description?: string; amount: Money; payee: Payee; payments?: { captures: FakeCapture[] } };
+type FakeCapture = Json & { id: string; status: string; amount: Money; custom_id?: string; invoice_id?: string; create_time: string };
+type Payee = { email_address: string; merchant_id: string };
+type PurchaseUnit = { reference_id: string; custom_id?: string; invoice_id?: string; description?: string; amount: Money; payee: Payee; payments?: { captures: FakeCapture[] } };
 /** A PayPal business account onboarded through a partner referral. */
-export type FakeMerchant = { merchant_id: string; tracking_id: string; email: string; payments_receivable: boolean; primary_email_confirmed: boolean; consent: boolean };
-export type FakeReferral = { token: string; tracking_id: string; return_url: string; email?: string; body: Json };
-export type FakeRefund = { id: string; captureId: string; amount: Money; requestId?: string; authAssertion?: string; note?: string };
-export type FakeOrder = {
+type FakeMerchant = { merchant_id: string; tracking_id: string; email: string; payments_receivable: boolean; primary_email_confirmed: boolean; consent: boolean };
+type FakeReferral = { token: string; tracking_id: string; return_url: string; email?: string; body: Json };
+type FakeRefund = { id: string; captureId: string; amount: Money; requestId?: string; authAssertion?: string; note?: string };
+type FakeOrder = {
   id: string;
   intent: "CAPTURE";
   status: "PAYER_ACTION_REQUIRED" | "APPROVED" | "COMPLETED";
@@ -43,8 +43,8 @@ export type FakeOrder = {
   update_time: string;
 };
 export type WebhookEvent = { eventType: string; resource: Json };
-export type SendWebhookOptions = { id?: string; webhookId?: string; tamperBody?: boolean; certUrl?: string; signature?: string; transmissionTime?: string; omitHeader?: string };
-export type WebhookDelivery = { status: number; body: string; event: Json };
+type SendWebhookOptions = { id?: string; webhookId?: string; tamperBody?: boolean; certUrl?: string; signature?: string; transmissionTime?: string; omitHeader?: string };
+type WebhookDelivery = { status: number; body: string; event: Json };
 export type RecordedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: unknown };
 
 export interface FakePayPal {

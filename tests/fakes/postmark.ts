@@ -16,18 +16,18 @@ import type { AddressInfo } from "node:net";
 type Json = Record<string, any>;
 
 /** One entry of `script()`: a bare HTTP status, or a status with the Postmark ErrorCode/Message to answer. */
-export type ScriptedResponse = number | { status: number; errorCode?: number; message?: string };
-export type SentEmail = { messageId: string; at: number; body: Json };
+type ScriptedResponse = number | { status: number; errorCode?: number; message?: string };
+type SentEmail = { messageId: string; at: number; body: Json };
 /** `path` "/email" or "/email/batch"; a batch call's `results` are the per-message answers it sent (when HTTP 200). */
-export type EmailCall = { at: number; path: string; status: number; errorCode: number; body: unknown; headers: http.IncomingHttpHeaders; results?: Json[] };
+type EmailCall = { at: number; path: string; status: number; errorCode: number; body: unknown; headers: http.IncomingHttpHeaders; results?: Json[] };
 /** A per-message refusal inside a batch: the result entry Postmark answers for that message. */
-export type ItemError = { errorCode: number; message?: string };
+type ItemError = { errorCode: number; message?: string };
 /** `auth`: omitted → the configured Basic credentials; null → no Authorization header; a string → that exact header value. */
-export type WebhookOptions = { auth?: string | null };
+type WebhookOptions = { auth?: string | null };
 /** Per-event options: field overrides merged over the generated payload (e.g. `{ Recipient }`, `{ Metadata: {} }`). */
-export type EventOptions = WebhookOptions & { overrides?: Json };
+type EventOptions = WebhookOptions & { overrides?: Json };
 export type WebhookResult = { status: number; body: string };
-export type BounceType = keyof typeof BOUNCE_TYPES;
+type BounceType = keyof typeof BOUNCE_TYPES;
 
 export type FakePostmark = {
   /** http://127.0.0.1:<port> */
@@ -69,7 +69,7 @@ export type FakePostmark = {
   stop(): Promise<void>;
 };
 
-export const FAKE_SERVER_ID = 23;
+const FAKE_SERVER_ID = 23;
 export const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 // Postmark's bounce types (https://postmarkapp.com/developer/api/bounce-api#bounce-types):
@@ -98,7 +98,7 @@ const postmarkTime = (d = new Date()) => d.toISOString().replace(/\.(\d{3})Z$/, 
 const submittedAt = (d = new Date()) => postmarkTime(new Date(d.getTime() - 5 * 3600_000)).replace(/Z$/, "-05:00");
 
 /** Splits "A <a@x.com>, b@y.com" into addresses (quoted display names may contain commas). */
-export function parseAddressList(value: string): string[] {
+function parseAddressList(value: string): string[] {
   const parts = value.match(/(?:"[^"]*"|[^,])+/g) ?? [];
   return parts.map((p) => p.trim()).filter(Boolean).map((p) => (/<([^<>]*)>\s*$/.exec(p)?.[1] ?? p).trim());
 }

@@ -37,7 +37,7 @@ export type ProviderFake = {
   stop(): Promise<void>;
 };
 
-export type FakeRoute = (call: FakeCall) => FakeReply | Promise<FakeReply>;
+type FakeRoute = (call: FakeCall) => FakeReply | Promise<FakeReply>;
 
 export async function startProviderFake(options: {
   port?: number;

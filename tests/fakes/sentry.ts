@@ -10,7 +10,7 @@ import { gunzipSync, inflateSync, brotliDecompressSync } from "node:zlib";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
-export type EnvelopeItem = { header: Json; payload: string };
+type EnvelopeItem = { header: Json; payload: string };
 export type Envelope = {
   project: string;
   /** The decoded body exactly as sent (after gzip/deflate/br are undone). */
@@ -39,7 +39,7 @@ export type FakeSentry = {
 };
 
 /** Splits an envelope: a header line, then per item a header line and a payload (`length` bytes, or up to the next newline). */
-export function parseEnvelope(body: Buffer): { header: Json; items: EnvelopeItem[] } {
+function parseEnvelope(body: Buffer): { header: Json; items: EnvelopeItem[] } {
   let offset = 0;
   const readLine = () => {
     const end = body.indexOf(0x0a, offset);

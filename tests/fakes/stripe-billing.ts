@@ -51,7 +51,7 @@ const page = (title: string, body: string) =>
 const error = (status: number, message: string, extra: Obj = {}) => ({ status, body: { error: { type: "invalid_request_error", message, ...extra } } });
 const missing = (what: string, id: string) => error(404, `No such ${what}: '${id}'`, { code: "resource_missing", param: "id" });
 
-export const DEFAULT_PRICES: FakePrice[] = [
+const DEFAULT_PRICES: FakePrice[] = [
   { id: "price_monthly_test", unit_amount: 2900, currency: "usd", interval: "month" },
   { id: "price_yearly_test", unit_amount: 29000, currency: "usd", interval: "year" },
 ];

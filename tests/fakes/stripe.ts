@@ -21,7 +21,7 @@ export type Dispute = Obj & { id: string; status: string };
 export type Refund = Obj & { id: string; amount: number; payment_intent: string; status: string };
 export type RecordedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: Obj; idempotencyKey?: string };
 export type Delivery = { status: number; body: string };
-export type SendEventOptions = {
+type SendEventOptions = {
   id?: string;
   secret?: string;
   timestamp?: number;
@@ -32,7 +32,7 @@ export type SendEventOptions = {
 };
 // ---- Connect: types
 export type Account = Obj & { id: string; charges_enabled: boolean; payouts_enabled: boolean; details_submitted: boolean; requirements: Obj; external_accounts: Obj };
-export type AccountLink = { id: string; account: string; refresh_url: string; return_url: string; expires_at: number; used: boolean };
+type AccountLink = { id: string; account: string; refresh_url: string; return_url: string; expires_at: number; used: boolean };
 
 export type FakeStripe = {
   url: string;

@@ -21,7 +21,7 @@ async function hashFor(password: string) {
   return hashes.get(password)!;
 }
 
-export type AccountOverrides = { email?: string; password?: string; businessName?: string; name?: string };
+type AccountOverrides = { email?: string; password?: string; businessName?: string; name?: string };
 
 /** A business and its owner made by the sign-up domain function; `password` logs in. */
 export async function createAccount(overrides: AccountOverrides = {}) {

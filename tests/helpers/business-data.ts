@@ -97,12 +97,6 @@ export async function documentInput(fields: DocumentFormFields, currency = "USD"
   return documentFormSchema(currency, kind).parse(value);
 }
 
-/** Waits for every listed promise; rejects only after all settled, with the first failure. */
-export async function settleAll<T>(promises: Promise<T>[]) {
-  const results = await Promise.allSettled(promises);
-  return results;
-}
-
 /**
  * The complete business profile form as the settings page renders it for a fresh business, with
  * changes. An override of undefined leaves the field out, as an unticked checkbox is not submitted.

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 
 /** The origin requests are made for; routes only read paths and query strings from it. */
-export const ROUTE_TEST_ORIGIN = "http://localhost:3000";
+const ROUTE_TEST_ORIGIN = "http://localhost:3000";
 
 type RequestOptions = { cookie?: string; headers?: Record<string, string> };
 

@@ -8,7 +8,7 @@ import { issueTokens } from "~/models/api-token.server";
 import { setLogo } from "~/models/business.server";
 import { createEstimate } from "~/models/estimate.server";
 import { createInvoice } from "~/models/invoice.server";
-import { renderInvoicePdf } from "~/models/pdf.server";
+import { renderInvoicePdfFile } from "~/models/pdf.server";
 import { prisma } from "~/utils/db.server";
 import { createAccount, signedInBrowser } from "../helpers/accounts";
 import { Browser } from "../helpers/browser";
@@ -243,12 +243,12 @@ describe("emails and the PDF", () => {
     const { id } = await createInvoice(ctx.business.id, await documentInput(FIELDS(ctx.customer.id)));
     const fill = (hex: string) => `${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).join(" ")} scn`;
 
-    const plain = (await renderInvoicePdf(ctx.business.id, id, { compress: false })).toString("latin1");
+    const plain = (await renderInvoicePdfFile(ctx.business.id, id, { compress: false })).buffer.toString("latin1");
     expect(plain).not.toContain(fill("#1d4ed8"));
     expect(plain).toContain("/Subtype /Image");
 
     await prisma.business.update({ where: { id: ctx.business.id }, data: { accentColor: "#1d4ed8" } });
-    const branded = (await renderInvoicePdf(ctx.business.id, id, { compress: false })).toString("latin1");
+    const branded = (await renderInvoicePdfFile(ctx.business.id, id, { compress: false })).buffer.toString("latin1");
     expect(branded).toContain(fill("#1d4ed8"));
     expect(branded).toContain(fill("#ffffff")); // white header text on the blue
     expect(branded).toContain("/Subtype /Image");

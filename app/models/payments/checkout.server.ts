@@ -17,8 +17,7 @@ import { paypalAccountFor, paypalAvailableFor, paypalPayeeFor, type PayPalPayee 
 import { applicationFeeCents } from "./stripe-connect";
 import { chargeableStripeAccount } from "./stripe-connect.server";
 
-export type PayChoice = "deposit" | "balance";
-export type PayProvider = "stripe" | "paypal";
+type PayChoice = "deposit" | "balance";
 
 type PayingBusiness = PayPalPayee & { stripeAccountId: string | null; stripeChargesEnabled: boolean };
 
@@ -46,7 +45,7 @@ const publicInvoiceInclude = {
   // A bank debit still processing blocks a second payment attempt.
   payments: { where: { status: "PENDING" }, select: { amountCents: true } },
 } satisfies Prisma.InvoiceInclude;
-export type PublicInvoice = Prisma.InvoiceGetPayload<{ include: typeof publicInvoiceInclude }>;
+type PublicInvoice = Prisma.InvoiceGetPayload<{ include: typeof publicInvoiceInclude }>;
 
 /**
  * The invoice behind a pay link. Unknown, draft and void invoices, and every invoice of a closed account
@@ -158,7 +157,7 @@ export function paypalAmountCents(amount: { currency_code: string; value: string
   return cents;
 }
 
-export const paypalStatus = (capture: PayPalCapture) =>
+const paypalStatus = (capture: PayPalCapture) =>
   capture.status === "COMPLETED" ? "SUCCEEDED" : capture.status === "PENDING" ? "PENDING" : capture.status === "DECLINED" || capture.status === "FAILED" ? "FAILED" : null;
 
 /**

@@ -8,8 +8,8 @@ import { randomToken, sha256Hex } from "~/utils/crypto.server";
 
 type Tx = Prisma.TransactionClient;
 
-export type ConnectProvider = "stripe" | "paypal";
-export type ConnectPurpose = "return" | "refresh";
+type ConnectProvider = "stripe" | "paypal";
+type ConnectPurpose = "return" | "refresh";
 
 /** Long enough to sign up for a PayPal business account from scratch; short enough to be useless later. */
 export const CONNECT_STATE_TTL_MS = 2 * 60 * 60 * 1000;

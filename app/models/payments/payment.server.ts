@@ -22,7 +22,7 @@ import { queueReceipt } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
 
 type Tx = Prisma.TransactionClient;
-export type PaymentProvider = "manual" | "stripe" | "paypal";
+type PaymentProvider = "manual" | "stripe" | "paypal";
 
 export type ApplyPaymentInput = {
   businessId: string;
@@ -56,7 +56,7 @@ export type ApplyPaymentInput = {
   followUpInJob?: boolean;
 };
 
-export type ApplyPaymentResult =
+type ApplyPaymentResult =
   | { status: "applied"; paymentId: string; overpaymentCents: number; invoiceStatus: string; receiptEmailId?: string | null }
   | { status: "duplicate"; paymentId: string };
 
@@ -198,7 +198,7 @@ async function insertPayment(tx: Tx, input: ApplyPaymentInput, invoice: PaymentI
   return rows[0] ?? null;
 }
 
-export async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
+async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
   checkAmount(input.amountCents);
   const invoice = await lockInvoiceForPayment(tx, input.businessId, input.invoiceId);
   // A closed account keeps the money for the books only: no card details, no emails, so no job either.
@@ -330,7 +330,7 @@ function queuePaymentReceived(tx: Tx, payload: PaymentReceivedJob) {
 }
 
 /** Reading the card's details is retried this many times; the last attempt sends the receipt without them. */
-export const PAYMENT_RECEIVED_MAX_ATTEMPTS = 5;
+const PAYMENT_RECEIVED_MAX_ATTEMPTS = 5;
 
 /**
  * What the payment-received job does once it knows the card's details (or that there are none to

@@ -141,7 +141,7 @@ const OrderSchema = z.object({
     )
     .default([]),
 });
-export type PayPalOrder = z.infer<typeof OrderSchema>;
+type PayPalOrder = z.infer<typeof OrderSchema>;
 
 export async function createPayPalOrder(input: {
   requestId: string;
@@ -276,7 +276,7 @@ const CERT_CACHE_MS = 24 * 60 * 60 * 1000;
 const certCache = new Map<string, { pem: string; fetchedAt: number }>();
 
 /** Only PayPal's own https hosts, or the configured API origin (the local fake in tests). */
-export function isAllowedCertUrl(value: string): boolean {
+function isAllowedCertUrl(value: string): boolean {
   let url: URL;
   try {
     url = new URL(value);
@@ -300,7 +300,7 @@ async function certificate(certUrl: string): Promise<string> {
   return pem;
 }
 
-export type PayPalHeaders = { transmissionId: string | null; transmissionTime: string | null; transmissionSig: string | null; certUrl: string | null; authAlgo: string | null };
+type PayPalHeaders = { transmissionId: string | null; transmissionTime: string | null; transmissionSig: string | null; certUrl: string | null; authAlgo: string | null };
 
 export function paypalHeaders(headers: Headers): PayPalHeaders {
   return {
@@ -313,7 +313,7 @@ export function paypalHeaders(headers: Headers): PayPalHeaders {
 }
 
 /** Transmissions older than this are refused, so a captured webhook cannot be replayed later. */
-export const PAYPAL_WEBHOOK_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+const PAYPAL_WEBHOOK_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * PayPal signs "<transmission id>|<transmission time>|<webhook id>|<CRC32 of the raw body>" with

@@ -20,7 +20,7 @@ async function accountOfCapture(captureId: string) {
   return payment?.providerAccountId ?? "";
 }
 
-export type PayPalEventResult = "processed" | "ignored" | "retry";
+type PayPalEventResult = "processed" | "ignored" | "retry";
 
 const Envelope = z.object({ id: z.string(), event_type: z.string(), resource: z.record(z.string(), z.unknown()) });
 

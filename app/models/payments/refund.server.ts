@@ -19,7 +19,7 @@ import { LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
 
 type Tx = Prisma.TransactionClient;
 
-export const REFUND_REASON_MAX = 500;
+const REFUND_REASON_MAX = 500;
 
 /** The provider refused or did not answer. `message` says what it answered, in words the owner can act on. */
 export class RefundProviderError extends Error {
@@ -44,7 +44,7 @@ export type RefundRequest = {
   requestedById?: string | null;
 };
 
-export type RefundResult = { status: "requested" | "duplicate"; refund: Refund };
+type RefundResult = { status: "requested" | "duplicate"; refund: Refund };
 
 const providerName = (provider: string) => (provider === "stripe" ? "Stripe" : "PayPal");
 

@@ -17,7 +17,7 @@ import { formatBps, requirementLabels, type StripeSettings } from "./stripe-conn
 export const CONNECT_STATE_TTL_MS = 30 * 60 * 1000;
 
 /** Where the contractor manages a Standard account: their own full Stripe dashboard (they sign in themselves). */
-export const STRIPE_DASHBOARD_URL = "https://dashboard.stripe.com/";
+const STRIPE_DASHBOARD_URL = "https://dashboard.stripe.com/";
 
 /** Every stored trace of a connected account: disconnecting, deauthorization and closing the account clear them all. */
 export const STRIPE_ACCOUNT_CLEARED = {
@@ -32,7 +32,7 @@ export const STRIPE_ACCOUNT_CLEARED = {
   stripeConnectedAt: null,
 } satisfies Prisma.BusinessUpdateInput;
 
-export type StripeStatePurpose = "refresh" | "return";
+type StripeStatePurpose = "refresh" | "return";
 
 /** A state for the URL, and the hash stored for it (the value itself is never stored). */
 function newStates(businessId: string, sessionId: string) {
@@ -41,7 +41,7 @@ function newStates(businessId: string, sessionId: string) {
 }
 
 /** A plain sentence for a Stripe failure the contractor can retry; null when the error is not Stripe's. */
-export function stripeProblem(error: unknown): string | null {
+function stripeProblem(error: unknown): string | null {
   if (!(error instanceof Stripe.errors.StripeError)) return null;
   if (error instanceof Stripe.errors.StripeConnectionError) return "Stripe did not answer in time. Nothing was changed; please try again in a minute.";
   const status = error.statusCode ? ` (HTTP ${error.statusCode})` : "";
@@ -77,7 +77,7 @@ function snapshotOf(account: Stripe.Account) {
   } satisfies Prisma.BusinessUpdateInput;
 }
 
-export type OnboardingResult = { ok: true; url: string } | { ok: false; message: string };
+type OnboardingResult = { ok: true; url: string } | { ok: false; message: string };
 
 /**
  * "Connect Stripe" and "Continue setup": creates the business's connected account if it has none, then an
@@ -169,7 +169,7 @@ export async function refreshStripeOnboarding(state: string | null, businessId: 
   return { ok: true, url };
 }
 
-export type ReturnResult = { ok: true; chargesEnabled: boolean } | { ok: false; message: string };
+type ReturnResult = { ok: true; chargesEnabled: boolean } | { ok: false; message: string };
 
 /**
  * The owner came back from onboarding: read the account from Stripe (the return itself proves nothing),

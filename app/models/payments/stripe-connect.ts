@@ -93,7 +93,7 @@ export function requirementLabels(keys: readonly string[]): string[] {
 }
 
 /** What Settings → Payments shows about Stripe (built by stripe-connect.server.ts). */
-export type StripeAccountView = {
+type StripeAccountView = {
   id: string;
   chargesEnabled: boolean;
   payoutsEnabled: boolean;

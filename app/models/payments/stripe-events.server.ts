@@ -17,10 +17,10 @@ import { applyPayment, applyProviderDispute, applyProviderRefund, completePaymen
 import { deauthorizeStripeAccount, isBusinessStripeAccount, syncStripeAccount } from "./stripe-connect.server";
 
 /** Which endpoint an event came through: the platform's own (account "") or Connect (the connected account's id). */
-export type StripeEventSource = { endpoint: "platform" } | { endpoint: "connect"; account: string };
+type StripeEventSource = { endpoint: "platform" } | { endpoint: "connect"; account: string };
 const accountOf = (source: StripeEventSource) => (source.endpoint === "connect" ? source.account : "");
 
-export type StripeEventResult = "processed" | "ignored";
+type StripeEventResult = "processed" | "ignored";
 
 type Ours = { invoiceId: string; businessId: string };
 function ours(metadata: Stripe.Metadata | null | undefined): Ours | null {
