@@ -14,7 +14,18 @@ const testFiles = ["tests/**", "**/*.test.{ts,tsx}"];
 
 export default tseslint.config(
   {
-    ignores: ["build/**", "public/build/**", "app/generated/**", "node_modules/**", "tests/.tmp/**", ".data/**", ".cache/**", "playwright-report/**", "test-results/**", "backups/**"],
+    ignores: [
+      "build/**",
+      "public/build/**",
+      "app/generated/**",
+      "node_modules/**",
+      "tests/.tmp/**",
+      ".data/**",
+      ".cache/**",
+      "playwright-report/**",
+      "test-results/**",
+      "backups/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -81,7 +92,11 @@ export default tseslint.config(
         {
           patterns: [
             { group: ["**/tests/**", "~/../tests/**"], message: "App code never imports the tests." },
-            { group: ["**/*.server", "**/*.server.*", "**/*.server/**"], allowTypeImports: true, message: "Components never import server code: pass the data in as props." },
+            {
+              group: ["**/*.server", "**/*.server.*", "**/*.server/**"],
+              allowTypeImports: true,
+              message: "Components never import server code: pass the data in as props.",
+            },
           ],
         },
       ],

@@ -10,7 +10,7 @@ const databaseUrl = process.env.E2E_DATABASE_URL;
 if (!databaseUrl) {
   throw new Error(
     "E2E_DATABASE_URL is not set. Run the end-to-end tests through `npx tsx scripts/test.ts --no-vitest` " +
-      "(it builds the app and creates a migrated database), or set E2E_DATABASE_URL to a migrated, disposable database."
+      "(it builds the app and creates a migrated database), or set E2E_DATABASE_URL to a migrated, disposable database.",
   );
 }
 
@@ -75,54 +75,54 @@ export default defineConfig({
     { name: "js-off", use: { ...chromium, javaScriptEnabled: false } },
   ],
   webServer: [
-  {
-    command: "node --import tsx tests/fakes/serve.ts",
-    port: FAKE_STRIPE_PORT,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      ...providerEnv,
-      FAKE_STRIPE_PORT: String(FAKE_STRIPE_PORT),
-      FAKE_PAYPAL_PORT: String(FAKE_PAYPAL_PORT),
-      FAKES_APP_URL: BASE_URL,
+    {
+      command: "node --import tsx tests/fakes/serve.ts",
+      port: FAKE_STRIPE_PORT,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        ...providerEnv,
+        FAKE_STRIPE_PORT: String(FAKE_STRIPE_PORT),
+        FAKE_PAYPAL_PORT: String(FAKE_PAYPAL_PORT),
+        FAKES_APP_URL: BASE_URL,
+      },
     },
-  },
-  {
-    command: serverCommand,
-    url: `${BASE_URL}/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(PORT),
-      APP_URL: BASE_URL,
-      DATABASE_URL: databaseUrl,
-      SESSION_SECRET: strongSecret(),
-      PAY_LINK_SECRET: strongSecret(),
-      JWT_SECRET: strongSecret(),
-      SECURITY_CONTACT: "mailto:security@invoice-link-tests.dev",
-      LOG_LEVEL: "warn",
-      // Empty values win over a developer's .env (dotenv never overrides): email stays in the dev
-      // outbox, nothing reports to Sentry, and req.ip is the socket address.
-      POSTMARK_SERVER_TOKEN: "",
-      POSTMARK_API_URL: "",
-      EMAIL_TRANSPORT: "outbox",
-      WORKER_CRONTAB: "false",
-      SENTRY_DSN: "",
-      TRUST_PROXY: "",
-      ...providerEnv,
-      STRIPE_API_URL: `http://127.0.0.1:${FAKE_STRIPE_PORT}`,
-      // Invoice Link's own plans (the fake's default prices): new accounts are in their 14-day trial, so the
-      // other specs are never blocked; billing.spec.ts ends a trial by moving the business's createdAt.
-      STRIPE_PRICE_MONTHLY: "price_monthly_test",
-      STRIPE_PRICE_YEARLY: "price_yearly_test",
-      PAYPAL_API_URL: `http://127.0.0.1:${FAKE_PAYPAL_PORT}`,
+    {
+      command: serverCommand,
+      url: `${BASE_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(PORT),
+        APP_URL: BASE_URL,
+        DATABASE_URL: databaseUrl,
+        SESSION_SECRET: strongSecret(),
+        PAY_LINK_SECRET: strongSecret(),
+        JWT_SECRET: strongSecret(),
+        SECURITY_CONTACT: "mailto:security@invoice-link-tests.dev",
+        LOG_LEVEL: "warn",
+        // Empty values win over a developer's .env (dotenv never overrides): email stays in the dev
+        // outbox, nothing reports to Sentry, and req.ip is the socket address.
+        POSTMARK_SERVER_TOKEN: "",
+        POSTMARK_API_URL: "",
+        EMAIL_TRANSPORT: "outbox",
+        WORKER_CRONTAB: "false",
+        SENTRY_DSN: "",
+        TRUST_PROXY: "",
+        ...providerEnv,
+        STRIPE_API_URL: `http://127.0.0.1:${FAKE_STRIPE_PORT}`,
+        // Invoice Link's own plans (the fake's default prices): new accounts are in their 14-day trial, so the
+        // other specs are never blocked; billing.spec.ts ends a trial by moving the business's createdAt.
+        STRIPE_PRICE_MONTHLY: "price_monthly_test",
+        STRIPE_PRICE_YEARLY: "price_yearly_test",
+        PAYPAL_API_URL: `http://127.0.0.1:${FAKE_PAYPAL_PORT}`,
+      },
     },
-  },
   ],
 });

@@ -167,8 +167,7 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
       logger,
       quietReqLogger: true,
       // A 404 is what scanners produce by the thousand (/.env, /.git/config): info, so they cannot flood warn and error.
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 && res.statusCode !== 404 ? "warn" : "info",
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 && res.statusCode !== 404 ? "warn" : "info"),
       serializers: {
         // Only what is needed to follow a request: never headers (cookies, authorization) or bodies.
         req: (req) => ({ method: req.method, url: redactUrl(req.url), ip: req.remoteAddress }),

@@ -29,7 +29,12 @@ const projects: TestProjectInlineConfiguration[] = [
   },
   {
     resolve: { alias },
-    test: { ...shared, name: "integration", include: ["tests/integration/**/*.test.ts"], setupFiles: ["tests/setup/database.ts", "tests/setup/custom-matchers.ts"] },
+    test: {
+      ...shared,
+      name: "integration",
+      include: ["tests/integration/**/*.test.ts"],
+      setupFiles: ["tests/setup/database.ts", "tests/setup/custom-matchers.ts"],
+    },
   },
 ];
 

@@ -15,10 +15,7 @@ const ABORT_DELAY = 5_000;
 // use) is the client's mistake: answer 400 instead of 500, and do not report it as a crash.
 const badBodyRequests = new WeakSet<Request>();
 function isBodyParseError(error: unknown) {
-  return (
-    error instanceof TypeError &&
-    /failed to parse body as formdata|content-type was not one of|could not parse content as formdata/i.test(error.message)
-  );
+  return error instanceof TypeError && /failed to parse body as formdata|content-type was not one of|could not parse content as formdata/i.test(error.message);
 }
 
 export const handleError: HandleErrorFunction = (error, { request }) => {

@@ -31,9 +31,32 @@ async function seedDemoData(businessId: string, userId: string) {
     data: { phone: "(555) 010-2000", email: "office@demo-plumbing.example", city: "Springfield", region: "IL", defaultTaxRate: 6250 },
   });
   const customer = (values: Record<string, string>) => createCustomer(businessId, CustomerFormSchema.parse(values));
-  const rosa = await customer({ name: "Rosa Martinez", email: "rosa@example.com", phone: "555 010 3101", addressLine1: "12 Elm Street", city: "Springfield", region: "IL", postalCode: "62701" });
-  const ken = await customer({ name: "Ken Okafor", email: "ken@example.com", phone: "555 010 3102", addressLine1: "48 Oak Avenue", city: "Springfield", region: "IL", postalCode: "62702" });
-  const lee = await customer({ name: "Lee Property Management", email: "ap@lee-pm.example", addressLine1: "300 Main Street, Suite 4", city: "Springfield", region: "IL", postalCode: "62703" });
+  const rosa = await customer({
+    name: "Rosa Martinez",
+    email: "rosa@example.com",
+    phone: "555 010 3101",
+    addressLine1: "12 Elm Street",
+    city: "Springfield",
+    region: "IL",
+    postalCode: "62701",
+  });
+  const ken = await customer({
+    name: "Ken Okafor",
+    email: "ken@example.com",
+    phone: "555 010 3102",
+    addressLine1: "48 Oak Avenue",
+    city: "Springfield",
+    region: "IL",
+    postalCode: "62702",
+  });
+  const lee = await customer({
+    name: "Lee Property Management",
+    email: "ap@lee-pm.example",
+    addressLine1: "300 Main Street, Suite 4",
+    city: "Springfield",
+    region: "IL",
+    postalCode: "62703",
+  });
 
   const today = todayIn("America/New_York");
   type Line = { description: string; quantity: string; unitPrice: string };
@@ -43,26 +66,49 @@ async function seedDemoData(businessId: string, userId: string) {
     estimateFormSchema("USD").parse({ customerId, issueDate, validUntil: addDays(issueDate, 30), taxRate: "6.25", lines });
 
   // Sent three weeks ago, partly paid by check: overdue now.
-  const overdue = await createInvoice(businessId, invoice(rosa.id, addDays(today, -21), [
-    { description: "Water heater replacement, 40 gallon", quantity: "1", unitPrice: "1150.00" },
-    { description: "Labor", quantity: "4", unitPrice: "95.00" },
-  ]), { userId });
+  const overdue = await createInvoice(
+    businessId,
+    invoice(rosa.id, addDays(today, -21), [
+      { description: "Water heater replacement, 40 gallon", quantity: "1", unitPrice: "1150.00" },
+      { description: "Labor", quantity: "4", unitPrice: "95.00" },
+    ]),
+    { userId },
+  );
   await markInvoiceSent(businessId, overdue.id);
-  await applyPayment({ businessId, invoiceId: overdue.id, amountCents: 50_000, currency: "USD", method: "CHECK", provider: "manual", providerPaymentId: `${businessId}:demo-check-1`, reference: "Check 1042", recordedById: userId });
+  await applyPayment({
+    businessId,
+    invoiceId: overdue.id,
+    amountCents: 50_000,
+    currency: "USD",
+    method: "CHECK",
+    provider: "manual",
+    providerPaymentId: `${businessId}:demo-check-1`,
+    reference: "Check 1042",
+    recordedById: userId,
+  });
 
   // Sent today, waiting to be paid on its link.
-  const open = await createInvoice(businessId, invoice(ken.id, today, [
-    { description: "Kitchen sink install", quantity: "1", unitPrice: "240.00" },
-    { description: "P-trap", quantity: "2", unitPrice: "12.00" },
-  ]), { userId });
+  const open = await createInvoice(
+    businessId,
+    invoice(ken.id, today, [
+      { description: "Kitchen sink install", quantity: "1", unitPrice: "240.00" },
+      { description: "P-trap", quantity: "2", unitPrice: "12.00" },
+    ]),
+    { userId },
+  );
   await markInvoiceSent(businessId, open.id);
 
   // A draft and an estimate still to send.
-  await createInvoice(businessId, invoice(lee.id, today, [{ description: "Quarterly drain maintenance, 6 units", quantity: "6", unitPrice: "85.00" }]), { userId });
-  await createEstimate(businessId, estimate(lee.id, today, [
-    { description: "Main sewer line camera inspection", quantity: "1", unitPrice: "275.00" },
-    { description: "Hydro-jetting", quantity: "3", unitPrice: "150.00" },
-  ]));
+  await createInvoice(businessId, invoice(lee.id, today, [{ description: "Quarterly drain maintenance, 6 units", quantity: "6", unitPrice: "85.00" }]), {
+    userId,
+  });
+  await createEstimate(
+    businessId,
+    estimate(lee.id, today, [
+      { description: "Main sewer line camera inspection", quantity: "1", unitPrice: "275.00" },
+      { description: "Hydro-jetting", quantity: "3", unitPrice: "150.00" },
+    ]),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

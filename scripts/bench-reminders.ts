@@ -33,17 +33,22 @@ const { values: opts } = parseArgs({
   },
 });
 const n = (v: string | boolean | undefined) => Number(String(v).replaceAll("_", ""));
-const config = { invoices: n(opts.invoices), businesses: n(opts.businesses), workers: n(opts.workers), concurrency: n(opts.concurrency), baseline: n(opts.baseline), baselineBatch: n(opts["baseline-batch"]) };
+const config = {
+  invoices: n(opts.invoices),
+  businesses: n(opts.businesses),
+  workers: n(opts.workers),
+  concurrency: n(opts.concurrency),
+  baseline: n(opts.baseline),
+  baselineBatch: n(opts["baseline-batch"]),
+};
 const log = (line: string) => console.log(`[bench:reminders] ${line}`);
 const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
 
-
 async function seed(client: pg.Client) {
   const perBusiness = Math.ceil(config.invoices / config.businesses);
-  await client.query(
-    `INSERT INTO "Business" (id, name, "updatedAt") SELECT 'bench-b' || g, 'Bench Plumbing ' || g, now() FROM generate_series(1, $1) g`,
-    [config.businesses],
-  );
+  await client.query(`INSERT INTO "Business" (id, name, "updatedAt") SELECT 'bench-b' || g, 'Bench Plumbing ' || g, now() FROM generate_series(1, $1) g`, [
+    config.businesses,
+  ]);
   await client.query(
     `INSERT INTO "Customer" (id, "businessId", name, email, "updatedAt")
      SELECT 'bench-c' || g, 'bench-b' || g, 'Customer ' || g, 'customer' || g || '@example.com', now() FROM generate_series(1, $1) g`,
@@ -97,7 +102,13 @@ async function baseline(host: string, token: string, total: number, concurrency:
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
         const i = next++;
-        await client.sendEmail({ From: "bench@example.com", To: `baseline${i}@example.com`, Subject: "Baseline", TextBody: "Baseline message", MessageStream: "outbound" });
+        await client.sendEmail({
+          From: "bench@example.com",
+          To: `baseline${i}@example.com`,
+          Subject: "Baseline",
+          TextBody: "Baseline message",
+          MessageStream: "outbound",
+        });
       }
     }),
   );
@@ -116,7 +127,14 @@ async function batchBaseline(host: string, token: string, total: number, concurr
         const call = next++;
         const size = Math.min(500, total - call * 500);
         const answers = await client.sendEmailBatch(
-          Array.from({ length: size }, (_, i) => ({ From: "bench@example.com", To: `batch${call * 500 + i}@example.com`, Subject: "Baseline", TextBody: "Baseline message", MessageStream: "outbound", Metadata: { messageId: `b${call}-${i}` } })),
+          Array.from({ length: size }, (_, i) => ({
+            From: "bench@example.com",
+            To: `batch${call * 500 + i}@example.com`,
+            Subject: "Baseline",
+            TextBody: "Baseline message",
+            MessageStream: "outbound",
+            Metadata: { messageId: `b${call}-${i}` },
+          })),
         );
         if (answers.some((a) => a.ErrorCode !== 0)) throw new Error("batch baseline: the fake refused a message");
       }
@@ -134,7 +152,9 @@ function writeSection(body: string) {
   const to = current.indexOf(end);
   writeFileSync(
     BENCHMARKS_FILE,
-    from !== -1 && to > from ? `${current.slice(0, from)}${section}${current.slice(to + end.length)}` : `${current.trimEnd()}\n\n## Overdue reminders at scale\n\n${section}\n`,
+    from !== -1 && to > from
+      ? `${current.slice(0, from)}${section}${current.slice(to + end.length)}`
+      : `${current.trimEnd()}\n\n## Overdue reminders at scale\n\n${section}\n`,
   );
 }
 
@@ -187,7 +207,12 @@ try {
   await client.query(`SELECT graphile_worker.add_job('overdue-reminders', json_build_object('now', now()))`);
   const queuedAt = await waitFor(client, `SELECT count(*)::int AS n FROM "EmailMessage" WHERE template = 'overdue-reminder'`, config.invoices, 30 * 60_000);
   log(`queued ${config.invoices} reminders in ${((queuedAt - t0) / 1000).toFixed(1)} s`);
-  const sentAt = await waitFor(client, `SELECT count(*)::int AS n FROM "EmailMessage" WHERE template = 'overdue-reminder' AND status = 'SENT'`, config.invoices, 60 * 60_000);
+  const sentAt = await waitFor(
+    client,
+    `SELECT count(*)::int AS n FROM "EmailMessage" WHERE template = 'overdue-reminder' AND status = 'SENT'`,
+    config.invoices,
+    60 * 60_000,
+  );
   const { rows } = await client.query<{ messages: number; distinct_invoices: number; failed: number; retried: number; max_attempts: number }>(
     `SELECT count(*)::int AS messages, count(DISTINCT "invoiceId")::int AS distinct_invoices,
             count(*) FILTER (WHERE status = 'FAILED')::int AS failed,

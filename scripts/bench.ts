@@ -105,7 +105,6 @@ function stats(values: number[]): Stats {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), n: sorted.length };
 }
 
-
 function build(): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, "node_modules/@remix-run/dev/dist/cli.js"), "build"], {
@@ -221,9 +220,8 @@ class CpuMeter {
 
 function runAutocannon(url: string, cookie: string, seconds: number, onResponse?: (ms: number) => void) {
   return new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url, connections: config.connections, duration: seconds, headers: { ...BROWSER_HEADERS, cookie } },
-      (error, result) => (error ? reject(error) : resolve(result)),
+    const instance = autocannon({ url, connections: config.connections, duration: seconds, headers: { ...BROWSER_HEADERS, cookie } }, (error, result) =>
+      error ? reject(error) : resolve(result),
     );
     if (onResponse) instance.on("response", (_client, _status, _bytes, responseTime) => onResponse(responseTime));
   });
@@ -382,14 +380,47 @@ type WebhookResult = {
  * each for its own invoice and PaymentIntent (registered in the fake, where the card's details are read
  * from). The events are what Stripe sends: the session names its PaymentIntent by id, nothing expanded.
  */
-async function benchWebhooks(server: TestServer, meter: CpuMeter | null, fake: FakeStripe, secret: string, invoices: { id: string; businessId: string; balance: number }[], databaseUrl: string): Promise<WebhookResult> {
+async function benchWebhooks(
+  server: TestServer,
+  meter: CpuMeter | null,
+  fake: FakeStripe,
+  secret: string,
+  invoices: { id: string; businessId: string; balance: number }[],
+  databaseUrl: string,
+): Promise<WebhookResult> {
   const bodies = invoices.map((invoice, i) => {
     const pi = `pi_bench_${i}_${randomBytes(4).toString("hex")}`;
     const charge = `ch_bench_${i}`;
     const metadata = { invoiceId: invoice.id, businessId: invoice.businessId };
-    fake.charges.set(charge, { id: charge, object: "charge", amount: Number(invoice.balance), amount_refunded: 0, currency: "usd", payment_intent: pi, payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } } });
-    fake.paymentIntents.set(pi, { id: pi, object: "payment_intent", amount: Number(invoice.balance), currency: "usd", status: "succeeded", latest_charge: charge, metadata });
-    const session = { id: `cs_bench_${i}`, object: "checkout.session", mode: "payment", payment_status: "paid", status: "complete", amount_total: Number(invoice.balance), currency: "usd", metadata, payment_intent: pi };
+    fake.charges.set(charge, {
+      id: charge,
+      object: "charge",
+      amount: Number(invoice.balance),
+      amount_refunded: 0,
+      currency: "usd",
+      payment_intent: pi,
+      payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } },
+    });
+    fake.paymentIntents.set(pi, {
+      id: pi,
+      object: "payment_intent",
+      amount: Number(invoice.balance),
+      currency: "usd",
+      status: "succeeded",
+      latest_charge: charge,
+      metadata,
+    });
+    const session = {
+      id: `cs_bench_${i}`,
+      object: "checkout.session",
+      mode: "payment",
+      payment_status: "paid",
+      status: "complete",
+      amount_total: Number(invoice.balance),
+      currency: "usd",
+      metadata,
+      payment_intent: pi,
+    };
     return JSON.stringify(stripeEvent("checkout.session.completed", session), null, 2);
   });
   const latencies: number[] = [];
@@ -418,7 +449,13 @@ async function benchWebhooks(server: TestServer, meter: CpuMeter | null, fake: F
   );
   const answered = performance.now();
   const seconds = (answered - started) / 1000;
-  if (failures) for (const line of server.output().split("\n").filter((l) => l.includes('"level":50')).slice(0, 3)) log(`server error: ${line.slice(0, 500)}`);
+  if (failures)
+    for (const line of server
+      .output()
+      .split("\n")
+      .filter((l) => l.includes('"level":50'))
+      .slice(0, 3))
+      log(`server error: ${line.slice(0, 500)}`);
   // Work the handler leaves to jobs (the card's details, the receipt) is not in the rate above: wait for
   // it (at most 120 s) and report how long it took, so moving work off the response path hides nothing.
   const counts = () =>
@@ -447,7 +484,13 @@ type PgLoopResult = { transactions: number; seconds: number; tps: number; postgr
  * UPDATE, insert a payment, update the invoice, commit; `clients` connections for `seconds`, each on
  * random invoices from `invoices` (others than the webhooks pay). The ceiling the webhooks are judged against.
  */
-async function pgPaymentLoop(meter: CpuMeter | null, databaseUrl: string, invoices: { id: string; businessId: string }[], seconds: number, clients: number): Promise<PgLoopResult> {
+async function pgPaymentLoop(
+  meter: CpuMeter | null,
+  databaseUrl: string,
+  invoices: { id: string; businessId: string }[],
+  seconds: number,
+  clients: number,
+): Promise<PgLoopResult> {
   const connections = await Promise.all(
     Array.from({ length: clients }, async () => {
       const client = new pg.Client({ connectionString: databaseUrl });
@@ -466,7 +509,10 @@ async function pgPaymentLoop(meter: CpuMeter | null, databaseUrl: string, invoic
           const invoice = invoices[Math.floor(Math.random() * invoices.length)];
           await client.query("BEGIN");
           try {
-            await client.query(`SELECT id, "totalCents", "amountPaidCents" FROM "Invoice" WHERE id = $1 AND "businessId" = $2 FOR UPDATE`, [invoice.id, invoice.businessId]);
+            await client.query(`SELECT id, "totalCents", "amountPaidCents" FROM "Invoice" WHERE id = $1 AND "businessId" = $2 FOR UPDATE`, [
+              invoice.id,
+              invoice.businessId,
+            ]);
             await client.query(
               `INSERT INTO "Payment" (id, "businessId", "invoiceId", "amountCents", currency, method, provider, "providerAccountId", "providerPaymentId", status, "receivedAt", "receivedOn", "updatedAt")
                VALUES ($1, $2, $3, 100, 'USD', 'CARD', 'bench-pg', '', $1, 'SUCCEEDED', now(), current_date, now())`,
@@ -507,8 +553,12 @@ async function paymentsPhase(
 ) {
   const taken = new Set(invoices.map((i) => i.id));
   const loopInvoices = (
-    await queryRows<{ id: string; businessId: string }>(databaseUrl, `SELECT id, "businessId" FROM "Invoice" ORDER BY number DESC LIMIT $1`, [1000 + invoices.length])
-  ).filter((i) => !taken.has(i.id)).slice(0, 1000);
+    await queryRows<{ id: string; businessId: string }>(databaseUrl, `SELECT id, "businessId" FROM "Invoice" ORDER BY number DESC LIMIT $1`, [
+      1000 + invoices.length,
+    ])
+  )
+    .filter((i) => !taken.has(i.id))
+    .slice(0, 1000);
   log(`pg payment-transaction loop: ${config.connections} clients for ${config.duration} s`);
   const before = await pgPaymentLoop(meter, databaseUrl, loopInvoices, config.duration, config.connections);
   log(`sending ${invoices.length} distinct Stripe payments as webhooks`);
@@ -596,7 +646,7 @@ function pagesReport(measurements: Measurement[], scripts: Map<string, PageScrip
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
-    "- JS: every `<script src>` and `<link rel=\"modulepreload\">` of the page as the server renders it, each gzipped at the level the server uses; inline scripts (Remix's context) apart. Targets (issue 17): contractor pages at most 90 KB, login and dashboard at most 60 KB, customer pages 0.",
+    '- JS: every `<script src>` and `<link rel="modulepreload">` of the page as the server renders it, each gzipped at the level the server uses; inline scripts (Remix\'s context) apart. Targets (issue 17): contractor pages at most 90 KB, login and dashboard at most 60 KB, customer pages 0.',
   ].join("\n");
 }
 
@@ -794,14 +844,21 @@ try {
        FROM "InvoiceLine" l, e WHERE l."invoiceId" = $2`,
     [estimateId, payInvoice.id],
   );
-  targets.splice(
-    1,
-    0,
-    { name: "login", path: "/login", kind: "page", anonymous: true, expect: (b) => (b.includes('name="password"') ? null : "no password field") },
-  );
+  targets.splice(1, 0, {
+    name: "login",
+    path: "/login",
+    kind: "page",
+    anonymous: true,
+    expect: (b) => (b.includes('name="password"') ? null : "no password field"),
+  });
   targets.push(
     { name: "invoice page", path: `/invoices/${payInvoice.id}`, kind: "page", expect: (b) => (b.includes(payInvoice.id) ? null : "not the invoice") },
-    { name: "editor: new invoice", path: "/invoices/new", kind: "page", expect: (b) => (b.includes('name="intent"') || b.includes("<form") ? null : "no form") },
+    {
+      name: "editor: new invoice",
+      path: "/invoices/new",
+      kind: "page",
+      expect: (b) => (b.includes('name="intent"') || b.includes("<form") ? null : "no form"),
+    },
   );
   targets.push({
     name: "pay page (customer, signed link)",
@@ -852,13 +909,16 @@ try {
   console.log(`\n${payBody}\n`);
 
   if (all) {
-    const body = report(measurements.filter((m) => !m.target.anonymous), {
-      seed,
-      postgres: info.version,
-      dbSize: info.size,
-      load,
-      seconds: (Date.now() - started) / 1000,
-    });
+    const body = report(
+      measurements.filter((m) => !m.target.anonymous),
+      {
+        seed,
+        postgres: info.version,
+        dbSize: info.size,
+        load,
+        seconds: (Date.now() - started) / 1000,
+      },
+    );
     if (!opts["no-write"]) writeSection(body, "scale", "Scale: dashboard and invoice list");
     console.log(`\n${body}\n`);
   }

@@ -67,7 +67,9 @@ async function main() {
   await ensureDatabaseExists(target);
   const serverMajor = await serverMajorVersion(target);
   if (header.dumpedFrom !== null && serverMajor < header.dumpedFrom) {
-    throw new BackupError(`the backup comes from PostgreSQL ${header.dumpedFrom}; the target runs ${serverMajor}. Restore into a server of version ${header.dumpedFrom} or newer.`);
+    throw new BackupError(
+      `the backup comes from PostgreSQL ${header.dumpedFrom}; the target runs ${serverMajor}. Restore into a server of version ${header.dumpedFrom} or newer.`,
+    );
   }
   const tables = await userTableCount(target);
   if (tables > 0 && !flags.has("force")) {
@@ -109,7 +111,10 @@ async function main() {
     env: { ...process.env, DATABASE_URL: target },
     stdio: "inherit",
   });
-  if (result.status !== 0) throw new BackupError(`closing the reopened accounts failed (exit ${result.status}); run scripts/close-business.ts ${reopened.join(" ")} against the target`);
+  if (result.status !== 0)
+    throw new BackupError(
+      `closing the reopened accounts failed (exit ${result.status}); run scripts/close-business.ts ${reopened.join(" ")} against the target`,
+    );
 }
 
 try {

@@ -36,7 +36,10 @@ const fresh = () => randomBytes(32).toString("base64url");
 for (const name of names.length ? names : DEFAULT) {
   let value = fresh();
   if (rotate) {
-    const current = (process.env[name] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const current = (process.env[name] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!current.length) fail(`${name} is not set in the environment or .env: nothing to rotate from.`);
     value = [value, ...current].join(",");
   }

@@ -23,7 +23,9 @@ function newestMtime(dir: string): number {
 
 function buildIfStale() {
   const builtAt = Math.min(
-    ...["build/index.js", "build/server.js", "build/worker.js"].map((file) => (existsSync(path.join(ROOT, file)) ? statSync(path.join(ROOT, file)).mtimeMs : 0)),
+    ...["build/index.js", "build/server.js", "build/worker.js"].map((file) =>
+      existsSync(path.join(ROOT, file)) ? statSync(path.join(ROOT, file)).mtimeMs : 0,
+    ),
   );
   const changedAt = Math.max(newestMtime(path.join(ROOT, "app")), newestMtime(path.join(ROOT, "jobs")), statSync(path.join(ROOT, "server.ts")).mtimeMs);
   if (changedAt < builtAt && !process.argv.includes("--build")) return;

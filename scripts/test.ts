@@ -62,10 +62,14 @@ try {
 
   if (runVitest) {
     const vitestJson = path.join(OUT, "vitest.json");
-    const code = run(node, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`, ...filters], {
-      TEST_PG_ADMIN_URL: server.url,
-      TEST_RUN_ID: String(process.pid),
-    });
+    const code = run(
+      node,
+      [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`, ...filters],
+      {
+        TEST_PG_ADMIN_URL: server.url,
+        TEST_RUN_ID: String(process.pid),
+      },
+    );
     if (existsSync(vitestJson)) {
       const report = JSON.parse(readFileSync(vitestJson, "utf8"));
       totals.passed += report.numPassedTests ?? 0;

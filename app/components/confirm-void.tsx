@@ -22,7 +22,13 @@ export function ConfirmVoid({ label, question, consequence, pending }: { label: 
     );
   }
   return (
-    <Form method="post" className="card stack confirm-void" role="alertdialog" aria-labelledby="confirm-void-question" aria-describedby="confirm-void-consequence">
+    <Form
+      method="post"
+      className="card stack confirm-void"
+      role="alertdialog"
+      aria-labelledby="confirm-void-question"
+      aria-describedby="confirm-void-consequence"
+    >
       <p id="confirm-void-question">
         <strong>{question}</strong>
       </p>

@@ -14,7 +14,15 @@ export function CustomerFields({ fields, addressAutocomplete }: { fields: Custom
       {CUSTOMER_INPUTS.map(({ name, label, type }) => (
         <Fragment key={name}>
           <Field
-            label={name === "name" ? label : <>{label} <span className="muted">(optional)</span></>}
+            label={
+              name === "name" ? (
+                label
+              ) : (
+                <>
+                  {label} <span className="muted">(optional)</span>
+                </>
+              )
+            }
             inputProps={{ ...getInputProps(fields[name], { type }), maxLength: CUSTOMER_LIMITS[name], autoComplete: "off" }}
             errors={fields[name].errors}
           />

@@ -26,7 +26,16 @@ describe("runningTotals", () => {
 
   it("counts half-typed or invalid fields as zero", () => {
     const totals = runningTotals(
-      { taxMode: "INVOICE", taxRate: "8.", discountType: "PERCENT", discountValue: "abc", lines: [{ quantity: "2", unitPrice: "10.5" }, { quantity: "", unitPrice: "x" }] },
+      {
+        taxMode: "INVOICE",
+        taxRate: "8.",
+        discountType: "PERCENT",
+        discountValue: "abc",
+        lines: [
+          { quantity: "2", unitPrice: "10.5" },
+          { quantity: "", unitPrice: "x" },
+        ],
+      },
       "USD",
     );
     expect(totals).toMatchObject({ subtotalCents: 2100, discountCents: 0, taxCents: 168, totalCents: 2268 });

@@ -163,7 +163,14 @@ export function DocumentForm({
           </select>
           <ErrorList id={fields.customerId.errorId} errors={fields.customerId.errors} />
         </div>
-        <CustomerPicker key={`customers-${quickKey}`} formId={form.id} submitted={submitted} search={display?.customerSearch} pendingIntent={quickPending} errors={form.allErrors.newCustomer} />
+        <CustomerPicker
+          key={`customers-${quickKey}`}
+          formId={form.id}
+          submitted={submitted}
+          search={display?.customerSearch}
+          pendingIntent={quickPending}
+          errors={form.allErrors.newCustomer}
+        />
         <div className="grid-2">
           <Field label="Issue date" inputProps={getInputProps(fields.issueDate, { type: "date" })} errors={fields.issueDate.errors} />
           <Field label={endDate.label} inputProps={getInputProps(endDate.field, { type: "date" })} errors={endDate.field.errors} />
@@ -196,7 +203,11 @@ export function DocumentForm({
                 errors={item.description.errors}
               />
               <div className="grid-3">
-                <Field label={`Quantity (line ${index + 1})`} inputProps={{ ...getInputProps(item.quantity, { type: "text" }), inputMode: "decimal" }} errors={item.quantity.errors} />
+                <Field
+                  label={`Quantity (line ${index + 1})`}
+                  inputProps={{ ...getInputProps(item.quantity, { type: "text" }), inputMode: "decimal" }}
+                  errors={item.quantity.errors}
+                />
                 <Field
                   label={`Unit price (${currency}) (line ${index + 1})`}
                   inputProps={{ ...getInputProps(item.unitPrice, { type: "text" }), inputMode: "decimal" }}
@@ -224,7 +235,14 @@ export function DocumentForm({
         >
           Add line item
         </button>
-        <ItemPicker key={`items-${quickKey}`} formId={form.id} currency={currency} submitted={submitted} search={display?.itemSearch} pendingIntent={quickPending} />
+        <ItemPicker
+          key={`items-${quickKey}`}
+          formId={form.id}
+          currency={currency}
+          submitted={submitted}
+          search={display?.itemSearch}
+          pendingIntent={quickPending}
+        />
         <div className="quick-lines stack">
           <label htmlFor={`${form.id}-quick-text`}>Quick line items from text</label>
           <textarea

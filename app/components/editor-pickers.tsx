@@ -89,7 +89,15 @@ export function ItemPicker({
         </SubmitButton>
       </div>
       <p className="hint" id={`${inputId}-status`} aria-live="polite">
-        {loading ? "Searching…" : matches ? (matches.length ? `${matches.length} match${matches.length === 1 ? "" : "es"}` : q ? `No items match “${q}”.` : "No items match.") : "Items come from Settings → Items."}
+        {loading
+          ? "Searching…"
+          : matches
+            ? matches.length
+              ? `${matches.length} match${matches.length === 1 ? "" : "es"}`
+              : q
+                ? `No items match “${q}”.`
+                : "No items match."
+            : "Items come from Settings → Items."}
       </p>
       {matches?.length ? (
         <ul className="stack picker-results" data-testid="item-matches">
@@ -165,15 +173,38 @@ export function CustomerPicker({
         <div className="stack">
           <div>
             <label htmlFor={`${newId}-name`}>New customer’s name</label>
-            <input id={`${newId}-name`} name="newCustomerName" onKeyDown={enterAddsCustomer} maxLength={100} autoComplete="off" defaultValue={initial(submitted, "newCustomerName")} />
+            <input
+              id={`${newId}-name`}
+              name="newCustomerName"
+              onKeyDown={enterAddsCustomer}
+              maxLength={100}
+              autoComplete="off"
+              defaultValue={initial(submitted, "newCustomerName")}
+            />
           </div>
           <div>
             <label htmlFor={`${newId}-email`}>Email (optional)</label>
-            <input id={`${newId}-email`} name="newCustomerEmail" onKeyDown={enterAddsCustomer} type="email" maxLength={254} autoComplete="off" defaultValue={initial(submitted, "newCustomerEmail")} />
+            <input
+              id={`${newId}-email`}
+              name="newCustomerEmail"
+              onKeyDown={enterAddsCustomer}
+              type="email"
+              maxLength={254}
+              autoComplete="off"
+              defaultValue={initial(submitted, "newCustomerEmail")}
+            />
           </div>
           <div>
             <label htmlFor={`${newId}-phone`}>Phone (optional)</label>
-            <input id={`${newId}-phone`} name="newCustomerPhone" onKeyDown={enterAddsCustomer} type="tel" maxLength={40} autoComplete="off" defaultValue={initial(submitted, "newCustomerPhone")} />
+            <input
+              id={`${newId}-phone`}
+              name="newCustomerPhone"
+              onKeyDown={enterAddsCustomer}
+              type="tel"
+              maxLength={40}
+              autoComplete="off"
+              defaultValue={initial(submitted, "newCustomerPhone")}
+            />
           </div>
           <ErrorList id={`${newId}-error`} errors={errors} />
           <SubmitButton name="intent" value="new-customer" formNoValidate className="button-secondary" pending={pendingIntent === "new-customer"}>

@@ -26,10 +26,15 @@ export function estimateChoiceView(estimate: EstimateForView, chosen: ReadonlySe
     ...documentView({ ...estimate, ...totals, lines: priced.filter(lineCounts) }),
     options: priced
       .filter((l) => l.optional)
-      .map((l): OptionalItemView => ({ id: l.id, description: l.description, quantity: quantityToInput(l.quantityMilli), amountCents: l.amountCents, chosen: l.selected })),
+      .map((l): OptionalItemView => ({
+        id: l.id,
+        description: l.description,
+        quantity: quantityToInput(l.quantityMilli),
+        amountCents: l.amountCents,
+        chosen: l.selected,
+      })),
   };
 }
-
 
 type OptionalItemView = { id: string; description: string; quantity: string; amountCents: number; chosen: boolean };
 
@@ -39,7 +44,9 @@ export function OptionalItems({ items, currency, editable, errors }: { items: Op
     <fieldset className="stack" aria-describedby="options-hint">
       <legend>Optional items</legend>
       <p className="hint" id="options-hint">
-        {editable ? "Tick the extras you want; they are added to the total when you approve." : "Offered to the customer as extras; only ticked ones count in the total."}
+        {editable
+          ? "Tick the extras you want; they are added to the total when you approve."
+          : "Offered to the customer as extras; only ticked ones count in the total."}
       </p>
       <ErrorList id="options-error" errors={errors} />
       <ul>
@@ -47,7 +54,8 @@ export function OptionalItems({ items, currency, editable, errors }: { items: Op
           editable ? (
             <li key={item.id}>
               <label>
-                <input type="checkbox" name="option" value={item.id} defaultChecked={item.chosen} /> {item.description} ({item.quantity} ×) {formatMoney(item.amountCents, currency)}
+                <input type="checkbox" name="option" value={item.id} defaultChecked={item.chosen} /> {item.description} ({item.quantity} ×){" "}
+                {formatMoney(item.amountCents, currency)}
               </label>
             </li>
           ) : (
@@ -61,7 +69,6 @@ export function OptionalItems({ items, currency, editable, errors }: { items: Op
     </fieldset>
   );
 }
-
 
 /** The approval record: the typed name is the customer's signature. */
 export function ApprovalRecord({ approval, showSource }: { approval: ApprovalView | null; showSource: boolean }) {

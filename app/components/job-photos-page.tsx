@@ -6,7 +6,9 @@ import { JobPhotos, type PhotoView } from "./job-photos";
 export function JobPhotosPage({ data, error }: { data: { kind: string; number: string; documentPath: string; photos: PhotoView[] }; error?: string | null }) {
   return (
     <div className="stack">
-      <h1>Photos for {data.kind === "invoice" ? "invoice" : "estimate"} {data.number}</h1>
+      <h1>
+        Photos for {data.kind === "invoice" ? "invoice" : "estimate"} {data.number}
+      </h1>
       <JobPhotos photos={data.photos} action={`${data.documentPath}/photos`} error={error} />
       <p>
         <Link to={data.documentPath}>Back to the {data.kind}</Link>

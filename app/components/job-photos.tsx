@@ -15,7 +15,10 @@ export function JobPhotos({ photos, action, error }: { photos: PhotoView[]; acti
   return (
     <section className="card stack" id="photos" aria-labelledby="photos-heading">
       <h2 id="photos-heading">
-        Photos <span className="muted">({photos.length} of {LIMIT})</span>
+        Photos{" "}
+        <span className="muted">
+          ({photos.length} of {LIMIT})
+        </span>
       </h2>
       {photos.length ? (
         <ul className="photo-grid">

@@ -24,9 +24,7 @@ export function PayPalConnectPanel({ status }: { status: PayPalPanelStatus }) {
       {!status.configured ? (
         <p className="muted">PayPal is not set up on this server.</p>
       ) : !status.partnerMode ? (
-        <p>
-          Customers can pay with PayPal. Payments go to this server&apos;s own PayPal account (single-account mode), so there is nothing to connect here.
-        </p>
+        <p>Customers can pay with PayPal. Payments go to this server&apos;s own PayPal account (single-account mode), so there is nothing to connect here.</p>
       ) : status.merchantId ? (
         <>
           <p>
@@ -34,11 +32,17 @@ export function PayPalConnectPanel({ status }: { status: PayPalPanelStatus }) {
             it.
           </p>
           <ul>
-            <li>{status.paymentsReceivable ? "PayPal lets this account receive payments." : "PayPal does not let this account receive payments yet: finish setting it up at PayPal."}</li>
+            <li>
+              {status.paymentsReceivable
+                ? "PayPal lets this account receive payments."
+                : "PayPal does not let this account receive payments yet: finish setting it up at PayPal."}
+            </li>
             <li>{status.emailConfirmed ? "Its email address is confirmed." : "Confirm the account's email address at PayPal (check your inbox)."}</li>
           </ul>
           <p data-testid="paypal-state">{status.canReceive ? "Pay pages offer PayPal." : "Pay pages do not offer PayPal until both are done."}</p>
-          {status.refreshProblem ? <p className="muted">PayPal could not be asked just now ({status.refreshProblem}); this is what it said last time.</p> : null}
+          {status.refreshProblem ? (
+            <p className="muted">PayPal could not be asked just now ({status.refreshProblem}); this is what it said last time.</p>
+          ) : null}
           <Form method="post" action={ACTION} className="inline-form">
             <input type="hidden" name="intent" value="disconnect" />
             <button type="submit" className="button-secondary">
@@ -48,7 +52,9 @@ export function PayPalConnectPanel({ status }: { status: PayPalPanelStatus }) {
         </>
       ) : (
         <>
-          <p>Connect your PayPal business account and customers can pay your invoices with PayPal, straight into your account. We never see your PayPal password.</p>
+          <p>
+            Connect your PayPal business account and customers can pay your invoices with PayPal, straight into your account. We never see your PayPal password.
+          </p>
           <Form method="post" action={ACTION} reloadDocument>
             <input type="hidden" name="intent" value="connect" />
             <button type="submit">Connect PayPal</button>

@@ -13,7 +13,11 @@ type PropertyPanelData = {
 
 const number = (n: number | null, suffix = "") => (n === null ? <span className="muted">Unknown</span> : `${n.toLocaleString("en-US")}${suffix}`);
 
-export function PropertyPanel({ customerId, property, streetView }: {
+export function PropertyPanel({
+  customerId,
+  property,
+  streetView,
+}: {
   customerId: string;
   /** Null when property lookups are not set up on this server. */
   property: PropertyPanelData | null;
@@ -65,9 +69,7 @@ export function PropertyPanel({ customerId, property, streetView }: {
               </span>
             </Form>
           ) : (
-            <p className="muted">
-              Add the street address and the postal code (or city and state) to look up square feet, bedrooms, bathrooms and year built.
-            </p>
+            <p className="muted">Add the street address and the postal code (or city and state) to look up square feet, bedrooms, bathrooms and year built.</p>
           )}
           <p className="hint">Only the customer&apos;s address is sent to Rentcast, and only when you press the button.</p>
         </>
@@ -75,7 +77,12 @@ export function PropertyPanel({ customerId, property, streetView }: {
       {streetView ? (
         streetView.show ? (
           // Served by this server (the Google key never reaches the browser); a width attribute, not a style (CSP).
-          <img src={`/customers/${customerId}/street-view?v=${streetView.version}`} alt="Street View of the customer's address" width={640} className="street-view" />
+          <img
+            src={`/customers/${customerId}/street-view?v=${streetView.version}`}
+            alt="Street View of the customer's address"
+            width={640}
+            className="street-view"
+          />
         ) : (
           <p>
             <Link to="?streetView=1" preventScrollReset>

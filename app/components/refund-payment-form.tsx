@@ -42,7 +42,8 @@ export function RefundPaymentForm({
   const providerName = provider === "stripe" ? "Stripe" : "PayPal";
   // After a failure the same key goes back, so a retry of a refund the provider may have done is not a second one.
   const key = typeof lastResult?.initialValue?.key === "string" ? lastResult.initialValue.key : refundKey;
-  const pending = navigation.state === "submitting" && navigation.formData?.get("paymentId") === paymentId && navigation.formData?.get("intent") === REFUND_INTENT;
+  const pending =
+    navigation.state === "submitting" && navigation.formData?.get("paymentId") === paymentId && navigation.formData?.get("intent") === REFUND_INTENT;
   return (
     <div className="stack" data-testid="refund-panel">
       {view.refunds.length ? (

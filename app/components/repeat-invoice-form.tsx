@@ -44,7 +44,8 @@ export function RepeatInvoiceForm({ today, errors }: { today: string; errors?: R
           </label>
           {error("endOn")}
           <label>
-            <input type="radio" name="ends" value="after" /> After <input name="count" type="number" min={1} max={120} aria-label="Number of invoices" /> invoices
+            <input type="radio" name="ends" value="after" /> After <input name="count" type="number" min={1} max={120} aria-label="Number of invoices" />{" "}
+            invoices
           </label>
           {error("count")}
         </fieldset>

@@ -9,7 +9,10 @@ export function SendReminderNow({ show }: { show: boolean }) {
   return (
     <Form method="post" className="inline-form">
       <input type="hidden" name="intent" value="send-reminder" />
-      <SubmitButton className="button-small button-secondary" pending={navigation.state === "submitting" && navigation.formData?.get("intent") === "send-reminder"}>
+      <SubmitButton
+        className="button-small button-secondary"
+        pending={navigation.state === "submitting" && navigation.formData?.get("intent") === "send-reminder"}
+      >
         Send reminder now
       </SubmitButton>
     </Form>

@@ -53,7 +53,12 @@ export function ShareLink({
           <button
             type="button"
             className="button-small button-secondary"
-            onClick={() => navigator.clipboard?.writeText(url).then(() => setCopied(true), () => setCopied(false))}
+            onClick={() =>
+              navigator.clipboard?.writeText(url).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
           >
             {copied ? "Copied" : "Copy link"}
           </button>

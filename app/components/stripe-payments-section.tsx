@@ -19,7 +19,8 @@ export function StripePaymentsSection({ settings, confirmDisconnect }: { setting
         <>
           <p className="muted">
             Customers pay straight into your own Stripe account; Invoice Link never holds your money. Platform fee:{" "}
-            <strong data-testid="platform-fee">{settings.feeText}</strong> of each payment{settings.feeBps > 0 ? ", rounded down to the cent" : ""}, plus Stripe's own fees.
+            <strong data-testid="platform-fee">{settings.feeText}</strong> of each payment{settings.feeBps > 0 ? ", rounded down to the cent" : ""}, plus
+            Stripe's own fees.
           </p>
           {account === null ? (
             <Form method="post" reloadDocument>
@@ -47,7 +48,13 @@ function StripeAccount({ settings, confirmDisconnect }: { settings: StripeSettin
         </p>
       ) : null}
       <p data-testid="stripe-status">
-        <strong>{complete ? "Connected: you can take card payments." : account.chargesEnabled ? "Connected, but Stripe needs more information." : "Onboarding is not finished."}</strong>{" "}
+        <strong>
+          {complete
+            ? "Connected: you can take card payments."
+            : account.chargesEnabled
+              ? "Connected, but Stripe needs more information."
+              : "Onboarding is not finished."}
+        </strong>{" "}
         <span className="muted">Account {account.id}</span>
       </p>
       <dl className="summary">
@@ -83,8 +90,8 @@ function StripeAccount({ settings, confirmDisconnect }: { settings: StripeSettin
       {confirmDisconnect ? (
         <Form method="post" className="card stack" reloadDocument data-testid="confirm-disconnect">
           <p>
-            <strong>Disconnect Stripe?</strong> Your pay pages stop offering card payment at once and show your contact details instead. Your Stripe
-            account, its money and its history stay yours.
+            <strong>Disconnect Stripe?</strong> Your pay pages stop offering card payment at once and show your contact details instead. Your Stripe account,
+            its money and its history stay yours.
           </p>
           <div className="actions">
             <button type="submit" name="intent" value="disconnect-stripe" className="button-danger">

@@ -9,7 +9,14 @@ import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { notFound } from "./errors.server";
 import { disconnectPayPalInTx } from "./payments/paypal-connect.server";
-import { deletedCustomerPlaceholder, ERASURE_TRANSACTION, PAYER_DETAILS_REMOVED, REMOVED_TEXT, removePendingJobsOfBusiness, stripInvoices } from "./personal-data.server";
+import {
+  deletedCustomerPlaceholder,
+  ERASURE_TRANSACTION,
+  PAYER_DETAILS_REMOVED,
+  REMOVED_TEXT,
+  removePendingJobsOfBusiness,
+  stripInvoices,
+} from "./personal-data.server";
 import { STRIPE_ACCOUNT_CLEARED } from "./payments/stripe-connect.server";
 import { cancelSubscriptionNow } from "./subscription.server";
 

@@ -36,8 +36,10 @@ async function documentNumbers(tx: Pick<Tx, "business">, businessId: string) {
  * the business's prefixes so the feed reads one way. The stored rows are left as they are.
  */
 export function readableActivityMessage(message: string, prefixes: DocumentPrefixes) {
-  return message.replace(/\b(invoice|estimate) #(\d{1,9})\b/gi, (_, word: string, digits: string) =>
-    `${word} ${word.toLowerCase() === "invoice" ? formatInvoiceNumber(prefixes.invoicePrefix, Number(digits)) : formatEstimateNumber(prefixes.estimatePrefix, Number(digits))}`,
+  return message.replace(
+    /\b(invoice|estimate) #(\d{1,9})\b/gi,
+    (_, word: string, digits: string) =>
+      `${word} ${word.toLowerCase() === "invoice" ? formatInvoiceNumber(prefixes.invoicePrefix, Number(digits)) : formatEstimateNumber(prefixes.estimatePrefix, Number(digits))}`,
   );
 }
 

@@ -24,9 +24,7 @@ export function aiReceiptsConfigured() {
 type Message = { role: "system" | "user"; content: string | Array<Record<string, unknown>> };
 
 const CompletionSchema = z.object({
-  choices: z
-    .array(z.object({ message: z.object({ content: z.string().nullable().optional() }), finish_reason: z.string().nullish() }))
-    .min(1),
+  choices: z.array(z.object({ message: z.object({ content: z.string().nullable().optional() }), finish_reason: z.string().nullish() })).min(1),
 });
 
 /** One chat completion whose answer must be a JSON object; returns that object, unvalidated. */
@@ -74,9 +72,7 @@ const Amount = z.union([z.number(), z.string().max(30)]);
 // ---- Quick line items --------------------------------------------------------------------------
 
 const LinesAnswer = z.object({
-  lines: z
-    .array(z.object({ description: cleanText(QUICK_DESCRIPTION_MAX), quantity: Amount.nullish(), unitPrice: Amount.nullish() }))
-    .max(QUICK_LINES_MAX),
+  lines: z.array(z.object({ description: cleanText(QUICK_DESCRIPTION_MAX), quantity: Amount.nullish(), unitPrice: Amount.nullish() })).max(QUICK_LINES_MAX),
 });
 
 /** Draft line items from the contractor's text, by the AI assistant. Only `text` is sent. */

@@ -43,7 +43,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** A cursor page of `base`, in the order of last change; `updatedSince` and the cursor must both hold. */
 function pageQuery<W extends object>(base: W, options: ListOptions, cursor: Cursor | null) {
   return {
-    where: { ...base, AND: [keysetWhere("updatedAt", cursor, options.order), options.updatedSince ? { updatedAt: { gte: new Date(options.updatedSince) } } : {}] },
+    where: {
+      ...base,
+      AND: [keysetWhere("updatedAt", cursor, options.order), options.updatedSince ? { updatedAt: { gte: new Date(options.updatedSince) } } : {}],
+    },
     orderBy: [{ updatedAt: options.order }, { id: options.order }],
     take: options.limit + 1,
   };
@@ -90,7 +93,15 @@ export async function apiListCustomers(businessId: string, options: ListOptions 
     // A sync (updatedSince) gets archived customers too, as archived: otherwise archiving one would
     // look like nothing happened, and the app would keep showing it as active.
     ...(options.archived || options.updatedSince ? {} : { archivedAt: null }),
-    ...(text ? { OR: [{ name: { contains: text, mode: "insensitive" } }, { email: { contains: text, mode: "insensitive" } }, { phone: { contains: text, mode: "insensitive" } }] } : {}),
+    ...(text
+      ? {
+          OR: [
+            { name: { contains: text, mode: "insensitive" } },
+            { email: { contains: text, mode: "insensitive" } },
+            { phone: { contains: text, mode: "insensitive" } },
+          ],
+        }
+      : {}),
   };
   const rows = await prisma.customer.findMany(pageQuery(base, options, cursor));
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
@@ -113,7 +124,9 @@ export async function apiUpdateCustomer(businessId: string, current: z.input<typ
   const { archived, ...fields } = body;
   const { id, archived: _a, createdAt: _c, updatedAt: _u, ...stored } = current;
   if (Object.keys(fields).length) {
-    await updateCustomer(businessId, id, applyRules(CustomerFormSchema.strict(), customerFormValues({ ...stored, ...fields })), { expectedUpdatedAt: new Date(current.updatedAt) });
+    await updateCustomer(businessId, id, applyRules(CustomerFormSchema.strict(), customerFormValues({ ...stored, ...fields })), {
+      expectedUpdatedAt: new Date(current.updatedAt),
+    });
   }
   if (archived === true) await archiveCustomer(businessId, id);
   if (archived === false) await restoreCustomer(businessId, id);
@@ -128,7 +141,10 @@ type EstimateRow = Prisma.EstimateGetPayload<{ include: typeof documentInclude &
 type Prefixes = { invoicePrefix: string; estimatePrefix: string; timeZone: string; currency: string };
 
 function prefixes(businessId: string): Promise<Prefixes> {
-  return prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { invoicePrefix: true, estimatePrefix: true, timeZone: true, currency: true } });
+  return prisma.business.findUniqueOrThrow({
+    where: { id: businessId },
+    select: { invoicePrefix: true, estimatePrefix: true, timeZone: true, currency: true },
+  });
 }
 
 /** What invoices and estimates answer alike; displayNumber comes formatted for the kind. */
@@ -196,8 +212,15 @@ function estimateResource(e: EstimateRow, business: Prefixes): z.input<typeof Es
 }
 
 export async function apiListInvoices(businessId: string, options: ListOptions & { status?: string; customerId?: string }, cursor: Cursor | null) {
-  const base: Prisma.InvoiceWhereInput = { businessId, ...(options.status ? { status: options.status as never } : {}), ...(options.customerId ? { customerId: options.customerId } : {}) };
-  const [rows, business] = await Promise.all([prisma.invoice.findMany({ ...pageQuery(base, options, cursor), include: documentInclude }), prefixes(businessId)]);
+  const base: Prisma.InvoiceWhereInput = {
+    businessId,
+    ...(options.status ? { status: options.status as never } : {}),
+    ...(options.customerId ? { customerId: options.customerId } : {}),
+  };
+  const [rows, business] = await Promise.all([
+    prisma.invoice.findMany({ ...pageQuery(base, options, cursor), include: documentInclude }),
+    prefixes(businessId),
+  ]);
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
   return { data: page.data.map((r) => invoiceResource(r, business)), nextCursor: page.nextCursor };
 }
@@ -211,8 +234,15 @@ export async function apiGetInvoice(businessId: string, id: string) {
 const estimateInclude = { ...documentInclude, invoice: { select: { id: true } } } as const;
 
 export async function apiListEstimates(businessId: string, options: ListOptions & { status?: string; customerId?: string }, cursor: Cursor | null) {
-  const base: Prisma.EstimateWhereInput = { businessId, ...(options.status ? { status: options.status as never } : {}), ...(options.customerId ? { customerId: options.customerId } : {}) };
-  const [rows, business] = await Promise.all([prisma.estimate.findMany({ ...pageQuery(base, options, cursor), include: estimateInclude }), prefixes(businessId)]);
+  const base: Prisma.EstimateWhereInput = {
+    businessId,
+    ...(options.status ? { status: options.status as never } : {}),
+    ...(options.customerId ? { customerId: options.customerId } : {}),
+  };
+  const [rows, business] = await Promise.all([
+    prisma.estimate.findMany({ ...pageQuery(base, options, cursor), include: estimateInclude }),
+    prefixes(businessId),
+  ]);
   const page = pageOf(rows, options.limit, (r) => r.updatedAt);
   return { data: page.data.map((r) => estimateResource(r, business)), nextCursor: page.nextCursor };
 }
@@ -331,14 +361,23 @@ export async function apiRefundPayment(businessId: string, userId: string, id: s
   const payment = (await prisma.payment.findFirst({ where: { id, businessId } })) ?? notFound("Payment not found");
   if (payment.provider === "manual") {
     if (body.amountCents !== undefined || body.reason !== undefined) {
-      throw new ApiError(400, "validation_failed", "Manual payments are refunded whole; send an empty body.", { body: ["Send an empty body for a manual payment"] });
+      throw new ApiError(400, "validation_failed", "Manual payments are refunded whole; send an empty body.", {
+        body: ["Send an empty body for a manual payment"],
+      });
     }
     await refundPayment(businessId, payment.id);
     return { status: 200, body: { data: await apiGetPayment(businessId, payment.id) } };
   }
   if (!body.reason) throw new ApiError(400, "validation_failed", "Say why you are refunding.", { reason: ["Required for card and PayPal payments"] });
   try {
-    const result = await requestRefund({ businessId, paymentId: payment.id, amountCents: body.amountCents ?? null, reason: body.reason, idempotencyKey: `api:${idempotencyKey}`, requestedById: userId });
+    const result = await requestRefund({
+      businessId,
+      paymentId: payment.id,
+      amountCents: body.amountCents ?? null,
+      reason: body.reason,
+      idempotencyKey: `api:${idempotencyKey}`,
+      requestedById: userId,
+    });
     if (result.status === "duplicate" && body.amountCents !== undefined && body.amountCents !== result.refund.amountCents) {
       throw new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was already used for a different refund. Use a new key for a new refund.");
     }
@@ -355,7 +394,16 @@ export async function apiRefundPayment(businessId: string, userId: string, id: s
 }
 
 function refundResource(r: Refund): z.input<typeof RefundResource> {
-  return { id: r.id, paymentId: r.paymentId, amountCents: r.amountCents, currency: r.currency, reason: r.reason, status: r.status, failureMessage: r.failureMessage, createdAt: r.createdAt.toISOString() };
+  return {
+    id: r.id,
+    paymentId: r.paymentId,
+    amountCents: r.amountCents,
+    currency: r.currency,
+    reason: r.reason,
+    status: r.status,
+    failureMessage: r.failureMessage,
+    createdAt: r.createdAt.toISOString(),
+  };
 }
 
 export async function apiGetPayment(businessId: string, id: string) {

@@ -12,7 +12,15 @@ import { DATE_MAX, DATE_MIN, DateString } from "~/utils/dates";
 import { parsePercent, parseQuantity } from "~/utils/money";
 import { EmailSchema, PasswordSchema } from "~/utils/validation";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
-import { BUSINESS_LIMITS, BusinessProfileSchema, MAX_DEFAULT_TAX_RATE, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS, REMINDER_DAYS, REVIEW_PERIOD_DAYS } from "./business-form";
+import {
+  BUSINESS_LIMITS,
+  BusinessProfileSchema,
+  MAX_DEFAULT_TAX_RATE,
+  MAX_DOCUMENT_NUMBER,
+  MAX_PAYMENT_TERMS_DAYS,
+  REMINDER_DAYS,
+  REVIEW_PERIOD_DAYS,
+} from "./business-form";
 import { ACCENT_COLOR_MESSAGE, ACCENT_COLOR_PATTERN } from "./branding";
 import { CUSTOMER_LIMITS, CustomerFormSchema } from "./customer-form";
 import {
@@ -74,12 +82,13 @@ const Timestamp = z.string().meta({ format: "date-time" }).describe("ISO 8601 da
 /** The range of times the API reads: year 0000 (and other times Postgres or JavaScript cannot hold) is a 400, not a 500. */
 export const API_TIME_MIN = "1970-01-01T00:00:00.000Z";
 export const API_TIME_MAX = "9999-12-31T23:59:59.999Z";
-export const ApiTimestamp = z.iso
-  .datetime({ offset: true })
-  .refine((v) => {
+export const ApiTimestamp = z.iso.datetime({ offset: true }).refine(
+  (v) => {
     const t = new Date(v).getTime();
     return Number.isFinite(t) && t >= Date.parse(API_TIME_MIN) && t <= Date.parse(API_TIME_MAX);
-  }, `Use a time between ${API_TIME_MIN.slice(0, 10)} and ${API_TIME_MAX.slice(0, 10)}`);
+  },
+  `Use a time between ${API_TIME_MIN.slice(0, 10)} and ${API_TIME_MAX.slice(0, 10)}`,
+);
 const DateOnly = z.string().meta({ format: "date" }).describe("YYYY-MM-DD");
 /** A date a body sends: the form's rule (a real day between DATE_MIN and DATE_MAX), documented as such. */
 const BodyDate = DateString.regex(yearRangePattern(), `Pick a date between ${DATE_MIN} and ${DATE_MAX}`)
@@ -89,7 +98,8 @@ const BodyDate = DateString.regex(yearRangePattern(), `Pick a date between ${DAT
 /** DATE_MIN..DATE_MAX as a pattern (whole years), so the document states the range the server enforces. */
 function yearRangePattern() {
   const [from, to] = [Number(DATE_MIN.slice(0, 4)), Number(DATE_MAX.slice(0, 4))];
-  if (!DATE_MIN.endsWith("-01-01") || !DATE_MAX.endsWith("-12-31") || from !== 2000 || to !== 2100) throw new Error("yearRangePattern: update it for the new DATE_MIN/DATE_MAX");
+  if (!DATE_MIN.endsWith("-01-01") || !DATE_MAX.endsWith("-12-31") || from !== 2000 || to !== 2100)
+    throw new Error("yearRangePattern: update it for the new DATE_MIN/DATE_MAX");
   return /^(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$/;
 }
 
@@ -117,13 +127,25 @@ const minorUnits = (max: number) =>
     .max(max, `At most ${max} minor units (cents)`);
 const Cents = minorUnits(MAX_TOTAL);
 /** A quantity above zero, up to MAX_QUANTITY_MILLI / 1000 with up to 3 decimals. */
-const QUANTITY_PATTERN = new RegExp(`^(?!0*(?:\\.0*)?$)(?:[0-9]{1,${String(MAX_QUANTITY_MILLI / 1000).length - 1}}(?:\\.[0-9]{1,3})?|${MAX_QUANTITY_MILLI / 1000}(?:\\.0{1,3})?)$`);
+const QUANTITY_PATTERN = new RegExp(
+  `^(?!0*(?:\\.0*)?$)(?:[0-9]{1,${String(MAX_QUANTITY_MILLI / 1000).length - 1}}(?:\\.[0-9]{1,3})?|${MAX_QUANTITY_MILLI / 1000}(?:\\.0{1,3})?)$`,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Customers
 // Contact and address fields as bodies send them (customers and the business); the form schemas
 // apply the real limits, these only bound the JSON.
-function contactFields(limits: { name: number; email: number; phone: number; addressLine1: number; addressLine2: number; city: number; region: number; postalCode: number; country: number }) {
+function contactFields(limits: {
+  name: number;
+  email: number;
+  phone: number;
+  addressLine1: number;
+  addressLine2: number;
+  city: number;
+  region: number;
+  postalCode: number;
+  country: number;
+}) {
   return {
     name: bodyText().min(1).max(limits.name),
     email: nullableText(limits.email),
@@ -195,7 +217,9 @@ const documentFields = {
     .array(LineBody)
     .min(1)
     .max(MAX_LINES)
-    .describe(`1 to ${MAX_LINES} lines. The subtotal and the total may not exceed ${MAX_TOTAL} minor units (10,000,000.00): split larger work into several documents.`),
+    .describe(
+      `1 to ${MAX_LINES} lines. The subtotal and the total may not exceed ${MAX_TOTAL} minor units (10,000,000.00): split larger work into several documents.`,
+    ),
 };
 
 export const InvoiceCreateBody = z.strictObject({
@@ -204,7 +228,10 @@ export const InvoiceCreateBody = z.strictObject({
   depositCents: Cents.optional().describe("Deposit requested now, at most the total; 0 = the whole balance."),
 });
 export const InvoiceUpdateBody = InvoiceCreateBody.partial();
-export const EstimateCreateBody = z.strictObject({ ...documentFields, validUntil: BodyDate.nullable().optional().describe("YYYY-MM-DD, on or after issueDate") });
+export const EstimateCreateBody = z.strictObject({
+  ...documentFields,
+  validUntil: BodyDate.nullable().optional().describe("YYYY-MM-DD, on or after issueDate"),
+});
 export const EstimateUpdateBody = EstimateCreateBody.partial();
 export type DocumentBody = Partial<z.infer<typeof InvoiceCreateBody>> & Partial<z.infer<typeof EstimateCreateBody>>;
 
@@ -224,7 +251,8 @@ function commonInputFromBody(kind: DocumentKind, body: z.output<z.ZodObject<type
     valid = false;
     return null;
   };
-  const text = (value: string | null | undefined, path: string) => (value === null || value === undefined ? null : check(documentText(MAX_TEXT), value, [path]));
+  const text = (value: string | null | undefined, path: string) =>
+    value === null || value === undefined ? null : check(documentText(MAX_TEXT), value, [path]);
   const notes = text(body.notes, "notes");
   const terms = text(body.terms, "terms");
   const lines = body.lines.map((line, i) => ({
@@ -267,7 +295,8 @@ function commonInputFromBody(kind: DocumentKind, body: z.output<z.ZodObject<type
 function withDocumentRules<T extends InvoiceInput | EstimateInput>(input: T, ctx: z.RefinementCtx): T {
   const problem = documentRuleProblem(input);
   if (!problem) return input;
-  const message = problem.field === "lines" ? `The subtotal and the total may not exceed ${MAX_TOTAL} minor units: split the work into several documents` : problem.message;
+  const message =
+    problem.field === "lines" ? `The subtotal and the total may not exceed ${MAX_TOTAL} minor units: split the work into several documents` : problem.message;
   ctx.addIssue({ code: "custom", path: [problem.field], message });
   return z.NEVER;
 }
@@ -376,7 +405,13 @@ export const PaymentCreateBody = z.strictObject({
 });
 
 export const RefundBody = z.strictObject({
-  amountCents: z.number().int().min(1).max(1_000_000_000).optional().describe("Card and PayPal payments: how much to refund; omitted, everything still refundable."),
+  amountCents: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .optional()
+    .describe("Card and PayPal payments: how much to refund; omitted, everything still refundable."),
   reason: bodyText().trim().min(3).max(500).optional().describe("Card and PayPal payments: why (required for them). Manual payments take an empty body."),
 });
 
@@ -386,7 +421,9 @@ export const RefundResource = z.object({
   amountCents: z.number().int(),
   currency: z.string(),
   reason: z.string(),
-  status: z.enum(["PENDING", "COMPLETED", "FAILED"]).describe("PENDING until the provider's webhook confirms it; the payment's refundedCents then includes it."),
+  status: z
+    .enum(["PENDING", "COMPLETED", "FAILED"])
+    .describe("PENDING until the provider's webhook confirms it; the payment's refundedCents then includes it."),
   failureMessage: z.string().nullable(),
   createdAt: Timestamp,
 });
@@ -405,7 +442,9 @@ export const PaymentResource = z.object({
   cardLast4: z.string().nullable(),
   reference: z.string().nullable(),
   note: z.string().nullable(),
-  receivedOn: DateOnly.describe("The day the payment was received (YYYY-MM-DD): as the contractor chose it, or for online payments the day in the business's time zone. Prefer it to receivedAt."),
+  receivedOn: DateOnly.describe(
+    "The day the payment was received (YYYY-MM-DD): as the contractor chose it, or for online payments the day in the business's time zone. Prefer it to receivedAt.",
+  ),
   receivedAt: Timestamp.describe("When it was received. For a manual payment only its day is known: 12:00 UTC of receivedOn (use receivedOn)."),
   createdAt: Timestamp,
   updatedAt: Timestamp.describe("Changes with a refund, a dispute or a bank debit settling."),
@@ -431,7 +470,11 @@ export const BusinessUpdateBody = z
     reviewRequestPeriodDays: z.number().int().min(REVIEW_PERIOD_DAYS.min).max(REVIEW_PERIOD_DAYS.max),
     remindersEnabled: z.boolean(),
     reminderDays: z.array(z.number().int().min(REMINDER_DAYS.min).max(REMINDER_DAYS.max)).min(1).max(REMINDER_DAYS.count),
-    accentColor: z.string().regex(ACCENT_COLOR_PATTERN, ACCENT_COLOR_MESSAGE).nullable().describe("Branding on customer pages, emails and PDFs: #rrggbb, or null for none."),
+    accentColor: z
+      .string()
+      .regex(ACCENT_COLOR_PATTERN, ACCENT_COLOR_MESSAGE)
+      .nullable()
+      .describe("Branding on customer pages, emails and PDFs: #rrggbb, or null for none."),
   })
   .partial();
 
@@ -511,7 +554,9 @@ export const ListQuery = z.strictObject({
     .describe(`Items per page, 1 to ${MAX_PAGE_SIZE} (default 50), as plain digits.`),
   cursor: z.string().max(300).optional().describe("nextCursor from the previous page."),
   order: z.enum(["asc", "desc"]).default("desc").describe("By last change: desc (newest first) or asc (for sync)."),
-  updatedSince: ApiTimestamp.optional().describe(`Only items changed at or after this time (ISO 8601, ${API_TIME_MIN.slice(0, 4)} to ${API_TIME_MAX.slice(0, 4)}).`),
+  updatedSince: ApiTimestamp.optional().describe(
+    `Only items changed at or after this time (ISO 8601, ${API_TIME_MIN.slice(0, 4)} to ${API_TIME_MAX.slice(0, 4)}).`,
+  ),
 });
 
 export const CustomerListQuery = ListQuery.extend({

@@ -66,7 +66,13 @@ export async function verifyAccessToken(token: string, now = new Date()): Promis
   if (token.length > 4096) return null;
   for (const key of keys()) {
     try {
-      const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, currentDate: now, requiredClaims: ["exp", "iat", "sub"] });
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        currentDate: now,
+        requiredClaims: ["exp", "iat", "sub"],
+      });
       const { sub, bid, sid } = payload;
       if (typeof sub !== "string" || typeof bid !== "string" || typeof sid !== "string") return null;
       return { userId: sub, businessId: bid, familyId: sid };
@@ -146,7 +152,11 @@ export async function rotateRefreshToken(refreshToken: string, meta: DeviceMeta 
     if (claimed.length === 0) {
       const spent = await tx.rotatedRefreshToken.findUnique({
         where: { tokenHash },
-        select: { familyId: true, rotatedAt: true, family: { select: { userId: true, businessId: true, userAgent: true, tokens: { select: { tokenHash: true, expiresAt: true } } } } },
+        select: {
+          familyId: true,
+          rotatedAt: true,
+          family: { select: { userId: true, businessId: true, userAgent: true, tokens: { select: { tokenHash: true, expiresAt: true } } } },
+        },
       });
       if (!spent) return { ok: false, reason: "invalid" } as const;
       if (now.getTime() - spent.rotatedAt.getTime() < REUSE_GRACE_MS) {

@@ -65,7 +65,9 @@ type Applied = { applied: boolean; previousStatus: string | null };
  */
 async function applySubscription(tx: Tx, businessId: string, sub: Stripe.Subscription, event: Stripe.Event): Promise<Applied> {
   await tx.$executeRaw`INSERT INTO "Subscription" ("businessId", "updatedAt") VALUES (${businessId}, now()) ON CONFLICT DO NOTHING`;
-  const [row] = await tx.$queryRaw<{ stripeSubscriptionId: string | null; status: string | null; stateSubscriptionCreated: number; stateEventCreated: number }[]>`
+  const [row] = await tx.$queryRaw<
+    { stripeSubscriptionId: string | null; status: string | null; stateSubscriptionCreated: number; stateEventCreated: number }[]
+  >`
     SELECT "stripeSubscriptionId", status, "stateSubscriptionCreated", "stateEventCreated" FROM "Subscription" WHERE "businessId" = ${businessId} FOR UPDATE`;
   const key = [sub.created, event.created] as const;
   const stored = [row.stateSubscriptionCreated, row.stateEventCreated] as const;
@@ -216,7 +218,13 @@ export async function sendTrialEndingEmails(options: { now?: Date } = {}) {
         to: b.owner.email,
         template: "trial-ending",
         dedupeKey: `billing:trial-ending:${b.businessId}`,
-        ...trialEndingEmail({ ownerName: b.owner.name, businessName: b.businessName, trialEndsOn: b.trialEndsAt.toISOString().slice(0, 10), daysLeft, url: subscriptionSettingsUrl() }),
+        ...trialEndingEmail({
+          ownerName: b.owner.name,
+          businessName: b.businessName,
+          trialEndsOn: b.trialEndsAt.toISOString().slice(0, 10),
+          daysLeft,
+          url: subscriptionSettingsUrl(),
+        }),
       }),
     );
     if (id) queued++;

@@ -1,6 +1,16 @@
 // The accent colour's rules: what is accepted, and that text on it always meets WCAG AA.
 import { describe, expect, it } from "vitest";
-import { accentStylesheet, accentStylesheetPath, BLACK, contrastRatio, logoPath, normalizeAccentColor, relativeLuminance, textOnAccent, WHITE } from "./branding";
+import {
+  accentStylesheet,
+  accentStylesheetPath,
+  BLACK,
+  contrastRatio,
+  logoPath,
+  normalizeAccentColor,
+  relativeLuminance,
+  textOnAccent,
+  WHITE,
+} from "./branding";
 
 describe("normalizeAccentColor", () => {
   it("accepts #rrggbb in any case, trimmed, and stores it lower-case", () => {

@@ -110,7 +110,15 @@ describe("BusinessProfileSchema", () => {
   });
 
   it("accepts only http(s) website addresses up to 200 characters", () => {
-    for (const website of ["example.com", "ftp://example.com", "javascript:alert(1)", "https://", "https://user:pw@example.com", "https://exa mple.com", "https://localhost"]) {
+    for (const website of [
+      "example.com",
+      "ftp://example.com",
+      "javascript:alert(1)",
+      "https://",
+      "https://user:pw@example.com",
+      "https://exa mple.com",
+      "https://localhost",
+    ]) {
       expectFieldError("website", { website }, /https:\/\//);
     }
     expectFieldError("website", { website: `https://example.com/${"a".repeat(200)}` }, /at most 200/);

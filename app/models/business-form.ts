@@ -133,103 +133,101 @@ const renderedNumber = z
   .transform((v) => (v !== undefined && /^\d{1,9}$/.test(v) ? Number(v) : undefined));
 
 const profileFields = {
-    name: z
-      .string({ error: "Enter your business name" })
-      .trim()
-      .min(1, "Enter your business name")
-      .max(BUSINESS_LIMITS.name, tooLong(BUSINESS_LIMITS.name))
-      .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE),
-    email: emailText(BUSINESS_LIMITS.email, "office@example.com")
-      .optional()
-      .transform((v) => v?.toLowerCase() || null),
-    phone: phoneText(BUSINESS_LIMITS.phone)
-      .optional()
-      .transform((v) => v || null),
-    website: optionalUrl(BUSINESS_LIMITS.website, ["http:", "https:"], "Enter a full web address starting with https:// or http://"),
-    addressLine1: optionalLine(BUSINESS_LIMITS.addressLine1),
-    addressLine2: optionalLine(BUSINESS_LIMITS.addressLine2),
-    city: optionalLine(BUSINESS_LIMITS.city),
-    region: optionalLine(BUSINESS_LIMITS.region),
-    postalCode: optionalLine(BUSINESS_LIMITS.postalCode),
-    country: optionalLine(BUSINESS_LIMITS.country),
-    currency: z
-      .string({ error: "Choose a currency" })
-      .trim()
-      .transform((v) => v.toUpperCase())
-      .refine(isSupportedCurrency, "Choose a supported currency (a three-letter ISO 4217 code such as USD)"),
-    timeZone: z
-      .string({ error: "Choose a time zone" })
-      .trim()
-      .transform((v, ctx) => {
-        const zone = canonicalTimeZone(v);
-        if (!zone) {
-          ctx.addIssue({ code: "custom", message: "Choose a time zone from the list or type an IANA name such as America/Chicago" });
-          return z.NEVER;
-        }
-        return zone;
-      }),
-    defaultTaxRate: z.string({ error: "Enter a tax rate such as 8.875 (0 for none)" }).transform((v, ctx) => {
-      const rate = parsePercent(v);
-      if (rate === null) {
-        ctx.addIssue({ code: "custom", message: "Enter a tax rate such as 8.875 (0 for none), up to 3 decimals" });
+  name: z
+    .string({ error: "Enter your business name" })
+    .trim()
+    .min(1, "Enter your business name")
+    .max(BUSINESS_LIMITS.name, tooLong(BUSINESS_LIMITS.name))
+    .refine((v) => !CONTROL_CHARS.test(v), CONTROL_MESSAGE),
+  email: emailText(BUSINESS_LIMITS.email, "office@example.com")
+    .optional()
+    .transform((v) => v?.toLowerCase() || null),
+  phone: phoneText(BUSINESS_LIMITS.phone)
+    .optional()
+    .transform((v) => v || null),
+  website: optionalUrl(BUSINESS_LIMITS.website, ["http:", "https:"], "Enter a full web address starting with https:// or http://"),
+  addressLine1: optionalLine(BUSINESS_LIMITS.addressLine1),
+  addressLine2: optionalLine(BUSINESS_LIMITS.addressLine2),
+  city: optionalLine(BUSINESS_LIMITS.city),
+  region: optionalLine(BUSINESS_LIMITS.region),
+  postalCode: optionalLine(BUSINESS_LIMITS.postalCode),
+  country: optionalLine(BUSINESS_LIMITS.country),
+  currency: z
+    .string({ error: "Choose a currency" })
+    .trim()
+    .transform((v) => v.toUpperCase())
+    .refine(isSupportedCurrency, "Choose a supported currency (a three-letter ISO 4217 code such as USD)"),
+  timeZone: z
+    .string({ error: "Choose a time zone" })
+    .trim()
+    .transform((v, ctx) => {
+      const zone = canonicalTimeZone(v);
+      if (!zone) {
+        ctx.addIssue({ code: "custom", message: "Choose a time zone from the list or type an IANA name such as America/Chicago" });
         return z.NEVER;
       }
-      if (rate > MAX_DEFAULT_TAX_RATE) {
-        ctx.addIssue({ code: "custom", message: "Tax rates above 50 % are not accepted" });
-        return z.NEVER;
-      }
-      return rate;
+      return zone;
     }),
-    invoicePrefix: prefixField("invoice"),
-    nextInvoiceNumber: wholeNumber(
-      "Enter the next invoice number",
-      1,
-      MAX_DOCUMENT_NUMBER,
-      "Use a number from 1 to 999,999,999",
-    ),
-    nextInvoiceNumberWas: renderedNumber,
-    estimatePrefix: prefixField("estimate"),
-    nextEstimateNumber: wholeNumber(
-      "Enter the next estimate number",
-      1,
-      MAX_DOCUMENT_NUMBER,
-      "Use a number from 1 to 999,999,999",
-    ),
-    nextEstimateNumberWas: renderedNumber,
-    paymentTermsDays: wholeNumber(
-      "Enter the payment terms in days (0 means due on receipt)",
-      0,
-      MAX_PAYMENT_TERMS_DAYS,
-      `Payment terms can be 0 to ${MAX_PAYMENT_TERMS_DAYS} days`,
-    ),
-    reviewUrl: optionalUrl(BUSINESS_LIMITS.reviewUrl, ["https:"], "Enter a secure review link starting with https://"),
-    reviewRequestsEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
-    reviewRequestPeriodDays: wholeNumber("Enter how many days apart (for example 180)", REVIEW_PERIOD_DAYS.min, REVIEW_PERIOD_DAYS.max, `Use ${REVIEW_PERIOD_DAYS.min} to ${REVIEW_PERIOD_DAYS.max} days`),
-    // Branding (issue 14): blank means none (Invoice Link's own look); stored lower-case.
-    accentColor: z
-      .string()
-      .trim()
-      .max(7, ACCENT_COLOR_MESSAGE)
-      .refine((v) => v === "" || normalizeAccentColor(v) !== null, ACCENT_COLOR_MESSAGE)
-      .optional()
-      .transform((v) => normalizeAccentColor(v)),
+  defaultTaxRate: z.string({ error: "Enter a tax rate such as 8.875 (0 for none)" }).transform((v, ctx) => {
+    const rate = parsePercent(v);
+    if (rate === null) {
+      ctx.addIssue({ code: "custom", message: "Enter a tax rate such as 8.875 (0 for none), up to 3 decimals" });
+      return z.NEVER;
+    }
+    if (rate > MAX_DEFAULT_TAX_RATE) {
+      ctx.addIssue({ code: "custom", message: "Tax rates above 50 % are not accepted" });
+      return z.NEVER;
+    }
+    return rate;
+  }),
+  invoicePrefix: prefixField("invoice"),
+  nextInvoiceNumber: wholeNumber("Enter the next invoice number", 1, MAX_DOCUMENT_NUMBER, "Use a number from 1 to 999,999,999"),
+  nextInvoiceNumberWas: renderedNumber,
+  estimatePrefix: prefixField("estimate"),
+  nextEstimateNumber: wholeNumber("Enter the next estimate number", 1, MAX_DOCUMENT_NUMBER, "Use a number from 1 to 999,999,999"),
+  nextEstimateNumberWas: renderedNumber,
+  paymentTermsDays: wholeNumber(
+    "Enter the payment terms in days (0 means due on receipt)",
+    0,
+    MAX_PAYMENT_TERMS_DAYS,
+    `Payment terms can be 0 to ${MAX_PAYMENT_TERMS_DAYS} days`,
+  ),
+  reviewUrl: optionalUrl(BUSINESS_LIMITS.reviewUrl, ["https:"], "Enter a secure review link starting with https://"),
+  reviewRequestsEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
+  reviewRequestPeriodDays: wholeNumber(
+    "Enter how many days apart (for example 180)",
+    REVIEW_PERIOD_DAYS.min,
+    REVIEW_PERIOD_DAYS.max,
+    `Use ${REVIEW_PERIOD_DAYS.min} to ${REVIEW_PERIOD_DAYS.max} days`,
+  ),
+  // Branding (issue 14): blank means none (Invoice Link's own look); stored lower-case.
+  accentColor: z
+    .string()
+    .trim()
+    .max(7, ACCENT_COLOR_MESSAGE)
+    .refine((v) => v === "" || normalizeAccentColor(v) !== null, ACCENT_COLOR_MESSAGE)
+    .optional()
+    .transform((v) => normalizeAccentColor(v)),
 };
 
 /** Settings → Reminders (issue 14): overdue reminders on or off, and the days after the due date they go out. */
 const reminderFields = {
-    remindersEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
-    reminderDays: z
-      .string({ error: "Enter the days after the due date, such as 1, 7, 14" })
-      .trim()
-      .transform((v, ctx) => {
-        const parts = v.split(/[\s,]+/).filter(Boolean);
-        const days = parts.map(Number);
-        if (!parts.length || days.some((d) => !Number.isInteger(d) || d < REMINDER_DAYS.min || d > REMINDER_DAYS.max) || parts.length > REMINDER_DAYS.count) {
-          ctx.addIssue({ code: "custom", message: `Enter up to ${REMINDER_DAYS.count} whole numbers of days from ${REMINDER_DAYS.min} to ${REMINDER_DAYS.max}, such as 1, 7, 14` });
-          return z.NEVER;
-        }
-        return [...new Set(days)].sort((a, b) => a - b);
-      }),
+  remindersEnabled: z.boolean({ error: "Tick the box or leave it empty" }).default(false),
+  reminderDays: z
+    .string({ error: "Enter the days after the due date, such as 1, 7, 14" })
+    .trim()
+    .transform((v, ctx) => {
+      const parts = v.split(/[\s,]+/).filter(Boolean);
+      const days = parts.map(Number);
+      if (!parts.length || days.some((d) => !Number.isInteger(d) || d < REMINDER_DAYS.min || d > REMINDER_DAYS.max) || parts.length > REMINDER_DAYS.count) {
+        ctx.addIssue({
+          code: "custom",
+          message: `Enter up to ${REMINDER_DAYS.count} whole numbers of days from ${REMINDER_DAYS.min} to ${REMINDER_DAYS.max}, such as 1, 7, 14`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(days)].sort((a, b) => a - b);
+    }),
 };
 export const ReminderSettingsSchema = z.object(reminderFields);
 export type ReminderSettingsInput = z.output<typeof ReminderSettingsSchema>;

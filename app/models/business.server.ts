@@ -52,7 +52,6 @@ export async function getBusinessProfile(businessId: string) {
   return { ...business, hasLogo: Boolean(business.logoMimeType && business.logoUpdatedAt), currencyLocked };
 }
 
-
 /** What new documents and lists start from: currency, time zone, default tax and terms, numbering prefixes. */
 export async function businessDefaults(businessId: string) {
   return prisma.business.findUniqueOrThrow({
@@ -95,9 +94,7 @@ export async function updateBusinessProfile(
 
     const fieldErrors: Partial<Record<BusinessProfileField, string[]>> = {};
     if (input.currency !== current.currency && (await hasDocuments(businessId, tx))) {
-      fieldErrors.currency = [
-        `The currency cannot change once you have invoices or estimates: their amounts are stored in ${current.currency}`,
-      ];
+      fieldErrors.currency = [`The currency cannot change once you have invoices or estimates: their amounts are stored in ${current.currency}`];
     }
     const invoiceNumber = nextNumber(input.nextInvoiceNumber, input.nextInvoiceNumberWas, current.nextInvoiceNumber, "invoice");
     if (invoiceNumber.error) fieldErrors.nextInvoiceNumber = [invoiceNumber.error];

@@ -15,7 +15,20 @@ import { deleteStaleDraftReceipts } from "./expense.server";
 
 export async function cleanupExpired(now = new Date()) {
   const day = 86_400_000;
-  const [sessions, tokens, hits, heartbeats, dataExports, apiFamilies, rotatedTokens, draftReceipts, closedBusinesses, connectStates, idempotencyKeys, deletedRecords] = await Promise.all([
+  const [
+    sessions,
+    tokens,
+    hits,
+    heartbeats,
+    dataExports,
+    apiFamilies,
+    rotatedTokens,
+    draftReceipts,
+    closedBusinesses,
+    connectStates,
+    idempotencyKeys,
+    deletedRecords,
+  ] = await Promise.all([
     prisma.session.deleteMany({ where: { expiresAt: { lt: now } } }),
     prisma.passwordResetToken.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { usedAt: { not: null } }] } }),
     prisma.rateLimitHit.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - day) } } }),
@@ -31,7 +44,18 @@ export async function cleanupExpired(now = new Date()) {
   ]);
   const billingEvents = await pruneProcessedBillingEvents(now);
   return {
-    billingEvents, sessions: sessions.count, resetTokens: tokens.count, rateLimitHits: hits.count, heartbeats: heartbeats.count, dataExports, apiSignIns: apiFamilies.count,
-    rotatedRefreshTokens: rotatedTokens.count, draftReceipts, closedBusinesses, connectStates: connectStates.count, idempotencyKeys: idempotencyKeys.count, deletedRecords: deletedRecords.count,
+    billingEvents,
+    sessions: sessions.count,
+    resetTokens: tokens.count,
+    rateLimitHits: hits.count,
+    heartbeats: heartbeats.count,
+    dataExports,
+    apiSignIns: apiFamilies.count,
+    rotatedRefreshTokens: rotatedTokens.count,
+    draftReceipts,
+    closedBusinesses,
+    connectStates: connectStates.count,
+    idempotencyKeys: idempotencyKeys.count,
+    deletedRecords: deletedRecords.count,
   };
 }

@@ -14,7 +14,13 @@ type Tx = Prisma.TransactionClient;
 async function contractorAddress(tx: Tx, businessId: string) {
   const business = await tx.business.findUnique({
     where: { id: businessId },
-    select: { email: true, closedAt: true, invoicePrefix: true, estimatePrefix: true, users: { where: { role: "OWNER" }, orderBy: { createdAt: "asc" }, take: 1, select: { email: true } } },
+    select: {
+      email: true,
+      closedAt: true,
+      invoicePrefix: true,
+      estimatePrefix: true,
+      users: { where: { role: "OWNER" }, orderBy: { createdAt: "asc" }, take: 1, select: { email: true } },
+    },
   });
   if (!business || business.closedAt) return null;
   const to = business.email || business.users[0]?.email;
@@ -23,7 +29,16 @@ async function contractorAddress(tx: Tx, businessId: string) {
 
 export async function queueEstimateDecisionNotice(
   tx: Tx,
-  estimate: { id: string; businessId: string; number: number; currency: string; totalCents: number; customerName: string; decidedAt: Date; signedBy: string | null },
+  estimate: {
+    id: string;
+    businessId: string;
+    number: number;
+    currency: string;
+    totalCents: number;
+    customerName: string;
+    decidedAt: Date;
+    signedBy: string | null;
+  },
   decision: "approved" | "declined",
 ) {
   const address = await contractorAddress(tx, estimate.businessId);
@@ -47,7 +62,11 @@ export async function queueEstimateDecisionNotice(
 }
 
 /** Called when an invoice becomes PAID; paidAt keys it, so paid → refunded → paid again is told again. */
-export async function queueInvoicePaidNotice(tx: Tx, invoice: { id: string; businessId: string; number: number; currency: string; totalCents: number; customerId: string }, paidAt: Date) {
+export async function queueInvoicePaidNotice(
+  tx: Tx,
+  invoice: { id: string; businessId: string; number: number; currency: string; totalCents: number; customerId: string },
+  paidAt: Date,
+) {
   const address = await contractorAddress(tx, invoice.businessId);
   if (!address) return null;
   const customer = await tx.customer.findUnique({ where: { id: invoice.customerId }, select: { name: true } });

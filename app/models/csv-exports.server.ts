@@ -15,24 +15,24 @@ export async function getExportSettings(businessId: string) {
 export async function* invoiceExportBatches(businessId: string) {
   let after: number | undefined;
   for (;;) {
-  const invoices = await prisma.invoice.findMany({
-    where: { businessId, ...(after === undefined ? {} : { number: { gt: after } }) },
-    orderBy: { number: "asc" },
-    take: CSV_BATCH_SIZE,
-    select: {
-      number: true,
-      status: true,
-      issueDate: true,
-      dueDate: true,
-      currency: true,
-      subtotalCents: true,
-      discountCents: true,
-      taxCents: true,
-      totalCents: true,
-      amountPaidCents: true,
-      customer: { select: { name: true } },
-    },
-  });
+    const invoices = await prisma.invoice.findMany({
+      where: { businessId, ...(after === undefined ? {} : { number: { gt: after } }) },
+      orderBy: { number: "asc" },
+      take: CSV_BATCH_SIZE,
+      select: {
+        number: true,
+        status: true,
+        issueDate: true,
+        dueDate: true,
+        currency: true,
+        subtotalCents: true,
+        discountCents: true,
+        taxCents: true,
+        totalCents: true,
+        amountPaidCents: true,
+        customer: { select: { name: true } },
+      },
+    });
     if (invoices.length === 0) return;
     yield invoices;
     if (invoices.length < CSV_BATCH_SIZE) return;
@@ -44,29 +44,27 @@ export async function* invoiceExportBatches(businessId: string) {
 export async function* paymentExportBatches(businessId: string) {
   let after: { receivedAt: Date; id: string } | undefined;
   for (;;) {
-  const payments = await prisma.payment.findMany({
-    where: {
-      businessId,
-      ...(after
-        ? { OR: [{ receivedAt: { gt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { gt: after.id } }] }
-        : {}),
-    },
-    orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
-    take: CSV_BATCH_SIZE,
-    select: {
-      id: true,
-      receivedAt: true,
-      receivedOn: true,
-      method: true,
-      provider: true,
-      amountCents: true,
-      currency: true,
-      overpaymentCents: true,
-      reference: true,
-      status: true,
-      invoice: { select: { number: true, customer: { select: { name: true } } } },
-    },
-  });
+    const payments = await prisma.payment.findMany({
+      where: {
+        businessId,
+        ...(after ? { OR: [{ receivedAt: { gt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { gt: after.id } }] } : {}),
+      },
+      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      take: CSV_BATCH_SIZE,
+      select: {
+        id: true,
+        receivedAt: true,
+        receivedOn: true,
+        method: true,
+        provider: true,
+        amountCents: true,
+        currency: true,
+        overpaymentCents: true,
+        reference: true,
+        status: true,
+        invoice: { select: { number: true, customer: { select: { name: true } } } },
+      },
+    });
     if (payments.length === 0) return;
     yield payments;
     if (payments.length < CSV_BATCH_SIZE) return;

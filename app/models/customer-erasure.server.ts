@@ -72,7 +72,9 @@ async function eraseCustomerInTx(tx: Tx, businessId: string, customerId: string)
   const owing = invoices.filter((i) => OPEN_STATUSES.includes(i.status) && i.totalCents - i.amountPaidCents > 0);
   if (owing.length) {
     const { invoicePrefix } = await tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { invoicePrefix: true } });
-    const list = owing.map((i) => `${formatInvoiceNumber(invoicePrefix, i.number)} (${formatMoney(i.totalCents - i.amountPaidCents, i.currency)} due)`).join(", ");
+    const list = owing
+      .map((i) => `${formatInvoiceNumber(invoicePrefix, i.number)} (${formatMoney(i.totalCents - i.amountPaidCents, i.currency)} due)`)
+      .join(", ");
     throw new DomainError(
       `${owing.length === 1 ? "Invoice" : "Invoices"} ${list} ${owing.length === 1 ? "is" : "are"} still open. Void ${owing.length === 1 ? "it" : "them"} or record the payment first, then erase the customer.`,
     );
@@ -80,7 +82,9 @@ async function eraseCustomerInTx(tx: Tx, businessId: string, customerId: string)
 
   const invoiceIds = invoices.map((i) => i.id);
   const estimateIds = (await tx.estimate.findMany({ where: { businessId, customerId }, select: { id: true } })).map((e) => e.id);
-  const paymentIds = invoiceIds.length ? (await tx.payment.findMany({ where: { businessId, invoiceId: { in: invoiceIds } }, select: { id: true } })).map((p) => p.id) : [];
+  const paymentIds = invoiceIds.length
+    ? (await tx.payment.findMany({ where: { businessId, invoiceId: { in: invoiceIds } }, select: { id: true } })).map((p) => p.id)
+    : [];
 
   // Nothing may go out to them after this commits: every email about their documents or to their
   // address (bodies included), and the jobs that would send the queued ones.

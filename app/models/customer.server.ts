@@ -137,7 +137,11 @@ export function decodeCursor(value: string | null | undefined): CustomerCursor |
 
 /** Search text as typed, made safe to send: no control characters, bounded length. */
 export function normalizeQuery(q: string | null | undefined) {
-  return (q ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, MAX_QUERY_LENGTH).trim();
+  return (q ?? "")
+    .replace(/[\u0000-\u001f\u007f]/g, " ")
+    .trim()
+    .slice(0, MAX_QUERY_LENGTH)
+    .trim();
 }
 
 /** Rows strictly after the cursor in (name, id) order. */
@@ -167,11 +171,7 @@ export async function listCustomers(businessId: string, options: ListCustomersOp
     // box would match everything; backslash is Postgres's default LIKE escape.
     const contains = q.replace(/[\\%_]/g, "\\$&");
     and.push({
-      OR: [
-        { name: { contains, mode: "insensitive" } },
-        { email: { contains, mode: "insensitive" } },
-        { phone: { contains, mode: "insensitive" } },
-      ],
+      OR: [{ name: { contains, mode: "insensitive" } }, { email: { contains, mode: "insensitive" } }, { phone: { contains, mode: "insensitive" } }],
     });
   }
   if (cursor) and.push(afterCursor(cursor));

@@ -62,7 +62,12 @@ export const EXPORT_TABLES: ExportTable[] = [
     description: "Signed-in browsers: when, from which IP address and browser (the session ids are credentials and left out).",
     columns: ["userId", "createdAt", "expiresAt", "ip", "userAgent"],
     fetch: (businessId, id, take) =>
-      prisma.session.findMany({ where: { businessId, ...after(id) }, select: { id: true, userId: true, createdAt: true, expiresAt: true, ip: true, userAgent: true }, orderBy: byId, take }),
+      prisma.session.findMany({
+        where: { businessId, ...after(id) },
+        select: { id: true, userId: true, createdAt: true, expiresAt: true, ip: true, userAgent: true },
+        orderBy: byId,
+        take,
+      }),
   },
   {
     name: "api-devices",
@@ -122,7 +127,8 @@ export const EXPORT_TABLES: ExportTable[] = [
     name: "emails",
     description: "Emails sent for the business: recipient, subject, template and delivery history (no bodies).",
     columns: columnsOf(Prisma.EmailMessageScalarFieldEnum, ["textBody", "htmlBody", "claimedAt", "batchJobKey"]),
-    fetch: (businessId, id, take) => prisma.emailMessage.findMany({ where: { businessId, ...after(id) }, omit: { textBody: true, htmlBody: true }, orderBy: byId, take }),
+    fetch: (businessId, id, take) =>
+      prisma.emailMessage.findMany({ where: { businessId, ...after(id) }, omit: { textBody: true, htmlBody: true }, orderBy: byId, take }),
   },
   {
     name: "activity",
@@ -166,7 +172,11 @@ export const EXPORT_TABLES: ExportTable[] = [
     columns: columnsOf(Prisma.PropertyDetailsScalarFieldEnum),
     cursorOf: (row) => row.customerId as string,
     fetch: (businessId, customerId, take) =>
-      prisma.propertyDetails.findMany({ where: { businessId, ...(customerId ? { customerId: { gt: customerId } } : {}) }, orderBy: { customerId: "asc" }, take }),
+      prisma.propertyDetails.findMany({
+        where: { businessId, ...(customerId ? { customerId: { gt: customerId } } : {}) },
+        orderBy: { customerId: "asc" },
+        take,
+      }),
   },
   {
     name: "property-lookup-usage",
@@ -208,9 +218,7 @@ async function* jsonFile(table: ExportTable, businessId: string, batchSize: numb
   let first = true;
   yield Buffer.from("[");
   for await (const rows of batchesOf(table, businessId, batchSize)) {
-    const text = rows
-      .map((row) => JSON.stringify(Object.fromEntries(table.columns.map((c) => [c, jsonValue(row[c] ?? null)])), null, 2))
-      .join(",\n");
+    const text = rows.map((row) => JSON.stringify(Object.fromEntries(table.columns.map((c) => [c, jsonValue(row[c] ?? null)])), null, 2)).join(",\n");
     yield Buffer.from(`${first ? "\n" : ",\n"}${text}`);
     first = false;
   }
@@ -238,12 +246,14 @@ type PhotoTable = {
 const PHOTO_TABLES: PhotoTable[] = [
   {
     folder: "expense-receipts",
-    list: (businessId, cursor, take) => prisma.expenseReceipt.findMany({ where: { businessId, ...after(cursor) }, select: { id: true, mimeType: true }, orderBy: byId, take }),
+    list: (businessId, cursor, take) =>
+      prisma.expenseReceipt.findMany({ where: { businessId, ...after(cursor) }, select: { id: true, mimeType: true }, orderBy: byId, take }),
     bytes: (businessId, id) => prisma.expenseReceipt.findFirst({ where: { id, businessId }, select: { bytes: true } }),
   },
   {
     folder: "job-photos",
-    list: (businessId, cursor, take) => prisma.jobPhoto.findMany({ where: { businessId, ...after(cursor) }, select: { id: true, mimeType: true }, orderBy: byId, take }),
+    list: (businessId, cursor, take) =>
+      prisma.jobPhoto.findMany({ where: { businessId, ...after(cursor) }, select: { id: true, mimeType: true }, orderBy: byId, take }),
     bytes: (businessId, id) => prisma.jobPhoto.findFirst({ where: { id, businessId }, select: { bytes: true } }),
   },
 ];
@@ -381,7 +391,14 @@ export async function runDataExport(exportId: string, businessId: string, now = 
   const stored = await prisma.dataExport.updateMany({
     where: { id: exportId, status: "RUNNING" },
     // Buffer.concat never returns a SharedArrayBuffer view; Prisma only types the narrower one.
-    data: { status: "READY", progress: 100, bytes: bytes as Uint8Array<ArrayBuffer>, sizeBytes: bytes.byteLength, finishedAt, expiresAt: new Date(finishedAt.getTime() + EXPORT_TTL_MS) },
+    data: {
+      status: "READY",
+      progress: 100,
+      bytes: bytes as Uint8Array<ArrayBuffer>,
+      sizeBytes: bytes.byteLength,
+      finishedAt,
+      expiresAt: new Date(finishedAt.getTime() + EXPORT_TTL_MS),
+    },
   });
   return stored.count ? "ready" : "skipped";
 }

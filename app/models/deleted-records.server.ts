@@ -17,11 +17,7 @@ type DeletedResource = (typeof DELETED_RESOURCES)[number];
  */
 export const DELETION_RETENTION_DAYS = Math.ceil(REFRESH_TOKEN_IDLE_MS / 86_400_000) + 23;
 
-export async function listDeletions(
-  businessId: string,
-  options: { limit: number; since?: string; resource?: DeletedResource },
-  cursor: Cursor | null,
-) {
+export async function listDeletions(businessId: string, options: { limit: number; since?: string; resource?: DeletedResource }, cursor: Cursor | null) {
   const where: Prisma.DeletedRecordWhereInput = {
     businessId,
     ...(options.resource ? { resource: options.resource } : {}),

@@ -107,7 +107,13 @@ function commonInput(kind: DocumentKind, value: CommonValues, digits: number, ct
     discountValue,
     notes: value.notes ?? null,
     terms: value.terms ?? null,
-    lines: value.lines.map((l) => ({ description: l.description, quantityMilli: l.quantity, unitPriceCents: l.unitPrice, taxRate: l.taxRate ?? 0, optional: l.optional })),
+    lines: value.lines.map((l) => ({
+      description: l.description,
+      quantityMilli: l.quantity,
+      unitPriceCents: l.unitPrice,
+      taxRate: l.taxRate ?? 0,
+      optional: l.optional,
+    })),
   });
 }
 
@@ -128,7 +134,13 @@ export function invoiceFormSchema(currency: string) {
     .object({
       ...commonFields(currency),
       dueDate: DateString,
-      deposit: decimalField((v) => parseDecimal(v, digits), "Enter the deposit as an amount such as 100.00", 0, MAX_TOTAL, "That amount is too large").optional(),
+      deposit: decimalField(
+        (v) => parseDecimal(v, digits),
+        "Enter the deposit as an amount such as 100.00",
+        0,
+        MAX_TOTAL,
+        "That amount is too large",
+      ).optional(),
     })
     .transform((value, ctx): InvoiceInput => {
       const common = commonInput("invoice", value, digits, ctx);
@@ -139,13 +151,11 @@ export function invoiceFormSchema(currency: string) {
 
 export function estimateFormSchema(currency: string) {
   const digits = currencyDigits(currency);
-  return z
-    .object({ ...commonFields(currency), validUntil: DateString.optional() })
-    .transform((value, ctx): EstimateInput => {
-      const common = commonInput("estimate", value, digits, ctx);
-      if (!common) return z.NEVER;
-      return withRules({ ...common, validUntil: value.validUntil ?? null }, ctx);
-    });
+  return z.object({ ...commonFields(currency), validUntil: DateString.optional() }).transform((value, ctx): EstimateInput => {
+    const common = commonInput("estimate", value, digits, ctx);
+    if (!common) return z.NEVER;
+    return withRules({ ...common, validUntil: value.validUntil ?? null }, ctx);
+  });
 }
 
 /** The editor's schema for a kind of document. */

@@ -16,13 +16,38 @@ function fieldsOf(result: { success: boolean; error?: { issues: { path: Property
 describe("one document input", () => {
   it("the web form and the API body give the same InvoiceInput", () => {
     const fromApi = InvoiceInputBody.parse({
-      customerId, issueDate: "2026-06-01", dueDate: "2026-06-15", taxMode: "PER_LINE", discountType: "AMOUNT", discountAmountCents: 1_000, depositCents: 5_000, notes: "  ", lines: [apiLine],
+      customerId,
+      issueDate: "2026-06-01",
+      dueDate: "2026-06-15",
+      taxMode: "PER_LINE",
+      discountType: "AMOUNT",
+      discountAmountCents: 1_000,
+      depositCents: 5_000,
+      notes: "  ",
+      lines: [apiLine],
     });
     const fromWeb = invoiceFormSchema("USD").parse({
-      customerId, issueDate: "2026-06-01", dueDate: "2026-06-15", taxMode: "PER_LINE", discountType: "AMOUNT", discountValue: "10.00", deposit: "50.00", notes: "  ", lines: [webLine],
+      customerId,
+      issueDate: "2026-06-01",
+      dueDate: "2026-06-15",
+      taxMode: "PER_LINE",
+      discountType: "AMOUNT",
+      discountValue: "10.00",
+      deposit: "50.00",
+      notes: "  ",
+      lines: [webLine],
     });
     const expected: InvoiceInput = {
-      customerId, issueDate: "2026-06-01", dueDate: "2026-06-15", taxMode: "PER_LINE", taxRate: 0, discountType: "AMOUNT", discountValue: 1_000, depositCents: 5_000, notes: null, terms: null,
+      customerId,
+      issueDate: "2026-06-01",
+      dueDate: "2026-06-15",
+      taxMode: "PER_LINE",
+      taxRate: 0,
+      discountType: "AMOUNT",
+      discountValue: 1_000,
+      depositCents: 5_000,
+      notes: null,
+      terms: null,
       lines: [{ description: "Replace faucet", quantityMilli: 1_500, unitPriceCents: 12_050, taxRate: 8_250 }],
     };
     expect(fromApi).toEqual(expected);
@@ -63,12 +88,23 @@ describe("one document input", () => {
   it("the web form keeps its own field names and decimal messages", () => {
     const base = { customerId, issueDate: "2026-06-01", dueDate: "2026-06-15", lines: [webLine] };
     expect(fieldsOf(invoiceFormSchema("USD").safeParse({ ...base, deposit: "1000.00" }))).toEqual({ deposit: "The deposit cannot be more than the total" });
-    expect(fieldsOf(invoiceFormSchema("USD").safeParse({ ...base, lines: [{ ...webLine, unitPrice: "abc" }] }))).toEqual({ "lines.0.unitPrice": "Enter a price such as 120.50 (up to 2 decimals)" });
+    expect(fieldsOf(invoiceFormSchema("USD").safeParse({ ...base, lines: [{ ...webLine, unitPrice: "abc" }] }))).toEqual({
+      "lines.0.unitPrice": "Enter a price such as 120.50 (up to 2 decimals)",
+    });
   });
 
   it("the cross-field rules are the domain's, over integer input", () => {
     const input: InvoiceInput = {
-      customerId, issueDate: "2026-06-10", dueDate: "2026-06-09", taxMode: "INVOICE", taxRate: 0, discountType: "NONE", discountValue: 0, depositCents: 0, notes: null, terms: null,
+      customerId,
+      issueDate: "2026-06-10",
+      dueDate: "2026-06-09",
+      taxMode: "INVOICE",
+      taxRate: 0,
+      discountType: "NONE",
+      discountValue: 0,
+      depositCents: 0,
+      notes: null,
+      terms: null,
       lines: [{ description: "Work", quantityMilli: 1_000, unitPriceCents: 100 }].map((l) => ({ ...l, taxRate: 0 })),
     };
     expect(documentRuleProblem(input)).toMatchObject({ field: "dueDate" });

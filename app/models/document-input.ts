@@ -68,7 +68,11 @@ const NUL_OR_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Notes and terms: trimmed, at most `max` characters, no control characters other than line breaks and tabs. */
 export const documentText = (max: number) =>
-  z.string().trim().max(max, `Keep it under ${max} characters`).refine((v) => !NUL_OR_CONTROL.test(v), CONTROL_MESSAGE);
+  z
+    .string()
+    .trim()
+    .max(max, `Keep it under ${max} characters`)
+    .refine((v) => !NUL_OR_CONTROL.test(v), CONTROL_MESSAGE);
 
 export const LineDescription = z
   .string({ error: "Describe the work or item" })

@@ -20,15 +20,28 @@ export function totalsWithChoices(input: Omit<TotalsInput, "lines"> & { lines: C
   let k = 0;
   return {
     ...chosen,
-    lines: input.lines.map((line, i) => (lineCounts(line) ? chosen.lines[k++] : { amountCents: alone.lines[i].amountCents, taxCents: 0, discountShareCents: 0 })),
+    lines: input.lines.map((line, i) =>
+      lineCounts(line) ? chosen.lines[k++] : { amountCents: alone.lines[i].amountCents, taxCents: 0, discountShareCents: 0 },
+    ),
   };
 }
 
 export type ApprovalView = { name: string | null; at: string; ip: string | null; userAgent: string | null };
 
 /** When the customer approved, in the business's time zone. */
-export function approvalView(estimate: { approvedAt: Date | null; approvedByName: string | null; approvedIp: string | null; approvedUserAgent: string | null }, timeZone: string): ApprovalView | null {
+export function approvalView(
+  estimate: { approvedAt: Date | null; approvedByName: string | null; approvedIp: string | null; approvedUserAgent: string | null },
+  timeZone: string,
+): ApprovalView | null {
   if (!estimate.approvedAt) return null;
-  const at = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(estimate.approvedAt);
+  const at = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(estimate.approvedAt);
   return { name: estimate.approvedByName, at, ip: estimate.approvedIp, userAgent: estimate.approvedUserAgent };
 }

@@ -105,7 +105,13 @@ export async function updateEstimate(businessId: string, id: string, input: Esti
         approvedUserAgent: null,
       },
     });
-    await recordActivity(tx, { businessId, type: "estimate.updated", message: `Estimate ${await estimateLabel(tx, businessId, current.number)} edited`, estimateId: id, customerId: customer.id });
+    await recordActivity(tx, {
+      businessId,
+      type: "estimate.updated",
+      message: `Estimate ${await estimateLabel(tx, businessId, current.number)} edited`,
+      estimateId: id,
+      customerId: customer.id,
+    });
   });
 }
 
@@ -159,7 +165,13 @@ export async function sendEstimate(businessId: string, id: string) {
       where: { id },
       data: { status: ["DRAFT", "DECLINED"].includes(current.status) ? "SENT" : current.status, sentAt: new Date() },
     });
-    await recordActivity(tx, { businessId, type: "estimate.sent", message: `Estimate ${await estimateLabel(tx, businessId, current.number)} sent to ${current.customer.email}`, estimateId: id, customerId: current.customerId });
+    await recordActivity(tx, {
+      businessId,
+      type: "estimate.sent",
+      message: `Estimate ${await estimateLabel(tx, businessId, current.number)} sent to ${current.customer.email}`,
+      estimateId: id,
+      customerId: current.customerId,
+    });
     return current;
   });
   const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, estimatePrefix: true } });
@@ -188,7 +200,13 @@ export async function markEstimateSent(businessId: string, id: string) {
       where: { id },
       data: { status: ["DRAFT", "DECLINED"].includes(current.status) ? "SENT" : current.status, sentAt: new Date() },
     });
-    await recordActivity(tx, { businessId, type: "estimate.sent", message: `Estimate ${await estimateLabel(tx, businessId, current.number)} marked as sent`, estimateId: id, customerId: current.customerId });
+    await recordActivity(tx, {
+      businessId,
+      type: "estimate.sent",
+      message: `Estimate ${await estimateLabel(tx, businessId, current.number)} marked as sent`,
+      estimateId: id,
+      customerId: current.customerId,
+    });
     return current;
   });
 }
@@ -260,7 +278,10 @@ export async function decideEstimate(id: string, decision: "approve" | "decline"
       if (!lines.some(lineCounts)) throw new DomainError("Tick at least one item to approve", "options");
       for (const [i, line] of lines.entries()) {
         if (line.optional || line.taxCents !== totals.lines[i].taxCents) {
-          await tx.estimateLine.update({ where: { id: line.id }, data: { selected: line.selected, amountCents: totals.lines[i].amountCents, taxCents: totals.lines[i].taxCents } });
+          await tx.estimateLine.update({
+            where: { id: line.id },
+            data: { selected: line.selected, amountCents: totals.lines[i].amountCents, taxCents: totals.lines[i].taxCents },
+          });
         }
       }
       totalCents = totals.totalCents;
@@ -355,7 +376,13 @@ export async function voidEstimate(businessId: string, id: string) {
     const estimate = await lockEstimate(tx, businessId, id);
     if (estimate.invoice) throw new DomainError("This estimate became an invoice; void the invoice instead.");
     await tx.estimate.update({ where: { id }, data: { status: "VOID", voidedAt: new Date() } });
-    await recordActivity(tx, { businessId, type: "estimate.voided", message: `Estimate ${await estimateLabel(tx, businessId, estimate.number)} voided`, estimateId: id, customerId: estimate.customerId });
+    await recordActivity(tx, {
+      businessId,
+      type: "estimate.voided",
+      message: `Estimate ${await estimateLabel(tx, businessId, estimate.number)} voided`,
+      estimateId: id,
+      customerId: estimate.customerId,
+    });
   });
 }
 

@@ -27,7 +27,16 @@ describe("receipt photos are judged by their bytes", () => {
 });
 
 describe("expenseFormSchema", () => {
-  const valid = { vendor: " Ferguson ", amount: "1,234.50", spentOn: "2026-11-03", category: "MATERIALS", notes: "a\r\nb", customerId: "", invoiceId: "", receiptId: "" };
+  const valid = {
+    vendor: " Ferguson ",
+    amount: "1,234.50",
+    spentOn: "2026-11-03",
+    category: "MATERIALS",
+    notes: "a\r\nb",
+    customerId: "",
+    invoiceId: "",
+    receiptId: "",
+  };
 
   it("turns the form into integer minor units and nulls", () => {
     expect(expenseFormSchema("USD").parse(valid)).toEqual({

@@ -104,7 +104,11 @@ export const ExpenseFilterSchema = z.object({
     .optional()
     .catch(undefined),
   category: z.enum(EXPENSE_CATEGORIES).optional().catch(undefined),
-  customerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().catch(undefined),
+  customerId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional()
+    .catch(undefined),
   q: z.string().trim().max(100).optional().catch(undefined),
   after: z.string().max(200).optional().catch(undefined),
 });

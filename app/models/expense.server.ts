@@ -5,7 +5,15 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { dateOnly, todayIn, toDateString } from "~/utils/dates";
 import { DomainError, notFound, PLAUSIBLE_ID, requirePlausibleId } from "./errors.server";
-import { EXPENSE_PAGE_SIZE, type ExpenseCategory, type ExpenseFilters, type ExpenseInput, receiptRejection, type ReceiptMimeType, sniffReceiptType } from "./expense-form";
+import {
+  EXPENSE_PAGE_SIZE,
+  type ExpenseCategory,
+  type ExpenseFilters,
+  type ExpenseInput,
+  receiptRejection,
+  type ReceiptMimeType,
+  sniffReceiptType,
+} from "./expense-form";
 import { formatInvoiceNumber } from "./document-numbers";
 
 /** Drafts (read on the new-expense form, never saved) older than this are deleted by the nightly cleanup. */

@@ -26,7 +26,9 @@ export function readIdempotencyKey(request: Request): string | null {
   const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
   if (key === null) return null;
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ApiError(400, "validation_failed", "The Idempotency-Key header is not valid.", { [IDEMPOTENCY_KEY_HEADER]: ["Use 8 to 100 letters, digits, - _ : or ."] });
+    throw new ApiError(400, "validation_failed", "The Idempotency-Key header is not valid.", {
+      [IDEMPOTENCY_KEY_HEADER]: ["Use 8 to 100 letters, digits, - _ : or ."],
+    });
   }
   return key;
 }
@@ -35,13 +37,19 @@ export function readIdempotencyKey(request: Request): string | null {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
 
 function requestFingerprint(body: unknown) {
-  return createHash("sha256").update(JSON.stringify(canonical(body ?? null))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(body ?? null)))
+    .digest("hex");
 }
 
 type Stored = { status: number; body: string; etag: string | null };
@@ -104,7 +112,9 @@ export async function idempotent(
       continue;
     }
     if (Date.now() > deadline) {
-      throw new ApiError(409, "idempotency_in_progress", "A request with this Idempotency-Key is still being processed. Retry in a moment.", undefined, { "Retry-After": "1" });
+      throw new ApiError(409, "idempotency_in_progress", "A request with this Idempotency-Key is still being processed. Retry in a moment.", undefined, {
+        "Retry-After": "1",
+      });
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -132,4 +142,3 @@ export async function idempotent(
 export function pruneIdempotencyKeys(now = new Date()) {
   return prisma.idempotencyKey.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3_600_000) } } });
 }
-

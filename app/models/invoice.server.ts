@@ -118,7 +118,20 @@ const invoiceDetail = {
   emailMessages: {
     orderBy: { createdAt: "desc" },
     take: 20,
-    select: { id: true, template: true, to: true, status: true, error: true, createdAt: true, sentAt: true, deliveredAt: true, openedAt: true, clickedAt: true, bouncedAt: true, complainedAt: true },
+    select: {
+      id: true,
+      template: true,
+      to: true,
+      status: true,
+      error: true,
+      createdAt: true,
+      sentAt: true,
+      deliveredAt: true,
+      openedAt: true,
+      clickedAt: true,
+      bouncedAt: true,
+      complainedAt: true,
+    },
   },
   recurringSchedule: { select: { id: true, active: true } },
   schedulesFromThis: { where: { active: true }, select: { id: true } },
@@ -209,7 +222,9 @@ export async function updateInvoice(businessId: string, id: string, input: Invoi
     await recordActivity(tx, {
       businessId,
       type: "invoice.updated",
-      message: keepHistory ? `Invoice ${await invoiceLabel(tx, businessId, current.number)} edited (version ${current.version + 1})` : `Invoice ${await invoiceLabel(tx, businessId, current.number)} edited`,
+      message: keepHistory
+        ? `Invoice ${await invoiceLabel(tx, businessId, current.number)} edited (version ${current.version + 1})`
+        : `Invoice ${await invoiceLabel(tx, businessId, current.number)} edited`,
       invoiceId: id,
       customerId: customer.id,
     });
@@ -227,7 +242,13 @@ export async function markInvoiceSent(businessId: string, id: string) {
       where: { id },
       data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: now },
     });
-    await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} sent`, invoiceId: id, customerId: invoice.customerId });
+    await recordActivity(tx, {
+      businessId,
+      type: "invoice.sent",
+      message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} sent`,
+      invoiceId: id,
+      customerId: invoice.customerId,
+    });
     return invoice;
   });
 }
@@ -250,7 +271,13 @@ export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
   ]);
   if (!customer.email) throw new DomainError("Add an email address to the customer first, or text them the link.");
   await tx.invoice.update({ where: { id }, data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: new Date() } });
-  await recordActivity(tx, { businessId, type: "invoice.sent", message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} emailed to ${customer.email}`, invoiceId: id, customerId: invoice.customerId });
+  await recordActivity(tx, {
+    businessId,
+    type: "invoice.sent",
+    message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} emailed to ${customer.email}`,
+    invoiceId: id,
+    customerId: invoice.customerId,
+  });
   return queueEmail(tx, {
     businessId,
     to: customer.email,
@@ -303,7 +330,13 @@ export async function markInvoiceViewed(businessId: string, id: string, seen?: {
   const first = rows[0];
   if (first?.previousStatus === "SENT") {
     await prisma.activityEvent.create({
-      data: { businessId, type: "invoice.viewed", message: `Customer opened invoice ${await invoiceLabel(prisma, businessId, first.number)}`, invoiceId: id, customerId: first.customerId },
+      data: {
+        businessId,
+        type: "invoice.viewed",
+        message: `Customer opened invoice ${await invoiceLabel(prisma, businessId, first.number)}`,
+        invoiceId: id,
+        customerId: first.customerId,
+      },
     });
   }
 }
@@ -313,7 +346,13 @@ export async function voidInvoice(businessId: string, id: string) {
     const invoice = await lockInvoice(tx, businessId, id);
     if (invoice.status === "VOID") return invoice;
     await tx.invoice.update({ where: { id }, data: { status: "VOID", voidedAt: new Date() } });
-    await recordActivity(tx, { businessId, type: "invoice.voided", message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} voided`, invoiceId: id, customerId: invoice.customerId });
+    await recordActivity(tx, {
+      businessId,
+      type: "invoice.voided",
+      message: `Invoice ${await invoiceLabel(tx, businessId, invoice.number)} voided`,
+      invoiceId: id,
+      customerId: invoice.customerId,
+    });
     return invoice;
   });
 }

@@ -63,7 +63,8 @@ async function processJobPhoto(bytes: Uint8Array): Promise<ProcessedPhoto> {
   }
   if (meta.format !== "jpeg" && meta.format !== "png" && meta.format !== "webp") reject("That file is not a JPEG, PNG or WebP photo");
   if (!meta.width || !meta.height) reject(unreadable);
-  if (meta.width * meta.height > JOB_PHOTO_MAX_PIXELS) reject(`That photo is too large to process (over ${JOB_PHOTO_MAX_PIXELS / 1_000_000} megapixels): choose a smaller one`);
+  if (meta.width * meta.height > JOB_PHOTO_MAX_PIXELS)
+    reject(`That photo is too large to process (over ${JOB_PHOTO_MAX_PIXELS / 1_000_000} megapixels): choose a smaller one`);
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: JOB_PHOTO_MAX_PIXELS, animated: false, failOn: "error" })
       .rotate() // by the EXIF orientation, before the metadata goes
@@ -110,7 +111,15 @@ export async function addJobPhoto(businessId: string, doc: PhotoDocument, upload
     await lockDocument(tx, businessId, doc);
     if ((await tx.jobPhoto.count({ where: { businessId, ...docWhere(doc) } })) >= JOB_PHOTO_LIMIT) reject(limitMessage);
     return tx.jobPhoto.create({
-      data: { businessId, ...docWhere(doc), bytes: photo.bytes, mimeType: "image/jpeg", byteSize: photo.bytes.byteLength, width: photo.width, height: photo.height },
+      data: {
+        businessId,
+        ...docWhere(doc),
+        bytes: photo.bytes,
+        mimeType: "image/jpeg",
+        byteSize: photo.bytes.byteLength,
+        width: photo.width,
+        height: photo.height,
+      },
       select: { id: true },
     });
   });
@@ -141,5 +150,10 @@ export async function getJobPhoto(businessId: string, doc: PhotoDocument, photoI
 
 /** The photos' bytes for the PDF, oldest first. */
 export async function jobPhotosForPdf(businessId: string, doc: PhotoDocument) {
-  return prisma.jobPhoto.findMany({ where: { businessId, ...docWhere(doc) }, select: { bytes: true, width: true, height: true }, orderBy: order, take: JOB_PHOTO_LIMIT });
+  return prisma.jobPhoto.findMany({
+    where: { businessId, ...docWhere(doc) },
+    select: { bytes: true, width: true, height: true },
+    orderBy: order,
+    take: JOB_PHOTO_LIMIT,
+  });
 }

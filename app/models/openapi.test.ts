@@ -36,7 +36,10 @@ describe("openApiDocument", () => {
     for (const op of operations) {
       expect(op.description?.length, op.operationId).toBeGreaterThan(10);
       for (const tag of op.tags) expect(tags.has(tag), `${op.operationId} tag ${tag}`).toBe(true);
-      expect(Object.keys(op.responses).some((s) => s.startsWith("4")), op.operationId).toBe(true);
+      expect(
+        Object.keys(op.responses).some((s) => s.startsWith("4")),
+        op.operationId,
+      ).toBe(true);
       expect(op.responses["500"], op.operationId).toBeDefined();
     }
     expect(doc.info.license.name).toBeTruthy();
@@ -51,7 +54,10 @@ describe("openApiDocument", () => {
     for (const p of ["/customers", "/invoices", "/estimates", "/invoices/{invoiceId}/payments"]) {
       const post = op("post", p);
       expect(Object.keys(post.responses), p).toEqual(expect.arrayContaining(["400", "401", "409"]));
-      expect(post.parameters.map((x: Json) => x.$ref), p).toContain("#/components/parameters/IdempotencyKey");
+      expect(
+        post.parameters.map((x: Json) => x.$ref),
+        p,
+      ).toContain("#/components/parameters/IdempotencyKey");
     }
     for (const p of ["/auth/login", "/auth/refresh", "/auth/password"]) expect(op("post", p).responses["429"], p).toBeDefined();
     expect(doc.components.responses.E429.headers["Retry-After"]).toEqual({ $ref: "#/components/headers/Retry-After" });
@@ -60,7 +66,8 @@ describe("openApiDocument", () => {
 
   it("uses named component schemas: one Customer, referenced by every customer operation", () => {
     const schemas = doc.components.schemas;
-    for (const name of ["Customer", "Invoice", "Estimate", "Payment", "Business", "Error", "Deletion", "CustomerPage", "InvoiceCreate"]) expect(schemas[name], name).toBeDefined();
+    for (const name of ["Customer", "Invoice", "Estimate", "Payment", "Business", "Error", "Deletion", "CustomerPage", "InvoiceCreate"])
+      expect(schemas[name], name).toBeDefined();
     expect(schemas.CustomerResponse.properties.data).toEqual({ $ref: "#/components/schemas/Customer" });
     expect(schemas.CustomerPage.properties.data.items).toEqual({ $ref: "#/components/schemas/Customer" });
     for (const [p, methods] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
@@ -92,8 +99,16 @@ describe("openApiDocument", () => {
     for (const name of ["Customer", "Invoice", "Estimate", "Payment", "Business", "Deletion", "TokenPair"]) {
       for (const [field, property] of Object.entries(schemas[name].properties as Record<string, Json>)) {
         const types = property.anyOf ?? [property];
-        if (/At$/.test(field)) expect(types.some((t: Json) => t.format === "date-time"), `${name}.${field}`).toBe(true);
-        if (/(Date|On|Until)$/.test(field)) expect(types.some((t: Json) => t.format === "date"), `${name}.${field}`).toBe(true);
+        if (/At$/.test(field))
+          expect(
+            types.some((t: Json) => t.format === "date-time"),
+            `${name}.${field}`,
+          ).toBe(true);
+        if (/(Date|On|Until)$/.test(field))
+          expect(
+            types.some((t: Json) => t.format === "date"),
+            `${name}.${field}`,
+          ).toBe(true);
       }
     }
   });
@@ -133,16 +148,42 @@ const docAccepts = (schema: string, body: unknown) => ajv.getSchema(`doc#/compon
 const line = { description: "Replace faucet", quantity: "1", unitPriceCents: 12_000 };
 const invoice = { customerId: "cmcustomer0000000000000000", issueDate: "2026-06-01", dueDate: "2026-06-15", lines: [line] };
 const business: Parameters<typeof S.businessFormValues>[0] = {
-  id: "b", name: "Acme Plumbing", email: null, phone: null, website: null, addressLine1: null, addressLine2: null, city: null, region: null, postalCode: null, country: null,
-  currency: "USD", currencyLocked: false, timeZone: "America/Chicago", defaultTaxRate: "0", invoicePrefix: "INV-", nextInvoiceNumber: 1, estimatePrefix: "EST-", nextEstimateNumber: 1,
-  paymentTermsDays: 14, reviewUrl: null, reviewRequestsEnabled: false, reviewRequestPeriodDays: 180, remindersEnabled: false, reminderDays: [1, 7, 14], hasLogo: false, accentColor: null, updatedAt: "2026-06-01T00:00:00.000Z",
+  id: "b",
+  name: "Acme Plumbing",
+  email: null,
+  phone: null,
+  website: null,
+  addressLine1: null,
+  addressLine2: null,
+  city: null,
+  region: null,
+  postalCode: null,
+  country: null,
+  currency: "USD",
+  currencyLocked: false,
+  timeZone: "America/Chicago",
+  defaultTaxRate: "0",
+  invoicePrefix: "INV-",
+  nextInvoiceNumber: 1,
+  estimatePrefix: "EST-",
+  nextEstimateNumber: 1,
+  paymentTermsDays: 14,
+  reviewUrl: null,
+  reviewRequestsEnabled: false,
+  reviewRequestPeriodDays: 180,
+  remindersEnabled: false,
+  reminderDays: [1, 7, 14],
+  hasLogo: false,
+  accentColor: null,
+  updatedAt: "2026-06-01T00:00:00.000Z",
 };
 
 /** What the server decides for a body: the API schema, then (documents) the parse into the domain input with every business rule. */
 const serverAccepts = {
   InvoiceCreate: (body: Json) => S.InvoiceInputBody.safeParse(body).success,
   CustomerCreate: (body: Json) => S.CustomerCreateBody.safeParse(body).success && S.CustomerFormSchema.safeParse(S.customerFormValues(body)).success,
-  BusinessUpdate: (body: Json) => S.BusinessUpdateBody.safeParse(body).success && S.BusinessProfileSchema.safeParse(S.businessFormValues(business, body)).success,
+  BusinessUpdate: (body: Json) =>
+    S.BusinessUpdateBody.safeParse(body).success && S.BusinessProfileSchema.safeParse(S.businessFormValues(business, body)).success,
   PaymentCreate: (body: Json) => S.PaymentCreateBody.safeParse(body).success,
 };
 

@@ -36,8 +36,8 @@ const MAX_NOTE = 10_000;
 
 // Helvetica is a standard PDF font with WinAnsi (cp1252) encoding: Latin-1 plus these code points.
 const WIN_ANSI_EXTRA = new Set([
-  0x152, 0x153, 0x160, 0x161, 0x178, 0x17d, 0x17e, 0x192, 0x2c6, 0x2dc, 0x2013, 0x2014, 0x2018, 0x2019, 0x201a, 0x201c, 0x201d, 0x201e,
-  0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
+  0x152, 0x153, 0x160, 0x161, 0x178, 0x17d, 0x17e, 0x192, 0x2c6, 0x2dc, 0x2013, 0x2014, 0x2018, 0x2019, 0x201a, 0x201c, 0x201d, 0x201e, 0x2020, 0x2021, 0x2022,
+  0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
 ]);
 
 function encodable(codePoint: number) {
@@ -90,7 +90,10 @@ function addressLines(a: Address) {
 
 /** A filename that is safe in a Content-Disposition header on every platform: INV-0007.pdf. */
 function pdfFilename(documentNumber: string, fallback: string) {
-  const cleaned = documentNumber.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "").slice(0, 80);
+  const cleaned = documentNumber
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^[._]+/, "")
+    .slice(0, 80);
   return `${cleaned || fallback}.pdf`;
 }
 
@@ -161,7 +164,10 @@ export async function renderReceiptPdfFile(businessId: string, id: string, optio
   totals.push({ label: "Paid", value: money(invoice.amountPaidCents), strong: true });
   const payments = invoice.payments
     .filter((p) => p.status === "SUCCEEDED")
-    .map((p) => `${todayIn(business.timeZone, p.receivedAt)}  ${describePaymentMethod(p)}  ${money(p.amountCents - p.refundedCents)}${p.refundedCents ? ` (after a refund of ${money(p.refundedCents)})` : ""}`);
+    .map(
+      (p) =>
+        `${todayIn(business.timeZone, p.receivedAt)}  ${describePaymentMethod(p)}  ${money(p.amountCents - p.refundedCents)}${p.refundedCents ? ` (after a refund of ${money(p.refundedCents)})` : ""}`,
+    );
   const model: PdfDocumentModel = {
     kind: "Receipt",
     number,
@@ -255,7 +261,10 @@ function estimateSections(estimate: Awaited<ReturnType<typeof getEstimate>>, tim
   const sections: [string, string][] = [];
   const unchosen = estimate.lines.filter((l) => !lineCounts(l));
   if (unchosen.length) {
-    const list = unchosen.map((l) => `${l.description} (${quantityToInput(l.quantityMilli)} x ${pdfMoney(l.unitPriceCents, estimate.currency)}): ${pdfMoney(l.amountCents, estimate.currency)}`);
+    const list = unchosen.map(
+      (l) =>
+        `${l.description} (${quantityToInput(l.quantityMilli)} x ${pdfMoney(l.unitPriceCents, estimate.currency)}): ${pdfMoney(l.amountCents, estimate.currency)}`,
+    );
     sections.push([estimate.status === "APPROVED" ? "Optional items not chosen" : "Optional items (not in the total)", list.join("\n")]);
   }
   const approval = approvalView(estimate, timeZone);
@@ -265,8 +274,6 @@ function estimateSections(estimate: Awaited<ReturnType<typeof getEstimate>>, tim
   }
   return sections;
 }
-
-
 
 type PngJs = {
   width: number;
@@ -406,17 +413,33 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   const rows: [string, string][] = [["Status", statusLabel(model.status)], ...model.dates];
   for (const [label, value] of rows) {
     const y = doc.y;
-    doc.font(FONT).fontSize(9).fillColor(MUTED).text(label, boxX, y, { width: boxWidth / 2, lineBreak: false });
+    doc
+      .font(FONT)
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text(label, boxX, y, { width: boxWidth / 2, lineBreak: false });
     const alert = label === "Status" && (model.status === "VOID" || model.status === "OVERDUE");
-    doc.font(label === "Status" ? BOLD : FONT).fillColor(alert ? "#b91c1c" : INK).text(value, boxX + boxWidth / 2, y, { width: boxWidth / 2, align: "right" });
+    doc
+      .font(label === "Status" ? BOLD : FONT)
+      .fillColor(alert ? "#b91c1c" : INK)
+      .text(value, boxX + boxWidth / 2, y, { width: boxWidth / 2, align: "right" });
   }
-  if (model.reference) doc.font(FONT).fontSize(8).fillColor(MUTED).text(pdfText(model.reference, 200), boxX, doc.y + 2, { width: boxWidth, align: "right" });
+  if (model.reference)
+    doc
+      .font(FONT)
+      .fontSize(8)
+      .fillColor(MUTED)
+      .text(pdfText(model.reference, 200), boxX, doc.y + 2, { width: boxWidth, align: "right" });
   let y = Math.max(leftY, doc.y) + 18;
 
   // Bill to.
   const billLabel = model.kind === "Invoice" ? "BILL TO" : model.kind === "Receipt" ? "RECEIVED FROM" : "PREPARED FOR";
   doc.font(BOLD).fontSize(8).fillColor(MUTED).text(billLabel, left, y, { width: leftWidth, characterSpacing: 0.5 });
-  doc.font(BOLD).fontSize(11).fillColor(INK).text(pdfText(model.customer.name, 200), left, doc.y + 2, { width: leftWidth });
+  doc
+    .font(BOLD)
+    .fontSize(11)
+    .fillColor(INK)
+    .text(pdfText(model.customer.name, 200), left, doc.y + 2, { width: leftWidth });
   doc.font(FONT).fontSize(9);
   const customerLines = [...addressLines(model.customer), model.customer.email, model.customer.phone].filter((l): l is string => Boolean(l));
   for (const line of customerLines) doc.text(pdfText(line, 200), left, doc.y, { width: leftWidth });
@@ -440,7 +463,10 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   const accent = normalizeAccentColor(business.accentColor);
   const drawTableHeader = () => {
     doc.rect(left, y, width, 18).fill(accent ?? "#eeeeee");
-    doc.font(BOLD).fontSize(8.5).fillColor(accent ? textOnAccent(accent) : INK);
+    doc
+      .font(BOLD)
+      .fontSize(8.5)
+      .fillColor(accent ? textOnAccent(accent) : INK);
     cols.forEach((c, i) => doc.text(c.title, colX[i] + pad, y + 5, { width: c.width - pad * 2, align: c.align, lineBreak: false }));
     y += 18;
   };
@@ -487,10 +513,18 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   const valueWidth = right - valueX;
   for (const row of model.totals) {
     if (row.rule) {
-      doc.moveTo(labelX, y).lineTo(right, y).lineWidth(accent ? 1.5 : 0.75).strokeColor(accent ?? INK).stroke();
+      doc
+        .moveTo(labelX, y)
+        .lineTo(right, y)
+        .lineWidth(accent ? 1.5 : 0.75)
+        .strokeColor(accent ?? INK)
+        .stroke();
       y += 4;
     }
-    doc.font(row.strong ? BOLD : FONT).fontSize(row.strong ? 10.5 : 9.5).fillColor(row.strong ? INK : MUTED);
+    doc
+      .font(row.strong ? BOLD : FONT)
+      .fontSize(row.strong ? 10.5 : 9.5)
+      .fillColor(row.strong ? INK : MUTED);
     doc.text(row.label, labelX, y, { width: labelWidth - pad, align: "right", lineBreak: false });
     doc.fillColor(INK).text(row.value, valueX, y, { width: valueWidth - pad, align: "right", lineBreak: false });
     y += 16;
@@ -498,16 +532,16 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
   y += 14;
 
   // Notes and terms flow across pages on their own; a heading never sits alone at a page's foot.
-  for (const [title, body] of [
-    ["Notes", model.notes],
-    ["Terms", model.terms],
-    ...(model.sections ?? []),
-  ] as const) {
+  for (const [title, body] of [["Notes", model.notes], ["Terms", model.terms], ...(model.sections ?? [])] as const) {
     const text = pdfText(body, MAX_NOTE).trim();
     if (!text) continue;
     if (y + 40 > bottom()) newPage();
     doc.font(BOLD).fontSize(10).fillColor(INK).text(title, left, y, { width });
-    doc.font(FONT).fontSize(9).fillColor(INK).text(text, left, doc.y + 2, { width });
+    doc
+      .font(FONT)
+      .fontSize(9)
+      .fillColor(INK)
+      .text(text, left, doc.y + 2, { width });
     y = doc.y + 14;
   }
 
@@ -522,12 +556,20 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
     // Writing inside the bottom margin would otherwise make pdfkit start yet another page.
     doc.page.margins.bottom = 0;
     if (i > range.start) {
-      doc.font(BOLD).fontSize(9).fillColor(INK).text(businessName, left, 34, { width: width * 0.6 - 10, height: 11, ellipsis: true });
-      doc.font(FONT).fontSize(9).fillColor(MUTED).text(pdfText(`${model.kind} ${model.number} (continued)`, 120), left + width * 0.6, 34, {
-        width: width * 0.4,
-        align: "right",
-        lineBreak: false,
-      });
+      doc
+        .font(BOLD)
+        .fontSize(9)
+        .fillColor(INK)
+        .text(businessName, left, 34, { width: width * 0.6 - 10, height: 11, ellipsis: true });
+      doc
+        .font(FONT)
+        .fontSize(9)
+        .fillColor(MUTED)
+        .text(pdfText(`${model.kind} ${model.number} (continued)`, 120), left + width * 0.6, 34, {
+          width: width * 0.4,
+          align: "right",
+          lineBreak: false,
+        });
       doc.moveTo(left, 52).lineTo(right, 52).lineWidth(0.5).strokeColor(RULE).stroke();
     }
     const footerY = doc.page.height - 40;
@@ -542,7 +584,11 @@ function layout(doc: PDFKit.PDFDocument, business: Business, model: PdfDocumentM
  * Job photos after everything else, two to a row, each scaled to fit its cell (a row never splits across
  * pages). A photo pdfkit cannot open is left out rather than failing the PDF. Returns the new y.
  */
-function drawPhotos(doc: PDFKit.PDFDocument, photos: { bytes: Uint8Array }[], at: { left: number; width: number; y: number; bottom: number; newPage: () => number }) {
+function drawPhotos(
+  doc: PDFKit.PDFDocument,
+  photos: { bytes: Uint8Array }[],
+  at: { left: number; width: number; y: number; bottom: number; newPage: () => number },
+) {
   const opener = doc as unknown as { openImage(src: Buffer): PdfKitImage };
   const images = photos.flatMap((p) => {
     try {

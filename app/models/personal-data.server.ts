@@ -35,7 +35,11 @@ const placeholderWhere = (businessId: string) =>
 
 /** True for the placeholder itself: erasing it would have nowhere to move its invoices, and it names nobody. */
 export function isDeletedCustomerPlaceholder(customer: { name: string; archivedAt: Date | null } & Record<keyof typeof NO_CONTACT_DETAILS, string | null>) {
-  return customer.name === DELETED_CUSTOMER_NAME && customer.archivedAt !== null && Object.keys(NO_CONTACT_DETAILS).every((k) => customer[k as keyof typeof NO_CONTACT_DETAILS] === null);
+  return (
+    customer.name === DELETED_CUSTOMER_NAME &&
+    customer.archivedAt !== null &&
+    Object.keys(NO_CONTACT_DETAILS).every((k) => customer[k as keyof typeof NO_CONTACT_DETAILS] === null)
+  );
 }
 
 /**
@@ -103,5 +107,8 @@ export async function removePendingEmailJobs(tx: Tx, messageIds: string[]) {
             OR NOT EXISTS (SELECT 1 FROM "EmailMessage" o
                             WHERE o."batchJobKey" = m."batchJobKey" AND o.status IN ('QUEUED', 'FAILED')
                               AND NOT (o.id = ANY(${messageIds}::text[]))))`;
-  return removeJobs(tx, keys.map((k) => k.key));
+  return removeJobs(
+    tx,
+    keys.map((k) => k.key),
+  );
 }

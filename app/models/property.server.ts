@@ -89,7 +89,13 @@ async function giveBackSlot(businessId: string, month: string) {
 }
 
 /** The one-line address Rentcast wants ("Street, City, State, Zip"), or null when it is incomplete. */
-function lookupAddress(customer: { addressLine1: string | null; addressLine2?: string | null; city: string | null; region: string | null; postalCode: string | null }) {
+function lookupAddress(customer: {
+  addressLine1: string | null;
+  addressLine2?: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+}) {
   const street = customer.addressLine1?.trim();
   const city = customer.city?.trim();
   const region = customer.region?.trim();
@@ -150,7 +156,12 @@ async function lookUpAndStore(businessId: string, customerId: string, address: s
     }
     // A timeout or a server error may still have reached Rentcast and been billed: the slot stays spent,
     // so however slow or broken Rentcast is, this business never makes more than the monthly cap of calls.
-    throw new ProviderError(error.provider, error.reason, `${error.message} It counted as one of this month's ${PROPERTY_LOOKUPS_PER_MONTH} lookups.`, error.status);
+    throw new ProviderError(
+      error.provider,
+      error.reason,
+      `${error.message} It counted as one of this month's ${PROPERTY_LOOKUPS_PER_MONTH} lookups.`,
+      error.status,
+    );
   }
   const data = {
     businessId,

@@ -112,11 +112,7 @@ describe("parseQuickLines", () => {
 
     it("splits on “and”, “&” and “+” only when a quantity or price follows", () => {
       expect(lines("3 hours labor and 2x p-trap $12")).toEqual([line("Labor (hours)", 3, null), line("P-trap", 2, 1200)]);
-      expect(lines("disposal $90 & 2 clamps $3 + $5 trip charge")).toEqual([
-        line("Disposal", 1, 9000),
-        line("Clamps", 2, 300),
-        line("Trip charge", 1, 500),
-      ]);
+      expect(lines("disposal $90 & 2 clamps $3 + $5 trip charge")).toEqual([line("Disposal", 1, 9000), line("Clamps", 2, 300), line("Trip charge", 1, 500)]);
       expect(lines("labor and materials $300")).toEqual([line("Labor and materials", 1, 30000)]);
       expect(lines("remove and replace toilet and a wax ring")).toEqual([line("Remove and replace toilet", 1, null), line("Wax ring", 1, null)]);
     });
@@ -170,10 +166,7 @@ describe("parseQuickLines", () => {
     expect(lines("3 hrs @ 85")).toEqual([line("Labor (hours)", 3, 8500)]);
     expect(lines("5 gallons paint $42 each")).toEqual([line("Paint (gal)", 5, 4200)]);
     expect(lines("trip charge - $75")).toEqual([line("Trip charge", 1, 7500)]);
-    expect(lines("drain cleaning $150.00 and camera inspection $200")).toEqual([
-      line("Drain cleaning", 1, 15000),
-      line("Camera inspection", 1, 20000),
-    ]);
+    expect(lines("drain cleaning $150.00 and camera inspection $200")).toEqual([line("Drain cleaning", 1, 15000), line("Camera inspection", 1, 20000)]);
     expect(lines("install new faucet (customer supplied)")).toEqual([line("Install new faucet (customer supplied)", 1, null)]);
   });
 

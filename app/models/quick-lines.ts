@@ -90,7 +90,10 @@ const ALIAS_TO_UNIT = new Map<string, Unit>();
 for (const unit of UNITS) for (const alias of unit.aliases) ALIAS_TO_UNIT.set(alias, unit);
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "\\s*");
-const UNIT_ALT = [...ALIAS_TO_UNIT.keys()].sort((a, b) => b.length - a.length).map(escape).join("|");
+const UNIT_ALT = [...ALIAS_TO_UNIT.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map(escape)
+  .join("|");
 
 /** Words for small quantities. */
 const NUMBER_WORDS: Record<string, string> = {
@@ -112,9 +115,16 @@ const NUMBER_WORDS: Record<string, string> = {
   "half an": "0.5",
   half: "0.5",
 };
-const WORD_ALT = Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).map(escape).join("|");
+const WORD_ALT = Object.keys(NUMBER_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .map(escape)
+  .join("|");
 // "half bath remodel" is not half a remodel: "half" only counts before a unit ("half day").
-const LEADING_WORD_ALT = Object.keys(NUMBER_WORDS).filter((w) => !w.startsWith("half")).sort((a, b) => b.length - a.length).map(escape).join("|");
+const LEADING_WORD_ALT = Object.keys(NUMBER_WORDS)
+  .filter((w) => !w.startsWith("half"))
+  .sort((a, b) => b.length - a.length)
+  .map(escape)
+  .join("|");
 
 // Words after a leading number that make it a size, not a count: "2 inch pipe", "3 ton AC unit".
 const SIZE_WORDS = String.raw`(?:inch|inches|in\.|"|mm|cm|amp|amps|volt|volts|v|watt|watts|w|gauge|ga|hp|btu|story|storey|stories|bedroom|bed|bath|bathroom|car|piece\s+set|way|pole|gang)`;
@@ -263,7 +273,10 @@ const quote = (text: string) => `“${text.length > 60 ? `${text.slice(0, 57)}�
  * the contractor that names the item it could not read.
  */
 export function parseQuickLines(input: string, currency: string): QuickLinesResult {
-  const text = (input ?? "").replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, " ").trim();
+  const text = (input ?? "")
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, " ")
+    .trim();
   if (!text) return { ok: false, message: `Type the work or items first, for example: ${QUICK_TEXT_EXAMPLE}` };
   if (text.length > QUICK_TEXT_MAX) return { ok: false, message: `Keep the text under ${QUICK_TEXT_MAX.toLocaleString("en-US")} characters` };
 
@@ -283,9 +296,10 @@ export function parseQuickLines(input: string, currency: string): QuickLinesResu
     if (!/\p{L}/u.test(segment.description)) {
       return { ok: false, message: `Could not tell what ${quote(piece)} is: describe the work or item, for example “2x p-trap $12”.` };
     }
-    const description = segment.unit && !segment.description.toLowerCase().includes(`(${segment.unit.label})`)
-      ? `${segment.description} (${segment.unit.label})`
-      : segment.description;
+    const description =
+      segment.unit && !segment.description.toLowerCase().includes(`(${segment.unit.label})`)
+        ? `${segment.description} (${segment.unit.label})`
+        : segment.description;
     if (description.length > QUICK_DESCRIPTION_MAX) {
       return { ok: false, message: `Keep each item under ${QUICK_DESCRIPTION_MAX} characters: ${quote(piece)} is longer.` };
     }

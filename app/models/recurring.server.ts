@@ -30,7 +30,10 @@ export function nextPeriod(date: string, frequency: RecurringFrequency, interval
 }
 
 export async function createSchedule(businessId: string, templateInvoiceId: string, form: RecurringForm) {
-  const template = await prisma.invoice.findFirst({ where: { id: templateInvoiceId, businessId }, select: { id: true, customerId: true, number: true, status: true } });
+  const template = await prisma.invoice.findFirst({
+    where: { id: templateInvoiceId, businessId },
+    select: { id: true, customerId: true, number: true, status: true },
+  });
   if (!template) notFound("Invoice not found");
   if (template.status === "VOID") throw new DomainError("A void invoice cannot be repeated.");
   return prisma.$transaction(async (tx) => {
@@ -49,7 +52,13 @@ export async function createSchedule(businessId: string, templateInvoiceId: stri
         autoSend: form.autoSend,
       },
     });
-    await recordActivity(tx, { businessId, type: "recurring.created", message: `Invoice ${await invoiceLabel(tx, businessId, template.number)} repeats ${describeSchedule(schedule)}`, invoiceId: template.id, customerId: template.customerId });
+    await recordActivity(tx, {
+      businessId,
+      type: "recurring.created",
+      message: `Invoice ${await invoiceLabel(tx, businessId, template.number)} repeats ${describeSchedule(schedule)}`,
+      invoiceId: template.id,
+      customerId: template.customerId,
+    });
     return schedule;
   });
 }
@@ -63,7 +72,11 @@ export function listSchedules(businessId: string) {
   return prisma.recurringSchedule.findMany({
     where: { businessId },
     orderBy: [{ active: "desc" }, { nextRunOn: "asc" }],
-    include: { customer: { select: { id: true, name: true } }, templateInvoice: { select: { id: true, number: true, totalCents: true, currency: true } }, _count: { select: { invoices: true } } },
+    include: {
+      customer: { select: { id: true, name: true } },
+      templateInvoice: { select: { id: true, number: true, totalCents: true, currency: true } },
+      _count: { select: { invoices: true } },
+    },
   });
 }
 
@@ -132,10 +145,17 @@ async function runOnePeriod(scheduleId: string, now: Date): Promise<"created" | 
 export async function runRecurringSchedules(options: { now?: Date; maxPeriodsPerSchedule?: number } = {}): Promise<RecurringRun> {
   const now = options.now ?? new Date();
   const latestToday = dateOnly(toDateString(new Date(now.getTime() + 86_400_000)));
-  const due = await prisma.recurringSchedule.findMany({ where: { active: true, nextRunOn: { lte: latestToday } }, select: { id: true, businessId: true }, orderBy: { nextRunOn: "asc" } });
+  const due = await prisma.recurringSchedule.findMany({
+    where: { active: true, nextRunOn: { lte: latestToday } },
+    select: { id: true, businessId: true },
+    orderBy: { nextRunOn: "asc" },
+  });
   // Read-only accounts (subscription unpaid or ended) get no new invoices; their schedules stay due and
   // run again once the account is paid for.
-  const readOnly = await readOnlyBusinessIds(due.map((d) => d.businessId), now);
+  const readOnly = await readOnlyBusinessIds(
+    due.map((d) => d.businessId),
+    now,
+  );
   const run: RecurringRun = { invoices: 0, sent: 0, finished: 0 };
   for (const { id } of due.filter((d) => !readOnly.has(d.businessId))) {
     try {

@@ -88,7 +88,10 @@ export async function planOverdueReminders(options: { now?: Date; perChunk?: num
      WHERE ${candidateFilter(latestTodayAt(now))}
      GROUP BY i."businessId"
      ORDER BY i."businessId"`;
-  const readOnly = await readOnlyBusinessIds(rows.map((r) => r.businessId), now);
+  const readOnly = await readOnlyBusinessIds(
+    rows.map((r) => r.businessId),
+    now,
+  );
   const chunks: string[][] = [];
   let chunk: string[] = [];
   let size = 0;
@@ -164,18 +167,23 @@ export async function sendOverdueReminders(options: { now?: Date; batchSize?: nu
     cursor = { businessId: last.businessId, id: last.id };
     run.scanned += rows.length;
     // Read-only accounts send no reminders; their stages stay unclaimed until the account is paid for.
-    const readOnly = await readOnlyBusinessIds(rows.map((r) => r.businessId), now);
-    const due = rows.filter((row) => !readOnly.has(row.businessId)).flatMap((row) => {
-      const today = todayIn(row.timeZone, now);
-      const stage = dueStage({
-        dueDate: toDateString(row.dueDate),
-        today,
-        reminderDays: row.reminderDays,
-        lastReminderStage: row.lastReminderStage,
-        sentOn: row.sentAt ? todayIn(row.timeZone, row.sentAt) : null,
+    const readOnly = await readOnlyBusinessIds(
+      rows.map((r) => r.businessId),
+      now,
+    );
+    const due = rows
+      .filter((row) => !readOnly.has(row.businessId))
+      .flatMap((row) => {
+        const today = todayIn(row.timeZone, now);
+        const stage = dueStage({
+          dueDate: toDateString(row.dueDate),
+          today,
+          reminderDays: row.reminderDays,
+          lastReminderStage: row.lastReminderStage,
+          sentOn: row.sentAt ? todayIn(row.timeZone, row.sentAt) : null,
+        });
+        return stage ? [{ row, ...stage }] : [];
       });
-      return stage ? [{ row, ...stage }] : [];
-    });
     if (due.length) {
       run.queued += await queueBatch(due);
       run.batches++;
@@ -195,7 +203,10 @@ async function queueBatch(due: { row: Candidate; stage: number; overdue: number 
       RETURNING i.id`;
     const ids = new Set(claimed.map((c) => c.id));
     const won = due.filter((d) => ids.has(d.row.id));
-    const brands = await loadEmailBrands(won.map((d) => d.row.businessId), tx);
+    const brands = await loadEmailBrands(
+      won.map((d) => d.row.businessId),
+      tx,
+    );
     const emails: QueuedEmail[] = won.map(({ row, stage, overdue }) => ({
       businessId: row.businessId,
       to: row.email,

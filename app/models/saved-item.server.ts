@@ -14,7 +14,11 @@ export type SavedItemRow = Prisma.SavedItemGetPayload<{ select: typeof itemSelec
 
 /** Search text as typed, made safe: no control characters (a NUL Postgres refuses), bounded length. */
 export function normalizeItemQuery(q: unknown) {
-  return (typeof q === "string" ? q : "").replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, ITEM_QUERY_MAX).trim();
+  return (typeof q === "string" ? q : "")
+    .replace(/[\u0000-\u001f\u007f]/g, " ")
+    .trim()
+    .slice(0, ITEM_QUERY_MAX)
+    .trim();
 }
 
 /** The items whose name or description contains `q` (any case), by name; all of them for an empty q. */
@@ -26,9 +30,7 @@ export async function searchSavedItems(businessId: string, q: unknown, take = IT
   return prisma.savedItem.findMany({
     where: {
       businessId,
-      ...(query
-        ? { OR: [{ name: { contains, mode: "insensitive" } }, { description: { contains, mode: "insensitive" } }] }
-        : {}),
+      ...(query ? { OR: [{ name: { contains, mode: "insensitive" } }, { description: { contains, mode: "insensitive" } }] } : {}),
     },
     orderBy: [{ name: "asc" }, { id: "asc" }],
     take,

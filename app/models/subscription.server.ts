@@ -75,7 +75,14 @@ function trialEndOf(createdAt: Date, trialDays = env().TRIAL_DAYS) {
 }
 
 /** What a subscription state allows (pure: the state, the trial, the clock). */
-export function deriveBillingState(input: { enabled: boolean; businessCreatedAt: Date; trialDays: number; sub: SubscriptionRow | null; prices?: Plan[]; now?: Date }): BillingState {
+export function deriveBillingState(input: {
+  enabled: boolean;
+  businessCreatedAt: Date;
+  trialDays: number;
+  sub: SubscriptionRow | null;
+  prices?: Plan[];
+  now?: Date;
+}): BillingState {
   const now = input.now ?? new Date();
   const sub = input.sub;
   const status = sub?.status ?? null;
@@ -84,7 +91,8 @@ export function deriveBillingState(input: { enabled: boolean; businessCreatedAt:
     status,
     trialEndsAt: input.enabled ? trialEndsAt : null,
     trialDaysLeft: input.enabled ? Math.max(0, Math.ceil((trialEndsAt.getTime() - now.getTime()) / DAY_MS)) : null,
-    plan: (input.prices ?? []).find((p) => p.priceId === sub?.priceId)?.id ?? (sub?.interval === "year" ? "yearly" : sub?.interval === "month" ? "monthly" : null),
+    plan:
+      (input.prices ?? []).find((p) => p.priceId === sub?.priceId)?.id ?? (sub?.interval === "year" ? "yearly" : sub?.interval === "month" ? "monthly" : null),
     currentPeriodEnd: sub?.currentPeriodEnd ?? null,
     cancelAtPeriodEnd: sub?.cancelAtPeriodEnd ?? false,
     cancelAt: sub?.cancelAt ?? null,
@@ -118,8 +126,18 @@ const SUBSCRIPTION_SELECT = {
 /** The billing state of one business (its own row only). */
 export async function getBillingState(businessId: string, options: { tx?: Tx; now?: Date } = {}): Promise<BillingState> {
   const db = options.tx ?? prisma;
-  const business = await db.business.findUniqueOrThrow({ where: { id: businessId }, select: { createdAt: true, subscription: { select: SUBSCRIPTION_SELECT } } });
-  return deriveBillingState({ enabled: billingEnabled(), businessCreatedAt: business.createdAt, trialDays: env().TRIAL_DAYS, sub: business.subscription, prices: plans(), now: options.now });
+  const business = await db.business.findUniqueOrThrow({
+    where: { id: businessId },
+    select: { createdAt: true, subscription: { select: SUBSCRIPTION_SELECT } },
+  });
+  return deriveBillingState({
+    enabled: billingEnabled(),
+    businessCreatedAt: business.createdAt,
+    trialDays: env().TRIAL_DAYS,
+    sub: business.subscription,
+    prices: plans(),
+    now: options.now,
+  });
 }
 
 /**
@@ -143,7 +161,11 @@ export async function readOnlyBusinessIds(businessIds: string[], now = new Date(
   const prices = plans();
   return new Set(
     rows
-      .filter((b) => deriveBillingState({ enabled: true, businessCreatedAt: b.createdAt, trialDays: env().TRIAL_DAYS, sub: b.subscription, prices, now }).access === "read_only")
+      .filter(
+        (b) =>
+          deriveBillingState({ enabled: true, businessCreatedAt: b.createdAt, trialDays: env().TRIAL_DAYS, sub: b.subscription, prices, now }).access ===
+          "read_only",
+      )
       .map((b) => b.id),
   );
 }
@@ -195,7 +217,10 @@ export async function startSubscriptionCheckout(businessId: string, planId: stri
   const state = await getBillingState(businessId);
   if (state.hasLiveSubscription) throw new DomainError("You already have a subscription. Use Manage billing to change it.");
   const customer = await ensureCustomer(businessId);
-  const trialEnd = state.access === "trial" && state.trialEndsAt && state.trialEndsAt.getTime() - Date.now() > MIN_STRIPE_TRIAL_MS ? Math.floor(state.trialEndsAt.getTime() / 1000) : undefined;
+  const trialEnd =
+    state.access === "trial" && state.trialEndsAt && state.trialEndsAt.getTime() - Date.now() > MIN_STRIPE_TRIAL_MS
+      ? Math.floor(state.trialEndsAt.getTime() / 1000)
+      : undefined;
   const session = await stripe().checkout.sessions.create(
     {
       mode: "subscription",
@@ -233,7 +258,11 @@ export async function setCancelAtPeriodEnd(businessId: string, cancel: boolean) 
   const row = await prisma.subscription.findUnique({ where: { businessId }, select: { stripeSubscriptionId: true } });
   if (!state.hasLiveSubscription || !row?.stripeSubscriptionId) throw new DomainError("There is no subscription to change.");
   if (!cancel && state.status === "canceled") throw new DomainError("The subscription has ended; subscribe again instead.");
-  await stripe().subscriptions.update(row.stripeSubscriptionId, { cancel_at_period_end: cancel }, { idempotencyKey: `invoice-link-cancel:${row.stripeSubscriptionId}:${cancel}:${Math.floor(Date.now() / 60_000)}` });
+  await stripe().subscriptions.update(
+    row.stripeSubscriptionId,
+    { cancel_at_period_end: cancel },
+    { idempotencyKey: `invoice-link-cancel:${row.stripeSubscriptionId}:${cancel}:${Math.floor(Date.now() / 60_000)}` },
+  );
 }
 
 /**
@@ -265,7 +294,12 @@ export async function businessesWithTrialEnding(now: Date, days = 3) {
       createdAt: { gt: new Date(now.getTime() - trialMs), lte: new Date(now.getTime() - trialMs + days * DAY_MS) },
       OR: [{ subscription: null }, { subscription: { OR: [{ status: null }, { status: { notIn: [...LIVE] } }] } }],
     },
-    select: { id: true, name: true, createdAt: true, users: { where: { role: "OWNER" }, orderBy: { createdAt: "asc" }, take: 1, select: { email: true, name: true } } },
+    select: {
+      id: true,
+      name: true,
+      createdAt: true,
+      users: { where: { role: "OWNER" }, orderBy: { createdAt: "asc" }, take: 1, select: { email: true, name: true } },
+    },
     take: 1000,
   });
   return rows.flatMap((b) => (b.users[0] ? [{ businessId: b.id, businessName: b.name, trialEndsAt: trialEndOf(b.createdAt), owner: b.users[0] }] : []));
@@ -279,10 +313,14 @@ type BillingBanner = { kind: "past_due" | "read_only" | "trial_ending"; message:
 export async function billingBanner(businessId: string): Promise<BillingBanner | null> {
   if (!billingEnabled()) return null;
   const state = await getBillingState(businessId);
-  if (state.access === "past_due") return { kind: "past_due", message: "Your last Invoice Link payment failed. Stripe is retrying your card; update it to keep your account active." };
+  if (state.access === "past_due")
+    return { kind: "past_due", message: "Your last Invoice Link payment failed. Stripe is retrying your card; update it to keep your account active." };
   if (state.access === "read_only") return { kind: "read_only", message: new ReadOnlyAccountError(state.readOnlyReason ?? "trial_ended").message };
   if (state.access === "trial" && state.trialDaysLeft !== null && state.trialDaysLeft <= 3) {
-    return { kind: "trial_ending", message: `Your free trial ends in ${state.trialDaysLeft} day${state.trialDaysLeft === 1 ? "" : "s"}. Choose a plan to keep creating and sending.` };
+    return {
+      kind: "trial_ending",
+      message: `Your free trial ends in ${state.trialDaysLeft} day${state.trialDaysLeft === 1 ? "" : "s"}. Choose a plan to keep creating and sending.`,
+    };
   }
   return null;
 }

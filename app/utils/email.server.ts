@@ -121,7 +121,10 @@ export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEm
     RETURNING id, "businessId"`;
   const perJob = Math.min(options.perJob ?? 1, POSTMARK_BATCH_LIMIT);
   if (perJob <= 1) {
-    await addJobs(tx, rows.map((row) => sendJob(row.id, row.businessId)));
+    await addJobs(
+      tx,
+      rows.map((row) => sendJob(row.id, row.businessId)),
+    );
   } else {
     // Batches never mix businesses, so each business's jobs page shows only its own.
     const byBusiness = new Map<string, typeof rows>();
@@ -142,7 +145,8 @@ export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEm
       }
     }
     await addJobs(tx, batches);
-    if (keyed.length) await tx.$executeRaw`UPDATE "EmailMessage" m SET "batchJobKey" = k.key FROM unnest(${keyed.map((k) => k.id)}::text[], ${keyed.map((k) => k.key)}::text[]) AS k(id, key) WHERE m.id = k.id`;
+    if (keyed.length)
+      await tx.$executeRaw`UPDATE "EmailMessage" m SET "batchJobKey" = k.key FROM unnest(${keyed.map((k) => k.id)}::text[], ${keyed.map((k) => k.key)}::text[]) AS k(id, key) WHERE m.id = k.id`;
   }
   return rows.map((r) => r.id);
 }
@@ -286,7 +290,9 @@ export async function deliverEmails(ids: string[], attempt = 1, maxAttempts = EM
   // Claim them and count the attempt in one statement, as deliverEmail does for one (raw SQL: Prisma
   // spends far longer compiling a 500-id update than Postgres spends running it).
   const claimedAt = new Date();
-  const claimed = await prisma.$queryRaw<Array<{ id: string; to: string; subject: string; template: string; transport: string; textBody: string | null; htmlBody: string | null; attempts: number }>>`
+  const claimed = await prisma.$queryRaw<
+    Array<{ id: string; to: string; subject: string; template: string; transport: string; textBody: string | null; htmlBody: string | null; attempts: number }>
+  >`
     UPDATE "EmailMessage" SET attempts = attempts + 1, "claimedAt" = ${claimedAt}
      WHERE id = ANY(${ids}::text[]) AND status = 'QUEUED'
        AND ("claimedAt" IS NULL OR "claimedAt" < ${new Date(claimedAt.getTime() - SEND_LEASE_MS)})
@@ -298,7 +304,12 @@ export async function deliverEmails(ids: string[], attempt = 1, maxAttempts = EM
     const status = new Map(current.map((m) => [m.id, m.status]));
     for (const id of unclaimed) {
       // Still QUEUED means another run holds the lease: that item comes back later rather than ends.
-      results.set(id, status.get(id) === "QUEUED" ? { ok: false, error: new TransientEmailError("another worker is sending this message; will check again") } : { ok: true, outcome: "skipped" });
+      results.set(
+        id,
+        status.get(id) === "QUEUED"
+          ? { ok: false, error: new TransientEmailError("another worker is sending this message; will check again") }
+          : { ok: true, outcome: "skipped" },
+      );
     }
   }
 
@@ -427,20 +438,21 @@ export async function retryEmail(businessId: string, id: string) {
   // graphile-worker asks of its jobs view; such a job is never picked up again, so the id stays good.
   const failed = (await jobsByKey([emailJobKey(message)])).filter((job) => job.attempts >= job.maxAttempts);
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.emailMessage.updateMany({ where: { id, businessId, status: "FAILED" }, data: { status: "QUEUED", error: null, attempts: 0, claimedAt: null, batchJobKey: null } });
+    const updated = await tx.emailMessage.updateMany({
+      where: { id, businessId, status: "FAILED" },
+      data: { status: "QUEUED", error: null, attempts: 0, claimedAt: null, batchJobKey: null },
+    });
     if (!updated.count) return false;
     // The failed job goes; the message gets a new one of its own.
-    await completeJobs(tx, failed.map((job) => job.id));
+    await completeJobs(
+      tx,
+      failed.map((job) => job.id),
+    );
     await addJobs(tx, [sendJob(id, businessId)]);
     return true;
   });
 }
 
 export function escapeHtml(value: string) {
-  return value
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
+  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
 }

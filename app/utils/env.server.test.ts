@@ -36,23 +36,51 @@ describe("parseEnv", () => {
   });
 
   it("accepts a comma-separated list of session secrets in production, checking each", () => {
-    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", PAY_LINK_SECRET: strong(), JWT_SECRET: strong(), EMAIL_TRANSPORT: "outbox", SECURITY_CONTACT: "security@x.dev" };
+    const ok = {
+      ...base,
+      NODE_ENV: "production",
+      APP_URL: "https://x.test",
+      PAY_LINK_SECRET: strong(),
+      JWT_SECRET: strong(),
+      EMAIL_TRANSPORT: "outbox",
+      SECURITY_CONTACT: "security@x.dev",
+    };
     const env = parseEnv({ ...ok, SESSION_SECRET: `${strong()},${strong()}` });
     expect(env.SESSION_SECRETS).toHaveLength(2);
     expect(() => parseEnv({ ...ok, SESSION_SECRET: `${strong()},weak` })).toThrow(/SESSION_SECRET \(entry 2\)/);
   });
 
   it("requires a Postmark token and webhook credentials in production unless email stays in the outbox", () => {
-    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", SESSION_SECRET: strong(), PAY_LINK_SECRET: strong(), JWT_SECRET: strong(), SECURITY_CONTACT: "security@x.dev" };
+    const ok = {
+      ...base,
+      NODE_ENV: "production",
+      APP_URL: "https://x.test",
+      SESSION_SECRET: strong(),
+      PAY_LINK_SECRET: strong(),
+      JWT_SECRET: strong(),
+      SECURITY_CONTACT: "security@x.dev",
+    };
     expect(() => parseEnv(ok)).toThrow(/POSTMARK_SERVER_TOKEN is missing/);
     expect(() => parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token" })).toThrow(/POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD are required/);
-    expect(() => parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token", POSTMARK_WEBHOOK_USER: "pm", POSTMARK_WEBHOOK_PASSWORD: "short" })).toThrow(/POSTMARK_WEBHOOK_PASSWORD/);
-    expect(parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token", POSTMARK_WEBHOOK_USER: "pm", POSTMARK_WEBHOOK_PASSWORD: strong() }).POSTMARK_SERVER_TOKEN).toBe("token");
+    expect(() => parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token", POSTMARK_WEBHOOK_USER: "pm", POSTMARK_WEBHOOK_PASSWORD: "short" })).toThrow(
+      /POSTMARK_WEBHOOK_PASSWORD/,
+    );
+    expect(parseEnv({ ...ok, POSTMARK_SERVER_TOKEN: "token", POSTMARK_WEBHOOK_USER: "pm", POSTMARK_WEBHOOK_PASSWORD: strong() }).POSTMARK_SERVER_TOKEN).toBe(
+      "token",
+    );
     expect(parseEnv({ ...ok, EMAIL_TRANSPORT: "outbox" }).EMAIL_TRANSPORT).toBe("outbox");
   });
 
   it("requires a real security contact in production (it is published on /security and in security.txt)", () => {
-    const ok = { ...base, NODE_ENV: "production", APP_URL: "https://x.test", SESSION_SECRET: strong(), PAY_LINK_SECRET: strong(), JWT_SECRET: strong(), EMAIL_TRANSPORT: "outbox" };
+    const ok = {
+      ...base,
+      NODE_ENV: "production",
+      APP_URL: "https://x.test",
+      SESSION_SECRET: strong(),
+      PAY_LINK_SECRET: strong(),
+      JWT_SECRET: strong(),
+      EMAIL_TRANSPORT: "outbox",
+    };
     for (const contact of [undefined, "mailto:security@invoicelink.local", "security@example.com", "mailto:security@example.org"]) {
       expect(() => parseEnv({ ...ok, SECURITY_CONTACT: contact }), String(contact)).toThrow(/SECURITY_CONTACT is missing or a placeholder/);
     }
@@ -85,7 +113,9 @@ describe("Stripe modes (docs/decisions/011-connected-accounts.md)", () => {
     expect(() => parseEnv({ ...base, STRIPE_MODE: "connect", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_a,nope" })).toThrow(/STRIPE_CONNECT_WEBHOOK_SECRET/);
     const env = parseEnv({ ...base, STRIPE_MODE: "connect", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_new, whsec_old", STRIPE_APPLICATION_FEE_BPS: "250" });
     expect(env.STRIPE_APPLICATION_FEE_BPS).toBe(250);
-    expect(() => parseEnv({ DATABASE_URL: base.DATABASE_URL, STRIPE_MODE: "connect", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_a" })).toThrow(/needs STRIPE_SECRET_KEY/);
+    expect(() => parseEnv({ DATABASE_URL: base.DATABASE_URL, STRIPE_MODE: "connect", STRIPE_CONNECT_WEBHOOK_SECRET: "whsec_a" })).toThrow(
+      /needs STRIPE_SECRET_KEY/,
+    );
   });
 
   it("refuses Connect settings without connect mode, and a fee out of range or fractional", () => {
@@ -105,6 +135,9 @@ describe("plans", () => {
     expect(() => parseEnv({ ...base, STRIPE_PRICE_MONTHLY: "price_123" })).toThrow(/STRIPE_PRICE_MONTHLY needs STRIPE_SECRET_KEY/);
     const stripe = { STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc" };
     expect(() => parseEnv({ ...base, ...stripe, STRIPE_PRICE_YEARLY: "prod_123" })).toThrow(/STRIPE_PRICE_YEARLY must be a Stripe Price id/);
-    expect(parseEnv({ ...base, ...stripe, STRIPE_PRICE_MONTHLY: "price_123", TRIAL_DAYS: "30" })).toMatchObject({ STRIPE_PRICE_MONTHLY: "price_123", TRIAL_DAYS: 30 });
+    expect(parseEnv({ ...base, ...stripe, STRIPE_PRICE_MONTHLY: "price_123", TRIAL_DAYS: "30" })).toMatchObject({
+      STRIPE_PRICE_MONTHLY: "price_123",
+      TRIAL_DAYS: 30,
+    });
   });
 });

@@ -137,7 +137,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const problems: string[] = [];
 
   // SESSION_SECRET and JWT_SECRET are comma-separated lists: the first signs, the rest still verify.
-  const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (value: string | undefined) =>
+    (value ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   const sessionSecrets = list(raw.SESSION_SECRET);
   const jwtSecrets = list(raw.JWT_SECRET);
   const secrets = {
@@ -158,10 +162,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     }
     if (!raw.APP_URL) problems.push("APP_URL is missing (the public https:// address used in emailed links)");
     if (!raw.SECURITY_CONTACT || /(\.local|\.invalid|@example\.(com|org|net))\/?$/i.test(raw.SECURITY_CONTACT)) {
-      problems.push("SECURITY_CONTACT is missing or a placeholder: set the address that receives vulnerability reports (shown on /security and in security.txt)");
+      problems.push(
+        "SECURITY_CONTACT is missing or a placeholder: set the address that receives vulnerability reports (shown on /security and in security.txt)",
+      );
     }
     if (!raw.POSTMARK_SERVER_TOKEN && raw.EMAIL_TRANSPORT !== "outbox") {
-      problems.push("POSTMARK_SERVER_TOKEN is missing: production sends email through Postmark (EMAIL_TRANSPORT=outbox keeps it in the database instead, for staging)");
+      problems.push(
+        "POSTMARK_SERVER_TOKEN is missing: production sends email through Postmark (EMAIL_TRANSPORT=outbox keeps it in the database instead, for staging)",
+      );
     }
     if (raw.POSTMARK_SERVER_TOKEN && (!raw.POSTMARK_WEBHOOK_USER || !raw.POSTMARK_WEBHOOK_PASSWORD)) {
       problems.push("POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD are required with POSTMARK_SERVER_TOKEN (Basic auth of /webhooks/postmark)");
@@ -232,10 +240,17 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
     providerUrlProblem("PAYPAL_API_URL", raw.PAYPAL_API_URL, "paypal.com"),
     providerUrlProblem("POSTMARK_API_URL", raw.POSTMARK_API_URL, "postmarkapp.com"),
   ].filter((p): p is string => p !== null);
-  if (raw.STRIPE_SECRET_KEY && !/^(sk|rk)_(test|live)_\w+$/.test(raw.STRIPE_SECRET_KEY)) problems.push("STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)");
+  if (raw.STRIPE_SECRET_KEY && !/^(sk|rk)_(test|live)_\w+$/.test(raw.STRIPE_SECRET_KEY))
+    problems.push("STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)");
   // A comma-separated list (each entry verifies; see docs/runbooks/secret-rotation.md): every entry a whsec_ secret.
-  const webhookSecrets = (raw.STRIPE_WEBHOOK_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const connectSecrets = (raw.STRIPE_CONNECT_WEBHOOK_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const webhookSecrets = (raw.STRIPE_WEBHOOK_SECRET ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const connectSecrets = (raw.STRIPE_CONNECT_WEBHOOK_SECRET ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (raw.STRIPE_MODE === "connect") {
     // Connect mode: payments land in each business's connected account and arrive on the Connect endpoint.
     // The platform endpoint stays optional (it still settles payments taken before the switch).
@@ -245,11 +260,14 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
     }
     if (webhookSecrets.length && !webhookSecrets.every((s) => s.startsWith("whsec_"))) problems.push("STRIPE_WEBHOOK_SECRET entries must be whsec_… secrets");
   } else {
-    if (raw.STRIPE_SECRET_KEY && (!webhookSecrets.length || !webhookSecrets.every((s) => s.startsWith("whsec_")))) problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");
+    if (raw.STRIPE_SECRET_KEY && (!webhookSecrets.length || !webhookSecrets.every((s) => s.startsWith("whsec_"))))
+      problems.push("STRIPE_WEBHOOK_SECRET (whsec_…) is required with STRIPE_SECRET_KEY: payments are recorded from verified webhooks");
     // A Connect setting without Connect mode is a half-done switch: refuse it rather than silently take
     // every payment into the platform's own account.
-    if (raw.STRIPE_CONNECT_WEBHOOK_SECRET) problems.push("STRIPE_CONNECT_WEBHOOK_SECRET is set but STRIPE_MODE is not connect: set STRIPE_MODE=connect or remove it");
-    if (raw.STRIPE_APPLICATION_FEE_BPS > 0) problems.push("STRIPE_APPLICATION_FEE_BPS only applies with STRIPE_MODE=connect (a platform fee on connected accounts)");
+    if (raw.STRIPE_CONNECT_WEBHOOK_SECRET)
+      problems.push("STRIPE_CONNECT_WEBHOOK_SECRET is set but STRIPE_MODE is not connect: set STRIPE_MODE=connect or remove it");
+    if (raw.STRIPE_APPLICATION_FEE_BPS > 0)
+      problems.push("STRIPE_APPLICATION_FEE_BPS only applies with STRIPE_MODE=connect (a platform fee on connected accounts)");
   }
   for (const name of ["STRIPE_PRICE_MONTHLY", "STRIPE_PRICE_YEARLY"] as const) {
     const price = raw[name];
@@ -257,10 +275,13 @@ function paymentProblems(raw: z.infer<typeof EnvSchema>): string[] {
     if (price && !raw.STRIPE_SECRET_KEY) problems.push(`${name} needs STRIPE_SECRET_KEY: plans are sold through Stripe Billing`);
   }
   const paypal = [raw.PAYPAL_CLIENT_ID, raw.PAYPAL_CLIENT_SECRET, raw.PAYPAL_WEBHOOK_ID];
-  if (paypal.some(Boolean) && !paypal.every(Boolean)) problems.push("PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID go together: set all three or none");
+  if (paypal.some(Boolean) && !paypal.every(Boolean))
+    problems.push("PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID go together: set all three or none");
   const partner = [raw.PAYPAL_PARTNER_MERCHANT_ID, raw.PAYPAL_PARTNER_ATTRIBUTION_ID];
-  if (partner.some(Boolean) && !partner.every(Boolean)) problems.push("PAYPAL_PARTNER_MERCHANT_ID and PAYPAL_PARTNER_ATTRIBUTION_ID go together: set both for PayPal partner mode, or neither");
-  if (partner.some(Boolean) && !paypal.every(Boolean)) problems.push("PayPal partner mode needs PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID (the partner app's credentials)");
+  if (partner.some(Boolean) && !partner.every(Boolean))
+    problems.push("PAYPAL_PARTNER_MERCHANT_ID and PAYPAL_PARTNER_ATTRIBUTION_ID go together: set both for PayPal partner mode, or neither");
+  if (partner.some(Boolean) && !paypal.every(Boolean))
+    problems.push("PayPal partner mode needs PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID (the partner app's credentials)");
   return problems;
 }
 

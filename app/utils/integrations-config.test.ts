@@ -25,13 +25,19 @@ describe("optional integration settings", () => {
         AI_API_URL: "https://openrouter.ai/api/v1",
       }),
     ).not.toThrow();
-    expect(() => parseEnv({ ...base, GOOGLE_MAPS_API_URL: "http://127.0.0.1:9999", RENTCAST_API_URL: "http://localhost:1", AI_API_URL: "http://127.0.0.1:2/v1" })).not.toThrow();
+    expect(() =>
+      parseEnv({ ...base, GOOGLE_MAPS_API_URL: "http://127.0.0.1:9999", RENTCAST_API_URL: "http://localhost:1", AI_API_URL: "http://127.0.0.1:2/v1" }),
+    ).not.toThrow();
   });
 
   it("refuse overrides that would send keys anywhere else", () => {
-    expect(() => parseEnv({ ...base, GOOGLE_MAPS_API_URL: "https://evil.example" })).toThrow(/GOOGLE_MAPS_API_URL must be an https:\/\/\*\.googleapis\.com address/);
+    expect(() => parseEnv({ ...base, GOOGLE_MAPS_API_URL: "https://evil.example" })).toThrow(
+      /GOOGLE_MAPS_API_URL must be an https:\/\/\*\.googleapis\.com address/,
+    );
     expect(() => parseEnv({ ...base, GOOGLE_MAPS_API_URL: "http://places.googleapis.com" })).toThrow(/GOOGLE_MAPS_API_URL/);
-    expect(() => parseEnv({ ...base, RENTCAST_API_URL: "https://rentcast.io.evil.example" })).toThrow(/RENTCAST_API_URL must be an https:\/\/\*\.rentcast\.io address/);
+    expect(() => parseEnv({ ...base, RENTCAST_API_URL: "https://rentcast.io.evil.example" })).toThrow(
+      /RENTCAST_API_URL must be an https:\/\/\*\.rentcast\.io address/,
+    );
     expect(() => parseEnv({ ...base, AI_API_URL: "http://api.openai.com/v1" })).toThrow(/AI_API_URL must be an https:\/\/ address/);
     expect(() => parseEnv({ ...base, AI_API_URL: "not a url" })).toThrow(/AI_API_URL is not a URL/);
   });

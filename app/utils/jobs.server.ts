@@ -56,7 +56,15 @@ export async function addJobs(tx: Tx, specs: JobSpec[]) {
     `SELECT graphile_worker.add_jobs(
        ARRAY(SELECT (s->>'task', s->'payload', NULL, (s->>'runAt')::timestamptz, (s->>'maxAttempts')::int, s->>'jobKey', NULL, NULL)::graphile_worker.job_spec
              FROM json_array_elements($1::json) s))`,
-    JSON.stringify(specs.map((s) => ({ task: s.task, payload: s.payload, runAt: s.runAt?.toISOString() ?? null, maxAttempts: s.maxAttempts ?? null, jobKey: s.jobKey ?? null }))),
+    JSON.stringify(
+      specs.map((s) => ({
+        task: s.task,
+        payload: s.payload,
+        runAt: s.runAt?.toISOString() ?? null,
+        maxAttempts: s.maxAttempts ?? null,
+        jobKey: s.jobKey ?? null,
+      })),
+    ),
   );
 }
 

@@ -32,7 +32,11 @@ export function currencyDigits(currency: string): number {
  * Returns null when the text is not such a number.
  */
 export function parseDecimal(input: string, digits: number, { allowNegative = false } = {}): number | null {
-  const text = input.trim().replace(/^[$€£¥]/, "").replaceAll(",", "").replaceAll(" ", "");
+  const text = input
+    .trim()
+    .replace(/^[$€£¥]/, "")
+    .replaceAll(",", "")
+    .replaceAll(" ", "");
   const match = /^(-)?(\d{1,12})?(?:\.(\d*))?$/.exec(text);
   if (!match || (match[2] === undefined && !match[3])) return null;
   const [, sign, whole = "0", fraction = ""] = match;

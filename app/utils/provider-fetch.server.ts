@@ -127,7 +127,12 @@ export async function providerFetch(request: ProviderRequest): Promise<ProviderR
     if (name === "TimeoutError" || name === "AbortError") {
       log("warn", { timeoutMs }, "provider timed out");
       const seconds = Math.max(1, Math.round(timeoutMs / 1000));
-      throw new ProviderError(provider, "timeout", `${label} did not answer within ${seconds} second${seconds === 1 ? "" : "s"}. Nothing was saved; please try again.`, 504);
+      throw new ProviderError(
+        provider,
+        "timeout",
+        `${label} did not answer within ${seconds} second${seconds === 1 ? "" : "s"}. Nothing was saved; please try again.`,
+        504,
+      );
     }
     log("warn", { error: (error as Error)?.message }, "provider unreachable");
     throw new ProviderError(provider, "unreachable", `${label} could not be reached. Nothing was saved; please try again later.`, 502);
@@ -166,7 +171,10 @@ export function providerJson<T>(provider: ProviderName, operation: string, respo
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    logger.warn({ provider, operation, status: response.status, issues: parsed.error.issues.slice(0, 3).map((i) => i.path.join(".")) }, "provider answer malformed");
+    logger.warn(
+      { provider, operation, status: response.status, issues: parsed.error.issues.slice(0, 3).map((i) => i.path.join(".")) },
+      "provider answer malformed",
+    );
     throw malformed(provider);
   }
   return parsed.data;

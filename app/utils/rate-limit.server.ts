@@ -44,33 +44,32 @@ function inLocalQueue<T>(key: string, work: () => Promise<T>): Promise<T> {
   return run;
 }
 
-export async function hitRateLimit(
-  key: string,
-  { limit, windowMs }: { limit: number; windowMs: number },
-  now: Date = new Date(),
-): Promise<RateLimitResult> {
+export async function hitRateLimit(key: string, { limit, windowMs }: { limit: number; windowMs: number }, now: Date = new Date()): Promise<RateLimitResult> {
   return inLocalQueue(key, () => countHit(key, { limit, windowMs }, now));
 }
 
 async function countHit(key: string, { limit, windowMs }: { limit: number; windowMs: number }, now: Date): Promise<RateLimitResult> {
   const windowStart = new Date(now.getTime() - windowMs);
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`rate:${key}`}, 0))`;
-    // Rows older than the window can never count again for this key.
-    await tx.rateLimitHit.deleteMany({ where: { key, createdAt: { lte: windowStart } } });
-    const hits = await tx.rateLimitHit.findMany({
-      where: { key, createdAt: { gt: windowStart } },
-      orderBy: { createdAt: "asc" },
-      select: { createdAt: true },
-      take: limit,
-    });
-    if (hits.length >= limit) {
-      const freesAt = hits[0].createdAt.getTime() + windowMs;
-      return { ok: false as const, retryAfterSeconds: Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000)) };
-    }
-    await tx.rateLimitHit.create({ data: { key, createdAt: now } });
-    return { ok: true as const, remaining: limit - hits.length - 1 };
-  }, { maxWait: 10_000, timeout: 10_000 }); // other processes may hold the key's lock under a burst
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`rate:${key}`}, 0))`;
+      // Rows older than the window can never count again for this key.
+      await tx.rateLimitHit.deleteMany({ where: { key, createdAt: { lte: windowStart } } });
+      const hits = await tx.rateLimitHit.findMany({
+        where: { key, createdAt: { gt: windowStart } },
+        orderBy: { createdAt: "asc" },
+        select: { createdAt: true },
+        take: limit,
+      });
+      if (hits.length >= limit) {
+        const freesAt = hits[0].createdAt.getTime() + windowMs;
+        return { ok: false as const, retryAfterSeconds: Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000)) };
+      }
+      await tx.rateLimitHit.create({ data: { key, createdAt: now } });
+      return { ok: true as const, remaining: limit - hits.length - 1 };
+    },
+    { maxWait: 10_000, timeout: 10_000 },
+  ); // other processes may hold the key's lock under a burst
 }
 
 /** Counts one request of `name` for the client's IP: the web's 429 page and the API's JSON 429 both start here. */

@@ -66,10 +66,7 @@ export async function getSession(request: Request, context?: object): Promise<Se
   return session;
 }
 
-export async function createSession(
-  user: { id: string; businessId: string },
-  meta: { ip?: string; userAgent?: string | null } = {},
-) {
+export async function createSession(user: { id: string; businessId: string }, meta: { ip?: string; userAgent?: string | null } = {}) {
   const session = await prisma.session.create({
     data: {
       id: randomToken(32),

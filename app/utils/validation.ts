@@ -18,11 +18,7 @@ export const PasswordSchema = z
     message: `Passwords can be at most ${MAX_PASSWORD_BYTES} bytes long`,
   });
 
-export const NameSchema = z
-  .string({ error: "This field is required" })
-  .trim()
-  .min(1, "This field is required")
-  .max(100, "Keep it under 100 characters");
+export const NameSchema = z.string({ error: "This field is required" }).trim().min(1, "This field is required").max(100, "Keep it under 100 characters");
 
 /** Only same-site relative paths are accepted as a post-login destination. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard") {

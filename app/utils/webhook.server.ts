@@ -10,7 +10,10 @@ export function webhookResponse(status: number, message: string) {
 
 /** 400 for an oversized body; the connection closes, since the rest of the body was never read. */
 export function bodyTooLarge() {
-  return new Response("Body too large", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", Connection: "close" } });
+  return new Response("Body too large", {
+    status: 400,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", Connection: "close" },
+  });
 }
 
 /** The body as text, or null when it is larger than the limit (by Content-Length or while streaming). */

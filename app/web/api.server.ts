@@ -221,7 +221,6 @@ export function pageOf<T extends { id: string }>(rows: T[], limit: number, at: (
   return { data, nextCursor: hasMore && last ? encodeCursor(at(last), last.id) : null };
 }
 
-
 /** A weak ETag over the representation: any change to what the client sees changes it. */
 function etagOf(representation: unknown) {
   return `W/"${createHash("sha256").update(JSON.stringify(representation)).digest("base64url").slice(0, 27)}"`;

@@ -55,7 +55,13 @@ function editorSchema(currency: string, kind: DocumentKind) {
       z.object({ intent: z.literal("search-customers"), customerQuery: text }),
       z.object({ intent: z.literal("add-item"), target }),
       z.object({ intent: z.literal("choose-customer"), target }),
-      z.object({ intent: z.literal("save-line"), target: z.string().regex(/^\d{1,3}$/, UNKNOWN_BUTTON).transform(Number) }),
+      z.object({
+        intent: z.literal("save-line"),
+        target: z
+          .string()
+          .regex(/^\d{1,3}$/, UNKNOWN_BUTTON)
+          .transform(Number),
+      }),
       z.object({ intent: z.literal("new-customer"), newCustomerName: text, newCustomerEmail: text, newCustomerPhone: text }),
     ]),
   );

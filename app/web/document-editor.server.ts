@@ -38,8 +38,7 @@ type DocumentInput = InvoiceInput | EstimateInput;
 
 /** `save` writes the document and answers (a redirect with a flash); a DomainError it throws becomes a field error. */
 type Editor = { businessId: string; currency: string } & (
-  | { kind: "invoice"; save: (input: InvoiceInput) => Promise<Response> }
-  | { kind: "estimate"; save: (input: EstimateInput) => Promise<Response> }
+  { kind: "invoice"; save: (input: InvoiceInput) => Promise<Response> } | { kind: "estimate"; save: (input: EstimateInput) => Promise<Response> }
 );
 
 type Submission = ConformSubmission<DocumentEditorFields, string[], DocumentEditorValue>;
@@ -188,9 +187,13 @@ async function addItem(context: Context, itemId: string) {
     // Per-line tax: a non-taxable item is 0 %; a taxable one starts at the business's usual rate.
     taxRate: item.taxable ? (defaultTaxRate ? percentToInput(defaultTaxRate) : "") : "0",
   };
-  return refill(context, { ...formValues(context, [EDITOR_FIELDS.itemQuery]), lines: [...kept, line] }, {
-    notice: `Added ${item.name} as line ${kept.length + 1}. Nothing is saved yet.`,
-  });
+  return refill(
+    context,
+    { ...formValues(context, [EDITOR_FIELDS.itemQuery]), lines: [...kept, line] },
+    {
+      notice: `Added ${item.name} as line ${kept.length + 1}. Nothing is saved yet.`,
+    },
+  );
 }
 
 /** That line becomes a saved item; the form stays as it is. */
@@ -223,10 +226,14 @@ async function saveLineAsItem(context: Context, index: number) {
 
 async function chooseCustomer(context: Context, customerId: string) {
   const customer = await getCustomer(context.businessId, customerId);
-  return refill(context, { ...formValues(context, [EDITOR_FIELDS.customerQuery]), customerId: customer.id }, {
-    chosenCustomer: { id: customer.id, name: customer.name },
-    notice: `Customer ${customer.name} chosen.`,
-  });
+  return refill(
+    context,
+    { ...formValues(context, [EDITOR_FIELDS.customerQuery]), customerId: customer.id },
+    {
+      chosenCustomer: { id: customer.id, name: customer.name },
+      notice: `Customer ${customer.name} chosen.`,
+    },
+  );
 }
 
 /** A customer from the inline fields, checked with the customer form's own schema, then chosen. */
@@ -250,8 +257,12 @@ async function addNewCustomer(context: Context, fields: { newCustomerName?: stri
   }
   const customer = await createCustomer(context.businessId, submission.value);
   const used = [EDITOR_FIELDS.newCustomerName, EDITOR_FIELDS.newCustomerEmail, EDITOR_FIELDS.newCustomerPhone, EDITOR_FIELDS.customerQuery];
-  return refill(context, { ...formValues(context, used), customerId: customer.id }, {
-    chosenCustomer: { id: customer.id, name: customer.name },
-    notice: `Customer ${customer.name} added and chosen. The ${context.kind} itself is not saved yet.`,
-  });
+  return refill(
+    context,
+    { ...formValues(context, used), customerId: customer.id },
+    {
+      chosenCustomer: { id: customer.id, name: customer.name },
+      notice: `Customer ${customer.name} added and chosen. The ${context.kind} itself is not saved yet.`,
+    },
+  );
 }

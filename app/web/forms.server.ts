@@ -24,7 +24,6 @@ export type FormReply = { result: SubmissionResult<string[]> };
 // The editor, invoice-page and expense forms (app/web/document-editor.server.ts and the routes beside it)
 // also carry `display` (ActionReply): what the server filled in or found, next to the same `result`.
 
-
 /**
  * A domain error thrown while acting on a valid form, as the form's reply: on its field when it names one,
  * else above the form; the status is the one classifyError gives it (400, 409 for a conflict, 402 when
@@ -49,10 +48,7 @@ type DomainSubmission = {
 };
 
 /** `{ result, display? }` as JSON: 400 for a refused form unless told otherwise. */
-export function formReply<Display = never>(
-  result: SubmissionResult<string[]>,
-  init: { status?: number; headers?: HeadersInit; display?: Display } = {},
-) {
+export function formReply<Display = never>(result: SubmissionResult<string[]>, init: { status?: number; headers?: HeadersInit; display?: Display } = {}) {
   const body: ActionReply<Display> = init.display === undefined ? { result } : { result, display: init.display };
   return json(body, { status: init.status ?? 400, headers: init.headers });
 }

@@ -9,7 +9,17 @@ import { json } from "@remix-run/node";
 import { z } from "zod";
 import { DomainError } from "~/models/errors.server";
 import { formatEstimateNumber, formatInvoiceNumber } from "~/models/document-numbers";
-import { addJobPhoto, deleteJobPhoto, getJobPhoto, JOB_PHOTO_FIELD, JOB_PHOTO_MAX_BYTES, JOB_PHOTO_TOO_LARGE, listJobPhotos, type PhotoDocument, photoDocumentLabel } from "~/models/job-photo.server";
+import {
+  addJobPhoto,
+  deleteJobPhoto,
+  getJobPhoto,
+  JOB_PHOTO_FIELD,
+  JOB_PHOTO_MAX_BYTES,
+  JOB_PHOTO_TOO_LARGE,
+  listJobPhotos,
+  type PhotoDocument,
+  photoDocumentLabel,
+} from "~/models/job-photo.server";
 import { requireBusiness } from "~/web/auth.server";
 import { imageResponse, noImage } from "~/utils/image-response.server";
 import { FILE_TOO_LARGE, readFormWithFile } from "~/utils/multipart.server";

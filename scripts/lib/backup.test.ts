@@ -22,7 +22,8 @@ describe("libpqTarget", () => {
 
 describe("versions", () => {
   it("reads the archive header pg_restore --list prints", () => {
-    const list = ";\n; Archive created at 2025-06-30 03:15:00 UTC\n;     dbname: invoice_link\n;     Dumped from database version: 16.4 (Debian 16.4-1.pgdg120+1)\n;     Dumped by pg_dump version: 17.2\n";
+    const list =
+      ";\n; Archive created at 2025-06-30 03:15:00 UTC\n;     dbname: invoice_link\n;     Dumped from database version: 16.4 (Debian 16.4-1.pgdg120+1)\n;     Dumped by pg_dump version: 17.2\n";
     expect(parseArchiveHeader(list)).toEqual({ dumpedFrom: 16, dumpedBy: 17 });
     expect(parseArchiveHeader("garbage")).toEqual({ dumpedFrom: null, dumpedBy: null });
   });

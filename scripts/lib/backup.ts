@@ -50,9 +50,27 @@ export function databaseName(url: string) {
 // Query parameters libpq understands; anything else (Prisma's schema=, connection_limit=, …) would make
 // pg_dump refuse the URI.
 const LIBPQ_PARAMS = new Set([
-  "sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslpassword", "sslcompression", "sslnegotiation",
-  "application_name", "connect_timeout", "options", "target_session_attrs", "keepalives", "gssencmode", "channel_binding",
-  "host", "hostaddr", "port", "service", "passfile", "requiressl",
+  "sslmode",
+  "sslcert",
+  "sslkey",
+  "sslrootcert",
+  "sslcrl",
+  "sslpassword",
+  "sslcompression",
+  "sslnegotiation",
+  "application_name",
+  "connect_timeout",
+  "options",
+  "target_session_attrs",
+  "keepalives",
+  "gssencmode",
+  "channel_binding",
+  "host",
+  "hostaddr",
+  "port",
+  "service",
+  "passfile",
+  "requiressl",
 ]);
 
 /**
@@ -91,7 +109,8 @@ export function findPgTool(name: "pg_dump" | "pg_restore"): string {
 export function toolMajorVersion(tool: string): number {
   const result = spawnSync(tool, ["--version"], { encoding: "utf8" });
   const match = /\(PostgreSQL\)\s+(\d+)/.exec(`${result.stdout ?? ""}`);
-  if (result.status !== 0 || !match) throw new BackupError(`could not read the version of ${tool}: ${(result.stderr || result.stdout || String(result.error ?? "")).trim()}`);
+  if (result.status !== 0 || !match)
+    throw new BackupError(`could not read the version of ${tool}: ${(result.stderr || result.stdout || String(result.error ?? "")).trim()}`);
   return Number(match[1]);
 }
 

@@ -88,7 +88,7 @@ describe("ensureBrowser", () => {
       commands: {
         "apt-get update": { result: ok() },
         "apt-get install": { result: ok() }, // installs the snap wrapper, never /usr/bin/chromium
-        "playwright": { result: ok(), creates: PLAYWRIGHT_CHROMIUM },
+        playwright: { result: ok(), creates: PLAYWRIGHT_CHROMIUM },
       },
     });
     expect(await ensureBrowser(probes)).toEqual({ ok: true, path: PLAYWRIGHT_CHROMIUM, installed: "playwright" });

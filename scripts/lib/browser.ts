@@ -31,9 +31,7 @@ export type BrowserProbes = {
   log: (line: string) => void;
 };
 
-type BrowserResolution =
-  | { ok: true; path: string; installed: "apt" | "playwright" | null }
-  | { ok: false; message: string };
+type BrowserResolution = { ok: true; path: string; installed: "apt" | "playwright" | null } | { ok: false; message: string };
 
 /** The ID and ID_LIKE words of /etc/os-release, e.g. ["ubuntu", "debian"]. */
 export function osFamily(osRelease: string | null): string[] {
@@ -41,14 +39,24 @@ export function osFamily(osRelease: string | null): string[] {
   const words: string[] = [];
   for (const line of osRelease.split("\n")) {
     const match = /^(ID|ID_LIKE)=(.*)$/.exec(line.trim());
-    if (match) words.push(...match[2].replace(/^["']|["']$/g, "").toLowerCase().split(/\s+/).filter(Boolean));
+    if (match)
+      words.push(
+        ...match[2]
+          .replace(/^["']|["']$/g, "")
+          .toLowerCase()
+          .split(/\s+/)
+          .filter(Boolean),
+      );
   }
   return words;
 }
 
 /** The end of a command's output, without stack frames: enough to see why it failed. */
 function lastLines(text: string, count = 4) {
-  const lines = text.trim().split("\n").filter((line) => !/^\s+at /.test(line));
+  const lines = text
+    .trim()
+    .split("\n")
+    .filter((line) => !/^\s+at /.test(line));
   return lines.slice(-count).join("\n");
 }
 
@@ -93,9 +101,7 @@ export async function ensureBrowser(probes: BrowserProbes): Promise<BrowserResol
   if (download.status === 0 && exists(playwrightChromium)) return { ok: true, path: playwrightChromium, installed: "playwright" };
   if (download.output.trim()) log(`Playwright could not download Chromium:\n${lastLines(download.output)}`);
 
-  const command = debianLike
-    ? "`sudo apt-get install -y chromium`"
-    : "`npx playwright install --with-deps chromium` where it can reach cdn.playwright.dev";
+  const command = debianLike ? "`sudo apt-get install -y chromium`" : "`npx playwright install --with-deps chromium` where it can reach cdn.playwright.dev";
   return {
     ok: false,
     message: `The end-to-end tests need Chromium and npm test could not install it: run ${command} (or set E2E_CHROMIUM_PATH to a Chromium), then npm test again.`,

@@ -67,10 +67,11 @@ export async function applyMigrations(databaseUrl: string, options: { log?: (lin
         continue;
       }
       const id = randomUUID();
-      await client.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
-        [id, migration.checksum, migration.name],
-      );
+      await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
+        id,
+        migration.checksum,
+        migration.name,
+      ]);
       try {
         // Unlike the Prisma CLI we wrap each migration in a transaction: a failure leaves nothing half-applied.
         await client.query("BEGIN");
@@ -98,4 +99,5 @@ export async function applyMigrations(databaseUrl: string, options: { log?: (lin
 const quietLogger = new Logger(() => () => {});
 
 /** graphile-worker's version: part of the test template's name, since its schema is in the template too. */
-export const WORKER_SCHEMA_VERSION = (JSON.parse(readFileSync(path.join(ROOT_DIR, "node_modules/graphile-worker/package.json"), "utf8")) as { version: string }).version;
+export const WORKER_SCHEMA_VERSION = (JSON.parse(readFileSync(path.join(ROOT_DIR, "node_modules/graphile-worker/package.json"), "utf8")) as { version: string })
+  .version;

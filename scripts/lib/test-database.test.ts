@@ -33,7 +33,10 @@ describe("resolveTestServer", () => {
 
   it("starts the embedded Postgres when nothing answers and no URL is set, saying so", async () => {
     const machine = pretend({}, false);
-    expect(await resolveTestServer(machine.log, machine.probes)).toMatchObject({ url: "postgresql://postgres:postgres@127.0.0.1:54330/postgres", embedded: true });
+    expect(await resolveTestServer(machine.log, machine.probes)).toMatchObject({
+      url: "postgresql://postgres:postgres@127.0.0.1:54330/postgres",
+      embedded: true,
+    });
     expect(machine.started).toEqual([{ name: "postgres-test", port: 54330 }]);
     expect(machine.lines).toEqual(["no Postgres on 127.0.0.1:5432 and no DATABASE_URL: starting an embedded one for the tests"]);
   });

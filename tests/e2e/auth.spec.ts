@@ -1,16 +1,6 @@
 // Accounts end to end against the production build: sign-up, log in/out, password change and reset.
 // Every test runs twice: project "js-on" (hydrated Remix app) and "js-off" (plain HTML forms).
-import {
-  DEFAULT_PASSWORD,
-  expect,
-  expectDashboard,
-  latestResetLink,
-  logIn,
-  test,
-  uniqueEmail,
-  uniqueSuffix,
-  waitForHydration,
-} from "./fixtures";
+import { DEFAULT_PASSWORD, expect, expectDashboard, latestResetLink, logIn, test, uniqueEmail, uniqueSuffix, waitForHydration } from "./fixtures";
 
 const NEW_PASSWORD = "a brand new password 42";
 
@@ -141,9 +131,7 @@ test.describe("change password", () => {
     await page.getByLabel("Repeat new password").fill(NEW_PASSWORD);
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page).toHaveURL(/\/settings$/);
-    await expect(page.getByRole("status").filter({ hasText: "Password changed." })).toHaveText(
-      "Password changed. Every other device has been signed out."
-    );
+    await expect(page.getByRole("status").filter({ hasText: "Password changed." })).toHaveText("Password changed. Every other device has been signed out.");
 
     // This browser stays signed in; the other one is signed out.
     await page.goto("/dashboard");
@@ -170,9 +158,7 @@ test.describe("password reset", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Check your email" })).toBeVisible();
 
     let resetLink: string | null = null;
-    await expect
-      .poll(async () => (resetLink = await latestResetLink(db, account.email)), { message: "reset email in the dev outbox" })
-      .not.toBeNull();
+    await expect.poll(async () => (resetLink = await latestResetLink(db, account.email)), { message: "reset email in the dev outbox" }).not.toBeNull();
     expect(resetLink!.startsWith(`${baseURL}/reset-password?token=`)).toBe(true);
 
     await page.goto(resetLink!);

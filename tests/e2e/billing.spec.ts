@@ -34,7 +34,12 @@ test.describe("subscription", () => {
     await expect(page.getByTestId("plan")).toContainText("renews on");
   });
 
-  test("a trial that ended: every page says read-only and why, creating an invoice is refused", async ({ signedInPage: page, account, db, javaScriptEnabled }) => {
+  test("a trial that ended: every page says read-only and why, creating an invoice is refused", async ({
+    signedInPage: page,
+    account,
+    db,
+    javaScriptEnabled,
+  }) => {
     const customer = await insertCustomer(db, account.businessId, { name: "Riley Homeowner" });
     await db.query(`UPDATE "Business" SET "createdAt" = now() - interval '20 days' WHERE id = $1`, [account.businessId]);
 

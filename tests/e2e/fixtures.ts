@@ -43,7 +43,7 @@ async function signUp(input: AccountInput = {}): Promise<Account> {
 export async function latestResetLink(db: pg.Pool, email: string): Promise<string | null> {
   const { rows } = await db.query<{ textBody: string | null }>(
     `SELECT "textBody" FROM "EmailMessage" WHERE "to" = $1 AND template = 'password-reset' ORDER BY "createdAt" DESC LIMIT 1`,
-    [email]
+    [email],
   );
   const match = rows[0]?.textBody?.match(/https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_%-]+/);
   return match ? match[0] : null;
@@ -53,7 +53,11 @@ export type CustomerRow = { id: string; name: string; email: string | null };
 
 /** A customer of `businessId`, inserted straight into the database. */
 export async function insertCustomer(db: pg.Pool, businessId: string, input: { name?: string; email?: string | null } = {}): Promise<CustomerRow> {
-  const customer = { id: cuidLike(), name: input.name ?? `Casey Customer ${uniqueSuffix()}`, email: input.email === undefined ? uniqueEmail("customer") : input.email };
+  const customer = {
+    id: cuidLike(),
+    name: input.name ?? `Casey Customer ${uniqueSuffix()}`,
+    email: input.email === undefined ? uniqueEmail("customer") : input.email,
+  };
   await db.query(`INSERT INTO "Customer" (id, "businessId", name, email, "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, now(), now())`, [
     customer.id,
     businessId,
@@ -67,7 +71,7 @@ export async function insertCustomer(db: pg.Pool, businessId: string, input: { n
 export async function latestEmailText(db: pg.Pool, to: string, template: string): Promise<string | null> {
   const { rows } = await db.query<{ textBody: string | null }>(
     `SELECT "textBody" FROM "EmailMessage" WHERE "to" = $1 AND template = $2 ORDER BY "createdAt" DESC LIMIT 1`,
-    [to, template]
+    [to, template],
   );
   return rows[0]?.textBody ?? null;
 }
@@ -200,17 +204,17 @@ export async function insertSentInvoice(db: pg.Pool, businessId: string, custome
   const id = cuidLike();
   const { rows } = await db.query<{ number: number }>(
     `UPDATE "Business" SET "nextInvoiceNumber" = "nextInvoiceNumber" + 1 WHERE id = $1 RETURNING "nextInvoiceNumber" - 1 AS number`,
-    [businessId]
+    [businessId],
   );
   await db.query(
     `INSERT INTO "Invoice" (id, "businessId", "customerId", number, status, currency, "issueDate", "dueDate", "subtotalCents", "discountCents", "taxCents", "totalCents", "sentAt", "createdAt", "updatedAt")
      VALUES ($1, $2, $3, $4, 'SENT', 'USD', current_date, current_date + 14, $5, 0, 0, $5, now(), now(), now())`,
-    [id, businessId, customerId, rows[0].number, totalCents]
+    [id, businessId, customerId, rows[0].number, totalCents],
   );
   await db.query(
     `INSERT INTO "InvoiceLine" (id, "businessId", "invoiceId", position, description, "quantityMilli", "unitPriceCents", "amountCents", "taxCents")
      VALUES ($1, $2, $3, 0, $4, 1000, $5, $5, 0)`,
-    [cuidLike(), businessId, id, description, totalCents]
+    [cuidLike(), businessId, id, description, totalCents],
   );
   return { id, number: rows[0].number };
 }

@@ -55,7 +55,12 @@ async function logIn(page: Page, account: { email: string; password: string }) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
-test("address suggestions fill the customer's address (and the plain form works without JavaScript)", async ({ browser, createAccount, javaScriptEnabled, browserErrors }) => {
+test("address suggestions fill the customer's address (and the plain form works without JavaScript)", async ({
+  browser,
+  createAccount,
+  javaScriptEnabled,
+  browserErrors,
+}) => {
   test.slow();
   const account = await createAccount();
   const context = await browser.newContext({ javaScriptEnabled });

@@ -49,7 +49,9 @@ test.describe("PayPal per business", () => {
   });
 
   test("a forged onboarding state gets 400 and connects nothing", async ({ signedInPage: page, db, account }) => {
-    const response = await page.goto("/settings/payments/paypal/return?state=forged-state-value-0123456789abcdef&merchantId=il-x&merchantIdInPayPal=FORGEDMERCH1");
+    const response = await page.goto(
+      "/settings/payments/paypal/return?state=forged-state-value-0123456789abcdef&merchantId=il-x&merchantIdInPayPal=FORGEDMERCH1",
+    );
     expect(response?.status()).toBe(400);
     await expect(page.getByText("This link is not valid any more.")).toBeVisible();
     const { rows } = await db.query(`SELECT "paypalMerchantId" FROM "Business" WHERE id = $1`, [account.businessId]);

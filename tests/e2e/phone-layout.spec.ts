@@ -14,7 +14,17 @@ const { defaultBrowserType: _browser, ...motoG4 } = devices["Moto G4"];
 test.use({ ...motoG4 });
 
 /** Pages that are not HTML documents or that act on a GET: not walked. */
-const SKIP = [/\/pdf$/, /\.(csv|zip|pdf|png|jpe?g|webp)$/, /\/logout$/, /\/receipt$/, /\/street-view$/, /^\/export\//, /^\/api\//, /^\/health/, /^\/\.well-known\//];
+const SKIP = [
+  /\/pdf$/,
+  /\.(csv|zip|pdf|png|jpe?g|webp)$/,
+  /\/logout$/,
+  /\/receipt$/,
+  /\/street-view$/,
+  /^\/export\//,
+  /^\/api\//,
+  /^\/health/,
+  /^\/\.well-known\//,
+];
 
 /** /invoices/cmf0…/edit → /invoices/:id/edit: one visit per kind of page. */
 function pattern(pathname: string) {
@@ -86,7 +96,10 @@ test("every page fits a 360 px phone: no sideways scroll, axe clean, 44 px contr
   const customer = await insertCustomer(db, account.businessId, { name: "Casey Longname-Customer" });
   await db.query(`UPDATE "Customer" SET phone = '+1 512 555 0199' WHERE id = $1`, [customer.id]);
   // A mid-grey accent (issue 14 branding) is the hardest case for the text colour on it: axe checks it.
-  await db.query(`UPDATE "Business" SET phone = '+1 512 555 0100', email = 'office@example.com', "timeZone" = 'America/Chicago', "accentColor" = '#777777' WHERE id = $1`, [account.businessId]);
+  await db.query(
+    `UPDATE "Business" SET phone = '+1 512 555 0100', email = 'office@example.com', "timeZone" = 'America/Chicago', "accentColor" = '#777777' WHERE id = $1`,
+    [account.businessId],
+  );
 
   await page.goto("/login");
   await page.getByLabel("Email").fill(account.email);
@@ -148,7 +161,18 @@ test("every page fits a 360 px phone: no sideways scroll, axe clean, 44 px contr
   await axePage?.close();
   console.log(`phone layout (${javaScriptEnabled ? "JS on" : "JS off"}): ${seen.size} pages checked: ${[...seen].join(" ")}`);
   // The walk reached the contractor's pages and the customer's.
-  for (const expected of ["/dashboard", "/invoices", "/invoices/new", "/invoices/:id", "/invoices/:id/edit", "/estimates/:id", "/customers/:id", "/settings", "/pay/:id", "/estimate/:id"]) {
+  for (const expected of [
+    "/dashboard",
+    "/invoices",
+    "/invoices/new",
+    "/invoices/:id",
+    "/invoices/:id/edit",
+    "/estimates/:id",
+    "/customers/:id",
+    "/settings",
+    "/pay/:id",
+    "/estimate/:id",
+  ]) {
     expect([...seen], `reached ${expected}`).toContain(expected);
   }
   expect(problems, `checked ${seen.size} pages`).toEqual([]);

@@ -67,9 +67,12 @@ test.describe("privacy", () => {
 
     // The customer's link is dead, and the database says why.
     expect((await secondContext.request.get(payLink)).status()).toBe(401);
-    const { rows } = await db.query(`SELECT b."closedAt", (SELECT count(*)::int FROM "User" u WHERE u.email = $2) AS users,
+    const { rows } = await db.query(
+      `SELECT b."closedAt", (SELECT count(*)::int FROM "User" u WHERE u.email = $2) AS users,
                                             (SELECT count(*)::int FROM "Customer" c WHERE c."businessId" = b.id AND c.name = 'Morgan Homeowner') AS customers
-                                       FROM "Business" b WHERE b.id = $1`, [account.businessId, account.email]);
+                                       FROM "Business" b WHERE b.id = $1`,
+      [account.businessId, account.email],
+    );
     expect(rows[0].closedAt).not.toBeNull();
     expect(rows[0].users).toBe(0);
     expect(rows[0].customers).toBe(0);

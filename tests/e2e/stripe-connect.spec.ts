@@ -86,7 +86,12 @@ async function connectStripe(page: Page) {
   await expect(page).toHaveURL(`${app.url}/settings/payments`);
 }
 
-test("the owner connects Stripe, a customer pays on the connected account with the fee, deauthorizing brings back the contact details", async ({ page, createAccount, db, secondContext }) => {
+test("the owner connects Stripe, a customer pays on the connected account with the fee, deauthorizing brings back the contact details", async ({
+  page,
+  createAccount,
+  db,
+  secondContext,
+}) => {
   test.slow();
   const account = await createAccount();
   await db.query(`UPDATE "Business" SET phone = '555-0199', email = 'office@rivera.example' WHERE id = $1`, [account.businessId]);
@@ -156,7 +161,12 @@ test("disconnect asks first, then the pay page stops offering card payment", asy
   await expect(customerPage.getByRole("button", { name: "Pay with card or bank" })).toHaveCount(0);
 });
 
-test("forged, other-session and replayed onboarding states get 400; a Stripe failure shows a plain message and can be retried", async ({ browser, createAccount, db, javaScriptEnabled }) => {
+test("forged, other-session and replayed onboarding states get 400; a Stripe failure shows a plain message and can be retried", async ({
+  browser,
+  createAccount,
+  db,
+  javaScriptEnabled,
+}) => {
   test.slow();
   const account = await createAccount();
   const { page, close } = await unwatchedPage(browser, javaScriptEnabled);

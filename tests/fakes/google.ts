@@ -66,8 +66,10 @@ export const STREET_VIEW_JPEG = Buffer.from(
 );
 
 const googleError = (code: number): FakeReply => {
-  const status = { 400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE" }[code] ?? "UNKNOWN";
-  const message = code === 403 ? "The request is missing a valid API key." : code === 429 ? "Quota exceeded for quota metric 'Requests'." : `Fake Google error ${code}.`;
+  const status =
+    { 400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE" }[code] ?? "UNKNOWN";
+  const message =
+    code === 403 ? "The request is missing a valid API key." : code === 429 ? "Quota exceeded for quota metric 'Requests'." : `Fake Google error ${code}.`;
   return json(code, { error: { code, message, status } });
 };
 
@@ -84,12 +86,19 @@ export async function startFakeGoogle(options: { apiKey: string; port?: number }
     route: (call) => {
       if (call.path === "/maps/api/streetview" && call.method === "GET") {
         if (call.query.get("key") !== options.apiKey) {
-          return { status: 403, contentType: "text/plain; charset=UTF-8", body: "The Google Maps Platform server rejected your request. The provided API key is invalid." };
+          return {
+            status: 403,
+            contentType: "text/plain; charset=UTF-8",
+            body: "The Google Maps Platform server rejected your request. The provided API key is invalid.",
+          };
         }
         const location = call.query.get("location") ?? "";
-        if (!location || !/^\d+x\d+$/.test(call.query.get("size") ?? "")) return { status: 400, contentType: "text/plain", body: "Invalid request. Missing the 'size' or 'location' parameter." };
+        if (!location || !/^\d+x\d+$/.test(call.query.get("size") ?? ""))
+          return { status: 400, contentType: "text/plain", body: "Invalid request. Missing the 'size' or 'location' parameter." };
         if (/nowhere/i.test(location)) {
-          return call.query.get("return_error_code") === "true" ? { status: 404, contentType: "text/plain", body: "" } : { status: 200, contentType: "image/jpeg", body: STREET_VIEW_JPEG };
+          return call.query.get("return_error_code") === "true"
+            ? { status: 404, contentType: "text/plain", body: "" }
+            : { status: 200, contentType: "image/jpeg", body: STREET_VIEW_JPEG };
         }
         return { status: 200, contentType: "image/jpeg", body: STREET_VIEW_JPEG };
       }
@@ -120,7 +129,8 @@ export async function startFakeGoogle(options: { apiKey: string; port?: number }
       }
       const details = /^\/v1\/places\/([^/]+)$/.exec(call.path);
       if (details && call.method === "GET") {
-        if (!call.headers["x-goog-fieldmask"]) return json(400, { error: { code: 400, message: "FieldMask is a required parameter.", status: "INVALID_ARGUMENT" } });
+        if (!call.headers["x-goog-fieldmask"])
+          return json(400, { error: { code: 400, message: "FieldMask is a required parameter.", status: "INVALID_ARGUMENT" } });
         const place = FAKE_PLACES.find((p) => p.placeId === decodeURIComponent(details[1]));
         if (!place) return googleError(404);
         return json(200, {

@@ -16,7 +16,12 @@ import zlib from "node:zlib";
 
 const CERT_PATH = "/v1/notifications/certs/CERT-360caa42-fca2a594-test";
 export const ONBOARDING_PATH = "/merchantsignup/partner/onboardingentry";
-const FAKE_PAYER = { payer_id: "FAKEPAYER123", email_address: "buyer@example.com", name: { given_name: "Test", surname: "Buyer" }, address: { country_code: "US" } };
+const FAKE_PAYER = {
+  payer_id: "FAKEPAYER123",
+  email_address: "buyer@example.com",
+  name: { given_name: "Test", surname: "Buyer" },
+  address: { country_code: "US" },
+};
 const PAYEE = { email_address: "merchant@example.com", merchant_id: "FAKEMERCHANT1" };
 // PayPal rejects fraction digits for these currencies.
 const ZERO_DECIMAL = new Set(["JPY", "HUF", "TWD"]);
@@ -27,9 +32,24 @@ export type Money = { currency_code: string; value: string };
 type Link = { href: string; rel: string; method: string };
 type FakeCapture = Json & { id: string; status: string; amount: Money; custom_id?: string; invoice_id?: string; create_time: string };
 type Payee = { email_address: string; merchant_id: string };
-type PurchaseUnit = { reference_id: string; custom_id?: string; invoice_id?: string; description?: string; amount: Money; payee: Payee; payments?: { captures: FakeCapture[] } };
+type PurchaseUnit = {
+  reference_id: string;
+  custom_id?: string;
+  invoice_id?: string;
+  description?: string;
+  amount: Money;
+  payee: Payee;
+  payments?: { captures: FakeCapture[] };
+};
 /** A PayPal business account onboarded through a partner referral. */
-type FakeMerchant = { merchant_id: string; tracking_id: string; email: string; payments_receivable: boolean; primary_email_confirmed: boolean; consent: boolean };
+type FakeMerchant = {
+  merchant_id: string;
+  tracking_id: string;
+  email: string;
+  payments_receivable: boolean;
+  primary_email_confirmed: boolean;
+  consent: boolean;
+};
 type FakeReferral = { token: string; tracking_id: string; return_url: string; email?: string; body: Json };
 type FakeRefund = { id: string; captureId: string; amount: Money; requestId?: string; authAssertion?: string; note?: string };
 type FakeOrder = {
@@ -43,7 +63,15 @@ type FakeOrder = {
   update_time: string;
 };
 export type WebhookEvent = { eventType: string; resource: Json };
-type SendWebhookOptions = { id?: string; webhookId?: string; tamperBody?: boolean; certUrl?: string; signature?: string; transmissionTime?: string; omitHeader?: string };
+type SendWebhookOptions = {
+  id?: string;
+  webhookId?: string;
+  tamperBody?: boolean;
+  certUrl?: string;
+  signature?: string;
+  transmissionTime?: string;
+  omitHeader?: string;
+};
 type WebhookDelivery = { status: number; body: string; event: Json };
 export type RecordedRequest = { method: string; path: string; headers: http.IncomingHttpHeaders; body: unknown };
 
@@ -115,7 +143,14 @@ const apiError = (status: number, name: string, details: Detail[] = []): Reply =
 const notFoundError = () => apiError(404, "RESOURCE_NOT_FOUND", [{ issue: "INVALID_RESOURCE_ID", description: "Specified resource ID does not exist." }]);
 
 /** The PayPal webhook headers for `body`, signed with `privateKeyPem` exactly as PayPal does. */
-export function signPayPalWebhook(input: { body: string | Buffer; webhookId: string; privateKeyPem: string; certUrl: string; transmissionId?: string; transmissionTime?: string }): Record<string, string> {
+export function signPayPalWebhook(input: {
+  body: string | Buffer;
+  webhookId: string;
+  privateKeyPem: string;
+  certUrl: string;
+  transmissionId?: string;
+  transmissionTime?: string;
+}): Record<string, string> {
   const transmissionId = input.transmissionId ?? randomUUID();
   const transmissionTime = input.transmissionTime ?? iso();
   const message = `${transmissionId}|${transmissionTime}|${input.webhookId}|${zlib.crc32(input.body)}`;
@@ -136,7 +171,10 @@ export function signPayPalWebhook(input: { body: string | Buffer; webhookId: str
 async function makeCertificate() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "fake-paypal-"));
   const file = (name: string) => path.join(dir, name);
-  const asn1 = (days: number) => `${iso(Date.now() + days * 86_400_000).replace(/[-:T]/g, "").slice(0, 14)}Z`;
+  const asn1 = (days: number) =>
+    `${iso(Date.now() + days * 86_400_000)
+      .replace(/[-:T]/g, "")
+      .slice(0, 14)}Z`;
   const openssl = (...args: string[]) => promisify(execFile)("openssl", args);
   try {
     await writeFile(file("index.txt"), "");
@@ -144,8 +182,37 @@ async function makeCertificate() {
       .concat(["policy = policy_any", "unique_subject = no", "x509_extensions = ext", "[policy_any]", "commonName = supplied"])
       .concat(["[ext]", "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", ""]);
     await writeFile(file("ca.cnf"), ca.join("\n"));
-    await openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", file("key.pem"), "-out", file("req.csr"), "-subj", "/CN=messageverificationcerts.paypal.com");
-    await openssl("ca", "-batch", "-notext", "-selfsign", "-config", file("ca.cnf"), "-keyfile", file("key.pem"), "-in", file("req.csr"), "-out", file("cert.pem"), "-startdate", asn1(-1), "-enddate", asn1(30));
+    await openssl(
+      "req",
+      "-new",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      file("key.pem"),
+      "-out",
+      file("req.csr"),
+      "-subj",
+      "/CN=messageverificationcerts.paypal.com",
+    );
+    await openssl(
+      "ca",
+      "-batch",
+      "-notext",
+      "-selfsign",
+      "-config",
+      file("ca.cnf"),
+      "-keyfile",
+      file("key.pem"),
+      "-in",
+      file("req.csr"),
+      "-out",
+      file("cert.pem"),
+      "-startdate",
+      asn1(-1),
+      "-enddate",
+      asn1(30),
+    );
     return { certPem: await readFile(file("cert.pem"), "utf8"), privateKeyPem: await readFile(file("key.pem"), "utf8") };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -179,7 +246,10 @@ function validateOrder(input: Json, merchants: Map<string, FakeMerchant>): Reply
     const payee = unit?.payee?.merchant_id;
     const merchant = payee === undefined ? undefined : merchants.get(payee);
     if (payee !== undefined && (!merchant || !merchant.consent || !merchant.payments_receivable))
-      fail(422, `/purchase_units/${i}/payee/merchant_id`, payee, ["PAYEE_ACCOUNT_INVALID", "Payee account specified is invalid. Please check the `payee.email_address` or `payee.merchant_id` specified in your request."]);
+      fail(422, `/purchase_units/${i}/payee/merchant_id`, payee, [
+        "PAYEE_ACCOUNT_INVALID",
+        "Payee account specified is invalid. Please check the `payee.email_address` or `payee.merchant_id` specified in your request.",
+      ]);
   });
   const context = input.payment_source?.paypal?.experience_context ?? {};
   const ctx = "/payment_source/paypal/experience_context";
@@ -189,21 +259,41 @@ function validateOrder(input: Json, merchants: Map<string, FakeMerchant>): Reply
 
   if (problems.length) {
     const status = problems.some((p) => p.status === 400) ? 400 : 422;
-    return apiError(status, status === 400 ? "INVALID_REQUEST" : "UNPROCESSABLE_ENTITY", problems.filter((p) => p.status === status).map(({ status: _, ...d }) => d));
+    return apiError(
+      status,
+      status === 400 ? "INVALID_REQUEST" : "UNPROCESSABLE_ENTITY",
+      problems.filter((p) => p.status === status).map(({ status: _, ...d }) => d),
+    );
   }
   return {
     context,
     units: units.map((u, i) => {
       const merchant = u.payee?.merchant_id ? merchants.get(u.payee.merchant_id) : undefined;
       const payee = merchant ? { email_address: merchant.email, merchant_id: merchant.merchant_id } : PAYEE;
-      return { reference_id: u.reference_id ?? (i ? String(i) : "default"), custom_id: u.custom_id, invoice_id: u.invoice_id, description: u.description, amount: { currency_code: u.amount.currency_code, value: u.amount.value }, payee };
+      return {
+        reference_id: u.reference_id ?? (i ? String(i) : "default"),
+        custom_id: u.custom_id,
+        invoice_id: u.invoice_id,
+        description: u.description,
+        amount: { currency_code: u.amount.currency_code, value: u.amount.value },
+        payee,
+      };
     }),
   };
 }
 
 const resourceType = (eventType: string) =>
-  eventType === "MERCHANT.ONBOARDING.COMPLETED" ? "merchant-onboarding" : eventType === "MERCHANT.PARTNER-CONSENT.REVOKED" ? "partner-consent" :
-  eventType === "PAYMENT.CAPTURE.REFUNDED" ? "refund" : eventType.startsWith("PAYMENT.CAPTURE.") ? "capture" : eventType.startsWith("CUSTOMER.DISPUTE.") ? "dispute" : "checkout-order";
+  eventType === "MERCHANT.ONBOARDING.COMPLETED"
+    ? "merchant-onboarding"
+    : eventType === "MERCHANT.PARTNER-CONSENT.REVOKED"
+      ? "partner-consent"
+      : eventType === "PAYMENT.CAPTURE.REFUNDED"
+        ? "refund"
+        : eventType.startsWith("PAYMENT.CAPTURE.")
+          ? "capture"
+          : eventType.startsWith("CUSTOMER.DISPUTE.")
+            ? "dispute"
+            : "checkout-order";
 
 const SUMMARIES: Record<string, (amount: string, r: Json) => string> = {
   "PAYMENT.CAPTURE.COMPLETED": (a) => `Payment completed for ${a}`,
@@ -219,7 +309,14 @@ const summarize = (eventType: string, r: Json) => {
   return SUMMARIES[eventType]?.(m ? `${m.value} ${m.currency_code}` : "", r) ?? eventType;
 };
 
-export async function startFakePayPal(options: { clientId: string; clientSecret: string; webhookId: string; webhookUrl?: string; port?: number; partnerMerchantId?: string }): Promise<FakePayPal> {
+export async function startFakePayPal(options: {
+  clientId: string;
+  clientSecret: string;
+  webhookId: string;
+  webhookUrl?: string;
+  port?: number;
+  partnerMerchantId?: string;
+}): Promise<FakePayPal> {
   const { certPem, privateKeyPem } = await makeCertificate();
   const orders = new Map<string, FakeOrder>();
   const tokens = new Map<string, number>();
@@ -253,7 +350,9 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
     ...(o.status === "PAYER_ACTION_REQUIRED" ? [{ href: `${base}/checkoutnow?token=${o.id}`, rel: "payer-action", method: "GET" }] : []),
     ...(o.status === "APPROVED" ? [{ href: `${base}/v2/checkout/orders/${o.id}/capture`, rel: "capture", method: "POST" }] : []),
   ];
-  const paymentSource = (o: FakeOrder) => ({ paypal: o.payer ? { email_address: o.payer.email_address, account_id: o.payer.payer_id, name: o.payer.name } : {} });
+  const paymentSource = (o: FakeOrder) => ({
+    paypal: o.payer ? { email_address: o.payer.email_address, account_id: o.payer.payer_id, name: o.payer.name } : {},
+  });
   const view = (o: FakeOrder): Json => {
     const { experience_context: _, ...rest } = o;
     return structuredClone({ ...rest, payment_source: paymentSource(o), links: orderLinks(o) });
@@ -268,8 +367,12 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
   }
 
   function captureOrder(order: FakeOrder): Reply {
-    if (order.status === "COMPLETED") return apiError(422, "UNPROCESSABLE_ENTITY", [{ issue: "ORDER_ALREADY_CAPTURED", description: "Order already captured. If 'intent=CAPTURE' only one capture per order is allowed." }]);
-    if (order.status !== "APPROVED") return apiError(422, "UNPROCESSABLE_ENTITY", [{ issue: "ORDER_NOT_APPROVED", description: "Payer has not yet approved the Order for payment." }]);
+    if (order.status === "COMPLETED")
+      return apiError(422, "UNPROCESSABLE_ENTITY", [
+        { issue: "ORDER_ALREADY_CAPTURED", description: "Order already captured. If 'intent=CAPTURE' only one capture per order is allowed." },
+      ]);
+    if (order.status !== "APPROVED")
+      return apiError(422, "UNPROCESSABLE_ENTITY", [{ issue: "ORDER_NOT_APPROVED", description: "Payer has not yet approved the Order for payment." }]);
     const now = iso();
     for (const unit of order.purchase_units) {
       const { currency_code: currency } = unit.amount;
@@ -283,10 +386,12 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
         amount: unit.amount,
         payee: unit.payee,
         final_capture: true,
-        custom_id: unit.custom_id, invoice_id: unit.invoice_id,
+        custom_id: unit.custom_id,
+        invoice_id: unit.invoice_id,
         seller_protection: { status: "ELIGIBLE", dispute_categories: ["ITEM_NOT_RECEIVED", "UNAUTHORIZED_TRANSACTION"] },
         seller_receivable_breakdown: { gross_amount: unit.amount, paypal_fee: money(currency, fee), net_amount: money(currency, gross - fee) },
-        create_time: now, update_time: now,
+        create_time: now,
+        update_time: now,
         links: [
           { href: `${base}/v2/payments/captures/${id}`, rel: "self", method: "GET" },
           { href: `${base}/v2/payments/captures/${id}/refund`, rel: "refund", method: "POST" },
@@ -299,7 +404,10 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
     Object.assign(order, { status: "COMPLETED", update_time: now });
     const purchase_units = order.purchase_units.map((u) => ({ reference_id: u.reference_id, payments: u.payments }));
     const links = [{ href: `${base}/v2/checkout/orders/${order.id}`, rel: "self", method: "GET" }];
-    return { status: 201, body: structuredClone({ id: order.id, status: order.status, payment_source: paymentSource(order), purchase_units, payer: order.payer, links }) };
+    return {
+      status: 201,
+      body: structuredClone({ id: order.id, status: order.status, payment_source: paymentSource(order), purchase_units, payer: order.payer, links }),
+    };
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -328,7 +436,17 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       const token = `A21AA${randomBytes(32).toString("base64url")}`;
       tokens.set(token, Date.now() + 32_400_000);
       const scope = "https://uri.paypal.com/services/payments/payment https://uri.paypal.com/services/payments/refund";
-      return json(res, { status: 200, body: { scope, access_token: token, token_type: "Bearer", app_id: "APP-80W284485P519543T", expires_in: 32400, nonce: `${iso()}${randomBytes(16).toString("base64url")}` } });
+      return json(res, {
+        status: 200,
+        body: {
+          scope,
+          access_token: token,
+          token_type: "Bearer",
+          app_id: "APP-80W284485P519543T",
+          expires_in: 32400,
+          nonce: `${iso()}${randomBytes(16).toString("base64url")}`,
+        },
+      });
     }
     if (req.method === "GET" && url.pathname === CERT_PATH) {
       certFetches++;
@@ -343,7 +461,8 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return json(res, apiError(401, "AUTHENTICATION_FAILURE"));
     if (req.method === "POST" && !contentType.includes("application/json")) return json(res, apiError(415, "UNSUPPORTED_MEDIA_TYPE"));
-    if (malformed) return json(res, apiError(400, "INVALID_REQUEST", [{ issue: "MALFORMED_REQUEST_JSON", description: "The request JSON is not well formed." }]));
+    if (malformed)
+      return json(res, apiError(400, "INVALID_REQUEST", [{ issue: "MALFORMED_REQUEST_JSON", description: "The request JSON is not well formed." }]));
     const requestId = req.headers["paypal-request-id"] as string | undefined;
     const [, collection, id, captureSuffix] = route;
     const notFound = () => json(res, notFoundError());
@@ -358,7 +477,15 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       const checked = validateOrder(body && typeof body === "object" ? (body as Json) : {}, merchants);
       if ("status" in checked) return json(res, checked);
       const now = iso();
-      const order: FakeOrder = { id: paypalId(), intent: "CAPTURE", status: "PAYER_ACTION_REQUIRED", purchase_units: checked.units, experience_context: checked.context, create_time: now, update_time: now };
+      const order: FakeOrder = {
+        id: paypalId(),
+        intent: "CAPTURE",
+        status: "PAYER_ACTION_REQUIRED",
+        purchase_units: checked.units,
+        experience_context: checked.context,
+        create_time: now,
+        update_time: now,
+      };
       orders.set(order.id, order);
       if (requestId) orderByRequestId.set(requestId, order.id);
       return json(res, { status: 201, body: createReply(order) });
@@ -408,14 +535,28 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
   };
 
   async function sendWebhook(first: string | WebhookEvent, second?: object, third?: SendWebhookOptions): Promise<WebhookDelivery> {
-    const [eventType, resource, opts = {}] = typeof first === "string" ? [first, second ?? {}, third] : [first.eventType, first.resource, second as SendWebhookOptions | undefined];
+    const [eventType, resource, opts = {}] =
+      typeof first === "string" ? [first, second ?? {}, third] : [first.eventType, first.resource, second as SendWebhookOptions | undefined];
     if (!webhookUrl) throw new Error("FakePayPal: no webhook URL; pass webhookUrl or call setWebhookUrl()");
     const envelope: Json = {
-      id: opts.id ?? `WH-${paypalId()}-${paypalId()}`, event_version: "1.0", create_time: iso(), resource_type: resourceType(eventType), resource_version: "2.0",
-      event_type: eventType, summary: summarize(eventType, resource), resource, links: [],
+      id: opts.id ?? `WH-${paypalId()}-${paypalId()}`,
+      event_version: "1.0",
+      create_time: iso(),
+      resource_type: resourceType(eventType),
+      resource_version: "2.0",
+      event_type: eventType,
+      summary: summarize(eventType, resource),
+      resource,
+      links: [],
     };
     const signed = JSON.stringify(envelope);
-    const headers = signPayPalWebhook({ body: signed, webhookId: opts.webhookId ?? options.webhookId, privateKeyPem, certUrl: opts.certUrl ?? certUrl, transmissionTime: opts.transmissionTime });
+    const headers = signPayPalWebhook({
+      body: signed,
+      webhookId: opts.webhookId ?? options.webhookId,
+      privateKeyPem,
+      certUrl: opts.certUrl ?? certUrl,
+      transmissionTime: opts.transmissionTime,
+    });
     if (opts.signature !== undefined) headers["PAYPAL-TRANSMISSION-SIG"] = opts.signature;
     if (opts.omitHeader) for (const name of Object.keys(headers)) if (name.toLowerCase() === opts.omitHeader.toLowerCase()) delete headers[name];
     let sent = signed;
@@ -426,7 +567,11 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       if (forged.resource.amount) forged.resource.amount.value = "0.01";
       sent = JSON.stringify(forged);
     }
-    const response = await fetch(webhookUrl, { method: "POST", headers: { "Content-Type": "application/json", "User-Agent": "PayPal/AUT-JAVA", ...headers }, body: sent });
+    const response = await fetch(webhookUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "User-Agent": "PayPal/AUT-JAVA", ...headers },
+      body: sent,
+    });
     return { status: response.status, body: await response.text(), event: JSON.parse(sent) };
   }
 
@@ -443,7 +588,9 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
   /** Sends a webhook in the background, as PayPal does some time after the call that caused it. */
   const sendLater = (event: WebhookEvent) => {
     if (!fake.autoWebhooks || !webhookUrl) return;
-    const sent = sendWebhook(event).catch(() => undefined).finally(() => background.delete(sent));
+    const sent = sendWebhook(event)
+      .catch(() => undefined)
+      .finally(() => background.delete(sent));
     background.add(sent);
   };
 
@@ -451,7 +598,14 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
     eventType: "MERCHANT.ONBOARDING.COMPLETED",
     resource: {
       partner_client_id: options.clientId,
-      links: [{ href: `${base}/v1/customer/partners/${partnerId ?? "PARTNER"}/merchant-integrations/${m.merchant_id}`, rel: "self", method: "GET", description: "Get the merchant status information of merchants onboarded by this partner" }],
+      links: [
+        {
+          href: `${base}/v1/customer/partners/${partnerId ?? "PARTNER"}/merchant-integrations/${m.merchant_id}`,
+          rel: "self",
+          method: "GET",
+          description: "Get the merchant status information of merchants onboarded by this partner",
+        },
+      ],
       merchant_id: m.merchant_id,
       tracking_id: m.tracking_id,
     },
@@ -477,8 +631,14 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       merchants.set(merchantId, merchant);
       const back = new URL(referral.return_url);
       const params = {
-        merchantId: referral.tracking_id, merchantIdInPayPal: merchantId, permissionsGranted: "true", consentStatus: "true",
-        productIntentId: "addipmt", productIntentID: "addipmt", isEmailConfirmed: String(merchant.primary_email_confirmed), accountStatus: "BUSINESS_ACCOUNT",
+        merchantId: referral.tracking_id,
+        merchantIdInPayPal: merchantId,
+        permissionsGranted: "true",
+        consentStatus: "true",
+        productIntentId: "addipmt",
+        productIntentID: "addipmt",
+        isEmailConfirmed: String(merchant.primary_email_confirmed),
+        accountStatus: "BUSINESS_ACCOUNT",
       };
       for (const [k, v] of Object.entries(params)) back.searchParams.set(k, v);
       sendLater(onboardingEvent(merchant));
@@ -510,7 +670,14 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
   }
 
   /** The partner endpoints; false when the path is not one of them. */
-  async function handlePartnerApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: unknown, malformed: boolean, contentType: string): Promise<boolean> {
+  async function handlePartnerApi(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    body: unknown,
+    malformed: boolean,
+    contentType: string,
+  ): Promise<boolean> {
     const referralPath = url.pathname === "/v2/customer/partner-referrals";
     const integration = /^\/v1\/customer\/partners\/([^/]+)\/merchant-integrations\/([^/]+)$/.exec(url.pathname);
     const refund = /^\/v2\/payments\/captures\/([A-Za-z0-9-]+)\/refund$/.exec(url.pathname);
@@ -533,16 +700,38 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       const op = input.operations?.[0];
       const returnUrl = input.partner_config_override?.return_url;
       const problems: Detail[] = [];
-      if (typeof input.tracking_id !== "string" || !input.tracking_id || input.tracking_id.length > 127) problems.push({ field: "/tracking_id", location: "body", issue: "INVALID_PARAMETER_VALUE", description: "tracking_id is required (at most 127 characters)." });
+      if (typeof input.tracking_id !== "string" || !input.tracking_id || input.tracking_id.length > 127)
+        problems.push({
+          field: "/tracking_id",
+          location: "body",
+          issue: "INVALID_PARAMETER_VALUE",
+          description: "tracking_id is required (at most 127 characters).",
+        });
       if (op?.operation !== "API_INTEGRATION" || op?.api_integration_preference?.rest_api_integration?.integration_type !== "THIRD_PARTY")
-        problems.push({ field: "/operations/0", location: "body", issue: "INVALID_PARAMETER_VALUE", description: "The fake supports API_INTEGRATION with integration_type THIRD_PARTY." });
-      if (typeof returnUrl !== "string" || !URL.canParse(returnUrl)) problems.push({ field: "/partner_config_override/return_url", location: "body", issue: "INVALID_PARAMETER_SYNTAX", description: "return_url must be a URL." });
+        problems.push({
+          field: "/operations/0",
+          location: "body",
+          issue: "INVALID_PARAMETER_VALUE",
+          description: "The fake supports API_INTEGRATION with integration_type THIRD_PARTY.",
+        });
+      if (typeof returnUrl !== "string" || !URL.canParse(returnUrl))
+        problems.push({
+          field: "/partner_config_override/return_url",
+          location: "body",
+          issue: "INVALID_PARAMETER_SYNTAX",
+          description: "return_url must be a URL.",
+        });
       if (problems.length) return done(apiError(400, "INVALID_REQUEST", problems));
       const token = randomBytes(24).toString("base64url");
       referrals.set(token, { token, tracking_id: input.tracking_id, return_url: returnUrl, email: input.email, body: input });
       const links = [
         { href: `${base}/v2/customer/partner-referrals/${token}`, rel: "self", method: "GET", description: "Read Referral Data shared by the Caller." },
-        { href: `${base}${ONBOARDING_PATH}?token=${token}`, rel: "action_url", method: "GET", description: "Target WEB REDIRECT URL for the next action. Customer should be redirected to this URL in the browser." },
+        {
+          href: `${base}${ONBOARDING_PATH}?token=${token}`,
+          rel: "action_url",
+          method: "GET",
+          description: "Target WEB REDIRECT URL for the next action. Customer should be redirected to this URL in the browser.",
+        },
       ];
       return done({ status: 201, body: { links } });
     }
@@ -559,7 +748,19 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
           payments_receivable: merchant.payments_receivable,
           primary_email_confirmed: merchant.primary_email_confirmed,
           primary_email: merchant.email,
-          oauth_integrations: [{ integration_type: "OAUTH_THIRDPARTY", integration_method: "PAYPAL", oauth_third_party: [{ partner_client_id: options.clientId, merchant_client_id: `merchant-${merchant.merchant_id}`, scopes: ["https://uri.paypal.com/services/payments/realtimepayment", "https://uri.paypal.com/services/payments/refund"] }] }],
+          oauth_integrations: [
+            {
+              integration_type: "OAUTH_THIRDPARTY",
+              integration_method: "PAYPAL",
+              oauth_third_party: [
+                {
+                  partner_client_id: options.clientId,
+                  merchant_client_id: `merchant-${merchant.merchant_id}`,
+                  scopes: ["https://uri.paypal.com/services/payments/realtimepayment", "https://uri.paypal.com/services/payments/refund"],
+                },
+              ],
+            },
+          ],
         },
       });
     }
@@ -577,24 +778,51 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       const asserted = assertedMerchant(req.headers["paypal-auth-assertion"] as string | undefined);
       const owner = merchants.get(payee);
       if ((owner && (asserted !== payee || !owner.consent)) || (!owner && asserted !== null && asserted !== payee)) {
-        return done(apiError(403, "NOT_AUTHORIZED", [{ issue: "PERMISSION_DENIED", description: "You do not have permission to access or perform operations on this resource." }]));
+        return done(
+          apiError(403, "NOT_AUTHORIZED", [
+            { issue: "PERMISSION_DENIED", description: "You do not have permission to access or perform operations on this resource." },
+          ]),
+        );
       }
       const currency = entry.capture.amount.currency_code;
       const remaining = toMinor(entry.capture.amount) - entry.refundedMinor;
       const wanted: Money | undefined = input.amount;
       if (wanted && (wanted.currency_code !== currency || typeof wanted.value !== "string" || !/^\d+(\.\d+)?$/.test(wanted.value))) {
-        return done(apiError(422, "UNPROCESSABLE_ENTITY", [{ field: "/amount", location: "body", issue: "CURRENCY_MISMATCH", description: "Currency of refund must be the same as the currency of the capture." }]));
+        return done(
+          apiError(422, "UNPROCESSABLE_ENTITY", [
+            {
+              field: "/amount",
+              location: "body",
+              issue: "CURRENCY_MISMATCH",
+              description: "Currency of refund must be the same as the currency of the capture.",
+            },
+          ]),
+        );
       }
       const minor = wanted ? toMinor(wanted) : remaining;
       if (entry.capture.status !== "COMPLETED" && entry.capture.status !== "PARTIALLY_REFUNDED") {
         return done(apiError(422, "UNPROCESSABLE_ENTITY", [{ issue: "CAPTURE_FULLY_REFUNDED", description: "The capture has already been fully refunded." }]));
       }
       if (minor <= 0 || minor > remaining) {
-        return done(apiError(422, "UNPROCESSABLE_ENTITY", [{ issue: "REFUND_AMOUNT_EXCEEDED", description: "The refund amount must be less than or equal to the capture amount that has not yet been refunded." }]));
+        return done(
+          apiError(422, "UNPROCESSABLE_ENTITY", [
+            {
+              issue: "REFUND_AMOUNT_EXCEEDED",
+              description: "The refund amount must be less than or equal to the capture amount that has not yet been refunded.",
+            },
+          ]),
+        );
       }
       const event = fake.refund(captureId, money(currency, minor).value);
       const id = event.resource.id as string;
-      apiRefunds.push({ id, captureId, amount: money(currency, minor), requestId, authAssertion: req.headers["paypal-auth-assertion"] as string | undefined, note: input.note_to_payer });
+      apiRefunds.push({
+        id,
+        captureId,
+        amount: money(currency, minor),
+        requestId,
+        authAssertion: req.headers["paypal-auth-assertion"] as string | undefined,
+        note: input.note_to_payer,
+      });
       const reply: Reply = { status: 201, body: { id, status: "COMPLETED", links: event.resource.links } };
       if (replayKey) refundReplies.set(replayKey, reply);
       sendLater(event);
@@ -610,7 +838,9 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
     certUrl,
     certPem,
     privateKeyPem,
-    get certFetches() { return certFetches; },
+    get certFetches() {
+      return certFetches;
+    },
     requests,
     orders,
     captureStatus: "COMPLETED",
@@ -641,20 +871,32 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
     refund(captureId, value) {
       const entry = findCapture(captureId);
       const { capture } = entry;
-      if (capture.status !== "COMPLETED" && capture.status !== "PARTIALLY_REFUNDED") throw new Error(`FakePayPal: cannot refund capture ${captureId}: it is ${capture.status}`);
+      if (capture.status !== "COMPLETED" && capture.status !== "PARTIALLY_REFUNDED")
+        throw new Error(`FakePayPal: cannot refund capture ${captureId}: it is ${capture.status}`);
       const currency = capture.amount.currency_code;
       const remaining = toMinor(capture.amount) - entry.refundedMinor;
       const minor = value === undefined ? remaining : toMinor({ currency_code: currency, value });
-      if (minor <= 0 || minor > remaining) throw new Error(`FakePayPal: cannot refund ${value} ${currency}; ${money(currency, remaining).value} left on ${captureId}`);
+      if (minor <= 0 || minor > remaining)
+        throw new Error(`FakePayPal: cannot refund ${value} ${currency}; ${money(currency, remaining).value} left on ${captureId}`);
       entry.refundedMinor += minor;
       const now = iso();
       Object.assign(capture, { status: remaining === minor ? "REFUNDED" : "PARTIALLY_REFUNDED", update_time: now });
       const id = paypalId();
       const amount = money(currency, minor);
       const resource = {
-        id, status: "COMPLETED", amount,
-        seller_payable_breakdown: { gross_amount: amount, paypal_fee: money(currency, 0), net_amount: amount, total_refunded_amount: money(currency, entry.refundedMinor) },
-        custom_id: capture.custom_id, invoice_id: capture.invoice_id, create_time: now, update_time: now,
+        id,
+        status: "COMPLETED",
+        amount,
+        seller_payable_breakdown: {
+          gross_amount: amount,
+          paypal_fee: money(currency, 0),
+          net_amount: amount,
+          total_refunded_amount: money(currency, entry.refundedMinor),
+        },
+        custom_id: capture.custom_id,
+        invoice_id: capture.invoice_id,
+        create_time: now,
+        update_time: now,
         links: [
           { rel: "up", href: `${base}/v2/payments/captures/${captureId}`, method: "GET" },
           { rel: "self", href: `${base}/v2/payments/refunds/${id}`, method: "GET" },
@@ -668,11 +910,22 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       const disputeId = `PP-D-${randomInt(10_000, 100_000)}`;
       const transaction = { seller_transaction_id: captureId, create_time: capture.create_time, transaction_status: "COMPLETED", gross_amount: capture.amount };
       const resource = {
-        dispute_id: disputeId, create_time: now, update_time: now,
-        disputed_transactions: [{ ...transaction, invoice_number: capture.invoice_id, custom: capture.custom_id, seller: { merchant_id: (capture.payee as Payee | undefined)?.merchant_id ?? PAYEE.merchant_id } }],
-        reason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED", status: "OPEN",
+        dispute_id: disputeId,
+        create_time: now,
+        update_time: now,
+        disputed_transactions: [
+          {
+            ...transaction,
+            invoice_number: capture.invoice_id,
+            custom: capture.custom_id,
+            seller: { merchant_id: (capture.payee as Payee | undefined)?.merchant_id ?? PAYEE.merchant_id },
+          },
+        ],
+        reason: "MERCHANDISE_OR_SERVICE_NOT_RECEIVED",
+        status: "OPEN",
         dispute_amount: value === undefined ? capture.amount : { currency_code: capture.amount.currency_code, value },
-        dispute_life_cycle_stage: "INQUIRY", dispute_channel: "INTERNAL",
+        dispute_life_cycle_stage: "INQUIRY",
+        dispute_channel: "INTERNAL",
         links: [{ href: `${base}/v1/customer/disputes/${disputeId}`, rel: "self", method: "GET" }],
       };
       return { eventType: "CUSTOMER.DISPUTE.CREATED", resource };
@@ -697,7 +950,10 @@ export async function startFakePayPal(options: { clientId: string; clientSecret:
       const merchant = merchants.get(merchantId);
       if (!merchant) throw new Error(`FakePayPal: unknown merchant ${merchantId}`);
       merchant.consent = false;
-      return { eventType: "MERCHANT.PARTNER-CONSENT.REVOKED", resource: { merchant_id: merchant.merchant_id, tracking_id: merchant.tracking_id, partner_client_id: options.clientId } };
+      return {
+        eventType: "MERCHANT.PARTNER-CONSENT.REVOKED",
+        resource: { merchant_id: merchant.merchant_id, tracking_id: merchant.tracking_id, partner_client_id: options.clientId },
+      };
     },
     async stop() {
       await new Promise<void>((resolve) => {

@@ -78,7 +78,7 @@ const BOUNCE_TYPES = {
   HardBounce: [1, "Hard bounce", "The server was unable to deliver your message (ex: unknown user, mailbox not found).", true],
   Transient: [2, "Message delayed", "The server could not temporarily deliver your message (ex: Message is delayed due to network troubles).", false],
   Unsubscribe: [16, "Unsubscribe request", "Unsubscribe or Remove request.", false],
-  AutoResponder: [64, "Auto responder", "Automatic email responder (ex: \"Out of Office\" or \"On Vacation\").", false],
+  AutoResponder: [64, "Auto responder", 'Automatic email responder (ex: "Out of Office" or "On Vacation").', false],
   DnsError: [256, "DNS error", "A temporary DNS error.", false],
   SoftBounce: [4096, "Soft bounce", "Unable to temporarily deliver message (i.e. mailbox full, account disabled, exceeds quota, out of disk space).", false],
   BadEmailAddress: [100000, "Invalid email address", "The address is not a valid email address.", true],
@@ -100,7 +100,10 @@ const submittedAt = (d = new Date()) => postmarkTime(new Date(d.getTime() - 5 * 
 /** Splits "A <a@x.com>, b@y.com" into addresses (quoted display names may contain commas). */
 function parseAddressList(value: string): string[] {
   const parts = value.match(/(?:"[^"]*"|[^,])+/g) ?? [];
-  return parts.map((p) => p.trim()).filter(Boolean).map((p) => (/<([^<>]*)>\s*$/.exec(p)?.[1] ?? p).trim());
+  return parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => (/<([^<>]*)>\s*$/.exec(p)?.[1] ?? p).trim());
 }
 const isEmail = (a: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a);
 const inactiveMessage = (addresses: string[]) =>
@@ -108,7 +111,11 @@ const inactiveMessage = (addresses: string[]) =>
   "Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression.";
 
 class PostmarkHttpError extends Error {
-  constructor(public status: number, public errorCode: number | undefined, message: string) {
+  constructor(
+    public status: number,
+    public errorCode: number | undefined,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -120,15 +127,23 @@ function scriptedError(entry: Exclude<ScriptedResponse, number>, recipients: str
   if (status >= 500) return new PostmarkHttpError(status, entry.errorCode, entry.message ?? (status === 503 ? "Service unavailable" : "Internal server error"));
   const [defaultCode, defaultMessage] = ERROR_MESSAGES[status] ?? [0, `Request failed with status ${status}`];
   const errorCode = entry.errorCode ?? defaultCode;
-  const message = entry.message ?? (errorCode === 406 ? inactiveMessage(recipients.length ? recipients : ["unknown@example.com"]) : errorCode === 300 ? "Invalid email request" : defaultMessage);
+  const message =
+    entry.message ??
+    (errorCode === 406
+      ? inactiveMessage(recipients.length ? recipients : ["unknown@example.com"])
+      : errorCode === 300
+        ? "Invalid email request"
+        : defaultMessage);
   return new PostmarkHttpError(status, errorCode, message);
 }
 
 function validateEmail(body: unknown, inactive: Set<string>): { recipients: string[] } {
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new PostmarkHttpError(422, 403, "Incompatible JSON: the request body must be a JSON object.");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new PostmarkHttpError(422, 403, "Incompatible JSON: the request body must be a JSON object.");
   const b = body as Json;
   for (const key of ["From", "To", "Cc", "Bcc", "Subject", "TextBody", "HtmlBody", "Tag", "ReplyTo", "MessageStream"]) {
-    if (b[key] !== undefined && b[key] !== null && typeof b[key] !== "string") throw new PostmarkHttpError(422, 403, `Incompatible JSON: '${key}' must be a string.`);
+    if (b[key] !== undefined && b[key] !== null && typeof b[key] !== "string")
+      throw new PostmarkHttpError(422, 403, `Incompatible JSON: '${key}' must be a string.`);
   }
   if (!b.From) throw invalidRequest("Invalid 'From' address: ''.");
   const from = parseAddressList(b.From);
@@ -163,7 +178,13 @@ function validateEmail(body: unknown, inactive: Set<string>): { recipients: stri
   return { recipients };
 }
 
-export async function startFakePostmark(options: { serverToken: string; port?: number; webhookUrl?: string; webhookUser?: string; webhookPassword?: string }): Promise<FakePostmark> {
+export async function startFakePostmark(options: {
+  serverToken: string;
+  port?: number;
+  webhookUrl?: string;
+  webhookUser?: string;
+  webhookPassword?: string;
+}): Promise<FakePostmark> {
   let webhookUrl = options.webhookUrl;
   let queue: Array<Exclude<ScriptedResponse, number>> = [];
   let failing: { status: number; errorCode?: number } | null = null;
@@ -180,10 +201,15 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
   function checkRequest(req: http.IncomingMessage) {
     const token = req.headers["x-postmark-server-token"];
     if (!token) {
-      throw new PostmarkHttpError(401, 10, "No Account or Server API tokens were supplied in the HTTP headers. Please add a header for either X-Postmark-Server-Token or X-Postmark-Account-Token.");
+      throw new PostmarkHttpError(
+        401,
+        10,
+        "No Account or Server API tokens were supplied in the HTTP headers. Please add a header for either X-Postmark-Server-Token or X-Postmark-Account-Token.",
+      );
     }
     if (token !== options.serverToken) throw new PostmarkHttpError(401, 10, ERROR_MESSAGES[401][1]);
-    if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) throw new PostmarkHttpError(415, 409, "JSON required: set 'Content-Type: application/json'.");
+    if (!/^application\/json\b/i.test(req.headers["content-type"] ?? ""))
+      throw new PostmarkHttpError(415, 409, "JSON required: set 'Content-Type: application/json'.");
   }
 
   function accept(message: Json) {
@@ -219,7 +245,10 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
             const failure = itemFailures.get(r.toLowerCase());
             if (!failure) continue;
             if (--failure.times <= 0) itemFailures.delete(r.toLowerCase());
-            return { ErrorCode: failure.errorCode, Message: failure.message ?? (failure.errorCode === 406 ? inactiveMessage([r]) : `Message refused (${failure.errorCode}).`) };
+            return {
+              ErrorCode: failure.errorCode,
+              Message: failure.message ?? (failure.errorCode === 406 ? inactiveMessage([r]) : `Message refused (${failure.errorCode}).`),
+            };
           }
           return accept(message as Json);
         } catch (e) {
@@ -266,8 +295,20 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     const query = new URL(req.url ?? "/", "http://localhost").searchParams;
     const count = Number(query.get("count"));
     const offset = Number(query.get("offset"));
-    if (!query.has("count") || !query.has("offset") || !Number.isInteger(count) || !Number.isInteger(offset) || count < 1 || count > 500 || offset < 0 || count + offset > 10_000) {
-      return { status: 422, body: { ErrorCode: 600, Message: "The 'count' and 'offset' parameters are required: count up to 500, count + offset up to 10,000." } };
+    if (
+      !query.has("count") ||
+      !query.has("offset") ||
+      !Number.isInteger(count) ||
+      !Number.isInteger(offset) ||
+      count < 1 ||
+      count > 500 ||
+      offset < 0 ||
+      count + offset > 10_000
+    ) {
+      return {
+        status: 422,
+        body: { ErrorCode: 600, Message: "The 'count' and 'offset' parameters are required: count up to 500, count + offset up to 10,000." },
+      };
     }
     const metadata = [...query.entries()].filter(([k]) => k.startsWith("metadata_")).map(([k, v]) => [k.slice("metadata_".length), v] as const);
     const recipient = query.get("recipient")?.toLowerCase();
@@ -310,14 +351,28 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     };
     if (path === "/messages/outbound" && req.method === "GET") {
       const result = searchOutbound(req);
-      searches.push({ at: Date.now(), status: result.status, query: Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams), matched: result.body.TotalCount ?? 0 });
+      searches.push({
+        at: Date.now(),
+        status: result.status,
+        query: Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams),
+        matched: result.body.TotalCount ?? 0,
+      });
       return reply(result.status, result.body);
     }
-    if ((path !== "/email" && path !== "/email/batch") || req.method !== "POST") return reply(404, { ErrorCode: 0, Message: `The fake Postmark does not implement ${req.method} ${path}.` });
+    if ((path !== "/email" && path !== "/email/batch") || req.method !== "POST")
+      return reply(404, { ErrorCode: 0, Message: `The fake Postmark does not implement ${req.method} ${path}.` });
     const at = Date.now();
     const result = path === "/email" ? handleEmail(req, raw) : handleBatch(req, raw);
     const results = Array.isArray(result.body) ? result.body : undefined;
-    calls.push({ at, path, status: result.status, errorCode: Array.isArray(result.body) ? 0 : (result.body.ErrorCode ?? 0), body: result.parsed, headers: req.headers, results });
+    calls.push({
+      at,
+      path,
+      status: result.status,
+      errorCode: Array.isArray(result.body) ? 0 : (result.body.ErrorCode ?? 0),
+      body: result.parsed,
+      headers: req.headers,
+      results,
+    });
     if (delay > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => (waiting.delete(t), resolve()), delay);
@@ -340,7 +395,7 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
   function messageFacts(messageId: string) {
     const body = sent.find((s) => s.messageId === messageId)?.body;
     return {
-      Recipient: body ? parseAddressList(body.To ?? "")[0] ?? "" : "unknown@example.com",
+      Recipient: body ? (parseAddressList(body.To ?? "")[0] ?? "") : "unknown@example.com",
       From: body ? parseAddressList(body.From)[0] : "sender@example.com",
       Subject: body?.Subject ?? "",
       Tag: body?.Tag ?? "",
@@ -353,11 +408,29 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     OS: { Name: "OS X 10.15 Catalina", Company: "Apple Computer, Inc.", Family: "OS X 10" },
     Platform: "Desktop",
     UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
-    Geo: { CountryISOCode: "US", Country: "United States", RegionISOCode: "NY", Region: "New York", City: "New York", Zip: "10001", Coords: "40.7506,-73.9972", IP: "203.0.113.7" },
+    Geo: {
+      CountryISOCode: "US",
+      Country: "United States",
+      RegionISOCode: "NY",
+      Region: "New York",
+      City: "New York",
+      Zip: "10001",
+      Coords: "40.7506,-73.9972",
+      IP: "203.0.113.7",
+    },
   };
   const event = (payload: Json, opts: EventOptions = {}) => fake.postWebhook({ ...payload, ...opts.overrides }, opts);
 
-  function bouncePayload(messageId: string, recordType: "Bounce" | "SpamComplaint", type: string, typeCode: number, name: string, description: string, isInactive: boolean, canActivate: boolean) {
+  function bouncePayload(
+    messageId: string,
+    recordType: "Bounce" | "SpamComplaint",
+    type: string,
+    typeCode: number,
+    name: string,
+    description: string,
+    isInactive: boolean,
+    canActivate: boolean,
+  ) {
     const m = messageFacts(messageId);
     return {
       RecordType: recordType,
@@ -387,7 +460,11 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     port,
-    sent, calls, searches, webhooks, inactive,
+    sent,
+    calls,
+    searches,
+    webhooks,
+    inactive,
     script(responses) {
       queue.push(...responses.map((r) => (typeof r === "number" ? { status: r } : r)));
     },
@@ -417,24 +494,56 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
 
     deliver(messageId, opts) {
       const m = messageFacts(messageId);
-      return event({
-        RecordType: "Delivery", ServerID: FAKE_SERVER_ID, MessageStream: m.MessageStream, MessageID: messageId, Recipient: m.Recipient,
-        Tag: m.Tag, DeliveredAt: postmarkTime(), Details: "smtp;250 2.0.0 OK  1700000000 a1b2c3d4e5f6.1 - gsmtp", Metadata: m.Metadata,
-      }, opts);
+      return event(
+        {
+          RecordType: "Delivery",
+          ServerID: FAKE_SERVER_ID,
+          MessageStream: m.MessageStream,
+          MessageID: messageId,
+          Recipient: m.Recipient,
+          Tag: m.Tag,
+          DeliveredAt: postmarkTime(),
+          Details: "smtp;250 2.0.0 OK  1700000000 a1b2c3d4e5f6.1 - gsmtp",
+          Metadata: m.Metadata,
+        },
+        opts,
+      );
     },
     open(messageId, opts) {
       const m = messageFacts(messageId);
-      return event({
-        RecordType: "Open", FirstOpen: true, ...client, ReadSeconds: 5, MessageID: messageId, MessageStream: m.MessageStream,
-        ReceivedAt: postmarkTime(), Tag: m.Tag, Recipient: m.Recipient, Metadata: m.Metadata,
-      }, opts);
+      return event(
+        {
+          RecordType: "Open",
+          FirstOpen: true,
+          ...client,
+          ReadSeconds: 5,
+          MessageID: messageId,
+          MessageStream: m.MessageStream,
+          ReceivedAt: postmarkTime(),
+          Tag: m.Tag,
+          Recipient: m.Recipient,
+          Metadata: m.Metadata,
+        },
+        opts,
+      );
     },
     click(messageId, url = "https://example.com/", opts) {
       const m = messageFacts(messageId);
-      return event({
-        RecordType: "Click", ClickLocation: "HTML", ...client, OriginalLink: url, MessageID: messageId, MessageStream: m.MessageStream,
-        ReceivedAt: postmarkTime(), Tag: m.Tag, Recipient: m.Recipient, Metadata: m.Metadata,
-      }, opts);
+      return event(
+        {
+          RecordType: "Click",
+          ClickLocation: "HTML",
+          ...client,
+          OriginalLink: url,
+          MessageID: messageId,
+          MessageStream: m.MessageStream,
+          ReceivedAt: postmarkTime(),
+          Tag: m.Tag,
+          Recipient: m.Recipient,
+          Metadata: m.Metadata,
+        },
+        opts,
+      );
     },
     bounce(messageId, type = "HardBounce", opts) {
       const [code, name, description, isInactive] = BOUNCE_TYPES[type];
@@ -444,7 +553,16 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     },
     spamComplaint(messageId, opts) {
       // TypeCode 512 as in Postmark's spam complaint webhook example (the bounce-types table lists SpamComplaint as 100001).
-      const payload = bouncePayload(messageId, "SpamComplaint", "SpamComplaint", 512, "Spam complaint", "The subscriber explicitly marked this email as spam.", true, false);
+      const payload = bouncePayload(
+        messageId,
+        "SpamComplaint",
+        "SpamComplaint",
+        512,
+        "Spam complaint",
+        "The subscriber explicitly marked this email as spam.",
+        true,
+        false,
+      );
       inactive.add(payload.Email.toLowerCase());
       return event(payload, opts);
     },
@@ -472,7 +590,7 @@ export async function startFakePostmark(options: { serverToken: string; port?: n
     },
 
     stop() {
-      for (const [t, release] of waiting) clearTimeout(t), release();
+      for (const [t, release] of waiting) (clearTimeout(t), release());
       waiting.clear();
       // Node's fetch (the SDK's transport) keeps connections alive; close them or close() waits for their idle timeout.
       server.closeAllConnections();

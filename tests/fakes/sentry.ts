@@ -118,8 +118,7 @@ export async function startFakeSentry(options: { publicKey?: string; project?: s
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
 
-  const events = () =>
-    envelopes.flatMap((e) => e.items.filter((i) => i.header.type === "event").map((i) => JSON.parse(i.payload) as Json));
+  const events = () => envelopes.flatMap((e) => e.items.filter((i) => i.header.type === "event").map((i) => JSON.parse(i.payload) as Json));
 
   return {
     url,

@@ -16,7 +16,9 @@ const stripe = await startFakeStripe({
   webhookSecret: need("STRIPE_WEBHOOK_SECRET"),
   webhookUrl: `${appUrl}/webhooks/stripe`,
   // Connect mode (STRIPE_MODE=connect): events from connected accounts go to their own endpoint and secret.
-  ...(process.env.STRIPE_CONNECT_WEBHOOK_SECRET ? { connectWebhookSecret: process.env.STRIPE_CONNECT_WEBHOOK_SECRET, connectWebhookUrl: `${appUrl}/webhooks/stripe/connect` } : {}),
+  ...(process.env.STRIPE_CONNECT_WEBHOOK_SECRET
+    ? { connectWebhookSecret: process.env.STRIPE_CONNECT_WEBHOOK_SECRET, connectWebhookUrl: `${appUrl}/webhooks/stripe/connect` }
+    : {}),
 });
 const paypal = await startFakePayPal({
   port: Number(need("FAKE_PAYPAL_PORT")),

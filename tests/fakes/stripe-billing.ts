@@ -56,7 +56,21 @@ const DEFAULT_PRICES: FakePrice[] = [
   { id: "price_yearly_test", unit_amount: 29000, currency: "usd", interval: "year" },
 ];
 
-const SESSION_PARAMS = new Set(["mode", "customer", "customer_email", "client_reference_id", "line_items", "metadata", "subscription_data", "success_url", "cancel_url", "allow_promotion_codes", "billing_address_collection", "locale", "expand"]);
+const SESSION_PARAMS = new Set([
+  "mode",
+  "customer",
+  "customer_email",
+  "client_reference_id",
+  "line_items",
+  "metadata",
+  "subscription_data",
+  "success_url",
+  "cancel_url",
+  "allow_promotion_codes",
+  "billing_address_collection",
+  "locale",
+  "expand",
+]);
 
 export function createBillingFake(ctx: {
   secretKey: string;
@@ -73,7 +87,17 @@ export function createBillingFake(ctx: {
   const prices = new Map((ctx.prices ?? DEFAULT_PRICES).map((p) => [p.id, p]));
   const idempotent = new Map<string, { status: number; body: Obj }>();
 
-  const priceObject = (p: FakePrice) => ({ id: p.id, object: "price", active: true, currency: p.currency, unit_amount: p.unit_amount, recurring: { interval: p.interval, interval_count: 1 }, type: "recurring", product: `prod_${p.id.slice(6)}`, livemode: false });
+  const priceObject = (p: FakePrice) => ({
+    id: p.id,
+    object: "price",
+    active: true,
+    currency: p.currency,
+    unit_amount: p.unit_amount,
+    recurring: { interval: p.interval, interval_count: 1 },
+    type: "recurring",
+    product: `prod_${p.id.slice(6)}`,
+    livemode: false,
+  });
   const periodSeconds = (p: FakePrice) => (p.interval === "year" ? 365 : 30) * DAY;
   const copy = <T>(o: T): T => JSON.parse(JSON.stringify(o));
   const privateless = (o: Obj) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith("_")));
@@ -98,12 +122,25 @@ export function createBillingFake(ctx: {
     const price = prices.get(sub.items.data[0].price.id)!;
     const amount = reason === "subscription_create" && sub.status === "trialing" ? 0 : price.unit_amount;
     const invoice = {
-      id: newId("in"), object: "invoice", customer: sub.customer, status: paid ? "paid" : "open", currency: price.currency,
-      amount_due: amount, amount_paid: paid ? amount : 0, amount_remaining: paid ? 0 : amount, attempt_count: 1, attempted: true,
-      next_payment_attempt: paid ? null : now() + 3 * DAY, billing_reason: reason, collection_method: "charge_automatically",
-      created: now(), livemode: false, hosted_invoice_url: `${ctx.baseUrl()}/i/${sub.id}`,
+      id: newId("in"),
+      object: "invoice",
+      customer: sub.customer,
+      status: paid ? "paid" : "open",
+      currency: price.currency,
+      amount_due: amount,
+      amount_paid: paid ? amount : 0,
+      amount_remaining: paid ? 0 : amount,
+      attempt_count: 1,
+      attempted: true,
+      next_payment_attempt: paid ? null : now() + 3 * DAY,
+      billing_reason: reason,
+      collection_method: "charge_automatically",
+      created: now(),
+      livemode: false,
+      hosted_invoice_url: `${ctx.baseUrl()}/i/${sub.id}`,
       parent: { type: "subscription_details", quote_details: null, subscription_details: { subscription: sub.id, metadata: sub.metadata } },
-      period_start: sub.items.data[0].current_period_start, period_end: sub.items.data[0].current_period_end,
+      period_start: sub.items.data[0].current_period_start,
+      period_end: sub.items.data[0].current_period_end,
     };
     invoices.set(invoice.id, invoice);
     sub.latest_invoice = invoice.id;
@@ -137,7 +174,8 @@ export function createBillingFake(ctx: {
       (/^\/v1\/checkout\/sessions\/[^/]+$/.test(path) && checkoutSessions.has(path.split("/").pop()!)) ||
       /^\/v1\/(customers|subscriptions|billing_portal\/sessions)(\/|$)/.test(path);
     if (!ours) return null;
-    if (req.headers.authorization !== `Bearer ${ctx.secretKey}`) return { status: 401, body: { error: { type: "invalid_request_error", message: "Invalid API Key provided." } } };
+    if (req.headers.authorization !== `Bearer ${ctx.secretKey}`)
+      return { status: 401, body: { error: { type: "invalid_request_error", message: "Invalid API Key provided." } } };
     if (idempotencyKey && idempotent.has(idempotencyKey)) return idempotent.get(idempotencyKey)!;
     const result = await route(method, path, params);
     if (idempotencyKey && result.status < 500) idempotent.set(idempotencyKey, result);
@@ -147,7 +185,15 @@ export function createBillingFake(ctx: {
   async function route(method: string, path: string, p: Obj): Promise<{ status: number; body: Obj }> {
     let m: RegExpExecArray | null;
     if (method === "POST" && path === "/v1/customers") {
-      const customer = { id: newId("cus"), object: "customer", name: p.name ?? null, email: p.email ?? null, metadata: p.metadata ?? {}, created: now(), livemode: false };
+      const customer = {
+        id: newId("cus"),
+        object: "customer",
+        name: p.name ?? null,
+        email: p.email ?? null,
+        metadata: p.metadata ?? {},
+        created: now(),
+        livemode: false,
+      };
       customers.set(customer.id, customer);
       return { status: 200, body: customer };
     }
@@ -170,11 +216,26 @@ export function createBillingFake(ctx: {
       }
       const id = newId("cs_test");
       const session = {
-        id, object: "checkout.session", mode: "subscription", status: "open", payment_status: "unpaid", customer: p.customer ?? null,
-        customer_email: p.customer_email ?? null, client_reference_id: p.client_reference_id ?? null, metadata: p.metadata ?? {},
-        subscription: null, success_url: p.success_url, cancel_url: p.cancel_url ?? null, url: `${ctx.baseUrl()}/c/pay/${id}`,
-        amount_total: trialEnd ? 0 : price.unit_amount, currency: price.currency, created: now(), expires_at: now() + DAY, livemode: false,
-        _price: price.id, _subscription_data: p.subscription_data ?? {},
+        id,
+        object: "checkout.session",
+        mode: "subscription",
+        status: "open",
+        payment_status: "unpaid",
+        customer: p.customer ?? null,
+        customer_email: p.customer_email ?? null,
+        client_reference_id: p.client_reference_id ?? null,
+        metadata: p.metadata ?? {},
+        subscription: null,
+        success_url: p.success_url,
+        cancel_url: p.cancel_url ?? null,
+        url: `${ctx.baseUrl()}/c/pay/${id}`,
+        amount_total: trialEnd ? 0 : price.unit_amount,
+        currency: price.currency,
+        created: now(),
+        expires_at: now() + DAY,
+        livemode: false,
+        _price: price.id,
+        _subscription_data: p.subscription_data ?? {},
       };
       checkoutSessions.set(id, session);
       return { status: 200, body: privateless(session) };
@@ -185,7 +246,8 @@ export function createBillingFake(ctx: {
       if (!sub) return missing("subscription", m[1]);
       if (method === "GET") return { status: 200, body: copy(sub) };
       if (method === "POST") {
-        for (const key of Object.keys(p)) if (key !== "cancel_at_period_end" && key !== "expand") return error(400, `This fake does not update ${key}`, { param: key });
+        for (const key of Object.keys(p))
+          if (key !== "cancel_at_period_end" && key !== "expand") return error(400, `This fake does not update ${key}`, { param: key });
         if (sub.status === "canceled") return error(400, "A canceled subscription can only update its cancellation_details and metadata.");
         if (p.cancel_at_period_end !== undefined) await cancelAtEnd(sub, p.cancel_at_period_end === "true");
         return { status: 200, body: copy(sub) };
@@ -198,10 +260,20 @@ export function createBillingFake(ctx: {
       }
     }
     if (method === "POST" && path === "/v1/billing_portal/sessions") {
-      if (!p.customer || !customers.has(p.customer)) return p.customer ? missing("customer", p.customer) : error(400, "Missing required param: customer.", { param: "customer" });
+      if (!p.customer || !customers.has(p.customer))
+        return p.customer ? missing("customer", p.customer) : error(400, "Missing required param: customer.", { param: "customer" });
       if (p.return_url !== undefined && !URL.canParse(p.return_url)) return error(400, "Not a valid URL", { param: "return_url" });
       const id = newId("bps");
-      const session = { id, object: "billing_portal.session", customer: p.customer, return_url: p.return_url ?? null, url: `${ctx.baseUrl()}/p/session/${id}`, created: now(), livemode: false, configuration: "bpc_default" };
+      const session = {
+        id,
+        object: "billing_portal.session",
+        customer: p.customer,
+        return_url: p.return_url ?? null,
+        url: `${ctx.baseUrl()}/p/session/${id}`,
+        created: now(),
+        livemode: false,
+        configuration: "bpc_default",
+      };
       portalSessions.set(id, session);
       return { status: 200, body: session };
     }
@@ -220,24 +292,45 @@ export function createBillingFake(ctx: {
     const trialEnd = s._subscription_data.trial_end ? Number(s._subscription_data.trial_end) : null;
     const start = now();
     const sub: Obj = {
-      id: newId("sub"), object: "subscription", customer: s.customer, status: trialEnd ? "trialing" : "active", created: start, start_date: start,
-      billing_cycle_anchor: trialEnd ?? start, cancel_at_period_end: false, cancel_at: null, canceled_at: null, ended_at: null,
-      trial_start: trialEnd ? start : null, trial_end: trialEnd, collection_method: "charge_automatically", currency: price.currency,
-      metadata: s._subscription_data.metadata ?? {}, latest_invoice: null, livemode: false,
+      id: newId("sub"),
+      object: "subscription",
+      customer: s.customer,
+      status: trialEnd ? "trialing" : "active",
+      created: start,
+      start_date: start,
+      billing_cycle_anchor: trialEnd ?? start,
+      cancel_at_period_end: false,
+      cancel_at: null,
+      canceled_at: null,
+      ended_at: null,
+      trial_start: trialEnd ? start : null,
+      trial_end: trialEnd,
+      collection_method: "charge_automatically",
+      currency: price.currency,
+      metadata: s._subscription_data.metadata ?? {},
+      latest_invoice: null,
+      livemode: false,
       items: {
-        object: "list", has_more: false, url: "/v1/subscription_items",
-        data: [{ id: newId("si"), object: "subscription_item", price: priceObject(price), quantity: 1, current_period_start: start, current_period_end: trialEnd ?? start + periodSeconds(price) }],
+        object: "list",
+        has_more: false,
+        url: "/v1/subscription_items",
+        data: [
+          {
+            id: newId("si"),
+            object: "subscription_item",
+            price: priceObject(price),
+            quantity: 1,
+            current_period_start: start,
+            current_period_end: trialEnd ?? start + periodSeconds(price),
+          },
+        ],
       },
     };
     subscriptions.set(sub.id, sub);
     const invoice = newInvoice(sub, true, "subscription_create");
     Object.assign(s, { status: "complete", payment_status: trialEnd ? "no_payment_required" : "paid", subscription: sub.id });
     // Stripe's usual order; the app must not depend on it.
-    const deliveries = [
-      await emit("customer.subscription.created", sub),
-      await emit("invoice.paid", invoice),
-      await emit("checkout.session.completed", s),
-    ];
+    const deliveries = [await emit("customer.subscription.created", sub), await emit("invoice.paid", invoice), await emit("checkout.session.completed", s)];
     return { subscriptionId: sub.id, deliveries };
   }
 
@@ -261,7 +354,14 @@ export function createBillingFake(ctx: {
   async function fixCard(subscriptionId: string) {
     const sub = getSub(subscriptionId);
     const invoice = invoices.get(sub.latest_invoice)!;
-    if (invoice.status === "open") Object.assign(invoice, { status: "paid", amount_paid: invoice.amount_due, amount_remaining: 0, attempt_count: invoice.attempt_count + 1, next_payment_attempt: null });
+    if (invoice.status === "open")
+      Object.assign(invoice, {
+        status: "paid",
+        amount_paid: invoice.amount_due,
+        amount_remaining: 0,
+        attempt_count: invoice.attempt_count + 1,
+        next_payment_attempt: null,
+      });
     if (sub.status === "past_due" || sub.status === "unpaid") sub.status = "active";
     return [await emit("invoice.paid", invoice), await emit("customer.subscription.updated", sub)];
   }
@@ -289,12 +389,20 @@ export function createBillingFake(ctx: {
         return { status: 303, type: "text/plain; charset=utf-8", body: "", headers: { Location: s.success_url.replaceAll("{CHECKOUT_SESSION_ID}", s.id) } };
       }
       if (s.status !== "open") return html(200, page("Subscribe", "<p>This checkout session is complete.</p>"));
-      const trial = s._subscription_data.trial_end ? `<p>Free until ${new Date(Number(s._subscription_data.trial_end) * 1000).toISOString().slice(0, 10)}, then:</p>` : "";
-      return html(200, page("Subscribe", [
-        `${trial}<p>Invoice Link ${price.interval === "year" ? "yearly" : "monthly"}: <strong>${escapeHtml(money(price.unit_amount, price.currency))}</strong> per ${price.interval}</p>`,
-        `<form method="post" action="${escapeHtml(url.pathname)}"><button type="submit">Subscribe</button></form>`,
-        s.cancel_url ? `<p><a href="${escapeHtml(s.cancel_url)}">Cancel</a></p>` : "",
-      ].join("")));
+      const trial = s._subscription_data.trial_end
+        ? `<p>Free until ${new Date(Number(s._subscription_data.trial_end) * 1000).toISOString().slice(0, 10)}, then:</p>`
+        : "";
+      return html(
+        200,
+        page(
+          "Subscribe",
+          [
+            `${trial}<p>Invoice Link ${price.interval === "year" ? "yearly" : "monthly"}: <strong>${escapeHtml(money(price.unit_amount, price.currency))}</strong> per ${price.interval}</p>`,
+            `<form method="post" action="${escapeHtml(url.pathname)}"><button type="submit">Subscribe</button></form>`,
+            s.cancel_url ? `<p><a href="${escapeHtml(s.cancel_url)}">Cancel</a></p>` : "",
+          ].join(""),
+        ),
+      );
     }
     if ((m = /^\/p\/session\/([^/]+)$/.exec(url.pathname))) {
       const session = portalSessions.get(m[1]);
@@ -308,19 +416,50 @@ export function createBillingFake(ctx: {
         if (action === "renew") await cancelAtEnd(live, false);
         return { status: 303, type: "text/plain; charset=utf-8", body: "", headers: { Location: url.pathname } };
       }
-      const form = (action: string, label: string) => `<form method="post" action="${escapeHtml(url.pathname)}"><input type="hidden" name="action" value="${action}"><button type="submit">${label}</button></form>`;
-      const history = [...invoices.values()].filter((i) => i.customer === session.customer).map((i) => `<li>${escapeHtml(new Date(i.created * 1000).toISOString().slice(0, 10))} ${escapeHtml(money(i.amount_due, i.currency))} ${escapeHtml(i.status)}</li>`).join("");
-      return html(200, page("Billing portal", [
-        live ? `<p data-status="${escapeHtml(live.status)}">Subscription: ${escapeHtml(live.status)}${live.cancel_at_period_end ? " (cancels at period end)" : ""}</p>` : "<p>No active subscription.</p>",
-        live ? form("update-card", "Update card") : "",
-        live && !live.cancel_at_period_end ? form("cancel", "Cancel subscription") : "",
-        live && live.cancel_at_period_end ? form("renew", "Renew subscription") : "",
-        `<h2>Billing history</h2><ul>${history}</ul>`,
-        session.return_url ? `<p><a href="${escapeHtml(session.return_url)}">Return to Invoice Link</a></p>` : "",
-      ].join("")));
+      const form = (action: string, label: string) =>
+        `<form method="post" action="${escapeHtml(url.pathname)}"><input type="hidden" name="action" value="${action}"><button type="submit">${label}</button></form>`;
+      const history = [...invoices.values()]
+        .filter((i) => i.customer === session.customer)
+        .map(
+          (i) =>
+            `<li>${escapeHtml(new Date(i.created * 1000).toISOString().slice(0, 10))} ${escapeHtml(money(i.amount_due, i.currency))} ${escapeHtml(i.status)}</li>`,
+        )
+        .join("");
+      return html(
+        200,
+        page(
+          "Billing portal",
+          [
+            live
+              ? `<p data-status="${escapeHtml(live.status)}">Subscription: ${escapeHtml(live.status)}${live.cancel_at_period_end ? " (cancels at period end)" : ""}</p>`
+              : "<p>No active subscription.</p>",
+            live ? form("update-card", "Update card") : "",
+            live && !live.cancel_at_period_end ? form("cancel", "Cancel subscription") : "",
+            live && live.cancel_at_period_end ? form("renew", "Renew subscription") : "",
+            `<h2>Billing history</h2><ul>${history}</ul>`,
+            session.return_url ? `<p><a href="${escapeHtml(session.return_url)}">Return to Invoice Link</a></p>` : "",
+          ].join(""),
+        ),
+      );
     }
     return null;
   }
 
-  return { customers, subscriptions, invoices, checkoutSessions, portalSessions, prices, handleApi, handlePage, completeCheckout, failRenewal, exhaustRetries, fixCard, renew, buildEvent, deliver };
+  return {
+    customers,
+    subscriptions,
+    invoices,
+    checkoutSessions,
+    portalSessions,
+    prices,
+    handleApi,
+    handlePage,
+    completeCheckout,
+    failRenewal,
+    exhaustRetries,
+    fixCard,
+    renew,
+    buildEvent,
+    deliver,
+  };
 }

@@ -31,7 +31,14 @@ type SendEventOptions = {
   account?: string;
 };
 // ---- Connect: types
-export type Account = Obj & { id: string; charges_enabled: boolean; payouts_enabled: boolean; details_submitted: boolean; requirements: Obj; external_accounts: Obj };
+export type Account = Obj & {
+  id: string;
+  charges_enabled: boolean;
+  payouts_enabled: boolean;
+  details_submitted: boolean;
+  requirements: Obj;
+  external_accounts: Obj;
+};
 type AccountLink = { id: string; account: string; refresh_url: string; return_url: string; expires_at: number; used: boolean };
 
 export type FakeStripe = {
@@ -47,7 +54,10 @@ export type FakeStripe = {
   /** Every webhook delivery attempt, in order (status 0 when the app could not be reached). */
   deliveries: Array<{ event: Obj; status: number; body: string }>;
   setWebhookUrl(url: string): void;
-  complete(sessionId: string, payment: { method: PaymentMethod; brand?: string; last4?: string }): Promise<{ paymentIntentId: string; chargeId: string; response: Delivery }>;
+  complete(
+    sessionId: string,
+    payment: { method: PaymentMethod; brand?: string; last4?: string },
+  ): Promise<{ paymentIntentId: string; chargeId: string; response: Delivery }>;
   settleAch(sessionId: string, succeeded: boolean): Promise<Delivery>;
   expire(sessionId: string): Promise<Delivery>;
   refund(paymentIntentId: string, amount?: number): Promise<Delivery>;
@@ -123,32 +133,61 @@ export function parseStripeForm(input: string): Obj {
 
 /** Key-order-independent JSON, so an idempotent replay matches however the params were ordered. */
 const canonical = (v: unknown): string =>
-  Array.isArray(v) ? `[${v.map(canonical).join(",")}]`
-  : v && typeof v === "object" ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Obj)[k])}`).join(",")}}`
-  : JSON.stringify(v);
+  Array.isArray(v)
+    ? `[${v.map(canonical).join(",")}]`
+    : v && typeof v === "object"
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Obj)[k])}`)
+          .join(",")}}`
+      : JSON.stringify(v);
 
 class StripeHttpError extends Error {
-  constructor(public status: number, public error: Obj) {
+  constructor(
+    public status: number,
+    public error: Obj,
+  ) {
     super(error.message);
   }
 }
 const invalid = (message: string, param?: string) => new StripeHttpError(400, { type: "invalid_request_error", message, ...(param ? { param } : {}) });
-const missing = (what: string, id: string) => new StripeHttpError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'`, param: "id" });
+const missing = (what: string, id: string) =>
+  new StripeHttpError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'`, param: "id" });
 const isInt = (v: unknown) => typeof v === "string" && /^\d+$/.test(v);
 
 // Top-level params the real endpoint accepts that the app might plausibly send; anything else gets
 // Stripe's "unknown parameter" error, which catches typos the real API would reject.
 const SESSION_PARAMS = new Set([
-  "mode", "line_items", "allowed_payment_method_types", "excluded_payment_method_types", "success_url", "cancel_url",
-  "client_reference_id", "customer_email", "customer", "metadata", "payment_intent_data", "expires_at", "locale",
-  "submit_type", "expand", "payment_method_options", "allow_promotion_codes", "billing_address_collection", "customer_creation", "ui_mode",
+  "mode",
+  "line_items",
+  "allowed_payment_method_types",
+  "excluded_payment_method_types",
+  "success_url",
+  "cancel_url",
+  "client_reference_id",
+  "customer_email",
+  "customer",
+  "metadata",
+  "payment_intent_data",
+  "expires_at",
+  "locale",
+  "submit_type",
+  "expand",
+  "payment_method_options",
+  "allow_promotion_codes",
+  "billing_address_collection",
+  "customer_creation",
+  "ui_mode",
 ]);
 
 /** Validates create params; returns the payment method types the session will actually offer. */
 function validateSessionParams(p: Obj): string[] {
   // SDK v23 pins API 2026-09-30.endive+, which dropped this param in favour of allowed_payment_method_types.
   if ("payment_method_types" in p) {
-    throw invalid("Received unknown parameter: payment_method_types. Since API version 2026-09-30.endive, use allowed_payment_method_types.", "payment_method_types");
+    throw invalid(
+      "Received unknown parameter: payment_method_types. Since API version 2026-09-30.endive, use allowed_payment_method_types.",
+      "payment_method_types",
+    );
   }
   for (const key of Object.keys(p)) if (!SESSION_PARAMS.has(key)) throw invalid(`Received unknown parameter: ${key}`, key);
   if (!p.mode) throw invalid("Missing required param: mode.", "mode");
@@ -157,17 +196,20 @@ function validateSessionParams(p: Obj): string[] {
     if (key === "success_url" && !p[key]) throw invalid("Missing required param: success_url.", key);
     if (p[key] !== undefined && !URL.canParse(p[key])) throw invalid("Not a valid URL", key);
   }
-  if (p.customer_email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(p.customer_email)) throw invalid(`Invalid email address: ${p.customer_email}`, "customer_email");
+  if (p.customer_email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(p.customer_email))
+    throw invalid(`Invalid email address: ${p.customer_email}`, "customer_email");
   if (!Array.isArray(p.line_items) || p.line_items.length === 0) throw invalid("Missing required param: line_items.", "line_items");
   for (const [i, item] of (p.line_items as Obj[]).entries()) {
     const at = `line_items[${i}]`;
     const price = item?.price_data;
     if (!price) throw invalid(`Missing required param: ${at}[price_data].`, `${at}[price_data]`);
     if (!price.currency) throw invalid(`Missing required param: ${at}[price_data][currency].`, `${at}[price_data][currency]`);
-    if (!isInt(price.unit_amount) || Number(price.unit_amount) <= 0) throw invalid(`Invalid positive integer: ${price.unit_amount ?? "(missing)"}`, `${at}[price_data][unit_amount]`);
+    if (!isInt(price.unit_amount) || Number(price.unit_amount) <= 0)
+      throw invalid(`Invalid positive integer: ${price.unit_amount ?? "(missing)"}`, `${at}[price_data][unit_amount]`);
     if (!price.product_data?.name) throw invalid(`Missing required param: ${at}[price_data][product_data][name].`, `${at}[price_data][product_data][name]`);
     if (!isInt(item.quantity) || Number(item.quantity) <= 0) throw invalid(`Missing required param: ${at}[quantity].`, `${at}[quantity]`);
-    if (price.currency.toLowerCase() !== p.line_items[0].price_data.currency.toLowerCase()) throw invalid("All line items must use the same currency.", `${at}[price_data][currency]`);
+    if (price.currency.toLowerCase() !== p.line_items[0].price_data.currency.toLowerCase())
+      throw invalid("All line items must use the same currency.", `${at}[price_data][currency]`);
   }
   // allowed_payment_method_types is a filter on what is eligible, not a demand: ACH is USD-only, so
   // it silently drops out for other currencies. Without the param the fake offers card only.
@@ -222,8 +264,16 @@ export async function startFakeStripe(options: {
     prices: options.prices,
   });
 
-  const getSession = (id: string) => sessions.get(id) ?? (() => { throw missing("checkout.session", id); })();
-  const getIntent = (id: string) => paymentIntents.get(id) ?? (() => { throw missing("payment_intent", id); })();
+  const getSession = (id: string) =>
+    sessions.get(id) ??
+    (() => {
+      throw missing("checkout.session", id);
+    })();
+  const getIntent = (id: string) =>
+    paymentIntents.get(id) ??
+    (() => {
+      throw missing("payment_intent", id);
+    })();
   // Connect: an object on one account does not exist for a request made as another (or as the platform).
   const onSameAccount = <T extends Obj>(o: T, account: string | null, what: string): T => {
     if ((o._account ?? null) !== account) throw missing(what, o.id);
@@ -238,14 +288,31 @@ export async function startFakeStripe(options: {
     const amount = p.line_items.reduce((sum: number, li: Obj) => sum + Number(li.price_data.unit_amount) * Number(li.quantity), 0);
     const created = now();
     return {
-      id, object: "checkout.session", amount_total: amount, amount_subtotal: amount,
-      currency: p.line_items[0].price_data.currency.toLowerCase(), client_reference_id: p.client_reference_id ?? null,
-      customer_email: p.customer_email ?? null, customer_details: null, metadata: p.metadata ?? {}, mode: p.mode,
-      payment_intent: null, allowed_payment_method_types: p.allowed_payment_method_types ?? null, payment_method_types: offered, payment_status: "unpaid", status: "open",
-      success_url: p.success_url, cancel_url: p.cancel_url ?? null, url: `${fake.url}/c/pay/${id}`,
-      expires_at: created + 24 * 3600, created, livemode: false,
+      id,
+      object: "checkout.session",
+      amount_total: amount,
+      amount_subtotal: amount,
+      currency: p.line_items[0].price_data.currency.toLowerCase(),
+      client_reference_id: p.client_reference_id ?? null,
+      customer_email: p.customer_email ?? null,
+      customer_details: null,
+      metadata: p.metadata ?? {},
+      mode: p.mode,
+      payment_intent: null,
+      allowed_payment_method_types: p.allowed_payment_method_types ?? null,
+      payment_method_types: offered,
+      payment_status: "unpaid",
+      status: "open",
+      success_url: p.success_url,
+      cancel_url: p.cancel_url ?? null,
+      url: `${fake.url}/c/pay/${id}`,
+      expires_at: created + 24 * 3600,
+      created,
+      livemode: false,
       // Not part of Stripe's response: what the hosted page needs to build the PaymentIntent later.
-      _line_items: p.line_items, _payment_intent_data: p.payment_intent_data ?? {}, _account: account,
+      _line_items: p.line_items,
+      _payment_intent_data: p.payment_intent_data ?? {},
+      _account: account,
     } as Session;
   }
 
@@ -253,7 +320,10 @@ export async function startFakeStripe(options: {
   const present = (o: Obj, expand: string[] = []): Obj => {
     const out = Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith("_")));
     if (out.object === "checkout.session" && out.payment_intent && expand.some((e) => e.split(".")[0] === "payment_intent")) {
-      out.payment_intent = present(getIntent(out.payment_intent), expand.filter((e) => e.startsWith("payment_intent.")).map((e) => e.slice(15)));
+      out.payment_intent = present(
+        getIntent(out.payment_intent),
+        expand.filter((e) => e.startsWith("payment_intent.")).map((e) => e.slice(15)),
+      );
     }
     if (out.object === "payment_intent" && expand.includes("latest_charge")) out.latest_charge = present(charges.get(out.latest_charge)!);
     return out;
@@ -281,7 +351,10 @@ export async function startFakeStripe(options: {
       const fingerprint = canonical(params);
       const previous = scopedKey ? idempotent.get(scopedKey) : undefined;
       if (previous && previous.fingerprint !== fingerprint) {
-        throw new StripeHttpError(400, { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." });
+        throw new StripeHttpError(400, {
+          type: "idempotency_error",
+          message: "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+        });
       }
       if (previous) return previous;
       const session = createSession(params, account);
@@ -290,14 +363,17 @@ export async function startFakeStripe(options: {
       if (scopedKey) idempotent.set(scopedKey, { fingerprint, ...result });
       return result;
     }
-    if (req.method === "GET" && (m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path))) return { status: 200, body: present(onSameAccount(getSession(m[1]), account, "checkout.session"), expand) };
-    if (req.method === "GET" && (m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path))) return { status: 200, body: present(onSameAccount(getIntent(m[1]), account, "payment_intent"), expand) };
+    if (req.method === "GET" && (m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path)))
+      return { status: 200, body: present(onSameAccount(getSession(m[1]), account, "checkout.session"), expand) };
+    if (req.method === "GET" && (m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path)))
+      return { status: 200, body: present(onSameAccount(getIntent(m[1]), account, "payment_intent"), expand) };
     if (req.method === "POST" && path === "/v1/refunds") return createRefund(req, params, idempotencyKey);
     throw new StripeHttpError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${path}).` });
   }
 
   function checkoutPage(s: Session | undefined): { status: number; html: string } {
-    if (!s || s.status === "expired") return { status: 404, html: page("Checkout session not found", "<p>This checkout session does not exist or has expired.</p>") };
+    if (!s || s.status === "expired")
+      return { status: 404, html: page("Checkout session not found", "<p>This checkout session does not exist or has expired.</p>") };
     const amount = `<p>${escapeHtml(s._line_items[0].price_data.product_data.name)}</p><p>Amount due: <strong>${escapeHtml(formatAmount(s.amount_total, s.currency))}</strong> ${escapeHtml(s.currency.toUpperCase())}</p>`;
     if (s.status === "complete") return { status: 200, html: page("Checkout", `${amount}<p>This checkout session is complete.</p>`) };
     const action = escapeHtml(`/c/pay/${s.id}`);
@@ -306,13 +382,16 @@ export async function startFakeStripe(options: {
     const types: string[] = s.payment_method_types;
     return {
       status: 200,
-      html: page("Checkout", [
-        amount,
-        s.customer_email ? `<p>Email: ${escapeHtml(s.customer_email)}</p>` : "",
-        types.includes("card") ? form("card", "Pay") : "",
-        types.includes("us_bank_account") ? form("us_bank_account", "Pay by bank") : "",
-        s.cancel_url ? `<p><a href="${escapeHtml(s.cancel_url)}">Cancel</a></p>` : "",
-      ].join("")),
+      html: page(
+        "Checkout",
+        [
+          amount,
+          s.customer_email ? `<p>Email: ${escapeHtml(s.customer_email)}</p>` : "",
+          types.includes("card") ? form("card", "Pay") : "",
+          types.includes("us_bank_account") ? form("us_bank_account", "Pay by bank") : "",
+          s.cancel_url ? `<p><a href="${escapeHtml(s.cancel_url)}">Cancel</a></p>` : "",
+        ].join(""),
+      ),
     };
   }
 
@@ -323,13 +402,37 @@ export async function startFakeStripe(options: {
     const value = req.headers["stripe-account"];
     if (value === undefined) return null;
     if (typeof value !== "string" || !accounts.has(value)) {
-      throw new StripeHttpError(403, { type: "invalid_request_error", code: "account_invalid", message: `The provided key does not have access to account '${String(value)}' (or that account does not exist).` });
+      throw new StripeHttpError(403, {
+        type: "invalid_request_error",
+        code: "account_invalid",
+        message: `The provided key does not have access to account '${String(value)}' (or that account does not exist).`,
+      });
     }
     return value;
   }
 
-  const ACCOUNT_PARAMS = new Set(["type", "controller", "country", "email", "business_type", "business_profile", "capabilities", "metadata", "expand", "default_currency", "settings", "tos_acceptance"]);
-  const INITIAL_REQUIREMENTS = ["business_type", "external_account", "individual.dob.day", "individual.first_name", "individual.verification.document", "tos_acceptance.date"];
+  const ACCOUNT_PARAMS = new Set([
+    "type",
+    "controller",
+    "country",
+    "email",
+    "business_type",
+    "business_profile",
+    "capabilities",
+    "metadata",
+    "expand",
+    "default_currency",
+    "settings",
+    "tos_acceptance",
+  ]);
+  const INITIAL_REQUIREMENTS = [
+    "business_type",
+    "external_account",
+    "individual.dob.day",
+    "individual.first_name",
+    "individual.verification.document",
+    "tos_acceptance.date",
+  ];
 
   const presentAccount = (a: Account): Obj => Object.fromEntries(Object.entries(a).filter(([k]) => !k.startsWith("_")));
 
@@ -340,24 +443,55 @@ export async function startFakeStripe(options: {
     if (p.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(p.email)) throw invalid(`Invalid email address: ${p.email}`, "email");
     const id = `acct_${randomBytes(8).toString("hex")}`;
     return {
-      id, object: "account", type: standard ? "standard" : (p.type ?? "express"), controller: p.controller ?? null, email: p.email ?? null,
-      business_profile: p.business_profile ?? {}, metadata: p.metadata ?? {}, country: p.country ?? "US", default_currency: "usd",
-      charges_enabled: false, payouts_enabled: false, details_submitted: false,
-      requirements: { currently_due: [...INITIAL_REQUIREMENTS], eventually_due: [...INITIAL_REQUIREMENTS], past_due: [], disabled_reason: "requirements.past_due" },
+      id,
+      object: "account",
+      type: standard ? "standard" : (p.type ?? "express"),
+      controller: p.controller ?? null,
+      email: p.email ?? null,
+      business_profile: p.business_profile ?? {},
+      metadata: p.metadata ?? {},
+      country: p.country ?? "US",
+      default_currency: "usd",
+      charges_enabled: false,
+      payouts_enabled: false,
+      details_submitted: false,
+      requirements: {
+        currently_due: [...INITIAL_REQUIREMENTS],
+        eventually_due: [...INITIAL_REQUIREMENTS],
+        past_due: [],
+        disabled_reason: "requirements.past_due",
+      },
       external_accounts: { object: "list", data: [], has_more: false, url: `/v1/accounts/${id}/external_accounts` },
-      created: now(), livemode: false,
+      created: now(),
+      livemode: false,
     } as Account;
   }
 
   function finishOnboarding(account: Account, outcome: "complete" | "later") {
     account.details_submitted = true;
     if (outcome === "later") {
-      account.requirements = { ...account.requirements, currently_due: ["external_account", "individual.verification.document"], disabled_reason: "requirements.past_due" };
+      account.requirements = {
+        ...account.requirements,
+        currently_due: ["external_account", "individual.verification.document"],
+        disabled_reason: "requirements.past_due",
+      };
       return;
     }
     Object.assign(account, { charges_enabled: true, payouts_enabled: true });
     account.requirements = { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null };
-    account.external_accounts.data = [{ id: newId("ba"), object: "bank_account", account: account.id, bank_name: "STRIPE TEST BANK", last4: "6789", currency: "usd", country: "US", default_for_currency: true, status: "new" }];
+    account.external_accounts.data = [
+      {
+        id: newId("ba"),
+        object: "bank_account",
+        account: account.id,
+        bank_name: "STRIPE TEST BANK",
+        last4: "6789",
+        currency: "usd",
+        country: "US",
+        default_for_currency: true,
+        status: "new",
+      },
+    ];
   }
 
   /** Direct charges: the session must run on an account that can take charges; the fee only exists there. */
@@ -367,7 +501,11 @@ export async function startFakeStripe(options: {
       throw invalid("This account cannot currently make live charges. The account holder must complete onboarding (charges_enabled is false).");
     }
     if (fee === undefined) return;
-    if (!account) throw invalid("Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment (using an OAuth key or Stripe-Account header) or destination payment (using `transfer_data[destination]`).", "payment_intent_data[application_fee_amount]");
+    if (!account)
+      throw invalid(
+        "Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment (using an OAuth key or Stripe-Account header) or destination payment (using `transfer_data[destination]`).",
+        "payment_intent_data[application_fee_amount]",
+      );
     const total = p.line_items.reduce((sum: number, li: Obj) => sum + Number(li.price_data.unit_amount) * Number(li.quantity), 0);
     if (!isInt(fee) || Number(fee) > total) throw invalid(`Invalid application_fee_amount: ${fee}`, "payment_intent_data[application_fee_amount]");
   }
@@ -376,11 +514,21 @@ export async function startFakeStripe(options: {
   function connectCharge(s: Session): Obj {
     if (!s._account) return {};
     const fee = s._payment_intent_data.application_fee_amount;
-    return { _account: s._account, application_fee_amount: fee === undefined ? null : Number(fee), ...(fee !== undefined ? { application_fee: newId("fee") } : {}) };
+    return {
+      _account: s._account,
+      application_fee_amount: fee === undefined ? null : Number(fee),
+      ...(fee !== undefined ? { application_fee: newId("fee") } : {}),
+    };
   }
   const chargeAccount = (charge: Obj): SendEventOptions => (charge._account ? { account: charge._account } : {});
 
-  function handleConnectApi(req: http.IncomingMessage, path: string, params: Obj, account: string | null, idempotencyKey?: string): { status: number; body: Obj } | null {
+  function handleConnectApi(
+    req: http.IncomingMessage,
+    path: string,
+    params: Obj,
+    account: string | null,
+    idempotencyKey?: string,
+  ): { status: number; body: Obj } | null {
     let m: RegExpExecArray | null;
     if (req.method === "POST" && path === "/v1/accounts") {
       if (account) throw invalid("Connected accounts cannot create other accounts.");
@@ -388,7 +536,10 @@ export async function startFakeStripe(options: {
       const fingerprint = canonical(params);
       const previous = key ? idempotent.get(key) : undefined;
       if (previous && previous.fingerprint !== fingerprint) {
-        throw new StripeHttpError(400, { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." });
+        throw new StripeHttpError(400, {
+          type: "idempotency_error",
+          message: "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+        });
       }
       if (previous) return previous;
       const created = createAccount(params);
@@ -416,7 +567,14 @@ export async function startFakeStripe(options: {
       if (!accounts.has(params.account)) throw missing("account", params.account);
       if (!["account_onboarding", "account_update"].includes(params.type)) throw invalid(`Invalid type: ${params.type}`, "type");
       for (const key of ["refresh_url", "return_url"]) if (!URL.canParse(params[key])) throw invalid("Not a valid URL", key);
-      const link: AccountLink = { id: newId("alink"), account: params.account, refresh_url: params.refresh_url, return_url: params.return_url, expires_at: now() + 300, used: false };
+      const link: AccountLink = {
+        id: newId("alink"),
+        account: params.account,
+        refresh_url: params.refresh_url,
+        return_url: params.return_url,
+        expires_at: now() + 300,
+        used: false,
+      };
       accountLinks.set(link.id, link);
       return { status: 200, body: { object: "account_link", created: now(), expires_at: link.expires_at, url: `${fake.url}/connect/onboarding/${link.id}` } };
     }
@@ -427,7 +585,12 @@ export async function startFakeStripe(options: {
    * Stripe's hosted onboarding, with JavaScript off: a plain form. Like Stripe, a used or expired link
    * sends the visitor to refresh_url; finishing sends account.updated and redirects to return_url.
    */
-  async function handleOnboardingPage(req: http.IncomingMessage, raw: string, id: string, send: (status: number, type: string, body: string, headers?: http.OutgoingHttpHeaders) => void) {
+  async function handleOnboardingPage(
+    req: http.IncomingMessage,
+    raw: string,
+    id: string,
+    send: (status: number, type: string, body: string, headers?: http.OutgoingHttpHeaders) => void,
+  ) {
     const link = accountLinks.get(id);
     if (!link) return send(404, "text/html; charset=utf-8", page("Link not found", "<p>This onboarding link does not exist.</p>"));
     if (link.used || link.expires_at < now()) return send(303, "text/plain; charset=utf-8", "", { Location: link.refresh_url });
@@ -439,11 +602,18 @@ export async function startFakeStripe(options: {
       return send(303, "text/plain; charset=utf-8", "", { Location: link.return_url });
     }
     const action = escapeHtml(`/connect/onboarding/${link.id}`);
-    send(200, "text/html; charset=utf-8", page("Set up payments with Stripe", [
-      `<p>Account ${escapeHtml(account.id)} for ${escapeHtml(account.business_profile?.name ?? "your business")}</p>`,
-      `<form method="post" action="${action}"><input type="hidden" name="outcome" value="complete"><button type="submit">Agree and submit</button></form>`,
-      `<form method="post" action="${action}"><input type="hidden" name="outcome" value="later"><button type="submit">Save and finish later</button></form>`,
-    ].join("")));
+    send(
+      200,
+      "text/html; charset=utf-8",
+      page(
+        "Set up payments with Stripe",
+        [
+          `<p>Account ${escapeHtml(account.id)} for ${escapeHtml(account.business_profile?.name ?? "your business")}</p>`,
+          `<form method="post" action="${action}"><input type="hidden" name="outcome" value="complete"><button type="submit">Agree and submit</button></form>`,
+          `<form method="post" action="${action}"><input type="hidden" name="outcome" value="later"><button type="submit">Save and finish later</button></form>`,
+        ].join(""),
+      ),
+    );
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -527,10 +697,14 @@ export async function startFakeStripe(options: {
     const fingerprint = canonical({ account, params });
     const previous = idempotencyKey ? idempotent.get(`refund:${account}:${idempotencyKey}`) : undefined;
     if (previous && previous.fingerprint !== fingerprint) {
-      throw new StripeHttpError(400, { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." });
+      throw new StripeHttpError(400, {
+        type: "idempotency_error",
+        message: "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+      });
     }
     if (previous) return previous;
-    for (const key of Object.keys(params)) if (!["payment_intent", "charge", "amount", "reason", "metadata", "expand"].includes(key)) throw invalid(`Received unknown parameter: ${key}`, key);
+    for (const key of Object.keys(params))
+      if (!["payment_intent", "charge", "amount", "reason", "metadata", "expand"].includes(key)) throw invalid(`Received unknown parameter: ${key}`, key);
     const piId = params.payment_intent ?? [...paymentIntents.values()].find((pi) => pi.latest_charge === params.charge)?.id;
     if (!piId) throw invalid("One of the following params should be provided for this request: payment_intent or charge.");
     // An intent of another account does not exist as far as this account can tell.
@@ -541,14 +715,35 @@ export async function startFakeStripe(options: {
     const remaining = charge.amount - charge.amount_refunded;
     if (params.amount !== undefined && !isInt(params.amount)) throw invalid(`Invalid integer: ${params.amount}`, "amount");
     const amount = params.amount === undefined ? remaining : Number(params.amount);
-    if (charge.refunded || remaining <= 0) throw new StripeHttpError(400, { type: "invalid_request_error", code: "charge_already_refunded", message: `Charge ${charge.id} has already been refunded.` });
+    if (charge.refunded || remaining <= 0)
+      throw new StripeHttpError(400, {
+        type: "invalid_request_error",
+        code: "charge_already_refunded",
+        message: `Charge ${charge.id} has already been refunded.`,
+      });
     if (amount <= 0 || amount > remaining) {
-      throw new StripeHttpError(400, { type: "invalid_request_error", code: "amount_too_large", param: "amount", message: `Refund amount ($${(amount / 100).toFixed(2)}) is greater than unrefunded amount on charge ($${(remaining / 100).toFixed(2)})` });
+      throw new StripeHttpError(400, {
+        type: "invalid_request_error",
+        code: "amount_too_large",
+        param: "amount",
+        message: `Refund amount ($${(amount / 100).toFixed(2)}) is greater than unrefunded amount on charge ($${(remaining / 100).toFixed(2)})`,
+      });
     }
-    if (params.reason !== undefined && !["duplicate", "fraudulent", "requested_by_customer"].includes(params.reason)) throw invalid(`Invalid reason: ${params.reason}`, "reason");
+    if (params.reason !== undefined && !["duplicate", "fraudulent", "requested_by_customer"].includes(params.reason))
+      throw invalid(`Invalid reason: ${params.reason}`, "reason");
     const refund: Refund = {
-      id: newId("re"), object: "refund", amount, charge: charge.id, currency: charge.currency, payment_intent: pi.id, status: "succeeded",
-      reason: params.reason ?? null, metadata: params.metadata ?? {}, created: now(), balance_transaction: newId("txn"), _account: account,
+      id: newId("re"),
+      object: "refund",
+      amount,
+      charge: charge.id,
+      currency: charge.currency,
+      payment_intent: pi.id,
+      status: "succeeded",
+      reason: params.reason ?? null,
+      metadata: params.metadata ?? {},
+      created: now(),
+      balance_transaction: newId("txn"),
+      _account: account,
     };
     refunds.set(refund.id, refund);
     charge.amount_refunded += amount;
@@ -577,12 +772,33 @@ export async function startFakeStripe(options: {
       accounts.set(input.account, account);
     }
     const pi: PaymentIntent = {
-      id: newId("pi"), object: "payment_intent", amount: input.amount, amount_received: input.amount, currency: input.currency ?? "usd", status: "succeeded",
-      metadata: input.metadata ?? {}, payment_method_types: ["card"], latest_charge: newId("ch"), created: now(), livemode: false, _account: input.account ?? null,
+      id: newId("pi"),
+      object: "payment_intent",
+      amount: input.amount,
+      amount_received: input.amount,
+      currency: input.currency ?? "usd",
+      status: "succeeded",
+      metadata: input.metadata ?? {},
+      payment_method_types: ["card"],
+      latest_charge: newId("ch"),
+      created: now(),
+      livemode: false,
+      _account: input.account ?? null,
     };
     const charge: Charge = {
-      id: pi.latest_charge, object: "charge", amount: pi.amount, amount_captured: pi.amount, amount_refunded: 0, currency: pi.currency, refunded: false, paid: true,
-      payment_intent: pi.id, status: "succeeded", payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } }, created: now(), livemode: false,
+      id: pi.latest_charge,
+      object: "charge",
+      amount: pi.amount,
+      amount_captured: pi.amount,
+      amount_refunded: 0,
+      currency: pi.currency,
+      refunded: false,
+      paid: true,
+      payment_intent: pi.id,
+      status: "succeeded",
+      payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } },
+      created: now(),
+      livemode: false,
       _account: input.account ?? null,
     };
     paymentIntents.set(pi.id, pi);
@@ -595,7 +811,12 @@ export async function startFakeStripe(options: {
     url: `http://127.0.0.1:${port}`,
     port,
     host: "127.0.0.1",
-    requests, sessions, paymentIntents, charges, deliveries, billing,
+    requests,
+    sessions,
+    paymentIntents,
+    charges,
+    deliveries,
+    billing,
     refunds,
     autoRefundWebhooks: true,
     setRefundDelay: (ms) => void (refundDelay = ms),
@@ -616,19 +837,36 @@ export async function startFakeStripe(options: {
       if (!s.payment_method_types.includes(method)) throw new Error(`checkout session ${sessionId} does not allow ${method}`);
       const card = method === "card";
       const pi: PaymentIntent = {
-        id: newId("pi"), object: "payment_intent", amount: s.amount_total, amount_received: card ? s.amount_total : 0, currency: s.currency,
-        status: card ? "succeeded" : "processing", metadata: s._payment_intent_data.metadata ?? {},
-        description: s._payment_intent_data.description ?? null, payment_method_types: [method],
-        latest_charge: newId("ch"), created: now(), livemode: false,
+        id: newId("pi"),
+        object: "payment_intent",
+        amount: s.amount_total,
+        amount_received: card ? s.amount_total : 0,
+        currency: s.currency,
+        status: card ? "succeeded" : "processing",
+        metadata: s._payment_intent_data.metadata ?? {},
+        description: s._payment_intent_data.description ?? null,
+        payment_method_types: [method],
+        latest_charge: newId("ch"),
+        created: now(),
+        livemode: false,
         ...connectCharge(s),
       };
       const charge: Charge = {
-        id: pi.latest_charge, object: "charge", amount: pi.amount, amount_captured: pi.amount, amount_refunded: 0, currency: pi.currency,
-        refunded: false, paid: card, payment_intent: pi.id, status: card ? "succeeded" : "pending",
+        id: pi.latest_charge,
+        object: "charge",
+        amount: pi.amount,
+        amount_captured: pi.amount,
+        amount_refunded: 0,
+        currency: pi.currency,
+        refunded: false,
+        paid: card,
+        payment_intent: pi.id,
+        status: card ? "succeeded" : "pending",
         payment_method_details: card
           ? { type: "card", card: { brand, last4: last4 ?? "4242" } }
           : { type: "us_bank_account", us_bank_account: { bank_name: "STRIPE TEST BANK", last4: last4 ?? "6789" } },
-        created: now(), livemode: false,
+        created: now(),
+        livemode: false,
         ...connectCharge(s),
       };
       paymentIntents.set(pi.id, pi);
@@ -671,8 +909,16 @@ export async function startFakeStripe(options: {
     async dispute(paymentIntentId, status = "needs_response") {
       const charge = chargeOf(paymentIntentId);
       const dispute: Dispute = {
-        id: newId("dp"), object: "dispute", amount: charge.amount, currency: charge.currency, charge: charge.id,
-        payment_intent: paymentIntentId, status, reason: "fraudulent", created: now(), livemode: false,
+        id: newId("dp"),
+        object: "dispute",
+        amount: charge.amount,
+        currency: charge.currency,
+        charge: charge.id,
+        payment_intent: paymentIntentId,
+        status,
+        reason: "fraudulent",
+        created: now(),
+        livemode: false,
       };
       disputes.set(paymentIntentId, dispute);
       return fake.sendEvent("charge.dispute.created", { ...dispute }, chargeAccount(charge));
@@ -688,7 +934,12 @@ export async function startFakeStripe(options: {
     async sendEvent(type, object, opts = {}) {
       // Connect events go to the Connect endpoint, carry `account` and are signed with its secret.
       const target = opts.account ? connectWebhookUrl : webhookUrl;
-      if (!target) throw new Error(opts.account ? "fake Stripe has no Connect webhook URL: call setConnectWebhookUrl() first" : "fake Stripe has no webhook URL: call setWebhookUrl() first");
+      if (!target)
+        throw new Error(
+          opts.account
+            ? "fake Stripe has no Connect webhook URL: call setConnectWebhookUrl() first"
+            : "fake Stripe has no webhook URL: call setWebhookUrl() first",
+        );
       const event = opts.account ? { ...stripeEvent(type, object, opts.id), account: opts.account } : stripeEvent(type, object, opts.id);
       const payload = opts.rawBody ?? JSON.stringify(event, null, 2); // Stripe pretty-prints webhook bodies
       const secret = opts.secret ?? (opts.account ? options.connectWebhookSecret : options.webhookSecret);
@@ -697,7 +948,11 @@ export async function startFakeStripe(options: {
       try {
         const res = await fetch(target, {
           method: "POST",
-          headers: { "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": signature, "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" },
+          headers: {
+            "Content-Type": "application/json; charset=utf-8",
+            "Stripe-Signature": signature,
+            "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+          },
           body: payload,
           redirect: "manual",
         });

@@ -48,7 +48,13 @@ export type TestAccount = Awaited<ReturnType<typeof createAccount>>;
 export async function createTeamMember(businessId: string, overrides: { email?: string; name?: string; role?: "OWNER" | "MEMBER" } = {}) {
   const { prisma } = await import("~/utils/db.server");
   return prisma.user.create({
-    data: { businessId, email: overrides.email ?? uniqueEmail("staff"), name: overrides.name ?? "Sam Staff", role: overrides.role ?? "MEMBER", passwordHash: "x" },
+    data: {
+      businessId,
+      email: overrides.email ?? uniqueEmail("staff"),
+      name: overrides.name ?? "Sam Staff",
+      role: overrides.role ?? "MEMBER",
+      passwordHash: "x",
+    },
   });
 }
 

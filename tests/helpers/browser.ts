@@ -2,7 +2,10 @@
 // and never follows redirects (so tests can assert them).
 export class Browser {
   cookies = new Map<string, string>();
-  constructor(public baseUrl: string, public defaultHeaders: Record<string, string> = {}) {}
+  constructor(
+    public baseUrl: string,
+    public defaultHeaders: Record<string, string> = {},
+  ) {}
 
   cookieHeader() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");

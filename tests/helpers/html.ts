@@ -83,7 +83,11 @@ export function elementsAt(html: string | HTMLElement, selector: string) {
 
 /** The href of the first link whose text is `text`, or null. */
 export function linkHref(html: string | HTMLElement, text: string) {
-  return elementsAt(html, "a[href]").find((a) => contentOf(a) === text)?.getAttribute("href") ?? null;
+  return (
+    elementsAt(html, "a[href]")
+      .find((a) => contentOf(a) === text)
+      ?.getAttribute("href") ?? null
+  );
 }
 
 const quoted = (value: string) => JSON.stringify(value);
@@ -102,13 +106,20 @@ function controlValue(control: HTMLElement): string {
  */
 export function fieldValue(html: string | HTMLElement, name: string): string | null {
   const root = rootOf(html);
-  const control = root.querySelector(`input[name=${quoted(name)}]`) ?? root.querySelector(`textarea[name=${quoted(name)}]`) ?? root.querySelector(`select[name=${quoted(name)}]`);
+  const control =
+    root.querySelector(`input[name=${quoted(name)}]`) ??
+    root.querySelector(`textarea[name=${quoted(name)}]`) ??
+    root.querySelector(`select[name=${quoted(name)}]`);
   return control ? controlValue(control) : null;
 }
 
 /** The value of the first hidden-or-not input named `name` that carries a value, or null. */
 export function hiddenValue(html: string, name: string) {
-  return rootOf(html).querySelector(`input[name=${quoted(name)}][value]`)?.getAttribute("value") ?? null;
+  return (
+    rootOf(html)
+      .querySelector(`input[name=${quoted(name)}][value]`)
+      ?.getAttribute("value") ?? null
+  );
 }
 
 /** Every value of the inputs named `name`, in page order (one per row of a list, for example). */

@@ -64,9 +64,7 @@ export function serverCommand(buildDir = process.env.BUILD_DIR): string[] {
 }
 
 /** Spawns server.ts; resolves once it listens, rejects (killing it) if it exits first or never listens. */
-export async function startServer(
-  options: { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number } = {},
-): Promise<TestServer> {
+export async function startServer(options: { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number } = {}): Promise<TestServer> {
   const port = options.port ?? (await freePort());
   const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS;
   const env = Object.fromEntries(Object.entries(productionEnv(port, options.env)).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;

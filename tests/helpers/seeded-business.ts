@@ -11,10 +11,7 @@ import { documentInput, makeCustomer } from "./business-data";
 import type { AppServer } from "./production-server";
 
 /** A 1×1 PNG: real bytes, so the logo checks accept it. */
-export const PNG_1PX = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
-  "base64",
-);
+export const PNG_1PX = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 type DmmfField = { name: string; kind: string; type: string };
 type DmmfModel = { name: string; fields: DmmfField[] };
@@ -40,8 +37,14 @@ export async function businessRows(businessId: string) {
   for (const model of businessScopedModels()) {
     tables[model] = await prisma.$queryRawUnsafe(`SELECT * FROM "${model}" WHERE "businessId" = $1 ORDER BY 1, 2`, businessId);
   }
-  tables.PasswordResetToken = await prisma.$queryRawUnsafe(`SELECT t.* FROM "PasswordResetToken" t JOIN "User" u ON u.id = t."userId" WHERE u."businessId" = $1 ORDER BY t.id`, businessId);
-  tables.RefreshToken = await prisma.$queryRawUnsafe(`SELECT t.* FROM "RefreshToken" t JOIN "RefreshTokenFamily" f ON f.id = t."familyId" WHERE f."businessId" = $1 ORDER BY 1`, businessId);
+  tables.PasswordResetToken = await prisma.$queryRawUnsafe(
+    `SELECT t.* FROM "PasswordResetToken" t JOIN "User" u ON u.id = t."userId" WHERE u."businessId" = $1 ORDER BY t.id`,
+    businessId,
+  );
+  tables.RefreshToken = await prisma.$queryRawUnsafe(
+    `SELECT t.* FROM "RefreshToken" t JOIN "RefreshTokenFamily" f ON f.id = t."familyId" WHERE f."businessId" = $1 ORDER BY 1`,
+    businessId,
+  );
   tables.jobs = await businessJobs(businessId);
   return tables;
 }
@@ -104,21 +107,35 @@ export async function seedBusiness(server: AppServer, label: string) {
   });
   const customers = [];
   for (let i = 0; i < 5; i++) {
-    customers.push(await makeCustomer(business.id, { name: `${label} Customer ${i} ${hex}`, email: `${label.toLowerCase()}-customer-${i}-${hex}@example.com` }));
+    customers.push(
+      await makeCustomer(business.id, { name: `${label} Customer ${i} ${hex}`, email: `${label.toLowerCase()}-customer-${i}-${hex}@example.com` }),
+    );
   }
-  await prisma.customer.update({ where: { id: customers[4].id }, data: { archivedAt: new Date(), phone: "555-0199", addressLine1: `${label} 9 Elm Street`, notes: `${label} gate code 1234` } });
+  await prisma.customer.update({
+    where: { id: customers[4].id },
+    data: { archivedAt: new Date(), phone: "555-0199", addressLine1: `${label} 9 Elm Street`, notes: `${label} gate code 1234` },
+  });
   const customer = customers[0];
 
   const invoice = await createInvoice(
     business.id,
-    await documentInput({ customerId: customer.id, notes: `${label} private note`, terms: `${label} terms`, lines: [{ description: `${label} faucet repair`, quantity: "1", unitPrice: "200.00" }] }),
+    await documentInput({
+      customerId: customer.id,
+      notes: `${label} private note`,
+      terms: `${label} terms`,
+      lines: [{ description: `${label} faucet repair`, quantity: "1", unitPrice: "200.00" }],
+    }),
   );
   await sendInvoice(business.id, invoice.id);
   // An edit after sending keeps the previous version as a revision.
   await updateInvoice(
     business.id,
     invoice.id,
-    await documentInput({ customerId: customer.id, notes: `${label} revised note`, lines: [{ description: `${label} faucet repair and valve`, quantity: "1", unitPrice: "250.00" }] }),
+    await documentInput({
+      customerId: customer.id,
+      notes: `${label} revised note`,
+      lines: [{ description: `${label} faucet repair and valve`, quantity: "1", unitPrice: "250.00" }],
+    }),
     user.id,
   );
   const cardPaymentId = `pi_${label.toLowerCase()}_${hex}`;
@@ -148,23 +165,55 @@ export async function seedBusiness(server: AppServer, label: string) {
   // A refund the owner asked Stripe for, still waiting for Stripe's word.
   const cardPayment = await prisma.payment.findFirstOrThrow({ where: { businessId: business.id, providerPaymentId: cardPaymentId } });
   await prisma.refund.create({
-    data: { businessId: business.id, paymentId: cardPayment.id, amountCents: 1_000, currency: "USD", reason: `${label} refund for a missed visit`, idempotencyKey: randomUUID(), requestedById: user.id },
+    data: {
+      businessId: business.id,
+      paymentId: cardPayment.id,
+      amountCents: 1_000,
+      currency: "USD",
+      reason: `${label} refund for a missed visit`,
+      idempotencyKey: randomUUID(),
+      requestedById: user.id,
+    },
   });
   // A second invoice with its own line, still open.
-  const second = await createInvoice(business.id, await documentInput({ customerId: customers[1].id, lines: [{ description: `${label} water heater`, quantity: "2", unitPrice: "99.50" }] }));
+  const second = await createInvoice(
+    business.id,
+    await documentInput({ customerId: customers[1].id, lines: [{ description: `${label} water heater`, quantity: "2", unitPrice: "99.50" }] }),
+  );
   await sendInvoice(business.id, second.id);
 
   const estimate = await createEstimate(
     business.id,
-    await documentInput({ customerId: customer.id, notes: `${label} estimate note`, lines: [{ description: `${label} estimate line`, quantity: "3", unitPrice: "10.00" }] }, "USD", "estimate"),
+    await documentInput(
+      { customerId: customer.id, notes: `${label} estimate note`, lines: [{ description: `${label} estimate line`, quantity: "3", unitPrice: "10.00" }] },
+      "USD",
+      "estimate",
+    ),
   );
   await sendEstimate(business.id, estimate.id);
 
   const schedule = await prisma.recurringSchedule.create({
-    data: { businessId: business.id, customerId: customer.id, templateInvoiceId: invoice.id, frequency: "MONTHLY", startOn: new Date(), nextRunOn: new Date(Date.now() + 30 * 86_400_000) },
+    data: {
+      businessId: business.id,
+      customerId: customer.id,
+      templateInvoiceId: invoice.id,
+      frequency: "MONTHLY",
+      startOn: new Date(),
+      nextRunOn: new Date(Date.now() + 30 * 86_400_000),
+    },
   });
   const expense = await prisma.expense.create({
-    data: { businessId: business.id, vendor: `${label} Hardware`, amountCents: 1_234, currency: "USD", spentOn: new Date(), category: "MATERIALS", notes: `${label} copper pipe`, customerId: customer.id, invoiceId: invoice.id },
+    data: {
+      businessId: business.id,
+      vendor: `${label} Hardware`,
+      amountCents: 1_234,
+      currency: "USD",
+      spentOn: new Date(),
+      category: "MATERIALS",
+      notes: `${label} copper pipe`,
+      customerId: customer.id,
+      invoiceId: invoice.id,
+    },
   });
   const receiptBytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]);
   const receipt = await prisma.expenseReceipt.create({
@@ -173,15 +222,41 @@ export async function seedBusiness(server: AppServer, label: string) {
   // Job photos on the invoice and the estimate (bytes as stored: already a JPEG after processing).
   const photoBytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]);
   const jobPhoto = await prisma.jobPhoto.create({
-    data: { businessId: business.id, invoiceId: invoice.id, bytes: new Uint8Array(photoBytes), mimeType: "image/jpeg", byteSize: photoBytes.length, width: 40, height: 30 },
+    data: {
+      businessId: business.id,
+      invoiceId: invoice.id,
+      bytes: new Uint8Array(photoBytes),
+      mimeType: "image/jpeg",
+      byteSize: photoBytes.length,
+      width: 40,
+      height: 30,
+    },
   });
   await prisma.jobPhoto.create({
-    data: { businessId: business.id, estimateId: estimate.id, bytes: new Uint8Array(photoBytes), mimeType: "image/jpeg", byteSize: photoBytes.length, width: 40, height: 30 },
+    data: {
+      businessId: business.id,
+      estimateId: estimate.id,
+      bytes: new Uint8Array(photoBytes),
+      mimeType: "image/jpeg",
+      byteSize: photoBytes.length,
+      width: 40,
+      height: 30,
+    },
   });
   await prisma.propertyDetails.create({
-    data: { customerId: customer.id, businessId: business.id, address: `${label} 1 Elm Street`, found: true, squareFeet: 1_500, bedrooms: 3, fetchedAt: new Date() },
+    data: {
+      customerId: customer.id,
+      businessId: business.id,
+      address: `${label} 1 Elm Street`,
+      found: true,
+      squareFeet: 1_500,
+      bedrooms: 3,
+      fetchedAt: new Date(),
+    },
   });
-  await prisma.savedItem.create({ data: { businessId: business.id, name: `${label} drain clearing`, description: `${label} main line`, unitPriceCents: 8_950 } });
+  await prisma.savedItem.create({
+    data: { businessId: business.id, name: `${label} drain clearing`, description: `${label} main line`, unitPriceCents: 8_950 },
+  });
   await prisma.propertyLookupUsage.create({ data: { businessId: business.id, month: new Date("2026-11-01T00:00:00Z"), count: 3 } });
 
   const browser = await signedInBrowser(server, user);
@@ -195,7 +270,29 @@ export async function seedBusiness(server: AppServer, label: string) {
       tokens: { create: { tokenHash: createHash("sha256").update(randomBytes(16)).digest("hex"), expiresAt: new Date(Date.now() + 7 * 86_400_000) } },
     },
   });
-  await prisma.passwordResetToken.create({ data: { userId: user.id, tokenHash: createHash("sha256").update(randomBytes(16)).digest("hex"), expiresAt: new Date(Date.now() + 3_600_000) } });
+  await prisma.passwordResetToken.create({
+    data: { userId: user.id, tokenHash: createHash("sha256").update(randomBytes(16)).digest("hex"), expiresAt: new Date(Date.now() + 3_600_000) },
+  });
 
-  return { label, user, email, password, business: { ...business, name: `${label} Plumbing ${hex}` }, customers, customer, invoice, second, estimate, schedule, expense, receipt, receiptBytes, jobPhoto, photoBytes, family, cardPaymentId, browser };
+  return {
+    label,
+    user,
+    email,
+    password,
+    business: { ...business, name: `${label} Plumbing ${hex}` },
+    customers,
+    customer,
+    invoice,
+    second,
+    estimate,
+    schedule,
+    expense,
+    receipt,
+    receiptBytes,
+    jobPhoto,
+    photoBytes,
+    family,
+    cardPaymentId,
+    browser,
+  };
 }

@@ -22,7 +22,9 @@ export function multipart(parts: Part[]) {
   for (const part of parts) {
     if ("filename" in part) {
       chunks.push(
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.contentType}\r\n\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.contentType}\r\n\r\n`,
+        ),
         part.data,
         Buffer.from("\r\n"),
       );
@@ -35,10 +37,17 @@ export function multipart(parts: Part[]) {
 }
 
 /** Posts a multipart form the way a browser does (Origin and Sec-Fetch-Site included). */
-export function postMultipart(browser: Browser, path: string, fields: Record<string, string>, file?: { name?: string; filename: string; contentType: string; data: Buffer }) {
+export function postMultipart(
+  browser: Browser,
+  path: string,
+  fields: Record<string, string>,
+  file?: { name?: string; filename: string; contentType: string; data: Buffer },
+) {
   const parts: Part[] = Object.entries(fields).map(([name, value]) => ({ name, value }));
   // Browsers send an empty file part when no file was chosen.
-  parts.push(file ? { name: file.name ?? "receipt", ...file } : { name: "receipt", filename: "", contentType: "application/octet-stream", data: Buffer.alloc(0) });
+  parts.push(
+    file ? { name: file.name ?? "receipt", ...file } : { name: "receipt", filename: "", contentType: "application/octet-stream", data: Buffer.alloc(0) },
+  );
   const { body, contentType } = multipart(parts);
   return browser.request(path, {
     method: "POST",

@@ -15,7 +15,15 @@ import { createAccount, createTeamMember, signedInBrowser, uniqueEmail } from ".
 import { Browser } from "../helpers/browser";
 import { attributesAt, pageText, parseHtml, textOf, visibleHtml } from "../helpers/html";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
-import { businessJobKeys, businessJobs as jobsOf, businessRows as snapshot, businessScopedModels, jobsWithKeys, seedBusiness, type SeededBusiness } from "../helpers/seeded-business";
+import {
+  businessJobKeys,
+  businessJobs as jobsOf,
+  businessRows as snapshot,
+  businessScopedModels,
+  jobsWithKeys,
+  seedBusiness,
+  type SeededBusiness,
+} from "../helpers/seeded-business";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -39,15 +47,32 @@ beforeAll(async () => {
   server = await startAppServer({ WORKER_IN_PROCESS: "false", STRIPE_SECRET_KEY: secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: fake.url });
   A = await seedBusiness(server, "Alpha");
   B = await seedBusiness(server, "Bravo");
-  await prisma.dataExport.create({ data: { businessId: A.business.id, requestedById: A.user.id, status: "READY", bytes: new Uint8Array([1, 2, 3]), sizeBytes: 3, expiresAt: new Date(Date.now() + 86_400_000) } });
-  await prisma.dataExport.create({ data: { businessId: B.business.id, requestedById: B.user.id, status: "READY", bytes: new Uint8Array([4, 5, 6]), sizeBytes: 3, expiresAt: new Date(Date.now() + 86_400_000) } });
+  await prisma.dataExport.create({
+    data: {
+      businessId: A.business.id,
+      requestedById: A.user.id,
+      status: "READY",
+      bytes: new Uint8Array([1, 2, 3]),
+      sizeBytes: 3,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  await prisma.dataExport.create({
+    data: {
+      businessId: B.business.id,
+      requestedById: B.user.id,
+      status: "READY",
+      bytes: new Uint8Array([4, 5, 6]),
+      sizeBytes: 3,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
 });
 afterAll(async () => {
   await server?.stop();
   await fake?.stop();
   await prisma.$disconnect();
 });
-
 
 const today = () => Math.floor(Date.now() / 86_400_000);
 function signedLink(kind: "pay" | "estimate", id: string) {
@@ -157,7 +182,26 @@ describe("closing the account", () => {
 
   it("deletes customers, estimates, users, sessions, API devices, reset tokens, emails, jobs, activity, schedules, expenses, exports and the logo", async () => {
     const after = await snapshot(A.business.id);
-    for (const model of ["Estimate", "EstimateLine", "InvoiceRevision", "User", "Session", "RefreshTokenFamily", "PasswordResetToken", "RefreshToken", "EmailMessage", "ActivityEvent", "RecurringSchedule", "Expense", "ExpenseReceipt", "PropertyDetails", "PropertyLookupUsage", "SavedItem", "DataExport", "jobs"]) {
+    for (const model of [
+      "Estimate",
+      "EstimateLine",
+      "InvoiceRevision",
+      "User",
+      "Session",
+      "RefreshTokenFamily",
+      "PasswordResetToken",
+      "RefreshToken",
+      "EmailMessage",
+      "ActivityEvent",
+      "RecurringSchedule",
+      "Expense",
+      "ExpenseReceipt",
+      "PropertyDetails",
+      "PropertyLookupUsage",
+      "SavedItem",
+      "DataExport",
+      "jobs",
+    ]) {
       expect(after[model], model).toEqual([]);
     }
     expect(await jobsWithKeys(jobKeysBefore)).toEqual([]);
@@ -194,25 +238,49 @@ describe("closing the account", () => {
     const invoicesBefore = aBefore.Invoice as { id: string; number: number; totalCents: number; amountPaidCents: number; status: string; customerId: string }[];
     const invoices = await prisma.invoice.findMany({ where: { businessId: A.business.id }, orderBy: { id: "asc" } });
     const [placeholder] = await prisma.customer.findMany({ where: { businessId: A.business.id } });
-    expect(invoices.map((i) => [i.id, i.number, i.totalCents, i.amountPaidCents, i.status])).toEqual(invoicesBefore.map((i) => [i.id, i.number, i.totalCents, i.amountPaidCents, i.status]));
-    for (const invoice of invoices) expect(invoice).toMatchObject({ customerId: placeholder.id, notes: null, terms: null, estimateId: null, recurringScheduleId: null });
+    expect(invoices.map((i) => [i.id, i.number, i.totalCents, i.amountPaidCents, i.status])).toEqual(
+      invoicesBefore.map((i) => [i.id, i.number, i.totalCents, i.amountPaidCents, i.status]),
+    );
+    for (const invoice of invoices)
+      expect(invoice).toMatchObject({ customerId: placeholder.id, notes: null, terms: null, estimateId: null, recurringScheduleId: null });
 
     const lines = await prisma.invoiceLine.findMany({ where: { businessId: A.business.id }, orderBy: { id: "asc" } });
     const linesBefore = aBefore.InvoiceLine as { id: string; amountCents: number; quantityMilli: number; unitPriceCents: number }[];
-    expect(lines.map((l) => [l.id, l.amountCents, l.quantityMilli, l.unitPriceCents])).toEqual(linesBefore.map((l) => [l.id, l.amountCents, l.quantityMilli, l.unitPriceCents]));
+    expect(lines.map((l) => [l.id, l.amountCents, l.quantityMilli, l.unitPriceCents])).toEqual(
+      linesBefore.map((l) => [l.id, l.amountCents, l.quantityMilli, l.unitPriceCents]),
+    );
     for (const line of lines) expect(line.description).toBe(REMOVED_TEXT);
 
     const payments = await prisma.payment.findMany({ where: { businessId: A.business.id }, orderBy: { id: "asc" } });
-    const paymentsBefore = aBefore.Payment as { id: string; amountCents: number; currency: string; providerPaymentId: string; receivedAt: Date; status: string }[];
+    const paymentsBefore = aBefore.Payment as {
+      id: string;
+      amountCents: number;
+      currency: string;
+      providerPaymentId: string;
+      receivedAt: Date;
+      status: string;
+    }[];
     expect(payments.map((p) => [p.id, p.amountCents, p.currency, p.providerPaymentId, p.receivedAt.toISOString(), p.status])).toEqual(
       paymentsBefore.map((p) => [p.id, p.amountCents, p.currency, p.providerPaymentId, new Date(p.receivedAt).toISOString(), p.status]),
     );
     expect(payments.map((p) => p.providerPaymentId)).toContain(A.cardPaymentId);
-    for (const p of payments) expect(p).toMatchObject({ cardBrand: null, cardLast4: null, reference: null, note: null, failureReason: null, recordedById: null });
+    for (const p of payments)
+      expect(p).toMatchObject({ cardBrand: null, cardLast4: null, reference: null, note: null, failureReason: null, recordedById: null });
 
     // No personal text of A is left anywhere in A's rows.
     const text = JSON.stringify(await snapshot(A.business.id), (_, v) => (typeof v === "bigint" ? String(v) : v));
-    for (const marker of [A.email, A.customer.email!, A.customer.name, "Alpha faucet repair", "Alpha private note", "Alpha check 1001", "Alpha gate code", "4242", "Alpha 1 Main Street", A.business.name]) {
+    for (const marker of [
+      A.email,
+      A.customer.email!,
+      A.customer.name,
+      "Alpha faucet repair",
+      "Alpha private note",
+      "Alpha check 1001",
+      "Alpha gate code",
+      "4242",
+      "Alpha 1 Main Street",
+      A.business.name,
+    ]) {
       expect(text, marker).not.toContain(marker);
     }
   });
@@ -232,7 +300,13 @@ describe("closing the account", () => {
     expect(pageText(await login.text())).toContain("Invalid email or password");
 
     const fresh = new Browser(server.url);
-    const signup = await fresh.post("/signup", { businessName: "Alpha Again Plumbing", name: "Alpha Owner", email: A.email, password: "a brand new password", confirmPassword: "a brand new password" });
+    const signup = await fresh.post("/signup", {
+      businessName: "Alpha Again Plumbing",
+      name: "Alpha Owner",
+      email: A.email,
+      password: "a brand new password",
+      confirmPassword: "a brand new password",
+    });
     expect(signup.status).toBe(302);
     expect(signup.headers.get("location")).toBe("/dashboard");
     const newUser = await prisma.user.findUniqueOrThrow({ where: { email: A.email } });
@@ -243,13 +317,22 @@ describe("closing the account", () => {
   });
 
   it("severs every pay and estimate link at once: the same 401 as a bad link", async () => {
-    for (const link of [payLink(), signedLink("pay", A.invoice.id), estimateLink(), `${signedLink("pay", A.second.id).replace("?", "/paypal?")}&token=ORDER1`]) {
+    for (const link of [
+      payLink(),
+      signedLink("pay", A.invoice.id),
+      estimateLink(),
+      `${signedLink("pay", A.second.id).replace("?", "/paypal?")}&token=ORDER1`,
+    ]) {
       const res = await new Browser(server.url).get(link);
       expect(res.status, link).toBe(401);
       const body = await res.text();
       expect(body).not.toContain("Alpha");
     }
-    const pay = await new Browser(server.url).post(`/pay/${A.second.id}`, { ...Object.fromEntries(new URL(payLink(), server.url).searchParams), provider: "stripe", amount: "balance" });
+    const pay = await new Browser(server.url).post(`/pay/${A.second.id}`, {
+      ...Object.fromEntries(new URL(payLink(), server.url).searchParams),
+      provider: "stripe",
+      amount: "balance",
+    });
     expect(pay.status).toBe(401);
     // B's links still work.
     expect((await new Browser(server.url).get(signedLink("pay", B.second.id))).status).toBe(200);
@@ -264,7 +347,10 @@ describe("closing the account", () => {
     expect(bQueued).toBeGreaterThan(0);
     const worker = await startWorker({ concurrency: 2, crontab: false });
     try {
-      await vi.waitFor(async () => expect(await prisma.emailMessage.count({ where: { businessId: B.business.id, status: "QUEUED" } })).toBe(0), { timeout: 60_000, interval: 250 });
+      await vi.waitFor(async () => expect(await prisma.emailMessage.count({ where: { businessId: B.business.id, status: "QUEUED" } })).toBe(0), {
+        timeout: 60_000,
+        interval: 250,
+      });
     } finally {
       await worker.stop();
     }
@@ -292,10 +378,16 @@ describe("closing the account", () => {
         livemode: false,
       }),
     );
-    const res = await fetch(`${server.url}/webhooks/stripe`, { method: "POST", body: payload, headers: { "Content-Type": "application/json", "Stripe-Signature": signStripePayload(payload, webhookSecret) } });
+    const res = await fetch(`${server.url}/webhooks/stripe`, {
+      method: "POST",
+      body: payload,
+      headers: { "Content-Type": "application/json", "Stripe-Signature": signStripePayload(payload, webhookSecret) },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("processed");
-    const payment = await prisma.payment.findUniqueOrThrow({ where: { provider_providerAccountId_providerPaymentId: { provider: "stripe", providerAccountId: "", providerPaymentId: pi } } });
+    const payment = await prisma.payment.findUniqueOrThrow({
+      where: { provider_providerAccountId_providerPaymentId: { provider: "stripe", providerAccountId: "", providerPaymentId: pi } },
+    });
     expect(payment).toMatchObject({ businessId: A.business.id, amountCents: balance, status: "SUCCEEDED" });
     expect(await prisma.invoice.findUniqueOrThrow({ where: { id: A.second.id } })).toMatchObject({ status: "PAID", amountPaidCents: invoice.totalCents });
     // Nobody is emailed about it, and nothing is queued for the closed account.
@@ -303,21 +395,49 @@ describe("closing the account", () => {
     expect(await jobsOf(A.business.id)).toEqual([]);
 
     // A refund of a payment made before the closure updates the kept record.
-    const refund = JSON.stringify(stripeEvent("charge.refunded", { id: `ch_${randomBytes(6).toString("hex")}`, object: "charge", amount: 5_000, amount_refunded: 1_000, payment_intent: A.cardPaymentId }));
-    const refunded = await fetch(`${server.url}/webhooks/stripe`, { method: "POST", body: refund, headers: { "Content-Type": "application/json", "Stripe-Signature": signStripePayload(refund, webhookSecret) } });
+    const refund = JSON.stringify(
+      stripeEvent("charge.refunded", {
+        id: `ch_${randomBytes(6).toString("hex")}`,
+        object: "charge",
+        amount: 5_000,
+        amount_refunded: 1_000,
+        payment_intent: A.cardPaymentId,
+      }),
+    );
+    const refunded = await fetch(`${server.url}/webhooks/stripe`, {
+      method: "POST",
+      body: refund,
+      headers: { "Content-Type": "application/json", "Stripe-Signature": signStripePayload(refund, webhookSecret) },
+    });
     expect(refunded.status).toBe(200);
-    expect(await prisma.payment.findUniqueOrThrow({ where: { provider_providerAccountId_providerPaymentId: { provider: "stripe", providerAccountId: "", providerPaymentId: A.cardPaymentId } } })).toMatchObject({ refundedCents: 1_000 });
+    expect(
+      await prisma.payment.findUniqueOrThrow({
+        where: { provider_providerAccountId_providerPaymentId: { provider: "stripe", providerAccountId: "", providerPaymentId: A.cardPaymentId } },
+      }),
+    ).toMatchObject({ refundedCents: 1_000 });
 
     // Card details that come with a late payment are not stored for a closed account.
     const { applyPayment } = await import("~/models/payments/payment.server");
-    const late = await applyPayment({ businessId: A.business.id, invoiceId: A.invoice.id, amountCents: 100, currency: "USD", method: "CARD", provider: "stripe", providerPaymentId: `pi_card_${randomBytes(6).toString("hex")}`, cardBrand: "visa", cardLast4: "1111" });
+    const late = await applyPayment({
+      businessId: A.business.id,
+      invoiceId: A.invoice.id,
+      amountCents: 100,
+      currency: "USD",
+      method: "CARD",
+      provider: "stripe",
+      providerPaymentId: `pi_card_${randomBytes(6).toString("hex")}`,
+      cardBrand: "visa",
+      cardLast4: "1111",
+    });
     expect(late.status).toBe("applied");
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: late.paymentId } })).toMatchObject({ amountCents: 100, cardBrand: null, cardLast4: null });
     expect(await prisma.emailMessage.count({ where: { businessId: A.business.id } })).toBe(0);
   });
 
   it("a second closure of the same account is a 404 (the form is gone with the session; the domain refuses)", async () => {
-    await expect(closeAccount({ businessId: A.business.id, userId: A.user.id, password: A.password, confirmName: CLOSED_BUSINESS_NAME })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      closeAccount({ businessId: A.business.id, userId: A.user.id, password: A.password, confirmName: CLOSED_BUSINESS_NAME }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("the operator's script re-runs a closure by id (after a restore) and skips closed or unknown ones", async () => {

@@ -63,7 +63,11 @@ describe("access tokens", () => {
     expect(ACCESS_TOKEN_TTL_SECONDS).toBe(900);
     const header = JSON.parse(Buffer.from(pair.accessToken.split(".")[0], "base64url").toString());
     expect(header).toEqual({ alg: "HS256", typ: "JWT" });
-    expect(await verifyAccessToken(pair.accessToken, at(15 * MINUTE - 1000))).toEqual({ userId: alice.user.id, businessId: alice.business.id, familyId: familyOf(pair.accessToken) });
+    expect(await verifyAccessToken(pair.accessToken, at(15 * MINUTE - 1000))).toEqual({
+      userId: alice.user.id,
+      businessId: alice.business.id,
+      familyId: familyOf(pair.accessToken),
+    });
     expect(await verifyAccessToken(pair.accessToken, at(15 * MINUTE))).toBeNull();
     expect(await verifyAccessToken(pair.accessToken, at(60 * MINUTE))).toBeNull();
   });
@@ -71,16 +75,45 @@ describe("access tokens", () => {
   it("refuse alg:none, other algorithms, other secrets, other audiences and garbage", async () => {
     const claims = { bid: alice.business.id, sid: "f" };
     const now = Math.floor(T0.getTime() / 1000);
-    const base = () => new SignJWT(claims).setSubject(alice.user.id).setIssuer("invoice-link").setAudience("invoice-link-api").setIssuedAt(now).setExpirationTime(now + 600);
+    const base = () =>
+      new SignJWT(claims)
+        .setSubject(alice.user.id)
+        .setIssuer("invoice-link")
+        .setAudience("invoice-link-api")
+        .setIssuedAt(now)
+        .setExpirationTime(now + 600);
     const good = await base().setProtectedHeader({ alg: "HS256" }).sign(key(secrets.current));
     expect(await verifyAccessToken(good, T0)).not.toBeNull();
 
-    const none = new UnsecuredJWT(claims).setSubject(alice.user.id).setIssuer("invoice-link").setAudience("invoice-link-api").setIssuedAt(now).setExpirationTime(now + 600).encode();
-    const hs512 = await base().setProtectedHeader({ alg: "HS512" }).sign(key(secrets.current.repeat(2)));
+    const none = new UnsecuredJWT(claims)
+      .setSubject(alice.user.id)
+      .setIssuer("invoice-link")
+      .setAudience("invoice-link-api")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .encode();
+    const hs512 = await base()
+      .setProtectedHeader({ alg: "HS512" })
+      .sign(key(secrets.current.repeat(2)));
     const hs384 = await base().setProtectedHeader({ alg: "HS384" }).sign(key(secrets.current));
-    const otherSecret = await base().setProtectedHeader({ alg: "HS256" }).sign(key("x".repeat(48)));
-    const otherAudience = await new SignJWT(claims).setSubject(alice.user.id).setIssuer("invoice-link").setAudience("someone-else").setIssuedAt(now).setExpirationTime(now + 600).setProtectedHeader({ alg: "HS256" }).sign(key(secrets.current));
-    const noExpiry = await new SignJWT(claims).setSubject(alice.user.id).setIssuer("invoice-link").setAudience("invoice-link-api").setIssuedAt(now).setProtectedHeader({ alg: "HS256" }).sign(key(secrets.current));
+    const otherSecret = await base()
+      .setProtectedHeader({ alg: "HS256" })
+      .sign(key("x".repeat(48)));
+    const otherAudience = await new SignJWT(claims)
+      .setSubject(alice.user.id)
+      .setIssuer("invoice-link")
+      .setAudience("someone-else")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .setProtectedHeader({ alg: "HS256" })
+      .sign(key(secrets.current));
+    const noExpiry = await new SignJWT(claims)
+      .setSubject(alice.user.id)
+      .setIssuer("invoice-link")
+      .setAudience("invoice-link-api")
+      .setIssuedAt(now)
+      .setProtectedHeader({ alg: "HS256" })
+      .sign(key(secrets.current));
     const [h, p] = good.split(".");
     const tamperedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, "base64url").toString()), bid: bob.business.id })).toString("base64url");
     const tampered = `${h}.${tamperedPayload}.${good.split(".")[2]}`;
@@ -252,7 +285,9 @@ describe("password changes end every sign-in", () => {
   it("changePassword and resetPassword revoke refresh tokens and web sessions", async () => {
     const carol = await createAccount();
     await issueTokens(carol.user);
-    await prisma.session.create({ data: { id: `s-${carol.user.id}`, userId: carol.user.id, businessId: carol.business.id, expiresAt: new Date(Date.now() + DAY) } });
+    await prisma.session.create({
+      data: { id: `s-${carol.user.id}`, userId: carol.user.id, businessId: carol.business.id, expiresAt: new Date(Date.now() + DAY) },
+    });
     expect(await changePassword(carol.user.id, DEFAULT_PASSWORD, "a brand new password")).toBe(true);
     expect(await prisma.refreshTokenFamily.count({ where: { userId: carol.user.id } })).toBe(0);
     expect(await prisma.session.count({ where: { userId: carol.user.id } })).toBe(0);
@@ -317,7 +352,11 @@ describe("over HTTP", () => {
 
     const ip = newIp();
     const wrong = await expectError(await call("/auth/login", { body: { email: alice.email, password: "wrong password" }, ip }), 401, "invalid_credentials");
-    const unknown = await expectError(await call("/auth/login", { body: { email: "nobody@example.com", password: "wrong password" }, ip }), 401, "invalid_credentials");
+    const unknown = await expectError(
+      await call("/auth/login", { body: { email: "nobody@example.com", password: "wrong password" }, ip }),
+      401,
+      "invalid_credentials",
+    );
     expect(wrong.message).toBe(unknown.message);
   });
 
@@ -325,11 +364,24 @@ describe("over HTTP", () => {
     const now = Math.floor(Date.now() / 1000);
     const claims = { bid: alice.business.id, sid: "x" };
     const signed = (alg: string, secret: string, iat = now, exp = now + 600) =>
-      new SignJWT(claims).setProtectedHeader({ alg }).setSubject(alice.user.id).setIssuer("invoice-link").setAudience("invoice-link-api").setIssuedAt(iat).setExpirationTime(exp).sign(key(secret));
+      new SignJWT(claims)
+        .setProtectedHeader({ alg })
+        .setSubject(alice.user.id)
+        .setIssuer("invoice-link")
+        .setAudience("invoice-link-api")
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(key(secret));
     const pair = await login(alice);
     const [h, p, s] = pair.accessToken.split(".");
     const expired = await signed("HS256", jwtSecret, now - 3600, now - 1800);
-    const none = new UnsecuredJWT(claims).setSubject(alice.user.id).setIssuer("invoice-link").setAudience("invoice-link-api").setIssuedAt(now).setExpirationTime(now + 600).encode();
+    const none = new UnsecuredJWT(claims)
+      .setSubject(alice.user.id)
+      .setIssuer("invoice-link")
+      .setAudience("invoice-link-api")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .encode();
     const hs512 = await signed("HS512", jwtSecret.repeat(2));
     const wrongSecret = await signed("HS256", strongSecret());
     const noneHeader = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${p}.`;
@@ -358,7 +410,11 @@ describe("over HTTP", () => {
     const retried = await call("/auth/refresh", { body: { refreshToken: first.refreshToken }, ip });
     expect(retried.status).toBe(200);
     expect(((await retried.json()) as typeof first).refreshToken).toBe(second.refreshToken);
-    await expectError(await call("/auth/refresh", { body: { refreshToken: first.refreshToken }, ip, headers: { "User-Agent": "another-app/1.0" } }), 409, "refresh_in_progress");
+    await expectError(
+      await call("/auth/refresh", { body: { refreshToken: first.refreshToken }, ip, headers: { "User-Agent": "another-app/1.0" } }),
+      409,
+      "refresh_in_progress",
+    );
     expect((await call("/me", { token: second.accessToken })).status).toBe(200);
     // Later, it can only be a copy.
     await prisma.rotatedRefreshToken.updateMany({ where: { tokenHash: sha256Hex(first.refreshToken) }, data: { rotatedAt: new Date(Date.now() - 60_000) } });
@@ -410,7 +466,11 @@ describe("over HTTP", () => {
     expect((await web.post("/login", { email: dave.email, password: dave.password })).status).toBe(302);
     expect((await web.get("/dashboard")).status).toBe(200);
 
-    const wrong = await expectError(await call("/auth/password", { token: phone.accessToken, body: { currentPassword: "nope nope", newPassword: "a new password 1" } }), 400, "validation_failed");
+    const wrong = await expectError(
+      await call("/auth/password", { token: phone.accessToken, body: { currentPassword: "nope nope", newPassword: "a new password 1" } }),
+      400,
+      "validation_failed",
+    );
     expect(wrong.fields).toHaveProperty("currentPassword");
     const res = await call("/auth/password", { token: phone.accessToken, body: { currentPassword: dave.password, newPassword: "a new password 1" } });
     expect(res.status).toBe(200);
@@ -428,7 +488,11 @@ describe("over HTTP", () => {
     const phone = await login(erin);
     const web = new Browser(server.url, { "X-Forwarded-For": newIp() });
     await web.post("/login", { email: erin.email, password: erin.password });
-    const res = await web.post("/settings/password", { currentPassword: erin.password, newPassword: "erin new password", confirmPassword: "erin new password" });
+    const res = await web.post("/settings/password", {
+      currentPassword: erin.password,
+      newPassword: "erin new password",
+      confirmPassword: "erin new password",
+    });
     expect(res.status).toBe(302);
     await expectError(await call("/me", { token: phone.accessToken }), 401);
     await expectError(await call("/auth/refresh", { body: { refreshToken: phone.refreshToken }, ip: newIp() }), 401);
@@ -457,9 +521,25 @@ describe("over HTTP", () => {
     const families = await prisma.refreshTokenFamily.count();
     const ip = newIp();
     await expectError(await call("/auth/login", { raw: "{not json", headers: { "Content-Type": "application/json" }, ip }), 400, "invalid_json");
-    await expectError(await call("/auth/login", { raw: `email=${alice.email}`, headers: { "Content-Type": "application/x-www-form-urlencoded" }, ip }), 400, "invalid_body");
-    await expectError(await call("/auth/login", { raw: JSON.stringify({ email: alice.email, password: "x".repeat(70_000) }), headers: { "Content-Type": "application/json" }, ip }), 400, "body_too_large");
-    const extra = await expectError(await call("/auth/login", { body: { email: alice.email, password: alice.password, businessId: bob.business.id }, ip }), 400, "validation_failed");
+    await expectError(
+      await call("/auth/login", { raw: `email=${alice.email}`, headers: { "Content-Type": "application/x-www-form-urlencoded" }, ip }),
+      400,
+      "invalid_body",
+    );
+    await expectError(
+      await call("/auth/login", {
+        raw: JSON.stringify({ email: alice.email, password: "x".repeat(70_000) }),
+        headers: { "Content-Type": "application/json" },
+        ip,
+      }),
+      400,
+      "body_too_large",
+    );
+    const extra = await expectError(
+      await call("/auth/login", { body: { email: alice.email, password: alice.password, businessId: bob.business.id }, ip }),
+      400,
+      "validation_failed",
+    );
     expect(extra.fields).toEqual({ businessId: ["Unknown field"] });
     await expectError(await call("/auth/login", { body: [1, 2], ip }), 400, "validation_failed");
     expect(await prisma.refreshTokenFamily.count()).toBe(families);

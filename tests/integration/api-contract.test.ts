@@ -29,7 +29,12 @@ let server: AppServer;
 type Sent = { status: number; headers: Headers; json: any; text: string };
 const fiveHundreds: string[] = [];
 
-async function call(method: string, pathname: string, token: string | null, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Sent> {
+async function call(
+  method: string,
+  pathname: string,
+  token: string | null,
+  options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Sent> {
   const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}) };
   let body: string | undefined = options.raw;
   if (options.body !== undefined) {
@@ -118,7 +123,8 @@ describe("item 2: money sums cannot overflow, and a far overpayment needs confir
   it("three payments of the documented maximum on a $200 invoice: refused without confirmation, then 201, 201 and a 400 (never a 500)", async () => {
     const t = await tenant("Overflow Roofing");
     const invoice = await sentInvoice(t);
-    const pay = (extra: Record<string, unknown> = {}) => t.api.post(`/invoices/${invoice.id}/payments`, { amountCents: 1_000_000_000, method: "CASH", receivedOn: today, ...extra });
+    const pay = (extra: Record<string, unknown> = {}) =>
+      t.api.post(`/invoices/${invoice.id}/payments`, { amountCents: 1_000_000_000, method: "CASH", receivedOn: today, ...extra });
     const before = await businessSnapshot(t.business.id);
     const unconfirmed = await pay();
     expect(unconfirmed.status, unconfirmed.text).toBe(400);
@@ -184,7 +190,11 @@ describe("item 4: sync learns about deletions and archiving", () => {
     const t = await tenant("Tombstone Landscaping");
     const since = new Date(Date.now() - 1_000).toISOString();
     const doomed = await customerOf(t, "Erin Erased");
-    const estimate = await t.api.post("/estimates", { customerId: doomed, issueDate: today, lines: [{ description: "Hedges", quantity: "1", unitPriceCents: 5_000 }] });
+    const estimate = await t.api.post("/estimates", {
+      customerId: doomed,
+      issueDate: today,
+      lines: [{ description: "Hedges", quantity: "1", unitPriceCents: 5_000 }],
+    });
     expect(estimate.status, estimate.text).toBe(201);
     const archived = await customerOf(t, "Arlo Archived");
     expect((await t.api.patch(`/customers/${archived}`, { archived: true })).status).toBe(200);
@@ -267,9 +277,17 @@ describe("item 6: Idempotency-Key on every creating POST", () => {
     const invoice = await sentInvoice(t);
     const cases: Array<[string, unknown, () => Promise<number>]> = [
       ["/customers", { name: "Concurrent Casey" }, () => prisma.customer.count({ where: { businessId: t.business.id, name: "Concurrent Casey" } })],
-      ["/estimates", { customerId, issueDate: today, lines: [{ description: "Deck", quantity: "1", unitPriceCents: 9_000 }] }, () => prisma.estimate.count({ where: { businessId: t.business.id } })],
+      [
+        "/estimates",
+        { customerId, issueDate: today, lines: [{ description: "Deck", quantity: "1", unitPriceCents: 9_000 }] },
+        () => prisma.estimate.count({ where: { businessId: t.business.id } }),
+      ],
       ["/invoices", invoiceBody(customerId, 7_700), () => prisma.invoice.count({ where: { businessId: t.business.id, totalCents: 7_700 } })],
-      [`/invoices/${invoice.id}/payments`, { amountCents: 1_500, method: "CASH", receivedOn: today }, () => prisma.payment.count({ where: { invoiceId: invoice.id } })],
+      [
+        `/invoices/${invoice.id}/payments`,
+        { amountCents: 1_500, method: "CASH", receivedOn: today },
+        () => prisma.payment.count({ where: { invoiceId: invoice.id } }),
+      ],
     ];
     for (const [path, body, count] of cases) {
       const k = key();
@@ -286,7 +304,11 @@ describe("item 6: Idempotency-Key on every creating POST", () => {
     const t = await tenant("Retry Payments");
     const invoice = await sentInvoice(t);
     const k = key();
-    const bad = await t.api.post(`/invoices/${invoice.id}/payments`, { amountCents: 1_000, method: "CHECK", receivedOn: "2026-02-30" }, { "Idempotency-Key": k });
+    const bad = await t.api.post(
+      `/invoices/${invoice.id}/payments`,
+      { amountCents: 1_000, method: "CHECK", receivedOn: "2026-02-30" },
+      { "Idempotency-Key": k },
+    );
     expect(bad.status).toBe(400);
     const first = await t.api.post(`/invoices/${invoice.id}/payments`, { amountCents: 1_000, method: "CHECK", receivedOn: today }, { "Idempotency-Key": k });
     expect(first.status, first.text).toBe(201);

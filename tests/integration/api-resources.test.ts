@@ -6,7 +6,16 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueTokens } from "~/models/api-token.server";
-import { apiGetBusiness, apiGetCustomer, apiGetEstimate, apiGetInvoice, apiUpdateBusiness, apiUpdateCustomer, apiUpdateEstimate, apiUpdateInvoice } from "~/models/api-resources.server";
+import {
+  apiGetBusiness,
+  apiGetCustomer,
+  apiGetEstimate,
+  apiGetInvoice,
+  apiUpdateBusiness,
+  apiUpdateCustomer,
+  apiUpdateEstimate,
+  apiUpdateInvoice,
+} from "~/models/api-resources.server";
 import { decideEstimate } from "~/models/estimate.server";
 import { refundPayment } from "~/models/payments/payment.server";
 import { OPERATIONS } from "~/models/openapi.server";
@@ -64,7 +73,8 @@ async function call(method: string, pathname: string, options: CallOptions = {})
   seen.push({ method, path: pathname, status: res.status });
   if (res.status >= 400 && url.includes("/api/v1/")) {
     const error = json?.error;
-    if (typeof error?.code !== "string" || typeof error?.message !== "string") badErrorBodies.push(`${method} ${pathname} ${res.status}: ${text.slice(0, 200)}`);
+    if (typeof error?.code !== "string" || typeof error?.message !== "string")
+      badErrorBodies.push(`${method} ${pathname} ${res.status}: ${text.slice(0, 200)}`);
   }
   return { status: res.status, headers: res.headers, json, text };
 }
@@ -99,10 +109,12 @@ async function rowCounts() {
     prisma.emailMessage.count(),
     prisma.activityEvent.count(),
   ]);
-  const businesses = await prisma.business.findMany({ orderBy: { id: "asc" }, select: { id: true, updatedAt: true, nextInvoiceNumber: true, nextEstimateNumber: true } });
+  const businesses = await prisma.business.findMany({
+    orderBy: { id: "asc" },
+    select: { id: true, updatedAt: true, nextInvoiceNumber: true, nextEstimateNumber: true },
+  });
   return { customers, invoices, invoiceLines, revisions, estimates, estimateLines, payments, emails, activities, businesses };
 }
-
 
 const today = isoDate();
 const inTwoWeeks = shiftDays(today, 14);
@@ -118,7 +130,13 @@ function invoiceBody(customerId: string, overrides: Record<string, unknown> = {}
 }
 
 function estimateBody(customerId: string, overrides: Record<string, unknown> = {}) {
-  return { customerId, issueDate: today, validUntil: shiftDays(today, 30), lines: [{ description: "Estimate work", quantity: "2", unitPriceCents: 25_000 }], ...overrides };
+  return {
+    customerId,
+    issueDate: today,
+    validUntil: shiftDays(today, 30),
+    lines: [{ description: "Estimate work", quantity: "2", unitPriceCents: 25_000 }],
+    ...overrides,
+  };
 }
 
 async function createCustomer(api: Client, body: Record<string, unknown>) {
@@ -134,7 +152,11 @@ async function createInvoice(api: Client, customerId: string, overrides: Record<
 }
 
 async function payInvoice(api: Client, invoiceId: string, amountCents: number, key?: string) {
-  return api.post(`/invoices/${invoiceId}/payments`, { amountCents, method: "CHECK", receivedOn: today, reference: "1042" }, key ? { "Idempotency-Key": key } : undefined);
+  return api.post(
+    `/invoices/${invoiceId}/payments`,
+    { amountCents, method: "CHECK", receivedOn: today, reference: "1042" },
+    key ? { "Idempotency-Key": key } : undefined,
+  );
 }
 
 let A: Tenant;
@@ -398,7 +420,13 @@ describe("cursor pages", () => {
     expect((await P.api.get("/customers?limit=1")).status).toBe(200);
     expect((await P.api.get("/customers?order=sideways")).json.error.fields).toHaveProperty("order");
     expect((await P.api.get("/customers?updatedSince=last-tuesday")).json.error.fields).toHaveProperty("updatedSince");
-    for (const pathname of ["/customers?page=2", "/invoices?sort=total", "/estimates?foo=1", "/payments?createdSince=2020-01-01T00:00:00Z", "/invoices/x/payments?invoiceId=y"]) {
+    for (const pathname of [
+      "/customers?page=2",
+      "/invoices?sort=total",
+      "/estimates?foo=1",
+      "/payments?createdSince=2020-01-01T00:00:00Z",
+      "/invoices/x/payments?invoiceId=y",
+    ]) {
       const res = await P.api.get(pathname);
       expect(res.status, pathname).toBe(pathname.startsWith("/invoices/x") ? 404 : 400);
       if (res.status === 400) expect(Object.values(res.json.error.fields).flat()).toContain("Unknown field");
@@ -507,11 +535,27 @@ describe("invoices with line items", () => {
     });
     expect(res.status, res.text).toBe(201);
     // 800.00 − 12.5 % (100.00) = 700.00, + 10 % tax (70.00) = 770.00.
-    expect(res.json.data).toMatchObject({ subtotalCents: 80_000, discountCents: 10_000, taxCents: 7_000, totalCents: 77_000, discountType: "PERCENT", discountPercent: "12.5", discountAmountCents: null, taxRate: "10", depositCents: 5_000 });
+    expect(res.json.data).toMatchObject({
+      subtotalCents: 80_000,
+      discountCents: 10_000,
+      taxCents: 7_000,
+      totalCents: 77_000,
+      discountType: "PERCENT",
+      discountPercent: "12.5",
+      discountAmountCents: null,
+      taxRate: "10",
+      depositCents: 5_000,
+    });
 
     const amount = await A.api.post("/invoices", { ...invoiceBody(customer.id), discountType: "AMOUNT", discountAmountCents: 2_500 });
     expect(amount.status, amount.text).toBe(201);
-    expect(amount.json.data).toMatchObject({ subtotalCents: 10_000, discountCents: 2_500, totalCents: 7_500, discountAmountCents: 2_500, discountPercent: null });
+    expect(amount.json.data).toMatchObject({
+      subtotalCents: 10_000,
+      discountCents: 2_500,
+      totalCents: 7_500,
+      discountAmountCents: 2_500,
+      discountPercent: null,
+    });
   });
 
   it("GET returns it with its lines and an ETag; If-None-Match gives 304", async () => {
@@ -538,7 +582,15 @@ describe("invoices with line items", () => {
     const res = await A.api.patch(`/invoices/${invoice.id}`, { lines: [{ description: "Flat rate", quantity: "3", unitPriceCents: 1_000, taxRate: "5" }] });
     expect(res.status, res.text).toBe(200);
     expect(res.json.data.lines).toEqual([{ description: "Flat rate", quantity: "3", unitPriceCents: 1_000, taxRate: "5", amountCents: 3_000, taxCents: 150 }]);
-    expect(res.json.data).toMatchObject({ subtotalCents: 3_000, taxCents: 150, totalCents: 3_150, notes: "Thanks for your business", terms: "Net 14", taxMode: "PER_LINE", dueDate: inTwoWeeks });
+    expect(res.json.data).toMatchObject({
+      subtotalCents: 3_000,
+      taxCents: 150,
+      totalCents: 3_150,
+      notes: "Thanks for your business",
+      terms: "Net 14",
+      taxMode: "PER_LINE",
+      dueDate: inTwoWeeks,
+    });
     expect(await prisma.invoiceLine.count({ where: { invoiceId: invoice.id } })).toBe(1);
 
     const cleared = await A.api.patch(`/invoices/${invoice.id}`, { notes: null, dueDate: shiftDays(today, 30) });
@@ -623,7 +675,15 @@ describe("invoices with line items", () => {
     const first = await payInvoice(A.api, invoice.id, 1_000, key);
     expect(first.status, first.text).toBe(201);
     expect(first.json.duplicate).toBe(false);
-    expect(first.json.data).toMatchObject({ invoiceId: invoice.id, amountCents: 1_000, currency: "USD", method: "CHECK", provider: "manual", status: "SUCCEEDED", reference: "1042" });
+    expect(first.json.data).toMatchObject({
+      invoiceId: invoice.id,
+      amountCents: 1_000,
+      currency: "USD",
+      method: "CHECK",
+      provider: "manual",
+      status: "SUCCEEDED",
+      reference: "1042",
+    });
     const second = await payInvoice(A.api, invoice.id, 1_000, key);
     expect(second.status, second.text).toBe(200);
     expect(second.json.duplicate).toBe(true);
@@ -746,7 +806,14 @@ describe("estimates", () => {
     const res = await A.api.post("/estimates", estimateBody(customer.id, { notes: "Valid for 30 days" }));
     expect(res.status, res.text).toBe(201);
     estimate = res.json.data;
-    expect(estimate).toMatchObject({ status: "DRAFT", subtotalCents: 50_000, totalCents: 50_000, validUntil: shiftDays(today, 30), invoiceId: null, notes: "Valid for 30 days" });
+    expect(estimate).toMatchObject({
+      status: "DRAFT",
+      subtotalCents: 50_000,
+      totalCents: 50_000,
+      validUntil: shiftDays(today, 30),
+      invoiceId: null,
+      notes: "Valid for 30 days",
+    });
     expect(estimate.displayNumber).toMatch(/^EST-\d{4}$/);
 
     const patch = await A.api.patch(`/estimates/${estimate.id}`, {
@@ -867,7 +934,16 @@ describe("payments", () => {
     expect((await A.api.post(`/payments/${paid.json.data.id}/refund`, { amountCents: 1 })).status).toBe(400);
 
     const card = await prisma.payment.create({
-      data: { businessId: A.business.id, invoiceId: invoice.id, amountCents: 1_000, currency: "USD", method: "CARD", provider: "stripe", providerPaymentId: `pi_${crypto.randomUUID()}`, receivedAt: new Date() },
+      data: {
+        businessId: A.business.id,
+        invoiceId: invoice.id,
+        amountCents: 1_000,
+        currency: "USD",
+        method: "CARD",
+        provider: "stripe",
+        providerPaymentId: `pi_${crypto.randomUUID()}`,
+        receivedAt: new Date(),
+      },
     });
     // Online payments are refunded at the provider (tests/integration/stripe-refunds.test.ts); this server has no Stripe.
     expect((await A.api.post(`/payments/${card.id}/refund`)).json.error.fields).toHaveProperty("reason");
@@ -880,7 +956,16 @@ describe("payments", () => {
   it("GET /payments/:id returns one, with an ETag", async () => {
     const res = await A.api.get(`/payments/${paymentIds[1]}`);
     expect(res.status).toBe(200);
-    expect(res.json.data).toMatchObject({ id: paymentIds[1], invoiceId, amountCents: 2_200, method: "CHECK", provider: "manual", status: "SUCCEEDED", refundedCents: 0, overpaymentCents: 0 });
+    expect(res.json.data).toMatchObject({
+      id: paymentIds[1],
+      invoiceId,
+      amountCents: 2_200,
+      method: "CHECK",
+      provider: "manual",
+      status: "SUCCEEDED",
+      refundedCents: 0,
+      overpaymentCents: 0,
+    });
     expect((await A.api.get(`/payments/${paymentIds[1]}`, { "If-None-Match": res.headers.get("etag")! })).status).toBe(304);
   });
 
@@ -915,7 +1000,14 @@ describe("business profile", () => {
   it("GET returns the profile with an ETag", async () => {
     const res = await A.api.get("/business");
     expect(res.status).toBe(200);
-    expect(res.json.data).toMatchObject({ id: A.business.id, name: "Acme Roofing API", currency: "USD", currencyLocked: true, invoicePrefix: "INV-", reminderDays: [1, 7, 14] });
+    expect(res.json.data).toMatchObject({
+      id: A.business.id,
+      name: "Acme Roofing API",
+      currency: "USD",
+      currencyLocked: true,
+      invoicePrefix: "INV-",
+      reminderDays: [1, 7, 14],
+    });
     expect((await A.api.get("/business", { "If-None-Match": res.headers.get("etag")! })).status).toBe(304);
   });
 
@@ -1009,24 +1101,42 @@ describe("bad input writes nothing", () => {
   }
 
   it("a businessId (or any unknown field) in a body is refused with fields[name] = Unknown field", async () => {
-    await expectRefused(() => A.api.post("/customers", { name: "Smuggler", businessId: B.business.id }), 400, "validation_failed", { businessId: ["Unknown field"] });
-    await expectRefused(() => A.api.post("/invoices", { ...invoiceBody(customer.id), businessId: B.business.id }), 400, "validation_failed", { businessId: ["Unknown field"] });
-    await expectRefused(() => A.api.post("/estimates", { ...estimateBody(customer.id), businessId: B.business.id }), 400, "validation_failed", { businessId: ["Unknown field"] });
-    await expectRefused(() => A.api.patch(`/customers/${customer.id}`, { name: "Moved", businessId: B.business.id }), 400, "validation_failed", { businessId: ["Unknown field"] });
-    await expectRefused(() => A.api.patch(`/invoices/${draft.id}`, { businessId: B.business.id, status: "PAID" }), 400, "validation_failed", { businessId: ["Unknown field"], status: ["Unknown field"] });
+    await expectRefused(() => A.api.post("/customers", { name: "Smuggler", businessId: B.business.id }), 400, "validation_failed", {
+      businessId: ["Unknown field"],
+    });
+    await expectRefused(() => A.api.post("/invoices", { ...invoiceBody(customer.id), businessId: B.business.id }), 400, "validation_failed", {
+      businessId: ["Unknown field"],
+    });
+    await expectRefused(() => A.api.post("/estimates", { ...estimateBody(customer.id), businessId: B.business.id }), 400, "validation_failed", {
+      businessId: ["Unknown field"],
+    });
+    await expectRefused(() => A.api.patch(`/customers/${customer.id}`, { name: "Moved", businessId: B.business.id }), 400, "validation_failed", {
+      businessId: ["Unknown field"],
+    });
+    await expectRefused(() => A.api.patch(`/invoices/${draft.id}`, { businessId: B.business.id, status: "PAID" }), 400, "validation_failed", {
+      businessId: ["Unknown field"],
+      status: ["Unknown field"],
+    });
     await expectRefused(
       () => A.api.post("/invoices", { ...invoiceBody(customer.id), lines: [{ description: "x", quantity: "1", unitPriceCents: 1, amountCents: 999 }] }),
       400,
       "validation_failed",
       { "lines.0.amountCents": ["Unknown field"] },
     );
-    await expectRefused(() => A.api.post(`/invoices/${draft.id}/send`, { via: "text", to: "someone@example.com" }), 400, "validation_failed", { to: ["Unknown field"] });
+    await expectRefused(() => A.api.post(`/invoices/${draft.id}/send`, { via: "text", to: "someone@example.com" }), 400, "validation_failed", {
+      to: ["Unknown field"],
+    });
   });
 
   // Unknown fields named like members of Object.prototype, in a body or the query string.
   const PROTOTYPE_KEYS = ["constructor", "toString", "__proto__"];
   const prototypeKeyProbes = (key: string) => [
-    () => call("POST", "/customers", { token: A.api.token, rawBody: `{"name":"Proto","${key}":{"businessId":"${B.business.id}"}}`, headers: { "Content-Type": "application/json" } }),
+    () =>
+      call("POST", "/customers", {
+        token: A.api.token,
+        rawBody: `{"name":"Proto","${key}":{"businessId":"${B.business.id}"}}`,
+        headers: { "Content-Type": "application/json" },
+      }),
     () => call("GET", `/customers?${key}=1`, { token: A.api.token }),
   ];
 
@@ -1043,7 +1153,8 @@ describe("bad input writes nothing", () => {
   });
 
   it("non-JSON bodies, wrong or missing Content-Type, and non-object JSON are 400s", async () => {
-    const raw = (body: string, type?: string) => () => call("POST", "/customers", { token: A.api.token, rawBody: body, headers: type ? { "Content-Type": type } : {} });
+    const raw = (body: string, type?: string) => () =>
+      call("POST", "/customers", { token: A.api.token, rawBody: body, headers: type ? { "Content-Type": type } : {} });
     await expectRefused(raw('{"name": "Half', "application/json"), 400, "invalid_json");
     await expectRefused(raw("", "application/json"), 400, "invalid_json");
     await expectRefused(raw('{"name":"Typed wrong"}', "text/plain"), 400, "invalid_body");
@@ -1054,7 +1165,11 @@ describe("bad input writes nothing", () => {
     await expectRefused(raw('"just a string"', "application/json"), 400, "validation_failed");
     await expectRefused(raw("null", "application/json"), 400, "validation_failed");
     // A charset parameter is fine.
-    const ok = await call("POST", "/customers", { token: A.api.token, rawBody: '{"name":"Charset Ok"}', headers: { "Content-Type": "application/json; charset=utf-8" } });
+    const ok = await call("POST", "/customers", {
+      token: A.api.token,
+      rawBody: '{"name":"Charset Ok"}',
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+    });
     expect(ok.status, ok.text).toBe(201);
   });
 
@@ -1099,7 +1214,9 @@ describe("bad input writes nothing", () => {
     const line = { description: "Work", quantity: "1", unitPriceCents: 1_000 };
     const post = (overrides: Record<string, unknown>) => () => A.api.post("/invoices", invoiceBody(customer.id, overrides));
     await expectRefused(post({ lines: [line, { ...line, unitPriceCents: -100 }] }), 400, "validation_failed");
-    expect((await A.api.post("/invoices", invoiceBody(customer.id, { lines: [{ ...line, unitPriceCents: -100 }] }))).json.error.fields).toHaveProperty(["lines.0.unitPriceCents"]);
+    expect((await A.api.post("/invoices", invoiceBody(customer.id, { lines: [{ ...line, unitPriceCents: -100 }] }))).json.error.fields).toHaveProperty([
+      "lines.0.unitPriceCents",
+    ]);
     for (const quantity of ["abc", "0", "-1", "1.2345", "", "1e3"]) {
       const res = await expectRefused(post({ lines: [{ ...line, quantity }] }), 400, "validation_failed");
       expect(Object.keys(res.json.error.fields), quantity).toEqual(["lines.0.quantity"]);
@@ -1131,7 +1248,11 @@ describe("bad input writes nothing", () => {
     expect(date.json.error.fields).toHaveProperty(["issueDate"]);
     const missing = await expectRefused(() => A.api.post("/invoices", { customerId: customer.id }), 400, "validation_failed");
     expect(missing.json.error.fields).toHaveProperty(["issueDate"]);
-    const validUntil = await expectRefused(() => A.api.post("/estimates", estimateBody(customer.id, { validUntil: shiftDays(today, -1) })), 400, "validation_failed");
+    const validUntil = await expectRefused(
+      () => A.api.post("/estimates", estimateBody(customer.id, { validUntil: shiftDays(today, -1) })),
+      400,
+      "validation_failed",
+    );
     expect(validUntil.json.error.fields).toHaveProperty(["validUntil"]);
     // The same rules on PATCH, and the invoice is untouched.
     const patch = await expectRefused(() => A.api.patch(`/invoices/${draft.id}`, { lines: [{ ...line, unitPriceCents: -1 }] }), 400, "validation_failed");
@@ -1149,8 +1270,16 @@ describe("bad input writes nothing", () => {
       ["invoice terms", () => A.api.post("/invoices", invoiceBody(customer.id, { terms: nul })), "terms"],
       ["invoice customerId", () => A.api.post("/invoices", invoiceBody(nul)), "customerId"],
       ["invoice PATCH notes", () => A.api.patch(`/invoices/${draft.id}`, { notes: nul }), "notes"],
-      ["estimate line description", () => A.api.post("/estimates", estimateBody(customer.id, { lines: [{ ...line, description: nul }] })), "lines.0.description"],
-      ["payment reference", () => A.api.post(`/invoices/${draft.id}/payments`, { amountCents: 100, method: "CASH", receivedOn: today, reference: nul }), "reference"],
+      [
+        "estimate line description",
+        () => A.api.post("/estimates", estimateBody(customer.id, { lines: [{ ...line, description: nul }] })),
+        "lines.0.description",
+      ],
+      [
+        "payment reference",
+        () => A.api.post(`/invoices/${draft.id}/payments`, { amountCents: 100, method: "CASH", receivedOn: today, reference: nul }),
+        "reference",
+      ],
       ["payment note", () => A.api.post(`/invoices/${draft.id}/payments`, { amountCents: 100, method: "CASH", receivedOn: today, note: nul }), "note"],
       ["customer notes", () => A.api.post("/customers", { name: "Nul", notes: nul }), "notes"],
       ["business website", () => A.api.patch("/business", { website: `https://example.com/${nul}` }), "website"],
@@ -1175,8 +1304,12 @@ describe("bad input writes nothing", () => {
     const theirs = await createCustomer(B.api, { name: "B's own customer" });
     await expectRefused(() => A.api.post("/invoices", invoiceBody(theirs.id)), 400, "validation_failed", { customerId: ["Choose one of your customers"] });
     await expectRefused(() => A.api.post("/estimates", estimateBody(theirs.id)), 400, "validation_failed", { customerId: ["Choose one of your customers"] });
-    await expectRefused(() => A.api.patch(`/invoices/${draft.id}`, { customerId: theirs.id }), 400, "validation_failed", { customerId: ["Choose one of your customers"] });
-    await expectRefused(() => A.api.post("/invoices", invoiceBody("no-such-customer")), 400, "validation_failed", { customerId: ["Choose one of your customers"] });
+    await expectRefused(() => A.api.patch(`/invoices/${draft.id}`, { customerId: theirs.id }), 400, "validation_failed", {
+      customerId: ["Choose one of your customers"],
+    });
+    await expectRefused(() => A.api.post("/invoices", invoiceBody("no-such-customer")), 400, "validation_failed", {
+      customerId: ["Choose one of your customers"],
+    });
   });
 
   it("an archived customer cannot get new documents", async () => {
@@ -1267,7 +1400,14 @@ describe("tenancy: B's token on A's ids is a 404 that changes nothing", () => {
   });
 
   it("A's own requests on the same ids work (so the 404s are about tenancy)", async () => {
-    for (const pathname of [`/customers/${a.customer}`, `/invoices/${a.invoice}`, `/invoices/${a.invoice}/pay-link`, `/invoices/${a.invoice}/payments`, `/estimates/${a.estimate}`, `/payments/${a.payment}`]) {
+    for (const pathname of [
+      `/customers/${a.customer}`,
+      `/invoices/${a.invoice}`,
+      `/invoices/${a.invoice}/pay-link`,
+      `/invoices/${a.invoice}/payments`,
+      `/estimates/${a.estimate}`,
+      `/payments/${a.payment}`,
+    ]) {
       expect((await A.api.get(pathname)).status, pathname).toBe(200);
     }
   });

@@ -176,7 +176,12 @@ describe("sign up", () => {
     ["a blank name", { name: "\t \n" }, "signup-name", "This field is required"],
     ["an over-long name", { name: "x".repeat(101) }, "signup-name", "Keep it under 100 characters"],
     ["a short password", { password: "short1" }, "signup-password", "Use at least 8 characters"],
-    ["a mismatched confirmation", { password: "a strong password 1", confirmPassword: "a strong password 2" }, "signup-confirmPassword", "Passwords do not match"],
+    [
+      "a mismatched confirmation",
+      { password: "a strong password 1", confirmPassword: "a strong password 2" },
+      "signup-confirmPassword",
+      "Passwords do not match",
+    ],
   ] as const)("refuses %s with a field error and writes nothing", async (_label, overrides, fieldId, message) => {
     const before = await counts();
     const res = await browser().post("/signup", signupForm(overrides));

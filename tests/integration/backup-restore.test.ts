@@ -57,8 +57,10 @@ function runScript(script: string, args: string[], env: Record<string, string | 
   });
 }
 
-const backup = (env: Record<string, string | undefined> = {}, args: string[] = []) => runScript("db-backup.ts", args, { DATABASE_URL: SOURCE_URL, BACKUP_DIR: dir, ...env });
-const restore = (args: string[], env: Record<string, string | undefined> = {}) => runScript("db-restore.ts", args, { DATABASE_URL: SOURCE_URL, BACKUP_DIR: dir, ...env });
+const backup = (env: Record<string, string | undefined> = {}, args: string[] = []) =>
+  runScript("db-backup.ts", args, { DATABASE_URL: SOURCE_URL, BACKUP_DIR: dir, ...env });
+const restore = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runScript("db-restore.ts", args, { DATABASE_URL: SOURCE_URL, BACKUP_DIR: dir, ...env });
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>) {
   const client = new pg.Client({ connectionString: url });
@@ -96,22 +98,53 @@ let pay = 0;
 /** A business with customers, estimates, invoices (sent, emailed), payments and their receipts, jobs. */
 async function populate() {
   const { user, business } = await createAccount({ businessName: `Backup Plumbing ${randomBytes(3).toString("hex")}` });
-  const customers = await Promise.all([makeCustomer(business.id), makeCustomer(business.id, { name: "Zoë O'Brien, \"Jr\"" }), makeCustomer(business.id, { email: null })]);
+  const customers = await Promise.all([
+    makeCustomer(business.id),
+    makeCustomer(business.id, { name: 'Zoë O\'Brien, "Jr"' }),
+    makeCustomer(business.id, { email: null }),
+  ]);
   for (const [i, customer] of customers.entries()) {
-    const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, notes: `Line one\nline "two" ✓ ${i}`, lines: [{ description: "Replace valve", quantity: "1.5", unitPrice: "80.00" }, { description: "Call-out", quantity: "1", unitPrice: "45.50" }] }));
+    const invoice = await createInvoice(
+      business.id,
+      await documentInput({
+        customerId: customer.id,
+        notes: `Line one\nline "two" ✓ ${i}`,
+        lines: [
+          { description: "Replace valve", quantity: "1.5", unitPrice: "80.00" },
+          { description: "Call-out", quantity: "1", unitPrice: "45.50" },
+        ],
+      }),
+    );
     if (customer.email) {
       await sendInvoice(business.id, invoice.id);
       pay += 1;
-      await applyPayment({ businessId: business.id, invoiceId: invoice.id, amountCents: 5000 + i, currency: "USD", method: "CASH", provider: "manual", providerPaymentId: `${business.id}:backup-${pay}` });
+      await applyPayment({
+        businessId: business.id,
+        invoiceId: invoice.id,
+        amountCents: 5000 + i,
+        currency: "USD",
+        method: "CASH",
+        provider: "manual",
+        providerPaymentId: `${business.id}:backup-${pay}`,
+      });
       const estimate = await createEstimate(business.id, await documentInput({ customerId: customer.id }, "USD", "estimate"));
       await sendEstimate(business.id, estimate.id);
     }
   }
-  await sendEmail({ businessId: business.id, to: "someone@example.com", subject: "Hello", text: "Plain text body", html: "<p>Plain text body</p>", template: "invoice-sent" });
+  await sendEmail({
+    businessId: business.id,
+    to: "someone@example.com",
+    subject: "Hello",
+    text: "Plain text body",
+    html: "<p>Plain text body</p>",
+    template: "invoice-sent",
+  });
   // Jobs that are still waiting (a later run_at) and a failed one, as a live queue has.
   await prisma.$executeRaw`SELECT graphile_worker.add_job('overdue-reminders', '{"now":"2031-01-01T00:00:00Z"}'::json, run_at := now() + interval '1 day', job_key := 'cron:overdue-reminders')`;
   await prisma.$executeRaw`SELECT graphile_worker.add_job('cleanup', '{}'::json, queue_name := 'maintenance', max_attempts := 1)`;
-  await prisma.session.create({ data: { id: randomBytes(32).toString("base64url"), userId: user.id, businessId: business.id, expiresAt: new Date(Date.now() + 86_400_000) } });
+  await prisma.session.create({
+    data: { id: randomBytes(32).toString("base64url"), userId: user.id, businessId: business.id, expiresAt: new Date(Date.now() + 86_400_000) },
+  });
   await hitRateLimit("login:203.0.113.9", { limit: 10, windowMs: 60_000 });
 }
 
@@ -145,7 +178,15 @@ describe("backup and restore", () => {
     const after = await snapshot(targetUrl());
 
     expect(Object.keys(after.rows)).toEqual(Object.keys(before.rows));
-    for (const table of ["public.Business", "public.Customer", "public.Invoice", "public.InvoiceLine", "public.Payment", "public.EmailMessage", "public.Estimate"]) {
+    for (const table of [
+      "public.Business",
+      "public.Customer",
+      "public.Invoice",
+      "public.InvoiceLine",
+      "public.Payment",
+      "public.EmailMessage",
+      "public.Estimate",
+    ]) {
       expect(before.rows[table].length, `${table} has data to compare`).toBeGreaterThan(0);
     }
     for (const [table, rows] of Object.entries(before.rows)) {
@@ -156,7 +197,9 @@ describe("backup and restore", () => {
 
     // The queue came across, as graphile-worker's public jobs view shows it (every table of its schema is compared above).
     const queue = (url: string) =>
-      withClient(url, (c) => c.query("SELECT id, queue_name, task_identifier, run_at, attempts, max_attempts, last_error, key FROM graphile_worker.jobs ORDER BY id")).then((r) => r.rows);
+      withClient(url, (c) =>
+        c.query("SELECT id, queue_name, task_identifier, run_at, attempts, max_attempts, last_error, key FROM graphile_worker.jobs ORDER BY id"),
+      ).then((r) => r.rows);
     const jobs = await queue(targetUrl());
     expect(jobs.map((r) => r.task_identifier)).toEqual(expect.arrayContaining(["send-email", "overdue-reminders", "cleanup"]));
     expect(jobs).toEqual(await queue(SOURCE_URL));
@@ -168,7 +211,10 @@ describe("backup and restore", () => {
     const refused = await restore([dumpFile, "--target", targetUrl()]);
     expect(refused.code).toBe(1);
     expect(refused.output).toMatch(/is not empty \(\d+ tables\).*--force/);
-    const count = () => withClient(targetUrl(), (c) => c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "RateLimitHit" WHERE key = 'only-in-target'`)).then((r) => r.rows[0].n);
+    const count = () =>
+      withClient(targetUrl(), (c) => c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "RateLimitHit" WHERE key = 'only-in-target'`)).then(
+        (r) => r.rows[0].n,
+      );
     expect(await count()).toBe(1);
 
     const forced = await restore(["--latest", "--target", targetUrl(), "--force"]);
@@ -246,7 +292,12 @@ describe("retention", () => {
       expect(result.code, result.output).toBe(0);
       const left = readdirSync(pruneDir);
       const mine = left.filter((n) => parseBackupFileName(n)?.database === SOURCE_DB);
-      const expected = planPruning(mine.concat(old).filter((n, i, all) => all.indexOf(n) === i).map((name) => ({ name, takenAt: parseBackupFileName(name)!.takenAt }))).keep.map((b) => b.name);
+      const expected = planPruning(
+        mine
+          .concat(old)
+          .filter((n, i, all) => all.indexOf(n) === i)
+          .map((name) => ({ name, takenAt: parseBackupFileName(name)!.takenAt })),
+      ).keep.map((b) => b.name);
       expect(mine.sort()).toEqual(expected.sort());
       // The newest (just taken) + 6 more days, a few weeks, and months back to a year: about 20 files.
       expect(mine.length).toBeGreaterThanOrEqual(19);
@@ -273,7 +324,9 @@ describe("client tools", () => {
     const fakeBin = mkdtempSync(path.join(os.tmpdir(), "old-pg-"));
     writeFileSync(path.join(fakeBin, "pg_dump"), '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n');
     chmodSync(path.join(fakeBin, "pg_dump"), 0o755);
-    const serverMajor = await withClient(SOURCE_URL, (c) => c.query<{ v: number }>("SELECT current_setting('server_version_num')::int / 10000 AS v")).then((r) => r.rows[0].v);
+    const serverMajor = await withClient(SOURCE_URL, (c) => c.query<{ v: number }>("SELECT current_setting('server_version_num')::int / 10000 AS v")).then(
+      (r) => r.rows[0].v,
+    );
     const result = await backup({ PG_BIN_DIR: fakeBin, BACKUP_DIR: fakeBin });
     rmSync(fakeBin, { recursive: true, force: true });
     expect(result.code).toBe(1);

@@ -76,7 +76,12 @@ describe("production boot refuses weak secrets", () => {
     ],
     ["a weak PAY_LINK_SECRET", { PAY_LINK_SECRET: "0123456789012345678901234567890123456789" }, /PAY_LINK_SECRET .*(randomness|distinct)/],
     ["a missing PAY_LINK_SECRET", { PAY_LINK_SECRET: undefined }, /PAY_LINK_SECRET is missing/],
-    ["a weak JWT_SECRET", { JWT_SECRET: "my-jwt-secret-for-invoice-link-2024-prod" }, /JWT_SECRET looks like a placeholder/, "my-jwt-secret-for-invoice-link-2024-prod"],
+    [
+      "a weak JWT_SECRET",
+      { JWT_SECRET: "my-jwt-secret-for-invoice-link-2024-prod" },
+      /JWT_SECRET looks like a placeholder/,
+      "my-jwt-secret-for-invoice-link-2024-prod",
+    ],
     ["a short JWT_SECRET", { JWT_SECRET: randomBytes(8).toString("hex") }, /JWT_SECRET is shorter than 32 bytes/],
     ["a missing APP_URL", { APP_URL: undefined }, /APP_URL is missing/],
     ["no Postmark token (and no explicit outbox)", { EMAIL_TRANSPORT: undefined, POSTMARK_SERVER_TOKEN: undefined }, /POSTMARK_SERVER_TOKEN is missing/],
@@ -85,67 +90,95 @@ describe("production boot refuses weak secrets", () => {
       { EMAIL_TRANSPORT: undefined, POSTMARK_SERVER_TOKEN: "pm-token", POSTMARK_WEBHOOK_USER: undefined, POSTMARK_WEBHOOK_PASSWORD: undefined },
       /POSTMARK_WEBHOOK_USER and POSTMARK_WEBHOOK_PASSWORD are required/,
     ],
-    ["a Stripe key without its webhook secret", { STRIPE_SECRET_KEY: "sk_live_abc123", STRIPE_WEBHOOK_SECRET: undefined }, /STRIPE_WEBHOOK_SECRET \(whsec_…\) is required/],
-    ["a PayPal API address that is not PayPal's", { PAYPAL_API_URL: "https://paypal.example.com", PAYPAL_CLIENT_ID: "a", PAYPAL_CLIENT_SECRET: "b", PAYPAL_WEBHOOK_ID: "c" }, /PAYPAL_API_URL must be an https:\/\/\*\.paypal\.com address/],
+    [
+      "a Stripe key without its webhook secret",
+      { STRIPE_SECRET_KEY: "sk_live_abc123", STRIPE_WEBHOOK_SECRET: undefined },
+      /STRIPE_WEBHOOK_SECRET \(whsec_…\) is required/,
+    ],
+    [
+      "a PayPal API address that is not PayPal's",
+      { PAYPAL_API_URL: "https://paypal.example.com", PAYPAL_CLIENT_ID: "a", PAYPAL_CLIENT_SECRET: "b", PAYPAL_WEBHOOK_ID: "c" },
+      /PAYPAL_API_URL must be an https:\/\/\*\.paypal\.com address/,
+    ],
   ];
 
-  it.each(cases)("refuses %s: non-zero exit, names the variable, never opens the port", async (_label, overrides, message, secretValue) => {
-    const { code, output, opened, probes } = await bootExpectingRefusal(overrides);
-    expect(code, output).not.toBe(0);
-    expect(code, output).not.toBeNull();
-    expect(output).toContain("Invoice Link refuses to start");
-    expect(output).toMatch(message);
-    expect(output).not.toContain("listening on");
-    expect(probes).toBeGreaterThan(0);
-    expect(opened).toBe(false);
-    // The refusal names the variable but never echoes the secret itself.
-    if (secretValue) expect(output).not.toContain(secretValue);
-  }, SLOW);
+  it.each(cases)(
+    "refuses %s: non-zero exit, names the variable, never opens the port",
+    async (_label, overrides, message, secretValue) => {
+      const { code, output, opened, probes } = await bootExpectingRefusal(overrides);
+      expect(code, output).not.toBe(0);
+      expect(code, output).not.toBeNull();
+      expect(output).toContain("Invoice Link refuses to start");
+      expect(output).toMatch(message);
+      expect(output).not.toContain("listening on");
+      expect(probes).toBeGreaterThan(0);
+      expect(opened).toBe(false);
+      // The refusal names the variable but never echoes the secret itself.
+      if (secretValue) expect(output).not.toContain(secretValue);
+    },
+    SLOW,
+  );
 
-  it("names only the variables that are wrong", async () => {
-    const { code, output } = await bootExpectingRefusal({ JWT_SECRET: "b".repeat(48) });
-    expect(code).not.toBe(0);
-    expect(output).toMatch(/JWT_SECRET/);
-    expect(output).not.toMatch(/SESSION_SECRET|PAY_LINK_SECRET/);
-  }, SLOW);
+  it(
+    "names only the variables that are wrong",
+    async () => {
+      const { code, output } = await bootExpectingRefusal({ JWT_SECRET: "b".repeat(48) });
+      expect(code).not.toBe(0);
+      expect(output).toMatch(/JWT_SECRET/);
+      expect(output).not.toMatch(/SESSION_SECRET|PAY_LINK_SECRET/);
+    },
+    SLOW,
+  );
 
-  it("lists every problem at once", async () => {
-    const { code, output } = await bootExpectingRefusal({ SESSION_SECRET: undefined, PAY_LINK_SECRET: "short", JWT_SECRET: "c".repeat(64) });
-    expect(code).not.toBe(0);
-    expect(output).toMatch(/SESSION_SECRET is missing/);
-    expect(output).toMatch(/PAY_LINK_SECRET is shorter than 32 bytes/);
-    expect(output).toMatch(/JWT_SECRET repeats too few distinct characters/);
-  }, SLOW);
+  it(
+    "lists every problem at once",
+    async () => {
+      const { code, output } = await bootExpectingRefusal({ SESSION_SECRET: undefined, PAY_LINK_SECRET: "short", JWT_SECRET: "c".repeat(64) });
+      expect(code).not.toBe(0);
+      expect(output).toMatch(/SESSION_SECRET is missing/);
+      expect(output).toMatch(/PAY_LINK_SECRET is shorter than 32 bytes/);
+      expect(output).toMatch(/JWT_SECRET repeats too few distinct characters/);
+    },
+    SLOW,
+  );
 });
 
 describe("boots that succeed", () => {
-  it("production boots with strong secrets, including a rotated SESSION_SECRET list", async () => {
-    const server = await startServer({ env: { SESSION_SECRET: `${strongSecret()},${randomBytes(32).toString("hex")}` } });
-    try {
-      expect(await portIsOpen(server.port)).toBe(true);
-      const health = await healthyEventually(server.url);
-      expect(health.status).toBe(200);
-      expect(health.body).toMatchObject({ db: "ok" });
-    } finally {
-      await server.stop();
-    }
-  }, SLOW);
+  it(
+    "production boots with strong secrets, including a rotated SESSION_SECRET list",
+    async () => {
+      const server = await startServer({ env: { SESSION_SECRET: `${strongSecret()},${randomBytes(32).toString("hex")}` } });
+      try {
+        expect(await portIsOpen(server.port)).toBe(true);
+        const health = await healthyEventually(server.url);
+        expect(health.status).toBe(200);
+        expect(health.body).toMatchObject({ db: "ok" });
+      } finally {
+        await server.stop();
+      }
+    },
+    SLOW,
+  );
 
-  it("development boots with no secrets at all", async () => {
-    const server = await startServer({
-      env: { NODE_ENV: "development", SESSION_SECRET: undefined, PAY_LINK_SECRET: undefined, JWT_SECRET: undefined, APP_URL: undefined },
-    });
-    try {
-      expect(server.output()).not.toContain("refuses to start");
-      const health = await healthyEventually(server.url);
-      expect(health.status).toBe(200);
-      expect(health.body).toMatchObject({ db: "ok" });
-      const login = await fetch(`${server.url}/login`);
-      expect(login.status).toBe(200);
-      await login.text();
-    } finally {
-      await server.stop();
-    }
-    expect(server.child.exitCode).toBe(0);
-  }, SLOW);
+  it(
+    "development boots with no secrets at all",
+    async () => {
+      const server = await startServer({
+        env: { NODE_ENV: "development", SESSION_SECRET: undefined, PAY_LINK_SECRET: undefined, JWT_SECRET: undefined, APP_URL: undefined },
+      });
+      try {
+        expect(server.output()).not.toContain("refuses to start");
+        const health = await healthyEventually(server.url);
+        expect(health.status).toBe(200);
+        expect(health.body).toMatchObject({ db: "ok" });
+        const login = await fetch(`${server.url}/login`);
+        expect(login.status).toBe(200);
+        await login.text();
+      } finally {
+        await server.stop();
+      }
+      expect(server.child.exitCode).toBe(0);
+    },
+    SLOW,
+  );
 });

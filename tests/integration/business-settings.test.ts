@@ -119,7 +119,6 @@ async function signIn(businessName?: string) {
 
 const row = (businessId: string) => prisma.business.findUniqueOrThrow({ where: { id: businessId } });
 
-
 /** The error list rendered next to a field (Conform ids: <form id>-<field>-error). */
 const fieldError = (html: string, field: string) => textAt(html, `#business-profile-${field}-error`);
 
@@ -510,8 +509,16 @@ describe("logo", () => {
   const refused: [string, { data: Buffer; filename: string; contentType: string }, RegExp][] = [
     ["an SVG", { data: SVG, filename: "logo.svg", contentType: "image/svg+xml" }, /SVG logos are not accepted/],
     ["an SVG named .png", { data: SVG, filename: "logo.png", contentType: "image/png" }, /SVG logos are not accepted/],
-    ["a text file renamed .png", { data: Buffer.from("Not an image, just text.\n"), filename: "logo.png", contentType: "image/png" }, /not a PNG, JPEG or WebP/],
-    ["a GIF", { data: Buffer.from("GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000;", "latin1"), filename: "logo.gif", contentType: "image/gif" }, /not a PNG, JPEG or WebP/],
+    [
+      "a text file renamed .png",
+      { data: Buffer.from("Not an image, just text.\n"), filename: "logo.png", contentType: "image/png" },
+      /not a PNG, JPEG or WebP/,
+    ],
+    [
+      "a GIF",
+      { data: Buffer.from("GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000;", "latin1"), filename: "logo.gif", contentType: "image/gif" },
+      /not a PNG, JPEG or WebP/,
+    ],
     [
       "a PNG over 1 MB",
       { data: Buffer.concat([tinyPng(), Buffer.alloc(1_000_001 - tinyPng().length + 10)]), filename: "big.png", contentType: "image/png" },

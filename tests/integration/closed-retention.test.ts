@@ -12,9 +12,21 @@ import { documentInput, makeCustomer } from "../helpers/business-data";
 async function businessWithMoney(name: string) {
   const { business } = await createAccount({ businessName: name });
   const customer = await makeCustomer(business.id);
-  const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Work", quantity: "1", unitPrice: "100.00" }] }));
+  const invoice = await createInvoice(
+    business.id,
+    await documentInput({ customerId: customer.id, lines: [{ description: "Work", quantity: "1", unitPrice: "100.00" }] }),
+  );
   await markInvoiceSent(business.id, invoice.id);
-  await applyPayment({ businessId: business.id, invoiceId: invoice.id, amountCents: 10_000, currency: "USD", method: "CHECK", provider: "manual", providerPaymentId: `${business.id}:r`, receivedAt: new Date() });
+  await applyPayment({
+    businessId: business.id,
+    invoiceId: invoice.id,
+    amountCents: 10_000,
+    currency: "USD",
+    method: "CHECK",
+    provider: "manual",
+    providerPaymentId: `${business.id}:r`,
+    receivedAt: new Date(),
+  });
   return business.id;
 }
 

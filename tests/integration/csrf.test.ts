@@ -78,18 +78,15 @@ function rawRequest(
 }
 
 describe("cross-site request forgery guard", () => {
-  it.each(["/login", "/signup", "/logout", "/forgot-password", "/reset-password"])(
-    "refuses a POST to %s with the Origin of another site",
-    async (path) => {
-      const { email, password } = await createAccount();
-      await expectNothingWritten(async () => {
-        const res = await new Browser(server.url).post(path, { ...signupForm(), email, password }, { Origin: EVIL, "Sec-Fetch-Site": "cross-site" });
-        expect(res.status).toBe(403);
-        expect(await res.text()).toMatch(/forbidden/i);
-        expect(res.headers.getSetCookie()).toEqual([]);
-      });
-    },
-  );
+  it.each(["/login", "/signup", "/logout", "/forgot-password", "/reset-password"])("refuses a POST to %s with the Origin of another site", async (path) => {
+    const { email, password } = await createAccount();
+    await expectNothingWritten(async () => {
+      const res = await new Browser(server.url).post(path, { ...signupForm(), email, password }, { Origin: EVIL, "Sec-Fetch-Site": "cross-site" });
+      expect(res.status).toBe(403);
+      expect(await res.text()).toMatch(/forbidden/i);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    });
+  });
 
   it("refuses a cross-origin login even when Sec-Fetch-Site is missing (older browsers)", async () => {
     const { email, password } = await createAccount();
@@ -289,7 +286,11 @@ describe("malformed bodies", () => {
   const cases: [string, Record<string, string>, BodyInit | undefined][] = [
     ["garbage bytes as urlencoded", { "Content-Type": "application/x-www-form-urlencoded" }, garbage],
     ["garbage bytes as multipart", { "Content-Type": "multipart/form-data; boundary=----x1234567890" }, garbage],
-    ["a truncated multipart body", { "Content-Type": "multipart/form-data; boundary=XyZ" }, '--XyZ\r\nContent-Disposition: form-data; name="email"\r\n\r\npat@exa'],
+    [
+      "a truncated multipart body",
+      { "Content-Type": "multipart/form-data; boundary=XyZ" },
+      '--XyZ\r\nContent-Disposition: form-data; name="email"\r\n\r\npat@exa',
+    ],
     ["multipart without a boundary", { "Content-Type": "multipart/form-data" }, "email=a%40b.c&password=x"],
     ["JSON", { "Content-Type": "application/json" }, JSON.stringify({ email: "pat@example.com", password: "x" })],
     ["broken JSON", { "Content-Type": "application/json" }, '{"email": "pat@ex'],

@@ -37,7 +37,16 @@ beforeAll(async () => {
   A = await seedBusiness(server, "Alpha");
   B = await seedBusiness(server, "Bravo");
   for (const b of [A, B]) {
-    await prisma.dataExport.create({ data: { businessId: b.business.id, requestedById: b.user.id, status: "READY", bytes: new Uint8Array([1, 2, 3]), sizeBytes: 3, expiresAt: new Date(Date.now() + 86_400_000) } });
+    await prisma.dataExport.create({
+      data: {
+        businessId: b.business.id,
+        requestedById: b.user.id,
+        status: "READY",
+        bytes: new Uint8Array([1, 2, 3]),
+        sizeBytes: 3,
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+    });
   }
 });
 afterAll(async () => {
@@ -46,7 +55,6 @@ afterAll(async () => {
 });
 
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? String(v) : v));
-
 
 /** The rows of one customer and their documents: what erasing another customer must not touch. */
 async function customerRows(businessId: string, customerId: string) {
@@ -119,7 +127,11 @@ describe("refusals write nothing", () => {
 
   it("a customer who owes money on a sent invoice is refused (409): void it or record the payment first", async () => {
     // The seeded invoice is partly paid: 250.00 total, 75.00 paid.
-    expect(await prisma.invoice.findUniqueOrThrow({ where: { id: A.invoice.id } })).toMatchObject({ status: "PARTIALLY_PAID", totalCents: 25_000, amountPaidCents: 7_500 });
+    expect(await prisma.invoice.findUniqueOrThrow({ where: { id: A.invoice.id } })).toMatchObject({
+      status: "PARTIALLY_PAID",
+      totalCents: 25_000,
+      amountPaidCents: 7_500,
+    });
     const before = [await snapshot(A.business.id), await snapshot(B.business.id)];
     const attempt = eraseCustomer(A.business.id, A.customer.id);
     await expect(attempt).rejects.toBeInstanceOf(DomainError);
@@ -146,11 +158,27 @@ describe("erasing a customer", () => {
   beforeAll(async () => {
     const c = A.customer;
     // The customer pays the rest, so the erasure may go ahead.
-    await applyPayment({ businessId: A.business.id, invoiceId: A.invoice.id, amountCents: 17_500, currency: "USD", method: "BANK_TRANSFER", provider: "manual", providerPaymentId: `${A.business.id}:${randomUUID()}`, reference: "Alpha transfer from the tenant", note: "Alpha final payment", recordedById: A.user.id });
+    await applyPayment({
+      businessId: A.business.id,
+      invoiceId: A.invoice.id,
+      amountCents: 17_500,
+      currency: "USD",
+      method: "BANK_TRANSFER",
+      provider: "manual",
+      providerPaymentId: `${A.business.id}:${randomUUID()}`,
+      reference: "Alpha transfer from the tenant",
+      note: "Alpha final payment",
+      recordedById: A.user.id,
+    });
     // An approved estimate converted to an invoice (the estimate goes, the invoice stays), and a draft.
     await decideEstimate(A.estimate.id, "approve");
     convertedId = (await convertEstimateToInvoice(A.business.id, A.estimate.id, A.user.id)).id;
-    draftId = (await createInvoice(A.business.id, await documentInput({ customerId: c.id, notes: "Alpha draft note", lines: [{ description: "Alpha draft line", quantity: "1", unitPrice: "10.00" }] }))).id;
+    draftId = (
+      await createInvoice(
+        A.business.id,
+        await documentInput({ customerId: c.id, notes: "Alpha draft note", lines: [{ description: "Alpha draft line", quantity: "1", unitPrice: "10.00" }] }),
+      )
+    ).id;
     // A reminder batch job shared with another customer, and an email to their address about nothing of theirs.
     const email = (to: string, invoiceId: string | null, template: "overdue-reminder" | "review-request") => ({
       businessId: A.business.id,
@@ -161,7 +189,9 @@ describe("erasing a customer", () => {
       text: `Hello ${to}`,
       html: `<p>Hello ${to}</p>`,
     });
-    const [, other] = await prisma.$transaction((tx) => queueEmails(tx, [email(c.email!, A.invoice.id, "overdue-reminder"), email(A.customers[1].email!, A.second.id, "overdue-reminder")], { perJob: 25 }));
+    const [, other] = await prisma.$transaction((tx) =>
+      queueEmails(tx, [email(c.email!, A.invoice.id, "overdue-reminder"), email(A.customers[1].email!, A.second.id, "overdue-reminder")], { perJob: 25 }),
+    );
     otherReminderId = other;
     await prisma.$transaction((tx) => queueEmail(tx, email(c.email!.toUpperCase(), null, "review-request")));
     // The batch job, found the way the app finds it: by the key kept on its messages.
@@ -173,7 +203,15 @@ describe("erasing a customer", () => {
     theirs = await customerRows(A.business.id, c.id);
     expect(theirs.invoices.map((i) => i.id).sort()).toEqual([A.invoice.id, convertedId, draftId].sort());
     expect(theirs.revisions.length).toBeGreaterThan(0);
-    messageIds = (await prisma.emailMessage.findMany({ where: { businessId: A.business.id, OR: [{ invoiceId: { in: [A.invoice.id, convertedId] } }, { estimateId: A.estimate.id }, { to: { equals: c.email!, mode: "insensitive" } }] }, select: { id: true } })).map((m) => m.id);
+    messageIds = (
+      await prisma.emailMessage.findMany({
+        where: {
+          businessId: A.business.id,
+          OR: [{ invoiceId: { in: [A.invoice.id, convertedId] } }, { estimateId: A.estimate.id }, { to: { equals: c.email!, mode: "insensitive" } }],
+        },
+        select: { id: true },
+      })
+    ).map((m) => m.id);
     // Invoice sent, three receipts, estimate sent, the reminder and the review request; most still queued.
     expect(messageIds.length).toBeGreaterThanOrEqual(6);
     expect(await prisma.emailMessage.count({ where: { id: { in: messageIds }, status: "QUEUED" } })).toBe(messageIds.length);
@@ -205,7 +243,11 @@ describe("erasing a customer", () => {
     expect(await prisma.recurringSchedule.count({ where: { id: A.schedule.id } })).toBe(0);
     expect(await prisma.propertyDetails.count({ where: { customerId: A.customer.id } })).toBe(0);
     expect(await prisma.emailMessage.count({ where: { id: { in: messageIds } } })).toBe(0);
-    expect(await prisma.activityEvent.count({ where: { OR: [{ customerId: A.customer.id }, { invoiceId: { in: theirs.invoices.map((i) => i.id) } }, { estimateId: A.estimate.id }] } })).toBe(0);
+    expect(
+      await prisma.activityEvent.count({
+        where: { OR: [{ customerId: A.customer.id }, { invoiceId: { in: theirs.invoices.map((i) => i.id) } }, { estimateId: A.estimate.id }] },
+      }),
+    ).toBe(0);
     // Their messages' own jobs are gone.
     expect(await jobsWithKeys(ownJobKeys)).toEqual([]);
     // The reminder batch shared with another customer stays for that customer's reminder (its item for
@@ -225,27 +267,73 @@ describe("erasing a customer", () => {
     const pick = (i: (typeof invoices)[number]) => [i.id, i.number, i.status, i.totalCents, i.amountPaidCents, i.taxCents, i.issueDate.toISOString()];
     expect(invoices.map(pick)).toEqual(theirs.invoices.map(pick));
     expect(invoices.find((i) => i.id === A.invoice.id)).toMatchObject({ status: "PAID", amountPaidCents: 25_000 });
-    for (const invoice of invoices) expect(invoice).toMatchObject({ businessId: A.business.id, customerId: placeholder.id, notes: null, terms: null, estimateId: null });
+    for (const invoice of invoices)
+      expect(invoice).toMatchObject({ businessId: A.business.id, customerId: placeholder.id, notes: null, terms: null, estimateId: null });
 
     const lines = await prisma.invoiceLine.findMany({ where: { invoiceId: { in: ids } }, orderBy: { id: "asc" } });
-    expect(lines.map((l) => [l.id, l.quantityMilli, l.unitPriceCents, l.amountCents, l.taxCents])).toEqual(theirs.lines.map((l) => [l.id, l.quantityMilli, l.unitPriceCents, l.amountCents, l.taxCents]));
+    expect(lines.map((l) => [l.id, l.quantityMilli, l.unitPriceCents, l.amountCents, l.taxCents])).toEqual(
+      theirs.lines.map((l) => [l.id, l.quantityMilli, l.unitPriceCents, l.amountCents, l.taxCents]),
+    );
     for (const line of lines) expect(line.description).toBe(REMOVED_TEXT);
 
     const payments = await prisma.payment.findMany({ where: { invoiceId: { in: ids } }, orderBy: { id: "asc" } });
     expect(payments).toHaveLength(3);
-    const money = (p: (typeof payments)[number]) => [p.id, p.amountCents, p.currency, p.method, p.provider, p.providerPaymentId, p.status, p.receivedAt.toISOString(), p.recordedById];
+    const money = (p: (typeof payments)[number]) => [
+      p.id,
+      p.amountCents,
+      p.currency,
+      p.method,
+      p.provider,
+      p.providerPaymentId,
+      p.status,
+      p.receivedAt.toISOString(),
+      p.recordedById,
+    ];
     expect(payments.map(money)).toEqual(theirs.payments.map(money));
     expect(payments.map((p) => p.providerPaymentId)).toContain(A.cardPaymentId);
     for (const p of payments) expect(p).toMatchObject({ cardBrand: null, cardLast4: null, reference: null, note: null, failureReason: null });
 
     // The expense stays in the business's books, no longer tied to them.
-    expect(await prisma.expense.findUniqueOrThrow({ where: { id: A.expense.id } })).toMatchObject({ customerId: null, invoiceId: A.invoice.id, amountCents: 1_234 });
+    expect(await prisma.expense.findUniqueOrThrow({ where: { id: A.expense.id } })).toMatchObject({
+      customerId: null,
+      invoiceId: A.invoice.id,
+      amountCents: 1_234,
+    });
   });
 
   it("leaves their name, email and texts nowhere in the business's rows or jobs", async () => {
     const after = await snapshot(A.business.id);
-    const markers = [A.customer.name, A.customer.email!, "Alpha faucet repair", "Alpha private note", "Alpha revised note", "Alpha terms", "Alpha check 1001", "Alpha paid by the tenant", "Alpha transfer from the tenant", "Alpha final payment", "Alpha estimate note", "Alpha estimate line", "Alpha draft note", "Alpha draft line", "Alpha 1 Elm Street"];
-    for (const table of ["Invoice", "InvoiceLine", "InvoiceRevision", "Payment", "EmailMessage", "ActivityEvent", "Estimate", "EstimateLine", "Customer", "RecurringSchedule", "PropertyDetails", "jobs"]) {
+    const markers = [
+      A.customer.name,
+      A.customer.email!,
+      "Alpha faucet repair",
+      "Alpha private note",
+      "Alpha revised note",
+      "Alpha terms",
+      "Alpha check 1001",
+      "Alpha paid by the tenant",
+      "Alpha transfer from the tenant",
+      "Alpha final payment",
+      "Alpha estimate note",
+      "Alpha estimate line",
+      "Alpha draft note",
+      "Alpha draft line",
+      "Alpha 1 Elm Street",
+    ];
+    for (const table of [
+      "Invoice",
+      "InvoiceLine",
+      "InvoiceRevision",
+      "Payment",
+      "EmailMessage",
+      "ActivityEvent",
+      "Estimate",
+      "EstimateLine",
+      "Customer",
+      "RecurringSchedule",
+      "PropertyDetails",
+      "jobs",
+    ]) {
       const text = json(after[table]).toLowerCase();
       for (const marker of markers) expect(text, `${table}: ${marker}`).not.toContain(marker.toLowerCase());
     }
@@ -322,7 +410,10 @@ describe("eraseCustomer in the domain", () => {
     const customers = [];
     for (let i = 0; i < count; i++) {
       const customer = await makeCustomer(business.id, { name: `Charlie Customer ${i} ${randomBytes(3).toString("hex")}` });
-      const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: `Charlie job ${i}`, quantity: "1", unitPrice: "40.00" }] }));
+      const invoice = await createInvoice(
+        business.id,
+        await documentInput({ customerId: customer.id, lines: [{ description: `Charlie job ${i}`, quantity: "1", unitPrice: "40.00" }] }),
+      );
       await sendInvoice(business.id, invoice.id);
       await voidInvoice(business.id, invoice.id);
       customers.push(customer);

@@ -29,7 +29,6 @@ async function loggedIn(businessName = "Test Plumbing") {
   return { browser, user, business, businessId: business.id };
 }
 
-
 /** The customers linked from a list page, in page order. */
 function listedCustomers(html: string) {
   const rows: { id: string; name: string }[] = [];
@@ -300,7 +299,7 @@ describe("archiving", () => {
 
     // The detail page says so and offers no new invoice for an archived customer.
     const detail = await (await browser.get(`/customers/${id}`)).text();
-    expect(detail).toContain("<span class=\"muted\"> (archived)</span>");
+    expect(detail).toContain('<span class="muted"> (archived)</span>');
     expect(detail).toContain("Restore this customer to create invoices");
     expect(detail).not.toContain("/invoices/new?customerId=");
     expect(detail).toContain('value="restore"');
@@ -422,7 +421,14 @@ describe("history and balance", () => {
     const customerId = await createViaForm(browser, { name: "Hattie History" });
     const otherCustomerId = await createViaForm(browser, { name: "Someone Else" });
     const base = { businessId, currency: "USD", subtotalCents: 0, discountCents: 0, taxCents: 0 };
-    const invoice = (number: number, status: "DRAFT" | "SENT" | "VIEWED" | "PARTIALLY_PAID" | "PAID" | "VOID", totalCents: number, amountPaidCents: number, issueDate: string, customer = customerId) =>
+    const invoice = (
+      number: number,
+      status: "DRAFT" | "SENT" | "VIEWED" | "PARTIALLY_PAID" | "PAID" | "VOID",
+      totalCents: number,
+      amountPaidCents: number,
+      issueDate: string,
+      customer = customerId,
+    ) =>
       prisma.invoice.create({
         data: { ...base, customerId: customer, number, status, totalCents, amountPaidCents, issueDate: new Date(issueDate), dueDate: new Date("2099-01-01") },
       });
@@ -549,7 +555,11 @@ describe("CSV export", () => {
     const { browser, businessId } = await loggedIn();
     const total = 2_345;
     await prisma.customer.createMany({
-      data: Array.from({ length: total }, (_, i) => ({ businessId, name: i % 3 ? `Bulk ${String(i).padStart(5, "0")}` : "Bulk Same", email: `b${i}@example.com` })),
+      data: Array.from({ length: total }, (_, i) => ({
+        businessId,
+        name: i % 3 ? `Bulk ${String(i).padStart(5, "0")}` : "Bulk Same",
+        email: `b${i}@example.com`,
+      })),
     });
     const rows = await exportCsv(browser);
     expect(rows).toHaveLength(total);

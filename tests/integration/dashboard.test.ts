@@ -22,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-
 async function setup() {
   const { user, business } = await createAccount();
   const browser = await signedInBrowser(server, user);
@@ -64,7 +63,9 @@ function localInstant(date: string, time: string) {
 
 /** Invoice ids of the rows of an /invoices page, in order. */
 function listedIds(html: string) {
-  return elementsAt(html, 'tr[data-testid="invoice-row"]').map((row) => row.querySelector('a[href^="/invoices/"]')!.getAttribute("href")!.slice("/invoices/".length));
+  return elementsAt(html, 'tr[data-testid="invoice-row"]').map((row) =>
+    row.querySelector('a[href^="/invoices/"]')!.getAttribute("href")!.slice("/invoices/".length),
+  );
 }
 
 describe("dashboard figures", () => {

@@ -97,7 +97,13 @@ async function expectedKeys(businessId: string): Promise<Record<string, string[]
 
 type Row = Record<string, unknown>;
 const keyOf = (table: string, row: Row) =>
-  table === "sessions" ? String(row.userId) : table === "property-details" ? String(row.customerId) : table === "property-lookup-usage" ? String(row.month).slice(0, 10) : String(row.id);
+  table === "sessions"
+    ? String(row.userId)
+    : table === "property-details"
+      ? String(row.customerId)
+      : table === "property-lookup-usage"
+        ? String(row.month).slice(0, 10)
+        : String(row.id);
 
 function unzip(bytes: Uint8Array) {
   const files = unzipSync(bytes);
@@ -105,7 +111,13 @@ function unzip(bytes: Uint8Array) {
     expect(files[name], `${name} is in the zip`).toBeDefined();
     return strFromU8(files[name]);
   };
-  return { files, text, everything: Object.values(files).map((f) => strFromU8(f)).join("\n") };
+  return {
+    files,
+    text,
+    everything: Object.values(files)
+      .map((f) => strFromU8(f))
+      .join("\n"),
+  };
 }
 
 /** Every id and distinctive text of a business: none may appear in another business's export. */
@@ -126,7 +138,11 @@ describe("the zip", () => {
   it("covers every table that belongs to a business (a new table fails here until it is exported or excluded)", () => {
     expect(businessScopedModels()).toEqual(Object.keys(MODEL_FILES).sort());
     const exported = Object.values(MODEL_FILES).filter(Boolean).sort();
-    expect(EXPORT_TABLES.map((t) => t.name).filter((n) => n !== "business").sort()).toEqual(exported);
+    expect(
+      EXPORT_TABLES.map((t) => t.name)
+        .filter((n) => n !== "business")
+        .sort(),
+    ).toEqual(exported);
   });
 
   it("holds every row of the business as JSON and CSV, the logo and receipts, and nothing of another business", async () => {
@@ -234,7 +250,10 @@ describe("requesting, progress and downloading", () => {
     // The real job through a real worker.
     const worker = await startWorker({ concurrency: 1, crontab: false });
     try {
-      await vi.waitFor(async () => expect((await prisma.dataExport.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("READY"), { timeout: 60_000, interval: 250 });
+      await vi.waitFor(async () => expect((await prisma.dataExport.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("READY"), {
+        timeout: 60_000,
+        interval: 250,
+      });
     } finally {
       await worker.stop();
     }

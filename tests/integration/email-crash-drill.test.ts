@@ -106,7 +106,9 @@ it("12 reminders in two batches, worker SIGKILLed after Postmark accepted the fi
     },
     { timeout: 240_000, interval: 500 },
   );
-  console.log(`[email-crash-drill] all ${MESSAGES} SENT ${Date.now() - killedAt} ms after the kill; ${fake.searches.length} searches, ${fake.calls.length} sends`);
+  console.log(
+    `[email-crash-drill] all ${MESSAGES} SENT ${Date.now() - killedAt} ms after the kill; ${fake.searches.length} searches, ${fake.calls.length} sends`,
+  );
 
   // Postmark accepted each message exactly once.
   expect(fake.sent).toHaveLength(MESSAGES);

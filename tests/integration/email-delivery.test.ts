@@ -242,7 +242,13 @@ describe("effectively once: an attempt that may have reached Postmark is looked 
 describe("batches: one POST /email/batch per send job, answers recorded per message", () => {
   /** Queues these recipients' messages in one batch send job, as the reminder job does; returns ids in order. */
   async function queuedBatch(recipients: string[]) {
-    const ids = await prisma.$transaction((tx) => queueEmails(tx, recipients.map((to) => email({ to, template: "overdue-reminder" })), { perJob: 500 }));
+    const ids = await prisma.$transaction((tx) =>
+      queueEmails(
+        tx,
+        recipients.map((to) => email({ to, template: "overdue-reminder" })),
+        { perJob: 500 },
+      ),
+    );
     expect(ids).toHaveLength(recipients.length);
     return ids;
   }
@@ -394,7 +400,9 @@ describe("duplicates are kept out", () => {
     // Added twice in one transaction: the job key keeps one job.
     const id = await prisma.$transaction(async (tx) => {
       const created = await queueEmail(tx, email());
-      await addJobs(tx, [{ task: "send-email", payload: { messageId: created!, businessId }, jobKey: `send-email:${created}`, maxAttempts: EMAIL_MAX_ATTEMPTS }]);
+      await addJobs(tx, [
+        { task: "send-email", payload: { messageId: created!, businessId }, jobKey: `send-email:${created}`, maxAttempts: EMAIL_MAX_ATTEMPTS },
+      ]);
       const inTx = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${`send-email:${created}`}`;
       expect(inTx[0].n).toBe(1);
       return created!;
@@ -447,11 +455,21 @@ describe("Postmark webhooks against the production server", () => {
   it("refuses missing or wrong credentials with 401 and changes nothing", async () => {
     const m = await sentMessage();
     const pmId = m.providerMessageId!;
-    for (const auth of [null, basicAuth(webhookUser, "wrong-password"), basicAuth("someone-else", webhookPassword), basicAuth(webhookUser, `${webhookPassword}x`), "Bearer abc"]) {
+    for (const auth of [
+      null,
+      basicAuth(webhookUser, "wrong-password"),
+      basicAuth("someone-else", webhookPassword),
+      basicAuth(webhookUser, `${webhookPassword}x`),
+      "Bearer abc",
+    ]) {
       const res = await fake.deliver(pmId, { auth });
       expect(res.status, String(auth)).toBe(401);
     }
-    const res = await fetch(hookUrl(), { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ RecordType: "Delivery", MessageID: pmId }) });
+    const res = await fetch(hookUrl(), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ RecordType: "Delivery", MessageID: pmId }),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/^Basic/);
     expect(await message(m.id)).toMatchObject({ status: "SENT", deliveredAt: null });

@@ -114,7 +114,12 @@ describe("approving by typed name, with optional items", () => {
 
     // "Update total" (no JavaScript): the page again, with the total for the ticked extras; nothing saved.
     const before = await prisma.estimate.findUniqueOrThrow({ where: { id: link.id } });
-    const preview = await postForm(customer, link.path, [["t", link.t], ["d", link.d], ["option", tank.id], ["decision", "preview"]]);
+    const preview = await postForm(customer, link.path, [
+      ["t", link.t],
+      ["d", link.d],
+      ["option", tank.id],
+      ["decision", "preview"],
+    ]);
     expect(preview.status).toBe(200);
     const withTank = lineTotals([required, tank]);
     const previewHtml = await preview.text();
@@ -124,13 +129,30 @@ describe("approving by typed name, with optional items", () => {
     expect(await prisma.estimate.findUniqueOrThrow({ where: { id: link.id } })).toEqual(before);
 
     // No name: 400 with the field error, choices kept, nothing written, nobody emailed.
-    const noName = await postForm(customer, link.path, [["t", link.t], ["d", link.d], ["option", tank.id], ["name", "  "], ["decision", "approve"]]);
+    const noName = await postForm(customer, link.path, [
+      ["t", link.t],
+      ["d", link.d],
+      ["option", tank.id],
+      ["name", "  "],
+      ["decision", "approve"],
+    ]);
     expect(noName.status).toBe(400);
     expect(pageText(await noName.text())).toContain("Type your full name to approve");
-    const foreign = await postForm(customer, link.path, [["t", link.t], ["d", link.d], ["option", required.id], ["name", "Robin Homeowner"], ["decision", "approve"]]);
+    const foreign = await postForm(customer, link.path, [
+      ["t", link.t],
+      ["d", link.d],
+      ["option", required.id],
+      ["name", "Robin Homeowner"],
+      ["decision", "approve"],
+    ]);
     expect(foreign.status).toBe(400);
     expect(pageText(await foreign.text())).toContain("Choose only from the optional items offered");
-    const markup = await postForm(customer, link.path, [["t", link.t], ["d", link.d], ["name", "<b>Robin</b>"], ["decision", "approve"]]);
+    const markup = await postForm(customer, link.path, [
+      ["t", link.t],
+      ["d", link.d],
+      ["name", "<b>Robin</b>"],
+      ["decision", "approve"],
+    ]);
     expect(markup.status).toBe(400);
     expect(await prisma.estimate.findUniqueOrThrow({ where: { id: link.id } })).toMatchObject({ status: "VIEWED", approvedAt: null, approvedByName: null });
     expect(await prisma.emailMessage.count({ where: { estimateId: link.id, template: "estimate-approved" } })).toBe(0);
@@ -139,12 +161,22 @@ describe("approving by typed name, with optional items", () => {
     const approve = await postForm(
       customer,
       `/estimate/${link.id}`,
-      [["t", link.t], ["d", link.d], ["option", tank.id], ["name", "  Robin   O’Homeowner "], ["decision", "approve"]],
+      [
+        ["t", link.t],
+        ["d", link.d],
+        ["option", tank.id],
+        ["name", "  Robin   O’Homeowner "],
+        ["decision", "approve"],
+      ],
       { "User-Agent": "Mozilla/5.0 (Linux; Android 7.0; Moto G (4)) Test" },
     );
     expect(approve.status).toBe(302);
     const approved = await prisma.estimate.findUniqueOrThrow({ where: { id: link.id }, include: { lines: { orderBy: { position: "asc" } } } });
-    expect(approved).toMatchObject({ status: "APPROVED", approvedByName: "Robin O’Homeowner", approvedUserAgent: "Mozilla/5.0 (Linux; Android 7.0; Moto G (4)) Test" });
+    expect(approved).toMatchObject({
+      status: "APPROVED",
+      approvedByName: "Robin O’Homeowner",
+      approvedUserAgent: "Mozilla/5.0 (Linux; Android 7.0; Moto G (4)) Test",
+    });
     expect(approved.approvedIp).toMatch(/127\.0\.0\.1|::1/);
     expect(approved.approvedAt).not.toBeNull();
     expect(approved.lines.map((l) => l.selected)).toEqual([false, true, false]);
@@ -179,7 +211,16 @@ describe("approving by typed name, with optional items", () => {
     expect(notices[0].textBody).toContain("Robin Homeowner approved estimate EST-0001");
 
     // A repeated approval is a no-op: no second email.
-    expect((await postForm(customer, link.path, [["t", link.t], ["d", link.d], ["name", "Robin"], ["decision", "approve"]])).status).toBe(302);
+    expect(
+      (
+        await postForm(customer, link.path, [
+          ["t", link.t],
+          ["d", link.d],
+          ["name", "Robin"],
+          ["decision", "approve"],
+        ])
+      ).status,
+    ).toBe(302);
     expect(await prisma.emailMessage.count({ where: { estimateId: link.id, template: "estimate-approved" } })).toBe(1);
 
     // The converted invoice holds only the approved lines, for the approved total.
@@ -198,7 +239,12 @@ describe("approving by typed name, with optional items", () => {
     await ctx.browser.post(`/estimates/${id}`, { intent: "send" });
     const message = await prisma.emailMessage.findFirstOrThrow({ where: { estimateId: id, template: "estimate-sent" } });
     const [path, t, d] = /\/estimate\/[^?\s]+\?t=([A-Za-z0-9_-]+)&d=(\d+)/.exec(message.textBody ?? "")!;
-    const res = await postForm(new Browser(server.url), path, [["t", t], ["d", d], ["name", "Robin Homeowner"], ["decision", "approve"]]);
+    const res = await postForm(new Browser(server.url), path, [
+      ["t", t],
+      ["d", d],
+      ["name", "Robin Homeowner"],
+      ["decision", "approve"],
+    ]);
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toContain("Tick at least one item to approve");
     expect((await prisma.estimate.findUniqueOrThrow({ where: { id } })).status).not.toBe("APPROVED");
@@ -228,9 +274,20 @@ describe("approving by typed name, with optional items", () => {
 describe("paid notice", () => {
   it("emails the contractor once when an invoice is paid in full, not for a part payment or a repeat", async () => {
     const ctx = await setup();
-    const invoice = await createInvoice(ctx.business.id, await documentInput({ customerId: ctx.customer.id, lines: [{ description: "Drain", quantity: "1", unitPrice: "200.00" }] }));
+    const invoice = await createInvoice(
+      ctx.business.id,
+      await documentInput({ customerId: ctx.customer.id, lines: [{ description: "Drain", quantity: "1", unitPrice: "200.00" }] }),
+    );
     const pay = (amountCents: number, key: string) =>
-      applyPayment({ businessId: ctx.business.id, invoiceId: invoice.id, amountCents, currency: "USD", method: "CASH", provider: "manual", providerPaymentId: key });
+      applyPayment({
+        businessId: ctx.business.id,
+        invoiceId: invoice.id,
+        amountCents,
+        currency: "USD",
+        method: "CASH",
+        provider: "manual",
+        providerPaymentId: key,
+      });
     await pay(5_000, "part-1");
     expect(await prisma.emailMessage.count({ where: { invoiceId: invoice.id, template: "invoice-paid" } })).toBe(0);
     await pay(15_000, "rest-1");

@@ -115,7 +115,10 @@ describe("creating and sending", () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ to: ctx.customer.email, template: "estimate-sent", transport: "dev-outbox", estimateId: id });
     // The server's job worker delivers it (into the outbox) moments later.
-    await vi.waitFor(async () => expect((await prisma.emailMessage.findUniqueOrThrow({ where: { id: messages[0].id } })).status).toBe("SENT"), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(async () => expect((await prisma.emailMessage.findUniqueOrThrow({ where: { id: messages[0].id } })).status).toBe("SENT"), {
+      timeout: 20_000,
+      interval: 200,
+    });
     expect(messages[0].subject).toContain("EST-0001");
     const link = await linkFromOutbox(ctx.business.id, id);
     expect(link.origin).toBe(server.url);
@@ -146,7 +149,10 @@ describe("editing", () => {
     expect((await estimateRow(id)).status).toBe("DECLINED");
     const form = await ctx.browser.get(`/estimates/${id}/edit`);
     expect(form.status).toBe(200);
-    const res = await ctx.browser.post(`/estimates/${id}/edit`, documentForm({ customerId: ctx.customer.id, lines: [{ description: "Cheaper option", quantity: "1", unitPrice: "900.00" }] }));
+    const res = await ctx.browser.post(
+      `/estimates/${id}/edit`,
+      documentForm({ customerId: ctx.customer.id, lines: [{ description: "Cheaper option", quantity: "1", unitPrice: "900.00" }] }),
+    );
     expect(res.status).toBe(302);
     const estimate = await prisma.estimate.findUniqueOrThrow({ where: { id }, include: { lines: true } });
     expect(estimate).toMatchObject({ status: "DRAFT", declinedAt: null, totalCents: 90000 });
@@ -166,7 +172,10 @@ describe("editing", () => {
     const get = await ctx.browser.get(`/estimates/${id}/edit`);
     expect(get.status).toBe(302);
     expect(get.headers.get("location")).toBe(`/estimates/${id}`);
-    const post = await ctx.browser.post(`/estimates/${id}/edit`, documentForm({ customerId: ctx.customer.id, lines: [{ description: "Changed", quantity: "1", unitPrice: "1.00" }] }));
+    const post = await ctx.browser.post(
+      `/estimates/${id}/edit`,
+      documentForm({ customerId: ctx.customer.id, lines: [{ description: "Changed", quantity: "1", unitPrice: "1.00" }] }),
+    );
     expect(post.status).toBe(400);
     expect(visibleHtml(await post.text())).toContain(message);
     expect(await prisma.estimate.findUniqueOrThrow({ where: { id }, include: { lines: true } })).toEqual(before);
@@ -306,7 +315,11 @@ describe("the customer's signed link", () => {
     it("61 days old is expired; 59 days old still works", async () => {
       const expired = await expectRefused(signed(dayNumber() - 61));
       expect(expired).toContain("This link has expired.");
-      const post = await customer().post(`/estimate/${id}`, { t: signLink("estimate", id, dayNumber() - 61, server.payLinkSecret), d: String(dayNumber() - 61), decision: "approve" });
+      const post = await customer().post(`/estimate/${id}`, {
+        t: signLink("estimate", id, dayNumber() - 61, server.payLinkSecret),
+        d: String(dayNumber() - 61),
+        decision: "approve",
+      });
       expect(post.status).toBe(401);
       expect((await estimateRow(id)).status).toBe("SENT");
 
@@ -376,7 +389,15 @@ describe("converting to an invoice", () => {
       notes: estimate.notes,
       terms: estimate.terms,
     });
-    const pick = (l: { position: number; description: string; quantityMilli: number; unitPriceCents: number; taxRate: number; amountCents: number; taxCents: number }) => ({
+    const pick = (l: {
+      position: number;
+      description: string;
+      quantityMilli: number;
+      unitPriceCents: number;
+      taxRate: number;
+      amountCents: number;
+      taxCents: number;
+    }) => ({
       position: l.position,
       description: l.description,
       quantityMilli: l.quantityMilli,

@@ -54,7 +54,15 @@ describe("expenses", () => {
     const customer = await makeCustomer(businessId, { name: "Robin Homeowner" });
     const id = await createExpense(browser, { customerId: customer.id, notes: "Shutoff valves\nfor the kitchen" });
     const row = await prisma.expense.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ businessId, vendor: "Ferguson Supply", amountCents: 12345, currency: "USD", category: "MATERIALS", customerId: customer.id, notes: "Shutoff valves\nfor the kitchen" });
+    expect(row).toMatchObject({
+      businessId,
+      vendor: "Ferguson Supply",
+      amountCents: 12345,
+      currency: "USD",
+      category: "MATERIALS",
+      customerId: customer.id,
+      notes: "Shutoff valves\nfor the kitchen",
+    });
     expect(row.spentOn.toISOString().slice(0, 10)).toBe("2026-11-03");
 
     const page = await (await browser.get(`/expenses/${id}`)).text();
@@ -95,7 +103,11 @@ describe("expenses", () => {
   it("edits and deletes an expense", async () => {
     const { browser, businessId } = await account();
     const id = await createExpense(browser);
-    const edit = await postMultipart(browser, `/expenses/${id}`, expenseFields({ vendor: "Home Depot", amount: "9.99", category: "TOOLS", spentOn: "2026-10-31" }));
+    const edit = await postMultipart(
+      browser,
+      `/expenses/${id}`,
+      expenseFields({ vendor: "Home Depot", amount: "9.99", category: "TOOLS", spentOn: "2026-10-31" }),
+    );
     expect(edit.status).toBe(302);
     expect(await prisma.expense.findUniqueOrThrow({ where: { id } })).toMatchObject({ vendor: "Home Depot", amountCents: 999, category: "TOOLS" });
 
@@ -112,7 +124,15 @@ describe("expenses", () => {
     await prisma.expense.createMany({
       data: [
         { businessId, vendor: "Lumber Yard", amountCents: 10_000, currency: "USD", spentOn: new Date("2026-10-02"), category: "MATERIALS" },
-        { businessId, vendor: "Lumber Yard", amountCents: 2_550, currency: "USD", spentOn: new Date("2026-10-30"), category: "MATERIALS", customerId: customer.id },
+        {
+          businessId,
+          vendor: "Lumber Yard",
+          amountCents: 2_550,
+          currency: "USD",
+          spentOn: new Date("2026-10-30"),
+          category: "MATERIALS",
+          customerId: customer.id,
+        },
         { businessId, vendor: "Shell", amountCents: 6_000, currency: "USD", spentOn: new Date("2026-11-01"), category: "FUEL" },
         { businessId, vendor: "100%_Odd Vendor", amountCents: 1, currency: "USD", spentOn: new Date("2026-11-15"), category: "OTHER" },
       ],
@@ -168,8 +188,16 @@ describe("expenses", () => {
     expect(pageText(await res.text())).toContain("Choose one of your customers");
     const foreignInvoice = await prisma.invoice.create({
       data: {
-        businessId: other.businessId, customerId: foreignCustomer.id, number: 1, currency: "USD", issueDate: new Date(), dueDate: new Date(),
-        subtotalCents: 100, discountCents: 0, taxCents: 0, totalCents: 100,
+        businessId: other.businessId,
+        customerId: foreignCustomer.id,
+        number: 1,
+        currency: "USD",
+        issueDate: new Date(),
+        dueDate: new Date(),
+        subtotalCents: 100,
+        discountCents: 0,
+        taxCents: 0,
+        totalCents: 100,
       },
     });
     const res2 = await postMultipart(browser, "/expenses/new", expenseFields({ customerId: mine.id, invoiceId: foreignInvoice.id }));
@@ -223,8 +251,16 @@ describe("receipt photos", () => {
     ["a .txt renamed .jpg", { filename: "receipt.jpg", contentType: "image/jpeg", data: TEXT }, "That file is not a JPEG, PNG or WebP photo"],
     ["an HEIC photo", { filename: "IMG_1234.HEIC", contentType: "image/heic", data: HEIC }, "HEIC photos are not accepted"],
     ["a PDF", { filename: "receipt.pdf", contentType: "application/pdf", data: Buffer.from("%PDF-1.7\n%âãÏÓ\n1 0 obj") }, "PDF receipts are not accepted"],
-    ["an SVG", { filename: "r.svg", contentType: "image/svg+xml", data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') }, "That file is not a JPEG, PNG or WebP photo"],
-    ["a photo over 5 MB", { filename: "big.jpg", contentType: "image/jpeg", data: Buffer.concat([JPEG, Buffer.alloc(5 * 1024 * 1024)]) }, "Receipt photos must be 5 MB or smaller"],
+    [
+      "an SVG",
+      { filename: "r.svg", contentType: "image/svg+xml", data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') },
+      "That file is not a JPEG, PNG or WebP photo",
+    ],
+    [
+      "a photo over 5 MB",
+      { filename: "big.jpg", contentType: "image/jpeg", data: Buffer.concat([JPEG, Buffer.alloc(5 * 1024 * 1024)]) },
+      "Receipt photos must be 5 MB or smaller",
+    ],
   ])("refuses %s with 400, keeps the typed values and saves nothing", async (_name, file, message) => {
     const { browser, businessId } = await account();
     const res = await postMultipart(browser, "/expenses/new", expenseFields({ vendor: "Typed Vendor" }), file);
@@ -238,9 +274,11 @@ describe("receipt photos", () => {
 
   it("refuses a body over the server's 6 MB cap with 413", async () => {
     const { browser, businessId } = await account();
-    const res = await postMultipart(browser, "/expenses/new", expenseFields(), { filename: "huge.jpg", contentType: "image/jpeg", data: Buffer.concat([JPEG, Buffer.alloc(7 * 1024 * 1024)]) }).catch(
-      (error: Error) => ({ status: 413, error }),
-    );
+    const res = await postMultipart(browser, "/expenses/new", expenseFields(), {
+      filename: "huge.jpg",
+      contentType: "image/jpeg",
+      data: Buffer.concat([JPEG, Buffer.alloc(7 * 1024 * 1024)]),
+    }).catch((error: Error) => ({ status: 413, error }));
     expect(res.status).toBe(413);
     expect(await prisma.expense.count({ where: { businessId } })).toBe(0);
   });
@@ -325,7 +363,11 @@ describe("optional integrations switched off", () => {
     expect(ai.status).toBe(400);
     expect(pageText(await ai.text())).toContain("The AI assistant is not set up on this server");
 
-    const read = await postMultipart(browser, "/expenses/new", expenseFields({ intent: "read-receipt" }), { filename: "r.jpg", contentType: "image/jpeg", data: JPEG });
+    const read = await postMultipart(browser, "/expenses/new", expenseFields({ intent: "read-receipt" }), {
+      filename: "r.jpg",
+      contentType: "image/jpeg",
+      data: JPEG,
+    });
     expect(read.status).toBe(400);
     expect(pageText(await read.text())).toContain("Reading receipts is not set up on this server");
     expect(await prisma.expenseReceipt.count({ where: { businessId } })).toBe(0);
@@ -379,7 +421,10 @@ describe("quick line items without a key (JavaScript off)", () => {
   it("appends to lines already there, on estimates too", async () => {
     const { browser, businessId } = await account();
     const customer = await makeCustomer(businessId);
-    const form = documentForm({ customerId: customer.id, lines: [{ description: "Site visit", quantity: "1", unitPrice: "80.00" }] }, { intent: "quick-lines", quickText: "wax ring $4" });
+    const form = documentForm(
+      { customerId: customer.id, lines: [{ description: "Site visit", quantity: "1", unitPrice: "80.00" }] },
+      { intent: "quick-lines", quickText: "wax ring $4" },
+    );
     const res = await browser.post("/estimates/new", form);
     expect(res.status).toBe(200);
     expect(renderedLines(await res.text())).toEqual([
@@ -392,7 +437,10 @@ describe("quick line items without a key (JavaScript off)", () => {
   it("explains text it cannot read with 400 and keeps the form as it was", async () => {
     const { browser, businessId } = await account();
     const customer = await makeCustomer(businessId);
-    const form = documentForm({ customerId: customer.id, lines: [{ description: "Site visit", quantity: "1", unitPrice: "80.00" }] }, { intent: "quick-lines", quickText: "p-trap $12, $45" });
+    const form = documentForm(
+      { customerId: customer.id, lines: [{ description: "Site visit", quantity: "1", unitPrice: "80.00" }] },
+      { intent: "quick-lines", quickText: "p-trap $12, $45" },
+    );
     const res = await browser.post("/invoices/new", form);
     expect(res.status).toBe(400);
     const html = await res.text();
@@ -409,7 +457,10 @@ describe("quick line items without a key (JavaScript off)", () => {
     const customer = await makeCustomer(businessId);
     expect((await browser.post("/invoices/new", documentForm({ customerId: customer.id }))).status).toBe(302);
     const invoice = await prisma.invoice.findFirstOrThrow({ where: { businessId } });
-    const res = await browser.post(`/invoices/${invoice.id}/edit`, documentForm({ customerId: customer.id }, { intent: "quick-lines", quickText: "2 hrs labor @ 90" }));
+    const res = await browser.post(
+      `/invoices/${invoice.id}/edit`,
+      documentForm({ customerId: customer.id }, { intent: "quick-lines", quickText: "2 hrs labor @ 90" }),
+    );
     expect(res.status).toBe(200);
     expect(renderedLines(await res.text())).toEqual([
       { description: "Labour", quantity: "1", unitPrice: "100.00" },

@@ -17,10 +17,9 @@ const received: { verified: boolean; reason: string; body: string }[] = [];
 
 /** Verifies a delivery like the app should: cert only from the API host, CRC32 of the raw bytes, RSA-SHA256. */
 async function verify(headers: http.IncomingHttpHeaders, raw: Buffer): Promise<string> {
-  const [id, time, sig, certUrl, algo] = ["id", "time", "sig"].map((h) => headers[`paypal-transmission-${h}`] as string | undefined).concat(
-    headers["paypal-cert-url"] as string | undefined,
-    headers["paypal-auth-algo"] as string | undefined,
-  );
+  const [id, time, sig, certUrl, algo] = ["id", "time", "sig"]
+    .map((h) => headers[`paypal-transmission-${h}`] as string | undefined)
+    .concat(headers["paypal-cert-url"] as string | undefined, headers["paypal-auth-algo"] as string | undefined);
   if (!id || !time || !sig || !certUrl || algo !== "SHA256withRSA") return "missing header";
   if (new URL(certUrl).origin !== new URL(paypal.url).origin) return "untrusted cert url";
   const certPem = await (await fetch(certUrl)).text();
@@ -57,17 +56,29 @@ async function token() {
 async function api(path: string, init: { method?: string; body?: unknown; requestId?: string; bearer?: string } = {}) {
   const headers: Record<string, string> = { Authorization: `Bearer ${init.bearer ?? (await token())}`, "Content-Type": "application/json" };
   if (init.requestId) headers["PayPal-Request-Id"] = init.requestId;
-  const res = await fetch(`${paypal.url}${path}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const res = await fetch(`${paypal.url}${path}`, {
+    method: init.method ?? "GET",
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, text: await res.clone().text(), body: (await res.json()) as any };
 }
 
 const orderBody = (value = "123.45", currency = "USD", returnUrl = "http://127.0.0.1:3000/pay/abc/paypal/return?lang=en") => ({
   intent: "CAPTURE",
-  purchase_units: [{ reference_id: "inv_1", custom_id: "inv_1", invoice_id: "INV-0001", description: "Invoice <INV-0001>", amount: { currency_code: currency, value } }],
+  purchase_units: [
+    { reference_id: "inv_1", custom_id: "inv_1", invoice_id: "INV-0001", description: "Invoice <INV-0001>", amount: { currency_code: currency, value } },
+  ],
   payment_source: {
     paypal: {
-      experience_context: { return_url: returnUrl, cancel_url: "http://127.0.0.1:3000/pay/abc", user_action: "PAY_NOW", shipping_preference: "NO_SHIPPING", brand_name: "Acme & Co" },
+      experience_context: {
+        return_url: returnUrl,
+        cancel_url: "http://127.0.0.1:3000/pay/abc",
+        user_action: "PAY_NOW",
+        shipping_preference: "NO_SHIPPING",
+        brand_name: "Acme & Co",
+      },
     },
   },
 });
@@ -86,9 +97,19 @@ describe("OAuth2", () => {
       body: "grant_type=client_credentials",
     });
     expect(good.status).toBe(200);
-    expect(await good.json()).toMatchObject({ access_token: expect.any(String), token_type: "Bearer", app_id: expect.any(String), expires_in: 32400, nonce: expect.any(String) });
+    expect(await good.json()).toMatchObject({
+      access_token: expect.any(String),
+      token_type: "Bearer",
+      app_id: expect.any(String),
+      expires_in: 32400,
+      nonce: expect.any(String),
+    });
 
-    const bad = await fetch(`${paypal.url}/v1/oauth2/token`, { method: "POST", headers: { Authorization: basic(CREDS.clientId, "nope") }, body: "grant_type=client_credentials" });
+    const bad = await fetch(`${paypal.url}/v1/oauth2/token`, {
+      method: "POST",
+      headers: { Authorization: basic(CREDS.clientId, "nope") },
+      body: "grant_type=client_credentials",
+    });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toEqual({ error: "invalid_client", error_description: "Client Authentication failed" });
   });
@@ -154,7 +175,12 @@ describe("Orders v2", () => {
     expect(early.status).toBe(422);
     expect(early.body.details[0].issue).toBe("ORDER_NOT_APPROVED");
 
-    const submit = await fetch(`${paypal.url}/checkoutnow?token=${order.id}`, { method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "" });
+    const submit = await fetch(`${paypal.url}/checkoutnow?token=${order.id}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
     expect(submit.status).toBe(303);
     const back = new URL(submit.headers.get("location")!);
     expect(back.origin + back.pathname).toBe("http://127.0.0.1:3000/pay/abc/paypal/return");
@@ -179,7 +205,11 @@ describe("Orders v2", () => {
       final_capture: true,
       custom_id: "inv_1",
       invoice_id: "INV-0001",
-      seller_receivable_breakdown: { gross_amount: { currency_code: "USD", value: "123.45" }, paypal_fee: { currency_code: "USD", value: "4.80" }, net_amount: { value: "118.65" } },
+      seller_receivable_breakdown: {
+        gross_amount: { currency_code: "USD", value: "123.45" },
+        paypal_fee: { currency_code: "USD", value: "4.80" },
+        net_amount: { value: "118.65" },
+      },
     });
 
     const replay = await api(`/v2/checkout/orders/${id}/capture`, { method: "POST", body: {}, requestId });
@@ -209,7 +239,13 @@ describe("webhooks", () => {
       resource_type: "capture",
       resource_version: "2.0",
       event_type: "PAYMENT.CAPTURE.COMPLETED",
-      resource: { status: "COMPLETED", custom_id: "inv_1", invoice_id: "INV-0001", amount: { value: "50.00" }, supplementary_data: { related_ids: { order_id: id } } },
+      resource: {
+        status: "COMPLETED",
+        custom_id: "inv_1",
+        invoice_id: "INV-0001",
+        amount: { value: "50.00" },
+        supplementary_data: { related_ids: { order_id: id } },
+      },
     });
   });
 
@@ -235,7 +271,12 @@ describe("webhooks", () => {
     const captureId = paypal.capture(id).purchase_units[0].payments.captures[0].id as string;
     const partial = paypal.refund(captureId, "30.00");
     expect(partial.eventType).toBe("PAYMENT.CAPTURE.REFUNDED");
-    expect(partial.resource).toMatchObject({ status: "COMPLETED", amount: { currency_code: "USD", value: "30.00" }, custom_id: "inv_1", invoice_id: "INV-0001" });
+    expect(partial.resource).toMatchObject({
+      status: "COMPLETED",
+      amount: { currency_code: "USD", value: "30.00" },
+      custom_id: "inv_1",
+      invoice_id: "INV-0001",
+    });
     expect(partial.resource.links[0]).toEqual({ rel: "up", href: `${paypal.url}/v2/payments/captures/${captureId}`, method: "GET" });
     expect(() => paypal.refund(captureId, "70.01")).toThrow(/cannot refund/);
     const rest = paypal.refund(captureId);
@@ -277,7 +318,14 @@ describe("partner mode", () => {
       method: "POST",
       body: {
         tracking_id: trackingId,
-        operations: [{ operation: "API_INTEGRATION", api_integration_preference: { rest_api_integration: { integration_method: "PAYPAL", integration_type: "THIRD_PARTY", third_party_details: { features: ["PAYMENT", "REFUND"] } } } }],
+        operations: [
+          {
+            operation: "API_INTEGRATION",
+            api_integration_preference: {
+              rest_api_integration: { integration_method: "PAYPAL", integration_type: "THIRD_PARTY", third_party_details: { features: ["PAYMENT", "REFUND"] } },
+            },
+          },
+        ],
         products: ["EXPRESS_CHECKOUT"],
         legal_consents: [{ type: "SHARE_DATA_CONSENT", granted: true }],
         partner_config_override: { return_url: "http://127.0.0.1:3000/settings/payments/paypal/return?state=s1" },
@@ -315,13 +363,21 @@ describe("partner mode", () => {
     const captured = await api(`/v2/checkout/orders/${order.body.id}/capture`, { method: "POST", body: {} });
     const capture = captured.body.purchase_units[0].payments.captures[0];
     expect(capture.payee.merchant_id).toBe(merchantId);
-    const bad = await api("/v2/checkout/orders", { method: "POST", body: { ...orderBody(), purchase_units: [{ ...orderBody().purchase_units[0], payee: { merchant_id: "NOBODY1234" } }] } });
+    const bad = await api("/v2/checkout/orders", {
+      method: "POST",
+      body: { ...orderBody(), purchase_units: [{ ...orderBody().purchase_units[0], payee: { merchant_id: "NOBODY1234" } }] },
+    });
     expect(bad.status).toBe(422);
 
     const refund = (headers: Record<string, string>, amount?: string) =>
       fetch(`${paypal.url}/v2/payments/captures/${capture.id}/refund`, {
         method: "POST",
-        headers: { Authorization: `Bearer ${headers.bearer}`, "Content-Type": "application/json", ...(headers.assertion ? { "PayPal-Auth-Assertion": headers.assertion } : {}), ...(headers.requestId ? { "PayPal-Request-Id": headers.requestId } : {}) },
+        headers: {
+          Authorization: `Bearer ${headers.bearer}`,
+          "Content-Type": "application/json",
+          ...(headers.assertion ? { "PayPal-Auth-Assertion": headers.assertion } : {}),
+          ...(headers.requestId ? { "PayPal-Request-Id": headers.requestId } : {}),
+        },
         body: JSON.stringify(amount ? { amount: { currency_code: "USD", value: amount } } : {}),
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const bearer = await token();

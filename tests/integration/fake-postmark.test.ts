@@ -44,7 +44,12 @@ beforeAll(async () => {
   receiver = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    received.push({ path: req.url ?? "", authorization: req.headers.authorization, contentType: req.headers["content-type"], raw: Buffer.concat(chunks).toString() });
+    received.push({
+      path: req.url ?? "",
+      authorization: req.headers.authorization,
+      contentType: req.headers["content-type"],
+      raw: Buffer.concat(chunks).toString(),
+    });
     const ok = req.headers.authorization === basicAuth(webhookUser, webhookPassword);
     res.writeHead(ok ? 200 : 401).end(ok ? "ok" : "unauthorized");
   });
@@ -112,13 +117,26 @@ describe("POST /email through the SDK", () => {
     expect(inactive).toMatchObject({ statusCode: 422, code: 406, recipients: ["customer@example.org"] });
     expect(inactive.message).toContain("marked as inactive");
 
-    expect(await rejection(client.sendEmail(email()))).toMatchObject({ name: "RateLimitExceededError", statusCode: 429, code: 429, message: "Rate limit exceeded" });
+    expect(await rejection(client.sendEmail(email()))).toMatchObject({
+      name: "RateLimitExceededError",
+      statusCode: 429,
+      code: 429,
+      message: "Rate limit exceeded",
+    });
     expect(await rejection(client.sendEmail(email()))).toMatchObject({ name: "ServiceUnavailablerError", statusCode: 503, code: 0 });
     expect(await rejection(client.sendEmail(email()))).toMatchObject({ name: "UnknownError", statusCode: 502, code: 0 });
     expect(await rejection(client.sendEmail(email()))).toMatchObject({ name: "InvalidAPIKeyError", statusCode: 401, code: 10 });
     expect(await rejection(client.sendEmail(email()))).toMatchObject({ name: "InvalidEmailRequestError", statusCode: 422, code: 300 });
     expect(await rejection(client.sendEmail(email()))).toMatchObject({ name: "InternalServerError", statusCode: 500, code: 0, message: "Boom" });
-    expect(fake.calls.map((c) => [c.status, c.errorCode])).toEqual([[422, 406], [429, 429], [503, 0], [502, 0], [401, 10], [422, 300], [500, 0]]);
+    expect(fake.calls.map((c) => [c.status, c.errorCode])).toEqual([
+      [422, 406],
+      [429, 429],
+      [503, 0],
+      [502, 0],
+      [401, 10],
+      [422, 300],
+      [500, 0],
+    ]);
     expect(fake.sent).toHaveLength(0);
   });
 
@@ -136,7 +154,11 @@ describe("POST /email through the SDK", () => {
     expect(error).toBeInstanceOf(Errors.InvalidAPIKeyError);
     expect(error).toMatchObject({ statusCode: 401, code: 10 });
 
-    const res = await fetch(`${fake.url}/email`, { method: "POST", headers: { Accept: "application/json", "Content-Type": "application/json" }, body: JSON.stringify(email()) });
+    const res = await fetch(`${fake.url}/email`, {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify(email()),
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ ErrorCode: 10, Message: expect.stringContaining("X-Postmark-Server-Token") });
     expect(fake.calls.map((c) => c.status)).toEqual([401, 401]);
@@ -208,7 +230,11 @@ describe("webhooks", () => {
     const result = await fake.deliver(MessageID);
     expect(result).toEqual({ status: 200, body: "ok" });
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ path: "/webhooks/postmark", authorization: basicAuth(webhookUser, webhookPassword), contentType: expect.stringContaining("application/json") });
+    expect(received[0]).toMatchObject({
+      path: "/webhooks/postmark",
+      authorization: basicAuth(webhookUser, webhookPassword),
+      contentType: expect.stringContaining("application/json"),
+    });
     const body = parse();
     expect(body).toEqual({
       RecordType: "Delivery",
@@ -228,24 +254,64 @@ describe("webhooks", () => {
     const { MessageID } = await client.sendEmail(email());
     await fake.open(MessageID);
     expect(parse()).toMatchObject({
-      RecordType: "Open", FirstOpen: true, MessageID, Recipient: "customer@example.org", Tag: "invoice-sent", MessageStream: "outbound",
-      ReadSeconds: expect.any(Number), Platform: expect.any(String), UserAgent: expect.any(String), ReceivedAt: expect.any(String),
-      Client: { Name: expect.any(String), Company: expect.any(String), Family: expect.any(String) }, OS: expect.any(Object), Geo: expect.any(Object),
+      RecordType: "Open",
+      FirstOpen: true,
+      MessageID,
+      Recipient: "customer@example.org",
+      Tag: "invoice-sent",
+      MessageStream: "outbound",
+      ReadSeconds: expect.any(Number),
+      Platform: expect.any(String),
+      UserAgent: expect.any(String),
+      ReceivedAt: expect.any(String),
+      Client: { Name: expect.any(String), Company: expect.any(String), Family: expect.any(String) },
+      OS: expect.any(Object),
+      Geo: expect.any(Object),
       Metadata: { messageId: "cm0abc123def456ghi789jkl0" },
     });
     await fake.click(MessageID, "https://app.example/pay/abc");
-    expect(parse()).toMatchObject({ RecordType: "Click", ClickLocation: "HTML", OriginalLink: "https://app.example/pay/abc", MessageID, Recipient: "customer@example.org", Metadata: { messageId: "cm0abc123def456ghi789jkl0" } });
+    expect(parse()).toMatchObject({
+      RecordType: "Click",
+      ClickLocation: "HTML",
+      OriginalLink: "https://app.example/pay/abc",
+      MessageID,
+      Recipient: "customer@example.org",
+      Metadata: { messageId: "cm0abc123def456ghi789jkl0" },
+    });
     await fake.bounce(MessageID);
     expect(parse()).toMatchObject({
-      RecordType: "Bounce", ID: expect.any(Number), Type: "HardBounce", TypeCode: 1, Name: "Hard bounce", Tag: "invoice-sent", MessageID,
-      ServerID: expect.any(Number), MessageStream: "outbound", Description: expect.any(String), Details: expect.any(String), Email: "customer@example.org",
-      From: "billing@example.com", BouncedAt: expect.any(String), DumpAvailable: true, Inactive: true, CanActivate: true, Subject: "Invoice #1001",
-      Content: expect.any(String), Metadata: { messageId: "cm0abc123def456ghi789jkl0" },
+      RecordType: "Bounce",
+      ID: expect.any(Number),
+      Type: "HardBounce",
+      TypeCode: 1,
+      Name: "Hard bounce",
+      Tag: "invoice-sent",
+      MessageID,
+      ServerID: expect.any(Number),
+      MessageStream: "outbound",
+      Description: expect.any(String),
+      Details: expect.any(String),
+      Email: "customer@example.org",
+      From: "billing@example.com",
+      BouncedAt: expect.any(String),
+      DumpAvailable: true,
+      Inactive: true,
+      CanActivate: true,
+      Subject: "Invoice #1001",
+      Content: expect.any(String),
+      Metadata: { messageId: "cm0abc123def456ghi789jkl0" },
     });
     await fake.bounce(MessageID, "SoftBounce");
     expect(parse()).toMatchObject({ RecordType: "Bounce", Type: "SoftBounce", TypeCode: 4096, Inactive: false });
     await fake.spamComplaint(MessageID);
-    expect(parse()).toMatchObject({ RecordType: "SpamComplaint", Type: "SpamComplaint", TypeCode: 512, Email: "customer@example.org", Inactive: true, MessageID });
+    expect(parse()).toMatchObject({
+      RecordType: "SpamComplaint",
+      Type: "SpamComplaint",
+      TypeCode: 512,
+      Email: "customer@example.org",
+      Inactive: true,
+      MessageID,
+    });
     expect(received.every((r) => r.authorization === basicAuth(webhookUser, webhookPassword))).toBe(true);
   });
 

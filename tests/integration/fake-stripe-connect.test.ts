@@ -58,19 +58,29 @@ const session = (fee?: number): Stripe.Checkout.SessionCreateParams => ({
 
 describe("Accounts and Account Links", () => {
   it("creates a Standard account that cannot take charges until onboarding, with an idempotency key", async () => {
-    const params: Stripe.AccountCreateParams = { controller: { stripe_dashboard: { type: "full" }, requirement_collection: "stripe" }, email: "pat@example.com" };
+    const params: Stripe.AccountCreateParams = {
+      controller: { stripe_dashboard: { type: "full" }, requirement_collection: "stripe" },
+      email: "pat@example.com",
+    };
     const account = await stripe.accounts.create(params, { idempotencyKey: "acct-key-1" });
     expect(account).toMatchObject({ object: "account", type: "standard", charges_enabled: false, payouts_enabled: false });
     expect(account.requirements?.currently_due).toContain("external_account");
     expect((await stripe.accounts.create(params, { idempotencyKey: "acct-key-1" })).id).toBe(account.id);
-    await expect(stripe.accounts.create({ email: "other@example.com" }, { idempotencyKey: "acct-key-1" })).rejects.toMatchObject({ type: "StripeIdempotencyError" });
+    await expect(stripe.accounts.create({ email: "other@example.com" }, { idempotencyKey: "acct-key-1" })).rejects.toMatchObject({
+      type: "StripeIdempotencyError",
+    });
     expect((await stripe.accounts.retrieve(account.id)).id).toBe(account.id);
     await expect(stripe.accounts.retrieve("acct_missing")).rejects.toMatchObject({ code: "resource_missing", statusCode: 404 });
   });
 
   it("hosted onboarding is a plain form; it completes the account, sends account.updated and returns; a used link goes to refresh_url", async () => {
     const account = await stripe.accounts.create({ controller: { stripe_dashboard: { type: "full" } } });
-    const link = await stripe.accountLinks.create({ account: account.id, type: "account_onboarding", refresh_url: "http://app.test/refresh?state=r", return_url: "http://app.test/return?state=s" });
+    const link = await stripe.accountLinks.create({
+      account: account.id,
+      type: "account_onboarding",
+      refresh_url: "http://app.test/refresh?state=r",
+      return_url: "http://app.test/return?state=s",
+    });
     expect(link.url).toMatch(new RegExp(`^${fake.url}/connect/onboarding/`));
     const html = await (await fetch(link.url)).text();
     expect(html).not.toContain("<script");
@@ -78,14 +88,24 @@ describe("Accounts and Account Links", () => {
     const done = await fetch(link.url, { method: "POST", body: new URLSearchParams({ outcome: "complete" }), redirect: "manual" });
     expect(done.status).toBe(303);
     expect(done.headers.get("location")).toBe("http://app.test/return?state=s");
-    expect(await stripe.accounts.retrieve(account.id)).toMatchObject({ charges_enabled: true, payouts_enabled: true, details_submitted: true, requirements: { currently_due: [] } });
+    expect(await stripe.accounts.retrieve(account.id)).toMatchObject({
+      charges_enabled: true,
+      payouts_enabled: true,
+      details_submitted: true,
+      requirements: { currently_due: [] },
+    });
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ path: "/connect", event: { type: "account.updated", account: account.id, data: { object: { id: account.id, charges_enabled: true } } } });
+    expect(received[0]).toMatchObject({
+      path: "/connect",
+      event: { type: "account.updated", account: account.id, data: { object: { id: account.id, charges_enabled: true } } },
+    });
     // Visiting again: Stripe sends a used link to refresh_url.
     const again = await fetch(link.url, { redirect: "manual" });
     expect(again.status).toBe(303);
     expect(again.headers.get("location")).toBe("http://app.test/refresh?state=r");
-    await expect(stripe.accountLinks.create({ account: "acct_nope", type: "account_onboarding", refresh_url: "http://a.test", return_url: "http://a.test" })).rejects.toMatchObject({ statusCode: 404 });
+    await expect(
+      stripe.accountLinks.create({ account: "acct_nope", type: "account_onboarding", refresh_url: "http://a.test", return_url: "http://a.test" }),
+    ).rejects.toMatchObject({ statusCode: 404 });
   });
 });
 
@@ -97,7 +117,10 @@ describe("the Stripe-Account header", () => {
     await fake.completeOnboarding(account.id);
     received = [];
     // A fee needs a connected account.
-    await expect(stripe.checkout.sessions.create(session(300))).rejects.toMatchObject({ statusCode: 400, param: "payment_intent_data[application_fee_amount]" });
+    await expect(stripe.checkout.sessions.create(session(300))).rejects.toMatchObject({
+      statusCode: 400,
+      param: "payment_intent_data[application_fee_amount]",
+    });
     const created = await stripe.checkout.sessions.create(session(300), { stripeAccount: account.id });
     await expect(stripe.checkout.sessions.retrieve(created.id)).rejects.toMatchObject({ code: "resource_missing" });
     expect((await stripe.checkout.sessions.retrieve(created.id, {}, { stripeAccount: account.id })).id).toBe(created.id);

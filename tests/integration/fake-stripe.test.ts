@@ -116,7 +116,9 @@ describe("API", () => {
     });
     await expect(stripe.checkout.sessions.create({ ...sessionParams(), mode: undefined } as never)).rejects.toMatchObject({ param: "mode" });
     // SDK v23's API version dropped payment_method_types (the types no longer allow it either).
-    await expect(stripe.checkout.sessions.create({ ...sessionParams(), payment_method_types: ["card"] } as never)).rejects.toMatchObject({ param: "payment_method_types" });
+    await expect(stripe.checkout.sessions.create({ ...sessionParams(), payment_method_types: ["card"] } as never)).rejects.toMatchObject({
+      param: "payment_method_types",
+    });
     const eur = sessionParams();
     eur.line_items![0].price_data!.currency = "eur";
     expect((await stripe.checkout.sessions.create(eur)).payment_method_types).toEqual(["card"]);
@@ -176,7 +178,10 @@ describe("payments and webhooks", () => {
     await fake.refund(paymentIntentId, 300);
     await fake.refund(paymentIntentId);
     const [, partial, full] = received;
-    expect(partial).toMatchObject({ type: "charge.refunded", data: { object: { id: chargeId, amount_refunded: 300, refunded: false, payment_intent: paymentIntentId } } });
+    expect(partial).toMatchObject({
+      type: "charge.refunded",
+      data: { object: { id: chargeId, amount_refunded: 300, refunded: false, payment_intent: paymentIntentId } },
+    });
     expect(full.data.object).toMatchObject({ amount_refunded: 1000, refunded: true });
     expect(full.data.object).not.toHaveProperty("metadata");
     await expect(fake.refund(paymentIntentId, 1)).rejects.toThrow(/0 left/);
@@ -184,7 +189,10 @@ describe("payments and webhooks", () => {
     await fake.dispute(paymentIntentId);
     await fake.closeDispute(paymentIntentId, "lost");
     const [created, closed] = received.slice(3);
-    expect(created).toMatchObject({ type: "charge.dispute.created", data: { object: { object: "dispute", status: "needs_response", charge: chargeId, reason: "fraudulent" } } });
+    expect(created).toMatchObject({
+      type: "charge.dispute.created",
+      data: { object: { object: "dispute", status: "needs_response", charge: chargeId, reason: "fraudulent" } },
+    });
     expect(closed).toMatchObject({ type: "charge.dispute.closed", data: { object: { id: (created.data.object as Stripe.Dispute).id, status: "lost" } } });
   });
 

@@ -70,7 +70,9 @@ async function health(url: string) {
   const started = Date.now();
   const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(15_000) }).catch((error: unknown) => {
     // Say why: a dead server's last words are in its output.
-    throw new Error(`GET /health failed (${String(error)}); server exit ${server?.child.exitCode ?? server?.child.signalCode}; output tail:\n${server?.output().slice(-3000)}`);
+    throw new Error(
+      `GET /health failed (${String(error)}); server exit ${server?.child.exitCode ?? server?.child.signalCode}; output tail:\n${server?.output().slice(-3000)}`,
+    );
   });
   const body = await res.json();
   return { status: res.status, body, ms: Date.now() - started, cacheControl: res.headers.get("cache-control") };
@@ -107,7 +109,8 @@ beforeAll(async () => {
   // started would fail its start-up (a separate concern from /health), so wait for its heartbeat.
   const { prisma } = await import("~/utils/db.server");
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && (await prisma.workerHeartbeat.count({ where: { pid: server.child.pid! } })) === 0) await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < deadline && (await prisma.workerHeartbeat.count({ where: { pid: server.child.pid! } })) === 0)
+    await new Promise((r) => setTimeout(r, 200));
 }, START_TIMEOUT_MS + 90_000);
 
 afterAll(async () => {
@@ -117,142 +120,166 @@ afterAll(async () => {
 });
 
 describe("/health", () => {
-  it("answers 200 with db ok while Postgres is reachable (through the proxy)", async () => {
-    // The first check opens the pool; give a loaded machine time for that.
-    const result = await eventually(
-      () => health(server.url),
-      (r) => r.status === 200,
-      60_000,
-    );
-    expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ db: "ok" });
-    expect(result.cacheControl).toBe("no-store");
-    expect(proxy.connections).toBeGreaterThan(0);
-  }, SLOW);
+  it(
+    "answers 200 with db ok while Postgres is reachable (through the proxy)",
+    async () => {
+      // The first check opens the pool; give a loaded machine time for that.
+      const result = await eventually(
+        () => health(server.url),
+        (r) => r.status === 200,
+        60_000,
+      );
+      expect(result.status).toBe(200);
+      expect(result.body).toMatchObject({ db: "ok" });
+      expect(result.cacheControl).toBe("no-store");
+      expect(proxy.connections).toBeGreaterThan(0);
+    },
+    SLOW,
+  );
 
-  it("answers 503 quickly while the database is down, and the server stays up", async () => {
-    // Warm the pool so there are live connections to cut.
-    for (let i = 0; i < 3; i++) {
-      const warm = await eventually(
+  it(
+    "answers 503 quickly while the database is down, and the server stays up",
+    async () => {
+      // Warm the pool so there are live connections to cut.
+      for (let i = 0; i < 3; i++) {
+        const warm = await eventually(
+          () => health(server.url),
+          (r) => r.status === 200,
+        );
+        expect(warm.status).toBe(200);
+      }
+      expect(proxy.openSockets).toBeGreaterThan(0);
+
+      await proxy.stop();
+
+      for (let i = 0; i < 3; i++) {
+        const result = await health(server.url);
+        expect(result.status).toBe(503);
+        expect(result.body).toMatchObject({ db: "unavailable" });
+        expect(result.body).not.toHaveProperty("error");
+        expect(JSON.stringify(result.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
+        expect(result.cacheControl).toBe("no-store");
+        expect(result.ms).toBeLessThan(DOWN_ANSWER_MS);
+      }
+
+      // Several checks at once must not pile up or crash anything either.
+      const burst = await Promise.all(Array.from({ length: 5 }, () => health(server.url)));
+      for (const result of burst) expect(result.status).toBe(503);
+
+      // Pages that need no database keep working, and the process is alive.
+      const assets = await fetch(`${server.url}/favicon.svg`);
+      expect(assets.status).toBe(200);
+      await assets.arrayBuffer();
+      expect(server.child.exitCode).toBeNull();
+      expect(server.child.signalCode).toBeNull();
+    },
+    SLOW,
+  );
+
+  it(
+    "answers 200 again once the database is back, without a restart",
+    async () => {
+      const pid = server.child.pid;
+      await proxy.start();
+      const result = await eventually(
         () => health(server.url),
         (r) => r.status === 200,
       );
-      expect(warm.status).toBe(200);
-    }
-    expect(proxy.openSockets).toBeGreaterThan(0);
-
-    await proxy.stop();
-
-    for (let i = 0; i < 3; i++) {
-      const result = await health(server.url);
-      expect(result.status).toBe(503);
-      expect(result.body).toMatchObject({ db: "unavailable" });
-      expect(result.body).not.toHaveProperty("error");
-      expect(JSON.stringify(result.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
-      expect(result.cacheControl).toBe("no-store");
-      expect(result.ms).toBeLessThan(DOWN_ANSWER_MS);
-    }
-
-    // Several checks at once must not pile up or crash anything either.
-    const burst = await Promise.all(Array.from({ length: 5 }, () => health(server.url)));
-    for (const result of burst) expect(result.status).toBe(503);
-
-    // Pages that need no database keep working, and the process is alive.
-    const assets = await fetch(`${server.url}/favicon.svg`);
-    expect(assets.status).toBe(200);
-    await assets.arrayBuffer();
-    expect(server.child.exitCode).toBeNull();
-    expect(server.child.signalCode).toBeNull();
-  }, SLOW);
-
-  it("answers 200 again once the database is back, without a restart", async () => {
-    const pid = server.child.pid;
-    await proxy.start();
-    const result = await eventually(
-      () => health(server.url),
-      (r) => r.status === 200,
-    );
-    expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ db: "ok" });
-    expect(server.child.pid).toBe(pid);
-    expect(server.child.exitCode).toBeNull();
-
-    // And real database work succeeds again too.
-    const login = await fetch(`${server.url}/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ email: "nobody@example.com", password: "whatever-it-is" }),
-    });
-    expect(login.status).toBe(400);
-    await login.text();
-  }, SLOW);
-
-  it("answers 503 within a few seconds when the database accepts connections but never answers", async () => {
-    await proxy.stop();
-    proxy.blackhole = true;
-    await proxy.start();
-    try {
-      const results = await Promise.all(Array.from({ length: 3 }, () => health(server.url)));
-      for (const result of results) {
-        expect(result.status).toBe(503);
-        expect(result.ms).toBeLessThan(DOWN_ANSWER_MS);
-      }
+      expect(result.status).toBe(200);
+      expect(result.body).toMatchObject({ db: "ok" });
+      expect(server.child.pid).toBe(pid);
       expect(server.child.exitCode).toBeNull();
-    } finally {
+
+      // And real database work succeeds again too.
+      const login = await fetch(`${server.url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ email: "nobody@example.com", password: "whatever-it-is" }),
+      });
+      expect(login.status).toBe(400);
+      await login.text();
+    },
+    SLOW,
+  );
+
+  it(
+    "answers 503 within a few seconds when the database accepts connections but never answers",
+    async () => {
       await proxy.stop();
-      proxy.blackhole = false;
+      proxy.blackhole = true;
       await proxy.start();
-    }
-    const result = await eventually(
-      () => health(server.url),
-      (r) => r.status === 200,
-    );
-    expect(result.status).toBe(200);
-  }, SLOW);
-
-  it("answers 503 within 2 s during an outage under load (the app's pool busy with waiting requests)", async () => {
-    await proxy.stop();
-    try {
-      // Twenty sign-in attempts that each wait on the database hold the app's pool and its queue.
-      const load = Array.from({ length: 20 }, () =>
-        fetch(`${server.url}/login`, {
-          method: "POST",
-          redirect: "manual",
-          headers: { "Content-Type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ email: "nobody@example.com", password: "whatever-it-is" }),
-        })
-          .then((r) => r.arrayBuffer())
-          .catch(() => null),
-      );
-      await new Promise((r) => setTimeout(r, 200));
-      const checks = await Promise.all(Array.from({ length: 3 }, () => health(server.url)));
-      for (const result of checks) {
-        expect(result.status).toBe(503);
-        expect(result.ms).toBeLessThan(DOWN_ANSWER_MS);
+      try {
+        const results = await Promise.all(Array.from({ length: 3 }, () => health(server.url)));
+        for (const result of results) {
+          expect(result.status).toBe(503);
+          expect(result.ms).toBeLessThan(DOWN_ANSWER_MS);
+        }
+        expect(server.child.exitCode).toBeNull();
+      } finally {
+        await proxy.stop();
+        proxy.blackhole = false;
+        await proxy.start();
       }
-      await Promise.all(load);
-    } finally {
-      await proxy.start();
-    }
-    const result = await eventually(
-      () => health(server.url),
-      (r) => r.status === 200,
-    );
-    expect(result.status).toBe(200);
-  }, SLOW);
+      const result = await eventually(
+        () => health(server.url),
+        (r) => r.status === 200,
+      );
+      expect(result.status).toBe(200);
+    },
+    SLOW,
+  );
 
-  it("survives a second outage in a row", async () => {
-    await proxy.stop();
-    expect((await health(server.url)).status).toBe(503);
-    await proxy.start();
-    const result = await eventually(
-      () => health(server.url),
-      (r) => r.status === 200,
-    );
-    expect(result.status).toBe(200);
-    expect(server.child.exitCode).toBeNull();
-    // The outages were logged as failed health checks, not as crashes of the process.
-    expect(server.output()).not.toMatch(/uncaught|unhandled rejection|fatal/i);
-  }, SLOW);
+  it(
+    "answers 503 within 2 s during an outage under load (the app's pool busy with waiting requests)",
+    async () => {
+      await proxy.stop();
+      try {
+        // Twenty sign-in attempts that each wait on the database hold the app's pool and its queue.
+        const load = Array.from({ length: 20 }, () =>
+          fetch(`${server.url}/login`, {
+            method: "POST",
+            redirect: "manual",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ email: "nobody@example.com", password: "whatever-it-is" }),
+          })
+            .then((r) => r.arrayBuffer())
+            .catch(() => null),
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        const checks = await Promise.all(Array.from({ length: 3 }, () => health(server.url)));
+        for (const result of checks) {
+          expect(result.status).toBe(503);
+          expect(result.ms).toBeLessThan(DOWN_ANSWER_MS);
+        }
+        await Promise.all(load);
+      } finally {
+        await proxy.start();
+      }
+      const result = await eventually(
+        () => health(server.url),
+        (r) => r.status === 200,
+      );
+      expect(result.status).toBe(200);
+    },
+    SLOW,
+  );
+
+  it(
+    "survives a second outage in a row",
+    async () => {
+      await proxy.stop();
+      expect((await health(server.url)).status).toBe(503);
+      await proxy.start();
+      const result = await eventually(
+        () => health(server.url),
+        (r) => r.status === 200,
+      );
+      expect(result.status).toBe(200);
+      expect(server.child.exitCode).toBeNull();
+      // The outages were logged as failed health checks, not as crashes of the process.
+      expect(server.output()).not.toMatch(/uncaught|unhandled rejection|fatal/i);
+    },
+    SLOW,
+  );
 });

@@ -68,10 +68,22 @@ async function account(businessName = "Test Plumbing") {
 
 let street = 100;
 /** A customer with a full address (a new street each time, so caches never collide). */
-function customerWithAddress(businessId: string, overrides: Partial<{ name: string; addressLine1: string; city: string; region: string; postalCode: string }> = {}) {
+function customerWithAddress(
+  businessId: string,
+  overrides: Partial<{ name: string; addressLine1: string; city: string; region: string; postalCode: string }> = {},
+) {
   street += 1;
   return prisma.customer.create({
-    data: { businessId, name: `Homeowner ${street}`, email: `owner${street}@example.com`, addressLine1: `${street} Elm St`, city: "Austin", region: "TX", postalCode: "78701", ...overrides },
+    data: {
+      businessId,
+      name: `Homeowner ${street}`,
+      email: `owner${street}@example.com`,
+      addressLine1: `${street} Elm St`,
+      city: "Austin",
+      region: "TX",
+      postalCode: "78701",
+      ...overrides,
+    },
   });
 }
 
@@ -249,7 +261,8 @@ describe("Street View on the customer page (proxied)", () => {
 
 describe("property lookup (Rentcast)", () => {
   const lookup = (browser: Browser, customerId: string) => browser.post(`/customers/${customerId}`, { intent: "property-lookup" });
-  const usage = (businessId: string) => prisma.propertyLookupUsage.findMany({ where: { businessId }, select: { count: true } }).then((rows) => rows.map((r) => r.count));
+  const usage = (businessId: string) =>
+    prisma.propertyLookupUsage.findMany({ where: { businessId }, select: { count: true } }).then((rows) => rows.map((r) => r.count));
 
   it("looks up on the click, sends only the address, caches the facts and shows lookups left", async () => {
     const { browser, businessId } = await account();
@@ -427,7 +440,13 @@ describe("property lookup (Rentcast)", () => {
 
 describe("quick line items with the AI assistant", () => {
   const quickAi = (browser: Browser, customerId: string, quickText: string, path = "/invoices/new") =>
-    browser.post(path, documentForm({ customerId, notes: "Gate code 4321", lines: [{ description: "Existing secret line", quantity: "1", unitPrice: "5.00" }] }, { intent: "quick-lines-ai", quickText }));
+    browser.post(
+      path,
+      documentForm(
+        { customerId, notes: "Gate code 4321", lines: [{ description: "Existing secret line", quantity: "1", unitPrice: "5.00" }] },
+        { intent: "quick-lines-ai", quickText },
+      ),
+    );
 
   it("sends only the typed text, once, and fills the lines in without saving", async () => {
     const { browser, businessId } = await account("Private Business Name");
@@ -471,8 +490,18 @@ describe("quick line items with the AI assistant", () => {
     ["a refused key", () => ai.failNext(401), 502, "The AI assistant refused this server's key."],
     ["an HTML page", () => ai.malformedNext(), 502, "The AI assistant sent an answer we could not use. Nothing was saved."],
     ["prose instead of JSON", () => ai.respondWith(() => "Sure! Here are your lines: sink, trap."), 502, "sent an answer we could not use"],
-    ["JSON of the wrong shape", () => ai.respondWith(() => JSON.stringify({ lines: [{ description: "", quantity: -1 }] })), 502, "sent an answer we could not use"],
-    ["an absurd price", () => ai.respondWith(() => JSON.stringify({ lines: [{ description: "Gold faucet", quantity: 1, unitPrice: 5e9 }] })), 502, "sent an answer we could not use"],
+    [
+      "JSON of the wrong shape",
+      () => ai.respondWith(() => JSON.stringify({ lines: [{ description: "", quantity: -1 }] })),
+      502,
+      "sent an answer we could not use",
+    ],
+    [
+      "an absurd price",
+      () => ai.respondWith(() => JSON.stringify({ lines: [{ description: "Gold faucet", quantity: 1, unitPrice: 5e9 }] })),
+      502,
+      "sent an answer we could not use",
+    ],
     ["no lines", () => ai.respondWith(() => JSON.stringify({ lines: [] })), 422, "The AI assistant found no line items in that text."],
   ])("answers %s with a clear message and keeps the form as it was", async (_name, arrange, status, message) => {
     const { browser, businessId } = await account();
@@ -550,12 +579,11 @@ describe("reading receipts with the AI assistant", () => {
 
   it("reads the saved photo of an expense without changing it", async () => {
     const { browser, businessId } = await account();
-    const saved = await postMultipart(
-      browser,
-      "/expenses/new",
-      fields({ intent: "save", vendor: "Typed Vendor", amount: "1.00" }),
-      { filename: "r.png", contentType: "image/png", data: PNG },
-    );
+    const saved = await postMultipart(browser, "/expenses/new", fields({ intent: "save", vendor: "Typed Vendor", amount: "1.00" }), {
+      filename: "r.png",
+      contentType: "image/png",
+      data: PNG,
+    });
     const id = saved.headers.get("Location")!.split("/").pop()!;
     ai.respondWith(() => JSON.stringify({ vendor: "Baumarkt", date: "2026-11-05", total: "19,99", currency: "EUR" }));
     const res = await postMultipart(browser, `/expenses/${id}`, fields({ vendor: "Typed Vendor", amount: "1.00" }));
@@ -573,7 +601,12 @@ describe("reading receipts with the AI assistant", () => {
     ["a timeout", () => ai.setDelay(TIMEOUT_MS + 2_000), 504, "The AI assistant did not answer within 2 seconds. Nothing was saved; please try again."],
     ["a 500", () => ai.failNext(500), 502, "The AI assistant answered with an error (500). Nothing was saved; please try again later."],
     ["a malformed answer", () => ai.respondWith(() => "I cannot read this."), 502, "The AI assistant sent an answer we could not use. Nothing was saved."],
-    ["an unreadable receipt", () => ai.respondWith(() => JSON.stringify({ vendor: null, date: "yesterday", total: null })), 422, "The receipt could not be read"],
+    [
+      "an unreadable receipt",
+      () => ai.respondWith(() => JSON.stringify({ vendor: null, date: "yesterday", total: null })),
+      422,
+      "The receipt could not be read",
+    ],
   ])("answers %s with a clear message and stores nothing", async (_name, arrange, status, message) => {
     const { browser, businessId } = await account();
     arrange();
@@ -588,7 +621,10 @@ describe("reading receipts with the AI assistant", () => {
 
   it("refuses files that are not photos before calling anyone", async () => {
     const { browser, businessId } = await account();
-    for (const [filename, data] of [["r.jpg", TEXT], ["r.heic", HEIC]] as const) {
+    for (const [filename, data] of [
+      ["r.jpg", TEXT],
+      ["r.heic", HEIC],
+    ] as const) {
       const res = await postMultipart(browser, "/expenses/new", fields(), { filename, contentType: "image/jpeg", data });
       expect(res.status).toBe(400);
     }

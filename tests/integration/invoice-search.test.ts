@@ -15,7 +15,9 @@ async function business(names: string[]) {
   const ids: Record<string, string> = {};
   for (const name of names) {
     const customer = await makeCustomer(business.id, { name });
-    ids[name] = (await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "10.00" }] }))).id;
+    ids[name] = (
+      await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "10.00" }] }))
+    ).id;
   }
   return { businessId: business.id, ids };
 }
@@ -45,10 +47,7 @@ describe("invoice name search", () => {
     // Tiny test tables are read sequentially; forbid that to see that the index serves the query shape.
     const plan = await prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
-      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
-        `EXPLAIN SELECT id FROM "Customer" WHERE name ILIKE '%' || $1 || '%'`,
-        "oliv",
-      );
+      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN SELECT id FROM "Customer" WHERE name ILIKE '%' || $1 || '%'`, "oliv");
     });
     expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("Customer_name_trgm_idx");
   });

@@ -56,12 +56,15 @@ describe("creating an invoice over HTTP", () => {
     const { business, customer, browser } = await setup();
     const res = await browser.post(
       "/invoices/new",
-      documentForm({
-        customerId: customer.id,
-        taxRate: "8.875",
-        // Totals typed into the request are ignored: the server computes them.
-        lines: [{ description: "Drain repair", quantity: "1.5", unitPrice: "100.00" }],
-      }, { subtotalCents: "1", totalCents: "1", total: "1" }),
+      documentForm(
+        {
+          customerId: customer.id,
+          taxRate: "8.875",
+          // Totals typed into the request are ignored: the server computes them.
+          lines: [{ description: "Drain repair", quantity: "1.5", unitPrice: "100.00" }],
+        },
+        { subtotalCents: "1", totalCents: "1", total: "1" },
+      ),
     );
     expect(res.status).toBe(302);
     const id = invoiceIdFrom(res.headers.get("location"));
@@ -105,7 +108,10 @@ describe("creating an invoice over HTTP", () => {
     const before = await rowCounts(business.id);
     const res = await browser.post(
       "/invoices/new",
-      documentForm({ customerId: customer.id, notes: "keep me", lines: [{ description: "First line", quantity: "2", unitPrice: "10" }] }, { __intent__: insert! }),
+      documentForm(
+        { customerId: customer.id, notes: "keep me", lines: [{ description: "First line", quantity: "2", unitPrice: "10" }] },
+        { __intent__: insert! },
+      ),
     );
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -277,10 +283,7 @@ describe("numbering", () => {
   it("numbers each business on its own", async () => {
     const a = await setup();
     const b = await setup();
-    const [ia, ib] = await Promise.all([
-      newInvoice(a.business.id, { customerId: a.customer.id }),
-      newInvoice(b.business.id, { customerId: b.customer.id }),
-    ]);
+    const [ia, ib] = await Promise.all([newInvoice(a.business.id, { customerId: a.customer.id }), newInvoice(b.business.id, { customerId: b.customer.id })]);
     expect(ia.number).toBe(1);
     expect(ib.number).toBe(1);
   });
@@ -323,7 +326,12 @@ describe("editing", () => {
     const revision = invoice.revisions[0];
     expect(revision.version).toBe(1);
     expect(revision.businessId).toBe(business.id);
-    expect(revision.snapshot).toMatchObject({ totalCents: 8000, subtotalCents: 8000, status: "SENT", lines: [{ description: "Original", unitPriceCents: 8000, quantityMilli: 1000 }] });
+    expect(revision.snapshot).toMatchObject({
+      totalCents: 8000,
+      subtotalCents: 8000,
+      status: "SENT",
+      lines: [{ description: "Original", unitPriceCents: 8000, quantityMilli: 1000 }],
+    });
 
     // A second edit keeps version 2 too.
     await browser.post(`/invoices/${id}/edit`, editBody(customer.id, "Revised again", "300.00"));
@@ -380,7 +388,10 @@ describe("editing", () => {
     const html = await (await browser.get(`/invoices/${id}/edit`)).text();
     const insert = intentButtons(html).find((v) => JSON.parse(v).type === "insert");
     expect(insert).toBeTruthy();
-    const res = await browser.post(`/invoices/${id}/edit`, documentForm({ customerId: customer.id, lines: [{ description: "Only line", quantity: "1", unitPrice: "10" }] }, { __intent__: insert! }));
+    const res = await browser.post(
+      `/invoices/${id}/edit`,
+      documentForm({ customerId: customer.id, lines: [{ description: "Only line", quantity: "1", unitPrice: "10" }] }, { __intent__: insert! }),
+    );
     expect(res.status).toBe(200);
     expect((await res.text()).match(/data-testid="line-item"/g)).toHaveLength(2);
     expect(await prisma.invoice.findUniqueOrThrow({ where: { id }, include: { lines: true } })).toEqual(before);
@@ -391,7 +402,10 @@ describe("editing", () => {
     const { id } = await newInvoice(business.id, { customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "500.00" }] });
     await markInvoiceSent(business.id, id);
     await manualPayment(business.id, id, 30000);
-    const res = await browser.post(`/invoices/${id}/edit`, documentForm({ customerId: customer.id, lines: [{ description: "Smaller job", quantity: "1", unitPrice: "300.00" }] }));
+    const res = await browser.post(
+      `/invoices/${id}/edit`,
+      documentForm({ customerId: customer.id, lines: [{ description: "Smaller job", quantity: "1", unitPrice: "300.00" }] }),
+    );
     expect(res.status).toBe(302);
     const invoice = await prisma.invoice.findUniqueOrThrow({ where: { id } });
     expect(invoice).toMatchObject({ status: "PAID", totalCents: 30000, amountPaidCents: 30000, version: 2 });
@@ -459,9 +473,7 @@ describe("status", () => {
     expect(await status()).toBe("PAID");
 
     const events = await prisma.activityEvent.findMany({ where: { invoiceId: id }, orderBy: { createdAt: "asc" }, select: { type: true } });
-    expect(events.map((e) => e.type)).toEqual(
-      expect.arrayContaining(["invoice.created", "invoice.sent", "invoice.viewed", "payment.received"]),
-    );
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["invoice.created", "invoice.sent", "invoice.viewed", "payment.received"]));
   });
 
   it("derives overdue for open invoices past their due date, on the page and in the list filter", async () => {

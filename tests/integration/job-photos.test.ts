@@ -46,13 +46,18 @@ async function phoneJpeg() {
   return sharp({ create: { width: 3000, height: 2000, channels: 3, background: { r: 200, g: 120, b: 40 } } })
     .jpeg({ quality: 80 })
     .withMetadata({ orientation: 6 })
-    .withExif({ IFD0: { Make: "PhoneCo", Model: "Pocket 12" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "40/1 26/1 4600/100", GPSLongitudeRef: "W", GPSLongitude: "79/1 58/1 5600/100" } })
+    .withExif({
+      IFD0: { Make: "PhoneCo", Model: "Pocket 12" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "40/1 26/1 4600/100", GPSLongitudeRef: "W", GPSLongitude: "79/1 58/1 5600/100" },
+    })
     .toBuffer();
 }
 
 /** A 70-byte PNG whose header declares 30000×30000 pixels: decoding it would take gigabytes. */
 async function decompressionBomb() {
-  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: "#fff" } }).png().toBuffer();
+  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: "#fff" } })
+    .png()
+    .toBuffer();
   const bomb = Buffer.from(png);
   bomb.writeUInt32BE(30_000, 16);
   bomb.writeUInt32BE(30_000, 20);
@@ -98,8 +103,12 @@ describe("uploading job photos", () => {
 
   it("takes PNG (transparent too) and WebP, never enlarging a small one, on invoices and estimates", async () => {
     const { browser, invoiceId, estimateId } = await account();
-    const png = await sharp({ create: { width: 400, height: 300, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } }).png().toBuffer();
-    const webp = await sharp({ create: { width: 2400, height: 1200, channels: 3, background: "#3a3" } }).webp().toBuffer();
+    const png = await sharp({ create: { width: 400, height: 300, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } })
+      .png()
+      .toBuffer();
+    const webp = await sharp({ create: { width: 2400, height: 1200, channels: 3, background: "#3a3" } })
+      .webp()
+      .toBuffer();
     expect((await upload(browser, `/invoices/${invoiceId}/photos`, png, "deck.png", "image/png")).status).toBe(302);
     expect((await upload(browser, `/estimates/${estimateId}/photos`, webp, "roof.webp", "image/webp")).status).toBe(302);
     const [p] = await prisma.jobPhoto.findMany({ where: { invoiceId } });
@@ -129,14 +138,23 @@ describe("uploading job photos", () => {
       expect(html, label).toContain('aria-invalid="true"');
     }
     // No file chosen at all.
-    const none = await postMultipart(browser, `/invoices/${invoiceId}/photos`, { intent: "upload" }, { name: "photo", filename: "", contentType: "application/octet-stream", data: Buffer.alloc(0) });
+    const none = await postMultipart(
+      browser,
+      `/invoices/${invoiceId}/photos`,
+      { intent: "upload" },
+      { name: "photo", filename: "", contentType: "application/octet-stream", data: Buffer.alloc(0) },
+    );
     expect(none.status).toBe(400);
     expect(await photoCount({ invoiceId })).toBe(0);
 
     // Ten is the limit: the 11th is refused, whatever it is.
-    const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } }).jpeg().toBuffer();
+    const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
+      .jpeg()
+      .toBuffer();
     for (let i = 0; i < 10; i++) {
-      await prisma.jobPhoto.create({ data: { businessId, estimateId, bytes: new Uint8Array(tiny), mimeType: "image/jpeg", byteSize: tiny.length, width: 8, height: 8 } });
+      await prisma.jobPhoto.create({
+        data: { businessId, estimateId, bytes: new Uint8Array(tiny), mimeType: "image/jpeg", byteSize: tiny.length, width: 8, height: 8 },
+      });
     }
     const eleventh = await upload(browser, `/estimates/${estimateId}/photos`, tiny);
     expect(eleventh.status).toBe(400);
@@ -151,7 +169,9 @@ describe("uploading job photos", () => {
 
   it("deletes a photo", async () => {
     const { browser, invoiceId } = await account();
-    const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#000" } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#000" } })
+      .jpeg()
+      .toBuffer();
     await upload(browser, `/invoices/${invoiceId}/photos`, jpeg);
     const [row] = await prisma.jobPhoto.findMany({ where: { invoiceId } });
     const res = await browser.post(`/invoices/${invoiceId}/photos`, { intent: "delete", photoId: row.id });
@@ -164,7 +184,9 @@ describe("uploading job photos", () => {
 describe("an approved estimate becoming an invoice", () => {
   it("gives the invoice its own copies of the estimate's photos", async () => {
     const { browser, businessId, estimateId } = await account();
-    const jpeg = await sharp({ create: { width: 30, height: 20, channels: 3, background: "#000" } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 30, height: 20, channels: 3, background: "#000" } })
+      .jpeg()
+      .toBuffer();
     await upload(browser, `/estimates/${estimateId}/photos`, jpeg);
     await upload(browser, `/estimates/${estimateId}/photos`, jpeg);
     await decideEstimate(estimateId, "approve", { name: "Robin Homeowner", ip: null, userAgent: null, chosenLineIds: [] });
@@ -183,7 +205,9 @@ describe("tenancy", () => {
   it("gives another business 404 for every photo route and stores nothing", async () => {
     const a = await account();
     const b = await account();
-    const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#000" } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 20, height: 20, channels: 3, background: "#000" } })
+      .jpeg()
+      .toBuffer();
     await upload(a.browser, `/invoices/${a.invoiceId}/photos`, jpeg);
     await upload(b.browser, `/invoices/${b.invoiceId}/photos`, jpeg);
     const [aPhoto] = await prisma.jobPhoto.findMany({ where: { invoiceId: a.invoiceId } });
@@ -208,7 +232,9 @@ describe("tenancy", () => {
 describe("the customer's view", () => {
   it("shows the photos as lazy, sized images on the pay and estimate pages, served through the signed link only", async () => {
     const { browser, invoiceId, estimateId } = await account();
-    const jpeg = await sharp({ create: { width: 1800, height: 1200, channels: 3, background: "#a52" } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 1800, height: 1200, channels: 3, background: "#a52" } })
+      .jpeg()
+      .toBuffer();
     await upload(browser, `/invoices/${invoiceId}/photos`, jpeg);
     await upload(browser, `/estimates/${estimateId}/photos`, jpeg);
 
@@ -244,10 +270,14 @@ describe("the customer's view", () => {
 describe("the customer's pages stay light", () => {
   it("with ten photos, the pay and estimate pages weigh at most 14 KB gzipped, HTML plus CSS", async () => {
     const { businessId, invoiceId, estimateId } = await account();
-    const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } }).jpeg().toBuffer();
+    const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
+      .jpeg()
+      .toBuffer();
     for (let i = 0; i < 10; i++) {
       for (const doc of [{ invoiceId }, { estimateId }]) {
-        await prisma.jobPhoto.create({ data: { businessId, ...doc, bytes: new Uint8Array(tiny), mimeType: "image/jpeg", byteSize: tiny.length, width: 1600, height: 1200 } });
+        await prisma.jobPhoto.create({
+          data: { businessId, ...doc, bytes: new Uint8Array(tiny), mimeType: "image/jpeg", byteSize: tiny.length, width: 1600, height: 1200 },
+        });
       }
     }
     for (const [kind, id] of [
@@ -270,7 +300,9 @@ describe("the PDF", () => {
     const { browser, invoiceId, estimateId } = await account();
     const plain = await browser.get(`/invoices/${invoiceId}/pdf`);
     expect(Buffer.from(await plain.arrayBuffer()).includes(Buffer.from("/Subtype /Image"))).toBe(false);
-    const jpeg = await sharp({ create: { width: 1200, height: 900, channels: 3, background: "#2a5" } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 1200, height: 900, channels: 3, background: "#2a5" } })
+      .jpeg()
+      .toBuffer();
     for (const path of [`/invoices/${invoiceId}`, `/estimates/${estimateId}`]) {
       await upload(browser, `${path}/photos`, jpeg);
       await upload(browser, `${path}/photos`, jpeg);

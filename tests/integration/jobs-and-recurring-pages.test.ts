@@ -268,7 +268,12 @@ describe("retrying a failed email", () => {
     expect(await jobsFor(id)).toEqual(jobsBefore);
     expect(jobsBefore.map((j) => j.id)).toEqual([jobId]);
 
-    const badForms: Record<string, string>[] = [{ intent: "retry-email" }, { intent: "retry-email", messageId: "" }, { intent: "delete-everything", messageId: id }, {}];
+    const badForms: Record<string, string>[] = [
+      { intent: "retry-email" },
+      { intent: "retry-email", messageId: "" },
+      { intent: "delete-everything", messageId: id },
+      {},
+    ];
     for (const form of badForms) {
       const bad = await a.browser.post("/settings/jobs", form);
       expect(bad.status, JSON.stringify(form)).toBe(400);
@@ -289,7 +294,16 @@ describe("retrying a failed email", () => {
 const schedulesOf = (templateInvoiceId: string) => prisma.recurringSchedule.findMany({ where: { templateInvoiceId }, orderBy: { createdAt: "asc" } });
 
 function repeatForm(fields: Record<string, string> = {}) {
-  return { intent: "make-recurring", frequency: "MONTHLY", interval: "1", startOn: todayIn("America/New_York"), ends: "never", endOn: "", count: "", ...fields };
+  return {
+    intent: "make-recurring",
+    frequency: "MONTHLY",
+    interval: "1",
+    startOn: todayIn("America/New_York"),
+    ends: "never",
+    endOn: "",
+    count: "",
+    ...fields,
+  };
 }
 
 describe("repeat this invoice", () => {
@@ -307,7 +321,17 @@ describe("repeat this invoice", () => {
     const schedules = await schedulesOf(invoice.id);
     expect(schedules).toHaveLength(1);
     const [s] = schedules;
-    expect(s).toMatchObject({ businessId: business.id, customerId: customer.id, templateInvoiceId: invoice.id, frequency: "MONTHLY", interval: 2, autoSend: true, active: true, endOn: null, remainingCount: null });
+    expect(s).toMatchObject({
+      businessId: business.id,
+      customerId: customer.id,
+      templateInvoiceId: invoice.id,
+      frequency: "MONTHLY",
+      interval: 2,
+      autoSend: true,
+      active: true,
+      endOn: null,
+      remainingCount: null,
+    });
     expect(dateOf(s.startOn)).toBe(startOn);
     expect(dateOf(s.nextRunOn)).toBe(startOn);
 
@@ -338,14 +362,19 @@ describe("repeat this invoice", () => {
 
     const first = await sentInvoice(business.id, customer.id);
     const endOn = shiftDays(today, 90);
-    expect((await browser.post(`/invoices/${first.id}`, repeatForm({ frequency: "WEEKLY", interval: "3", startOn: today, ends: "on", endOn, autoSend: "on" }))).status).toBe(302);
+    expect(
+      (await browser.post(`/invoices/${first.id}`, repeatForm({ frequency: "WEEKLY", interval: "3", startOn: today, ends: "on", endOn, autoSend: "on" })))
+        .status,
+    ).toBe(302);
     const [byDate] = await schedulesOf(first.id);
     expect(byDate).toMatchObject({ frequency: "WEEKLY", interval: 3, remainingCount: null, autoSend: true });
     expect(dateOf(byDate.endOn)).toBe(endOn);
 
     const second = await draftInvoice(business.id, customer.id);
     // No autoSend field: an unticked checkbox is not submitted.
-    expect((await browser.post(`/invoices/${second.id}`, repeatForm({ frequency: "WEEKLY", interval: "1", startOn: today, ends: "after", count: "3" }))).status).toBe(302);
+    expect(
+      (await browser.post(`/invoices/${second.id}`, repeatForm({ frequency: "WEEKLY", interval: "1", startOn: today, ends: "after", count: "3" }))).status,
+    ).toBe(302);
     const [byCount] = await schedulesOf(second.id);
     expect(byCount).toMatchObject({ frequency: "WEEKLY", interval: 1, remainingCount: 3, endOn: null, autoSend: false });
 
@@ -409,7 +438,13 @@ describe("stopping a schedule", () => {
     const a = await signedInBusiness();
     const b = await signedInBusiness();
     const invoice = await sentInvoice(a.business.id, a.customer.id);
-    const schedule = await createSchedule(a.business.id, invoice.id, { frequency: "MONTHLY", interval: 1, startOn: todayIn("America/New_York"), ends: "never", autoSend: true });
+    const schedule = await createSchedule(a.business.id, invoice.id, {
+      frequency: "MONTHLY",
+      interval: 1,
+      startOn: todayIn("America/New_York"),
+      ends: "never",
+      autoSend: true,
+    });
     const before = await prisma.recurringSchedule.findUniqueOrThrow({ where: { id: schedule.id } });
 
     const foreign = await b.browser.post("/recurring", { intent: "stop", scheduleId: schedule.id });
@@ -526,7 +561,6 @@ describe("invoice page: email timeline and pay link", () => {
 
 // Reminder settings -----------------------------------------------------------------------------------
 
-
 describe("reminder settings", () => {
   it("live on Settings → Reminders: stores the days sorted and the switch; rejects a zero day with the message", async () => {
     const { business, browser } = await signedInBusiness();
@@ -558,8 +592,15 @@ describe("reminder settings", () => {
     const profilePage = await (await browser.get("/settings/business")).text();
     expect(profilePage).not.toContain('name="reminderDays"');
     expect(profilePage).toContain('href="/settings/reminders"');
-    const profile = await browser.post("/settings/business", profileForm({ remindersEnabled: undefined, reminderDays: undefined, reviewRequestPeriodDays: "30" }));
+    const profile = await browser.post(
+      "/settings/business",
+      profileForm({ remindersEnabled: undefined, reminderDays: undefined, reviewRequestPeriodDays: "30" }),
+    );
     expect(profile.status).toBe(302);
-    expect(await prisma.business.findUniqueOrThrow({ where: { id: business.id } })).toMatchObject({ remindersEnabled: true, reminderDays: [3, 7], reviewRequestPeriodDays: 30 });
+    expect(await prisma.business.findUniqueOrThrow({ where: { id: business.id } })).toMatchObject({
+      remindersEnabled: true,
+      reminderDays: [3, 7],
+      reviewRequestPeriodDays: 30,
+    });
   });
 });

@@ -41,7 +41,10 @@ async function rowVersion(table: "Invoice" | "Estimate", id: string) {
 async function sentInvoice() {
   const { user, business } = await createAccount({ businessName: `Views ${randomBytes(3).toString("hex")}` });
   const customer = await makeCustomer(business.id);
-  const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "100.00" }] }));
+  const invoice = await createInvoice(
+    business.id,
+    await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "100.00" }] }),
+  );
   await markInvoiceSent(business.id, invoice.id);
   return { user, business, id: invoice.id };
 }
@@ -96,7 +99,10 @@ describe("estimate link views", () => {
   it("record the first view and write nothing on a repeat within a minute", async () => {
     const { business } = await createAccount({ businessName: `Views ${randomBytes(3).toString("hex")}` });
     const customer = await makeCustomer(business.id);
-    const estimate = await createEstimate(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "100.00" }] }, "USD", "estimate"));
+    const estimate = await createEstimate(
+      business.id,
+      await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "100.00" }] }, "USD", "estimate"),
+    );
     await prisma.estimate.update({ where: { id: estimate.id }, data: { status: "SENT", sentAt: new Date() } });
 
     await open("estimate", estimate.id);

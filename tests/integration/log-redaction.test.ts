@@ -125,7 +125,17 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
     secrets.set(value, what);
     return value;
   };
-  for (const [what, value] of Object.entries({ stripeKey, stripeSecret, stripeNewSecret, postmarkToken, postmarkPassword, payLinkSecret, sessionSecret, jwtSecret })) secret(what, value);
+  for (const [what, value] of Object.entries({
+    stripeKey,
+    stripeSecret,
+    stripeNewSecret,
+    postmarkToken,
+    postmarkPassword,
+    payLinkSecret,
+    sessionSecret,
+    jwtSecret,
+  }))
+    secret(what, value);
 
   const email = `owner-${randomBytes(5).toString("hex")}@example.com`;
   const ownerName = unique("Owner");
@@ -146,19 +156,31 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
   const user = await prisma.user.findUniqueOrThrow({ where: { email }, include: { business: true } });
 
   // 2. The JSON API: password login, a bearer call, a refresh, and a reused (stolen) refresh token.
-  const apiLogin = await fetch(`${server.url}/api/v1/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password: firstPassword }) });
+  const apiLogin = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: firstPassword }),
+  });
   expect(apiLogin.status).toBe(200);
   const tokens = (await apiLogin.json()) as { accessToken: string; refreshToken: string };
   secret("API access token", tokens.accessToken);
   secret("API refresh token", tokens.refreshToken);
   expect((await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } })).status).toBe(200);
-  const refreshed = await fetch(`${server.url}/api/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: tokens.refreshToken }) });
+  const refreshed = await fetch(`${server.url}/api/v1/auth/refresh`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+  });
   expect(refreshed.status).toBe(200);
   const pair = (await refreshed.json()) as { accessToken: string; refreshToken: string };
   secret("refreshed access token", pair.accessToken);
   secret("refreshed refresh token", pair.refreshToken);
   // A copy used by another client (a retry from the same app within the grace period would get the same pair: decision 013).
-  const reuse = await fetch(`${server.url}/api/v1/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json", "User-Agent": "stolen-copy/1.0" }, body: JSON.stringify({ refreshToken: tokens.refreshToken }) });
+  const reuse = await fetch(`${server.url}/api/v1/auth/refresh`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "User-Agent": "stolen-copy/1.0" },
+    body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+  });
   // 409 within the reuse grace period (a concurrent request of the app), 401 after it.
   expect([401, 409]).toContain(reuse.status);
 
@@ -168,15 +190,31 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
   const resetToken = secret("reset token", decodeURIComponent(/reset-password\?token=([^\s"&]+)/.exec(resetMail.body.TextBody)![1]));
   const resetBrowser = new RecordingBrowser(server.url);
   await expectStatus(await resetBrowser.get(`/reset-password?token=${encodeURIComponent(resetToken)}`), 200);
-  await expectStatus(await resetBrowser.post(`/reset-password?token=${encodeURIComponent(resetToken)}`, { token: resetToken, password: resetPassword, confirmPassword: resetPassword }), 302);
+  await expectStatus(
+    await resetBrowser.post(`/reset-password?token=${encodeURIComponent(resetToken)}`, {
+      token: resetToken,
+      password: resetPassword,
+      confirmPassword: resetPassword,
+    }),
+    302,
+  );
   await expectStatus(await browser.post("/login", { email, password: resetPassword }), 302);
 
   // 4. An invoice emailed by the worker, and a Postmark delivery webhook (HTTP Basic auth) about it.
   const customerName = unique("Customer");
   const customer = await makeCustomer(user.businessId, { name: customerName });
-  const invoice = await createInvoice(user.businessId, await documentInput({ customerId: customer.id, notes: unique("private-note"), lines: [{ description: "Replace water heater", quantity: "1", unitPrice: "1234.56" }] }));
+  const invoice = await createInvoice(
+    user.businessId,
+    await documentInput({
+      customerId: customer.id,
+      notes: unique("private-note"),
+      lines: [{ description: "Replace water heater", quantity: "1", unitPrice: "1234.56" }],
+    }),
+  );
   await expectStatus(await browser.post(`/invoices/${invoice.id}`, { intent: "send-email" }), 302);
-  const invoiceMail = await waitFor("the invoice email at Postmark", () => postmark.sent.find((m) => m.body.Tag === "invoice-sent" && m.body.To === customer.email));
+  const invoiceMail = await waitFor("the invoice email at Postmark", () =>
+    postmark.sent.find((m) => m.body.Tag === "invoice-sent" && m.body.To === customer.email),
+  );
   const delivered = await postmark.deliver(invoiceMail.messageId);
   expect(delivered.status).toBe(200);
   secret("Postmark webhook Authorization", postmark.webhooks.at(-1)!.authorization!);
@@ -187,7 +225,16 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
   const link = payLink(invoice.id);
   const customerBrowser = new Browser(server.url);
   await expectStatus(await customerBrowser.get(`/pay/${invoice.id}?t=${link.t}&d=${link.d}`), 200);
-  const pay = await customerBrowser.post(`/pay/${invoice.id}`, { ...link, provider: "stripe", amount: "balance", cardNumber, cvc: "739", exp_month: "11", exp_year: "2041", cardholder: customerName });
+  const pay = await customerBrowser.post(`/pay/${invoice.id}`, {
+    ...link,
+    provider: "stripe",
+    amount: "balance",
+    cardNumber,
+    cvc: "739",
+    exp_month: "11",
+    exp_year: "2041",
+    cardholder: customerName,
+  });
   expect(pay.status).toBe(303);
   const sessionId = pay.headers.get("location")!.split("/").pop()!;
   const { paymentIntentId, chargeId, response } = await stripe.complete(sessionId, { method: "card", brand: "visa", last4: "5556" });
@@ -198,22 +245,42 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
   // object does; and one with a forged signature, which is refused (and logged as refused).
   const fingerprint = secret("card fingerprint", unique("fp"));
   const charge = {
-    id: chargeId, object: "charge", amount: 123456, amount_refunded: 1000, currency: "usd", refunded: false, payment_intent: paymentIntentId, status: "succeeded",
-    payment_method_details: { type: "card", card: { brand: "visa", last4: "5556", exp_month: 11, exp_year: 2041, fingerprint, funding: "credit", country: "US" } },
+    id: chargeId,
+    object: "charge",
+    amount: 123456,
+    amount_refunded: 1000,
+    currency: "usd",
+    refunded: false,
+    payment_intent: paymentIntentId,
+    status: "succeeded",
+    payment_method_details: {
+      type: "card",
+      card: { brand: "visa", last4: "5556", exp_month: 11, exp_year: 2041, fingerprint, funding: "credit", country: "US" },
+    },
   };
   const body = JSON.stringify(stripeEvent("charge.refunded", charge), null, 2);
   const signature = secret("Stripe-Signature", signStripePayload(body, stripeNewSecret));
-  const refund = await fetch(`${server.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body });
+  const refund = await fetch(`${server.url}/webhooks/stripe`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Stripe-Signature": signature },
+    body,
+  });
   expect(refund.status, await refund.clone().text()).toBe(200);
   const forged = secret("forged Stripe-Signature", signStripePayload(body, `whsec_${randomBytes(20).toString("hex")}`));
-  expect((await fetch(`${server.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": forged }, body })).status).toBe(400);
+  expect(
+    (await fetch(`${server.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": forged }, body }))
+      .status,
+  ).toBe(400);
   const payment = await prisma.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
   expect(payment).toMatchObject({ cardBrand: "visa", cardLast4: "5556" });
 
   // 6. Real errors reaching Sentry: the database loses a table under four different requests.
   const spareReset = await new Browser(server.url).post("/forgot-password", { email });
   expect(spareReset.status).toBe(302);
-  const spareMail = await waitFor("a second reset email", () => postmark.sent.filter((m) => m.body.Tag === "password-reset").length === 2 && postmark.sent.filter((m) => m.body.Tag === "password-reset")[1]);
+  const spareMail = await waitFor(
+    "a second reset email",
+    () => postmark.sent.filter((m) => m.body.Tag === "password-reset").length === 2 && postmark.sent.filter((m) => m.body.Tag === "password-reset")[1],
+  );
   const spareToken = secret("second reset token", decodeURIComponent(/reset-password\?token=([^\s"&]+)/.exec(spareMail.body.TextBody)![1]));
   const sessionIds = (await prisma.session.findMany({ where: { userId: user.id }, select: { id: true } })).map((s) => secret("session id", s.id));
   expect(sessionIds.length).toBeGreaterThan(0);
@@ -228,7 +295,9 @@ it("keeps every secret out of the logs and out of Sentry through a full day's fl
   const clientIp = "203.0.113.177";
   const forwarded = { "X-Forwarded-For": clientIp, "X-Real-IP": clientIp, Forwarded: `for=${clientIp}` };
   await withTableGone("Session", async () => {
-    expect((await browser.get("/settings", { Authorization: bearer, Cookie: `${browser.cookieHeader()}; tracking=${extraCookie}`, ...forwarded })).status).toBe(500);
+    expect((await browser.get("/settings", { Authorization: bearer, Cookie: `${browser.cookieHeader()}; tracking=${extraCookie}`, ...forwarded })).status).toBe(
+      500,
+    );
   });
   await withTableGone("RefreshTokenFamily", async () => {
     expect((await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${pair.accessToken}` } })).status).toBe(500);

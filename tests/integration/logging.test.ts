@@ -151,7 +151,10 @@ it("logs one line per request and no secrets through sign-up, login, reset, pass
   }
   // The email body, or any substantial line of it.
   expect(output).not.toContain(textBody);
-  for (const line of textBody.split("\n").map((l) => l.trim()).filter((l) => l.length >= 20)) {
+  for (const line of textBody
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 20)) {
     expect(output.includes(line), `email line "${line}" appears in the log`).toBe(false);
   }
   if (message.htmlBody) expect(output).not.toContain(message.htmlBody);

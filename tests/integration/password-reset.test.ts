@@ -221,10 +221,7 @@ describe("reset password", () => {
   it("lets only one of two concurrent submissions of the same token through", async () => {
     const { user, email } = await createAccount();
     const token = await requestToken(email);
-    const [a, b] = await Promise.all([
-      submitReset(browser(), token, "racing password A"),
-      submitReset(browser(), token, "racing password B"),
-    ]);
+    const [a, b] = await Promise.all([submitReset(browser(), token, "racing password A"), submitReset(browser(), token, "racing password B")]);
     expect([a.status, b.status].sort()).toEqual([302, 400]);
     const winner = a.status === 302 ? "racing password A" : "racing password B";
     expect(await bcrypt.compare(winner, await passwordHashOf(user.id))).toBe(true);

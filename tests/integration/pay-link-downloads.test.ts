@@ -22,7 +22,8 @@ beforeEach(async () => {
 });
 
 const today = () => Math.floor(Date.now() / 86_400_000);
-const query = (id: string, day = today()) => `?t=${createHmac("sha256", server.payLinkSecret).update(`pay:${id}:${day}`).digest("base64url").slice(0, 24)}&d=${day}`;
+const query = (id: string, day = today()) =>
+  `?t=${createHmac("sha256", server.payLinkSecret).update(`pay:${id}:${day}`).digest("base64url").slice(0, 24)}&d=${day}`;
 // One connection per request: pdf-parse keeps the process busy long enough for a pooled socket to be closed.
 const get = (path: string) => fetch(`${server.url}${path}`, { headers: { Connection: "close" }, redirect: "manual" });
 
@@ -38,7 +39,10 @@ async function pdfText(res: Response) {
 async function sentInvoice() {
   const { business } = await createAccount({ businessName: `Receipt Plumbing ${crypto.randomUUID().slice(0, 6)}` });
   const customer = await makeCustomer(business.id, { name: "Dana Whitfield" });
-  const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Replace kitchen faucet", quantity: "2", unitPrice: "45.50" }] }));
+  const invoice = await createInvoice(
+    business.id,
+    await documentInput({ customerId: customer.id, lines: [{ description: "Replace kitchen faucet", quantity: "2", unitPrice: "45.50" }] }),
+  );
   await markInvoiceSent(business.id, invoice.id);
   return { business, customer, invoice };
 }

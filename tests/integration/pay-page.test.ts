@@ -212,7 +212,14 @@ describe("another deployment: a rotated PAY_LINK_SECRET and no payment keys", ()
   let other: AppServer;
   beforeAll(async () => {
     // Same database, a new PAY_LINK_SECRET (startAppServer makes one), no Stripe or PayPal.
-    other = await startAppServer({ STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "", STRIPE_API_URL: "", PAYPAL_CLIENT_ID: "", PAYPAL_CLIENT_SECRET: "", PAYPAL_WEBHOOK_ID: "" });
+    other = await startAppServer({
+      STRIPE_SECRET_KEY: "",
+      STRIPE_WEBHOOK_SECRET: "",
+      STRIPE_API_URL: "",
+      PAYPAL_CLIENT_ID: "",
+      PAYPAL_CLIENT_SECRET: "",
+      PAYPAL_WEBHOOK_ID: "",
+    });
     expect(other.payLinkSecret).not.toBe(server.payLinkSecret);
   });
   afterAll(() => other?.stop());
@@ -239,13 +246,19 @@ describe("another deployment: a rotated PAY_LINK_SECRET and no payment keys", ()
     expect(res.status).toBe(200);
     const html = await res.text();
     const text = visibleText(html);
-    expect(text).toContain(`Online payment is not set up for this invoice. Please contact ${business.name} at (555) 010-4477 or office@rivera-plumbing.example to pay.`);
+    expect(text).toContain(
+      `Online payment is not set up for this invoice. Please contact ${business.name} at (555) 010-4477 or office@rivera-plumbing.example to pay.`,
+    );
     expect(elementsAt(html, "form")).toHaveLength(0);
     expect(text).not.toContain("Pay with card");
 
     // A hand-made POST gets a plain refusal and creates nothing.
     const before = fake.requests.length;
-    const post = await new Browser(other.url).post(payPath(other.payLinkSecret, id), { ...link(other.payLinkSecret, id), provider: "stripe", amount: "balance" });
+    const post = await new Browser(other.url).post(payPath(other.payLinkSecret, id), {
+      ...link(other.payLinkSecret, id),
+      provider: "stripe",
+      amount: "balance",
+    });
     expect(post.status).toBe(400);
     expect(visibleText(await post.text())).toContain("That payment method is not available.");
     expect(fake.requests.length).toBe(before);
@@ -389,7 +402,12 @@ describe("paying end to end", () => {
     const browser = new Browser(server.url);
     const page = await browser.get(payPath(server.payLinkSecret, id));
     const html = await page.text();
-    const res = await browser.post(formAction(html), { t: hiddenValue(html, "t")!, d: hiddenValue(html, "d")!, provider: "stripe", amount: hiddenValue(html, "amount")! });
+    const res = await browser.post(formAction(html), {
+      t: hiddenValue(html, "t")!,
+      d: hiddenValue(html, "d")!,
+      provider: "stripe",
+      amount: hiddenValue(html, "amount")!,
+    });
     expect(res.status).toBe(303);
     const checkoutUrl = res.headers.get("location")!;
     const sessionId = checkoutUrl.split("/").pop()!;

@@ -59,7 +59,14 @@ describe("recording a payment from the invoice page", () => {
     const { id } = await sentInvoice(business.id, customer.id);
     const key = await paymentKey(browser, id);
     const receivedOn = today();
-    const res = await browser.post(`/invoices/${id}`, { intent: "record-payment", key, amount: "40.00", method: "CHECK", receivedOn, reference: "Check #1001" });
+    const res = await browser.post(`/invoices/${id}`, {
+      intent: "record-payment",
+      key,
+      amount: "40.00",
+      method: "CHECK",
+      receivedOn,
+      reference: "Check #1001",
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`/invoices/${id}`);
 
@@ -197,9 +204,9 @@ describe("recording a payment from the invoice page", () => {
     const markPaid = await browser.post(`/invoices/${id}`, { intent: "mark-paid", key: "staleKeyFromOldPage123" });
     expect(markPaid.status).toBe(302);
     await expect(applyPayment(manual(business.id, id, 1000))).rejects.toThrow(DomainError);
-    await expect(markInvoicePaid({ businessId: business.id, invoiceId: id, method: "CASH", provider: "manual", providerPaymentId: "void-check" })).rejects.toThrow(
-      "This invoice is void; it cannot take payments.",
-    );
+    await expect(
+      markInvoicePaid({ businessId: business.id, invoiceId: id, method: "CASH", provider: "manual", providerPaymentId: "void-check" }),
+    ).rejects.toThrow("This invoice is void; it cannot take payments.");
     expect(await prisma.payment.count({ where: { invoiceId: id } })).toBe(0);
     expect(await invoiceRow(id)).toMatchObject({ status: "VOID", amountPaidCents: 0 });
   });

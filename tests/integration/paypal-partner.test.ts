@@ -158,7 +158,10 @@ describe("connecting PayPal", () => {
 
     const { actionUrl, referral } = await startConnect(browser);
     // The referral: our tracking id, third-party API integration with PAYMENT and REFUND, a return URL with a state.
-    expect(referral.body.operations[0].api_integration_preference.rest_api_integration).toMatchObject({ integration_type: "THIRD_PARTY", third_party_details: { features: ["PAYMENT", "REFUND"] } });
+    expect(referral.body.operations[0].api_integration_preference.rest_api_integration).toMatchObject({
+      integration_type: "THIRD_PARTY",
+      third_party_details: { features: ["PAYMENT", "REFUND"] },
+    });
     const returnUrl = new URL(referral.return_url);
     expect(returnUrl.pathname).toBe("/settings/payments/paypal/return");
     expect(returnUrl.searchParams.get("state")).toMatch(/^[A-Za-z0-9_-]{40,}$/);
@@ -329,13 +332,24 @@ describe("paying a connected business and refunding", () => {
     const merchantId = await connect(A.browser);
     const invoice = await sentInvoice(A.business.id);
     const { orderId, captureId } = await payWithPayPal(A.browser, invoice.id);
-    const create = fake.requests.find((r) => r.method === "POST" && r.path === "/v2/checkout/orders" && (r.body as { purchase_units: { custom_id: string }[] }).purchase_units[0].custom_id === invoice.id)!;
+    const create = fake.requests.find(
+      (r) =>
+        r.method === "POST" &&
+        r.path === "/v2/checkout/orders" &&
+        (r.body as { purchase_units: { custom_id: string }[] }).purchase_units[0].custom_id === invoice.id,
+    )!;
     expect((create.body as { purchase_units: { payee: unknown }[] }).purchase_units[0].payee).toEqual({ merchant_id: merchantId });
     expect(create.headers["paypal-partner-attribution-id"]).toBe(BN_CODE);
     expect(fake.orders.get(orderId)!.purchase_units[0].payee.merchant_id).toBe(merchantId);
     const payments = await prisma.payment.findMany({ where: { invoiceId: invoice.id } });
     expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ provider: "paypal", providerAccountId: merchantId, providerPaymentId: captureId, amountCents: 10_000, status: "SUCCEEDED" });
+    expect(payments[0]).toMatchObject({
+      provider: "paypal",
+      providerAccountId: merchantId,
+      providerPaymentId: captureId,
+      amountCents: 10_000,
+      status: "SUCCEEDED",
+    });
     // PayPal's own webhook for the same capture is a no-op.
     expect((await fake.sendWebhook(fake.captureCompletedEvent(orderId))).status).toBe(200);
     expect(await prisma.payment.count({ where: { invoiceId: invoice.id } })).toBe(1);
@@ -355,7 +369,13 @@ describe("paying a connected business and refunding", () => {
 
     const { html, key } = await refundForm(A.browser, invoice.id);
     expect(visibleHtml(html)).toContain("Refund through PayPal");
-    const res = await A.browser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key: key!, amount: "30.00", reason: "Left early" });
+    const res = await A.browser.post(`/invoices/${invoice.id}`, {
+      intent: "refund-online",
+      paymentId: payment.id,
+      key: key!,
+      amount: "30.00",
+      reason: "Left early",
+    });
     expect(res.status, await res.clone().text()).toBe(302);
     expect(fake.apiRefunds).toContainEqual(expect.objectContaining({ captureId, amount: { currency_code: "USD", value: "30.00" }, note: "Left early" }));
     const sent = fake.apiRefunds.find((r) => r.captureId === captureId)!;
@@ -368,13 +388,25 @@ describe("paying a connected business and refunding", () => {
 
     // More than the 70.00 left: 400, the message names what is left, nothing written.
     const again = await refundForm(A.browser, invoice.id);
-    const over = await A.browser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key: again.key!, amount: "70.01", reason: "Too much" });
+    const over = await A.browser.post(`/invoices/${invoice.id}`, {
+      intent: "refund-online",
+      paymentId: payment.id,
+      key: again.key!,
+      amount: "70.01",
+      reason: "Too much",
+    });
     expect(over.status).toBe(400);
     expect(pageText(await over.text())).toContain("At most $70.00 of this payment can still be refunded.");
     expect(await refundRows(payment.id)).toHaveLength(1);
     expect(fake.apiRefunds.filter((r) => r.captureId === captureId)).toHaveLength(1);
     // No reason: 400 from the form schema.
-    const noReason = await A.browser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key: again.key!, amount: "10.00", reason: "" });
+    const noReason = await A.browser.post(`/invoices/${invoice.id}`, {
+      intent: "refund-online",
+      paymentId: payment.id,
+      key: again.key!,
+      amount: "10.00",
+      reason: "",
+    });
     expect(noReason.status).toBe(400);
     expect(visibleHtml(await noReason.text())).toContain("Say why you are refunding");
   });
@@ -387,7 +419,9 @@ describe("paying a connected business and refunding", () => {
     const payment = await prisma.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
     const { key } = await refundForm(A.browser, invoice.id);
     const taps = await Promise.all(
-      Array.from({ length: 20 }, () => A.browser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key: key!, amount: "100.00", reason: "Cancelled job" })),
+      Array.from({ length: 20 }, () =>
+        A.browser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key: key!, amount: "100.00", reason: "Cancelled job" }),
+      ),
     );
     expect(taps.map((r) => r.status).every((s) => s === 302)).toBe(true);
     expect(fake.apiRefunds.filter((r) => r.captureId === captureId)).toHaveLength(1);
@@ -444,15 +478,25 @@ describe("paying a connected business and refunding", () => {
     const staffPage = visibleHtml(await (await staffBrowser.get(`/invoices/${invoice.id}`)).text());
     expect(staffPage).not.toContain("Refund through PayPal");
     const key = randomBytes(16).toString("base64url");
-    expect((await staffBrowser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key, amount: "1.00", reason: "Trying" })).status).toBe(403);
+    expect(
+      (await staffBrowser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key, amount: "1.00", reason: "Trying" })).status,
+    ).toBe(403);
 
     const B = await owner();
     const other = await sentInvoice(B.business.id);
     // B's own invoice page with A's payment id, and A's invoice page from B's session.
-    expect((await B.browser.post(`/invoices/${other.id}`, { intent: "refund-online", paymentId: payment.id, key, amount: "1.00", reason: "Trying" })).status).toBe(404);
-    expect((await B.browser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key, amount: "1.00", reason: "Trying" })).status).toBe(404);
+    expect(
+      (await B.browser.post(`/invoices/${other.id}`, { intent: "refund-online", paymentId: payment.id, key, amount: "1.00", reason: "Trying" })).status,
+    ).toBe(404);
+    expect(
+      (await B.browser.post(`/invoices/${invoice.id}`, { intent: "refund-online", paymentId: payment.id, key, amount: "1.00", reason: "Trying" })).status,
+    ).toBe(404);
     const tokens = await issueTokens(B.user);
-    const api = await fetch(`${server.url}/api/v1/payments/${payment.id}/refund`, { method: "POST", headers: { Authorization: `Bearer ${tokens.accessToken}`, "Content-Type": "application/json" }, body: JSON.stringify({ reason: "Trying" }) });
+    const api = await fetch(`${server.url}/api/v1/payments/${payment.id}/refund`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${tokens.accessToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ reason: "Trying" }),
+    });
     expect(api.status).toBe(404);
     expect(await refundRows(payment.id)).toHaveLength(0);
     expect(fake.apiRefunds.filter((r) => r.captureId === payment.providerPaymentId)).toHaveLength(0);

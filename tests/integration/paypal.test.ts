@@ -147,11 +147,15 @@ function postOwnConnection(path: string, headers: Record<string, string>, chunks
   const length = chunks.reduce((sum, c) => sum + Buffer.byteLength(c), 0);
   const framing: Record<string, string> = chunked ? { "Transfer-Encoding": "chunked" } : { "Content-Length": String(length) };
   return new Promise<number | "reset">((resolve) => {
-    const req = http.request(`${server.url}${path}`, { method: "POST", agent: false, headers: { ...headers, "Content-Type": "application/json", ...framing } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode!));
-      res.on("error", () => resolve(res.statusCode!));
-    });
+    const req = http.request(
+      `${server.url}${path}`,
+      { method: "POST", agent: false, headers: { ...headers, "Content-Type": "application/json", ...framing } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode!));
+        res.on("error", () => resolve(res.statusCode!));
+      },
+    );
     req.on("error", () => resolve("reset"));
     for (const chunk of chunks) req.write(chunk);
     req.end();
@@ -173,14 +177,24 @@ describe("paying an invoice with PayPal over HTTP", () => {
     expect(fake.requests.filter((r) => r.method === "POST" && r.path === "/v2/checkout/orders")).toHaveLength(ordersBefore);
 
     // Extra fields are ignored: amount, currency and invoice come from the server.
-    const { orderId, approveUrl } = await startCheckout(invoice.id, { value: "0.01", amountCents: "1", currency: "JPY", custom_id: "someone-else", invoiceId: "x" });
+    const { orderId, approveUrl } = await startCheckout(invoice.id, {
+      value: "0.01",
+      amountCents: "1",
+      currency: "JPY",
+      custom_id: "someone-else",
+      invoiceId: "x",
+    });
     const created = fake.requests.filter((r) => r.method === "POST" && r.path === "/v2/checkout/orders");
     expect(created).toHaveLength(ordersBefore + 1);
     const request = created.at(-1)!;
     expect(request.headers["paypal-request-id"]).toEqual(expect.any(String));
     expect((request.headers["paypal-request-id"] as string).length).toBeGreaterThan(0);
     expect(request.headers.authorization).toMatch(/^Bearer \S+$/);
-    const body = request.body as { intent: string; purchase_units: { custom_id: string; amount: { currency_code: string; value: string } }[]; payment_source: { paypal: { experience_context: { return_url: string; cancel_url: string } } } };
+    const body = request.body as {
+      intent: string;
+      purchase_units: { custom_id: string; amount: { currency_code: string; value: string } }[];
+      payment_source: { paypal: { experience_context: { return_url: string; cancel_url: string } } };
+    };
     expect(body.intent).toBe("CAPTURE");
     expect(body.purchase_units).toHaveLength(1);
     expect(body.purchase_units[0]).toMatchObject({ custom_id: invoice.id, amount: { currency_code: "USD", value: "100.00" } });
@@ -260,7 +274,9 @@ describe("paying an invoice with PayPal over HTTP", () => {
     const captureId = captureIdOf(orderId);
     const delivery = await fake.sendWebhook(fake.captureCompletedEvent(orderId));
     expect(delivery.status, delivery.body).toBe(200);
-    expect(await paymentsOf(invoice.id)).toMatchObject([{ provider: "paypal", method: "PAYPAL", providerPaymentId: captureId, amountCents: 10000, status: "SUCCEEDED" }]);
+    expect(await paymentsOf(invoice.id)).toMatchObject([
+      { provider: "paypal", method: "PAYPAL", providerPaymentId: captureId, amountCents: 10000, status: "SUCCEEDED" },
+    ]);
     expect(await invoiceRow(invoice.id)).toMatchObject({ status: "PAID", amountPaidCents: 10000 });
     expect(await receiptsOf(invoice.id)).toHaveLength(1);
 
@@ -441,7 +457,11 @@ describe("refunds and disputes", () => {
     // A second dispute that the buyer wins leaves the money off the invoice.
     const again = fake.dispute(captureId);
     expect((await fake.sendWebhook(again)).status).toBe(200);
-    const lost = await fake.sendWebhook("CUSTOMER.DISPUTE.RESOLVED", { ...again.resource, status: "RESOLVED", dispute_outcome: { outcome_code: "RESOLVED_BUYER_FAVOUR" } });
+    const lost = await fake.sendWebhook("CUSTOMER.DISPUTE.RESOLVED", {
+      ...again.resource,
+      status: "RESOLVED",
+      dispute_outcome: { outcome_code: "RESOLVED_BUYER_FAVOUR" },
+    });
     expect(lost.status, lost.body).toBe(200);
     expect(await paymentsOf(invoice.id)).toMatchObject([{ status: "DISPUTED" }]);
     expect(await invoiceRow(invoice.id)).toMatchObject({ amountPaidCents: 0 });
@@ -502,7 +522,9 @@ describe("pending captures and mismatched ids", () => {
     const theirReturn = await approveAtPayPal(approveUrl);
 
     const before = await counts();
-    const location = await returnFromPayPal(`${server.url}/pay/${mine.invoice.id}/paypal?${payLink(mine.invoice.id).query}&token=${theirOrder}&PayerID=FAKEPAYER123`);
+    const location = await returnFromPayPal(
+      `${server.url}/pay/${mine.invoice.id}/paypal?${payLink(mine.invoice.id).query}&token=${theirOrder}&PayerID=FAKEPAYER123`,
+    );
     expect(location).toBe(`/pay/${mine.invoice.id}?${payLink(mine.invoice.id).query}&paypal=incomplete`);
     expect(await paymentsOf(mine.invoice.id)).toHaveLength(0);
     expect(await invoiceRow(mine.invoice.id)).toMatchObject({ amountPaidCents: 0 });

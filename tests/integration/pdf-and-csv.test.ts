@@ -27,7 +27,9 @@ function rgbaPng(idat: Buffer) {
   ihdr.writeUInt32BE(4, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // RGBA
-  return new Uint8Array(Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("IEND", Buffer.alloc(0))]));
+  return new Uint8Array(
+    Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("IEND", Buffer.alloc(0))]),
+  );
 }
 
 const hasImage = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1").includes("/Subtype /Image");
@@ -49,11 +51,29 @@ async function addInvoice(
   customerId: string,
   number: number,
   lines: Line[],
-  extra: { taxCents?: number; discountCents?: number; amountPaidCents?: number; taxMode?: "PER_LINE" | "INVOICE"; taxRate?: number; status?: "DRAFT" | "SENT" | "PARTIALLY_PAID" | "PAID"; notes?: string; terms?: string } = {},
+  extra: {
+    taxCents?: number;
+    discountCents?: number;
+    amountPaidCents?: number;
+    taxMode?: "PER_LINE" | "INVOICE";
+    taxRate?: number;
+    status?: "DRAFT" | "SENT" | "PARTIALLY_PAID" | "PAID";
+    notes?: string;
+    terms?: string;
+  } = {},
 ) {
   const rows = lines.map((l, position) => {
     const amountCents = Math.round((l.quantityMilli * l.unitPriceCents) / 1000);
-    return { businessId, position, description: l.description, quantityMilli: l.quantityMilli, unitPriceCents: l.unitPriceCents, taxRate: l.taxRate ?? 0, amountCents, taxCents: 0 };
+    return {
+      businessId,
+      position,
+      description: l.description,
+      quantityMilli: l.quantityMilli,
+      unitPriceCents: l.unitPriceCents,
+      taxRate: l.taxRate ?? 0,
+      amountCents,
+      taxCents: 0,
+    };
   });
   const subtotalCents = rows.reduce((s, r) => s + r.amountCents, 0);
   const discountCents = extra.discountCents ?? 0;
@@ -84,7 +104,16 @@ async function addInvoice(
 async function addEstimate(businessId: string, customerId: string, number: number, lines: Line[]) {
   const rows = lines.map((l, position) => {
     const amountCents = Math.round((l.quantityMilli * l.unitPriceCents) / 1000);
-    return { businessId, position, description: l.description, quantityMilli: l.quantityMilli, unitPriceCents: l.unitPriceCents, taxRate: 0, amountCents, taxCents: 0 };
+    return {
+      businessId,
+      position,
+      description: l.description,
+      quantityMilli: l.quantityMilli,
+      unitPriceCents: l.unitPriceCents,
+      taxRate: 0,
+      amountCents,
+      taxCents: 0,
+    };
   });
   const subtotalCents = rows.reduce((s, r) => s + r.amountCents, 0);
   return prisma.estimate.create({
@@ -147,16 +176,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
     if (quoted) {
-      if (c === '"' && src[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && src[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
+    else if (c === ",") (row.push(field), (field = ""));
     else if (c === "\r" && src[i + 1] === "\n") {
-      row.push(field), rows.push(row), (row = []), (field = ""), i++;
+      (row.push(field), rows.push(row), (row = []), (field = ""), i++);
     } else field += c;
   }
-  if (field !== "" || row.length) row.push(field), rows.push(row);
+  if (field !== "" || row.length) (row.push(field), rows.push(row));
   return rows;
 }
 
@@ -193,13 +222,20 @@ beforeAll(async () => {
     jane.id,
     7,
     [
-      { description: "Replace kitchen faucet, including the shut-off valves and a new flexible supply line on both sides of the sink", quantityMilli: 2000, unitPriceCents: 12345 },
+      {
+        description: "Replace kitchen faucet, including the shut-off valves and a new flexible supply line on both sides of the sink",
+        quantityMilli: 2000,
+        unitPriceCents: 12345,
+      },
       { description: XSS, quantityMilli: 1000, unitPriceCents: 10000 },
     ],
     { taxCents: 3079, taxRate: 8875, amountPaidCents: 10000, status: "PARTIALLY_PAID", notes: "Thanks! <img src=x onerror=alert(2)>", terms: "Net 14" },
   );
   invoiceId = invoice.id;
-  const perLine = await addInvoice(owner.business.id, jane.id, 8, [{ description: "Taxed part", quantityMilli: 1500, unitPriceCents: 2000, taxRate: 6250 }], { taxMode: "PER_LINE", taxCents: 188 });
+  const perLine = await addInvoice(owner.business.id, jane.id, 8, [{ description: "Taxed part", quantityMilli: 1500, unitPriceCents: 2000, taxRate: 6250 }], {
+    taxMode: "PER_LINE",
+    taxCents: 188,
+  });
   perLineInvoiceId = perLine.id;
   const long = await addInvoice(
     owner.business.id,
@@ -313,7 +349,10 @@ describe("invoice and estimate PDFs", { timeout: 60_000 }, () => {
         expect((await pdfText(bytes)).text, label).toContain("INV-0007");
       }
       // A well-formed RGBA PNG still goes in.
-      await prisma.business.update({ where: { id: owner.business.id }, data: { logo: rgbaPng(zlib.deflateSync(Buffer.alloc(4 * 17, 0))), logoMimeType: "image/png" } });
+      await prisma.business.update({
+        where: { id: owner.business.id },
+        data: { logo: rgbaPng(zlib.deflateSync(Buffer.alloc(4 * 17, 0))), logoMimeType: "image/png" },
+      });
       expect(hasImage((await fetchPdf(browser, `/invoices/${invoiceId}/pdf`)).bytes)).toBe(true);
     } finally {
       await prisma.business.update({ where: { id: owner.business.id }, data: { logo: PNG_1X1, logoMimeType: "image/png" } });
@@ -361,7 +400,10 @@ describe("CSV exports", () => {
     const formula = await addCustomer(businessId, '=HYPERLINK("http://evil.example","click")');
     const tricky = await addCustomer(businessId, 'Smith, "Bob"\nJunior');
     const plain = await addCustomer(businessId, "Plain Customer");
-    const i1 = await addInvoice(businessId, formula.id, 1, [{ description: "a", quantityMilli: 1000, unitPriceCents: 12345 }], { amountPaidCents: 2345, status: "PARTIALLY_PAID" });
+    const i1 = await addInvoice(businessId, formula.id, 1, [{ description: "a", quantityMilli: 1000, unitPriceCents: 12345 }], {
+      amountPaidCents: 2345,
+      status: "PARTIALLY_PAID",
+    });
     const i2 = await addInvoice(businessId, tricky.id, 2, [{ description: "b", quantityMilli: 1000, unitPriceCents: 100000 }], {
       discountCents: 5000,
       taxCents: 7600,
@@ -371,13 +413,43 @@ describe("CSV exports", () => {
     await addInvoice(businessId, plain.id, 3, [{ description: "c", quantityMilli: 500, unitPriceCents: 99 }], { status: "DRAFT" });
     await prisma.payment.createMany({
       data: [
-        { businessId, invoiceId: i1.id, amountCents: 2345, currency: "USD", method: "CASH", provider: "manual", providerPaymentId: `${businessId}:p1`, reference: "+SUM(A1:A9)", receivedAt: new Date("2025-03-02T12:00:00Z") },
-        { businessId, invoiceId: i2.id, amountCents: 110000, currency: "USD", method: "CHECK", provider: "manual", providerPaymentId: `${businessId}:p2`, reference: "Check #1001, \"memo\"", overpaymentCents: 2400, receivedAt: new Date("2025-03-05T12:00:00Z") },
+        {
+          businessId,
+          invoiceId: i1.id,
+          amountCents: 2345,
+          currency: "USD",
+          method: "CASH",
+          provider: "manual",
+          providerPaymentId: `${businessId}:p1`,
+          reference: "+SUM(A1:A9)",
+          receivedAt: new Date("2025-03-02T12:00:00Z"),
+        },
+        {
+          businessId,
+          invoiceId: i2.id,
+          amountCents: 110000,
+          currency: "USD",
+          method: "CHECK",
+          provider: "manual",
+          providerPaymentId: `${businessId}:p2`,
+          reference: 'Check #1001, "memo"',
+          overpaymentCents: 2400,
+          receivedAt: new Date("2025-03-05T12:00:00Z"),
+        },
       ],
     });
     // Another business's payment on its own invoice must never show up.
     await prisma.payment.create({
-      data: { businessId: other.business.id, invoiceId: otherInvoiceId, amountCents: 500, currency: "USD", method: "CARD", provider: "stripe", providerPaymentId: "pi_other", receivedAt: new Date("2025-03-03T12:00:00Z") },
+      data: {
+        businessId: other.business.id,
+        invoiceId: otherInvoiceId,
+        amountCents: 500,
+        currency: "USD",
+        method: "CARD",
+        provider: "stripe",
+        providerPaymentId: "pi_other",
+        receivedAt: new Date("2025-03-03T12:00:00Z"),
+      },
     });
     csvBrowser = await signIn(csvOwner.email, csvOwner.password);
   }, 120_000);
@@ -396,8 +468,34 @@ describe("CSV exports", () => {
     const { text, rows } = await fetchCsv(csvBrowser, "/export/invoices.csv", "invoices");
     expect(rows[0]).toEqual(["Number", "Status", "Customer", "Issue date", "Due date", "Currency", "Subtotal", "Discount", "Tax", "Total", "Paid", "Balance"]);
     expect(rows).toHaveLength(4);
-    expect(rows[1]).toEqual(["INV-0001", "PARTIALLY_PAID", `'=HYPERLINK("http://evil.example","click")`, "2025-03-01", "2099-03-15", "USD", "123.45", "0.00", "0.00", "123.45", "23.45", "100.00"]);
-    expect(rows[2]).toEqual(["INV-0002", "PAID", 'Smith, "Bob"\nJunior', "2025-03-01", "2099-03-15", "USD", "1000.00", "50.00", "76.00", "1026.00", "1100.00", "0.00"]);
+    expect(rows[1]).toEqual([
+      "INV-0001",
+      "PARTIALLY_PAID",
+      `'=HYPERLINK("http://evil.example","click")`,
+      "2025-03-01",
+      "2099-03-15",
+      "USD",
+      "123.45",
+      "0.00",
+      "0.00",
+      "123.45",
+      "23.45",
+      "100.00",
+    ]);
+    expect(rows[2]).toEqual([
+      "INV-0002",
+      "PAID",
+      'Smith, "Bob"\nJunior',
+      "2025-03-01",
+      "2099-03-15",
+      "USD",
+      "1000.00",
+      "50.00",
+      "76.00",
+      "1026.00",
+      "1100.00",
+      "0.00",
+    ]);
     expect(rows[3]).toEqual(["INV-0003", "DRAFT", "Plain Customer", "2025-03-01", "2099-03-15", "USD", "0.50", "0.00", "0.00", "0.50", "0.00", "0.50"]);
     // The raw text: quotes doubled, the multi-line name quoted, nothing from another business.
     expect(text).toContain('"Smith, ""Bob""\nJunior"');

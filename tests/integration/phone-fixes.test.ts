@@ -9,7 +9,20 @@ import { signLink, dayNumber } from "~/models/signed-link.server";
 import { prisma } from "~/utils/db.server";
 import { createAccount, signedInBrowser } from "../helpers/accounts";
 import { documentForm, documentInput, makeCustomer } from "../helpers/business-data";
-import { attributesAt, contentOf, elementAt, elementsAt, fieldValue, formAt, hiddenValue, intentButtons, pageText, textAt, textsAt, type HTMLElement } from "../helpers/html";
+import {
+  attributesAt,
+  contentOf,
+  elementAt,
+  elementsAt,
+  fieldValue,
+  formAt,
+  hiddenValue,
+  intentButtons,
+  pageText,
+  textAt,
+  textsAt,
+  type HTMLElement,
+} from "../helpers/html";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
@@ -154,7 +167,10 @@ describe("running totals without JavaScript (editor)", () => {
 describe("recording a payment (defect 2)", () => {
   it("a resubmission of the same form render is a no-op; each render has its own keys", async () => {
     const { business, customer, browser } = await setup();
-    const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "227.33" }] }));
+    const invoice = await createInvoice(
+      business.id,
+      await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "227.33" }] }),
+    );
     await markInvoiceSent(business.id, invoice.id);
     const page = await (await browser.get(`/invoices/${invoice.id}`)).text();
     const key = hiddenValue(page, "key")!;
@@ -220,7 +236,10 @@ describe("voiding (defect 6)", () => {
 describe("sharing by text (defects 5 and 7)", () => {
   it("an estimate can be marked as sent and then texted or copied, with the business name in the text", async () => {
     const { business, customer, browser } = await setup();
-    const estimate = await createEstimate(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Heater", quantity: "1", unitPrice: "3200" }] }, "USD", "estimate"));
+    const estimate = await createEstimate(
+      business.id,
+      await documentInput({ customerId: customer.id, lines: [{ description: "Heater", quantity: "1", unitPrice: "3200" }] }, "USD", "estimate"),
+    );
     const draft = await (await browser.get(`/estimates/${estimate.id}`)).text();
     expect(draft).toMatch(/name="intent" value="mark-sent"/);
     const res = await browser.post(`/estimates/${estimate.id}`, { intent: "mark-sent" });
@@ -238,7 +257,10 @@ describe("sharing by text (defects 5 and 7)", () => {
 
   it("the invoice's text starts with the business name", async () => {
     const { business, customer, browser } = await setup();
-    const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "403.90" }] }));
+    const invoice = await createInvoice(
+      business.id,
+      await documentInput({ customerId: customer.id, lines: [{ description: "Job", quantity: "1", unitPrice: "403.90" }] }),
+    );
     await markInvoiceSent(business.id, invoice.id);
     const page = await (await browser.get(`/invoices/${invoice.id}`)).text();
     const sms = smsLink(page);

@@ -118,7 +118,7 @@ describe("Settings → Items", () => {
     expect(await names("\\")).toEqual(["Back\\slash fitting"]);
     expect(await names("VALVE")).toEqual(["Plain valve"]);
     expect(await names("")).toHaveLength(4);
-    for (const q of ["'; DROP TABLE \"SavedItem\"; --", "\u0000", "x".repeat(5000), "%_\\%", "[a-z]*", "😀"]) {
+    for (const q of ['\'; DROP TABLE "SavedItem"; --', "\u0000", "x".repeat(5000), "%_\\%", "[a-z]*", "😀"]) {
       expect(Array.isArray(await names(q))).toBe(true);
     }
     // The editor's search without JavaScript and the customer search take the same text.
@@ -140,7 +140,9 @@ describe("the editor's item picker without JavaScript", () => {
     const { browser, businessId, customer } = await setup();
     await prisma.business.update({ where: { id: businessId }, data: { defaultTaxRate: 8250 } });
     const [taxable, exempt] = await Promise.all([
-      prisma.savedItem.create({ data: { businessId, name: "Water heater install", description: "Install 40 gal water heater", unitPriceCents: 45000, taxable: true } }),
+      prisma.savedItem.create({
+        data: { businessId, name: "Water heater install", description: "Install 40 gal water heater", unitPriceCents: 45000, taxable: true },
+      }),
       prisma.savedItem.create({ data: { businessId, name: "Permit fee", unitPriceCents: 2500, taxable: false } }),
     ]);
     for (const path of ["/invoices/new", "/estimates/new"]) {
@@ -171,7 +173,10 @@ describe("the editor's item picker without JavaScript", () => {
       expect(text(html)).toContain("Added Permit fee as line 2");
 
       // A taxable item on a still-empty editor replaces the blank line and gets the usual rate.
-      res = await browser.post(path, { ...documentForm({ customerId: "", lines: [{ description: "", quantity: "1", unitPrice: "" }] }), intent: `add-item:${taxable.id}` });
+      res = await browser.post(path, {
+        ...documentForm({ customerId: "", lines: [{ description: "", quantity: "1", unitPrice: "" }] }),
+        intent: `add-item:${taxable.id}`,
+      });
       html = await res.text();
       expect(inputValue(html, "lines[0].description")).toBe("Install 40 gal water heater");
       expect(inputValue(html, "lines[0].taxRate")).toBe("8.25");
@@ -208,7 +213,9 @@ describe("the editor's item picker without JavaScript", () => {
     expect(inputValue(html, "lines[1].unitPrice")).toBe("12.40");
     res = await browser.post("/invoices/new", { ...typed, intent: "save-line:0" });
     expect(res.status).toBe(200);
-    expect(await prisma.savedItem.findMany({ where: { businessId }, orderBy: { name: "asc" }, select: { name: true, unitPriceCents: true, taxable: true } })).toEqual([
+    expect(
+      await prisma.savedItem.findMany({ where: { businessId }, orderBy: { name: "asc" }, select: { name: true, unitPriceCents: true, taxable: true } }),
+    ).toEqual([
       { name: "Labour", unitPriceCents: 4500, taxable: false },
       { name: "Shutoff valve", unitPriceCents: 1240, taxable: true },
     ]);
@@ -250,7 +257,13 @@ describe("the editor's customer picker without JavaScript", () => {
       expect(inputValue(html, "lines[0].description")).toBe("Typed line");
       expect(await prisma.customer.count({ where: { businessId } })).toBe(before);
 
-      res = await browser.post(path, { ...typed, intent: "new-customer", newCustomerName: `Sam New ${path}`, newCustomerEmail: "SAM@Example.com", newCustomerPhone: "512 555 0123" });
+      res = await browser.post(path, {
+        ...typed,
+        intent: "new-customer",
+        newCustomerName: `Sam New ${path}`,
+        newCustomerEmail: "SAM@Example.com",
+        newCustomerPhone: "512 555 0123",
+      });
       expect(res.status).toBe(200);
       html = await res.text();
       const created = await prisma.customer.findFirstOrThrow({ where: { businessId, name: `Sam New ${path}` } });

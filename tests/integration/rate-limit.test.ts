@@ -62,9 +62,7 @@ async function passwordHashOf(userId: string) {
 describe("per-endpoint limits (10 requests per 15 minutes per client IP)", () => {
   it("login: the 11th attempt gets 429 with Retry-After, even with the right password", async () => {
     const b = browser();
-    const results = await Promise.all(
-      Array.from({ length: LIMIT }, (_, i) => b.post("/login", { email: account.email, password: `wrong guess ${i}` })),
-    );
+    const results = await Promise.all(Array.from({ length: LIMIT }, (_, i) => b.post("/login", { email: account.email, password: `wrong guess ${i}` })));
     expect(results.map((r) => r.status)).toEqual(Array(LIMIT).fill(400));
     const sessionsBefore = await prisma.session.count({ where: { userId: account.user.id } });
 
@@ -106,9 +104,7 @@ describe("per-endpoint limits (10 requests per 15 minutes per client IP)", () =>
     const tokenHash = createHash("sha256").update(token).digest("hex");
     await prisma.passwordResetToken.create({ data: { userId: user.id, tokenHash, expiresAt: new Date(Date.now() + 3_600_000) } });
     const hashBefore = await passwordHashOf(user.id);
-    await expectTooMany(
-      await browser().post(`/reset-password?token=${token}`, { token, password: "a new password", confirmPassword: "a new password" }),
-    );
+    await expectTooMany(await browser().post(`/reset-password?token=${token}`, { token, password: "a new password", confirmPassword: "a new password" }));
     expect((await prisma.passwordResetToken.findUniqueOrThrow({ where: { tokenHash } })).usedAt).toBeNull();
     expect(await passwordHashOf(user.id)).toBe(hashBefore);
     expect(await keyCounts()).toEqual({ "reset-password:127.0.0.1": LIMIT });
@@ -225,9 +221,7 @@ describe("shared state and client identity", () => {
 
 describe("bursts and the sliding window", () => {
   it("lets exactly 10 of 20 concurrent login POSTs through", async () => {
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => browser().post("/login", { email: account.email, password: `burst guess ${i}` })),
-    );
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => browser().post("/login", { email: account.email, password: `burst guess ${i}` })));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s !== 429)).toHaveLength(LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20 - LIMIT);

@@ -37,7 +37,12 @@ async function makeBusiness(data: Prisma.BusinessUpdateInput = {}) {
 
 /** A sent invoice (one line, no tax) due on `dueDate`, sent by hand at `sentAt`. */
 async function sentInvoice(businessId: string, customerId: string, dueDate: string, options: { sentAt: Date; unitPrice?: string }) {
-  const input = await documentInput({ customerId, issueDate: addDays(dueDate, -14), dueDate, lines: [{ description: "Job", quantity: "1", unitPrice: options.unitPrice ?? "100.00" }] });
+  const input = await documentInput({
+    customerId,
+    issueDate: addDays(dueDate, -14),
+    dueDate,
+    lines: [{ description: "Job", quantity: "1", unitPrice: options.unitPrice ?? "100.00" }],
+  });
   const invoice = await createInvoice(businessId, input);
   await markInvoiceSent(businessId, invoice.id);
   await prisma.invoice.update({ where: { id: invoice.id }, data: { sentAt: options.sentAt } });
@@ -59,7 +64,15 @@ async function sendJobCount(messageIds: string[]) {
 let paymentKey = 0;
 function pay(businessId: string, invoiceId: string, amountCents: number) {
   paymentKey += 1;
-  return applyPayment({ businessId, invoiceId, amountCents, currency: "USD", method: "CASH", provider: "manual", providerPaymentId: `${businessId}:sched-${paymentKey}` });
+  return applyPayment({
+    businessId,
+    invoiceId,
+    amountCents,
+    currency: "USD",
+    method: "CASH",
+    provider: "manual",
+    providerPaymentId: `${businessId}:sched-${paymentKey}`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -203,7 +216,9 @@ describe("sendOverdueReminders", () => {
     for (const id of [paid.id, voided.id, draft.id, unreachable.id]) expect((await invoiceRow(id)).lastReminderStage).toBe(0);
     // Much later: still none for them.
     expect(await sendOverdueReminders({ now: later(NOW, 30) })).toMatchObject({ queued: 3 });
-    expect(await prisma.emailMessage.count({ where: { template: "overdue-reminder", invoiceId: { in: [paid.id, voided.id, draft.id, unreachable.id] } } })).toBe(0);
+    expect(
+      await prisma.emailMessage.count({ where: { template: "overdue-reminder", invoiceId: { in: [paid.id, voided.id, draft.id, unreachable.id] } } }),
+    ).toBe(0);
   });
 
   it("sends nothing for a business that turned reminders off", async () => {
@@ -365,7 +380,12 @@ describe("the overdue-reminders run in chunks (queue-reminders jobs)", () => {
     const b = await makeBusiness();
     const off = await makeBusiness({ remindersEnabled: false });
     const quiet = await makeBusiness(); // nothing overdue
-    for (const [business, count] of [[a, 3], [b, 2], [off, 1], [quiet, 0]] as const) {
+    for (const [business, count] of [
+      [a, 3],
+      [b, 2],
+      [off, 1],
+      [quiet, 0],
+    ] as const) {
       const customer = await makeCustomer(business.id);
       for (let i = 0; i < count; i++) await sentInvoice(business.id, customer.id, addDays(TODAY, -10), { sentAt: later(NOW, -20) });
     }
@@ -379,7 +399,9 @@ describe("the overdue-reminders run in chunks (queue-reminders jobs)", () => {
 
     // Scheduling twice leaves one job per chunk (its key), not two.
     const keys = async () =>
-      (await prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'queue-reminders' ORDER BY key`).map((r) => r.key);
+      (await prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'queue-reminders' ORDER BY key`).map(
+        (r) => r.key,
+      );
     await scheduleOverdueReminders({ now: NOW });
     await scheduleOverdueReminders({ now: NOW });
     const [first, last] = [a.id, b.id].sort();
@@ -456,7 +478,9 @@ describe("runRecurringSchedules", () => {
     const after = await prisma.recurringSchedule.findUniqueOrThrow({ where: { id: schedule.id } });
     expect(after).toMatchObject({ active: true, lastRunAt: R_NOW });
     expect(dates([after.nextRunOn])).toEqual(["2031-06-15"]);
-    expect(await prisma.activityEvent.count({ where: { businessId: business.id, type: "invoice.created", invoiceId: { in: invoices.map((i) => i.id) } } })).toBe(4);
+    expect(
+      await prisma.activityEvent.count({ where: { businessId: business.id, type: "invoice.created", invoiceId: { in: invoices.map((i) => i.id) } } }),
+    ).toBe(4);
 
     // Nothing new until the next period, in the business's zone.
     expect(await runRecurringSchedules({ now: R_NOW })).toEqual({ invoices: 0, sent: 0, finished: 0 });
@@ -469,7 +493,12 @@ describe("runRecurringSchedules", () => {
     const monthEnd = await recurringSetup({ form: { startOn: "2031-01-31" } });
     const weekly = await recurringSetup({ form: { frequency: "WEEKLY", interval: "2", startOn: "2031-04-10" } });
     expect(await runRecurringSchedules({ now: R_NOW })).toEqual({ invoices: 7, sent: 0, finished: 0 });
-    expect(dates((await scheduleInvoices(monthEnd.schedule.id)).map((i) => i.recurringPeriod))).toEqual(["2031-01-31", "2031-02-28", "2031-03-31", "2031-04-30"]);
+    expect(dates((await scheduleInvoices(monthEnd.schedule.id)).map((i) => i.recurringPeriod))).toEqual([
+      "2031-01-31",
+      "2031-02-28",
+      "2031-03-31",
+      "2031-04-30",
+    ]);
     expect(dates((await scheduleInvoices(weekly.schedule.id)).map((i) => i.issueDate))).toEqual(["2031-04-10", "2031-04-24", "2031-05-08"]);
   });
 
@@ -578,7 +607,11 @@ describe("runRecurringSchedules", () => {
     expect(error).toBeInstanceOf(NotFoundError);
     expect((await prisma.recurringSchedule.findUniqueOrThrow({ where: { id: schedule.id } })).active).toBe(true);
     // Repeating another business's invoice is a 404 too.
-    const foreign = await createSchedule(other.id, schedule.templateInvoiceId, RecurringFormSchema.parse({ frequency: "MONTHLY", interval: "1", startOn: "2031-02-15" })).then(
+    const foreign = await createSchedule(
+      other.id,
+      schedule.templateInvoiceId,
+      RecurringFormSchema.parse({ frequency: "MONTHLY", interval: "1", startOn: "2031-02-15" }),
+    ).then(
       () => null,
       (e: unknown) => e,
     );
@@ -613,7 +646,13 @@ describe("sendReviewRequests", () => {
 
     expect(await sendReviewRequests({ now: new Date() })).toEqual({ queued: 1 });
     const [email] = await emailsOf(business.id, "review-request");
-    expect(email).toMatchObject({ to: customer.email, invoiceId: first.id, status: "QUEUED", dedupeKey: `review:${customer.id}:${first.id}`, subject: "How did Reliable Roofing do?" });
+    expect(email).toMatchObject({
+      to: customer.email,
+      invoiceId: first.id,
+      status: "QUEUED",
+      dedupeKey: `review:${customer.id}:${first.id}`,
+      subject: "How did Reliable Roofing do?",
+    });
     expect(email.textBody).toContain("Hi Robin Customer,");
     expect(email.textBody).toContain(REVIEW_URL);
     expect(await sendJobCount([email.id])).toBe(1);

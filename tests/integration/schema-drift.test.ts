@@ -114,9 +114,7 @@ describe("schema.prisma matches the migrated database", () => {
          FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attname`,
         [`"${tableName(model)}"`],
       );
-      const actual = Object.fromEntries(
-        rows.map((r) => [r.column, { type: r.type, notNull: r.notnull, dbDefault: r.hasdefault }]),
-      );
+      const actual = Object.fromEntries(rows.map((r) => [r.column, { type: r.type, notNull: r.notnull, dbDefault: r.hasdefault }]));
       const expected = Object.fromEntries(
         model.fields
           .filter((f) => f.kind === "scalar" || f.kind === "enum")
@@ -138,9 +136,7 @@ describe("schema.prisma matches the migrated database", () => {
        WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'`,
     );
     const describeIndex = (table: string, columns: string[], kind: string) => `${table}(${columns.join(",")}) ${kind}`;
-    const actual = rows
-      .map((r) => describeIndex(r.table, r.columns, r.primary ? "primary" : r.unique ? "unique" : "index"))
-      .sort();
+    const actual = rows.map((r) => describeIndex(r.table, r.columns, r.primary ? "primary" : r.unique ? "unique" : "index")).sort();
     const expected = dmmf.indexes
       .map((ix) => {
         const model = modelByName.get(ix.model)!;
@@ -160,7 +156,9 @@ describe("schema.prisma matches the migrated database", () => {
        FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = 'public'`,
     );
     const strip = (t: string) => t.replace(/^"|"$/g, "");
-    const actual = rows.map((r) => `${strip(r.table)}(${r.columns.join(",")}) -> ${strip(r.ref_table)}(${r.ref_columns.join(",")}) on delete ${r.on_delete}`).sort();
+    const actual = rows
+      .map((r) => `${strip(r.table)}(${r.columns.join(",")}) -> ${strip(r.ref_table)}(${r.ref_columns.join(",")}) on delete ${r.on_delete}`)
+      .sort();
     const expected = dmmf.models
       .flatMap((m) =>
         m.fields

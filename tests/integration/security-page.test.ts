@@ -115,7 +115,12 @@ describe("/security", () => {
     expect(res.headers.get("referrer-policy")).toBe("same-origin");
 
     // A cross-site POST is refused, as the page says.
-    const crossSite = await fetch(`${plain.url}/login`, { method: "POST", body: new URLSearchParams({ email: "a@b.c", password: "x" }), headers: { "Sec-Fetch-Site": "cross-site", Origin: "https://evil.example" }, redirect: "manual" });
+    const crossSite = await fetch(`${plain.url}/login`, {
+      method: "POST",
+      body: new URLSearchParams({ email: "a@b.c", password: "x" }),
+      headers: { "Sec-Fetch-Site": "cross-site", Origin: "https://evil.example" },
+      redirect: "manual",
+    });
     expect(crossSite.status).toBe(403);
   });
 

@@ -29,11 +29,7 @@ let login: { email: string; password: string };
 let businessId: string;
 
 beforeAll(async () => {
-  const { code, output } = await runSeed([
-    "--customers", String(SIZES.customers),
-    "--invoices", String(SIZES.invoices),
-    "--activity", String(SIZES.activity),
-  ]);
+  const { code, output } = await runSeed(["--customers", String(SIZES.customers), "--invoices", String(SIZES.invoices), "--activity", String(SIZES.activity)]);
   expect(code, output).toBe(0);
   const match = /Scale login: (\S+) \/ (\S+)/.exec(output);
   expect(match, output).not.toBeNull();
@@ -61,7 +57,9 @@ describe("seed:scale", () => {
 
     const business = await client.query(`SELECT "nextInvoiceNumber" FROM "Business" WHERE id = $1`, [businessId]);
     expect(business.rows[0].nextInvoiceNumber).toBe(SIZES.invoices + 1);
-    const numbers = await client.query(`SELECT min(number) AS min, max(number) AS max, count(DISTINCT number) AS n FROM "Invoice" WHERE "businessId" = $1`, [businessId]);
+    const numbers = await client.query(`SELECT min(number) AS min, max(number) AS max, count(DISTINCT number) AS n FROM "Invoice" WHERE "businessId" = $1`, [
+      businessId,
+    ]);
     expect(numbers.rows[0]).toEqual({ min: 1, max: SIZES.invoices, n: String(SIZES.invoices) });
 
     const user = await client.query(`SELECT role, "passwordHash" FROM "User" WHERE email = $1`, [login.email]);
@@ -71,10 +69,9 @@ describe("seed:scale", () => {
   });
 
   it("mixes statuses and spreads issue dates over three years, due on or after issue", async () => {
-    const { rows } = await client.query<{ status: string; n: string }>(
-      `SELECT status, count(*) AS n FROM "Invoice" WHERE "businessId" = $1 GROUP BY status`,
-      [businessId],
-    );
+    const { rows } = await client.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM "Invoice" WHERE "businessId" = $1 GROUP BY status`, [
+      businessId,
+    ]);
     const statuses = new Set(rows.map((r) => r.status));
     for (const s of ["PAID", "PARTIALLY_PAID", "SENT", "VOID"]) expect(statuses).toContain(s);
     const dates = await client.query(

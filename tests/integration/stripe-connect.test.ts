@@ -72,7 +72,10 @@ async function contractor(name = `Rivera Plumbing ${randomBytes(3).toString("hex
   await prisma.business.update({ where: { id: business.id }, data: { email: uniqueEmail("biz"), phone: "555-0100" } });
   const browser = await signedInBrowser(server, user);
   const customer = await makeCustomer(business.id);
-  const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Fix leak", quantity: "1", unitPrice: "250.00" }] }));
+  const invoice = await createInvoice(
+    business.id,
+    await documentInput({ customerId: customer.id, lines: [{ description: "Fix leak", quantity: "1", unitPrice: "250.00" }] }),
+  );
   await markInvoiceSent(business.id, invoice.id);
   return { user, business, browser, invoice };
 }
@@ -104,12 +107,23 @@ const stripeFields = (businessId: string) =>
   prisma.business.findUniqueOrThrow({
     where: { id: businessId },
     select: {
-      stripeAccountId: true, stripeAccountType: true, stripeChargesEnabled: true, stripePayoutsEnabled: true, stripeDetailsSubmitted: true,
-      stripeRequirementsDue: true, stripeBankLast4: true, stripeAccountSyncedAt: true, stripeConnectedAt: true, updatedAt: true,
+      stripeAccountId: true,
+      stripeAccountType: true,
+      stripeChargesEnabled: true,
+      stripePayoutsEnabled: true,
+      stripeDetailsSubmitted: true,
+      stripeRequirementsDue: true,
+      stripeBankLast4: true,
+      stripeAccountSyncedAt: true,
+      stripeConnectedAt: true,
+      updatedAt: true,
     },
   });
 /** Every row onboarding may touch, for "nothing changed" checks. */
-const onboardingRows = async (businessId: string) => ({ business: await stripeFields(businessId), states: await prisma.connectState.findMany({ where: { businessId }, orderBy: { id: "asc" } }) });
+const onboardingRows = async (businessId: string) => ({
+  business: await stripeFields(businessId),
+  states: await prisma.connectState.findMany({ where: { businessId }, orderBy: { id: "asc" } }),
+});
 
 /** The pay form submitted for Stripe (also when the page does not offer it: a hand-made POST). */
 async function payByStripe(invoiceId: string) {
@@ -154,7 +168,13 @@ describe("connecting Stripe and getting paid on the connected account", () => {
     const back = await finishOnboarding(browser, location);
     expect(back.status).toBe(302);
     expect(back.headers.get("location")).toBe("/settings/payments");
-    expect(await stripeFields(business.id)).toMatchObject({ stripeChargesEnabled: true, stripePayoutsEnabled: true, stripeDetailsSubmitted: true, stripeRequirementsDue: [], stripeBankLast4: "6789" });
+    expect(await stripeFields(business.id)).toMatchObject({
+      stripeChargesEnabled: true,
+      stripePayoutsEnabled: true,
+      stripeDetailsSubmitted: true,
+      stripeRequirementsDue: [],
+      stripeBankLast4: "6789",
+    });
     // The fake also sent account.updated to the Connect endpoint, which took it.
     const updated = fake.deliveries.filter((d) => d.event.type === "account.updated" && d.event.account === link.account);
     expect(updated.at(-1)).toMatchObject({ status: 200, body: "processed" });
@@ -188,7 +208,14 @@ describe("connecting Stripe and getting paid on the connected account", () => {
     // The card details are read back by the payment-received job after the webhook's answer.
     await paymentFollowUpsDone();
     const payment = await prisma.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
-    expect(payment).toMatchObject({ provider: "stripe", providerAccountId: link.account, providerPaymentId: session.payment_intent, amountCents: 25_000, status: "SUCCEEDED", cardLast4: "4242" });
+    expect(payment).toMatchObject({
+      provider: "stripe",
+      providerAccountId: link.account,
+      providerPaymentId: session.payment_intent,
+      amountCents: 25_000,
+      status: "SUCCEEDED",
+      cardLast4: "4242",
+    });
     expect(await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).toMatchObject({ status: "PAID", amountPaidCents: 25_000 });
     // The card details were read back from the connected account, never from the platform.
     const readBack = fake.requests.filter((r) => r.path === `/v1/payment_intents/${session.payment_intent}`);
@@ -207,12 +234,22 @@ describe("Connect webhooks only touch the business that owns the account", () =>
     const c = await contractor();
     const account = await sdk.accounts.create({ controller: { stripe_dashboard: { type: "full" } } });
     await fake.completeOnboarding(account.id).catch(() => null);
-    await prisma.business.update({ where: { id: c.business.id }, data: { stripeAccountId: account.id, stripeAccountType: "standard", stripeChargesEnabled: true, stripeConnectedAt: new Date() } });
+    await prisma.business.update({
+      where: { id: c.business.id },
+      data: { stripeAccountId: account.id, stripeAccountType: "standard", stripeChargesEnabled: true, stripeConnectedAt: new Date() },
+    });
     return { ...c, accountId: account.id };
   }
   const completedSession = (invoice: { id: string }, businessId: string) => ({
-    id: `cs_test_${randomBytes(8).toString("hex")}`, object: "checkout.session", mode: "payment", payment_status: "paid", status: "complete",
-    amount_total: 25_000, currency: "usd", payment_intent: `pi_${randomBytes(8).toString("hex")}`, metadata: { invoiceId: invoice.id, businessId },
+    id: `cs_test_${randomBytes(8).toString("hex")}`,
+    object: "checkout.session",
+    mode: "payment",
+    payment_status: "paid",
+    status: "complete",
+    amount_total: 25_000,
+    currency: "usd",
+    payment_intent: `pi_${randomBytes(8).toString("hex")}`,
+    metadata: { invoiceId: invoice.id, businessId },
   });
 
   it("an event from account X naming business Y's invoice is answered 200 and writes nothing", async () => {
@@ -221,15 +258,27 @@ describe("Connect webhooks only touch the business that owns the account", () =>
     const before = await prisma.payment.count();
 
     // X's account, Y's invoice and business in the metadata.
-    expect(await fake.sendEvent("checkout.session.completed", completedSession(y.invoice, y.business.id), { account: x.accountId })).toEqual({ status: 200, body: "ignored" });
+    expect(await fake.sendEvent("checkout.session.completed", completedSession(y.invoice, y.business.id), { account: x.accountId })).toEqual({
+      status: 200,
+      body: "ignored",
+    });
     // X's account, X's business but Y's invoice: the invoice is not found within X's business.
-    expect(await fake.sendEvent("checkout.session.completed", completedSession(y.invoice, x.business.id), { account: x.accountId })).toEqual({ status: 200, body: "ignored" });
+    expect(await fake.sendEvent("checkout.session.completed", completedSession(y.invoice, x.business.id), { account: x.accountId })).toEqual({
+      status: 200,
+      body: "ignored",
+    });
     // A refund event from X about a payment that landed in Y's account.
     const yPayment = completedSession(y.invoice, y.business.id);
     expect(await fake.sendEvent("checkout.session.completed", yPayment, { account: y.accountId })).toEqual({ status: 200, body: "processed" });
     const before2 = await prisma.payment.findFirstOrThrow({ where: { invoiceId: y.invoice.id } });
     expect(before2.providerAccountId).toBe(y.accountId);
-    const refund = { id: `ch_${randomBytes(6).toString("hex")}`, object: "charge", amount: 25_000, amount_refunded: 25_000, payment_intent: yPayment.payment_intent };
+    const refund = {
+      id: `ch_${randomBytes(6).toString("hex")}`,
+      object: "charge",
+      amount: 25_000,
+      amount_refunded: 25_000,
+      payment_intent: yPayment.payment_intent,
+    };
     expect((await fake.sendEvent("charge.refunded", refund, { account: x.accountId })).status).toBe(200);
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: before2.id } })).toMatchObject({ refundedCents: 0, status: "SUCCEEDED" });
     // The same event on the platform endpoint (no account) does not find a connected payment either.
@@ -240,7 +289,10 @@ describe("Connect webhooks only touch the business that owns the account", () =>
     expect(await prisma.invoice.findUniqueOrThrow({ where: { id: x.invoice.id } })).toMatchObject({ amountPaidCents: 0 });
     // account.updated for an account naming another id, and events without an account, change nothing.
     const xBefore = await stripeFields(x.business.id);
-    expect(await fake.sendEvent("account.updated", { ...fake.accounts.get(y.accountId)!, charges_enabled: false }, { account: x.accountId })).toEqual({ status: 200, body: "ignored" });
+    expect(await fake.sendEvent("account.updated", { ...fake.accounts.get(y.accountId)!, charges_enabled: false }, { account: x.accountId })).toEqual({
+      status: 200,
+      body: "ignored",
+    });
     expect(await stripeFields(x.business.id)).toEqual(xBefore);
     expect(await stripeFields(y.business.id)).toMatchObject({ stripeChargesEnabled: true });
   });
@@ -250,8 +302,19 @@ describe("Connect webhooks only touch the business that owns the account", () =>
     const bad = await fake.sendEvent("checkout.session.completed", completedSession(x.invoice, x.business.id), { account: x.accountId, secret: webhookSecret });
     expect(bad.status).toBe(400);
     // A connected account's event arriving at the platform endpoint (signed with its secret) is not believed there.
-    const payload = JSON.stringify({ id: `evt_${randomBytes(6).toString("hex")}`, object: "event", type: "checkout.session.completed", account: x.accountId, created: Math.floor(Date.now() / 1000), data: { object: completedSession(x.invoice, x.business.id) } });
-    const res = await fetch(`${server.url}/webhooks/stripe`, { method: "POST", body: payload, headers: { "Content-Type": "application/json", "Stripe-Signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }) } });
+    const payload = JSON.stringify({
+      id: `evt_${randomBytes(6).toString("hex")}`,
+      object: "event",
+      type: "checkout.session.completed",
+      account: x.accountId,
+      created: Math.floor(Date.now() / 1000),
+      data: { object: completedSession(x.invoice, x.business.id) },
+    });
+    const res = await fetch(`${server.url}/webhooks/stripe`, {
+      method: "POST",
+      body: payload,
+      headers: { "Content-Type": "application/json", "Stripe-Signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }) },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("ignored");
     expect(await prisma.payment.count({ where: { invoiceId: x.invoice.id } })).toBe(0);
@@ -262,14 +325,22 @@ describe("Connect webhooks only touch the business that owns the account", () =>
     const html = await (await new Browser(server.url).get(payPath(x.invoice.id))).text();
     expect(html).toContain('value="stripe"');
     expect(await fake.deauthorize(x.accountId)).toEqual({ status: 200, body: "processed" });
-    expect(await stripeFields(x.business.id)).toMatchObject({ stripeAccountId: null, stripeChargesEnabled: false, stripeBankLast4: null, stripeConnectedAt: null });
+    expect(await stripeFields(x.business.id)).toMatchObject({
+      stripeAccountId: null,
+      stripeChargesEnabled: false,
+      stripeBankLast4: null,
+      stripeConnectedAt: null,
+    });
     const after = await (await new Browser(server.url).get(payPath(x.invoice.id))).text();
     expect(after).not.toContain('value="stripe"');
     expect(text(after)).toContain("Online payment is not set up");
     expect(text(after)).toContain("555-0100");
     expect((await payByStripe(x.invoice.id)).status).toBe(400);
     // A late event from the old account about this business's invoice is not recorded.
-    expect(await fake.sendEvent("checkout.session.completed", completedSession(x.invoice, x.business.id), { account: x.accountId })).toEqual({ status: 200, body: "ignored" });
+    expect(await fake.sendEvent("checkout.session.completed", completedSession(x.invoice, x.business.id), { account: x.accountId })).toEqual({
+      status: 200,
+      body: "ignored",
+    });
   });
 
   it("disconnect asks first (a plain link, no JavaScript needed), then stops card payment at once", async () => {
@@ -290,7 +361,13 @@ describe("Connect webhooks only touch the business that owns the account", () =>
   it("closing the account disconnects its Stripe account and stores no key", async () => {
     const x = await connectedContractor();
     await closeBusiness(x.business.id);
-    expect(await stripeFields(x.business.id)).toMatchObject({ stripeAccountId: null, stripeAccountType: null, stripeChargesEnabled: false, stripeBankLast4: null, stripeConnectedAt: null });
+    expect(await stripeFields(x.business.id)).toMatchObject({
+      stripeAccountId: null,
+      stripeAccountType: null,
+      stripeChargesEnabled: false,
+      stripeBankLast4: null,
+      stripeConnectedAt: null,
+    });
     expect(await prisma.connectState.count({ where: { businessId: x.business.id } })).toBe(0);
   });
 });

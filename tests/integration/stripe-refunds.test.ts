@@ -31,7 +31,13 @@ let server: AppServer;
 
 beforeAll(async () => {
   fake = await startFakeStripe({ secretKey, webhookSecret });
-  server = await startAppServer({ STRIPE_SECRET_KEY: secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: fake.url, PAYMENTS_TIMEOUT_MS: String(TIMEOUT_MS), JWT_SECRET });
+  server = await startAppServer({
+    STRIPE_SECRET_KEY: secretKey,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_API_URL: fake.url,
+    PAYMENTS_TIMEOUT_MS: String(TIMEOUT_MS),
+    JWT_SECRET,
+  });
   fake.setWebhookUrl(`${server.url}/webhooks/stripe`);
 });
 
@@ -46,12 +52,21 @@ async function paidByCard(cents: number, account: string | null = null) {
   const { user, business } = await createAccount({ businessName: `Card Roofing ${randomBytes(3).toString("hex")}` });
   if (account) await prisma.business.update({ where: { id: business.id }, data: { stripeAccountId: account, stripeChargesEnabled: true } });
   const customer = await makeCustomer(business.id);
-  const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: "Roof", quantity: "1", unitPrice: (cents / 100).toFixed(2) }] }));
+  const invoice = await createInvoice(
+    business.id,
+    await documentInput({ customerId: customer.id, lines: [{ description: "Roof", quantity: "1", unitPrice: (cents / 100).toFixed(2) }] }),
+  );
   await markInvoiceSent(business.id, invoice.id);
   const { paymentIntentId } = fake.seedCharge({ account, amount: cents, metadata: { invoiceId: invoice.id, businessId: business.id } });
   const applied = await applyPayment({
-    businessId: business.id, invoiceId: invoice.id, amountCents: cents, currency: "USD", method: "CARD", provider: "stripe",
-    providerAccountId: account ?? "", providerPaymentId: paymentIntentId,
+    businessId: business.id,
+    invoiceId: invoice.id,
+    amountCents: cents,
+    currency: "USD",
+    method: "CARD",
+    provider: "stripe",
+    providerAccountId: account ?? "",
+    providerPaymentId: paymentIntentId,
   });
   return { user, business, invoice, paymentIntentId, paymentId: applied.paymentId, browser: await signedInBrowser(server, user) };
 }
@@ -72,10 +87,20 @@ describe("refunding a card payment", () => {
     const A = await paidByCard(20_000);
     const html = await (await A.browser.get(`/invoices/${A.invoice.id}`)).text();
     expect(visibleHtml(html)).toContain("Refund through Stripe");
-    const res = await A.browser.post(`/invoices/${A.invoice.id}`, { intent: "refund-online", paymentId: A.paymentId, key: hiddenValue(html, "key")!, amount: "50.00", reason: "Gutter left out" });
+    const res = await A.browser.post(`/invoices/${A.invoice.id}`, {
+      intent: "refund-online",
+      paymentId: A.paymentId,
+      key: hiddenValue(html, "key")!,
+      amount: "50.00",
+      reason: "Gutter left out",
+    });
     expect(res.status, await res.clone().text()).toBe(302);
     const [refund] = refundsAtStripe(A.paymentIntentId);
-    expect(refund).toMatchObject({ amount: 5_000, reason: "requested_by_customer", metadata: expect.objectContaining({ invoiceId: A.invoice.id, reason: "Gutter left out" }) });
+    expect(refund).toMatchObject({
+      amount: 5_000,
+      reason: "requested_by_customer",
+      metadata: expect.objectContaining({ invoiceId: A.invoice.id, reason: "Gutter left out" }),
+    });
     const request = refundRequests().at(-1)!;
     expect(request.headers["stripe-account"]).toBeUndefined();
     const row = await prisma.refund.findFirstOrThrow({ where: { paymentId: A.paymentId } });
@@ -94,16 +119,28 @@ describe("refunding a card payment", () => {
       const html = await (await A.browser.get(`/invoices/${A.invoice.id}`)).text();
       const key = hiddenValue(html, "key")!;
       const taps = await Promise.all(
-        Array.from({ length: 20 }, () => A.browser.post(`/invoices/${A.invoice.id}`, { intent: "refund-online", paymentId: A.paymentId, key, amount: "60.00", reason: "Double booked" })),
+        Array.from({ length: 20 }, () =>
+          A.browser.post(`/invoices/${A.invoice.id}`, { intent: "refund-online", paymentId: A.paymentId, key, amount: "60.00", reason: "Double booked" }),
+        ),
       );
       expect(taps.every((r) => r.status === 302)).toBe(true);
       expect(refundsAtStripe(A.paymentIntentId)).toHaveLength(1);
-      expect(refundRequests().filter((r) => r.body.payment_intent === A.paymentIntentId).every((r) => r.headers["stripe-account"] === account)).toBe(true);
+      expect(
+        refundRequests()
+          .filter((r) => r.body.payment_intent === A.paymentIntentId)
+          .every((r) => r.headers["stripe-account"] === account),
+      ).toBe(true);
       expect(await prisma.refund.count({ where: { paymentId: A.paymentId } })).toBe(1);
 
       // 60 of 100 is on its way, so 40.01 is too much even before Stripe confirms.
       const again = await (await A.browser.get(`/invoices/${A.invoice.id}`)).text();
-      const over = await A.browser.post(`/invoices/${A.invoice.id}`, { intent: "refund-online", paymentId: A.paymentId, key: hiddenValue(again, "key")!, amount: "40.01", reason: "More" });
+      const over = await A.browser.post(`/invoices/${A.invoice.id}`, {
+        intent: "refund-online",
+        paymentId: A.paymentId,
+        key: hiddenValue(again, "key")!,
+        amount: "40.01",
+        reason: "More",
+      });
       expect(over.status).toBe(400);
       expect(visibleHtml(await over.text())).toContain("At most $40.00 of this payment can still be refunded.");
       expect(await prisma.refund.count({ where: { paymentId: A.paymentId } })).toBe(1);
@@ -150,7 +187,11 @@ describe("refunding a card payment", () => {
     const { accessToken } = await issueTokens(A.user);
     const key = `card-refund-${randomBytes(5).toString("hex")}`;
     const post = (token: string, body: unknown) =>
-      fetch(`${server.url}/api/v1/payments/${A.paymentId}/refund`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Idempotency-Key": key }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+      fetch(`${server.url}/api/v1/payments/${A.paymentId}/refund`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, json: await r.json() }));
     const first = await post(accessToken, { reason: "Customer moved" });
     expect(first.status).toBe(202);
     expect(first.json.refund).toMatchObject({ amountCents: 5_000, status: "PENDING" });
@@ -161,7 +202,16 @@ describe("refunding a card payment", () => {
 
     const staff = await createTeamMember(A.business.id, { name: "Sam" });
     const staffBrowser = await signedInBrowser(server, staff);
-    expect((await staffBrowser.post(`/invoices/${A.invoice.id}`, { intent: "refund-online", paymentId: A.paymentId, key: randomBytes(16).toString("base64url"), reason: "x y z" })).status).toBe(403);
+    expect(
+      (
+        await staffBrowser.post(`/invoices/${A.invoice.id}`, {
+          intent: "refund-online",
+          paymentId: A.paymentId,
+          key: randomBytes(16).toString("base64url"),
+          reason: "x y z",
+        })
+      ).status,
+    ).toBe(403);
 
     const B = await createAccount();
     const other = await post((await issueTokens(B.user)).accessToken, { reason: "Not mine" });

@@ -83,7 +83,14 @@ async function snapshot(invoiceId?: string) {
 }
 
 /** A completed Checkout Session as Stripe sends it, for an invoice of ours. */
-function sessionObject(input: { invoiceId: string; businessId: string; amount: number; paymentIntent?: string; paymentStatus?: "paid" | "unpaid"; metadata?: Record<string, string> }) {
+function sessionObject(input: {
+  invoiceId: string;
+  businessId: string;
+  amount: number;
+  paymentIntent?: string;
+  paymentStatus?: "paid" | "unpaid";
+  metadata?: Record<string, string>;
+}) {
   return {
     id: randomId("cs_test"),
     object: "checkout.session",
@@ -131,7 +138,11 @@ function postOnOwnConnection(body: string, headers: Record<string, string>, fram
         path: url.pathname,
         method: "POST",
         agent: false,
-        headers: { "Content-Type": "application/json; charset=utf-8", ...(framing === "content-length" ? { "Content-Length": String(Buffer.byteLength(body)) } : {}), ...headers },
+        headers: {
+          "Content-Type": "application/json; charset=utf-8",
+          ...(framing === "content-length" ? { "Content-Length": String(Buffer.byteLength(body)) } : {}),
+          ...headers,
+        },
       },
       (res) => {
         let text = "";
@@ -275,11 +286,21 @@ describe("duplicates and concurrency", () => {
     const payload = JSON.stringify(event, null, 2);
     const headers = { "Stripe-Signature": signStripePayload(payload, webhookSecret) };
     const results = await Promise.all(Array.from({ length: 50 }, () => post(payload, headers)));
-    expect(results.filter((r) => r.status < 200 || r.status > 299), "every delivery is acknowledged").toEqual([]);
+    expect(
+      results.filter((r) => r.status < 200 || r.status > 299),
+      "every delivery is acknowledged",
+    ).toEqual([]);
 
     const payments = await paymentsOf(id);
     expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ providerPaymentId: paymentIntentId, amountCents: 25000, status: "SUCCEEDED", method: "CARD", cardBrand: "visa", cardLast4: "4242" });
+    expect(payments[0]).toMatchObject({
+      providerPaymentId: paymentIntentId,
+      amountCents: 25000,
+      status: "SUCCEEDED",
+      method: "CARD",
+      cardBrand: "visa",
+      cardLast4: "4242",
+    });
     const receipts = await receiptsOf(id);
     expect(receipts).toHaveLength(1);
     expect(receipts[0].paymentId).toBe(payments[0].id);
@@ -340,7 +361,14 @@ describe("bank debits (ACH)", () => {
     expect(response).toEqual({ status: 200, body: "processed" });
 
     const [pending] = await paymentsOf(id);
-    expect(pending).toMatchObject({ providerPaymentId: paymentIntentId, status: "PENDING", method: "ACH", amountCents: 10000, cardBrand: "STRIPE TEST BANK", cardLast4: "6789" });
+    expect(pending).toMatchObject({
+      providerPaymentId: paymentIntentId,
+      status: "PENDING",
+      method: "ACH",
+      amountCents: 10000,
+      cardBrand: "STRIPE TEST BANK",
+      cardLast4: "6789",
+    });
     expect(await invoiceRow(id)).toMatchObject({ status: "SENT", amountPaidCents: 0, paidAt: null });
     expect(await receiptsOf(id)).toHaveLength(0);
 
@@ -545,7 +573,7 @@ describe("events out of order, not ours, or unknown", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("answers 200 \"ignored\" to event types it does not handle", async () => {
+  it('answers 200 "ignored" to event types it does not handle', async () => {
     const { business, customer } = await setup();
     const { id } = await sentInvoice(business.id, customer.id);
     const session = sessionObject({ invoiceId: id, businessId: business.id, amount: 10000 });

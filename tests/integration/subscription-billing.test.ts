@@ -69,14 +69,19 @@ async function tenant(name: string, options: { createdDaysAgo?: number } = {}) {
       method,
       headers: { Authorization: `Bearer ${tokens.accessToken}`, ...(body ? { "Content-Type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from a fake or a response, read loosely
     }).then(async (r) => ({ status: r.status, json: (await r.json().catch(() => null)) as any }));
   return { ...made, browser, api, customer };
 }
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 
 const isoDay = (offsetDays = 0) => new Date(Date.now() + offsetDays * DAY_MS).toISOString().slice(0, 10);
-const invoiceBody = (customerId: string) => ({ customerId, issueDate: isoDay(), dueDate: isoDay(14), lines: [{ description: "Service call", quantity: "1", unitPriceCents: 9000 }] });
+const invoiceBody = (customerId: string) => ({
+  customerId,
+  issueDate: isoDay(),
+  dueDate: isoDay(14),
+  lines: [{ description: "Service call", quantity: "1", unitPriceCents: 9000 }],
+});
 const subscriptionRow = (businessId: string) => prisma.subscription.findUnique({ where: { businessId } });
 
 async function page(t: Tenant, path = "/settings/subscription") {
@@ -127,7 +132,12 @@ describe("one business from trial to read-only and back", () => {
     const { subscriptionId } = await subscribe(a);
     const create = fake.requests.filter((r) => r.path === "/v1/checkout/sessions").at(-1)!;
     const row = await subscriptionRow(a.business.id);
-    expect(create.body).toMatchObject({ mode: "subscription", customer: row!.stripeCustomerId, client_reference_id: a.business.id, line_items: [{ price: "price_monthly_test", quantity: "1" }] });
+    expect(create.body).toMatchObject({
+      mode: "subscription",
+      customer: row!.stripeCustomerId,
+      client_reference_id: a.business.id,
+      line_items: [{ price: "price_monthly_test", quantity: "1" }],
+    });
     const trialEnd = Number(create.body.subscription_data.trial_end);
     expect(Math.abs(trialEnd * 1000 - (a.business.createdAt.getTime() + 14 * DAY_MS))).toBeLessThan(2000);
     expect(row).toMatchObject({ stripeSubscriptionId: subscriptionId, status: "trialing", priceId: "price_monthly_test", interval: "month" });
@@ -153,7 +163,10 @@ describe("one business from trial to read-only and back", () => {
     // Every retry fails: unpaid, read-only.
     await fake.billing.exhaustRetries(subscriptionId);
     expect((await subscriptionRow(a.business.id))!.status).toBe("unpaid");
-    const counts = { invoices: await prisma.invoice.count({ where: { businessId: a.business.id } }), estimates: await prisma.estimate.count({ where: { businessId: a.business.id } }) };
+    const counts = {
+      invoices: await prisma.invoice.count({ where: { businessId: a.business.id } }),
+      estimates: await prisma.estimate.count({ where: { businessId: a.business.id } }),
+    };
     const refused = await a.api("POST", "/invoices", invoiceBody(a.customer.id));
     expect(refused.status).toBe(402);
     expect(refused.json.error.code).toBe("subscription_required");
@@ -174,14 +187,22 @@ describe("one business from trial to read-only and back", () => {
     expect(banner.html).toContain('data-kind="read_only"');
     expect(banner.html).toMatch(/read-only[\s\S]*href="\/settings\/subscription"/);
     expect(accessOf((await page(a)).html)).toBe("read_only");
-    expect({ invoices: await prisma.invoice.count({ where: { businessId: a.business.id } }), estimates: await prisma.estimate.count({ where: { businessId: a.business.id } }) }).toEqual(counts);
+    expect({
+      invoices: await prisma.invoice.count({ where: { businessId: a.business.id } }),
+      estimates: await prisma.estimate.count({ where: { businessId: a.business.id } }),
+    }).toEqual(counts);
     // Data export still works.
     expect((await a.browser.get("/export/invoices.csv")).status).toBe(200);
 
     // The customer can still open and pay the link they were sent.
     const link = payLink(open.json.data.id);
     expect((await fetch(`${server.url}/pay/${open.json.data.id}?t=${link.t}&d=${link.d}`)).status).toBe(200);
-    const pay = await fetch(`${server.url}/pay/${open.json.data.id}`, { method: "POST", body: new URLSearchParams({ ...link, provider: "stripe" }), headers: { Origin: server.url }, redirect: "manual" });
+    const pay = await fetch(`${server.url}/pay/${open.json.data.id}`, {
+      method: "POST",
+      body: new URLSearchParams({ ...link, provider: "stripe" }),
+      headers: { Origin: server.url },
+      redirect: "manual",
+    });
     expect(pay.status).toBe(303);
     const sessionId = new URL(pay.headers.get("location")!).pathname.split("/").pop()!;
     await fake.complete(sessionId, { method: "card" });
@@ -198,16 +219,35 @@ describe("one business from trial to read-only and back", () => {
     expect((await subscriptionRow(a.business.id))!).toMatchObject({ status: "active", lastPaymentFailedAt: null });
     expect(accessOf((await page(a)).html)).toBe("active");
     expect((await a.api("POST", "/invoices", invoiceBody(a.customer.id))).status).toBe(201);
-    expect((await page(a, "/dashboard")).html).not.toContain("data-testid=\"billing-banner\"");
+    expect((await page(a, "/dashboard")).html).not.toContain('data-testid="billing-banner"');
   });
 
   it("a trial that ended without a subscription is read-only, and the scheduled jobs skip the business", async () => {
     const t = await tenant("Expired Trial Electric");
     // Made during the trial (the test process runs the domain with the same plans).
-    const invoice = await createInvoice(t.business.id, await documentInput({ customerId: t.customer.id, issueDate: new Date(Date.now() - 40 * DAY_MS).toISOString().slice(0, 10), dueDate: new Date(Date.now() - 30 * DAY_MS).toISOString().slice(0, 10), lines: [{ description: "Panel", quantity: "1", unitPrice: "300.00" }] }));
+    const invoice = await createInvoice(
+      t.business.id,
+      await documentInput({
+        customerId: t.customer.id,
+        issueDate: new Date(Date.now() - 40 * DAY_MS).toISOString().slice(0, 10),
+        dueDate: new Date(Date.now() - 30 * DAY_MS).toISOString().slice(0, 10),
+        lines: [{ description: "Panel", quantity: "1", unitPrice: "300.00" }],
+      }),
+    );
     await markInvoiceSent(t.business.id, invoice.id);
     await prisma.invoice.update({ where: { id: invoice.id }, data: { sentAt: new Date(Date.now() - 40 * DAY_MS) } });
-    await prisma.recurringSchedule.create({ data: { businessId: t.business.id, customerId: t.customer.id, templateInvoiceId: invoice.id, autoSend: false, frequency: "MONTHLY", interval: 1, startOn: new Date(Date.now() - 2 * DAY_MS), nextRunOn: new Date(Date.now() - 2 * DAY_MS) } });
+    await prisma.recurringSchedule.create({
+      data: {
+        businessId: t.business.id,
+        customerId: t.customer.id,
+        templateInvoiceId: invoice.id,
+        autoSend: false,
+        frequency: "MONTHLY",
+        interval: 1,
+        startOn: new Date(Date.now() - 2 * DAY_MS),
+        nextRunOn: new Date(Date.now() - 2 * DAY_MS),
+      },
+    });
     await prisma.business.update({ where: { id: t.business.id }, data: { createdAt: new Date(Date.now() - 15 * DAY_MS) } });
 
     const refused = await t.api("POST", "/invoices", invoiceBody(t.customer.id));
@@ -263,7 +303,9 @@ describe("events out of order and twice", () => {
     const deleted = await t.browser.get("/settings/subscription"); // (the page reads fine throughout)
     expect(deleted.status).toBe(200);
     const second = Math.floor(Date.now() / 1000) + 5;
-    await fake.billing.deliver(fake.billing.buildEvent("customer.subscription.deleted", { ...sub(), status: "canceled", ended_at: second }, { created: second }));
+    await fake.billing.deliver(
+      fake.billing.buildEvent("customer.subscription.deleted", { ...sub(), status: "canceled", ended_at: second }, { created: second }),
+    );
     await fake.billing.deliver(fake.billing.buildEvent("customer.subscription.updated", activeSnapshot, { created: second }));
     expect((await subscriptionRow(t.business.id))!.status).toBe("canceled");
     const canceledEmails = await prisma.emailMessage.findMany({ where: { businessId: t.business.id, template: "subscription-canceled" } });
@@ -275,7 +317,12 @@ describe("events out of order and twice", () => {
   it("forgets processed event ids after a month (the nightly cleanup), long after Stripe stops retrying", async () => {
     const old = `evt_old_${randomBytes(6).toString("hex")}`;
     const recent = `evt_recent_${randomBytes(6).toString("hex")}`;
-    await prisma.processedBillingEvent.createMany({ data: [{ id: old, type: "invoice.paid", processedAt: new Date(Date.now() - 31 * DAY_MS) }, { id: recent, type: "invoice.paid", processedAt: new Date(Date.now() - 3 * DAY_MS) }] });
+    await prisma.processedBillingEvent.createMany({
+      data: [
+        { id: old, type: "invoice.paid", processedAt: new Date(Date.now() - 31 * DAY_MS) },
+        { id: recent, type: "invoice.paid", processedAt: new Date(Date.now() - 3 * DAY_MS) },
+      ],
+    });
     const summary = await cleanupExpired();
     expect(summary.billingEvents).toBeGreaterThanOrEqual(1);
     expect((await prisma.processedBillingEvent.findMany({ where: { id: { in: [old, recent] } } })).map((e) => e.id)).toEqual([recent]);
@@ -284,7 +331,11 @@ describe("events out of order and twice", () => {
   it("refuses unsigned and wrongly signed billing events without writing", async () => {
     const t = await tenant("Signature Heating");
     const { subscriptionId } = await subscribe(t);
-    const event = fake.billing.buildEvent("customer.subscription.updated", { ...fake.billing.subscriptions.get(subscriptionId)!, status: "unpaid" }, { created: Math.floor(Date.now() / 1000) + 30 });
+    const event = fake.billing.buildEvent(
+      "customer.subscription.updated",
+      { ...fake.billing.subscriptions.get(subscriptionId)!, status: "unpaid" },
+      { created: Math.floor(Date.now() / 1000) + 30 },
+    );
     const body = JSON.stringify(event);
     const bad = await fake.sendEvent(event.type, {}, { rawBody: body, secret: "whsec_not_the_secret" });
     expect(bad.status).toBe(400);
@@ -319,7 +370,11 @@ describe("two businesses", () => {
     expect(fake.billing.subscriptions.get(subA)!.cancel_at_period_end).toBe(false);
     // An event about A's customer whose metadata names B changes A only; a subscription checkout whose
     // client_reference_id names B but whose customer is A's is ignored.
-    const forged = fake.billing.buildEvent("customer.subscription.updated", { ...fake.billing.subscriptions.get(subA)!, status: "past_due", metadata: { businessId: b.business.id } }, { created: Math.floor(Date.now() / 1000) + 10 });
+    const forged = fake.billing.buildEvent(
+      "customer.subscription.updated",
+      { ...fake.billing.subscriptions.get(subA)!, status: "past_due", metadata: { businessId: b.business.id } },
+      { created: Math.floor(Date.now() / 1000) + 10 },
+    );
     await fake.billing.deliver(forged);
     expect((await subscriptionRow(a.business.id))!.status).toBe("past_due");
     expect(await subscriptionRow(b.business.id)).toBeNull();
@@ -328,7 +383,9 @@ describe("two businesses", () => {
     expect(odd.body).toBe("ignored");
     expect(await subscriptionRow(b.business.id)).toBeNull();
     // An event for a customer that is nobody's is ignored.
-    const stranger = await fake.billing.deliver(fake.billing.buildEvent("customer.subscription.updated", { ...fake.billing.subscriptions.get(subA)!, id: "sub_stranger", customer: "cus_stranger" }));
+    const stranger = await fake.billing.deliver(
+      fake.billing.buildEvent("customer.subscription.updated", { ...fake.billing.subscriptions.get(subA)!, id: "sub_stranger", customer: "cus_stranger" }),
+    );
     expect(stranger.body).toBe("ignored");
   });
 });
@@ -366,11 +423,17 @@ describe("cancelling", () => {
 
 describe("the trial-ending email", () => {
   it("goes once to owners whose trial ends within 3 days and who have no plan", async () => {
-    const [ending, fresh, subscribed] = await Promise.all([tenant("Ending Soon Paint", { createdDaysAgo: 12 }), tenant("Fresh Paint"), tenant("Subscribed Paint", { createdDaysAgo: 12 })]);
+    const [ending, fresh, subscribed] = await Promise.all([
+      tenant("Ending Soon Paint", { createdDaysAgo: 12 }),
+      tenant("Fresh Paint"),
+      tenant("Subscribed Paint", { createdDaysAgo: 12 }),
+    ]);
     await subscribe(subscribed);
     await sendTrialEndingEmails();
     await sendTrialEndingEmails();
-    const emails = await prisma.emailMessage.findMany({ where: { template: "trial-ending", businessId: { in: [ending.business.id, fresh.business.id, subscribed.business.id] } } });
+    const emails = await prisma.emailMessage.findMany({
+      where: { template: "trial-ending", businessId: { in: [ending.business.id, fresh.business.id, subscribed.business.id] } },
+    });
     expect(emails.map((e) => e.businessId)).toEqual([ending.business.id]);
     expect(emails[0].subject).toBe("Your Invoice Link trial ends in 2 days");
     expect(emails[0].textBody).toContain("/settings/subscription");
@@ -381,7 +444,12 @@ describe("the trial-ending email", () => {
 describe("no prices configured", () => {
   let free: AppServer;
   beforeAll(async () => {
-    free = await startAppServer({ STRIPE_SECRET_KEY: ENV.values.STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: ENV.values.STRIPE_WEBHOOK_SECRET, STRIPE_API_URL: fake.url, JWT_SECRET: ENV.values.JWT_SECRET });
+    free = await startAppServer({
+      STRIPE_SECRET_KEY: ENV.values.STRIPE_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: ENV.values.STRIPE_WEBHOOK_SECRET,
+      STRIPE_API_URL: fake.url,
+      JWT_SECRET: ENV.values.JWT_SECRET,
+    });
   });
   afterAll(async () => {
     await free?.stop();
@@ -397,7 +465,11 @@ describe("no prices configured", () => {
     expect(html).toContain("self-hosted");
     expect(html).not.toContain("Subscribe monthly");
     const tokens = await issueTokens(user);
-    const res = await fetch(`${free.url}/api/v1/invoices`, { method: "POST", headers: { Authorization: `Bearer ${tokens.accessToken}`, "Content-Type": "application/json" }, body: JSON.stringify(invoiceBody(customer.id)) });
+    const res = await fetch(`${free.url}/api/v1/invoices`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${tokens.accessToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify(invoiceBody(customer.id)),
+    });
     expect(res.status).toBe(201);
     expect(await (await browser.get("/dashboard")).text()).not.toContain("billing-banner");
     const subscribeAttempt = await browser.post("/settings/subscription", { intent: "subscribe", plan: "monthly" });

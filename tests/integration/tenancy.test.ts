@@ -33,10 +33,21 @@ const A_MARKERS = {
   balance: "6,543.21",
 };
 
-async function makeTenant(names: { businessName: string; customerName: string; customerEmail: string; lineDescription: string; estimateLine: string; unitPrice: string; payment: number }) {
+async function makeTenant(names: {
+  businessName: string;
+  customerName: string;
+  customerEmail: string;
+  lineDescription: string;
+  estimateLine: string;
+  unitPrice: string;
+  payment: number;
+}) {
   const { user, business } = await createAccount({ businessName: names.businessName });
   const customer = await makeCustomer(business.id, { name: names.customerName, email: names.customerEmail });
-  const invoice = await createInvoice(business.id, await documentInput({ customerId: customer.id, lines: [{ description: names.lineDescription, quantity: "1", unitPrice: names.unitPrice }] }));
+  const invoice = await createInvoice(
+    business.id,
+    await documentInput({ customerId: customer.id, lines: [{ description: names.lineDescription, quantity: "1", unitPrice: names.unitPrice }] }),
+  );
   await markInvoiceSent(business.id, invoice.id);
   await applyPayment({
     businessId: business.id,
@@ -56,7 +67,6 @@ async function makeTenant(names: { businessName: string; customerName: string; c
   const browser = await signedInBrowser(server, user);
   return { user, business, customer, invoice, estimate, browser };
 }
-
 
 beforeAll(async () => {
   // No job worker: the test compares A's rows before and after B's requests, and a worker delivering
@@ -105,18 +115,30 @@ describe("as B, A's ids are 404 and change nothing", () => {
     { name: "GET /invoices/<A>/edit", run: (b) => b.get(`/invoices/${A.invoice.id}/edit`) },
     {
       name: "POST /invoices/<A>/edit with A's customer",
-      run: (b) => b.post(`/invoices/${A.invoice.id}/edit`, documentForm({ customerId: A.customer.id, lines: [{ description: "Hijack", quantity: "1", unitPrice: "1.00" }] })),
+      run: (b) =>
+        b.post(
+          `/invoices/${A.invoice.id}/edit`,
+          documentForm({ customerId: A.customer.id, lines: [{ description: "Hijack", quantity: "1", unitPrice: "1.00" }] }),
+        ),
     },
     {
       name: "POST /invoices/<A>/edit with B's customer",
-      run: (b) => b.post(`/invoices/${A.invoice.id}/edit`, documentForm({ customerId: B.customer.id, lines: [{ description: "Hijack", quantity: "1", unitPrice: "1.00" }] })),
+      run: (b) =>
+        b.post(
+          `/invoices/${A.invoice.id}/edit`,
+          documentForm({ customerId: B.customer.id, lines: [{ description: "Hijack", quantity: "1", unitPrice: "1.00" }] }),
+        ),
     },
     { name: "GET /invoices/<A>/pdf", run: (b) => b.get(`/invoices/${A.invoice.id}/pdf`) },
     { name: "GET /estimates/<A>", run: (b) => b.get(`/estimates/${A.estimate.id}`) },
     { name: "GET /estimates/<A>/edit", run: (b) => b.get(`/estimates/${A.estimate.id}/edit`) },
     {
       name: "POST /estimates/<A>/edit",
-      run: (b) => b.post(`/estimates/${A.estimate.id}/edit`, documentForm({ customerId: B.customer.id, lines: [{ description: "Hijack", quantity: "1", unitPrice: "1.00" }] })),
+      run: (b) =>
+        b.post(
+          `/estimates/${A.estimate.id}/edit`,
+          documentForm({ customerId: B.customer.id, lines: [{ description: "Hijack", quantity: "1", unitPrice: "1.00" }] }),
+        ),
     },
     { name: "POST /estimates/<A> send", run: (b) => b.post(`/estimates/${A.estimate.id}`, { intent: "send" }) },
     { name: "POST /estimates/<A> convert", run: (b) => b.post(`/estimates/${A.estimate.id}`, { intent: "convert" }) },

@@ -101,7 +101,9 @@ describe("two instances, one database", () => {
       const { business } = await createAccount({ businessName: `Twin Roofing ${n} ${randomBytes(2).toString("hex")}` });
       businessIds.push(business.id);
       for (let i = 0; i < 6; i++) {
-        const customer = await prisma.customer.create({ data: { businessId: business.id, name: `Twin Customer ${n}-${i}`, email: `twin-${n}-${i}-${randomBytes(3).toString("hex")}@example.com` } });
+        const customer = await prisma.customer.create({
+          data: { businessId: business.id, name: `Twin Customer ${n}-${i}`, email: `twin-${n}-${i}-${randomBytes(3).toString("hex")}@example.com` },
+        });
         const invoice = await prisma.invoice.create({
           data: {
             businessId: business.id,
@@ -141,7 +143,10 @@ describe("two instances, one database", () => {
       { timeout: 90_000, interval: 250 },
     );
 
-    const messages = await prisma.emailMessage.findMany({ where: { businessId: { in: businessIds } }, select: { invoiceId: true, template: true, dedupeKey: true } });
+    const messages = await prisma.emailMessage.findMany({
+      where: { businessId: { in: businessIds } },
+      select: { invoiceId: true, template: true, dedupeKey: true },
+    });
     expect(messages).toHaveLength(invoiceIds.length);
     expect(messages.every((m) => m.template === "overdue-reminder")).toBe(true);
     expect(new Set(messages.map((m) => m.invoiceId))).toEqual(new Set(invoiceIds));

@@ -22,7 +22,12 @@ type WorkerChild = { name: string; child: ChildProcess; output: () => string; st
 const children: WorkerChild[] = [];
 
 // The same secrets for every worker (they sign the pay links in the reminders).
-const secrets = { SESSION_SECRET: strongSecret(), PAY_LINK_SECRET: strongSecret(), JWT_SECRET: strongSecret(), SECURITY_CONTACT: "mailto:security@invoice-link-tests.dev" };
+const secrets = {
+  SESSION_SECRET: strongSecret(),
+  PAY_LINK_SECRET: strongSecret(),
+  JWT_SECRET: strongSecret(),
+  SECURITY_CONTACT: "mailto:security@invoice-link-tests.dev",
+};
 
 function spawnWorker(name: string): WorkerChild {
   const env = {
@@ -154,7 +159,10 @@ async function settle(businessIds: string[], timeout: number) {
 
 /** One overdue-reminder email per invoice, stage 7, all SENT; one activity event per invoice. */
 async function expectOneReminderPerInvoice(businessIds: string[]) {
-  const invoices = await prisma.invoice.findMany({ where: { businessId: { in: businessIds } }, select: { id: true, lastReminderStage: true, lastReminderAt: true } });
+  const invoices = await prisma.invoice.findMany({
+    where: { businessId: { in: businessIds } },
+    select: { id: true, lastReminderStage: true, lastReminderAt: true },
+  });
   expect(invoices).toHaveLength(INVOICES);
   const messages = await prisma.emailMessage.findMany({
     where: { businessId: { in: businessIds } },

@@ -17,7 +17,10 @@ let output = "";
 beforeAll(async () => {
   sentry = await startFakeSentry();
   const env = Object.fromEntries(Object.entries(productionEnv(0, { SENTRY_DSN: sentry.dsn, WORKER_CONCURRENCY: "2" })).filter(([, v]) => v !== undefined));
-  worker = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../../jobs/run.ts")], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  worker = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "../../jobs/run.ts")], {
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   worker.stdout!.on("data", (d) => (output += d));
   worker.stderr!.on("data", (d) => (output += d));
   await vi.waitUntil(() => output.includes("worker started"), { timeout: 60_000, interval: 200 });

@@ -35,7 +35,8 @@ expect.extend({
     if (!isResponse(received)) return notAResponse(received, this.utils.printReceived);
     return {
       pass: received.status === status,
-      message: () => `expected the response ${this.isNot ? "not " : ""}to have status ${this.utils.printExpected(status)}, got ${this.utils.printReceived(received.status)}`,
+      message: () =>
+        `expected the response ${this.isNot ? "not " : ""}to have status ${this.utils.printExpected(status)}, got ${this.utils.printReceived(received.status)}`,
     };
   },
 

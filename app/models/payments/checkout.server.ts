@@ -37,9 +37,19 @@ const publicInvoiceInclude = {
   customer: { select: { name: true, email: true } },
   business: {
     select: {
-      id: true, name: true, email: true, phone: true, website: true, invoicePrefix: true, timeZone: true, closedAt: true,
-      stripeAccountId: true, stripeChargesEnabled: true,
-      paypalMerchantId: true, paypalPaymentsReceivable: true, paypalEmailConfirmed: true,
+      id: true,
+      name: true,
+      email: true,
+      phone: true,
+      website: true,
+      invoicePrefix: true,
+      timeZone: true,
+      closedAt: true,
+      stripeAccountId: true,
+      stripeChargesEnabled: true,
+      paypalMerchantId: true,
+      paypalPaymentsReceivable: true,
+      paypalEmailConfirmed: true,
     },
   },
   // A bank debit still processing blocks a second payment attempt.
@@ -51,7 +61,11 @@ type PublicInvoice = Prisma.InvoiceGetPayload<{ include: typeof publicInvoiceInc
  * The invoice behind a pay link. Unknown, draft and void invoices, and every invoice of a closed account
  * (its links are severed), answer exactly like a bad signature.
  */
-export async function loadPayLink(id: string, t: string | null, d: string | null): Promise<{ ok: false; reason: "invalid" | "expired" } | { ok: true; invoice: PublicInvoice }> {
+export async function loadPayLink(
+  id: string,
+  t: string | null,
+  d: string | null,
+): Promise<{ ok: false; reason: "invalid" | "expired" } | { ok: true; invoice: PublicInvoice }> {
   const check: LinkCheck = verifyLink("pay", id, t, d);
   if (!check.ok) return check;
   const invoice = await prisma.invoice.findUnique({ where: { id }, include: publicInvoiceInclude });
@@ -158,7 +172,13 @@ export function paypalAmountCents(amount: { currency_code: string; value: string
 }
 
 const paypalStatus = (capture: PayPalCapture) =>
-  capture.status === "COMPLETED" ? "SUCCEEDED" : capture.status === "PENDING" ? "PENDING" : capture.status === "DECLINED" || capture.status === "FAILED" ? "FAILED" : null;
+  capture.status === "COMPLETED"
+    ? "SUCCEEDED"
+    : capture.status === "PENDING"
+      ? "PENDING"
+      : capture.status === "DECLINED" || capture.status === "FAILED"
+        ? "FAILED"
+        : null;
 
 /**
  * Records a PayPal capture through the one payment path. The capture must belong to this invoice and, in

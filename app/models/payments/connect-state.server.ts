@@ -24,7 +24,14 @@ export class ConnectStateError extends Error {
 }
 
 /** A new random state value (to put in the URL) and the row that will recognise it (written later by the caller). */
-export function newConnectState(input: { businessId: string; sessionId: string; provider: ConnectProvider; purpose: ConnectPurpose; now?: Date; ttlMs?: number }) {
+export function newConnectState(input: {
+  businessId: string;
+  sessionId: string;
+  provider: ConnectProvider;
+  purpose: ConnectPurpose;
+  now?: Date;
+  ttlMs?: number;
+}) {
   const value = randomToken(32);
   const now = input.now ?? new Date();
   return {

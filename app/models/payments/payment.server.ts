@@ -124,7 +124,11 @@ type PaymentInvoice = Pick<
  * Locks the invoice row (only within its business) and reads what a payment needs of it and of its
  * business in the same statement. The business's columns cannot change what a payment does mid-way.
  */
-async function lockInvoiceForPayment(tx: Tx, businessId: string, invoiceId: string): Promise<PaymentInvoice & { business: NonNullable<PaymentInvoice["business"]> }> {
+async function lockInvoiceForPayment(
+  tx: Tx,
+  businessId: string,
+  invoiceId: string,
+): Promise<PaymentInvoice & { business: NonNullable<PaymentInvoice["business"]> }> {
   const rows = await tx.$queryRaw<(Omit<PaymentInvoice, "business"> & { timeZone: string; invoicePrefix: string; closedAt: Date | null })[]>`
     SELECT i.id, i."businessId", i."customerId", i.number, i.status::text AS status, i.currency, i."totalCents", i."amountPaidCents",
            i."viewedAt", i."sentAt", i."paidAt", b."timeZone", b."invoicePrefix", b."closedAt"
@@ -509,7 +513,10 @@ export async function applyProviderDispute(
           ? "SUCCEEDED"
           : null;
     if (!next) return { status: "unchanged", paymentId: payment.id };
-    await tx.payment.update({ where: { id: payment.id }, data: { status: next, disputeId: dispute.id, disputedAt: next === "DISPUTED" ? new Date() : payment.disputedAt } });
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: { status: next, disputeId: dispute.id, disputedAt: next === "DISPUTED" ? new Date() : payment.disputedAt },
+    });
     await recomputeInvoice(tx, invoice);
     const amount = formatMoney(payment.amountCents, payment.currency);
     await recordActivity(tx, {
@@ -536,7 +543,10 @@ export async function refundPayment(businessId: string, paymentId: string) {
     if (!found) throw new DomainError("Payment not found");
     const invoice = await lockInvoice(tx, businessId, found.invoiceId);
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
-    if (payment.provider !== "manual") throw new DomainError(`Card and PayPal payments are refunded through ${payment.provider === "stripe" ? "Stripe" : "PayPal"}: use Refund with an amount and a reason.`);
+    if (payment.provider !== "manual")
+      throw new DomainError(
+        `Card and PayPal payments are refunded through ${payment.provider === "stripe" ? "Stripe" : "PayPal"}: use Refund with an amount and a reason.`,
+      );
     if (payment.status !== "SUCCEEDED") return { status: "unchanged" as const };
     await tx.payment.update({ where: { id: paymentId }, data: { status: "REFUNDED", refundedCents: payment.amountCents } });
     await recomputeInvoice(tx, invoice);

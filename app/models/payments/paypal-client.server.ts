@@ -80,7 +80,8 @@ async function call<T>(method: "GET" | "POST", path: string, schema: z.ZodType<T
   } catch (error) {
     if (error instanceof PayPalError) throw error;
     const name = (error as { name?: string })?.name;
-    if (name === "TimeoutError" || name === "AbortError") throw new PayPalError(`PayPal did not answer within ${Math.round(requestTimeoutMs() / 1000)} seconds`, 504);
+    if (name === "TimeoutError" || name === "AbortError")
+      throw new PayPalError(`PayPal did not answer within ${Math.round(requestTimeoutMs() / 1000)} seconds`, 504);
     throw new PayPalError("PayPal could not be reached", 502);
   }
   const json: unknown = await response.json().catch(() => null);
@@ -194,7 +195,11 @@ export function getPayPalOrder(orderId: string) {
 /** Captures an approved order; capturing one that is already captured returns its capture. */
 export async function capturePayPalOrder(orderId: string): Promise<PayPalOrder> {
   try {
-    return await call("POST", `/v2/checkout/orders/${encodeURIComponent(orderId)}/capture`, OrderSchema, { body: {}, requestId: `capture-${orderId}`, headers: partnerHeaders() });
+    return await call("POST", `/v2/checkout/orders/${encodeURIComponent(orderId)}/capture`, OrderSchema, {
+      body: {},
+      requestId: `capture-${orderId}`,
+      headers: partnerHeaders(),
+    });
   } catch (error) {
     if (error instanceof PayPalError && error.issue === "ORDER_ALREADY_CAPTURED") return getPayPalOrder(orderId);
     throw error;
@@ -210,7 +215,15 @@ const RefundSchema = z.object({ id: z.string(), status: z.string() });
  * the first answer instead of a second refund. A capture paid to a connected merchant is refunded on
  * the merchant's behalf (PayPal-Auth-Assertion); "" means the deployment's own account.
  */
-export function refundPayPalCapture(input: { captureId: string; merchantId: string; requestId: string; currency: string; value: string; note: string; invoiceId: string }) {
+export function refundPayPalCapture(input: {
+  captureId: string;
+  merchantId: string;
+  requestId: string;
+  currency: string;
+  value: string;
+  note: string;
+  invoiceId: string;
+}) {
   return call("POST", `/v2/payments/captures/${encodeURIComponent(input.captureId)}/refund`, RefundSchema, {
     requestId: input.requestId,
     headers: partnerHeaders(input.merchantId || undefined),
@@ -266,7 +279,9 @@ export type MerchantIntegration = z.infer<typeof MerchantIntegrationSchema>;
 /** What PayPal says about a merchant we onboarded: can it receive payments, is its email confirmed. */
 export function getMerchantIntegration(merchantId: string): Promise<MerchantIntegration> {
   const partner = encodeURIComponent(env().PAYPAL_PARTNER_MERCHANT_ID ?? "");
-  return call("GET", `/v1/customer/partners/${partner}/merchant-integrations/${encodeURIComponent(merchantId)}`, MerchantIntegrationSchema, { headers: partnerHeaders() });
+  return call("GET", `/v1/customer/partners/${partner}/merchant-integrations/${encodeURIComponent(merchantId)}`, MerchantIntegrationSchema, {
+    headers: partnerHeaders(),
+  });
 }
 
 // ---- Webhook verification ----------------------------------------------------------------------
@@ -300,7 +315,13 @@ async function certificate(certUrl: string): Promise<string> {
   return pem;
 }
 
-type PayPalHeaders = { transmissionId: string | null; transmissionTime: string | null; transmissionSig: string | null; certUrl: string | null; authAlgo: string | null };
+type PayPalHeaders = {
+  transmissionId: string | null;
+  transmissionTime: string | null;
+  transmissionSig: string | null;
+  certUrl: string | null;
+  authAlgo: string | null;
+};
 
 export function paypalHeaders(headers: Headers): PayPalHeaders {
   return {

@@ -11,7 +11,13 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
-import { createPartnerReferral, getMerchantIntegration, paypalConfigured, paypalPartnerMode, type MerchantIntegration } from "~/models/payments/paypal-client.server";
+import {
+  createPartnerReferral,
+  getMerchantIntegration,
+  paypalConfigured,
+  paypalPartnerMode,
+  type MerchantIntegration,
+} from "~/models/payments/paypal-client.server";
 import { randomToken } from "~/utils/crypto.server";
 import { DomainError } from "~/models/errors.server";
 import { isUniqueViolation } from "~/models/user.server";
@@ -171,7 +177,10 @@ export type PayPalConnectStatus = Awaited<ReturnType<typeof paypalConnectStatus>
  */
 export async function onMerchantOnboardingCompleted(resource: { merchant_id?: string; tracking_id?: string }) {
   if (!resource.merchant_id || !resource.tracking_id || !MERCHANT_ID.test(resource.merchant_id)) return "ignored" as const;
-  const business = await prisma.business.findUnique({ where: { paypalTrackingId: resource.tracking_id }, select: { id: true, paypalMerchantId: true, closedAt: true } });
+  const business = await prisma.business.findUnique({
+    where: { paypalTrackingId: resource.tracking_id },
+    select: { id: true, paypalMerchantId: true, closedAt: true },
+  });
   if (!business || business.closedAt || (business.paypalMerchantId && business.paypalMerchantId !== resource.merchant_id)) return "ignored" as const;
   let status = {};
   try {

@@ -60,9 +60,7 @@ export async function refundablePayments(businessId: string, invoiceId: string) 
     where: { businessId, invoiceId, provider: { in: ["stripe", "paypal"] }, status: "SUCCEEDED" },
     include: { refunds: { where: { status: "PENDING" }, select: { amountCents: true } } },
   });
-  return new Map(
-    payments.map((p) => [p.id, Math.max(0, p.amountCents - p.refundedCents - p.refunds.reduce((sum, r) => sum + r.amountCents, 0))]),
-  );
+  return new Map(payments.map((p) => [p.id, Math.max(0, p.amountCents - p.refundedCents - p.refunds.reduce((sum, r) => sum + r.amountCents, 0))]));
 }
 
 /**
@@ -71,18 +69,26 @@ export async function refundablePayments(businessId: string, invoiceId: string) 
  */
 async function reserveRefund(input: RefundRequest): Promise<{ repeat: boolean; refund: Refund }> {
   return prisma.$transaction(async (tx) => {
-    const found = await tx.payment.findFirst({ where: { id: input.paymentId, businessId: input.businessId, invoiceId: input.invoiceId }, select: { invoiceId: true } });
+    const found = await tx.payment.findFirst({
+      where: { id: input.paymentId, businessId: input.businessId, invoiceId: input.invoiceId },
+      select: { invoiceId: true },
+    });
     if (!found) notFound("Payment not found");
     await lockInvoice(tx, input.businessId, found.invoiceId);
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: input.paymentId } });
-    const existing = await tx.refund.findUnique({ where: { businessId_idempotencyKey: { businessId: input.businessId, idempotencyKey: input.idempotencyKey } } });
+    const existing = await tx.refund.findUnique({
+      where: { businessId_idempotencyKey: { businessId: input.businessId, idempotencyKey: input.idempotencyKey } },
+    });
     if (existing) {
       if (existing.paymentId !== payment.id) throw new DomainError("This key was already used for another refund. Reload the page and try again.");
       if (existing.status !== "FAILED") return { repeat: true, refund: existing };
     }
-    if (payment.provider !== "stripe" && payment.provider !== "paypal") throw new DomainError("Only card and PayPal payments are refunded through the provider.");
+    if (payment.provider !== "stripe" && payment.provider !== "paypal")
+      throw new DomainError("Only card and PayPal payments are refunded through the provider.");
     if (payment.status !== "SUCCEEDED") {
-      const why = { PENDING: "is still processing", FAILED: "failed", REFUNDED: "was already refunded in full", DISPUTED: "is disputed" }[payment.status as string] ?? "cannot be refunded";
+      const why =
+        { PENDING: "is still processing", FAILED: "failed", REFUNDED: "was already refunded in full", DISPUTED: "is disputed" }[payment.status as string] ??
+        "cannot be refunded";
       throw new DomainError(`This payment ${why}; it cannot be refunded now.`);
     }
     if (payment.provider === "stripe" && !stripeConfigured()) throw new DomainError("Stripe is not set up on this server, so the refund cannot be sent.");
@@ -150,17 +156,24 @@ function describeFailure(provider: string, error: unknown): RefundProviderError 
   if (error instanceof RefundProviderError) return error;
   const name = providerName(provider);
   if (error instanceof PayPalError) {
-    if (error.status === 504) return new RefundProviderError(`${name} did not answer in time. Nothing was refunded here; try again (it will not refund twice).`, 504);
-    if (error.status === 502 && !error.issue) return new RefundProviderError(`${name} could not be reached or sent an answer we could not read. Try again in a few minutes.`, 502);
+    if (error.status === 504)
+      return new RefundProviderError(`${name} did not answer in time. Nothing was refunded here; try again (it will not refund twice).`, 504);
+    if (error.status === 502 && !error.issue)
+      return new RefundProviderError(`${name} could not be reached or sent an answer we could not read. Try again in a few minutes.`, 502);
     if (error.status >= 500) return new RefundProviderError(`${name} had a problem (${error.status}). Nothing was refunded; try again in a few minutes.`, 502);
     return new RefundProviderError(`${name} refused the refund (${error.status}${error.issue ? ` ${error.issue}` : ""}).`, 409);
   }
   const stripeError = error as { type?: string; statusCode?: number; message?: string; code?: string };
   if (typeof stripeError?.type === "string" && stripeError.type.startsWith("Stripe")) {
-    if (stripeError.type === "StripeConnectionError") return new RefundProviderError(`${name} did not answer in time or could not be reached. Nothing was refunded here; try again (it will not refund twice).`, 504);
+    if (stripeError.type === "StripeConnectionError")
+      return new RefundProviderError(
+        `${name} did not answer in time or could not be reached. Nothing was refunded here; try again (it will not refund twice).`,
+        504,
+      );
     const status = stripeError.statusCode ?? 502;
     const said = (stripeError.message ?? "").split("\n")[0].slice(0, 200);
-    if (status >= 500) return new RefundProviderError(`${name} had a problem (${status}${said ? `: ${said}` : ""}). Nothing was refunded; try again in a few minutes.`, 502);
+    if (status >= 500)
+      return new RefundProviderError(`${name} had a problem (${status}${said ? `: ${said}` : ""}). Nothing was refunded; try again in a few minutes.`, 502);
     return new RefundProviderError(`${name} refused the refund (${status}${said ? `: ${said}` : ""}).`, 409);
   }
   return null;

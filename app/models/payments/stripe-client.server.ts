@@ -56,7 +56,10 @@ export const STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300;
  * endpoint (or account), whose events are signed with a different secret, without refusing either.
  */
 export function stripeWebhookSecrets(value = env().STRIPE_WEBHOOK_SECRET) {
-  return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The Connect endpoint's secrets (STRIPE_CONNECT_WEBHOOK_SECRET), a comma list like STRIPE_WEBHOOK_SECRET. */

@@ -87,7 +87,10 @@ type OnboardingResult = { ok: true; url: string } | { ok: false; message: string
  */
 export async function startStripeOnboarding(businessId: string, sessionId: string): Promise<OnboardingResult> {
   requireConnectMode();
-  const business = await prisma.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, email: true, website: true, stripeAccountId: true } });
+  const business = await prisma.business.findUniqueOrThrow({
+    where: { id: businessId },
+    select: { name: true, email: true, website: true, stripeAccountId: true },
+  });
   const states = newStates(businessId, sessionId);
   let accountId = business.stripeAccountId;
   let url: string;
@@ -99,7 +102,10 @@ export async function startStripeOnboarding(businessId: string, sessionId: strin
           // and carries the negative-balance risk; the contractor pays Stripe's fees (decision 011).
           controller: { stripe_dashboard: { type: "full" }, requirement_collection: "stripe", losses: { payments: "stripe" }, fees: { payer: "account" } },
           ...(business.email ? { email: business.email } : {}),
-          business_profile: { name: business.name.slice(0, 100), ...(business.website && /^https?:\/\//.test(business.website) ? { url: business.website } : {}) },
+          business_profile: {
+            name: business.name.slice(0, 100),
+            ...(business.website && /^https?:\/\//.test(business.website) ? { url: business.website } : {}),
+          },
           metadata: { businessId },
         },
         { idempotencyKey: `connect-account:${businessId}` },

@@ -43,6 +43,9 @@ describe("requirementLabel", () => {
     expect(requirementLabel("some_new.field_name")).toBe("Some new field name");
   });
   it("lists each plain-words requirement once", () => {
-    expect(requirementLabels(["individual.dob.day", "individual.dob.month", "external_account"])).toEqual(["Your date of birth", "The bank account payouts go to"]);
+    expect(requirementLabels(["individual.dob.day", "individual.dob.month", "external_account"])).toEqual([
+      "Your date of birth",
+      "The bank account payouts go to",
+    ]);
   });
 });

@@ -23,13 +23,13 @@ export function formatBps(bps: number): string {
 // The requirement keys Stripe lists in `requirements.currently_due` most often for a small US or European
 // business. Prefixes match families ("person_xyz.verification.document" → a person's identity document).
 const EXACT: Record<string, string> = {
-  "business_type": "What kind of business you are (individual, company, non-profit)",
+  business_type: "What kind of business you are (individual, company, non-profit)",
   "business_profile.url": "Your business website or a description of what you sell",
   "business_profile.product_description": "A description of what you sell",
   "business_profile.mcc": "Your industry",
   "business_profile.support_phone": "A customer support phone number",
   "business_profile.name": "Your business name as customers see it",
-  "external_account": "The bank account payouts go to",
+  external_account: "The bank account payouts go to",
   "tos_acceptance.date": "Accepting Stripe's terms of service",
   "tos_acceptance.ip": "Accepting Stripe's terms of service",
   "company.name": "Your company's legal name",
@@ -83,7 +83,10 @@ export function requirementLabel(key: string): string {
   const exact = EXACT[key];
   if (exact) return exact;
   for (const [pattern, label] of PREFIXES) if (pattern.test(key)) return label;
-  const words = key.replace(/^person_[^.]+\./, "person ").replace(/[._]+/g, " ").trim();
+  const words = key
+    .replace(/^person_[^.]+\./, "person ")
+    .replace(/[._]+/g, " ")
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -13,7 +13,14 @@ import { logger } from "~/utils/logger.server";
 import { onAccount, stripe } from "~/models/payments/stripe-client.server";
 import { DomainError, NotFoundError } from "~/models/errors.server";
 import { handleBillingEvent, isBillingEvent } from "~/models/billing-events.server";
-import { applyPayment, applyProviderDispute, applyProviderRefund, completePaymentFollowUp, type ApplyPaymentInput, type PaymentReceivedJob } from "./payment.server";
+import {
+  applyPayment,
+  applyProviderDispute,
+  applyProviderRefund,
+  completePaymentFollowUp,
+  type ApplyPaymentInput,
+  type PaymentReceivedJob,
+} from "./payment.server";
 import { deauthorizeStripeAccount, isBusinessStripeAccount, syncStripeAccount } from "./stripe-connect.server";
 
 /** Which endpoint an event came through: the platform's own (account "") or Connect (the connected account's id). */
@@ -33,7 +40,8 @@ const idOf = (value: string | { id: string } | null | undefined) => (typeof valu
 function methodDetails(charge: Stripe.Charge | null): Pick<ApplyPaymentInput, "method" | "cardBrand" | "cardLast4"> | null {
   const details = charge?.payment_method_details;
   if (!details) return null;
-  if (details.type === "us_bank_account") return { method: "ACH", cardBrand: details.us_bank_account?.bank_name ?? null, cardLast4: details.us_bank_account?.last4 ?? null };
+  if (details.type === "us_bank_account")
+    return { method: "ACH", cardBrand: details.us_bank_account?.bank_name ?? null, cardLast4: details.us_bank_account?.last4 ?? null };
   if (details.type === "card") return { method: "CARD", cardBrand: details.card?.brand ?? null, cardLast4: details.card?.last4 ?? null };
   return { method: "CARD", cardBrand: details.type, cardLast4: null };
 }
@@ -84,13 +92,23 @@ async function recordPaymentIntent(pi: Stripe.PaymentIntent, account: string, fa
   return true;
 }
 
-async function handleCheckoutSession(session: Stripe.Checkout.Session, outcome: "completed" | "succeeded" | "failed", account: string): Promise<StripeEventResult> {
+async function handleCheckoutSession(
+  session: Stripe.Checkout.Session,
+  outcome: "completed" | "succeeded" | "failed",
+  account: string,
+): Promise<StripeEventResult> {
   const piId = idOf(session.payment_intent);
   if (session.mode !== "payment" || !piId || session.amount_total === null) return "ignored";
   const meta = await trusted(session.metadata, account);
   if (!meta) return "ignored";
   const status: ApplyPaymentInput["status"] =
-    outcome === "failed" ? "FAILED" : outcome === "succeeded" || session.payment_status === "paid" ? "SUCCEEDED" : session.payment_status === "unpaid" ? "PENDING" : undefined;
+    outcome === "failed"
+      ? "FAILED"
+      : outcome === "succeeded" || session.payment_status === "paid"
+        ? "SUCCEEDED"
+        : session.payment_status === "unpaid"
+          ? "PENDING"
+          : undefined;
   if (!status) return "ignored";
   // The session names its PaymentIntent by id, so how the customer paid is read by the payment-received
   // job after the answer (a session with its PaymentIntent and charge expanded says it here).
@@ -114,7 +132,10 @@ function expandedCharge(pi: string | Stripe.PaymentIntent | null): Stripe.Charge
   return pi && typeof pi === "object" && pi.latest_charge && typeof pi.latest_charge === "object" ? pi.latest_charge : null;
 }
 
-const isMissing = (error: unknown) => (error as { statusCode?: number }).statusCode === 404 || (error as { status?: number }).status === 404 || (error as { code?: string }).code === "resource_missing";
+const isMissing = (error: unknown) =>
+  (error as { statusCode?: number }).statusCode === 404 ||
+  (error as { status?: number }).status === 404 ||
+  (error as { code?: string }).code === "resource_missing";
 
 /**
  * The payment-received job: a Stripe payment recorded without its card's details gets them from Stripe's
@@ -134,7 +155,10 @@ export async function completeStripePayment(job: PaymentReceivedJob, attempt: { 
       details = methodDetails((await retrievePaymentIntent(payment.providerPaymentId, payment.providerAccountId)).latest_charge as Stripe.Charge | null);
     } catch (error) {
       if (!isMissing(error) && !attempt.last) throw error;
-      logger.warn({ err: error instanceof Error ? error.message : String(error), paymentIntent: payment.providerPaymentId }, "could not read payment method details");
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error), paymentIntent: payment.providerPaymentId },
+        "could not read payment method details",
+      );
     }
   }
   await completePaymentFollowUp(job, details && { ...details, cardBrand: details.cardBrand ?? null, cardLast4: details.cardLast4 ?? null });
@@ -167,13 +191,17 @@ export async function handleStripeEvent(event: Stripe.Event, source: StripeEvent
         // Refunds and disputes find the payment by (account, PaymentIntent): an event from account X
         // can only ever touch a payment that landed in account X.
         const charge = event.data.object;
-        return await onPaymentIntent(idOf(charge.payment_intent), account, () => applyProviderRefund("stripe", idOf(charge.payment_intent)!, charge.amount_refunded, account));
+        return await onPaymentIntent(idOf(charge.payment_intent), account, () =>
+          applyProviderRefund("stripe", idOf(charge.payment_intent)!, charge.amount_refunded, account),
+        );
       }
       case "charge.dispute.created":
       case "charge.dispute.closed": {
         const dispute = event.data.object;
         const outcome = event.type === "charge.dispute.created" ? "opened" : dispute.status === "won" || dispute.status === "warning_closed" ? "won" : "lost";
-        return await onPaymentIntent(idOf(dispute.payment_intent), account, () => applyProviderDispute("stripe", idOf(dispute.payment_intent)!, { id: dispute.id, outcome }, account));
+        return await onPaymentIntent(idOf(dispute.payment_intent), account, () =>
+          applyProviderDispute("stripe", idOf(dispute.payment_intent)!, { id: dispute.id, outcome }, account),
+        );
       }
       case "account.updated": {
         // Only the account the event came from: the object's id must be the event's account.
@@ -192,7 +220,12 @@ export async function handleStripeEvent(event: Stripe.Event, source: StripeEvent
     // record and acknowledge, so Stripe does not retry for three days.
     // Stripe saying the PaymentIntent does not exist on this account (an event about another account's
     // payment) will not change on a retry either.
-    if (error instanceof DomainError || error instanceof NotFoundError || (error as { status?: number }).status === 404 || (error as { code?: string }).code === "resource_missing") {
+    if (
+      error instanceof DomainError ||
+      error instanceof NotFoundError ||
+      (error as { status?: number }).status === 404 ||
+      (error as { code?: string }).code === "resource_missing"
+    ) {
       logger.error({ eventId: event.id, type: event.type, err: (error as Error).message }, "stripe event rejected by a payment rule");
       return "ignored";
     }

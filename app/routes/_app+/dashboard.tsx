@@ -73,16 +73,22 @@ export default function Dashboard() {
         <h2>Recent activity</h2>
         {data.activity.length === 0 ? <p className="muted">Nothing yet. Add a customer and send your first invoice.</p> : null}
         {data.activity.length ? (
-        <ul className="activity">
-          {data.activity.map((a) => (
-            <li key={a.id}>
-              {a.invoiceId ? <Link to={`/invoices/${a.invoiceId}`}>{a.message}</Link> : a.estimateId ? <Link to={`/estimates/${a.estimateId}`}>{a.message}</Link> : a.message}{" "}
-              <time className="muted" dateTime={a.createdAt}>
-                {a.at}
-              </time>
-            </li>
-          ))}
-        </ul>
+          <ul className="activity">
+            {data.activity.map((a) => (
+              <li key={a.id}>
+                {a.invoiceId ? (
+                  <Link to={`/invoices/${a.invoiceId}`}>{a.message}</Link>
+                ) : a.estimateId ? (
+                  <Link to={`/estimates/${a.estimateId}`}>{a.message}</Link>
+                ) : (
+                  a.message
+                )}{" "}
+                <time className="muted" dateTime={a.createdAt}>
+                  {a.at}
+                </time>
+              </li>
+            ))}
+          </ul>
         ) : null}
       </section>
     </div>

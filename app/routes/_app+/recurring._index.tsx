@@ -30,7 +30,11 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
       autoSend: s.autoSend,
       made: s._count.invoices,
       customer: s.customer,
-      template: { id: s.templateInvoice.id, number: formatInvoiceNumber(invoicePrefix, s.templateInvoice.number), total: formatMoney(s.templateInvoice.totalCents, s.templateInvoice.currency) },
+      template: {
+        id: s.templateInvoice.id,
+        number: formatInvoiceNumber(invoicePrefix, s.templateInvoice.number),
+        total: formatMoney(s.templateInvoice.totalCents, s.templateInvoice.currency),
+      },
     })),
   });
 });
@@ -60,7 +64,8 @@ export default function Recurring() {
           <p>
             {s.active ? `Next on ${s.nextRunOn}` : "Stopped"}
             {s.endOn ? ` · ends ${s.endOn}` : ""}
-            {s.remainingCount !== null ? ` · ${s.remainingCount} left` : ""} · {s.made} made · {s.autoSend ? "emailed automatically" : "kept as drafts to review"}
+            {s.remainingCount !== null ? ` · ${s.remainingCount} left` : ""} · {s.made} made ·{" "}
+            {s.autoSend ? "emailed automatically" : "kept as drafts to review"}
           </p>
           {s.active ? (
             <Form method="post" className="inline-form">

@@ -11,7 +11,11 @@ import { redirectWithFlash } from "~/utils/session.server";
 import { PasswordSchema } from "~/utils/validation";
 import { mapDomainErrors } from "~/web/errors.server";
 
-const TokenSchema = z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/);
+const TokenSchema = z
+  .string()
+  .min(20)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 export const ResetPasswordSchema = z
   .object({

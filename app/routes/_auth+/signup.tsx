@@ -41,9 +41,7 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
     return redirect("/dashboard", { headers: { "Set-Cookie": setCookie } });
   } catch (error) {
     if (error instanceof EmailTakenError) {
-      return json({ result: submission.reply({ fieldErrors: { email: [error.message] }, hideFields: ["password", "confirmPassword"] }) },
-        { status: 400 },
-      );
+      return json({ result: submission.reply({ fieldErrors: { email: [error.message] }, hideFields: ["password", "confirmPassword"] }) }, { status: 400 });
     }
     throw error;
   }

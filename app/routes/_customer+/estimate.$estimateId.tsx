@@ -22,7 +22,6 @@ export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: "Estimate" }, { name: "robots", content: "noindex" }, ...brandLinks(data?.brand)];
 
-
 /** Same answer for a bad signature, an unknown id and a void estimate: nothing reveals what exists. */
 async function loadFromLink(request: Request, id: string, t: string | null, d: string | null) {
   return loadEstimateLink(id, t, d);
@@ -78,12 +77,18 @@ export const action = mapDomainErrors(async ({ request, params, context }: Actio
   const estimate = await loadFromLink(request, params.estimateId!, t, d);
   const decision = form.get("decision");
   if (decision !== "approve" && decision !== "decline" && decision !== "preview") return json({ error: "Choose approve or decline" }, { status: 400 });
-  const chosenLineIds = form.getAll("option").filter((v): v is string => typeof v === "string").slice(0, 200);
+  const chosenLineIds = form
+    .getAll("option")
+    .filter((v): v is string => typeof v === "string")
+    .slice(0, 200);
   const nameValue = typeof form.get("name") === "string" ? String(form.get("name")).slice(0, 200) : "";
   const optionalIds = new Set(estimate.lines.filter((l) => l.optional).map((l) => l.id));
   // The same page again, with the customer's choices and what they typed kept.
   const again = (status: number, fieldErrors: { name?: string[]; options?: string[] } = {}) =>
-    json({ chosen: chosenLineIds.filter((id) => optionalIds.has(id)), name: nameValue, fieldErrors, ...estimateChoiceView(estimate, new Set(chosenLineIds)) }, { status });
+    json(
+      { chosen: chosenLineIds.filter((id) => optionalIds.has(id)), name: nameValue, fieldErrors, ...estimateChoiceView(estimate, new Set(chosenLineIds)) },
+      { status },
+    );
   if (chosenLineIds.some((id) => !optionalIds.has(id))) return again(400, { options: ["Choose only from the optional items offered"] });
   if (decision === "preview") return again(200);
   let approval;

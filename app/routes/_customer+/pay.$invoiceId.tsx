@@ -11,7 +11,14 @@ import { listJobPhotos } from "~/models/job-photo.server";
 import { PayLinkDownloads } from "~/components/pay-link-downloads";
 import { ContactLinks, StatusBadge } from "~/components/status-badge";
 import { customerStatus } from "~/models/labels";
-import { loadPayLink, onlinePaymentOptions, payableAmounts, recordPayLinkOpened, startPayPalCheckout, startStripeCheckout } from "~/models/payments/checkout.server";
+import {
+  loadPayLink,
+  onlinePaymentOptions,
+  payableAmounts,
+  recordPayLinkOpened,
+  startPayPalCheckout,
+  startStripeCheckout,
+} from "~/models/payments/checkout.server";
 import { loadBrand } from "~/models/branding.server";
 import { toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
@@ -109,7 +116,10 @@ export const action = mapDomainErrors(async ({ request, params, context }: Actio
     const isProviderError = error instanceof PayPalError || (error as { type?: string }).type?.startsWith("Stripe");
     if (!isProviderError) throw error;
     logger.error({ err: (error as Error).message, provider, invoiceId: invoice.id }, "could not start checkout");
-    return json({ error: `${providerName} is not available right now. Please try again in a few minutes or use another way to pay.` }, { status: 502, headers: NO_STORE });
+    return json(
+      { error: `${providerName} is not available right now. Please try again in a few minutes or use another way to pay.` },
+      { status: 502, headers: NO_STORE },
+    );
   }
 });
 
@@ -190,7 +200,10 @@ export default function PayInvoice() {
               </button>
             ) : null}
           </div>
-          <p className="muted">Card, Apple Pay, Google Pay{data.currency === "USD" ? ", bank account (ACH)" : ""} or PayPal. Payments are processed securely by Stripe and PayPal; card details never reach {data.business.name}.</p>
+          <p className="muted">
+            Card, Apple Pay, Google Pay{data.currency === "USD" ? ", bank account (ACH)" : ""} or PayPal. Payments are processed securely by Stripe and PayPal;
+            card details never reach {data.business.name}.
+          </p>
         </Form>
       ) : null}
       {canPay && !online ? (

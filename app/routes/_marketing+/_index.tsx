@@ -13,10 +13,7 @@ export default function Index() {
   return (
     <div className="stack">
       <h1>Get paid the day the job is done</h1>
-      <p>
-        Invoice Link lets plumbers, electricians, cleaners and handymen send an invoice by text or email and get paid
-        on a secure link from any phone.
-      </p>
+      <p>Invoice Link lets plumbers, electricians, cleaners and handymen send an invoice by text or email and get paid on a secure link from any phone.</p>
       <p>
         <Link to="/signup" className="button">
           Create your free account

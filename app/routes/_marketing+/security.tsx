@@ -93,8 +93,8 @@ export default function Security() {
     <article className="stack">
       <h1>Security at Invoice Link</h1>
       <p>
-        This page describes the protections this deployment of Invoice Link actually runs. We keep it in step with
-        the code: the numbers below are read from the same settings the server enforces.
+        This page describes the protections this deployment of Invoice Link actually runs. We keep it in step with the code: the numbers below are read from the
+        same settings the server enforces.
       </p>
 
       <section id="report">
@@ -104,11 +104,10 @@ export default function Security() {
           <a href={d.contact.href} data-testid="security-contact">
             {d.contact.label}
           </a>
-          . Include what you found and how to reproduce it, and we will reply. Please
-          do not access or change other people&apos;s data, and give us reasonable time to fix the problem before
-          disclosing it. Our contact details are also published in machine-readable form at{" "}
-          <a href="/.well-known/security.txt">/.well-known/security.txt</a>. How we handle personal data is described on
-          the <Link to="/privacy">privacy page</Link>.
+          . Include what you found and how to reproduce it, and we will reply. Please do not access or change other people&apos;s data, and give us reasonable
+          time to fix the problem before disclosing it. Our contact details are also published in machine-readable form at{" "}
+          <a href="/.well-known/security.txt">/.well-known/security.txt</a>. How we handle personal data is described on the{" "}
+          <Link to="/privacy">privacy page</Link>.
         </p>
       </section>
 
@@ -116,13 +115,13 @@ export default function Security() {
         <h2>Accounts and passwords</h2>
         <ul>
           <li>
-            Passwords are stored only as bcrypt hashes with a cost factor of {d.bcryptCost}. Passwords longer than{" "}
-            {d.maxPasswordBytes} bytes are refused rather than silently shortened.
+            Passwords are stored only as bcrypt hashes with a cost factor of {d.bcryptCost}. Passwords longer than {d.maxPasswordBytes} bytes are refused rather
+            than silently shortened.
           </li>
           <li>Logging in with an unknown email takes as long as with a wrong password, so the answer does not reveal who has an account.</li>
           <li>
-            Password reset links work once, expire after {d.resetTokenLifetime}, and are stored only as a SHA-256 hash. The
-            &ldquo;forgot password&rdquo; answer is the same whether or not the email has an account.
+            Password reset links work once, expire after {d.resetTokenLifetime}, and are stored only as a SHA-256 hash. The &ldquo;forgot password&rdquo; answer
+            is the same whether or not the email has an account.
           </li>
           <li>Changing or resetting a password signs the account out on every other device, including the mobile apps.</li>
         </ul>
@@ -132,25 +131,24 @@ export default function Security() {
         <h2>Sessions</h2>
         <ul>
           <li>
-            Sessions are kept in our database. The browser cookie holds only a random, signed session identifier (no
-            personal data); every request checks that session row and its expiry, so logging out ends it at once on
-            every server.
+            Sessions are kept in our database. The browser cookie holds only a random, signed session identifier (no personal data); every request checks that
+            session row and its expiry, so logging out ends it at once on every server.
           </li>
           <li>
             The cookie is <code>HttpOnly</code> (invisible to scripts), <code>SameSite=Lax</code>
             {d.secureCookie ? (
               <>
-                {" "}and <code>Secure</code> (sent over HTTPS only)
+                {" "}
+                and <code>Secure</code> (sent over HTTPS only)
               </>
             ) : null}
             , and a session lasts at most {d.sessionLifetime}.
           </li>
           <li>
-            The mobile apps use access tokens (signed JWTs) valid for {d.accessTokenLifetime} and refresh tokens that are
-            replaced on every use. A refresh token used again after it was replaced means it was copied: that
-            device&apos;s whole sign-in is revoked. Within {d.refreshRetryGrace} of the exchange, the same app retrying
-            after a lost response gets the same replacement again (anything else gets nothing and revokes nothing). An
-            unused refresh token lapses after {d.refreshTokenIdle}.
+            The mobile apps use access tokens (signed JWTs) valid for {d.accessTokenLifetime} and refresh tokens that are replaced on every use. A refresh token
+            used again after it was replaced means it was copied: that device&apos;s whole sign-in is revoked. Within {d.refreshRetryGrace} of the exchange, the
+            same app retrying after a lost response gets the same replacement again (anything else gets nothing and revokes nothing). An unused refresh token
+            lapses after {d.refreshTokenIdle}.
           </li>
         </ul>
       </section>
@@ -158,8 +156,8 @@ export default function Security() {
       <section id="rate-limits">
         <h2>Limits on repeated attempts</h2>
         <p>
-          These limits are counted per client IP address in our database, so they hold across every server we run.
-          Going over answers &ldquo;429 Too Many Requests&rdquo; with the time to wait.
+          These limits are counted per client IP address in our database, so they hold across every server we run. Going over answers &ldquo;429 Too Many
+          Requests&rdquo; with the time to wait.
         </p>
         <table>
           <thead>
@@ -185,34 +183,37 @@ export default function Security() {
         <h2>In your browser</h2>
         <ul>
           <li>
-            A strict Content Security Policy: scripts run only from our own origin and with a random nonce that changes on
-            every page load; pages that customers open from a link ship no JavaScript at all.
+            A strict Content Security Policy: scripts run only from our own origin and with a random nonce that changes on every page load; pages that customers
+            open from a link ship no JavaScript at all.
           </li>
-          <li>Pages cannot be framed by other sites (<code>frame-ancestors &apos;none&apos;</code> and <code>X-Frame-Options: DENY</code>), which blocks clickjacking.</li>
+          <li>
+            Pages cannot be framed by other sites (<code>frame-ancestors &apos;none&apos;</code> and <code>X-Frame-Options: DENY</code>), which blocks
+            clickjacking.
+          </li>
           <li>HTTP Strict Transport Security for one year, subdomains included, tells browsers to use HTTPS only.</li>
           <li>
-            Every change is a form POST, and the server refuses POSTs that come from another site (checked by the
-            browser&apos;s <code>Origin</code> and <code>Sec-Fetch-Site</code> headers) before any of our code runs.
+            Every change is a form POST, and the server refuses POSTs that come from another site (checked by the browser&apos;s <code>Origin</code> and{" "}
+            <code>Sec-Fetch-Site</code> headers) before any of our code runs.
           </li>
-          <li>Content types are not sniffed (<code>nosniff</code>), and our addresses are not sent to other sites as a referrer.</li>
+          <li>
+            Content types are not sniffed (<code>nosniff</code>), and our addresses are not sent to other sites as a referrer.
+          </li>
         </ul>
       </section>
 
       <section id="data">
         <h2>Each business&apos;s data stays its own</h2>
         <p>
-          Every read and write of invoices, estimates, customers and payments names the signed-in business inside the
-          database query itself. Asking for another business&apos;s record gets &ldquo;not found&rdquo;, exactly like a
-          record that does not exist.
+          Every read and write of invoices, estimates, customers and payments names the signed-in business inside the database query itself. Asking for another
+          business&apos;s record gets &ldquo;not found&rdquo;, exactly like a record that does not exist.
         </p>
       </section>
 
       <section id="links">
         <h2>Links sent to customers</h2>
         <p>
-          Pay and estimate links carry an HMAC-SHA256 signature of the document and the day they were issued, checked in
-          constant time. They stop working after {d.linkLifetimeDays} days. A changed character, an unknown document or an
-          expired link all get the same answer, so links cannot be guessed or probed.
+          Pay and estimate links carry an HMAC-SHA256 signature of the document and the day they were issued, checked in constant time. They stop working after{" "}
+          {d.linkLifetimeDays} days. A changed character, an unknown document or an expired link all get the same answer, so links cannot be guessed or probed.
         </p>
       </section>
 
@@ -221,21 +222,20 @@ export default function Security() {
         {onlinePayments ? (
           <ul>
             <li>
-              Customers pay on {providers}&apos;s own hosted pages. Card numbers, security codes and expiry dates go
-              directly to the payment provider and never pass through or reach our servers. We keep only the card brand
-              and its last four digits.
+              Customers pay on {providers}&apos;s own hosted pages. Card numbers, security codes and expiry dates go directly to the payment provider and never
+              pass through or reach our servers. We keep only the card brand and its last four digits.
             </li>
             <li>The amount and currency to pay always come from our server, never from the payment form.</li>
             {d.stripe ? (
               <li>
-                Stripe&apos;s payment notifications are accepted only with a valid Stripe signature over the exact message,
-                no older than {d.stripeTolerance}; anything else is refused before it changes anything.
+                Stripe&apos;s payment notifications are accepted only with a valid Stripe signature over the exact message, no older than {d.stripeTolerance};
+                anything else is refused before it changes anything.
               </li>
             ) : null}
             {d.paypal ? (
               <li>
-                PayPal&apos;s payment notifications are accepted only with a valid PayPal transmission signature, checked
-                against a certificate fetched from PayPal&apos;s own servers.
+                PayPal&apos;s payment notifications are accepted only with a valid PayPal transmission signature, checked against a certificate fetched from
+                PayPal&apos;s own servers.
               </li>
             ) : null}
           </ul>
@@ -248,8 +248,8 @@ export default function Security() {
         <section id="email">
           <h2>Email</h2>
           <p>
-            Email is sent through Postmark. Delivery notifications from Postmark are accepted only with the credentials
-            we configured for them, compared in constant time.
+            Email is sent through Postmark. Delivery notifications from Postmark are accepted only with the credentials we configured for them, compared in
+            constant time.
           </p>
         </section>
       ) : null}
@@ -258,14 +258,13 @@ export default function Security() {
         <h2>Logs and error reports</h2>
         <ul>
           <li>
-            Our request logs record the method, the address (with tokens and signatures in it masked), the status and
-            the client IP address. They never record passwords, cookies, authorization headers or the contents of forms
-            and emails.
+            Our request logs record the method, the address (with tokens and signatures in it masked), the status and the client IP address. They never record
+            passwords, cookies, authorization headers or the contents of forms and emails.
           </li>
           {d.sentry ? (
             <li data-testid="crash-reporting">
-              Crash reports are sent to Sentry so we can fix errors. Before anything leaves our server we remove request
-              bodies, cookies, authorization headers, user details other than an internal id, and tokens in addresses.
+              Crash reports are sent to Sentry so we can fix errors. Before anything leaves our server we remove request bodies, cookies, authorization headers,
+              user details other than an internal id, and tokens in addresses.
             </li>
           ) : (
             <li data-testid="crash-reporting">Errors are written to our own server logs only; no crash reports are sent to any third party.</li>
@@ -276,9 +275,8 @@ export default function Security() {
       <section id="backups">
         <h2>Backups</h2>
         <p>
-          The whole database is backed up with PostgreSQL&apos;s own dump tool by a command that keeps {d.retention}{" "}
-          backups; our operations runbook schedules it every day. Restoring a backup into a fresh database, with every
-          row checked, is part of our automated tests.
+          The whole database is backed up with PostgreSQL&apos;s own dump tool by a command that keeps {d.retention} backups; our operations runbook schedules
+          it every day. Restoring a backup into a fresh database, with every row checked, is part of our automated tests.
         </p>
       </section>
     </article>

@@ -6,7 +6,5 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const loader = mapDomainErrors(async () => {
   const headers = { "Cache-Control": "no-store" };
-  return (await databaseReachable())
-    ? json({ status: "ok", db: "ok" }, { headers })
-    : json({ status: "error", db: "unavailable" }, { status: 503, headers });
+  return (await databaseReachable()) ? json({ status: "ok", db: "ok" }, { headers }) : json({ status: "error", db: "unavailable" }, { status: 503, headers });
 });

@@ -10,13 +10,22 @@ import { mapDomainErrors } from "~/web/errors.server";
 const SuggestSchema = z.object({
   q: z
     .string()
-    .transform((v) => v.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ").trim())
+    .transform((v) =>
+      v
+        .replace(/[\u0000-\u001f\u007f]/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(),
+    )
     .pipe(z.string().min(SUGGEST_MIN_LENGTH).max(SUGGEST_MAX_LENGTH)),
   session: z.string().regex(SESSION_TOKEN),
 });
 
 export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
-  return providerJsonResponse(request, { budget: "address-suggest", configured: googleMapsConfigured(), schema: SuggestSchema, invalid: "Type at least 3 characters of the address." }, async ({ q, session }) => ({
-    suggestions: await suggestAddresses(q, session),
-  }));
+  return providerJsonResponse(
+    request,
+    { budget: "address-suggest", configured: googleMapsConfigured(), schema: SuggestSchema, invalid: "Type at least 3 characters of the address." },
+    async ({ q, session }) => ({
+      suggestions: await suggestAddresses(q, session),
+    }),
+  );
 });

@@ -17,7 +17,9 @@ export const action = apiAction(
       const { businessId, userId } = await requireApiAuth(request);
       const key = request.headers.get("Idempotency-Key");
       if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
-        throw new ApiError(400, "validation_failed", "The Idempotency-Key header is not valid.", { "Idempotency-Key": ["Use 8 to 100 letters, digits, - _ : or ."] });
+        throw new ApiError(400, "validation_failed", "The Idempotency-Key header is not valid.", {
+          "Idempotency-Key": ["Use 8 to 100 letters, digits, - _ : or ."],
+        });
       }
       const body = await readJson(request, RefundBody, { optional: true });
       const result = await apiRefundPayment(businessId, userId, params.paymentId!, body, key ?? randomToken(16));

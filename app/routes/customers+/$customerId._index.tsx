@@ -33,7 +33,10 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
   return json({
     ...history,
     property: rentcastConfigured() ? await propertyPanel(businessId, customer) : null,
-    streetView: googleMapsConfigured() && hasAddress ? { show: new URL(request.url).searchParams.get("streetView") === "1", version: new Date(customer.updatedAt).getTime() } : null,
+    streetView:
+      googleMapsConfigured() && hasAddress
+        ? { show: new URL(request.url).searchParams.get("streetView") === "1", version: new Date(customer.updatedAt).getTime() }
+        : null,
   });
 });
 
@@ -78,7 +81,9 @@ async function eraseAction({ request, submission, businessId, customerId }: Cust
   try {
     const summary = await eraseCustomer(businessId, customerId);
     // The flash names nobody: the point was to forget the name.
-    const kept = summary.invoicesKept ? ` ${summary.invoicesKept === 1 ? "Their invoice is" : `Their ${summary.invoicesKept} invoices are`} kept for your books under "Deleted customer".` : "";
+    const kept = summary.invoicesKept
+      ? ` ${summary.invoicesKept === 1 ? "Their invoice is" : `Their ${summary.invoicesKept} invoices are`} kept for your books under "Deleted customer".`
+      : "";
     return redirectWithFlash(request, "/customers", { kind: "success", message: `The customer is erased.${kept}` });
   } catch (error) {
     // An open invoice with a balance (or the placeholder itself): the customer's state, not the form, is the problem (409).
@@ -179,8 +184,7 @@ export default function CustomerDetail() {
             </Link>{" "}
           </>
         )}{" "}
-        <Link to={`/customers/${customer.id}/edit`}>Edit</Link>{" "}
-        <Link to={`/expenses?customerId=${encodeURIComponent(customer.id)}`}>Expenses</Link>
+        <Link to={`/customers/${customer.id}/edit`}>Edit</Link> <Link to={`/expenses?customerId=${encodeURIComponent(customer.id)}`}>Expenses</Link>
       </p>
 
       <div className="card stack">
@@ -204,9 +208,7 @@ export default function CustomerDetail() {
           <dt>Email</dt>
           <dd>{customer.email ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : <span className="muted">None</span>}</dd>
           <dt>Phone</dt>
-          <dd>
-            {customer.phone ? <a href={`tel:${customer.phone.replace(/[^\d+]/g, "")}`}>{customer.phone}</a> : <span className="muted">None</span>}
-          </dd>
+          <dd>{customer.phone ? <a href={`tel:${customer.phone.replace(/[^\d+]/g, "")}`}>{customer.phone}</a> : <span className="muted">None</span>}</dd>
           <dt>Address</dt>
           <dd>{address.length ? <Lines lines={address} /> : <span className="muted">None</span>}</dd>
         </dl>
@@ -349,20 +351,17 @@ export default function CustomerDetail() {
       <section className="card stack" aria-labelledby="erase-heading">
         <h2 id="erase-heading">Erase customer</h2>
         <p>
-          For a customer who asks to be forgotten (a CCPA or GDPR deletion request). Erasing deletes, at once and for good: their
-          name and contact details, notes, estimates, recurring schedules, property details, the emails sent to them (queued ones are
-          never sent) and the activity about them. Your data exports made before now are deleted too, since they contain them.
+          For a customer who asks to be forgotten (a CCPA or GDPR deletion request). Erasing deletes, at once and for good: their name and contact details,
+          notes, estimates, recurring schedules, property details, the emails sent to them (queued ones are never sent) and the activity about them. Your data
+          exports made before now are deleted too, since they contain them.
         </p>
         <p>
-          Kept for your books: their invoices&apos; numbers, dates, statuses and amounts, and their payments&apos; amounts, dates and
-          Stripe or PayPal ids, under the name &quot;Deleted customer&quot;, with notes, terms, line descriptions, card digits and payment
-          references removed. Expenses linked to them stay, unlinked. Want a copy for them first?{" "}
-          <Link to="/settings/export">Export your data</Link> before erasing.
+          Kept for your books: their invoices&apos; numbers, dates, statuses and amounts, and their payments&apos; amounts, dates and Stripe or PayPal ids,
+          under the name &quot;Deleted customer&quot;, with notes, terms, line descriptions, card digits and payment references removed. Expenses linked to them
+          stay, unlinked. Want a copy for them first? <Link to="/settings/export">Export your data</Link> before erasing.
         </p>
         {balanceOwed.length ? (
-          <p className="muted">
-            This customer still owes money on a sent invoice: void it or record the payment before erasing them.
-          </p>
+          <p className="muted">This customer still owes money on a sent invoice: void it or record the payment before erasing them.</p>
         ) : null}
         <Form method="post" className="stack" {...getFormProps(eraseForm)}>
           {eraseForm.errors?.length ? (

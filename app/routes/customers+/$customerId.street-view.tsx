@@ -18,7 +18,13 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
   const { businessId } = await requireBusiness(request);
   const customer = await getCustomer(businessId, params.customerId ?? "");
   if (!googleMapsConfigured()) return text(404, "Street View is not set up on this server.");
-  const address = [[customer.addressLine1, customer.addressLine2].filter(Boolean).join(" "), customer.city, customer.region, customer.postalCode, customer.country]
+  const address = [
+    [customer.addressLine1, customer.addressLine2].filter(Boolean).join(" "),
+    customer.city,
+    customer.region,
+    customer.postalCode,
+    customer.country,
+  ]
     .map((part) => part?.trim())
     .filter(Boolean)
     .join(", ");

@@ -34,7 +34,11 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
       taxRate: estimate.taxRate ? percentToInput(estimate.taxRate) : "",
       discountType: estimate.discountType,
       discountValue:
-        estimate.discountType === "PERCENT" ? percentToInput(estimate.discountValue) : estimate.discountType === "AMOUNT" ? centsToInput(estimate.discountValue, c) : "",
+        estimate.discountType === "PERCENT"
+          ? percentToInput(estimate.discountValue)
+          : estimate.discountType === "AMOUNT"
+            ? centsToInput(estimate.discountValue, c)
+            : "",
       notes: estimate.notes ?? "",
       terms: estimate.terms ?? "",
       lines: estimate.lines.map((l) => ({
@@ -82,7 +86,15 @@ export default function EditEstimate() {
   return (
     <div className="stack">
       <h1>Edit estimate {number}</h1>
-      <DocumentForm kind="estimate" currency={currency} customers={customers} defaultValue={defaultValue} reply={reply} aiLines={aiLines} submitLabel="Save estimate" />
+      <DocumentForm
+        kind="estimate"
+        currency={currency}
+        customers={customers}
+        defaultValue={defaultValue}
+        reply={reply}
+        aiLines={aiLines}
+        submitLabel="Save estimate"
+      />
     </div>
   );
 }

@@ -46,8 +46,7 @@ export default function ConfirmVoidEstimate() {
     <div className="stack narrow">
       <h1>Void {data.number}?</h1>
       <p>
-        {data.number} for {data.customerName}, {data.total}. The customer&apos;s link stops working and it can no longer be approved. This cannot be
-        undone.
+        {data.number} for {data.customerName}, {data.total}. The customer&apos;s link stops working and it can no longer be approved. This cannot be undone.
       </p>
       <Form method="post" className="actions">
         <Link to={`/estimates/${data.id}`} className="button button-secondary">

@@ -62,7 +62,15 @@ export default function NewEstimate() {
           You have no customers yet. <Link to="/customers/new">Add a customer</Link> first.
         </p>
       ) : null}
-      <DocumentForm kind="estimate" currency={currency} customers={customers} defaultValue={defaultValue} reply={reply} aiLines={aiLines} submitLabel="Create estimate" />
+      <DocumentForm
+        kind="estimate"
+        currency={currency}
+        customers={customers}
+        defaultValue={defaultValue}
+        reply={reply}
+        aiLines={aiLines}
+        submitLabel="Create estimate"
+      />
     </div>
   );
 }

@@ -114,7 +114,10 @@ async function readReceipt(context: Context, draftId: string | undefined) {
     receiptId,
   };
   const missing = [!draft.vendor && "vendor", !draft.spentOn && "date", draft.amountCents === null && "total"].filter(Boolean);
-  const currencyNote = draft.currency && draft.currency !== currency ? ` The receipt seems to be in ${draft.currency}: expenses are recorded in ${currency}, so check the amount.` : "";
+  const currencyNote =
+    draft.currency && draft.currency !== currency
+      ? ` The receipt seems to be in ${draft.currency}: expenses are recorded in ${currency}, so check the amount.`
+      : "";
   const notice =
     `Read from the receipt: check the vendor, date and amount, then save.` +
     (missing.length ? ` Could not read the ${missing.join(" or ")}.` : "") +

@@ -136,7 +136,9 @@ export function ExpenseForm({
             <SubmitButton name="intent" value="read-receipt" formNoValidate className="button-secondary" pending={pending === "read-receipt"}>
               Read receipt
             </SubmitButton>
-            <span className="hint">Sends only the photo to the AI assistant and fills in vendor, date and amount for you to check. Nothing is saved until you save.</span>
+            <span className="hint">
+              Sends only the photo to the AI assistant and fills in vendor, date and amount for you to check. Nothing is saved until you save.
+            </span>
           </div>
         ) : null}
       </fieldset>

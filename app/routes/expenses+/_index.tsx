@@ -106,7 +106,9 @@ export default function Expenses() {
               {totals.map((t) => (
                 <tr key={`${t.month}-${t.currency}`} data-testid="month-total">
                   <td>
-                    <Link to={`?${new URLSearchParams({ ...(filters.q ? { q: filters.q } : {}), ...(filters.category ? { category: filters.category } : {}), ...(filters.customerId ? { customerId: filters.customerId } : {}), month: t.month })}`}>
+                    <Link
+                      to={`?${new URLSearchParams({ ...(filters.q ? { q: filters.q } : {}), ...(filters.category ? { category: filters.category } : {}), ...(filters.customerId ? { customerId: filters.customerId } : {}), month: t.month })}`}
+                    >
                       {t.label}
                     </Link>
                   </td>
@@ -159,7 +161,13 @@ export default function Expenses() {
         </div>
       ) : null}
       <div className="pager">
-        {filters.after ? <Link to={`?${new URLSearchParams(Object.entries({ ...filters, after: undefined }).filter((e): e is [string, string] => typeof e[1] === "string"))}`}>Newest</Link> : <span />}
+        {filters.after ? (
+          <Link to={`?${new URLSearchParams(Object.entries({ ...filters, after: undefined }).filter((e): e is [string, string] => typeof e[1] === "string"))}`}>
+            Newest
+          </Link>
+        ) : (
+          <span />
+        )}
         {nextPage ? <Link to={nextPage}>Older expenses</Link> : null}
       </div>
     </div>

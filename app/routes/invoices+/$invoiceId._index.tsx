@@ -34,12 +34,15 @@ import { refundsView } from "./__refunds.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
-
 export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const auth = await requireBusiness(request);
   const { businessId } = auth;
   const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
-  const refunds = await refundsView(auth, invoice.id, invoice.payments.map((p) => p.id));
+  const refunds = await refundsView(
+    auth,
+    invoice.id,
+    invoice.payments.map((p) => p.id),
+  );
   const today = todayIn(business.timeZone);
   return json({
     id: invoice.id,
@@ -134,7 +137,11 @@ function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency:
       <input type="hidden" name="key" value={paymentKey} />
       <ErrorList id={fields.key.errorId} errors={fields.key.errors} />
       <div className="grid-3">
-        <Field label={`Amount (${currency})`} inputProps={{ ...getInputProps(fields.amount, { type: "text" }), inputMode: "decimal" }} errors={fields.amount.errors} />
+        <Field
+          label={`Amount (${currency})`}
+          inputProps={{ ...getInputProps(fields.amount, { type: "text" }), inputMode: "decimal" }}
+          errors={fields.amount.errors}
+        />
         <div>
           <label htmlFor={fields.method.id}>Method</label>
           <select {...getSelectProps(fields.method)}>
@@ -178,7 +185,9 @@ export default function InvoicePage() {
   const open = data.status !== "PAID" && data.status !== "VOID";
   // Errors of the forms that show none of their own (mark paid with an expired key, an unknown intent).
   const actionData = useActionData<typeof action>();
-  const otherErrors = Object.values(replyFor(actionData?.result, (intent) => !FORMS_WITH_ERRORS.includes(intent as string))?.error ?? {}).flatMap((list) => list ?? []);
+  const otherErrors = Object.values(replyFor(actionData?.result, (intent) => !FORMS_WITH_ERRORS.includes(intent as string))?.error ?? {}).flatMap(
+    (list) => list ?? [],
+  );
   const recurring = replyFor(actionData?.result, "make-recurring");
   return (
     <div className="stack">
@@ -291,7 +300,11 @@ export default function InvoicePage() {
               as typed, errors shown, when the server refused it. */}
           <RecordPaymentForm
             key={`${data.payments.length}:${data.amountPaidCents}`}
-            currency={data.currency} paymentKey={data.paymentKey} today={data.today} balance={data.amountPaidCents === 0 ? centsToInput(data.balanceCents, data.currency) : ""} />
+            currency={data.currency}
+            paymentKey={data.paymentKey}
+            today={data.today}
+            balance={data.amountPaidCents === 0 ? centsToInput(data.balanceCents, data.currency) : ""}
+          />
           <Form method="post" className="inline-form">
             <input type="hidden" name="intent" value="mark-paid" />
             <input type="hidden" name="key" value={data.markPaidKey} />
@@ -358,7 +371,14 @@ export default function InvoicePage() {
                         </Form>
                       ) : null}
                       {data.refunds.canRefund && data.refunds.byPayment[p.id] ? (
-                        <RefundPaymentForm paymentId={p.id} provider={p.provider} currency={data.currency} refundKey={data.refunds.refundKey} view={data.refunds.byPayment[p.id]} result={replyFor(actionData?.result, REFUND_INTENT, p.id)} />
+                        <RefundPaymentForm
+                          paymentId={p.id}
+                          provider={p.provider}
+                          currency={data.currency}
+                          refundKey={data.refunds.refundKey}
+                          view={data.refunds.byPayment[p.id]}
+                          result={replyFor(actionData?.result, REFUND_INTENT, p.id)}
+                        />
                       ) : null}
                     </td>
                   </tr>
@@ -388,7 +408,9 @@ export default function InvoicePage() {
           label="Void this invoice"
           question={`Void ${data.number}?`}
           consequence={
-            data.payLink ? "The customer's pay link stops working at once. This cannot be undone." : "It stays in your records, marked void. This cannot be undone."
+            data.payLink
+              ? "The customer's pay link stops working at once. This cannot be undone."
+              : "It stays in your records, marked void. This cannot be undone."
           }
           pending={busy("void")}
         />

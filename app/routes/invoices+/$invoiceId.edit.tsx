@@ -37,7 +37,11 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
       taxRate: invoice.taxRate ? percentToInput(invoice.taxRate) : "",
       discountType: invoice.discountType,
       discountValue:
-        invoice.discountType === "PERCENT" ? percentToInput(invoice.discountValue) : invoice.discountType === "AMOUNT" ? centsToInput(invoice.discountValue, c) : "",
+        invoice.discountType === "PERCENT"
+          ? percentToInput(invoice.discountValue)
+          : invoice.discountType === "AMOUNT"
+            ? centsToInput(invoice.discountValue, c)
+            : "",
       deposit: invoice.depositCents ? centsToInput(invoice.depositCents, c) : "",
       notes: invoice.notes ?? "",
       terms: invoice.terms ?? "",
@@ -86,7 +90,15 @@ export default function EditInvoice() {
     <div className="stack">
       <h1>Edit invoice {number}</h1>
       {status !== "DRAFT" ? <p className="muted">This invoice was sent: saving keeps the current version in its history.</p> : null}
-      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} reply={reply} aiLines={aiLines} submitLabel="Save invoice" />
+      <DocumentForm
+        kind="invoice"
+        currency={currency}
+        customers={customers}
+        defaultValue={defaultValue}
+        reply={reply}
+        aiLines={aiLines}
+        submitLabel="Save invoice"
+      />
     </div>
   );
 }

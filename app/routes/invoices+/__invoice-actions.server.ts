@@ -13,7 +13,7 @@ import { sendReminderNow } from "~/models/reminders.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply } from "~/web/forms.server";
-import type { recordPaymentSchema} from "./__invoice-page-form";
+import type { recordPaymentSchema } from "./__invoice-page-form";
 import { invoicePageSchema, UNKNOWN_ACTION } from "./__invoice-page-form";
 import { refundOnlinePayment, requireRefunder } from "./__refunds.server";
 
@@ -58,7 +58,9 @@ export async function invoicePageAction(request: Request, auth: Auth, invoice: I
         return redirectWithFlash(
           request,
           context.back,
-          sent.status === "queued" ? { kind: "success", message: `Reminder emailed to ${sent.to}.` } : { kind: "success", message: "A reminder already went out today." },
+          sent.status === "queued"
+            ? { kind: "success", message: `Reminder emailed to ${sent.to}.` }
+            : { kind: "success", message: "A reminder already went out today." },
         );
       }
       case "void":
@@ -129,5 +131,8 @@ async function markPaymentRefunded({ request, auth, invoice, back, submission }:
 
 async function makeRecurring({ request, auth, invoice }: Context, schedule: Parameters<typeof createSchedule>[2]) {
   const created = await createSchedule(auth.businessId, invoice.id, schedule);
-  return redirectWithFlash(request, "/recurring", { kind: "success", message: `This invoice now repeats ${describeSchedule(created)}, first on ${schedule.startOn}.` });
+  return redirectWithFlash(request, "/recurring", {
+    kind: "success",
+    message: `This invoice now repeats ${describeSchedule(created)}, first on ${schedule.startOn}.`,
+  });
 }

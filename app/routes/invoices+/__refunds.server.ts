@@ -16,13 +16,26 @@ type Owner = { businessId: string; user: { id: string; role: string } };
 /** The loader's part: per online payment what is left to refund and the refunds asked for; a fresh key per render. */
 export async function refundsView(auth: Owner, invoiceId: string, paymentIds: string[]) {
   const [refundable, refunds] = await Promise.all([refundablePayments(auth.businessId, invoiceId), listRefunds(auth.businessId, paymentIds)]);
-  const byPayment: Record<string, { refundableCents: number; refunds: { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: string }[] }> = {};
+  const byPayment: Record<
+    string,
+    {
+      refundableCents: number;
+      refunds: { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: string }[];
+    }
+  > = {};
   for (const id of paymentIds) {
     const own = refunds.filter((r) => r.paymentId === id);
     if (!refundable.has(id) && !own.length) continue;
     byPayment[id] = {
       refundableCents: refundable.get(id) ?? 0,
-      refunds: own.map((r) => ({ id: r.id, amountCents: r.amountCents, status: r.status, reason: r.reason, failureMessage: r.failureMessage, createdAt: r.createdAt.toISOString() })),
+      refunds: own.map((r) => ({
+        id: r.id,
+        amountCents: r.amountCents,
+        status: r.status,
+        reason: r.reason,
+        failureMessage: r.failureMessage,
+        createdAt: r.createdAt.toISOString(),
+      })),
     };
   }
   return { canRefund: auth.user.role === "OWNER", refundKey: randomToken(16), byPayment };
@@ -45,7 +58,15 @@ export async function refundOnlinePayment(
   requireRefunder(auth);
   const back = `/invoices/${invoice.id}`;
   try {
-    const result = await requestRefund({ businessId: auth.businessId, paymentId: v.paymentId, invoiceId: invoice.id, amountCents: v.amount, reason: v.reason, idempotencyKey: v.key, requestedById: auth.user.id });
+    const result = await requestRefund({
+      businessId: auth.businessId,
+      paymentId: v.paymentId,
+      invoiceId: invoice.id,
+      amountCents: v.amount,
+      reason: v.reason,
+      idempotencyKey: v.key,
+      requestedById: auth.user.id,
+    });
     const amount = formatMoney(result.refund.amountCents, result.refund.currency);
     return redirectWithFlash(request, back, {
       kind: result.status === "requested" ? "success" : "info",
@@ -58,7 +79,9 @@ export async function refundOnlinePayment(
     if (error instanceof RefundProviderError) return formReply(submission.reply({ formErrors: [error.message] }), { status: error.status });
     if (error instanceof DomainError) {
       const field = error.field === "amount" || error.field === "reason" ? error.field : null;
-      return formReply(submission.reply(field ? { fieldErrors: { [field]: [error.message] } } : { formErrors: [error.message] }), { status: field ? 400 : 409 });
+      return formReply(submission.reply(field ? { fieldErrors: { [field]: [error.message] } } : { formErrors: [error.message] }), {
+        status: field ? 400 : 409,
+      });
     }
     throw error;
   }

@@ -30,7 +30,11 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
   const filters = InvoiceFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const business = await businessDefaults(businessId);
   const today = todayIn(business.timeZone);
-  const { invoices, nextCursor } = await listInvoices(businessId, { ...filters, customerId: filters.customerId || undefined, q: filters.q || undefined }, today);
+  const { invoices, nextCursor } = await listInvoices(
+    businessId,
+    { ...filters, customerId: filters.customerId || undefined, q: filters.q || undefined },
+    today,
+  );
   return json({
     filters,
     nextCursor,

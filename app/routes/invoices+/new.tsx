@@ -62,7 +62,15 @@ export default function NewInvoice() {
           You have no customers yet. <Link to="/customers/new">Add a customer</Link> first.
         </p>
       ) : null}
-      <DocumentForm kind="invoice" currency={currency} customers={customers} defaultValue={defaultValue} reply={reply} aiLines={aiLines} submitLabel="Create invoice" />
+      <DocumentForm
+        kind="invoice"
+        currency={currency}
+        customers={customers}
+        defaultValue={defaultValue}
+        reply={reply}
+        aiLines={aiLines}
+        submitLabel="Create invoice"
+      />
     </div>
   );
 }

@@ -24,8 +24,7 @@ export default function Settings() {
           Signed in as {email}
         </p>
         <p>
-          <Link to="/settings/business">Business profile</Link>{" "}
-          <span className="muted">(name, address, logo, currency, tax, numbering, payment terms)</span>
+          <Link to="/settings/business">Business profile</Link> <span className="muted">(name, address, logo, currency, tax, numbering, payment terms)</span>
         </p>
         {isOwner ? (
           <p>

@@ -1,12 +1,7 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  json,
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import { json, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { brandLinks } from "~/components/brand-header";
@@ -154,7 +149,8 @@ export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) =>
 });
 
 export default function BusinessSettings() {
-  const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } = useLoaderData<typeof loader>();
+  const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>()?.result;
   // One reply for the page's two forms: the logo upload's errors are on its `logo` field.
   const logoResult = result?.initialValue?.intent === "upload-logo" ? result : undefined;
@@ -265,16 +261,34 @@ export default function BusinessSettings() {
 
         <fieldset className="card stack">
           <legend>Address</legend>
-          <Field label="Address line 1" inputProps={{ ...text(fields.addressLine1, BUSINESS_LIMITS.addressLine1), autoComplete: addressAutocomplete ? "off" : "address-line1" }} errors={fields.addressLine1.errors} />
-          {addressAutocomplete ? (
-            <AddressAutocomplete fields={fields} />
-          ) : null}
-          <Field label="Address line 2" inputProps={{ ...text(fields.addressLine2, BUSINESS_LIMITS.addressLine2), autoComplete: "address-line2" }} errors={fields.addressLine2.errors} />
+          <Field
+            label="Address line 1"
+            inputProps={{ ...text(fields.addressLine1, BUSINESS_LIMITS.addressLine1), autoComplete: addressAutocomplete ? "off" : "address-line1" }}
+            errors={fields.addressLine1.errors}
+          />
+          {addressAutocomplete ? <AddressAutocomplete fields={fields} /> : null}
+          <Field
+            label="Address line 2"
+            inputProps={{ ...text(fields.addressLine2, BUSINESS_LIMITS.addressLine2), autoComplete: "address-line2" }}
+            errors={fields.addressLine2.errors}
+          />
           <div className="grid-2">
             <Field label="City" inputProps={{ ...text(fields.city, BUSINESS_LIMITS.city), autoComplete: "address-level2" }} errors={fields.city.errors} />
-            <Field label="State / province / region" inputProps={{ ...text(fields.region, BUSINESS_LIMITS.region), autoComplete: "address-level1" }} errors={fields.region.errors} />
-            <Field label="Postal code" inputProps={{ ...text(fields.postalCode, BUSINESS_LIMITS.postalCode), autoComplete: "postal-code" }} errors={fields.postalCode.errors} />
-            <Field label="Country" inputProps={{ ...text(fields.country, BUSINESS_LIMITS.country), autoComplete: "country-name" }} errors={fields.country.errors} />
+            <Field
+              label="State / province / region"
+              inputProps={{ ...text(fields.region, BUSINESS_LIMITS.region), autoComplete: "address-level1" }}
+              errors={fields.region.errors}
+            />
+            <Field
+              label="Postal code"
+              inputProps={{ ...text(fields.postalCode, BUSINESS_LIMITS.postalCode), autoComplete: "postal-code" }}
+              errors={fields.postalCode.errors}
+            />
+            <Field
+              label="Country"
+              inputProps={{ ...text(fields.country, BUSINESS_LIMITS.country), autoComplete: "country-name" }}
+              errors={fields.country.errors}
+            />
           </div>
         </fieldset>
 

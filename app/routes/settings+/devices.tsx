@@ -14,7 +14,11 @@ import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Signed-in devices | Invoice Link" }];
 
-const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 export const DeviceActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("sign-out-browser"), id: Id }),
   z.object({ intent: z.literal("sign-out-app"), id: Id }),
@@ -44,7 +48,10 @@ export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) =>
     }
     case "sign-out-others": {
       const count = await signOutEverywhereElse(user.id, sessionId);
-      return redirectWithFlash(request, back, { kind: "success", message: count ? `Signed out ${count} other device${count === 1 ? "" : "s"}.` : "No other device was signed in." });
+      return redirectWithFlash(request, back, {
+        kind: "success",
+        message: count ? `Signed out ${count} other device${count === 1 ? "" : "s"}.` : "No other device was signed in.",
+      });
     }
   }
 });
@@ -52,7 +59,21 @@ export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) =>
 const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 
 /** One signed-in browser or app, with its own sign-out form. */
-function Device({ testId, intent, id, name, current, children }: { testId: string; intent: string; id: string; name: string; current?: boolean; children: React.ReactNode }) {
+function Device({
+  testId,
+  intent,
+  id,
+  name,
+  current,
+  children,
+}: {
+  testId: string;
+  intent: string;
+  id: string;
+  name: string;
+  current?: boolean;
+  children: React.ReactNode;
+}) {
   return (
     <li data-testid={testId}>
       <strong>{name}</strong>

@@ -63,14 +63,11 @@ export default function ExportData() {
       <h1>Export your data</h1>
       <div className="card stack">
         <p>
-          Download a copy of everything Invoice Link holds for your business: the business profile and logo, users (without
-          passwords), customers, estimates, invoices and their line items, payments, the emails sent (who, when, subject and
-          delivery status; not the bodies), the activity feed, recurring schedules, expenses with their receipt photos and property
-          facts. Every table comes as JSON and as CSV in one zip file.
+          Download a copy of everything Invoice Link holds for your business: the business profile and logo, users (without passwords), customers, estimates,
+          invoices and their line items, payments, the emails sent (who, when, subject and delivery status; not the bodies), the activity feed, recurring
+          schedules, expenses with their receipt photos and property facts. Every table comes as JSON and as CSV in one zip file.
         </p>
-        <p className="muted">
-          The file is prepared in the background and can be downloaded for {ttlDays} days. One export at a time.
-        </p>
+        <p className="muted">The file is prepared in the background and can be downloaded for {ttlDays} days. One export at a time.</p>
         {formError ? (
           <p className="form-errors" role="alert">
             {formError}

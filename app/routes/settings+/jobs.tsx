@@ -27,7 +27,11 @@ export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) =>
   const submission = parseWithZod(await request.formData(), { schema: RetrySchema });
   if (submission.status !== "success") return replyWithFormError(submission, "Choose an email to retry");
   const retried = await retryEmail(businessId, submission.value.messageId);
-  return redirectWithFlash(request, "/settings/jobs", retried ? { kind: "success", message: "The email is queued again." } : { kind: "info", message: "That email is not failed; nothing to retry." });
+  return redirectWithFlash(
+    request,
+    "/settings/jobs",
+    retried ? { kind: "success", message: "The email is queued again." } : { kind: "info", message: "That email is not failed; nothing to retry." },
+  );
 });
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") + " UTC" : "");

@@ -39,18 +39,18 @@ export const action = mapDomainErrors(async ({ request, context }: ActionFunctio
 
   const changed = await changePassword(user.id, submission.value.currentPassword, submission.value.newPassword);
   if (!changed) {
-    return json({ result: submission.reply({ fieldErrors: { currentPassword: ["That is not your current password"] }, hideFields: HIDDEN }) }, {
-      status: 400,
-    });
+    return json(
+      { result: submission.reply({ fieldErrors: { currentPassword: ["That is not your current password"] }, hideFields: HIDDEN }) },
+      {
+        status: 400,
+      },
+    );
   }
   // Every session, this one included, was revoked; this browser gets a fresh one.
   const { setCookie } = await createSession(user, { ip: context.clientIp, userAgent: request.headers.get("User-Agent") });
-  return redirectWithFlash(
-    request,
-    "/settings",
-    { kind: "success", message: "Password changed. Every other device has been signed out." },
-    [["Set-Cookie", setCookie]],
-  );
+  return redirectWithFlash(request, "/settings", { kind: "success", message: "Password changed. Every other device has been signed out." }, [
+    ["Set-Cookie", setCookie],
+  ]);
 });
 
 export default function ChangePassword() {

@@ -35,7 +35,8 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
 export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
   const submission = parseWithZod(await request.formData(), { schema: PaymentsActionSchema });
-  if (submission.status !== "success") return replyWithFormError(submission, "That action is not available. Reload the page and try again.", { headers: NO_STORE });
+  if (submission.status !== "success")
+    return replyWithFormError(submission, "That action is not available. Reload the page and try again.", { headers: NO_STORE });
   switch (submission.value.intent) {
     case "connect-stripe": {
       try {

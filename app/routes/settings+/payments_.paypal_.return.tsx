@@ -24,7 +24,13 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
   const url = new URL(request.url);
   const q = (name: string) => url.searchParams.get(name);
   try {
-    const merchant = await finishPayPalConnect({ businessId, sessionId, state: q("state"), trackingId: q("merchantId"), merchantIdInPayPal: q("merchantIdInPayPal") });
+    const merchant = await finishPayPalConnect({
+      businessId,
+      sessionId,
+      state: q("state"),
+      trackingId: q("merchantId"),
+      merchantIdInPayPal: q("merchantIdInPayPal"),
+    });
     const ready = merchant.payments_receivable && merchant.primary_email_confirmed;
     return redirectWithFlash(request, "/settings/payments", {
       kind: ready ? "success" : "info",

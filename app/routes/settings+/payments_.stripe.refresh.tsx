@@ -16,7 +16,8 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
     if (result.ok) return redirect(result.url, { status: 303, headers: { "Cache-Control": "no-store" } });
     return redirectWithFlash(request, "/settings/payments", { kind: "error", message: `${result.message} Use “Continue setup” to try again.` });
   } catch (error) {
-    if (error instanceof InvalidConnectState) throw new Response(error.message, { status: 400, statusText: "Link not valid", headers: { "Cache-Control": "no-store" } });
+    if (error instanceof InvalidConnectState)
+      throw new Response(error.message, { status: 400, statusText: "Link not valid", headers: { "Cache-Control": "no-store" } });
     throw error;
   }
 });

@@ -15,10 +15,13 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
     if (!result.ok) return redirectWithFlash(request, "/settings/payments", { kind: "error", message: `${result.message} Reload this page to try again.` });
     return redirectWithFlash(request, "/settings/payments", {
       kind: "success",
-      message: result.chargesEnabled ? "Stripe is connected. Your pay pages now take card payments." : "Thanks. Stripe still needs a few details before you can take payments.",
+      message: result.chargesEnabled
+        ? "Stripe is connected. Your pay pages now take card payments."
+        : "Thanks. Stripe still needs a few details before you can take payments.",
     });
   } catch (error) {
-    if (error instanceof InvalidConnectState) throw new Response(error.message, { status: 400, statusText: "Link not valid", headers: { "Cache-Control": "no-store" } });
+    if (error instanceof InvalidConnectState)
+      throw new Response(error.message, { status: 400, statusText: "Link not valid", headers: { "Cache-Control": "no-store" } });
     throw error;
   }
 });

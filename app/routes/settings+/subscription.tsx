@@ -26,7 +26,11 @@ export const CloseAccountSchema = z.object({
   password: z
     .string({ error: "Enter your password" })
     .refine((v) => new TextEncoder().encode(v).length <= MAX_PASSWORD_BYTES, { message: "That is not your password" }),
-  confirmName: z.string({ error: "Type the business name to confirm" }).trim().min(1, "Type the business name to confirm").max(200, "That is not the business name"),
+  confirmName: z
+    .string({ error: "Type the business name to confirm" })
+    .trim()
+    .min(1, "Type the business name to confirm")
+    .max(200, "That is not the business name"),
 });
 
 /** The billing buttons: one small form each, told apart by a named `intent` submit button. */
@@ -72,7 +76,10 @@ async function billingAction(request: Request, businessId: string, formData: For
         return redirect(await openBillingPortal(businessId), 303);
       case "cancel":
         await setCancelAtPeriodEnd(businessId, true);
-        return redirectWithFlash(request, back, { kind: "success", message: "Cancellation requested: the subscription ends at the end of the period you paid for. You can resume it until then." });
+        return redirectWithFlash(request, back, {
+          kind: "success",
+          message: "Cancellation requested: the subscription ends at the end of the period you paid for. You can resume it until then.",
+        });
       case "resume":
         await setCancelAtPeriodEnd(businessId, false);
         return redirectWithFlash(request, back, { kind: "success", message: "Your subscription continues: it renews at the end of the period." });
@@ -81,7 +88,10 @@ async function billingAction(request: Request, businessId: string, formData: For
     if (error instanceof DomainError) return redirectWithFlash(request, back, { kind: "error", message: error.message });
     if (!(error as { type?: string }).type?.startsWith("Stripe")) throw error;
     logger.error({ err: (error as Error).message, intent: parsed.data.intent, businessId }, "stripe billing request failed");
-    return redirectWithFlash(request, back, { kind: "error", message: "Billing is not reachable right now. Nothing was changed; please try again in a few minutes." });
+    return redirectWithFlash(request, back, {
+      kind: "error",
+      message: "Billing is not reachable right now. Nothing was changed; please try again in a few minutes.",
+    });
   }
 }
 
@@ -119,14 +129,14 @@ export default function Subscription() {
       <section className="card stack" aria-labelledby="close-heading">
         <h2 id="close-heading">Cancel and delete</h2>
         <p>
-          Closing the account signs everyone out and deletes, at once and for good: your customers ({counts.customers}), estimates,
-          users and their logins, sessions and app sign-ins, queued emails and the email history, the activity feed, recurring
-          schedules, expenses and receipt photos, data exports, the logo and the business&apos;s contact details. Every pay and estimate link you sent stops working.
+          Closing the account signs everyone out and deletes, at once and for good: your customers ({counts.customers}), estimates, users and their logins,
+          sessions and app sign-ins, queued emails and the email history, the activity feed, recurring schedules, expenses and receipt photos, data exports, the
+          logo and the business&apos;s contact details. Every pay and estimate link you sent stops working.
         </p>
         <p>
-          Kept, because tax law and payment disputes may require them: your invoices&apos; numbers, dates and amounts ({counts.invoices})
-          and your payments&apos; amounts, dates and Stripe or PayPal ids ({counts.payments}), with names, addresses, notes, line
-          descriptions and card digits removed. <a href="/privacy">Privacy</a> explains what is kept and for how long.
+          Kept, because tax law and payment disputes may require them: your invoices&apos; numbers, dates and amounts ({counts.invoices}) and your
+          payments&apos; amounts, dates and Stripe or PayPal ids ({counts.payments}), with names, addresses, notes, line descriptions and card digits removed.{" "}
+          <a href="/privacy">Privacy</a> explains what is kept and for how long.
         </p>
         <p>
           Want a copy first? <Link to="/settings/export">Export your data</Link> before you close the account.
@@ -157,7 +167,17 @@ export default function Subscription() {
 
 type Billing = ReturnType<typeof useLoaderData<typeof loader>>["billing"];
 
-function IntentButton({ intent, children, className, extra }: { intent: string; children: React.ReactNode; className?: string; extra?: Record<string, string> }) {
+function IntentButton({
+  intent,
+  children,
+  className,
+  extra,
+}: {
+  intent: string;
+  children: React.ReactNode;
+  className?: string;
+  extra?: Record<string, string>;
+}) {
   return (
     <Form method="post" className="inline-form">
       {Object.entries(extra ?? {}).map(([name, value]) => (
@@ -170,15 +190,25 @@ function IntentButton({ intent, children, className, extra }: { intent: string; 
   );
 }
 
-function PlanSection({ since, plans, billing, checkout }: { since: string; plans: { id: string; label: string }[]; billing: Billing; checkout: "success" | "cancelled" | null }) {
+function PlanSection({
+  since,
+  plans,
+  billing,
+  checkout,
+}: {
+  since: string;
+  plans: { id: string; label: string }[];
+  billing: Billing;
+  checkout: "success" | "cancelled" | null;
+}) {
   const planLabel = billing.plan === "yearly" ? "Yearly" : billing.plan === "monthly" ? "Monthly" : "Invoice Link";
   let summary: React.ReactNode;
   switch (billing.access) {
     case "free":
       summary = (
         <>
-          <strong>Free</strong>, since {since}. This deployment of Invoice Link is self-hosted and has no paid plans: no card on file, no charges and
-          no renewal. Online payments from your customers go through this deployment&apos;s Stripe and PayPal accounts; Invoice Link adds no fee of its own.
+          <strong>Free</strong>, since {since}. This deployment of Invoice Link is self-hosted and has no paid plans: no card on file, no charges and no
+          renewal. Online payments from your customers go through this deployment&apos;s Stripe and PayPal accounts; Invoice Link adds no fee of its own.
         </>
       );
       break;
@@ -205,7 +235,8 @@ function PlanSection({ since, plans, billing, checkout }: { since: string; plans
     case "past_due":
       summary = (
         <>
-          <strong>{`${planLabel} plan, payment failed.`}</strong> Stripe is retrying your card; everything keeps working meanwhile. Update your card with Manage billing.
+          <strong>{`${planLabel} plan, payment failed.`}</strong> Stripe is retrying your card; everything keeps working meanwhile. Update your card with Manage
+          billing.
         </>
       );
       break;
@@ -217,8 +248,9 @@ function PlanSection({ since, plans, billing, checkout }: { since: string; plans
             ? "Your subscription is unpaid. Update your card with Manage billing to continue."
             : billing.readOnlyReason === "canceled"
               ? "Your subscription has ended. Subscribe again to continue."
-              : `Your free trial ended on ${billing.trialEndsAt}. Choose a plan to continue.`}
-          {" "}Until then nothing new can be created or sent. Your data stays, exports and account deletion keep working, and your customers can still pay the links you sent.
+              : `Your free trial ended on ${billing.trialEndsAt}. Choose a plan to continue.`}{" "}
+          Until then nothing new can be created or sent. Your data stays, exports and account deletion keep working, and your customers can still pay the links
+          you sent.
         </>
       );
       break;
@@ -259,7 +291,9 @@ function PlanSection({ since, plans, billing, checkout }: { since: string; plans
           {billing.hasLiveSubscription && billing.cancelAtPeriodEnd ? <IntentButton intent="resume">Resume subscription</IntentButton> : null}
         </div>
       ) : null}
-      {billing.access !== "free" && billing.hasCustomer ? <p className="hint">Manage billing opens Stripe: change your card, see past invoices and receipts.</p> : null}
+      {billing.access !== "free" && billing.hasCustomer ? (
+        <p className="hint">Manage billing opens Stripe: change your card, see past invoices and receipts.</p>
+      ) : null}
     </section>
   );
 }

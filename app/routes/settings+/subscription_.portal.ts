@@ -18,6 +18,9 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
     if (error instanceof DomainError) return redirectWithFlash(request, "/settings/subscription", { kind: "error", message: error.message });
     if (!(error as { type?: string }).type?.startsWith("Stripe")) throw error;
     logger.error({ err: (error as Error).message, businessId }, "could not open the billing portal");
-    return redirectWithFlash(request, "/settings/subscription", { kind: "error", message: "Billing is not reachable right now. Please try again in a few minutes." });
+    return redirectWithFlash(request, "/settings/subscription", {
+      kind: "error",
+      message: "Billing is not reachable right now. Please try again in a few minutes.",
+    });
   }
 });

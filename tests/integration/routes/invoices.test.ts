@@ -46,14 +46,23 @@ describe("invoice list loader", () => {
 
 describe("invoice page loader", () => {
   it("shows the business's own invoice", async () => {
-    const response = await callRoute(invoicePage, { request: getRequest(`/invoices/${A.invoice.id}`, { cookie: A.cookie }), params: { invoiceId: A.invoice.id } });
+    const response = await callRoute(invoicePage, {
+      request: getRequest(`/invoices/${A.invoice.id}`, { cookie: A.cookie }),
+      params: { invoiceId: A.invoice.id },
+    });
     expect(response).toHaveStatus(200);
   });
 
   it("is a 404 for another business's invoice, the same as for one that does not exist", async () => {
-    const foreign = await callRoute(invoicePage, { request: getRequest(`/invoices/${B.invoice.id}`, { cookie: A.cookie }), params: { invoiceId: B.invoice.id } });
+    const foreign = await callRoute(invoicePage, {
+      request: getRequest(`/invoices/${B.invoice.id}`, { cookie: A.cookie }),
+      params: { invoiceId: B.invoice.id },
+    });
     expect(foreign).toHaveStatus(404);
-    const missing = await callRoute(invoicePage, { request: getRequest("/invoices/nonexistent0000", { cookie: A.cookie }), params: { invoiceId: "nonexistent0000" } });
+    const missing = await callRoute(invoicePage, {
+      request: getRequest("/invoices/nonexistent0000", { cookie: A.cookie }),
+      params: { invoiceId: "nonexistent0000" },
+    });
     expect(missing).toHaveStatus(404);
   });
 
