@@ -102,6 +102,52 @@ export default tseslint.config(
       ],
     },
   },
+  // Infrastructure (app/utils) never imports the domain or the web layer: routes → domain → infrastructure.
+  {
+    files: ["app/utils/**/*.{ts,tsx}"],
+    ignores: testFiles,
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/tests/**", "~/../tests/**"], message: "App code never imports the tests." },
+            {
+              group: ["~/models/**", "../models/**", "~/web/**", "../web/**", "~/routes/**"],
+              message: "Infrastructure never imports the domain or the web layer.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The domain never imports the web layer, routes or components. Known exception, to move next: the JSON
+  // API's resource modules (api-resources, deleted-records, idempotency, openapi) use the API's errors and
+  // pagination from app/web/api.server.ts; they belong in the web layer beside it.
+  {
+    files: ["app/models/**/*.{ts,tsx}"],
+    ignores: [
+      ...testFiles,
+      "app/models/api-resources.server.ts",
+      "app/models/deleted-records.server.ts",
+      "app/models/idempotency.server.ts",
+      "app/models/openapi.server.ts",
+    ],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/tests/**", "~/../tests/**"], message: "App code never imports the tests." },
+            {
+              group: ["~/web/**", "../web/**", "~/routes/**", "~/components/**", "../components/**"],
+              message: "The domain never imports the web layer, routes or components.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Test helpers keep terse comma expressions (a hand-written CSV reader, timers released in a loop).
   { files: testFiles, rules: { "@typescript-eslint/no-unused-expressions": "off" } },
   // remix.env.d.ts: the compiler's ambient types come in by triple-slash reference, as Remix generates it.
