@@ -1,5 +1,5 @@
 // Errors the domain raises. The domain never builds HTTP responses: the web layer (app/web/errors.server.ts)
-// turns these into pages and form errors, and the JSON API (app/utils/api.server.ts) into its error format,
+// turns these into pages and form errors, and the JSON API (app/web/api.server.ts) into its error format,
 // both from one classification.
 
 /** A row does not exist *for this business*: another tenant's id looks exactly like a missing one (404). */

@@ -1,7 +1,7 @@
 // The one place where the domain's errors (app/models/errors.server.ts) become HTTP answers. The domain
 // throws NotFoundError, ForbiddenError, GoneError, ReadOnlyAccountError and DomainError and never builds a
 // Response; `classifyError` says what each means over HTTP, and both the web pages (here) and the JSON
-// API (app/utils/api.server.ts) answer from that one classification.
+// API (app/web/api.server.ts) answer from that one classification.
 //
 // How a route applies it: every page and resource route exports its loader and action through
 // `mapDomainErrors` (tests/integration/route-conventions.test.ts checks this):

@@ -9,7 +9,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const SCAN = ["app", "jobs", "scripts", "tests", "prisma", "docs", "README.md", "server.ts"];
 const SKIP = new Set(["node_modules", "generated", "build", ".git"]);
 // A path-looking mention: docs/…md, or app|jobs|scripts|tests|prisma/… with a source extension.
-const MENTION = /(?<![\w/~.@-])((?:docs|app|jobs|scripts|tests|prisma)\/[A-Za-z0-9_.+$[\]()/-]+\.(?:md|ts|tsx|mjs|js|sql|prisma))\b/g;
+const MENTION = /(?<![\w/~.@-])((?:docs|app|jobs|scripts|tests|prisma)\/[A-Za-z0-9_.+$[\]()/-]+?\.(?:md|ts|tsx|mjs|js|sql|prisma))\b/g;
 
 function* sourceFiles(entry: string): Generator<string> {
   const full = path.join(ROOT, entry);
