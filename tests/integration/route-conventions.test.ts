@@ -15,8 +15,11 @@ function routeFiles() {
   const out: { name: string; source: string }[] = [];
   for (const entry of readdirSync(ROUTES, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !/\.tsx?$/.test(entry.name)) continue;
-    // A route's parts (`__editor.tsx` beside it) are not route modules.
+    // A route's parts (`__editor.tsx` beside it, or any file but route.tsx in a folder route such as
+    // invoices+/$invoiceId._index/) are not route modules: remix-flat-routes' own rule.
     if (entry.name.startsWith("__")) continue;
+    const inFolderRoute = entry.parentPath !== ROUTES && !entry.parentPath.endsWith("+");
+    if (inFolderRoute && !/^route\.tsx?$/.test(entry.name)) continue;
     const file = path.join(entry.parentPath, entry.name);
     out.push({ name: path.relative(ROUTES, file), source: readFileSync(file, "utf8") });
   }

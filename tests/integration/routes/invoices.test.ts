@@ -3,7 +3,7 @@
 // business's invoice is a 404, even through the list's customer filter.
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInvoice } from "~/models/invoice.server";
-import { loader as invoicePage } from "~/routes/invoices+/$invoiceId._index";
+import { loader as invoicePage } from "~/routes/invoices+/$invoiceId._index/route";
 import { loader as invoiceList } from "~/routes/invoices+/_index";
 import { createAccount, sessionCookieFor } from "../../helpers/accounts";
 import { documentInput, makeCustomer } from "../../helpers/business-data";

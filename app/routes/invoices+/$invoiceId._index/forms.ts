@@ -1,6 +1,6 @@
 // The invoice page's forms (record a payment, mark paid, mark a payment refunded, refund online, repeat,
 // send, mark sent, remind, void) post to the page with their `intent`: this is their one schema, a zod
-// union on that intent, used by the action (__invoice-actions.server.ts) and by the forms in the browser.
+// union on that intent, used by the action (actions.server.ts) and by the forms in the browser.
 // Each form reads the action's `result` only when it answers its own intent (`replyFor`).
 import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";

@@ -1,5 +1,5 @@
 // The invoice page's action: every form on the page posts here with its `intent`. One parse with the
-// page's schema (__invoice-page-form.ts), one handler per intent, and one reply shape: POST/redirect/GET
+// page's schema (forms.ts), one handler per intent, and one reply shape: POST/redirect/GET
 // with a flash on success, `{ result }` (Conform's SubmissionResult, 400) when a form is refused.
 // A DomainError from a button without fields (send, void, …) comes back as an error flash on the page.
 import { parseWithZod } from "@conform-to/zod/v4";
@@ -13,9 +13,9 @@ import { sendReminderNow } from "~/models/reminders.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply } from "~/web/forms.server";
-import type { recordPaymentSchema } from "./__invoice-page-form";
-import { invoicePageSchema, UNKNOWN_ACTION } from "./__invoice-page-form";
-import { refundOnlinePayment, requireRefunder } from "./__refunds.server";
+import type { recordPaymentSchema } from "./forms";
+import { invoicePageSchema, UNKNOWN_ACTION } from "./forms";
+import { refundOnlinePayment, requireRefunder } from "./refunds.server";
 
 type Invoice = Awaited<ReturnType<typeof getInvoice>>;
 type Auth = { businessId: string; user: { id: string; role: string } };

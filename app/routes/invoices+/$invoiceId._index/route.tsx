@@ -1,20 +1,17 @@
-import { getFormProps, getInputProps, getSelectProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { type SubmissionResult } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ConfirmVoid } from "~/components/confirm-void";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { EmailTimeline } from "~/components/email-timeline";
-import { ErrorList, Field, SubmitButton } from "~/components/forms";
+import { ErrorList, SubmitButton } from "~/components/forms";
 import { JobPhotos } from "~/components/job-photos";
 import { RefundPaymentForm } from "~/components/refund-payment-form";
 import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
 import { SendReminderNow } from "~/components/send-reminder-now";
 import { ShareLink } from "~/components/share-link";
 import { StatusBadge } from "~/components/status-badge";
-import { paymentMethodLabel } from "~/models/labels";
-import { MANUAL_PAYMENT_METHODS as MANUAL_METHODS } from "~/models/api-schemas";
 import { businessDefaults } from "~/models/business.server";
 import { todayIn, toDateString } from "~/utils/dates";
 import { formatEstimateNumber } from "~/models/document-numbers";
@@ -28,9 +25,10 @@ import { requireBusiness } from "~/web/auth.server";
 import { randomToken } from "~/utils/crypto.server";
 import { centsToInput, formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
-import { invoicePageAction } from "./__invoice-actions.server";
-import { recordPaymentSchema, replyFor } from "./__invoice-page-form";
-import { refundsView } from "./__refunds.server";
+import { invoicePageAction } from "./actions.server";
+import { RecordPaymentForm } from "./record-payment-form";
+import { replyFor } from "./forms";
+import { refundsView } from "./refunds.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
@@ -118,58 +116,6 @@ export const action = mapDomainErrors(async ({ request, params }: ActionFunction
   return invoicePageAction(request, auth, invoice);
 });
 
-/** `balance` prefills the amount for the first payment only: after one is recorded the amount starts empty, so a stray second tap asks for an amount instead of recording one. */
-function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency: string; paymentKey: string; today: string; balance: string }) {
-  const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const [form, fields] = useForm({
-    id: "record-payment",
-    lastResult: replyFor(actionData?.result, "record-payment"),
-    defaultValue: { amount: balance, method: "CASH", receivedOn: today },
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: recordPaymentSchema(currency) }),
-  });
-  return (
-    <Form method="post" className="card stack" {...getFormProps(form)}>
-      <h2>Record a payment</h2>
-      <ErrorList id={form.errorId} errors={form.errors} />
-      <input type="hidden" name="intent" value="record-payment" />
-      <input type="hidden" name="key" value={paymentKey} />
-      <ErrorList id={fields.key.errorId} errors={fields.key.errors} />
-      <div className="grid-3">
-        <Field
-          label={`Amount (${currency})`}
-          inputProps={{ ...getInputProps(fields.amount, { type: "text" }), inputMode: "decimal" }}
-          errors={fields.amount.errors}
-        />
-        <div>
-          <label htmlFor={fields.method.id}>Method</label>
-          <select {...getSelectProps(fields.method)}>
-            {MANUAL_METHODS.map((m) => (
-              <option key={m} value={m}>
-                {paymentMethodLabel(m)}
-              </option>
-            ))}
-          </select>
-          <ErrorList id={fields.method.errorId} errors={fields.method.errors} />
-        </div>
-        <Field label="Received on" inputProps={getInputProps(fields.receivedOn, { type: "date" })} errors={fields.receivedOn.errors} />
-      </div>
-      <Field label="Reference (check number, note)" inputProps={getInputProps(fields.reference, { type: "text" })} errors={fields.reference.errors} />
-      {fields.confirmOverpayment.errors ? (
-        <div>
-          <label>
-            <input {...getInputProps(fields.confirmOverpayment, { type: "checkbox" })} /> Yes, I received this much: record the overpayment
-          </label>
-          <ErrorList id={fields.confirmOverpayment.errorId} errors={fields.confirmOverpayment.errors} />
-        </div>
-      ) : null}
-      <SubmitButton pending={navigation.state === "submitting" && navigation.formData?.get("intent") === "record-payment"}>Record payment</SubmitButton>
-    </Form>
-  );
-}
-
-/** The forms that show their own errors; the others' errors go to the top of the page. */
 const FORMS_WITH_ERRORS: string[] = ["record-payment", REFUND_INTENT, "make-recurring"];
 
 /** The "Repeat this invoice" form shows one message per field ("form" for the form's own). */

@@ -1,30 +1,21 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { brandLinks } from "~/components/brand-header";
 import { accentStylesheetPath } from "~/models/branding";
 import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import {
-  BUSINESS_LIMITS,
-  BusinessDetailsSchema,
-  COMMON_TIME_ZONES,
-  LOGO_MAX_BYTES,
-  LOGO_MIME_TYPES,
-  LOGO_TOO_LARGE,
-  logoRejection,
-  sniffLogoType,
-} from "~/models/business-form";
-import { getBusinessProfile, removeLogo, setLogo, updateBusinessProfile } from "~/models/business.server";
+import { BUSINESS_LIMITS, BusinessDetailsSchema, COMMON_TIME_ZONES, LOGO_MIME_TYPES } from "~/models/business-form";
+import { getBusinessProfile, removeLogo, updateBusinessProfile } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { type FormReply } from "~/web/forms.server";
+import { logoError, readForm, uploadLogo } from "./logo.server";
 
 const PAGE = "/settings/business";
 
@@ -82,38 +73,6 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
   });
 });
 
-const LogoUploadSchema = z.object({ intent: z.literal("upload-logo") });
-
-/** A refused logo, as the page's one reply shape: an error on the `logo` field of the upload form. */
-function logoError(error: string) {
-  const formData = new FormData();
-  formData.set("intent", "upload-logo");
-  return json<FormReply>({ result: parseWithZod(formData, { schema: LogoUploadSchema }).reply({ fieldErrors: { logo: [error] } }) }, { status: 400 });
-}
-
-/**
- * Reads the body: the profile form posts urlencoded, the logo form multipart. Multipart parts are held in
- * memory up to 1 MB each (server.ts already caps the whole body at 6 MB).
- */
-async function readForm(request: Request): Promise<{ formData: FormData } | { error: string }> {
-  const contentType = request.headers.get("Content-Type") ?? "";
-  if (!/^multipart\/form-data/i.test(contentType)) {
-    try {
-      return { formData: await request.formData() };
-    } catch {
-      throw new Response("Bad Request: the form could not be read.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-    }
-  }
-  try {
-    const uploadHandler = unstable_createMemoryUploadHandler({ maxPartSize: LOGO_MAX_BYTES });
-    return { formData: await unstable_parseMultipartFormData(request, uploadHandler) };
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return { error: LOGO_TOO_LARGE };
-    // A truncated or malformed body is the client's fault, not ours.
-    return { error: "The upload could not be read; please choose the file and try again" };
-  }
-}
-
 export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const read = await readForm(request);
@@ -121,16 +80,7 @@ export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) =>
   const { formData } = read;
   const intent = formData.get("intent");
 
-  if (intent === "upload-logo") {
-    const file = formData.get("logo");
-    if (!(file instanceof File) || file.size === 0) return logoError("Choose an image file to upload");
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const rejection = logoRejection(bytes);
-    const mime = sniffLogoType(bytes);
-    if (rejection || !mime) return logoError(rejection ?? "That file is not a PNG, JPEG or WebP image");
-    await setLogo(businessId, bytes, mime);
-    return redirectWithFlash(request, PAGE, { kind: "success", message: "Logo updated." });
-  }
+  if (intent === "upload-logo") return uploadLogo(request, businessId, formData);
 
   if (intent === "remove-logo") {
     await removeLogo(businessId);

@@ -1,26 +1,22 @@
-import { getFormProps, getInputProps, type Submission, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Fragment } from "react";
-import { z } from "zod";
 import { Field, formErrors, SubmitButton } from "~/components/forms";
 import { PropertyPanel } from "~/components/property-panel";
 import { paymentMethodLabel, statusLabel } from "~/models/labels";
-import { eraseCustomer } from "~/models/customer-erasure.server";
 import { eraseCustomerSchema } from "~/models/customer-form";
-import { archiveCustomer, customerHistory, getCustomer, restoreCustomer } from "~/models/customer.server";
-import { DomainError } from "~/models/errors.server";
-import { LookupCapError, LookupInProgressError, lookUpProperty, propertyPanel } from "~/models/property.server";
+import { customerHistory, getCustomer } from "~/models/customer.server";
+import { propertyPanel } from "~/models/property.server";
 import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
-import { ProviderError } from "~/utils/provider-fetch.server";
 import { rentcastConfigured } from "~/utils/rentcast.server";
 import { formatMoney } from "~/utils/money";
-import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
-import { type FormReply, replyWithDomainError, replyWithFormError } from "~/web/forms.server";
+import { type FormReply, replyWithFormError } from "~/web/forms.server";
+import { archiveAction, customerActionSchema, eraseAction, propertyLookupAction, restoreAction } from "./actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.name ?? "Customer"} | Invoice Link` }];
 
@@ -39,19 +35,6 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
         : null,
   });
 });
-
-/** The page's buttons, told apart by their `intent`: erasing needs the customer's name typed again. */
-function customerActionSchema(customerName: string) {
-  return z.discriminatedUnion("intent", [
-    eraseCustomerSchema(customerName),
-    z.object({ intent: z.literal("property-lookup") }),
-    z.object({ intent: z.literal("archive") }),
-    z.object({ intent: z.literal("restore") }),
-  ]);
-}
-
-type CustomerSubmission = Submission<z.output<ReturnType<typeof customerActionSchema>>>;
-type CustomerActionArgs = { request: Request; submission: CustomerSubmission; businessId: string; customerId: string };
 
 export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
@@ -75,53 +58,6 @@ export const action = mapDomainErrors(async ({ request, params }: ActionFunction
       return restoreAction(args);
   }
 });
-
-/** The customer's name typed again, then every personal detail of theirs goes (app/models/customer-erasure.server.ts). */
-async function eraseAction({ request, submission, businessId, customerId }: CustomerActionArgs) {
-  try {
-    const summary = await eraseCustomer(businessId, customerId);
-    // The flash names nobody: the point was to forget the name.
-    const kept = summary.invoicesKept
-      ? ` ${summary.invoicesKept === 1 ? "Their invoice is" : `Their ${summary.invoicesKept} invoices are`} kept for your books under "Deleted customer".`
-      : "";
-    return redirectWithFlash(request, "/customers", { kind: "success", message: `The customer is erased.${kept}` });
-  } catch (error) {
-    // An open invoice with a balance (or the placeholder itself): the customer's state, not the form, is the problem (409).
-    return replyWithDomainError(submission, error);
-  }
-}
-
-async function propertyLookupAction({ request, submission, businessId, customerId }: CustomerActionArgs) {
-  try {
-    const result = await lookUpProperty(businessId, customerId);
-    const message =
-      result.source === "cache"
-        ? "Shown from the lookup made in the last 30 days: no lookup was used."
-        : result.found
-          ? "Property details looked up."
-          : "Rentcast has no record of this address (the lookup counts toward this month's).";
-    return redirectWithFlash(request, `/customers/${customerId}`, { kind: "success", message });
-  } catch (error) {
-    if (error instanceof LookupCapError) return replyWithFormError(submission, error.message, { status: 429 });
-    if (error instanceof LookupInProgressError) return replyWithFormError(submission, error.message, { status: 409 });
-    if (error instanceof DomainError) return replyWithFormError(submission, error.message, { status: 400 });
-    if (error instanceof ProviderError) return replyWithFormError(submission, error.message, { status: error.status });
-    throw error;
-  }
-}
-
-async function archiveAction({ request, businessId, customerId }: CustomerActionArgs) {
-  const customer = await archiveCustomer(businessId, customerId);
-  return redirectWithFlash(request, `/customers/${customerId}`, {
-    kind: "success",
-    message: `${customer.name} is archived: hidden from your customer list and from new invoices and estimates.`,
-  });
-}
-
-async function restoreAction({ request, businessId, customerId }: CustomerActionArgs) {
-  const customer = await restoreCustomer(businessId, customerId);
-  return redirectWithFlash(request, `/customers/${customerId}`, { kind: "success", message: `${customer.name} is restored.` });
-}
 
 /** Text typed with line breaks (notes, addresses) shown with its line breaks, still escaped by React. */
 function Lines({ lines }: { lines: string[] }) {
