@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 // The customer's pay page, reached only through a signed link. Server-rendered, ships no JavaScript,
 // works on old phones: paying is a plain form POST that 303-redirects to Stripe Checkout or PayPal.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -31,6 +32,7 @@ import { PayPalError } from "~/models/payments/paypal-client.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { getSession } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { formErrors } from "~/components/forms";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
@@ -47,8 +49,9 @@ const NO_STORE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
 
 /** One schema for the pay form: which provider and which amount; never an amount itself. */
 export const PayFormSchema = z.object({
-  t: z.string().max(64),
-  d: z.string().max(16),
+  // Empty or missing link parts fall through to the link check (401), as a bad signature does.
+  t: z.string().max(64).default(""),
+  d: z.string().max(16).default(""),
   provider: z.enum(["stripe", "paypal"]),
   amount: z.enum(["deposit", "balance"]).default("balance"),
 });
@@ -100,26 +103,25 @@ export const loader = mapDomainErrors(async ({ request, params, context }: Loade
 
 export const action = mapDomainErrors(async ({ request, params, context }: ActionFunctionArgs) => {
   const form = await request.formData();
-  const parsed = PayFormSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return json({ error: "Choose how you want to pay." }, { status: 400, headers: NO_STORE });
-  const { t, d, provider, amount } = parsed.data;
+  const submission = parseWithZod(form, { schema: PayFormSchema });
+  // The one reply shape ({ result }, app/web/forms.server.ts), read without JavaScript: the page shows its form errors.
+  const refuse = (message: string, status: number) => json({ result: submission.reply({ formErrors: [message] }) }, { status, headers: NO_STORE });
+  if (submission.status !== "success") return refuse("Choose how you want to pay.", 400);
+  const { t, d, provider, amount } = submission.value;
   const invoice = await invoiceFromLink(params.invoiceId!, t, d);
-  if (!onlinePaymentOptions(invoice.business)[provider]) return json({ error: "That payment method is not available." }, { status: 400, headers: NO_STORE });
+  if (!onlinePaymentOptions(invoice.business)[provider]) return refuse("That payment method is not available.", 400);
   await enforceRateLimit("checkout", context);
   try {
     const url = provider === "stripe" ? await startStripeCheckout(invoice, amount) : await startPayPalCheckout(invoice, amount);
     return redirect(url, { status: 303, headers: NO_STORE });
   } catch (error) {
-    if (error instanceof DomainError) return json({ error: error.message }, { status: 409, headers: NO_STORE });
+    if (error instanceof DomainError) return refuse(error.message, 409);
     // The provider is down or refused: tell the customer plainly, keep the details in the log.
     const providerName = provider === "stripe" ? "Card payment" : "PayPal";
     const isProviderError = error instanceof PayPalError || (error as { type?: string }).type?.startsWith("Stripe");
     if (!isProviderError) throw error;
     logger.error({ err: (error as Error).message, provider, invoiceId: invoice.id }, "could not start checkout");
-    return json(
-      { error: `${providerName} is not available right now. Please try again in a few minutes or use another way to pay.` },
-      { status: 502, headers: NO_STORE },
-    );
+    return refuse(`${providerName} is not available right now. Please try again in a few minutes or use another way to pay.`, 502);
   }
 });
 
@@ -152,9 +154,9 @@ export default function PayInvoice() {
       {data.pendingCents > 0 ? (
         <p className="flash">Your bank payment of {money(data.pendingCents)} is processing. It usually clears in 3–5 business days; you will get a receipt.</p>
       ) : null}
-      {actionData?.error ? (
+      {formErrors(actionData?.result)?.[0] ? (
         <p className="flash flash-error" role="alert">
-          {actionData.error}
+          {formErrors(actionData?.result)?.[0]}
         </p>
       ) : null}
       <section className="card">
