@@ -4,13 +4,13 @@
 // but never saved with an expense, onboarding states (Stripe Connect, PayPal) a day past their expiry, closed
 // businesses past the records retention period, and processed Stripe Billing event ids older than a month.
 import { prisma } from "~/utils/db.server";
+import { pruneDeletedRecords } from "~/models/deleted-records.server";
+import { pruneIdempotencyKeys } from "~/models/idempotency.server";
 import { purgeClosedBusinesses } from "./account-closure.server";
 import { deleteLapsedFamilies, pruneRotatedTokens } from "./api-token.server";
 import { pruneProcessedBillingEvents } from "./billing-events.server";
 import { deleteExpiredConnectStates } from "./payments/connect-state.server";
 import { expireDataExports } from "./data-export.server";
-import { pruneDeletedRecords } from "./deleted-records.server";
-import { pruneIdempotencyKeys } from "./idempotency.server";
 import { deleteStaleDraftReceipts } from "./expense.server";
 
 export async function cleanupExpired(now = new Date()) {

@@ -6,7 +6,7 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { keysetWhere, pageOf, type Cursor } from "~/web/api.server";
 import { prisma } from "~/utils/db.server";
-import { REFRESH_TOKEN_IDLE_MS } from "./api-token.server";
+import { REFRESH_TOKEN_IDLE_MS } from "~/models/api-token.server";
 
 export const DELETED_RESOURCES = ["customer", "invoice", "estimate", "payment"] as const;
 type DeletedResource = (typeof DELETED_RESOURCES)[number];

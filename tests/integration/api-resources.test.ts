@@ -15,10 +15,10 @@ import {
   apiUpdateCustomer,
   apiUpdateEstimate,
   apiUpdateInvoice,
-} from "~/models/api-resources.server";
+} from "~/web/api/api-resources.server";
 import { decideEstimate } from "~/models/estimate.server";
 import { refundPayment } from "~/models/payments/payment.server";
-import { OPERATIONS } from "~/models/openapi.server";
+import { OPERATIONS } from "~/web/api/openapi.server";
 import { prisma } from "~/utils/db.server";
 import { createAccount } from "../helpers/accounts";
 import { businessSnapshot as snapshot, isoDate, shiftDays } from "../helpers/business-data";
@@ -1039,7 +1039,7 @@ describe("business profile", () => {
   it("a PATCH that does not send nextInvoiceNumber does not fail on it when a document takes a number meanwhile", async () => {
     // The route reads the profile, then saves it merged with the patch. Between the two, another
     // request numbers an invoice and an estimate: replayed here in that order.
-    const { apiGetBusiness, apiUpdateBusiness } = await import("~/models/api-resources.server");
+    const { apiGetBusiness, apiUpdateBusiness } = await import("~/web/api/api-resources.server");
     const read = await apiGetBusiness(A.business.id);
     const customer = await createCustomer(A.api, { name: "Numbering Race" });
     await createInvoice(A.api, customer.id);

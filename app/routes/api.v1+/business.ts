@@ -1,5 +1,5 @@
 // GET/PATCH /api/v1/business: the business profile of the token's business.
-import { apiGetBusiness, apiUpdateBusiness } from "~/models/api-resources.server";
+import { apiGetBusiness, apiUpdateBusiness } from "~/web/api/api-resources.server";
 import { BusinessUpdateBody } from "~/models/api-schemas";
 import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 

@@ -1,5 +1,5 @@
 // GET/PATCH /api/v1/customers/:customerId (PATCH with "archived" archives or restores).
-import { apiGetCustomer, apiUpdateCustomer } from "~/models/api-resources.server";
+import { apiGetCustomer, apiUpdateCustomer } from "~/web/api/api-resources.server";
 import { CustomerUpdateBody } from "~/models/api-schemas";
 import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 

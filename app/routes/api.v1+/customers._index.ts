@@ -1,5 +1,5 @@
 // GET/POST /api/v1/customers
-import { apiCreateCustomer, apiListCustomers } from "~/models/api-resources.server";
+import { apiCreateCustomer, apiListCustomers } from "~/web/api/api-resources.server";
 import { CustomerCreateBody, CustomerListQuery } from "~/models/api-schemas";
 import { idempotent, readIdempotencyKey } from "~/models/idempotency.server";
 import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth, resourceResponse } from "~/web/api.server";

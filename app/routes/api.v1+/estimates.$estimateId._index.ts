@@ -1,5 +1,5 @@
 // GET/PATCH /api/v1/estimates/:estimateId
-import { apiGetEstimate, apiUpdateEstimate } from "~/models/api-resources.server";
+import { apiGetEstimate, apiUpdateEstimate } from "~/web/api/api-resources.server";
 import { EstimateUpdateBody } from "~/models/api-schemas";
 import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 

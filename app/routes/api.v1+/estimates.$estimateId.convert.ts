@@ -1,5 +1,5 @@
 // POST /api/v1/estimates/:estimateId/convert: an approved estimate becomes a draft invoice, once.
-import { apiGetEstimate, apiGetInvoice } from "~/models/api-resources.server";
+import { apiGetEstimate, apiGetInvoice } from "~/web/api/api-resources.server";
 import { convertEstimateToInvoice } from "~/models/estimate.server";
 import { EmptyBody } from "~/models/api-schemas";
 import { apiAction, apiLoader, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";

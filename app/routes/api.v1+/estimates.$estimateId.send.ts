@@ -1,5 +1,5 @@
 // POST /api/v1/estimates/:estimateId/send: emails the customer a signed link to approve or decline.
-import { apiGetEstimate } from "~/models/api-resources.server";
+import { apiGetEstimate } from "~/web/api/api-resources.server";
 import { sendEstimate } from "~/models/estimate.server";
 import { EmptyBody } from "~/models/api-schemas";
 import { apiAction, apiLoader, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";

@@ -1,6 +1,6 @@
 // GET/PATCH /api/v1/invoices/:invoiceId. PATCH changes the fields sent ("lines" replaces all lines);
 // a sent invoice keeps its earlier version as a revision, a paid or void one cannot change (409).
-import { apiGetInvoice, apiUpdateInvoice } from "~/models/api-resources.server";
+import { apiGetInvoice, apiUpdateInvoice } from "~/web/api/api-resources.server";
 import { InvoiceUpdateBody } from "~/models/api-schemas";
 import { apiAction, apiLoader, checkIfMatch, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";
 

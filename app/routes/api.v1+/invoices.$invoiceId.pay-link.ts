@@ -1,5 +1,5 @@
 // GET /api/v1/invoices/:invoiceId/pay-link: the customer's signed pay link, for texting or sharing.
-import { apiGetInvoice, payLinkOf } from "~/models/api-resources.server";
+import { apiGetInvoice, payLinkOf } from "~/web/api/api-resources.server";
 import { apiAction, apiJson, apiLoader, requireApiAuth } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request, params }) => {

@@ -1,6 +1,6 @@
 // POST /api/v1/invoices/:invoiceId/send: {"via":"email"} emails the customer the pay link;
 // {"via":"text"} marks it sent for the app to text the returned link from the phone.
-import { apiGetInvoice, payLinkOf } from "~/models/api-resources.server";
+import { apiGetInvoice, payLinkOf } from "~/web/api/api-resources.server";
 import { SendBody } from "~/models/api-schemas";
 import { markInvoiceSent, sendInvoice } from "~/models/invoice.server";
 import { apiAction, apiJson, apiLoader, readJson, requireApiAuth } from "~/web/api.server";

@@ -1,5 +1,5 @@
 // POST /api/v1/invoices/:invoiceId/void: the invoice stops being payable; its pay link stops working.
-import { apiGetInvoice } from "~/models/api-resources.server";
+import { apiGetInvoice } from "~/web/api/api-resources.server";
 import { voidInvoice } from "~/models/invoice.server";
 import { EmptyBody } from "~/models/api-schemas";
 import { apiAction, apiLoader, readJson, requireApiAuth, resourceResponse } from "~/web/api.server";

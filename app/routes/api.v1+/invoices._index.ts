@@ -1,5 +1,5 @@
 // GET/POST /api/v1/invoices (with line items)
-import { apiCreateInvoice, apiListInvoices } from "~/models/api-resources.server";
+import { apiCreateInvoice, apiListInvoices } from "~/web/api/api-resources.server";
 import { InvoiceCreateBody, InvoiceListQuery } from "~/models/api-schemas";
 import { idempotent, readIdempotencyKey } from "~/models/idempotency.server";
 import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth, resourceResponse } from "~/web/api.server";

@@ -1,5 +1,5 @@
 // GET /api/v1/openapi.json: the API's OpenAPI 3.1 document, generated from the zod schemas.
-import { openApiDocument } from "~/models/openapi.server";
+import { openApiDocument } from "~/web/api/openapi.server";
 import { apiAction, apiJson, apiLoader } from "~/web/api.server";
 
 export const loader = apiLoader(async () => apiJson(openApiDocument(), { headers: { "Cache-Control": "public, max-age=300" } }));

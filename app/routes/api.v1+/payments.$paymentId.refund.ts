@@ -2,7 +2,7 @@
 // the invoice recomputed. A card or PayPal payment is refunded at Stripe or PayPal (amountCents optional,
 // reason required), once per Idempotency-Key header; 202 with the pending refund, and the payment changes
 // when the provider's webhook confirms it. See docs/decisions/012-paypal-partner-and-refunds.md.
-import { apiRefundPayment } from "~/models/api-resources.server";
+import { apiRefundPayment } from "~/web/api/api-resources.server";
 import { RefundBody } from "~/models/api-schemas";
 import { apiAction, apiJson, apiLoader, ApiError, readJson, requireApiAuth } from "~/web/api.server";
 import { randomToken } from "~/utils/crypto.server";

@@ -1,5 +1,5 @@
 // GET /api/v1/payments/:paymentId
-import { apiGetPayment } from "~/models/api-resources.server";
+import { apiGetPayment } from "~/web/api/api-resources.server";
 import { apiAction, apiLoader, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request, params }) => {

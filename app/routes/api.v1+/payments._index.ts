@@ -1,5 +1,5 @@
 // GET /api/v1/payments: every payment of the business, manual and online, newest first.
-import { apiListPayments } from "~/models/api-resources.server";
+import { apiListPayments } from "~/web/api/api-resources.server";
 import { PaymentListQuery } from "~/models/api-schemas";
 import { apiAction, apiJson, apiLoader, decodeCursor, readQuery, requireApiAuth } from "~/web/api.server";
 

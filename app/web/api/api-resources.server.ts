@@ -25,18 +25,18 @@ import {
   type PayLinkResource,
   type RefundBody,
   type RefundResource,
-} from "./api-schemas";
-import { getBusinessProfile, updateBusinessProfile } from "./business.server";
-import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "./customer.server";
-import type { DocumentKind } from "./document-input";
-import { paymentDay } from "./payments/payment-rules";
-import { DomainError, notFound, requirePlausibleId } from "./errors.server";
-import { createEstimate, updateEstimate } from "./estimate.server";
-import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
-import { amountDueNowCents, balanceCents, createInvoice, displayStatus, updateInvoice } from "./invoice.server";
-import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "./signed-link.server";
-import { applyPayment, refundPayment } from "./payments/payment.server";
-import { RefundProviderError, requestRefund } from "./payments/refund.server";
+} from "~/models/api-schemas";
+import { getBusinessProfile, updateBusinessProfile } from "~/models/business.server";
+import { archiveCustomer, createCustomer, restoreCustomer, updateCustomer } from "~/models/customer.server";
+import type { DocumentKind } from "~/models/document-input";
+import { paymentDay } from "~/models/payments/payment-rules";
+import { DomainError, notFound, requirePlausibleId } from "~/models/errors.server";
+import { createEstimate, updateEstimate } from "~/models/estimate.server";
+import { formatEstimateNumber, formatInvoiceNumber } from "~/models/document-numbers";
+import { amountDueNowCents, balanceCents, createInvoice, displayStatus, updateInvoice } from "~/models/invoice.server";
+import { dayNumber, LINK_LIFETIME_DAYS, signedUrl } from "~/models/signed-link.server";
+import { applyPayment, refundPayment } from "~/models/payments/payment.server";
+import { RefundProviderError, requestRefund } from "~/models/payments/refund.server";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -7,11 +7,11 @@
 // document is valid OpenAPI 3.1, and that it refuses what the server refuses (openapi.test.ts).
 import { z } from "zod";
 import { API_BODY_LIMIT } from "~/web/api.server";
-import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_IDLE_MS, REUSE_GRACE_MS } from "./api-token.server";
-import * as S from "./api-schemas";
-import { DELETION_RETENTION_DAYS } from "./deleted-records.server";
-import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_RETENTION_HOURS } from "./idempotency.server";
-import { LINK_LIFETIME_DAYS } from "./signed-link.server";
+import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_IDLE_MS, REUSE_GRACE_MS } from "~/models/api-token.server";
+import * as S from "~/models/api-schemas";
+import { DELETION_RETENTION_DAYS } from "~/models/deleted-records.server";
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_RETENTION_HOURS } from "~/models/idempotency.server";
+import { LINK_LIFETIME_DAYS } from "~/models/signed-link.server";
 
 type Method = "get" | "post" | "patch";
 type Response = { description: string; schema?: z.ZodType; headers?: string[] };

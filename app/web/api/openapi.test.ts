@@ -8,10 +8,10 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import * as S from "./api-schemas";
-import { BUSINESS_LIMITS, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS } from "./business-form";
-import { CUSTOMER_LIMITS } from "./customer-form";
-import { MAX_LINE_DESCRIPTION, MAX_LINES, MAX_TEXT, MAX_TOTAL, MAX_UNIT_PRICE } from "./document-input";
+import * as S from "~/models/api-schemas";
+import { BUSINESS_LIMITS, MAX_DOCUMENT_NUMBER, MAX_PAYMENT_TERMS_DAYS } from "~/models/business-form";
+import { CUSTOMER_LIMITS } from "~/models/customer-form";
+import { MAX_LINE_DESCRIPTION, MAX_LINES, MAX_TEXT, MAX_TOTAL, MAX_UNIT_PRICE } from "~/models/document-input";
 import { errorStatuses, OPERATIONS, openApiDocument } from "./openapi.server";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
