@@ -2,11 +2,10 @@ import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import * as Sentry from "@sentry/remix";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "~/utils/logger.server";
-import { errorForLog, thrownStatus } from "~/utils/sentry.server";
+import { captureRequestError, errorForLog, thrownStatus } from "~/utils/sentry.server";
 import { NonceProvider } from "~/utils/nonce-provider";
 
 const ABORT_DELAY = 5_000;
@@ -34,7 +33,7 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
     return;
   }
   logger.error({ err: errorForLog(error), method: request.method, path }, "unhandled error");
-  Sentry.captureException(error);
+  captureRequestError(error, request);
 };
 
 export function handleDataRequest(response: Response, { request }: { request: Request }) {

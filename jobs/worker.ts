@@ -73,8 +73,21 @@ async function releaseDeadWorkers(utils: WorkerUtils): Promise<string[]> {
     return rows.map((r) => r.id);
   });
   if (ids.length) {
+    // A job replaced by key while it was locked (a re-planned reminder chunk) has its key cleared and its
+    // attempts set to max_attempts by graphile-worker, so that it finishes but never runs again. If its
+    // worker died, unlocking would leave it in the queue for ever: its replacement carries the work, so it
+    // is completed instead.
+    const superseded = await utils.withPgClient(async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT id::text AS id FROM graphile_worker.jobs
+          WHERE locked_by = ANY($1::text[]) AND key IS NULL AND attempts >= max_attempts AND last_error IS NULL`,
+        [ids],
+      );
+      return rows.map((r) => r.id);
+    });
     await utils.forceUnlockWorkers(ids);
-    logger.warn({ workerIds: ids }, "released jobs of workers that stopped without finishing them");
+    if (superseded.length) await utils.completeJobs(superseded);
+    logger.warn({ workerIds: ids, superseded: superseded.length }, "released jobs of workers that stopped without finishing them");
   }
   return ids;
 }
@@ -107,6 +120,15 @@ export async function startWorker(options: { connectionString?: string; concurre
     void beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed"));
   });
   events.on("worker:stop", ({ worker }) => workerIds.delete(worker.workerId));
+  // graphile-worker 0.17 locks jobs with the pool's id (jobs.locked_by), not the worker's: the pool must
+  // beat too, or a live worker's job that runs longer than DEAD_AFTER_SECONDS would be taken for a dead
+  // worker's and released while it runs (it then ran again until its attempts ran out).
+  events.on("pool:create", ({ workerPool }) => {
+    workerIds.add(workerPool.id);
+    everyWorkerId.add(workerPool.id);
+    void beat().catch((error) => logger.error({ err: error }, "worker heartbeat failed"));
+  });
+  events.on("pool:release", ({ workerPool }) => workerIds.delete(workerPool.id));
   // A job that used up its attempts is a crash report: the task and job id only, never the payload.
   events.on("job:failed", ({ job, error }) => {
     Sentry.captureException(error, { tags: { task: job.task_identifier }, extra: { jobId: String(job.id), attempts: job.attempts } });

@@ -89,3 +89,15 @@ export function initSentry(dsn: string | undefined, environment: string) {
     beforeSendTransaction: (event) => scrubEvent(event),
   });
 }
+
+/**
+ * Reports an unexpected error of a request with that request's method and URL. The production server is
+ * compiled to ESM (build/server.js), where Sentry's automatic HTTP instrumentation does not attach the
+ * request, so the request is named here; scrubEvent still masks tokens in the URL. Headers are left out.
+ */
+export function captureRequestError(error: unknown, request: Request) {
+  Sentry.withScope((scope) => {
+    scope.setSDKProcessingMetadata({ normalizedRequest: { url: request.url, method: request.method } });
+    Sentry.captureException(error);
+  });
+}

@@ -2,8 +2,8 @@
 // cap, rate limits, cursor pagination and ETags. Routes under app/routes/api.v1+/ stay thin.
 import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
-import * as Sentry from "@sentry/remix";
 import { z } from "zod";
+import { captureRequestError } from "~/utils/sentry.server";
 import { ApiTimestamp, type ListQuery } from "~/models/api-schemas";
 import { findTokenUser, verifyAccessToken, type AccessClaims } from "~/models/api-token.server";
 import { PLAUSIBLE_ID } from "~/models/errors.server";
@@ -71,7 +71,7 @@ async function toErrorResponse(error: unknown, request: Request): Promise<Respon
   }
   const err = error instanceof Error ? { message: error.message, stack: error.stack } : String(error);
   logger.error({ err, method: request.method, path: new URL(request.url).pathname }, "API request failed");
-  Sentry.captureException(error);
+  captureRequestError(error, request);
   return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side. Try again."));
 }
 

@@ -6,10 +6,13 @@
 // How a route applies it: every page and resource route exports its loader and action through
 // `mapDomainErrors` (tests/integration/route-conventions.test.ts checks this):
 //
-//   export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+//   export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
 //     const { businessId } = await requireBusiness(request);
 //     return json({ customer: await getCustomer(businessId, params.customerId ?? "") }); // 404 when not ours
 //   });
+//
+// The /* @__PURE__ */ mark lets the browser build drop the call with the loader: this module is server-only
+// (empty in the browser), so a kept call would crash the page on hydration.
 //
 // A domain error that escapes then becomes a thrown text response (404, 403, 410, 402, 409 or 400), which
 // the route's ErrorBoundary (app/components/error-boundary.tsx) renders inside the layout. An action that

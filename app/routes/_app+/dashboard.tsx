@@ -11,7 +11,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, businessId } = await requireBusiness(request);
   const business = await businessDefaults(businessId);
   const stats = await dashboardStats(businessId, todayIn(business.timeZone), business.timeZone);

@@ -30,7 +30,7 @@ async function* customerRows(businessId: string, timeZone: string): AsyncGenerat
   }
 }
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { timeZone } = await getExportSettings(businessId);
   return csvResponse({ filename: csvFilename("customers", todayIn(timeZone)), header: HEADER, batches: customerRows(businessId, timeZone) });

@@ -6,7 +6,7 @@ import { getDataExportFile } from "~/models/data-export.server";
 import { requireOwner } from "~/web/auth.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   const file = await getDataExportFile(businessId, params.exportId!);
   return new Response(file.bytes, {

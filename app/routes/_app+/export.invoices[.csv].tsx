@@ -30,7 +30,7 @@ async function* invoiceRows(businessId: string, prefix: string, today: string): 
   }
 }
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await getExportSettings(businessId);
   const today = todayIn(business.timeZone);

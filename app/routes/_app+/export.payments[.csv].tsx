@@ -29,7 +29,7 @@ async function* paymentRows(businessId: string, prefix: string, timeZone: string
   }
 }
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await getExportSettings(businessId);
   return csvResponse({

@@ -16,7 +16,7 @@ import { replyWithFormError } from "~/web/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Recurring invoices | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const [schedules, { invoicePrefix }] = await Promise.all([listSchedules(businessId), businessDefaults(businessId)]);
   return json({
@@ -41,7 +41,7 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
 
 const StopSchema = z.object({ intent: z.literal("stop"), scheduleId: z.string().min(1).max(64) });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: StopSchema });
   if (submission.status !== "success") return replyWithFormError(submission, "Choose a schedule");

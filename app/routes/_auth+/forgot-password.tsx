@@ -19,11 +19,11 @@ export const ForgotPasswordSchema = z.object({ email: EmailSchema });
 
 export const meta: MetaFunction = () => [{ title: "Forgot password | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   return json({ sent: new URL(request.url).searchParams.get("sent") === "1" });
 });
 
-export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   // Every answer, known or unknown email, valid or not, takes 200-400 ms and looks the same.
   return withEqualizedTiming(async () => {
     await enforceRateLimit("forgot-password", context);

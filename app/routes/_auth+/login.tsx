@@ -24,12 +24,12 @@ export const LoginSchema = z.object({
 
 export const meta: MetaFunction = () => [{ title: "Log in | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);
   return null;
 });
 
-export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("login", context);
   const submission = parseWithZod(await request.clone().formData(), { schema: LoginSchema });
   if (submission.status !== "success") {

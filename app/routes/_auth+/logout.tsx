@@ -4,10 +4,10 @@ import { logout } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
 // Logging out changes state, so it is a POST; a GET just goes home.
-export const loader = mapDomainErrors(async () => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async () => {
   return redirect("/");
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   return logout(request, "/login");
 });

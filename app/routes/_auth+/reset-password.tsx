@@ -29,13 +29,13 @@ const EXPIRED = "This reset link has expired or was already used. Ask for a new 
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const valid = TokenSchema.safeParse(token).success && (await isResetTokenUsable(token));
   return json({ token: valid ? token : null }, { status: valid ? 200 : 410, headers: { "Cache-Control": "no-store" } });
 });
 
-export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("reset-password", context);
   const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema });
   if (submission.status !== "success") {

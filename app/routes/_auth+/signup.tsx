@@ -24,12 +24,12 @@ export const SignupSchema = z
 
 export const meta: MetaFunction = () => [{ title: "Sign up | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);
   return null;
 });
 
-export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   await enforceRateLimit("signup", context);
   const submission = parseWithZod(await request.formData(), { schema: SignupSchema });
   if (submission.status !== "success") {

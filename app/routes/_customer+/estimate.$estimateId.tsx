@@ -27,7 +27,7 @@ async function loadFromLink(request: Request, id: string, t: string | null, d: s
   return loadEstimateLink(id, t, d);
 }
 
-export const loader = mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
@@ -70,7 +70,7 @@ function parseSignature(value: FormDataEntryValue | null): { name: string } | { 
   return { name };
 }
 
-export const action = mapDomainErrors(async ({ request, params, context }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params, context }: ActionFunctionArgs) => {
   const form = await request.formData();
   const t = String(form.get("t") ?? "");
   const d = String(form.get("d") ?? "");

@@ -6,7 +6,7 @@ import { getJobPhoto } from "~/models/job-photo.server";
 import { imageResponse, noImage } from "~/utils/image-response.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const estimate = await loadEstimateLink(params.estimateId!, url.searchParams.get("t"), url.searchParams.get("d"));
   const photo = await getJobPhoto(estimate.business.id, { kind: "estimate", id: estimate.id }, params.photoId!);

@@ -63,7 +63,7 @@ async function invoiceFromLink(id: string, t: string | null, d: string | null) {
   return link.invoice;
 }
 
-export const loader = mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
@@ -101,7 +101,7 @@ export const loader = mapDomainErrors(async ({ request, params, context }: Loade
   );
 });
 
-export const action = mapDomainErrors(async ({ request, params, context }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params, context }: ActionFunctionArgs) => {
   const form = await request.formData();
   const submission = parseWithZod(form, { schema: PayFormSchema });
   // The one reply shape ({ result }, app/web/forms.server.ts), read without JavaScript: the page shows its form errors.

@@ -11,7 +11,7 @@ import { logger } from "~/utils/logger.server";
 import { PayPalError, paypalConfigured } from "~/models/payments/paypal-client.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");

@@ -8,7 +8,7 @@ import { linkProblem } from "~/models/signed-link.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const link = await loadPayLink(params.invoiceId!, url.searchParams.get("t"), url.searchParams.get("d"));
   if (!link.ok) throw linkProblem(link.reason);

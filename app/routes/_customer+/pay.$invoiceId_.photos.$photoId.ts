@@ -7,7 +7,7 @@ import { linkProblem } from "~/models/signed-link.server";
 import { imageResponse, noImage } from "~/utils/image-response.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const link = await loadPayLink(params.invoiceId!, url.searchParams.get("t"), url.searchParams.get("d"));
   if (!link.ok) throw linkProblem(link.reason);

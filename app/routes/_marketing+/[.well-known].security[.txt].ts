@@ -20,7 +20,7 @@ function securityTxt(now = new Date()) {
   ].join("\n");
 }
 
-export const loader = mapDomainErrors(async () => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async () => {
   return new Response(securityTxt(), {
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=3600" },
   });

@@ -4,7 +4,7 @@ import { Link } from "@remix-run/react";
 import { getSession } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   if (await getSession(request)) throw redirect("/dashboard");
   return null;
 });

@@ -29,7 +29,7 @@ function contactOf(value: string) {
 
 const DAY_MS = 86_400_000;
 
-export const loader = mapDomainErrors(async (_: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async (_: LoaderFunctionArgs) => {
   const e = env();
   return json(
     {

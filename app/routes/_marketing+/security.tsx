@@ -57,7 +57,7 @@ function formatDuration(ms: number) {
   return `${ms} ms`;
 }
 
-export const loader = mapDomainErrors(async () => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async () => {
   const e = env();
   return json({
     contact: { href: contactHref(e.SECURITY_CONTACT), label: contactHref(e.SECURITY_CONTACT).replace(/^mailto:/i, "") },

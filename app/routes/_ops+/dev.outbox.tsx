@@ -10,7 +10,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 export const meta: MetaFunction = () => [{ title: "Development outbox | Invoice Link" }];
 
 // Only exists while no Postmark token is configured, and shows only the signed-in business's mail.
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   if (!isDevOutbox()) throw new NotFoundError();
   const { businessId } = await requireBusiness(request);
   return json({ messages: await listDevOutbox(businessId) });

@@ -4,7 +4,7 @@ import { json } from "@remix-run/node";
 import { databaseReachable } from "~/utils/health.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async () => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async () => {
   const headers = { "Cache-Control": "no-store" };
   return (await databaseReachable()) ? json({ status: "ok", db: "ok" }, { headers }) : json({ status: "error", db: "unavailable" }, { status: 503, headers });
 });

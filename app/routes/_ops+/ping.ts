@@ -3,6 +3,6 @@
 // as the pages; it can also serve as a liveness probe (/health is the readiness one: it needs Postgres).
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async () => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async () => {
   return new Response("ok", { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 });

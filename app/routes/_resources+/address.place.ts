@@ -7,7 +7,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 const PlaceSchema = z.object({ placeId: z.string().regex(PLACE_ID), session: z.string().regex(SESSION_TOKEN) });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   return providerJsonResponse(
     request,
     { budget: "address-place", configured: googleMapsConfigured(), schema: PlaceSchema, invalid: "Pick one of the suggested addresses." },

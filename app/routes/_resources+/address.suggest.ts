@@ -20,7 +20,7 @@ const SuggestSchema = z.object({
   session: z.string().regex(SESSION_TOKEN),
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   return providerJsonResponse(
     request,
     { budget: "address-suggest", configured: googleMapsConfigured(), schema: SuggestSchema, invalid: "Type at least 3 characters of the address." },

@@ -6,7 +6,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { accentStylesheet, normalizeAccentColor } from "~/models/branding";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ params }: LoaderFunctionArgs) => {
   const match = /^([0-9a-f]{6})\.css$/.exec(params.color ?? "");
   const accent = match ? normalizeAccentColor(`#${match[1]}`) : null;
   if (!accent) {

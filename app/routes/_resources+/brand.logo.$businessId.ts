@@ -13,7 +13,7 @@ const notFound = () =>
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=300" },
   });
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const businessId = params.businessId ?? "";
   // Business ids are cuids; anything else is not worth a query.
   if (!/^[a-z0-9]{1,40}$/i.test(businessId)) throw notFound();

@@ -7,7 +7,7 @@ import { searchSavedItems } from "~/models/saved-item.server";
 import { requireBusiness } from "~/web/auth.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const items = await searchSavedItems(businessId, new URL(request.url).searchParams.get("q"));
   return json(

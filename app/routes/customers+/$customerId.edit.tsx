@@ -14,13 +14,13 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.customer.name ?? "customer"} | Invoice Link` }];
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const customer = await getCustomer(businessId, params.customerId ?? "");
   return json({ customer, addressAutocomplete: googleMapsConfigured() });
 });
 
-export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   // Authorize before reading the form: another business's id is a 404 whatever was submitted.
   const { id } = await getCustomer(businessId, params.customerId ?? "");

@@ -14,7 +14,7 @@ const text = (status: number, message: string, headers: Record<string, string> =
     headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store", ...headers },
   });
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const customer = await getCustomer(businessId, params.customerId ?? "");
   if (!googleMapsConfigured()) return text(404, "Street View is not set up on this server.");

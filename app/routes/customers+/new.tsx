@@ -14,12 +14,12 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "New customer | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireBusiness(request);
   return json({ addressAutocomplete: googleMapsConfigured() });
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: CustomerFormSchema });
   if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });

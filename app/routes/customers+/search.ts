@@ -6,7 +6,7 @@ import { CUSTOMER_PICK_LIMIT, listCustomers } from "~/models/customer.server";
 import { requireBusiness } from "~/web/auth.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { customers } = await listCustomers(businessId, { q: new URL(request.url).searchParams.get("q"), limit: CUSTOMER_PICK_LIMIT });
   return json(

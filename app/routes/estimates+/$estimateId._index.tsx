@@ -24,7 +24,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   return json({
@@ -52,7 +52,7 @@ const EstimatePageSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("void") }),
 ]);
 
-export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId, user } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   const submission = parseWithZod(await request.formData(), { schema: EstimatePageSchema });

@@ -16,7 +16,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit estimate | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   if (estimateEditBlockedReason(estimate.status)) throw redirect(`/estimates/${estimate.id}`);
@@ -52,7 +52,7 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
   });
 });
 
-export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const estimate = await getEstimate(businessId, params.estimateId!);
   // The loader redirects away from an approved or void estimate, which would turn a returned 400 into

@@ -5,7 +5,7 @@ import { pdfResponse, renderEstimatePdfFile } from "~/models/pdf.server";
 import { requireBusiness } from "~/web/auth.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   return pdfResponse(await renderEstimatePdfFile(businessId, params.estimateId!));
 });

@@ -7,9 +7,13 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Photos for ${data?.number ?? "estimate"} | Invoice Link` }];
 
-export const loader = mapDomainErrors(({ request, params }: LoaderFunctionArgs) => photosPageLoader(request, { kind: "estimate", id: params.estimateId! }));
+export const loader = /* @__PURE__ */ mapDomainErrors(({ request, params }: LoaderFunctionArgs) =>
+  photosPageLoader(request, { kind: "estimate", id: params.estimateId! }),
+);
 
-export const action = mapDomainErrors(({ request, params }: ActionFunctionArgs) => photosPageAction(request, { kind: "estimate", id: params.estimateId! }));
+export const action = /* @__PURE__ */ mapDomainErrors(({ request, params }: ActionFunctionArgs) =>
+  photosPageAction(request, { kind: "estimate", id: params.estimateId! }),
+);
 
 export default function EstimatePhotos() {
   const data = useLoaderData<typeof loader>();

@@ -3,6 +3,6 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { servePhoto } from "~/web/job-photos.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(({ request, params }: LoaderFunctionArgs) =>
+export const loader = /* @__PURE__ */ mapDomainErrors(({ request, params }: LoaderFunctionArgs) =>
   servePhoto(request, { kind: "estimate", id: params.estimateId! }, params.photoId!),
 );

@@ -18,7 +18,7 @@ const FilterSchema = z.object({
   before: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
 });
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const filters = FilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const business = await businessDefaults(businessId);

@@ -14,7 +14,7 @@ import { ExpenseForm } from "./__expense-form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.vendor ?? "Expense"} | Invoice Link` }];
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const expense = await getExpense(businessId, params.expenseId ?? "");
   const options = await expenseFormOptions(businessId, { customerId: expense.customerId, invoiceId: expense.invoiceId });
@@ -46,7 +46,7 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
   });
 });
 
-export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   // Authorize before reading the form: another business's id is a 404 whatever was submitted.
   const expense = await getExpense(businessId, params.expenseId ?? "");

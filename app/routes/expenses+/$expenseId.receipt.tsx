@@ -5,7 +5,7 @@ import { requireBusiness } from "~/web/auth.server";
 import { imageResponse, noImage } from "~/utils/image-response.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const receipt = await getReceipt(businessId, params.expenseId ?? "");
   if (!receipt) throw noImage("No receipt photo");

@@ -14,7 +14,7 @@ function monthLabel(month: string) {
   return dateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
 }
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const url = new URL(request.url);
   const filters = ExpenseFilterSchema.parse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== "")));

@@ -11,7 +11,7 @@ import { ExpenseForm } from "./__expense-form";
 
 export const meta: MetaFunction = () => [{ title: "New expense | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const options = await expenseFormOptions(businessId);
   const params = new URL(request.url).searchParams;
@@ -28,7 +28,7 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
   });
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   return expenseFormAction(request, businessId, currency, null);

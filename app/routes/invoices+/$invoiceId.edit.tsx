@@ -16,7 +16,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit invoice | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
   if (editBlockedReason(invoice.status)) throw redirect(`/invoices/${invoice.id}`);
@@ -55,7 +55,7 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
   });
 });
 
-export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId, user } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
   // The loader redirects away from a paid or void invoice, which would turn a returned 400 into that

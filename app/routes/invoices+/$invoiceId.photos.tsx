@@ -7,9 +7,13 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Photos for ${data?.number ?? "invoice"} | Invoice Link` }];
 
-export const loader = mapDomainErrors(({ request, params }: LoaderFunctionArgs) => photosPageLoader(request, { kind: "invoice", id: params.invoiceId! }));
+export const loader = /* @__PURE__ */ mapDomainErrors(({ request, params }: LoaderFunctionArgs) =>
+  photosPageLoader(request, { kind: "invoice", id: params.invoiceId! }),
+);
 
-export const action = mapDomainErrors(({ request, params }: ActionFunctionArgs) => photosPageAction(request, { kind: "invoice", id: params.invoiceId! }));
+export const action = /* @__PURE__ */ mapDomainErrors(({ request, params }: ActionFunctionArgs) =>
+  photosPageAction(request, { kind: "invoice", id: params.invoiceId! }),
+);
 
 export default function InvoicePhotos() {
   const data = useLoaderData<typeof loader>();

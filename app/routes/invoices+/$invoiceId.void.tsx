@@ -14,7 +14,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Void ${data?.number ?? "invoice"}? | Invoice Link` }];
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
   if (invoice.status === "VOID") throw redirect(`/invoices/${invoice.id}`);
@@ -28,7 +28,7 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
   });
 });
 
-export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const invoice = await getInvoice(businessId, params.invoiceId!);
   const back = `/invoices/${invoice.id}`;

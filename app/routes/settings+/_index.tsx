@@ -7,7 +7,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, business } = await requireBusiness(request);
   return json({ email: user.email, businessName: business.name, devOutbox: isDevOutbox(), isOwner: user.role === "OWNER" });
 });

@@ -25,12 +25,12 @@ export const DeviceActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("sign-out-others") }),
 ]);
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, sessionId } = await requireBusiness(request);
   return json(await listDevices(user.id, sessionId));
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { user, sessionId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: DeviceActionSchema });
   if (submission.status !== "success") return replyWithFormError(submission, "That action is not available. Reload the page and try again.");

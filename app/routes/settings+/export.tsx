@@ -23,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   ...(data?.inProgress ? [{ httpEquiv: "refresh", content: String(REFRESH_SECONDS) }] : []),
 ];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   const exports = await listDataExports(businessId);
   return json(
@@ -32,7 +32,7 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
   );
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, user } = await requireOwner(request);
   const submission = parseWithZod(await request.formData(), { schema: RequestExportSchema });
   if (submission.status !== "success") return replyWithFormError(submission, "Unknown request.");

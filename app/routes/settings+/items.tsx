@@ -16,7 +16,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Items | Settings | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const q = normalizeItemQuery(new URL(request.url).searchParams.get("q"));
@@ -24,7 +24,7 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
   return json({ currency, q, items });
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
   const submission = parseWithZod(await request.formData(), { schema: savedItemFormSchema(currency) });

@@ -17,12 +17,12 @@ export const meta: MetaFunction = () => [{ title: "Jobs and email | Invoice Link
 
 const RetrySchema = z.object({ intent: z.literal("retry-email"), messageId: z.string().min(1).max(64) });
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   return json(await jobOverview(businessId));
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: RetrySchema });
   if (submission.status !== "success") return replyWithFormError(submission, "Choose an email to retry");

@@ -6,7 +6,7 @@ import { getLogo } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const logo = await getLogo(businessId);
   if (!logo) {

@@ -26,12 +26,12 @@ const HIDDEN = ["currentPassword", "newPassword", "confirmPassword"];
 
 export const meta: MetaFunction = () => [{ title: "Change password | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireBusiness(request);
   return null;
 });
 
-export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   const { user } = await requireBusiness(request);
   await enforceRateLimit("password-change", context);
   const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });

@@ -24,7 +24,7 @@ export const PaymentsActionSchema = z.object({ intent: z.enum(["connect-stripe",
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   // Both read the live state from the provider; when it does not answer, the last one we know, said as much.
   const [stripe, refreshed] = await Promise.all([stripeSettings(businessId), refreshPayPalMerchant(businessId)]);
@@ -32,7 +32,7 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
   return json({ stripe, paypal }, { headers: NO_STORE });
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
   const submission = parseWithZod(await request.formData(), { schema: PaymentsActionSchema });
   if (submission.status !== "success")

@@ -17,9 +17,9 @@ const BACK = "/settings/payments";
 
 export const PayPalConnectSchema = z.object({ intent: z.enum(["connect", "disconnect"]) });
 
-export const loader = mapDomainErrors(() => redirect(BACK));
+export const loader = /* @__PURE__ */ mapDomainErrors(() => redirect(BACK));
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId, sessionId, user } = await requireOwner(request);
   const parsed = PayPalConnectSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return redirectWithFlash(request, BACK, { kind: "error", message: "Unknown request." });

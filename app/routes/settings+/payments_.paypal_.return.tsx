@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Connecting PayPal | Invoice L
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
   const url = new URL(request.url);
   const q = (name: string) => url.searchParams.get(name);

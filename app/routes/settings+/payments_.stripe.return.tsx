@@ -7,7 +7,7 @@ import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId, sessionId } = await requireOwner(request);
   const state = new URL(request.url).searchParams.get("state");
   try {

@@ -14,13 +14,13 @@ import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Reminders | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await getReminderSettings(businessId);
   return json({ defaultValue: { remindersEnabled: business.remindersEnabled ? "on" : undefined, reminderDays: business.reminderDays.join(", ") } });
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const submission = parseWithZod(await request.formData(), { schema: ReminderSettingsSchema });
   if (submission.status !== "success") return json({ result: submission.reply() }, { status: 400 });

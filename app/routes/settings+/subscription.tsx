@@ -43,7 +43,7 @@ const BillingIntentSchema = z.discriminatedUnion("intent", [
 
 export const meta: MetaFunction = () => [{ title: "Subscription | Invoice Link" }];
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   const business = await accountClosureSummary(businessId);
   const state = await getBillingState(businessId);
@@ -95,7 +95,7 @@ async function billingAction(request: Request, businessId: string, formData: For
   }
 }
 
-export const action = mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
   const { businessId, user } = await requireOwner(request);
   const formData = await request.formData();
   // Billing buttons carry an intent; the closure form (below) has none.

@@ -10,7 +10,7 @@ import { logger } from "~/utils/logger.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
   try {
     return redirect(await openBillingPortal(businessId), { status: 303, headers: { "Cache-Control": "no-store" } });

@@ -20,7 +20,7 @@ import { archiveAction, customerActionSchema, eraseAction, propertyLookupAction,
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.name ?? "Customer"} | Invoice Link` }];
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const history = await customerHistory(businessId, params.customerId ?? "");
   // Optional integrations: nothing here calls a provider; the page only offers the buttons.
@@ -36,7 +36,7 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
   });
 });
 
-export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { id, name } = await getCustomer(businessId, params.customerId ?? "");
   const submission = parseWithZod(await request.formData(), { schema: customerActionSchema(name) });

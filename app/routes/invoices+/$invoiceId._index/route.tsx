@@ -32,7 +32,7 @@ import { refundsView } from "./refunds.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
-export const loader = mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const auth = await requireBusiness(request);
   const { businessId } = auth;
   const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
@@ -110,7 +110,7 @@ export const loader = mapDomainErrors(async ({ request, params }: LoaderFunction
   });
 });
 
-export const action = mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const auth = await requireBusiness(request);
   const invoice = await getInvoice(auth.businessId, params.invoiceId!);
   return invoicePageAction(request, auth, invoice);

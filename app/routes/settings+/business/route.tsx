@@ -31,7 +31,7 @@ function currencyLabel(code: string) {
   }
 }
 
-export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const profile = await getBusinessProfile(businessId);
   const codes = profile.currencyLocked ? [profile.currency] : [...new Set([profile.currency, ...COMMON_CURRENCIES])];
@@ -73,7 +73,7 @@ export const loader = mapDomainErrors(async ({ request }: LoaderFunctionArgs) =>
   });
 });
 
-export const action = mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
+export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const read = await readForm(request);
   if ("error" in read) return logoError(read.error);
