@@ -147,7 +147,9 @@ async function messageStats(businessIds: string[]) {
 /** Waits until every job has run and no message of these businesses is still queued. */
 async function settle(businessIds: string[], timeout: number) {
   const left = setTimeout(async () => {
-    const jobs = await prisma.$queryRaw<unknown[]>`SELECT task_identifier, key, attempts, max_attempts, last_error, locked_by, run_at FROM graphile_worker.jobs`;
+    const jobs = await prisma.$queryRaw<
+      unknown[]
+    >`SELECT task_identifier, key, attempts, max_attempts, last_error, locked_by, run_at FROM graphile_worker.jobs`;
     log(`jobs left near the deadline: ${JSON.stringify(jobs)}`);
   }, timeout - 5_000);
   try {
