@@ -94,9 +94,14 @@ export async function queueEmail(tx: Prisma.TransactionClient, email: QueuedEmai
 export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEmail[], options: { perJob?: number } = {}): Promise<string[]> {
   if (!emails.length) return [];
   const transport = isDevOutbox() ? "dev-outbox" : "postmark";
+  const perJob = Math.min(options.perJob ?? 1, POSTMARK_BATCH_LIMIT);
+  // With perJob > 1 each message gets its batch's key before it is written: batches never mix businesses
+  // (each business's jobs page shows only its own), and the key is how a retry, the jobs page or an
+  // erasure finds the batch. A message skipped for its dedupe key only leaves its batch one shorter.
+  const batchKeyOf = batchKeys(emails, perJob);
   // One INSERT ... SELECT for the whole set (Prisma's createMany spends seconds compiling 500 rows).
   // ON CONFLICT DO NOTHING: a taken dedupe key must not abort the caller's transaction.
-  const data = emails.map((email) => ({
+  const data = emails.map((email, i) => ({
     id: newRowId(),
     businessId: email.businessId,
     to: email.to,
@@ -110,45 +115,55 @@ export async function queueEmails(tx: Prisma.TransactionClient, emails: QueuedEm
     invoiceId: email.invoiceId ?? null,
     estimateId: email.estimateId ?? null,
     paymentId: email.paymentId ?? null,
+    batchJobKey: batchKeyOf[i],
   }));
-  const rows = await tx.$queryRaw<{ id: string; businessId: string }[]>`
-    INSERT INTO "EmailMessage" (id, "businessId", "to", subject, template, transport, "textBody", "htmlBody", "dedupeKey", "invoiceId", "estimateId", "paymentId")
-    SELECT id, "businessId", "to", subject, template, transport, "textBody", "htmlBody", "dedupeKey", "invoiceId", "estimateId", "paymentId"
+  const rows = await tx.$queryRaw<{ id: string; businessId: string; batchJobKey: string | null }[]>`
+    INSERT INTO "EmailMessage" (id, "businessId", "to", subject, template, transport, "textBody", "htmlBody", "dedupeKey", "invoiceId", "estimateId", "paymentId", "batchJobKey")
+    SELECT id, "businessId", "to", subject, template, transport, "textBody", "htmlBody", "dedupeKey", "invoiceId", "estimateId", "paymentId", "batchJobKey"
       FROM json_to_recordset(${JSON.stringify(data)}::json)
         AS x(id text, "businessId" text, "to" text, subject text, template text, transport text, "textBody" text, "htmlBody" text,
-             "dedupeKey" text, "invoiceId" text, "estimateId" text, "paymentId" text)
+             "dedupeKey" text, "invoiceId" text, "estimateId" text, "paymentId" text, "batchJobKey" text)
     ON CONFLICT DO NOTHING
-    RETURNING id, "businessId"`;
-  const perJob = Math.min(options.perJob ?? 1, POSTMARK_BATCH_LIMIT);
-  if (perJob <= 1) {
-    await addJobs(
-      tx,
-      rows.map((row) => sendJob(row.id, row.businessId)),
-    );
-  } else {
-    // Batches never mix businesses, so each business's jobs page shows only its own.
-    const byBusiness = new Map<string, typeof rows>();
-    for (const row of rows) {
-      const group = byBusiness.get(row.businessId) ?? [];
-      group.push(row);
-      byBusiness.set(row.businessId, group);
+    RETURNING id, "businessId", "batchJobKey"`;
+  const jobs: JobSpec[] = [];
+  const batches = new Map<string, typeof rows>();
+  for (const row of rows) {
+    if (!row.batchJobKey) {
+      jobs.push(sendJob(row.id, row.businessId));
+      continue;
     }
-    const batches: JobSpec[] = [];
-    const keyed: { id: string; key: string }[] = [];
-    for (const [businessId, group] of byBusiness) {
-      for (let i = 0; i < group.length; i += perJob) {
-        // Each batch has a key of its own, kept on its messages: how a retry, the jobs page or an erasure finds it.
-        const jobKey = `send-email:batch:${randomUUID()}`;
-        const items = group.slice(i, i + perJob);
-        batches.push({ task: "send-email", payload: items.map((row) => ({ messageId: row.id, businessId })), jobKey, maxAttempts: EMAIL_MAX_ATTEMPTS });
-        for (const row of items) keyed.push({ id: row.id, key: jobKey });
-      }
-    }
-    await addJobs(tx, batches);
-    if (keyed.length)
-      await tx.$executeRaw`UPDATE "EmailMessage" m SET "batchJobKey" = k.key FROM unnest(${keyed.map((k) => k.id)}::text[], ${keyed.map((k) => k.key)}::text[]) AS k(id, key) WHERE m.id = k.id`;
+    const batch = batches.get(row.batchJobKey) ?? [];
+    batch.push(row);
+    batches.set(row.batchJobKey, batch);
   }
+  for (const [jobKey, items] of batches) {
+    jobs.push({
+      task: "send-email",
+      payload: items.map((row) => ({ messageId: row.id, businessId: row.businessId })),
+      jobKey,
+      maxAttempts: EMAIL_MAX_ATTEMPTS,
+    });
+  }
+  await addJobs(tx, jobs);
   return rows.map((r) => r.id);
+}
+
+/**
+ * The batch job key of each message, in order (null when each message has a job of its own): runs of up
+ * to `perJob` messages of one business share a key, and no key spans two businesses.
+ */
+function batchKeys(emails: QueuedEmail[], perJob: number): (string | null)[] {
+  if (perJob <= 1) return emails.map(() => null);
+  const open = new Map<string, { key: string; size: number }>();
+  return emails.map((email) => {
+    let batch = open.get(email.businessId);
+    if (!batch || batch.size >= perJob) {
+      batch = { key: `send-email:batch:${randomUUID()}`, size: 0 };
+      open.set(email.businessId, batch);
+    }
+    batch.size += 1;
+    return batch.key;
+  });
 }
 
 /** The key of the job that delivers a message: its batch's, or its own. */
