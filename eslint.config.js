@@ -121,13 +121,10 @@ export default tseslint.config(
       ],
     },
   },
-  // The domain never imports the web layer, routes or components. Known exception, to untangle next: the
-  // API's deletion tombstones and idempotency keys (domain rows the cleanup job also purges) still take the
-  // API's cursor paging and ApiError from app/web/api.server.ts. The API's resources and OpenAPI document
-  // live in app/web/api/.
+  // The domain never imports the web layer, routes or components, with no exception.
   {
     files: ["app/models/**/*.{ts,tsx}"],
-    ignores: [...testFiles, "app/models/deleted-records.server.ts", "app/models/idempotency.server.ts"],
+    ignores: testFiles,
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",

@@ -4,7 +4,7 @@
 // 20261203140000_api_contract_hardening) writes a DeletedRecord on every delete path, with ids only:
 // an erased person's tombstone is their customer id and nothing else. GET /api/v1/deletions lists them.
 import type { Prisma } from "~/generated/prisma/client.ts";
-import { keysetWhere, pageOf, type Cursor } from "~/web/api.server";
+import { keysetWhere, pageOf, type Cursor } from "~/models/paging.server";
 import { prisma } from "~/utils/db.server";
 import { REFRESH_TOKEN_IDLE_MS } from "~/models/api-token.server";
 

@@ -1,141 +1,40 @@
-// One Idempotency-Key mechanism for every creating POST of the API (customers, invoices, estimates,
-// payments): a phone that lost the response retries with the same key and gets the first response
-// again, with nothing created twice and no invoice number used up.
-//
-// The key is scoped to (business, key, method + path). The first request claims it by inserting the
-// row (the primary key decides between concurrent requests), runs, and stores its 2xx response. A
-// retry with the same body replays that response (`Idempotent-Replayed: true`); with another body it
-// is a 409. A retry while the first is still running waits for it (then replays), so concurrent
-// requests with one key create one thing. A failed first request (4xx, 5xx) keeps nothing, so the
-// corrected request can use the same key.
-import { createHash } from "node:crypto";
-import { ApiError } from "~/web/api.server";
+// The API's Idempotency-Key rows: one per (business, key, method + path), claimed by the first request
+// (the primary key decides between concurrent requests) and holding its 2xx response once it finishes.
+// This module only keeps the rows; the API's request handling around them (reading the header, telling a
+// retry from another request, replaying the stored response) is app/web/api/idempotency.server.ts.
 import { prisma } from "~/utils/db.server";
 
-const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,100}$/;
 /** Keys are remembered this long: far longer than any client keeps retrying one request. */
 export const IDEMPOTENCY_RETENTION_HOURS = 24;
-/** A retry waits this long for the first request to finish before it is told to try again later. */
-const WAIT_FOR_FIRST_MS = 10_000;
-/** A claim older than this whose request never finished (a crashed process) may be taken over. */
-const ABANDONED_AFTER_MS = 120_000;
 
-/** The request's Idempotency-Key, or null without one; a malformed key is a 400. */
-export function readIdempotencyKey(request: Request): string | null {
-  const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
-  if (key === null) return null;
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ApiError(400, "validation_failed", "The Idempotency-Key header is not valid.", {
-      [IDEMPOTENCY_KEY_HEADER]: ["Use 8 to 100 letters, digits, - _ : or ."],
-    });
-  }
-  return key;
-}
+type KeyId = { businessId: string; key: string; route: string };
 
-/** JSON with object keys sorted, so {"a":1,"b":2} and {"b":2,"a":1} are the same request. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value as object)
-        .sort()
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
-
-function requestFingerprint(body: unknown) {
-  return createHash("sha256")
-    .update(JSON.stringify(canonical(body ?? null)))
-    .digest("hex");
-}
-
-type Stored = { status: number; body: string; etag: string | null };
-type IdempotencyOptions = {
-  /** How a stored response is answered again (payments answer 200 with duplicate: true). */
-  replay?: (stored: Stored) => Stored;
-};
-
-function replayResponse(stored: Stored, options: IdempotencyOptions) {
-  const answer = options.replay ? options.replay(stored) : stored;
-  return new Response(answer.body, {
-    status: answer.status,
-    headers: {
-      "Content-Type": "application/json; charset=utf-8",
-      "Cache-Control": "private, no-store",
-      "Idempotent-Replayed": "true",
-      ...(answer.etag ? { ETag: answer.etag } : {}),
-    },
-  });
-}
-
-function keyReused(): ApiError {
-  return new ApiError(409, "idempotency_key_reused", "This Idempotency-Key was already used for a different request. Use a new key for a new request.");
-}
-
-async function claim(businessId: string, key: string, route: string, fingerprint: string) {
-  const inserted = await prisma.idempotencyKey.createMany({ data: [{ businessId, key, route, fingerprint }], skipDuplicates: true });
+/** Claims the key for a first request; false when a row for it exists already. */
+export async function claimIdempotencyKey(id: KeyId, fingerprint: string) {
+  const inserted = await prisma.idempotencyKey.createMany({ data: [{ ...id, fingerprint }], skipDuplicates: true });
   return inserted.count === 1;
 }
 
+/** The key's row: its request's fingerprint, and the stored response once that request finished. */
+export function findIdempotencyKey({ businessId, key, route }: KeyId) {
+  return prisma.idempotencyKey.findUnique({ where: { businessId_key_route: { businessId, key, route } } });
+}
+
 /**
- * Runs `run` once per (business, Idempotency-Key, route). Without a key it simply runs. `body` is the
- * parsed request body (its fingerprint tells a retry from a different request).
+ * Lets go of a claim whose request kept nothing (it failed, or its process died: then only the claim made
+ * at `createdAt`), so the corrected or retried request can use the same key.
  */
-export async function idempotent(
-  request: Request,
-  businessId: string,
-  body: unknown,
-  run: () => Promise<Response>,
-  options: IdempotencyOptions = {},
-): Promise<Response> {
-  const key = readIdempotencyKey(request);
-  if (key === null) return run();
-  const route = `${request.method.toUpperCase()} ${new URL(request.url).pathname}`;
-  const fingerprint = requestFingerprint(body);
-  const deadline = Date.now() + WAIT_FOR_FIRST_MS;
-  const where = { businessId_key_route: { businessId, key, route } };
+export function releaseIdempotencyKey(id: KeyId, createdAt?: Date) {
+  return prisma.idempotencyKey.deleteMany({ where: { ...id, status: null, ...(createdAt ? { createdAt } : {}) } });
+}
 
-  for (;;) {
-    if (await claim(businessId, key, route, fingerprint)) break;
-    const existing = await prisma.idempotencyKey.findUnique({ where });
-    if (!existing) continue; // the first request failed and let go of the key: claim it now
-    if (existing.fingerprint !== fingerprint) throw keyReused();
-    if (existing.status !== null && existing.responseBody !== null) {
-      return replayResponse({ status: existing.status, body: existing.responseBody, etag: existing.etag }, options);
-    }
-    if (Date.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS) {
-      // Its process died mid-request; the payment path is idempotent by key on its own as well.
-      await prisma.idempotencyKey.deleteMany({ where: { businessId, key, route, status: null, createdAt: existing.createdAt } });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new ApiError(409, "idempotency_in_progress", "A request with this Idempotency-Key is still being processed. Retry in a moment.", undefined, {
-        "Retry-After": "1",
-      });
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-
-  let response: Response;
-  try {
-    response = await run();
-  } catch (error) {
-    await prisma.idempotencyKey.deleteMany({ where: { businessId, key, route, status: null } });
-    throw error;
-  }
-  if (response.status < 200 || response.status >= 300) {
-    await prisma.idempotencyKey.deleteMany({ where: { businessId, key, route, status: null } });
-    return response;
-  }
-  const text = await response.text();
-  await prisma.idempotencyKey.update({
-    where,
-    data: { status: response.status, responseBody: text, etag: response.headers.get("ETag"), completedAt: new Date() },
+/** Stores the first request's 2xx response, which every retry with the key then gets again. */
+export function completeIdempotencyKey({ businessId, key, route }: KeyId, response: { status: number; body: string; etag: string | null }) {
+  return prisma.idempotencyKey.update({
+    where: { businessId_key_route: { businessId, key, route } },
+    data: { status: response.status, responseBody: response.body, etag: response.etag, completedAt: new Date() },
   });
-  return new Response(text, { status: response.status, headers: response.headers });
 }
 
 /** The nightly cleanup: keys older than the retention period. */

@@ -7,6 +7,7 @@ import { captureRequestError } from "~/utils/sentry.server";
 import { ApiTimestamp, type ListQuery } from "~/models/api-schemas";
 import { findTokenUser, verifyAccessToken, type AccessClaims } from "~/models/api-token.server";
 import { PLAUSIBLE_ID } from "~/models/errors.server";
+import type { Cursor } from "~/models/paging.server";
 import { logger } from "~/utils/logger.server";
 import { countRequest, type RateLimitName } from "~/utils/rate-limit.server";
 import { readRawBody } from "~/utils/webhook.server";
@@ -182,13 +183,7 @@ export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.o
   return parseOrThrow(schema, values);
 }
 
-// Cursor pagination: the cursor is the sort key of the last item of a page, opaque to clients.
-export type Cursor = { at: string; id: string };
-
-export function encodeCursor(at: Date, id: string) {
-  return Buffer.from(JSON.stringify({ at: at.toISOString(), id })).toString("base64url");
-}
-
+// Cursor pagination (app/models/paging.server.ts): a cursor the client sent back, or a 400.
 export function decodeCursor(value: string | undefined): Cursor | null {
   if (!value) return null;
   try {
@@ -200,25 +195,6 @@ export function decodeCursor(value: string | undefined): Cursor | null {
   } catch {
     throw new ApiError(400, "validation_failed", "The cursor is not valid.", { cursor: ["Use the nextCursor of the previous page"] });
   }
-}
-
-/**
- * A keyset page: rows sorted by (timestamp, id), fetched one past the limit to know whether more exist.
- * To sync, an app pages with `order=asc&updatedSince=<the latest updatedAt it holds>` until nextCursor
- * is null; items changed at exactly that instant come again, and the app upserts by id.
- */
-export function keysetWhere(column: string, cursor: Cursor | null, order: "asc" | "desc") {
-  if (!cursor) return {};
-  const op = order === "asc" ? "gt" : "lt";
-  const at = new Date(cursor.at);
-  return { OR: [{ [column]: { [op]: at } }, { [column]: at, id: { [op]: cursor.id } }] };
-}
-
-export function pageOf<T extends { id: string }>(rows: T[], limit: number, at: (row: T) => Date) {
-  const hasMore = rows.length > limit;
-  const data = hasMore ? rows.slice(0, limit) : rows;
-  const last = data[data.length - 1];
-  return { data, nextCursor: hasMore && last ? encodeCursor(at(last), last.id) : null };
 }
 
 /** A weak ETag over the representation: any change to what the client sees changes it. */

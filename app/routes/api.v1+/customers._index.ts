@@ -1,7 +1,7 @@
 // GET/POST /api/v1/customers
 import { apiCreateCustomer, apiListCustomers } from "~/web/api/api-resources.server";
 import { CustomerCreateBody, CustomerListQuery } from "~/models/api-schemas";
-import { idempotent, readIdempotencyKey } from "~/models/idempotency.server";
+import { idempotent, readIdempotencyKey } from "~/web/api/idempotency.server";
 import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth, resourceResponse } from "~/web/api.server";
 
 export const loader = apiLoader(async ({ request }) => {

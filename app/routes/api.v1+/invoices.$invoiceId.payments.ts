@@ -1,8 +1,8 @@
 // GET/POST /api/v1/invoices/:invoiceId/payments: the invoice's payments; record one received by hand.
-// Send an Idempotency-Key header so a retried request records the payment once (app/models/idempotency.server.ts).
+// Send an Idempotency-Key header so a retried request records the payment once (app/web/api/idempotency.server.ts).
 import { apiGetInvoice, apiListPayments, apiRecordPayment } from "~/web/api/api-resources.server";
 import { PaymentCreateBody, PaymentListQuery } from "~/models/api-schemas";
-import { idempotent, readIdempotencyKey } from "~/models/idempotency.server";
+import { idempotent, readIdempotencyKey } from "~/web/api/idempotency.server";
 import { apiAction, apiJson, apiLoader, decodeCursor, readJson, readQuery, requireApiAuth } from "~/web/api.server";
 import { randomToken } from "~/utils/crypto.server";
 

@@ -2,7 +2,8 @@
 // query is scoped by the token's businessId inside the query; another business's id is a 404.
 import type { z } from "zod";
 import type { Prisma, Refund } from "~/generated/prisma/client.ts";
-import { ApiError, keysetWhere, pageOf, parseOrThrow, zodFields, type Cursor, type ListOptions } from "~/web/api.server";
+import { keysetWhere, pageOf, type Cursor } from "~/models/paging.server";
+import { ApiError, parseOrThrow, zodFields, type ListOptions } from "~/web/api.server";
 import { prisma } from "~/utils/db.server";
 import { formatMoney, percentToInput, quantityToInput } from "~/utils/money";
 import { todayIn, toDateString } from "~/utils/dates";
