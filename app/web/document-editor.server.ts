@@ -1,7 +1,8 @@
 // The invoice and estimate editor's action, shared by invoices+/new, invoices+/$invoiceId.edit and their
 // estimate twins: one parse with the editor's schema (document-editor-form.ts), then one handler per
 // intent. Every answer has the one reply shape `{ result, display? }`:
-// - Save: the route's `save` writes and redirects with a flash; a DomainError is a 400 on its field.
+// - Save: the route's `save` writes and redirects with a flash; a DomainError is replied by
+//   replyWithDomainError (400 on its field, else a form error with its classified status).
 // - Fill-in buttons whose value only the server can work out ("Add lines from text", "Add lines with AI",
 //   "Add <item>", "Choose <customer>", "Add customer"): `reply({ resetForm: true })` with the filled-in form
 //   as `display.defaultValue`, so the form starts again from those values, with JavaScript or without.
@@ -32,11 +33,11 @@ import {
   type EditorLineValues,
   UNKNOWN_BUTTON,
 } from "./document-editor-form";
-import { domainErrorReply, formReply } from "./forms.server";
+import { formReply, replyWithDomainError } from "./forms.server";
 
 type DocumentInput = InvoiceInput | EstimateInput;
 
-/** `save` writes the document and answers (a redirect with a flash); a DomainError it throws becomes a field error. */
+/** `save` writes the document and answers (a redirect with a flash); a DomainError it throws becomes the form's reply. */
 type Editor = { businessId: string; currency: string } & (
   { kind: "invoice"; save: (input: InvoiceInput) => Promise<Response> } | { kind: "estimate"; save: (input: EstimateInput) => Promise<Response> }
 );
@@ -82,8 +83,7 @@ async function saveDocument(context: Context, input: DocumentInput) {
     // The editor's schema was built for context.kind, so the input is that kind's.
     return await (context.save as (input: DocumentInput) => Promise<Response>)(input);
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return domainErrorReply(context.submission, error);
+    return replyWithDomainError(context.submission, error);
   }
 }
 

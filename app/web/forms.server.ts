@@ -15,7 +15,6 @@
 // messages with formErrors() from app/components/forms.tsx.
 import type { Submission, SubmissionResult } from "@conform-to/react";
 import { json } from "@remix-run/node";
-import { DomainError } from "~/models/errors.server";
 import type { ActionReply } from "./action-reply";
 import { classifyError } from "./errors.server";
 
@@ -26,16 +25,22 @@ export type FormReply = { result: SubmissionResult<string[]> };
 
 /**
  * A domain error thrown while acting on a valid form, as the form's reply: on its field when it names one,
- * else above the form; the status is the one classifyError gives it (400, 409 for a conflict, 402 when
- * the account is read-only). Anything else is thrown on (mapDomainErrors or a 500).
+ * else above the form; the status is the one classifyError gives it (400 for a rule about a field, 409 for
+ * a conflict with the thing's state, 402 when the account is read-only). `display` travels beside the
+ * result as in formReply. Anything else is thrown on (mapDomainErrors or a 500), and so are a 404, 403
+ * or 410, which the error boundary renders.
  */
-export function replyWithDomainError(submission: Submission<unknown>, error: unknown, options: { hideFields?: string[] } = {}) {
+export function replyWithDomainError<Display = never>(
+  submission: Submission<unknown>,
+  error: unknown,
+  options: { hideFields?: string[]; display?: Display; headers?: HeadersInit } = {},
+) {
   const known = classifyError(error);
   if (!known || known.status === 404 || known.status === 403 || known.status === 410) throw error;
   const result = known.field
     ? submission.reply({ fieldErrors: { [known.field]: [known.message] }, hideFields: options.hideFields })
     : submission.reply({ formErrors: [known.message], hideFields: options.hideFields });
-  return json<FormReply>({ result }, { status: known.status });
+  return formReply<Display>(result, { status: known.status, display: options.display, headers: options.headers });
 }
 
 /** A refusal that is not about the form's fields (an unknown button, a busy provider), as the form's reply. */
@@ -43,28 +48,8 @@ export function replyWithFormError(submission: Submission<unknown>, message: str
   return json<FormReply>({ result: submission.reply({ formErrors: [message] }) }, { status: init.status ?? 400, headers: init.headers });
 }
 
-type DomainSubmission = {
-  reply(options?: { fieldErrors?: Record<string, string[]>; formErrors?: string[]; resetForm?: boolean }): SubmissionResult<string[]>;
-};
-
 /** `{ result, display? }` as JSON: 400 for a refused form unless told otherwise. */
 export function formReply<Display = never>(result: SubmissionResult<string[]>, init: { status?: number; headers?: HeadersInit; display?: Display } = {}) {
   const body: ActionReply<Display> = init.display === undefined ? { result } : { result, display: init.display };
   return json(body, { status: init.status ?? 400, headers: init.headers });
-}
-
-/** The submission answered with a DomainError's message on its field (or on the form when it names none). */
-export function domainErrorReply(submission: DomainSubmission, error: DomainError, fields?: readonly string[]) {
-  const onField = error.field && (!fields || fields.includes(error.field));
-  return formReply(onField ? submission.reply({ fieldErrors: { [error.field!]: [error.message] } }) : submission.reply({ formErrors: [error.message] }));
-}
-
-/** Runs a domain write; a DomainError becomes a 400 reply with the message on its field (or the form). */
-export async function withDomainErrors<T>(submission: DomainSubmission, write: () => Promise<T>) {
-  try {
-    return { ok: true as const, value: await write() };
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return { ok: false as const, response: domainErrorReply(submission, error) };
-  }
 }

@@ -177,8 +177,9 @@ describe("one business from trial to read-only and back", () => {
     // Reading still works.
     expect((await a.api("GET", `/invoices/${open.json.data.id}`)).status).toBe(200);
     // The web explains why, with a link to the subscription page.
+    // The form re-renders with the reason and the status classifyError gives a read-only account (402), as the API's.
     const form = await a.browser.post("/invoices/new", documentForm({ customerId: a.customer.id }));
-    expect(form.status).toBe(400);
+    expect(form.status).toBe(402);
     expect(await form.text()).toContain("read-only");
     const send = await a.browser.post(`/invoices/${open.json.data.id}`, { intent: "send-email" });
     expect(send.status).toBe(302);

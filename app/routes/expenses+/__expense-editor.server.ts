@@ -4,7 +4,6 @@
 // - "read-receipt": the AI assistant reads vendor, date and total from the photo; the reply resets the form
 //   to the values read (`display.defaultValue`) for the contractor to check. Reading never saves the expense.
 import { parseWithZod } from "@conform-to/zod/v4";
-import { DomainError } from "~/models/errors.server";
 import { createExpense, getDraftReceipt, getReceipt, type ReceiptUpload, storeDraftReceipt, updateExpense } from "~/models/expense.server";
 import { type ExpenseInput, RECEIPT_MAX_BYTES, RECEIPT_TOO_LARGE, type ReceiptMimeType, receiptRejection, sniffReceiptType } from "~/models/expense-form";
 import { aiReceiptsConfigured, readReceiptWithAi } from "~/models/ai-assistant.server";
@@ -12,7 +11,7 @@ import { centsToInput, formatMoney } from "~/utils/money";
 import { FILE_TOO_LARGE, readFormWithFile } from "~/utils/multipart.server";
 import { ProviderError, spendProviderBudget } from "~/utils/provider-fetch.server";
 import { redirectWithFlash } from "~/utils/session.server";
-import { domainErrorReply, formReply } from "~/web/forms.server";
+import { formReply, replyWithDomainError } from "~/web/forms.server";
 import { type ExpenseDisplay, expenseEditorSchema, type ExpenseFormValues } from "./__expense-form";
 
 type Existing = { id: string; currency: string };
@@ -73,8 +72,7 @@ async function saveExpense(context: Context, input: ExpenseInput) {
       message: existing ? "Expense saved." : `Expense of ${formatMoney(input.amount, currency)} recorded.`,
     });
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    return domainErrorReply(submission, error);
+    return replyWithDomainError(submission, error);
   }
 }
 

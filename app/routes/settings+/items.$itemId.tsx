@@ -1,17 +1,19 @@
 // Settings → Items → one item: edit or delete it. Another business's item id is a 404 (tenancy in the
 // query). Deleting an item never touches invoices: lines are copies, not references.
+import type { Submission } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { SavedItemForm } from "~/components/saved-item-form";
-import { savedItemFormSchema } from "~/models/saved-item-form";
+import { savedItemFormSchema, type SavedItemInput } from "~/models/saved-item-form";
 import { deleteSavedItem, getSavedItem, updateSavedItem } from "~/models/saved-item.server";
 import { businessDefaults } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
 import { centsToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
-import { formReply, withDomainErrors } from "~/web/forms.server";
+import { formReply, replyWithDomainError } from "~/web/forms.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit item | Settings | Invoice Link" }];
@@ -23,23 +25,42 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }
   return json({ currency, item: { ...item, unitPrice: centsToInput(item.unitPriceCents, currency) } });
 });
 
+/** The page's two forms as one schema: "Save item" (the item form; the default, as Enter submits it) or "Delete". */
+function itemActionSchema(currency: string) {
+  return z.discriminatedUnion("intent", [
+    savedItemFormSchema(currency).extend({ intent: z.literal("save").default("save") }),
+    z.object({ intent: z.literal("delete") }),
+  ]);
+}
+
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const { currency } = await businessDefaults(businessId);
-  const formData = await request.formData();
-  if (formData.get("intent") === "delete") {
-    const item = await getSavedItem(businessId, params.itemId!);
-    await deleteSavedItem(businessId, item.id);
-    return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${item.name} deleted.` });
-  }
+  const submission = parseWithZod(await request.formData(), { schema: itemActionSchema(currency) });
   // Tenancy first: another business's id answers 404 whatever the body holds.
-  await getSavedItem(businessId, params.itemId!);
-  const submission = parseWithZod(formData, { schema: savedItemFormSchema(currency) });
+  const item = await getSavedItem(businessId, params.itemId!);
   if (submission.status !== "success") return formReply(submission.reply());
-  const result = await withDomainErrors(submission, () => updateSavedItem(businessId, params.itemId!, submission.value));
-  if (!result.ok) return result.response;
-  return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
+  switch (submission.value.intent) {
+    case "save":
+      return saveItem(request, submission, businessId, item.id, submission.value);
+    case "delete":
+      return deleteItem(request, businessId, item);
+  }
 });
+
+async function saveItem(request: Request, submission: Submission<unknown>, businessId: string, itemId: string, input: SavedItemInput) {
+  try {
+    await updateSavedItem(businessId, itemId, input);
+  } catch (error) {
+    return replyWithDomainError(submission, error);
+  }
+  return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${input.name} saved.` });
+}
+
+async function deleteItem(request: Request, businessId: string, item: { id: string; name: string }) {
+  await deleteSavedItem(businessId, item.id);
+  return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${item.name} deleted.` });
+}
 
 export default function EditItem() {
   const { currency, item } = useLoaderData<typeof loader>();

@@ -11,7 +11,7 @@ import { businessDefaults } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
-import { formReply, withDomainErrors } from "~/web/forms.server";
+import { formReply, replyWithDomainError } from "~/web/forms.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Items | Settings | Invoice Link" }];
@@ -29,8 +29,11 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: Action
   const { currency } = await businessDefaults(businessId);
   const submission = parseWithZod(await request.formData(), { schema: savedItemFormSchema(currency) });
   if (submission.status !== "success") return formReply(submission.reply());
-  const result = await withDomainErrors(submission, () => createSavedItem(businessId, submission.value));
-  if (!result.ok) return result.response;
+  try {
+    await createSavedItem(businessId, submission.value);
+  } catch (error) {
+    return replyWithDomainError(submission, error);
+  }
   return redirectWithFlash(request, "/settings/items", { kind: "success", message: `Item ${submission.value.name} saved.` });
 });
 

@@ -1,22 +1,27 @@
 // The business settings page's logo upload: reading the multipart body, checking the file, one reply shape
-// for a refused file (an error on the `logo` field). The route (route.tsx) dispatches to it by intent.
+// for a refused file (an error on the `logo` field). The route (route.tsx) parses the form once and
+// dispatches to it by intent.
+import type { Submission } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { z } from "zod";
 import { LOGO_MAX_BYTES, LOGO_TOO_LARGE, logoRejection, sniffLogoType } from "~/models/business-form";
 import { setLogo } from "~/models/business.server";
 import { redirectWithFlash } from "~/utils/session.server";
-import { type FormReply } from "~/web/forms.server";
+import { formReply } from "~/web/forms.server";
 
 const PAGE = "/settings/business";
 
 const LogoUploadSchema = z.object({ intent: z.literal("upload-logo") });
 
-/** A refused logo, as the page's one reply shape: an error on the `logo` field of the upload form. */
+/**
+ * A logo whose body could not be read at all (too large, truncated), as the page's one reply shape: an
+ * error on the `logo` field of the upload form, as uploadLogo gives for a refused file.
+ */
 export function logoError(error: string) {
   const formData = new FormData();
   formData.set("intent", "upload-logo");
-  return json<FormReply>({ result: parseWithZod(formData, { schema: LogoUploadSchema }).reply({ fieldErrors: { logo: [error] } }) }, { status: 400 });
+  return formReply(parseWithZod(formData, { schema: LogoUploadSchema }).reply({ fieldErrors: { logo: [error] } }));
 }
 
 /**
@@ -43,13 +48,13 @@ export async function readForm(request: Request): Promise<{ formData: FormData }
 }
 
 /** "Upload logo": the file checked by its bytes (PNG, JPEG or WebP, at most 1 MB), then stored. */
-export async function uploadLogo(request: Request, businessId: string, formData: FormData) {
-  const file = formData.get("logo");
-  if (!(file instanceof File) || file.size === 0) return logoError("Choose an image file to upload");
+export async function uploadLogo(request: Request, submission: Submission<unknown>, businessId: string, file: unknown) {
+  const refuse = (error: string) => formReply(submission.reply({ fieldErrors: { logo: [error] }, hideFields: ["logo"] }));
+  if (!(file instanceof File) || file.size === 0) return refuse("Choose an image file to upload");
   const bytes = new Uint8Array(await file.arrayBuffer());
   const rejection = logoRejection(bytes);
   const mime = sniffLogoType(bytes);
-  if (rejection || !mime) return logoError(rejection ?? "That file is not a PNG, JPEG or WebP image");
+  if (rejection || !mime) return refuse(rejection ?? "That file is not a PNG, JPEG or WebP image");
   await setLogo(businessId, bytes, mime);
   return redirectWithFlash(request, PAGE, { kind: "success", message: "Logo updated." });
 }

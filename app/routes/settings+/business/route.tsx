@@ -1,20 +1,21 @@
-import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type Submission } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { brandLinks } from "~/components/brand-header";
 import { accentStylesheetPath } from "~/models/branding";
 import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import { BUSINESS_LIMITS, BusinessDetailsSchema, COMMON_TIME_ZONES, LOGO_MIME_TYPES } from "~/models/business-form";
+import { BUSINESS_LIMITS, BusinessDetailsSchema, type BusinessProfileInput, COMMON_TIME_ZONES, LOGO_MIME_TYPES } from "~/models/business-form";
 import { getBusinessProfile, removeLogo, updateBusinessProfile } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
-import { type FormReply } from "~/web/forms.server";
+import { formReply } from "~/web/forms.server";
 import { logoError, readForm, uploadLogo } from "./logo.server";
 
 const PAGE = "/settings/business";
@@ -73,30 +74,45 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: Loader
   });
 });
 
+/**
+ * The page's three forms as one schema, on `intent`: the logo upload (the file is checked by its bytes in
+ * uploadLogo), removing the logo, and the profile (the default: a post without a button saves the profile).
+ */
+const BusinessSettingsActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("upload-logo"), logo: z.unknown().optional() }),
+  z.object({ intent: z.literal("remove-logo") }),
+  BusinessDetailsSchema.safeExtend({ intent: z.literal("save-profile").default("save-profile") }),
+]);
+
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const read = await readForm(request);
   if ("error" in read) return logoError(read.error);
-  const { formData } = read;
-  const intent = formData.get("intent");
-
-  if (intent === "upload-logo") return uploadLogo(request, businessId, formData);
-
-  if (intent === "remove-logo") {
-    await removeLogo(businessId);
-    return redirectWithFlash(request, PAGE, { kind: "success", message: "Logo removed." });
+  const submission = parseWithZod(read.formData, { schema: BusinessSettingsActionSchema });
+  if (submission.status !== "success") return formReply(submission.reply());
+  const value = submission.value;
+  switch (value.intent) {
+    case "upload-logo":
+      return uploadLogo(request, submission, businessId, value.logo);
+    case "remove-logo":
+      return removeBusinessLogo(request, businessId);
+    case "save-profile": {
+      const { intent: _intent, ...profile } = value;
+      return saveProfile(request, submission, businessId, profile);
+    }
   }
-
-  const submission = parseWithZod(formData, { schema: BusinessDetailsSchema });
-  if (submission.status !== "success") {
-    return json<FormReply>({ result: submission.reply() }, { status: 400 });
-  }
-  const result = await updateBusinessProfile(businessId, submission.value);
-  if (!result.ok) {
-    return json<FormReply>({ result: submission.reply({ fieldErrors: result.fieldErrors }) }, { status: 400 });
-  }
-  return redirectWithFlash(request, PAGE, { kind: "success", message: "Business profile saved." });
 });
+
+async function removeBusinessLogo(request: Request, businessId: string) {
+  await removeLogo(businessId);
+  return redirectWithFlash(request, PAGE, { kind: "success", message: "Logo removed." });
+}
+
+async function saveProfile(request: Request, submission: Submission<unknown>, businessId: string, profile: BusinessProfileInput) {
+  const result = await updateBusinessProfile(businessId, profile);
+  if (!result.ok) return formReply(submission.reply({ fieldErrors: result.fieldErrors }));
+  return redirectWithFlash(request, PAGE, { kind: "success", message: "Business profile saved." });
+}
 
 export default function BusinessSettings() {
   const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } =
