@@ -1,7 +1,13 @@
-// The customer's view of an estimate, reached only through a signed link. Ships no JavaScript.
+// The customer's view of an estimate, reached only through a signed link. Ships no JavaScript: every button
+// is a plain form POST. The action answers in the one reply shape ({ result, display? }, app/web/forms.server.ts):
+// "Update total" and a refused approval re-render the page with the customer's choices (display), approving
+// or declining redirects back to the page (POST/redirect/GET).
+import type { Submission } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { BrandHeader, brandLinks } from "~/components/brand-header";
 import { DocumentLines } from "~/components/document-lines";
 import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
@@ -9,7 +15,6 @@ import { ContactLinks, StatusBadge } from "~/components/status-badge";
 import { customerStatus } from "~/models/labels";
 import { loadBrand } from "~/models/branding.server";
 import { toDateString } from "~/utils/dates";
-import { DomainError } from "~/models/errors.server";
 import { decideEstimate, loadEstimateLink, markEstimateViewed } from "~/models/estimate.server";
 import { formatEstimateNumber } from "~/models/document-numbers";
 import { listJobPhotos } from "~/models/job-photo.server";
@@ -17,6 +22,8 @@ import { PhotoGallery } from "~/components/job-photos";
 import type { RouteHandle } from "~/root";
 import { getSession } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { formReply, replyWithDomainError } from "~/web/forms.server";
+import { formErrors } from "~/components/forms";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
@@ -60,9 +67,12 @@ const SIGNATURE_MAX = 100;
 // Any printable text with at least one letter (names carry digits and suffixes too: "Robin Lee 3rd");
 // never markup or control characters.
 const SIGNATURE = /^(?=.*\p{L})[^\p{Cc}<>]+$/u;
+/** More tick boxes than any estimate offers are cut off, not refused. */
+const MAX_CHOICES = 200;
+const UNKNOWN_DECISION = "Choose approve or decline";
 
-/** The typed name that signs an approval, or the field error for it. */
-function parseSignature(value: FormDataEntryValue | null): { name: string } | { error: string } {
+/** The typed name that signs an approval, or why it does not. */
+function parseSignature(value: unknown): { name: string } | { error: string } {
   const name = typeof value === "string" ? value.trim().replace(/\s+/g, " ") : "";
   if (name.length < 2) return { error: "Type your full name to approve" };
   if (name.length > SIGNATURE_MAX) return { error: `Keep your name under ${SIGNATURE_MAX} characters` };
@@ -70,51 +80,104 @@ function parseSignature(value: FormDataEntryValue | null): { name: string } | { 
   return { name };
 }
 
+const Signature = z.unknown().transform((value, ctx) => {
+  const signature = parseSignature(value);
+  if ("error" in signature) {
+    ctx.addIssue({ code: "custom", message: signature.error });
+    return z.NEVER;
+  }
+  return signature.name;
+});
+
+/** The ticked optional lines (`option`, repeated): none, one or many. */
+function chosenIds(value: unknown): string[] {
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.filter((v): v is string => typeof v === "string").slice(0, MAX_CHOICES);
+}
+
+/**
+ * The page's forms as one schema on the button pressed (`decision`, the name its buttons have had since the
+ * first links went out): "Update total" (preview) and "Approve estimate" carry the ticked extras, approving
+ * also the typed name; "Decline" carries nothing. The link's `t` and `d` are checked before the form.
+ */
+function decisionSchema(optionalIds: ReadonlySet<string>) {
+  const choices = z.preprocess(chosenIds, z.array(z.string()));
+  const onlyOffered = (value: { option: string[] }, ctx: z.RefinementCtx) => {
+    if (value.option.some((id) => !optionalIds.has(id)))
+      ctx.addIssue({ code: "custom", path: ["options"], message: "Choose only from the optional items offered" });
+  };
+  return z.discriminatedUnion("decision", [
+    z.object({ decision: z.literal("preview"), option: choices }).superRefine(onlyOffered),
+    z.object({ decision: z.literal("approve"), option: choices, name: Signature }).superRefine(onlyOffered),
+    z.object({ decision: z.literal("decline") }),
+  ]);
+}
+
+/** The totals and tick boxes as the customer chose them, shown beside a preview or a refused approval. */
+type ChoicesDisplay = ReturnType<typeof estimateChoiceView>;
+type Estimate = Awaited<ReturnType<typeof loadFromLink>>;
+type DecisionSubmission = Submission<unknown>;
+
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params, context }: ActionFunctionArgs) => {
   const form = await request.formData();
-  const t = String(form.get("t") ?? "");
-  const d = String(form.get("d") ?? "");
+  // The link first: a bad or expired one is a 401 whatever the form holds.
+  const t = linkPart(form.get("t"));
+  const d = linkPart(form.get("d"));
   const estimate = await loadFromLink(request, params.estimateId!, t, d);
-  const decision = form.get("decision");
-  if (decision !== "approve" && decision !== "decline" && decision !== "preview") return json({ error: "Choose approve or decline" }, { status: 400 });
-  const chosenLineIds = form
-    .getAll("option")
-    .filter((v): v is string => typeof v === "string")
-    .slice(0, 200);
-  const nameValue = typeof form.get("name") === "string" ? String(form.get("name")).slice(0, 200) : "";
-  const optionalIds = new Set(estimate.lines.filter((l) => l.optional).map((l) => l.id));
-  // The same page again, with the customer's choices and what they typed kept.
-  const again = (status: number, fieldErrors: { name?: string[]; options?: string[] } = {}) =>
-    json(
-      { chosen: chosenLineIds.filter((id) => optionalIds.has(id)), name: nameValue, fieldErrors, ...estimateChoiceView(estimate, new Set(chosenLineIds)) },
-      { status },
-    );
-  if (chosenLineIds.some((id) => !optionalIds.has(id))) return again(400, { options: ["Choose only from the optional items offered"] });
-  if (decision === "preview") return again(200);
-  let approval;
-  if (decision === "approve") {
-    const signature = parseSignature(form.get("name"));
-    if ("error" in signature) return again(400, { name: [signature.error] });
-    approval = { name: signature.name, ip: context?.clientIp ?? null, userAgent: request.headers.get("user-agent"), chosenLineIds };
+  const submission = parseWithZod(form, { schema: decisionSchema(new Set(estimate.lines.filter((l) => l.optional).map((l) => l.id))) });
+  // The customer's ticks as sent, so a refused form shows them again.
+  const display = estimateChoiceView(estimate, new Set(chosenIds(submission.payload.option)));
+  if (submission.status !== "success") {
+    if (submission.error?.decision) return formReply(submission.reply({ formErrors: [UNKNOWN_DECISION] }));
+    return formReply(submission.reply(), { display });
   }
+  const value = submission.value;
+  const page = `/estimate/${encodeURIComponent(estimate.id)}?${new URLSearchParams({ t, d })}`;
+  switch (value.decision) {
+    case "preview":
+      return formReply(submission.reply(), { status: 200, display });
+    case "approve": {
+      const approval = { name: value.name, ip: context?.clientIp ?? null, userAgent: request.headers.get("user-agent"), chosenLineIds: value.option };
+      return decide(submission, estimate, "approve", approval, page, display);
+    }
+    case "decline":
+      return decide(submission, estimate, "decline", undefined, page);
+  }
+});
+
+function linkPart(value: FormDataEntryValue | null) {
+  return typeof value === "string" ? value : "";
+}
+
+/** Approves or declines, then shows the page again (POST/redirect/GET); a rule's refusal is the form's reply. */
+async function decide(
+  submission: DecisionSubmission,
+  estimate: Estimate,
+  decision: "approve" | "decline",
+  approval: Parameters<typeof decideEstimate>[2],
+  page: string,
+  display?: ChoicesDisplay,
+) {
   try {
     await decideEstimate(estimate.id, decision, approval);
   } catch (error) {
-    if (error instanceof DomainError && error.field === "options") return again(400, { options: [error.message] });
-    if (error instanceof DomainError) return json({ error: error.message }, { status: 409 });
-    throw error;
+    // "Tick at least one item" is a 400 on the tick boxes; "no longer open" a 409 above the form.
+    return replyWithDomainError(submission, error, { display });
   }
-  return redirect(`/estimate/${encodeURIComponent(estimate.id)}?${new URLSearchParams({ t, d })}`);
-});
+  return redirect(page);
+}
 
 export default function PublicEstimate() {
   const loaded = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const answer = actionData && "options" in actionData ? actionData : null;
-  // After "Update total" (or a refused approval) the page shows the totals with the customer's choices.
-  const data = answer ? { ...loaded, ...answer } : loaded;
+  const reply = actionData?.result;
   const open = loaded.status === "SENT" || loaded.status === "VIEWED";
-  const nameErrors = answer?.fieldErrors.name;
+  // After "Update total" (or a refused approval) an open estimate shows the totals with the customer's choices.
+  const choices = open && actionData && "display" in actionData ? actionData.display : undefined;
+  const data = choices ? { ...loaded, ...choices } : loaded;
+  const nameErrors = reply?.error?.name ?? null;
+  const typedName = typeof reply?.initialValue?.name === "string" ? reply.initialValue.name.slice(0, SIGNATURE_MAX * 2) : "";
+  const formError = formErrors(reply)?.[0];
   const badge = customerStatus(data.status);
   return (
     <div className="stack brand-accent">
@@ -128,9 +191,9 @@ export default function PublicEstimate() {
           {data.validUntil ? ` · valid until ${data.validUntil}` : ""}
         </p>
       </header>
-      {actionData && "error" in actionData ? (
+      {formError ? (
         <p className="flash flash-error" role="alert">
-          {actionData.error}
+          {formError}
         </p>
       ) : null}
       <section className="card">
@@ -147,7 +210,7 @@ export default function PublicEstimate() {
             <input type="hidden" name="d" value={data.d ?? ""} />
             {data.options.length ? (
               <>
-                <OptionalItems items={data.options} currency={data.currency} editable errors={answer?.fieldErrors.options} />
+                <OptionalItems items={data.options} currency={data.currency} editable errors={reply?.error?.options ?? undefined} />
                 <button type="submit" name="decision" value="preview" className="button-secondary">
                   Update total
                 </button>
@@ -160,7 +223,7 @@ export default function PublicEstimate() {
                 name="name"
                 autoComplete="name"
                 maxLength={100}
-                defaultValue={answer?.name ?? ""}
+                defaultValue={typedName}
                 aria-invalid={nameErrors ? true : undefined}
                 aria-describedby={nameErrors ? "approve-name-error" : undefined}
               />
