@@ -99,8 +99,9 @@ export async function waitForHydration(page: Page) {
   await page.waitForFunction(() => Object.keys(document.body).some((key) => key.startsWith("__reactFiber$")));
 }
 
-// Responses the tests provoke on purpose; Chromium logs every 4xx fetch as a console error.
-const EXPECTED_CONSOLE_ERRORS = [/^Failed to load resource: the server responded with a status of (400|410) /];
+// Responses the tests provoke on purpose; Chromium logs every 4xx fetch as a console error. A form refused
+// for a read-only account answers 402 (replyWithDomainError, app/web/forms.server.ts).
+const EXPECTED_CONSOLE_ERRORS = [/^Failed to load resource: the server responded with a status of (400|402|410) /];
 
 type BrowserErrors = {
   /** Console errors and uncaught exceptions seen so far. */
