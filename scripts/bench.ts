@@ -16,7 +16,7 @@
 // Options: --invoices N --customers N (data size), --duration S --warmup S --connections N (load),
 // --sequential N (one-at-a-time requests per target), --webhooks N (events per burst; there are two: the
 // worker paused, the worker running), --memory-minutes N (0: no memory phase; 10 for the target), --keep-db,
-// --no-write (leave BENCHMARKS.md alone), --phase webhooks (only /ping, the pay page and the payments phase,
+// --no-write (leave BENCHMARKS.md alone), --cpu-prof DIR (a CPU profile of the web process), --phase webhooks (only /ping, the pay page and the payments phase,
 // which writes only the payments section; pair it with a smaller --invoices, e.g. 30000, since the pages are
 // not measured), --phase memory (only the memory phase, with --memory-minutes).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -60,6 +60,7 @@ const { values: opts } = parseArgs({
     phase: { type: "string", default: "all" },
     "keep-db": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
   },
 });
 const num = (name: keyof typeof opts) => {
@@ -228,10 +229,9 @@ class CpuMeter {
       const client = new pg.Client({ connectionString: this.adminUrl });
       await client.connect();
       try {
-        const { rows } = await client.query<{ pid: number; app: string }>(
-          "SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = $1",
-          [this.dbName],
-        );
+        const { rows } = await client.query<{ pid: number; app: string }>("SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname = $1", [
+          this.dbName,
+        ]);
         for (const { pid, app } of rows) {
           const t = CpuMeter.ticks(pid);
           if (t !== null) backends.set(pid, { app, ticks: t });
@@ -618,7 +618,8 @@ async function pgPaymentLoop(
     );
     const cpuAfter = await meter?.snapshot();
     // The loop's own backends only (no application_name); the app's idle connections are not its cost.
-    const used = meter && cpuBefore && cpuAfter && meter.diff(cpuBefore, cpuAfter).postgres !== null ? (meter.diff(cpuBefore, cpuAfter).postgresBy[""] ?? 0) : null;
+    const used =
+      meter && cpuBefore && cpuAfter && meter.diff(cpuBefore, cpuAfter).postgres !== null ? (meter.diff(cpuBefore, cpuAfter).postgresBy[""] ?? 0) : null;
     const elapsed = (performance.now() - started) / 1000;
     return { transactions, seconds: elapsed, tps: transactions / elapsed, postgresCpuMs: used === null ? null : used / Math.max(1, transactions) };
   } finally {
@@ -790,7 +791,13 @@ function rssMb(pid: number | undefined): number | null {
   }
 }
 
-type MemoryResult = { minutes: number; requests: number; non2xx: number; samples: { at: number; mb: number }[]; worker: { start: number | null; end: number | null } };
+type MemoryResult = {
+  minutes: number;
+  requests: number;
+  non2xx: number;
+  samples: { at: number; mb: number }[];
+  worker: { start: number | null; end: number | null };
+};
 
 /** Every target at once (autocannon cycles through them on each connection) for `minutes`, sampling RSS every 5 s. */
 async function memoryPhase(server: TestServer, worker: WorkerProcess, targets: Target[], cookie: string, minutes: number): Promise<MemoryResult> {
@@ -940,7 +947,9 @@ try {
   };
   // startServer runs build/server.js from the BUILD_DIR of this process (tests/helpers/production-server.ts).
   process.env.BUILD_DIR = BUILD_DIR;
-  server = await startServer({ env: { ...appEnv, DATABASE_URL: named("bench-web") } });
+  // --cpu-prof DIR: a V8 CPU profile of the web process (written when it stops), for `node --cpu-prof`'s viewers.
+  const profile = opts["cpu-prof"] ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(opts["cpu-prof"])}` } : {};
+  server = await startServer({ env: { ...appEnv, ...profile, DATABASE_URL: named("bench-web") } });
   const workerEnv = Object.fromEntries(
     Object.entries(productionEnv(server.port, { ...appEnv, DATABASE_URL: named("bench-worker") })).filter(([, v]) => v !== undefined),
   ) as NodeJS.ProcessEnv;
