@@ -948,8 +948,8 @@ try {
   // startServer runs build/server.js from the BUILD_DIR of this process (tests/helpers/production-server.ts).
   process.env.BUILD_DIR = BUILD_DIR;
   // --cpu-prof DIR: a V8 CPU profile of the web process (written when it stops), for `node --cpu-prof`'s viewers.
-  const profile = opts["cpu-prof"] ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(opts["cpu-prof"])}` } : {};
-  server = await startServer({ env: { ...appEnv, ...profile, DATABASE_URL: named("bench-web") } });
+  const nodeArgs = opts["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts["cpu-prof"])}`] : [];
+  server = await startServer({ env: { ...appEnv, DATABASE_URL: named("bench-web") }, nodeArgs });
   const workerEnv = Object.fromEntries(
     Object.entries(productionEnv(server.port, { ...appEnv, DATABASE_URL: named("bench-worker") })).filter(([, v]) => v !== undefined),
   ) as NodeJS.ProcessEnv;
