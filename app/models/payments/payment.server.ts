@@ -470,9 +470,12 @@ export async function completePaymentFollowUp(
   if (!card && !emails.length) return;
   await prisma.$transaction(async (tx) => {
     if (card) {
+      // The invoice's row lock first, as every payment change takes it: a repeated webhook holds it while
+      // its insert waits on this payment's row, so updating the payment first could deadlock with it.
       await tx.$executeRaw`
+        WITH invoice AS (SELECT id FROM "Invoice" WHERE id = ${facts.invoiceId} AND "businessId" = ${facts.businessId} FOR UPDATE)
         UPDATE "Payment" SET method = ${card.method}::"PaymentMethod", "cardBrand" = ${card.cardBrand}, "cardLast4" = ${card.cardLast4}, "updatedAt" = now()
-         WHERE id = ${facts.id} AND "cardBrand" IS NULL AND "cardLast4" IS NULL`;
+         WHERE id = ${facts.id} AND "cardBrand" IS NULL AND "cardLast4" IS NULL AND EXISTS (SELECT 1 FROM invoice)`;
     }
     // A dedupe key already taken (a retried job) is skipped.
     await queueEmails(tx, emails);
