@@ -65,7 +65,12 @@ export function serverCommand(buildDir = process.env.BUILD_DIR): string[] {
 
 /** Spawns server.ts; resolves once it listens, rejects (killing it) if it exits first or never listens. */
 export async function startServer(
-  options: { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number; /** Node flags, e.g. --cpu-prof (the bench). */ nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    port?: number;
+    timeoutMs?: number;
+    /** Node flags, e.g. --cpu-prof (the bench). */ nodeArgs?: string[];
+  } = {},
 ): Promise<TestServer> {
   const port = options.port ?? (await freePort());
   const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS;

@@ -49,7 +49,16 @@ export async function queueReceipt(tx: Prisma.TransactionClient, invoiceId: stri
 
 /** What a receipt is made from (read by queueReceipt, or by the payment-received job's one query). */
 export type ReceiptFacts = {
-  payment: { id: string; businessId: string; amountCents: number; currency: string; method: string; cardBrand: string | null; cardLast4: string | null; paidOn: string };
+  payment: {
+    id: string;
+    businessId: string;
+    amountCents: number;
+    currency: string;
+    method: string;
+    cardBrand: string | null;
+    cardLast4: string | null;
+    paidOn: string;
+  };
   invoice: { id: string; number: number; totalCents: number; amountPaidCents: number };
   customer: { name: string; email: string | null };
   business: { name: string; invoicePrefix: string; closedAt: Date | null };
