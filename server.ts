@@ -14,6 +14,7 @@ import { pinoHttp } from "pino-http";
 import { EnvError, parseEnv, type Env } from "./app/utils/env.server";
 import { projectRoot } from "./app/utils/project-root.server";
 import { COMPRESSION_THRESHOLD_BYTES, holdSmallResponses } from "./app/utils/small-responses.server";
+import { nodeWebhookRequest, type WebhookReply, type WebhookRequest } from "./app/utils/webhook.server";
 
 let config: Env;
 try {
@@ -189,6 +190,23 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
       return writeHead.apply(this, args);
     } as Response["writeHead"];
     next();
+  });
+
+  // Provider webhooks straight from Express, before Remix's router: a payment burst's requests skip the
+  // Fetch Request and the route matching. The handlers (app/web/webhooks.server.ts) come from the Remix
+  // build, which entry.server.tsx re-exports them from, so the process holds one copy of the app.
+  app.all("/webhooks/*", (req, res, next) => {
+    void (async () => {
+      const current = typeof build === "function" ? await build() : build;
+      const handlers = (current.entry.module as { webhookHandlers?: Record<string, (request: WebhookRequest) => Promise<WebhookReply>> }).webhookHandlers;
+      const handler = handlers?.[req.path.length > 1 && req.path.endsWith("/") ? req.path.slice(0, -1) : req.path];
+      if (!handler) return next();
+      const reply = await handler(nodeWebhookRequest(req, `${req.protocol}://${req.get("host")}${req.originalUrl}`));
+      res.statusCode = reply.status;
+      for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+      if (!res.hasHeader("Content-Type")) res.setHeader("Content-Type", "text/plain; charset=utf-8");
+      res.end(reply.body);
+    })().catch(next);
   });
 
   app.all(

@@ -8,6 +8,10 @@ import { logger } from "~/utils/logger.server";
 import { captureRequestError, errorForLog, thrownStatus } from "~/utils/sentry.server";
 import { NonceProvider } from "~/utils/nonce-provider";
 
+// server.ts serves /webhooks/* from Express before Remix's router, with these handlers from the build
+// (the one copy of the app in the process).
+export { webhookHandlers } from "~/web/webhooks.server";
+
 const ABORT_DELAY = 5_000;
 
 // A body that cannot be read as a form (truncated or garbage multipart, a content type forms never

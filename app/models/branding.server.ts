@@ -45,12 +45,13 @@ export async function loadEmailBrands(businessIds: string[], db: Pick<typeof pri
     where: { id: { in: [...new Set(businessIds)] } },
     select: { id: true, accentColor: true, logoMimeType: true, logoUpdatedAt: true },
   });
-  return new Map(
-    rows.map((business) => {
-      const brand = brandOf(business);
-      return [business.id, { ...brand, logo: brand.logo ? `${env().APP_URL}${brand.logo}` : null }];
-    }),
-  );
+  return new Map(rows.map((business) => [business.id, emailBrand(business)]));
+}
+
+/** A business's brand for emails (the logo's URL absolute), from its columns read by the caller. */
+export function emailBrand(business: { id: string; accentColor: string | null; logoMimeType: string | null; logoUpdatedAt: Date | null }): Brand {
+  const brand = brandOf(business);
+  return { ...brand, logo: brand.logo ? `${env().APP_URL}${brand.logo}` : null };
 }
 
 export async function loadEmailBrand(businessId: string, db: Pick<typeof prisma, "business"> = prisma): Promise<Brand> {

@@ -4,7 +4,7 @@
 // owner's sign-in email when the business has none; a closed account gets nothing.
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { estimateDecisionEmail, invoicePaidEmail } from "~/emails/contractor-notice.server";
-import { queueEmail } from "~/utils/email.server";
+import { queueEmail, type QueuedEmail } from "~/utils/email.server";
 import { env } from "~/utils/env.server";
 import { formatMoney } from "~/utils/money";
 import { formatEstimateNumber, formatInvoiceNumber } from "./document-numbers";
@@ -70,17 +70,39 @@ export async function queueInvoicePaidNotice(
   const address = await contractorAddress(tx, invoice.businessId);
   if (!address) return null;
   const customer = await tx.customer.findUnique({ where: { id: invoice.customerId }, select: { name: true } });
-  return queueEmail(tx, {
+  return queueEmail(
+    tx,
+    invoicePaidMessage({ invoice, to: address.to, invoicePrefix: address.business.invoicePrefix, customerName: customer?.name ?? null, paidAt }),
+  );
+}
+
+/**
+ * The "invoice paid" notice, from facts the caller read (the payment-received job reads them with the
+ * payment): `to` is the business's email, else its owner's; null when there is none or the account is closed.
+ */
+export function invoicePaidNoticeTo(business: { email: string | null; closedAt: Date | null }, ownerEmail: string | null) {
+  return business.closedAt ? null : business.email || ownerEmail || null;
+}
+
+export function invoicePaidMessage(facts: {
+  invoice: { id: string; businessId: string; number: number; currency: string; totalCents: number };
+  to: string;
+  invoicePrefix: string;
+  customerName: string | null;
+  paidAt: Date;
+}): QueuedEmail {
+  const { invoice } = facts;
+  return {
     businessId: invoice.businessId,
-    to: address.to,
+    to: facts.to,
     template: "invoice-paid",
-    dedupeKey: `invoice-paid:${invoice.id}:${paidAt.getTime()}`,
+    dedupeKey: `invoice-paid:${invoice.id}:${facts.paidAt.getTime()}`,
     invoiceId: invoice.id,
     ...invoicePaidEmail({
-      customerName: customer?.name ?? "Your customer",
-      invoiceNumber: formatInvoiceNumber(address.business.invoicePrefix, invoice.number),
+      customerName: facts.customerName ?? "Your customer",
+      invoiceNumber: formatInvoiceNumber(facts.invoicePrefix, invoice.number),
       total: formatMoney(invoice.totalCents, invoice.currency),
       url: `${env().APP_URL}/invoices/${encodeURIComponent(invoice.id)}`,
     }),
-  });
+  };
 }

@@ -95,7 +95,7 @@ export function initSentry(dsn: string | undefined, environment: string) {
  * compiled to ESM (build/server.js), where Sentry's automatic HTTP instrumentation does not attach the
  * request, so the request is named here; scrubEvent still masks tokens in the URL. Headers are left out.
  */
-export function captureRequestError(error: unknown, request: Request) {
+export function captureRequestError(error: unknown, request: { url: string; method: string }) {
   Sentry.withScope((scope) => {
     scope.setSDKProcessingMetadata({ normalizedRequest: { url: request.url, method: request.method } });
     Sentry.captureException(error);

@@ -1,19 +1,41 @@
 // Shared plumbing for provider webhooks: the raw body (signatures cover its exact bytes), read with
-// a size cap so a huge body is refused before it is buffered, and plain-text answers.
+// a size cap so a huge body is refused before it is buffered, and plain-text answers. A webhook handler
+// sees a WebhookRequest and returns a WebhookReply, so that server.ts can serve /webhooks/* straight from
+// Express (no Fetch Request, no Remix routing on a path that webhook bursts hit) while the Remix route
+// modules adapt a Fetch Request to the same handlers.
+import type { IncomingMessage } from "node:http";
 
 /** Provider events are a few KB; anything near this is not a real event. */
-const WEBHOOK_BODY_LIMIT = 256 * 1024;
+export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
-export function webhookResponse(status: number, message: string) {
-  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+/** What a webhook handler reads of a request. */
+export type WebhookRequest = {
+  method: string;
+  url: string;
+  /** A header by its lower-case name; null when absent. */
+  header: (name: string) => string | null;
+  /** The body as text, or null when it is larger than WEBHOOK_BODY_LIMIT. Read once. */
+  rawBody: () => Promise<string | null>;
+};
+
+export type WebhookReply = { status: number; body: string; headers: Record<string, string> };
+
+export function webhookReply(status: number, message: string): WebhookReply {
+  return { status, body: message, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } };
 }
 
 /** 400 for an oversized body; the connection closes, since the rest of the body was never read. */
-export function bodyTooLarge() {
-  return new Response("Body too large", {
-    status: 400,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", Connection: "close" },
-  });
+export function bodyTooLarge(): WebhookReply {
+  return { status: 400, body: "Body too large", headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", Connection: "close" } };
+}
+
+/** Webhooks accept POST only; GET and the rest get 405. */
+export function methodNotAllowed(): WebhookReply {
+  return { status: 405, body: "Method Not Allowed", headers: { Allow: "POST", "Cache-Control": "no-store" } };
+}
+
+export function replyResponse(reply: WebhookReply) {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 /** The body as text, or null when it is larger than the limit (by Content-Length or while streaming). */
@@ -39,7 +61,57 @@ export async function readRawBody(request: Request, limit = WEBHOOK_BODY_LIMIT):
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Webhooks accept POST only; GET and the rest get 405 from their loader. */
-export function methodNotAllowed() {
-  return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST", "Cache-Control": "no-store" } });
+/** A Fetch Request (a Remix route module) as a webhook handler sees it. */
+export function fetchWebhookRequest(request: Request): WebhookRequest {
+  return { method: request.method, url: request.url, header: (name) => request.headers.get(name), rawBody: () => readRawBody(request) };
+}
+
+/** readRawBody for Node's request stream: the same limit, checked on Content-Length and while streaming. */
+export function readNodeBody(req: IncomingMessage, limit = WEBHOOK_BODY_LIMIT): Promise<string | null> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (!Number.isFinite(declared) || declared > limit) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        // Stop reading: the answer says Connection: close, so the unread rest goes with the connection.
+        cleanup();
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
+}
+
+/** Node's request (server.ts serves /webhooks/* from Express) as a webhook handler sees it. */
+export function nodeWebhookRequest(req: IncomingMessage, url: string): WebhookRequest {
+  return {
+    method: req.method ?? "GET",
+    url,
+    header: (name) => {
+      const value = req.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+    rawBody: () => readNodeBody(req),
+  };
 }

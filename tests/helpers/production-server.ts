@@ -64,11 +64,18 @@ export function serverCommand(buildDir = process.env.BUILD_DIR): string[] {
 }
 
 /** Spawns server.ts; resolves once it listens, rejects (killing it) if it exits first or never listens. */
-export async function startServer(options: { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number } = {}): Promise<TestServer> {
+export async function startServer(
+  options: {
+    env?: Record<string, string | undefined>;
+    port?: number;
+    timeoutMs?: number;
+    /** Node flags, e.g. --cpu-prof (the bench). */ nodeArgs?: string[];
+  } = {},
+): Promise<TestServer> {
   const port = options.port ?? (await freePort());
   const timeoutMs = options.timeoutMs ?? START_TIMEOUT_MS;
   const env = Object.fromEntries(Object.entries(productionEnv(port, options.env)).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-  const child = spawn(process.execPath, serverCommand(), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...serverCommand()], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));

@@ -14,11 +14,14 @@ import { invoiceLabel, recordActivity } from "~/models/activity.server";
 import { DomainError, notFound } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/document-numbers";
 import { balanceCents, LOCKING_TRANSACTION, lockInvoice } from "~/models/invoice.server";
-import { queueInvoicePaidNotice } from "~/models/contractor-notices.server";
+import { invoicePaidMessage, invoicePaidNoticeTo, queueInvoicePaidNotice } from "~/models/contractor-notices.server";
+import { emailBrand } from "~/models/branding.server";
+import { queueEmails, type QueuedEmail } from "~/utils/email.server";
 import { isUniqueViolation } from "~/models/user.server";
-import { addJob } from "~/utils/jobs.server";
+import { addJob, type JobSpec } from "~/utils/jobs.server";
+import { newRowId } from "~/utils/row-id.server";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD, paymentDay } from "./payment-rules";
-import { queueReceipt } from "./receipt.server";
+import { queueReceipt, receiptMessage } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
 
 type Tx = Prisma.TransactionClient;
@@ -287,35 +290,66 @@ async function completePayment(
   payment: Pick<Payment, "id" | "amountCents" | "currency" | "overpaymentCents">,
   options: { paidBefore?: number; followUpInJob?: boolean } = {},
 ): Promise<ApplyPaymentResult> {
-  const known = options.paidBefore !== undefined ? options.paidBefore + payment.amountCents : undefined;
-  const { status: invoiceStatus, amountPaidCents, paidAt, becamePaid } = await updateInvoicePaid(tx, invoice, known);
+  const amountPaidCents = options.paidBefore !== undefined ? options.paidBefore + payment.amountCents : await paidCents(tx, invoice.id);
+  const next = paidState(invoice, amountPaidCents);
+  const { status: invoiceStatus, paidAt, becamePaid } = next;
   // What was paid before this payment counted, so the part beyond the balance then is its overpayment.
   const before = amountPaidCents - payment.amountCents;
   const overpaymentCents = Math.max(0, payment.amountCents - Math.max(0, invoice.totalCents - before));
   if (overpaymentCents !== payment.overpaymentCents) await tx.payment.update({ where: { id: payment.id }, data: { overpaymentCents } });
   const amount = formatMoney(payment.amountCents, payment.currency);
   const label = await labelOf(tx, invoice);
-  await tx.activityEvent.createMany({
-    data: [
-      ...(becamePaid ? [paidActivity(invoice, label)] : []),
-      {
-        businessId: invoice.businessId,
-        type: overpaymentCents ? "payment.overpaid" : "payment.received",
-        message: overpaymentCents
-          ? `Payment of ${amount} on invoice ${label} overpays it by ${formatMoney(overpaymentCents, payment.currency)}`
-          : `Payment of ${amount} received on invoice ${label}${invoice.status === "VOID" ? " (the invoice is void: refund it)" : ""}`,
-        invoiceId: invoice.id,
-        customerId: invoice.customerId,
-      },
-    ],
-  });
-  if (options.followUpInJob) {
-    await queuePaymentReceived(tx, { paymentId: payment.id, businessId: invoice.businessId, invoicePaidAt: becamePaid ? paidAt!.toISOString() : null });
-    return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId: null };
-  }
+  const activity = [
+    ...(becamePaid ? [paidActivity(invoice, label)] : []),
+    {
+      businessId: invoice.businessId,
+      type: overpaymentCents ? "payment.overpaid" : "payment.received",
+      message: overpaymentCents
+        ? `Payment of ${amount} on invoice ${label} overpays it by ${formatMoney(overpaymentCents, payment.currency)}`
+        : `Payment of ${amount} received on invoice ${label}${invoice.status === "VOID" ? " (the invoice is void: refund it)" : ""}`,
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+    },
+  ];
+  // The invoice's update, the activity and (for a webhook) the follow-up job: one statement, one round trip.
+  const job = options.followUpInJob
+    ? paymentReceivedJob({ paymentId: payment.id, businessId: invoice.businessId, invoicePaidAt: becamePaid ? paidAt!.toISOString() : null })
+    : null;
+  await writeInvoicePaid(tx, invoice.id, next, activity, job);
+  if (job) return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId: null };
   if (becamePaid) await queueInvoicePaidNotice(tx, invoice, paidAt!);
   const receiptEmailId = await queueReceipt(tx, invoice.id, payment.id);
   return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId };
+}
+
+type ActivityRow = { businessId: string; type: string; message: string; invoiceId: string; customerId: string };
+
+/**
+ * Writes the invoice's paid state, inserts the activity rows and adds the job (graphile_worker.add_jobs,
+ * as addJobs does), in one statement: the payment holds the invoice's row lock until it commits, so each
+ * round trip saved shortens the time a burst of payments waits on it.
+ */
+async function writeInvoicePaid(tx: Tx, invoiceId: string, next: PaidState, activity: ActivityRow[], job: JobSpec | null) {
+  const now = new Date();
+  const rows = JSON.stringify(activity.map((a) => ({ id: newRowId(), ...a })));
+  const jobs = JSON.stringify(job ? [{ task: job.task, payload: job.payload, maxAttempts: job.maxAttempts ?? null }] : []);
+  await tx.$queryRaw`
+    WITH invoice AS (
+      UPDATE "Invoice"
+         SET "amountPaidCents" = ${next.amountPaidCents}, "overpaidCents" = ${next.overpaidCents}, status = ${next.status}::"InvoiceStatus",
+             "paidAt" = ${next.paidAt}, "sentAt" = ${next.sentAt}, "updatedAt" = ${now}
+       WHERE id = ${invoiceId}
+      RETURNING id
+    ), activity AS (
+      INSERT INTO "ActivityEvent" (id, "businessId", type, message, "invoiceId", "customerId", "createdAt")
+      SELECT id, "businessId", type, message, "invoiceId", "customerId", ${now}
+        FROM json_to_recordset(${rows}::json) AS x(id text, "businessId" text, type text, message text, "invoiceId" text, "customerId" text)
+      RETURNING id
+    )
+    SELECT (SELECT count(*) FROM invoice)::int AS invoices, (SELECT count(*) FROM activity)::int AS activities,
+           (SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
+              SELECT (s->>'task', s->'payload', NULL, NULL, (s->>'maxAttempts')::int, NULL, NULL, NULL)::graphile_worker.job_spec
+                FROM json_array_elements(${jobs}::json) s)))::int AS jobs`;
 }
 
 const paidActivity = (invoice: PaymentInvoice, label: string) => ({
@@ -329,35 +363,122 @@ const paidActivity = (invoice: PaymentInvoice, label: string) => ({
 export type PaymentReceivedJob = { paymentId: string; businessId: string; invoicePaidAt: string | null };
 
 /** The follow-up of a webhook's payment, committed with it (jobs/payment-received.ts). */
+function paymentReceivedJob(payload: PaymentReceivedJob): JobSpec {
+  return { task: "payment-received", payload, maxAttempts: PAYMENT_RECEIVED_MAX_ATTEMPTS };
+}
+
 function queuePaymentReceived(tx: Tx, payload: PaymentReceivedJob) {
-  return addJob(tx, { task: "payment-received", payload, maxAttempts: PAYMENT_RECEIVED_MAX_ATTEMPTS });
+  return addJob(tx, paymentReceivedJob(payload));
 }
 
 /** Reading the card's details is retried this many times; the last attempt sends the receipt without them. */
 const PAYMENT_RECEIVED_MAX_ATTEMPTS = 5;
 
+/** What the payment-received job reads, in one statement: the payment, its invoice, the customer, the business (its brand, the owner's address). */
+export type PaymentFollowUpFacts = {
+  id: string;
+  businessId: string;
+  invoiceId: string;
+  provider: string;
+  providerAccountId: string;
+  providerPaymentId: string;
+  status: PaymentStatus;
+  method: PaymentMethod;
+  cardBrand: string | null;
+  cardLast4: string | null;
+  amountCents: number;
+  currency: string;
+  receivedAt: Date;
+  /** YYYY-MM-DD, or null for payments written before receivedOn existed. */
+  receivedOn: string | null;
+  number: number;
+  totalCents: number;
+  amountPaidCents: number;
+  invoiceCurrency: string;
+  customerName: string;
+  customerEmail: string | null;
+  businessName: string;
+  businessEmail: string | null;
+  invoicePrefix: string;
+  timeZone: string;
+  closedAt: Date | null;
+  accentColor: string | null;
+  logoMimeType: string | null;
+  logoUpdatedAt: Date | null;
+  ownerEmail: string | null;
+};
+
+/** The payment-received job's one read; null when the payment is gone (an erased account). */
+export async function readPaymentFollowUp(job: Pick<PaymentReceivedJob, "paymentId" | "businessId">): Promise<PaymentFollowUpFacts | null> {
+  const rows = await prisma.$queryRaw<PaymentFollowUpFacts[]>`
+    SELECT p.id, p."businessId", p."invoiceId", p.provider, p."providerAccountId", p."providerPaymentId", p.status::text AS status,
+           p.method::text AS method, p."cardBrand", p."cardLast4", p."amountCents", p.currency, p."receivedAt", p."receivedOn"::text AS "receivedOn",
+           i.number, i."totalCents", i."amountPaidCents", i.currency AS "invoiceCurrency",
+           c.name AS "customerName", c.email AS "customerEmail",
+           b.name AS "businessName", b.email AS "businessEmail", b."invoicePrefix", b."timeZone", b."closedAt",
+           b."accentColor", b."logoMimeType", b."logoUpdatedAt",
+           (SELECT u.email FROM "User" u WHERE u."businessId" = b.id AND u.role = 'OWNER' ORDER BY u."createdAt" LIMIT 1) AS "ownerEmail"
+      FROM "Payment" p
+      JOIN "Invoice" i ON i.id = p."invoiceId" AND i."businessId" = p."businessId"
+      JOIN "Customer" c ON c.id = i."customerId"
+      JOIN "Business" b ON b.id = p."businessId"
+     WHERE p.id = ${job.paymentId} AND p."businessId" = ${job.businessId}`;
+  return rows[0] ?? null;
+}
+
 /**
  * What the payment-received job does once it knows the card's details (or that there are none to
- * know): keep them on the payment (not for a closed account), then queue the receipt if the money
- * counted and the "invoice paid" notice if this payment paid the invoice. Each email has its dedupe key,
- * so a retried job sends nothing twice.
+ * know), from its one read (readPaymentFollowUp): keep them on the payment (not for a closed account),
+ * then queue the receipt if the money counted and the "invoice paid" notice if this payment paid the
+ * invoice, in one transaction of the statements that write (the card's update, one insert of both
+ * emails, their jobs). Each email has its dedupe key, so a retried job sends nothing twice; the card's
+ * update only fills details still missing.
  */
 export async function completePaymentFollowUp(
   job: PaymentReceivedJob,
+  facts: PaymentFollowUpFacts,
   details: { method: PaymentMethod; cardBrand: string | null; cardLast4: string | null } | null,
 ) {
-  return inLockingTransaction(async (tx) => {
-    const found = await tx.payment.findFirst({ where: { id: job.paymentId, businessId: job.businessId }, select: { invoiceId: true } });
-    if (!found) return { receiptEmailId: null };
-    const invoice = await lockInvoiceForPayment(tx, job.businessId, found.invoiceId);
-    const payment = await tx.payment.findUniqueOrThrow({ where: { id: job.paymentId } });
-    if (details && !payment.cardBrand && !payment.cardLast4) {
-      await tx.payment.update({ where: { id: payment.id }, data: { method: details.method, ...cardDetails(details, invoice.business.closedAt !== null) } });
+  const closed = facts.closedAt !== null;
+  const card = details && !facts.cardBrand && !facts.cardLast4 ? { method: details.method, ...cardDetails(details, closed) } : null;
+  const payment = card ? { ...facts, ...card } : facts;
+  const emails: QueuedEmail[] = [];
+  const noticeTo = job.invoicePaidAt ? invoicePaidNoticeTo({ email: facts.businessEmail, closedAt: facts.closedAt }, facts.ownerEmail) : null;
+  if (job.invoicePaidAt && noticeTo) {
+    emails.push(
+      invoicePaidMessage({
+        invoice: { id: facts.invoiceId, businessId: facts.businessId, number: facts.number, currency: facts.invoiceCurrency, totalCents: facts.totalCents },
+        to: noticeTo,
+        invoicePrefix: facts.invoicePrefix,
+        customerName: facts.customerName,
+        paidAt: new Date(job.invoicePaidAt),
+      }),
+    );
+  }
+  // A payment that is still processing or bounced gets no receipt; one refunded or disputed since did count.
+  const counted = payment.status === "SUCCEEDED" || payment.status === "REFUNDED" || payment.status === "DISPUTED";
+  const receipt = counted
+    ? receiptMessage({
+        payment: { ...payment, paidOn: payment.receivedOn ?? todayIn(facts.timeZone, payment.receivedAt) },
+        invoice: { id: facts.invoiceId, number: facts.number, totalCents: facts.totalCents, amountPaidCents: facts.amountPaidCents },
+        customer: { name: facts.customerName, email: facts.customerEmail },
+        business: { name: facts.businessName, invoicePrefix: facts.invoicePrefix, closedAt: facts.closedAt },
+        brand: emailBrand({ id: facts.businessId, accentColor: facts.accentColor, logoMimeType: facts.logoMimeType, logoUpdatedAt: facts.logoUpdatedAt }),
+      })
+    : null;
+  if (receipt) emails.push(receipt);
+  if (!card && !emails.length) return;
+  await prisma.$transaction(async (tx) => {
+    if (card) {
+      // The invoice's row lock first, as every payment change takes it: a repeated webhook holds it while
+      // its insert waits on this payment's row, so updating the payment first could deadlock with it.
+      await tx.$executeRaw`
+        WITH invoice AS (SELECT id FROM "Invoice" WHERE id = ${facts.invoiceId} AND "businessId" = ${facts.businessId} FOR UPDATE)
+        UPDATE "Payment" SET method = ${card.method}::"PaymentMethod", "cardBrand" = ${card.cardBrand}, "cardLast4" = ${card.cardLast4}, "updatedAt" = now()
+         WHERE id = ${facts.id} AND "cardBrand" IS NULL AND "cardLast4" IS NULL AND EXISTS (SELECT 1 FROM invoice)`;
     }
-    if (job.invoicePaidAt) await queueInvoicePaidNotice(tx, invoice, new Date(job.invoicePaidAt));
-    // A payment that is still processing or bounced gets no receipt; one refunded or disputed since did count.
-    const counted = payment.status === "SUCCEEDED" || payment.status === "REFUNDED" || payment.status === "DISPUTED";
-    return { receiptEmailId: counted ? await queueReceipt(tx, invoice.id, payment.id) : null };
+    // A dedupe key already taken (a retried job) is skipped.
+    await queueEmails(tx, emails);
   });
 }
 
@@ -370,13 +491,20 @@ async function paidCents(tx: Tx, invoiceId: string) {
   return (sum._sum.amountCents ?? 0) - (sum._sum.refundedCents ?? 0);
 }
 
+type PaidState = {
+  amountPaidCents: number;
+  overpaidCents: number;
+  status: Invoice["status"];
+  paidAt: Date | null;
+  sentAt: Date | null;
+  becamePaid: boolean;
+};
+
 /**
- * Writes the invoice's paid amount and status, derived from its payments (called under the row lock;
- * `knownPaidCents` when the caller summed them in the same transaction).
- * Deriving it, rather than adding and subtracting, keeps it right whatever order events arrive in.
+ * The invoice's paid amount and status, derived from what its payments hold (not by adding and
+ * subtracting, which keeps it right whatever order events arrive in).
  */
-async function updateInvoicePaid(tx: Tx, invoice: PaymentInvoice, knownPaidCents?: number) {
-  const amountPaidCents = knownPaidCents ?? (await paidCents(tx, invoice.id));
+function paidState(invoice: PaymentInvoice, amountPaidCents: number): PaidState {
   const paid = amountPaidCents >= invoice.totalCents && invoice.totalCents > 0;
   const status =
     invoice.status === "VOID"
@@ -390,19 +518,29 @@ async function updateInvoicePaid(tx: Tx, invoice: PaymentInvoice, knownPaidCents
             : invoice.sentAt || invoice.status !== "DRAFT"
               ? "SENT"
               : "DRAFT";
+  // paidAt is set once, by the payment that completes the invoice, and cleared if money goes back.
   const paidAt = status === "PAID" ? (invoice.paidAt ?? new Date()) : invoice.status === "VOID" ? invoice.paidAt : null;
+  return {
+    amountPaidCents,
+    overpaidCents: Math.max(0, amountPaidCents - invoice.totalCents),
+    status,
+    paidAt,
+    sentAt: invoice.sentAt ?? (status !== "DRAFT" ? new Date() : null),
+    becamePaid: status === "PAID" && invoice.status !== "PAID",
+  };
+}
+
+/**
+ * Writes the invoice's paid amount and status, derived from its payments (called under the row lock;
+ * `knownPaidCents` when the caller summed them in the same transaction).
+ */
+async function updateInvoicePaid(tx: Tx, invoice: PaymentInvoice, knownPaidCents?: number) {
+  const next = paidState(invoice, knownPaidCents ?? (await paidCents(tx, invoice.id)));
   await tx.invoice.updateMany({
     where: { id: invoice.id },
-    data: {
-      amountPaidCents,
-      overpaidCents: Math.max(0, amountPaidCents - invoice.totalCents),
-      status,
-      // paidAt is set once, by the payment that completes the invoice, and cleared if money goes back.
-      paidAt,
-      sentAt: invoice.sentAt ?? (status !== "DRAFT" ? new Date() : null),
-    },
+    data: { amountPaidCents: next.amountPaidCents, overpaidCents: next.overpaidCents, status: next.status, paidAt: next.paidAt, sentAt: next.sentAt },
   });
-  return { status, amountPaidCents, paidAt, becamePaid: status === "PAID" && invoice.status !== "PAID" };
+  return next;
 }
 
 /**

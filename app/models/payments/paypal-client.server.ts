@@ -323,13 +323,14 @@ type PayPalHeaders = {
   authAlgo: string | null;
 };
 
-export function paypalHeaders(headers: Headers): PayPalHeaders {
+/** The transmission headers; `header` reads one by its lower-case name (a Fetch Headers' get, or a webhook request's header). */
+export function paypalHeaders(header: (name: string) => string | null): PayPalHeaders {
   return {
-    transmissionId: headers.get("paypal-transmission-id"),
-    transmissionTime: headers.get("paypal-transmission-time"),
-    transmissionSig: headers.get("paypal-transmission-sig"),
-    certUrl: headers.get("paypal-cert-url"),
-    authAlgo: headers.get("paypal-auth-algo"),
+    transmissionId: header("paypal-transmission-id"),
+    transmissionTime: header("paypal-transmission-time"),
+    transmissionSig: header("paypal-transmission-sig"),
+    certUrl: header("paypal-cert-url"),
+    authAlgo: header("paypal-auth-algo"),
   };
 }
 

@@ -3,8 +3,9 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { receiptEmail } from "~/emails/receipt.server";
 import { paymentMethodLabel } from "~/models/labels";
-import { queueEmail } from "~/utils/email.server";
+import { queueEmail, type QueuedEmail } from "~/utils/email.server";
 import { formatMoney } from "~/utils/money";
+import type { Brand } from "~/models/branding.server";
 import { loadEmailBrand } from "~/models/branding.server";
 import { formatInvoiceNumber } from "~/models/document-numbers";
 import { signedUrl } from "~/models/signed-link.server";
@@ -35,26 +36,57 @@ export async function queueReceipt(tx: Prisma.TransactionClient, invoiceId: stri
     },
   });
   const { invoice } = payment;
+  if (invoice.id !== invoiceId || !invoice.customer.email || invoice.business.closedAt) return null;
+  const message = receiptMessage({
+    payment: { ...payment, paidOn: paymentDay(payment, invoice.business.timeZone) },
+    invoice,
+    customer: invoice.customer,
+    business: invoice.business,
+    brand: await loadEmailBrand(payment.businessId, tx),
+  });
+  return message && queueEmail(tx, message);
+}
+
+/** What a receipt is made from (read by queueReceipt, or by the payment-received job's one query). */
+export type ReceiptFacts = {
+  payment: {
+    id: string;
+    businessId: string;
+    amountCents: number;
+    currency: string;
+    method: string;
+    cardBrand: string | null;
+    cardLast4: string | null;
+    paidOn: string;
+  };
+  invoice: { id: string; number: number; totalCents: number; amountPaidCents: number };
+  customer: { name: string; email: string | null };
+  business: { name: string; invoicePrefix: string; closedAt: Date | null };
+  brand: Brand;
+};
+
+/** The receipt to queue for a succeeded payment; null when the customer has no email address or the account is closed. */
+export function receiptMessage({ payment, invoice, customer, business, brand }: ReceiptFacts): QueuedEmail | null {
   // A late payment on a closed account is recorded for the books, but nobody is emailed about it.
-  if (!invoice.customer.email || invoice.id !== invoiceId || invoice.business.closedAt) return null;
+  if (!customer.email || business.closedAt) return null;
   const balance = Math.max(0, invoice.totalCents - invoice.amountPaidCents);
-  return queueEmail(tx, {
+  return {
     businessId: payment.businessId,
-    to: invoice.customer.email,
+    to: customer.email,
     template: "receipt",
     dedupeKey: `receipt:${payment.id}`,
     invoiceId: invoice.id,
     paymentId: payment.id,
     ...receiptEmail({
-      businessName: invoice.business.name,
-      customerName: invoice.customer.name,
-      invoiceNumber: formatInvoiceNumber(invoice.business.invoicePrefix, invoice.number),
+      businessName: business.name,
+      customerName: customer.name,
+      invoiceNumber: formatInvoiceNumber(business.invoicePrefix, invoice.number),
       amount: formatMoney(payment.amountCents, payment.currency),
       paidWith: describePaymentMethod(payment),
-      paidOn: paymentDay(payment, invoice.business.timeZone),
+      paidOn: payment.paidOn,
       balance: balance ? formatMoney(balance, payment.currency) : null,
       url: signedUrl("pay", invoice.id),
-      brand: await loadEmailBrand(payment.businessId, tx),
+      brand,
     }),
-  });
+  };
 }

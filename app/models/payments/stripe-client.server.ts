@@ -6,7 +6,7 @@
 import Stripe from "stripe";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
-import { bodyTooLarge, readRawBody, webhookResponse } from "~/utils/webhook.server";
+import { bodyTooLarge, webhookReply, type WebhookReply, type WebhookRequest } from "~/utils/webhook.server";
 
 let client: Stripe | undefined;
 
@@ -96,15 +96,19 @@ export function verifyStripeWebhook(rawBody: string, signature: string, secrets 
  * 400 for a missing or bad signature (logged as "<label> refused"), 400 for a body over the limit. Both
  * Stripe endpoints (the platform's and Connect's) start here.
  */
-export async function readStripeWebhook(request: Request, secrets: string[], label: string): Promise<{ event: Stripe.Event } | { refusal: Response }> {
-  const signature = request.headers.get("stripe-signature");
-  if (!signature) return { refusal: webhookResponse(400, "Missing Stripe-Signature header") };
-  const body = await readRawBody(request);
+export async function readStripeWebhook(
+  request: WebhookRequest,
+  secrets: string[],
+  label: string,
+): Promise<{ event: Stripe.Event } | { refusal: WebhookReply }> {
+  const signature = request.header("stripe-signature");
+  if (!signature) return { refusal: webhookReply(400, "Missing Stripe-Signature header") };
+  const body = await request.rawBody();
   if (body === null) return { refusal: bodyTooLarge() };
   try {
     return { event: verifyStripeWebhook(body, signature, secrets) };
   } catch (error) {
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, `${label} refused`);
-    return { refusal: webhookResponse(400, "Invalid signature") };
+    return { refusal: webhookReply(400, "Invalid signature") };
   }
 }

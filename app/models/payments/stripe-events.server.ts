@@ -8,7 +8,6 @@
 // A connected account's event is only believed about an invoice of the business that owns that account:
 // anything else is acknowledged and writes nothing (docs/decisions/011-connected-accounts.md).
 import type Stripe from "stripe";
-import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { onAccount, stripe } from "~/models/payments/stripe-client.server";
 import { DomainError, NotFoundError } from "~/models/errors.server";
@@ -18,6 +17,7 @@ import {
   applyProviderDispute,
   applyProviderRefund,
   completePaymentFollowUp,
+  readPaymentFollowUp,
   type ApplyPaymentInput,
   type PaymentReceivedJob,
 } from "./payment.server";
@@ -144,10 +144,8 @@ const isMissing = (error: unknown) =>
  * sends the receipt without them; an earlier failure is retried.
  */
 export async function completeStripePayment(job: PaymentReceivedJob, attempt: { last: boolean }) {
-  const payment = await prisma.payment.findFirst({
-    where: { id: job.paymentId, businessId: job.businessId },
-    select: { provider: true, providerAccountId: true, providerPaymentId: true, cardBrand: true, cardLast4: true },
-  });
+  // One read: the payment with its invoice, customer and business, everything the receipt and notice need.
+  const payment = await readPaymentFollowUp(job);
   if (!payment) return;
   let details: ReturnType<typeof methodDetails> = null;
   if (payment.provider === "stripe" && !payment.cardBrand && !payment.cardLast4) {
@@ -161,7 +159,7 @@ export async function completeStripePayment(job: PaymentReceivedJob, attempt: { 
       );
     }
   }
-  await completePaymentFollowUp(job, details && { ...details, cardBrand: details.cardBrand ?? null, cardLast4: details.cardLast4 ?? null });
+  await completePaymentFollowUp(job, payment, details && { ...details, cardBrand: details.cardBrand ?? null, cardLast4: details.cardLast4 ?? null });
 }
 
 /** Runs a change on a payment; when the payment is not recorded yet, records it from Stripe first. */
