@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { type FilterField, ListFilters } from "~/components/list-filters";
+import { ListTable } from "~/components/list-table";
 import { StatusBadge } from "~/components/status-badge";
 import { statusLabel } from "~/models/labels";
 import { DateString, todayIn, toDateString } from "~/utils/dates";
@@ -88,40 +89,28 @@ export default function Invoices() {
       <ListFilters fields={FILTER_FIELDS} values={filters} hidden={{ customerId: filters.customerId }} />
       {invoices.length === 0 ? <p className="muted">No invoices match.</p> : null}
       {invoices.length ? (
-        <div className="table-scroll">
-          <table className="stacked">
-            <thead>
-              <tr>
-                <th>Number</th>
-                <th>Customer</th>
-                <th>Status</th>
-                <th>Due</th>
-                <th className="num">Total</th>
-                <th className="num">Balance</th>
-              </tr>
-            </thead>
-            <tbody>
-              {invoices.map((i) => (
-                <tr key={i.id} data-testid="invoice-row">
-                  <td className="cell-main">
-                    <Link to={`/invoices/${i.id}`}>{i.number}</Link>
-                  </td>
-                  <td data-label="Customer">{i.customer.name}</td>
-                  <td data-label="Status">
-                    <StatusBadge status={i.status} />
-                  </td>
-                  <td data-label="Due">{i.dueDate}</td>
-                  <td className="num" data-label="Total">
-                    {i.total}
-                  </td>
-                  <td className="num" data-label="Balance">
-                    {i.balance}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable
+          columns={[
+            { label: "Number" },
+            { label: "Customer" },
+            { label: "Status" },
+            { label: "Due" },
+            { label: "Total", num: true },
+            { label: "Balance", num: true },
+          ]}
+          rows={invoices}
+          rowTestId="invoice-row"
+          cells={(i) => [
+            <Link key="number" to={`/invoices/${i.id}`}>
+              {i.number}
+            </Link>,
+            i.customer.name,
+            <StatusBadge key="status" status={i.status} />,
+            i.dueDate,
+            i.total,
+            i.balance,
+          ]}
+        />
       ) : null}
       <div className="pager">
         {filters.before ? <Link to={`?${new URLSearchParams([...params].filter(([k]) => k !== "before"))}`}>Newest</Link> : <span />}
