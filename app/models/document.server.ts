@@ -1,7 +1,22 @@
-// What invoices and estimates store alike: the line rows and the columns computed from the form.
+// What invoices and estimates store alike: the line rows and the columns computed from the form, and
+// the rule for the customer a document is for.
+import type { Prisma } from "~/generated/prisma/client.ts";
 import { dateOnly } from "~/utils/dates";
 import type { DocumentCommonInput } from "./document-input";
+import { DomainError } from "./errors.server";
 import { totalsWithChoices } from "./estimate-options";
+
+/**
+ * The customer a document is for: one of this business's, else an error on the form's customer field.
+ * `active` also refuses an archived customer (new documents, and estimates on every save); an invoice
+ * already made for a customer since archived can still be edited.
+ */
+export async function documentCustomer(tx: Prisma.TransactionClient, businessId: string, customerId: string, { active }: { active: boolean }) {
+  const customer = await tx.customer.findFirst({ where: { id: customerId, businessId }, select: { id: true, name: true, archivedAt: true } });
+  if (!customer) throw new DomainError("Choose one of your customers", "customerId");
+  if (active && customer.archivedAt) throw new DomainError("This customer is archived; restore them first", "customerId");
+  return customer;
+}
 
 /**
  * Line rows, totals and the shared document columns, all computed on the server from the form input.

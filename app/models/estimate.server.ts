@@ -16,7 +16,7 @@ import { formatEstimateNumber } from "./document-numbers";
 import { createInvoice, LOCKING_TRANSACTION, takeDocumentNumber, viewIsFresh } from "./invoice.server";
 import { linkProblem, signedUrl, verifyLink } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
-import { documentRows } from "./document.server";
+import { documentCustomer, documentRows } from "./document.server";
 import { isUniqueViolation } from "./user.server";
 
 type Tx = Prisma.TransactionClient;
@@ -31,17 +31,10 @@ export function estimateEditBlockedReason(status: string) {
   return `An estimate that is ${status.toLowerCase()} cannot be edited.`;
 }
 
-async function requireActiveCustomer(tx: Tx, businessId: string, customerId: string) {
-  const customer = await tx.customer.findFirst({ where: { id: customerId, businessId }, select: { id: true, name: true, archivedAt: true } });
-  if (!customer) throw new DomainError("Choose one of your customers", "customerId");
-  if (customer.archivedAt) throw new DomainError("This customer is archived; restore them first", "customerId");
-  return customer;
-}
-
 export async function createEstimate(businessId: string, input: EstimateInput) {
   return prisma.$transaction(async (tx) => {
     await assertCanWrite(businessId, { tx });
-    const customer = await requireActiveCustomer(tx, businessId, input.customerId);
+    const customer = await documentCustomer(tx, businessId, input.customerId, { active: true });
     const { number, currency, prefix } = await takeDocumentNumber(tx, businessId, "estimate");
     const { lines, columns } = documentRows(businessId, input);
     const estimate = await tx.estimate.create({
@@ -87,7 +80,7 @@ export async function updateEstimate(businessId: string, id: string, input: Esti
     assertUnchanged(current, options.expectedUpdatedAt);
     const blocked = estimateEditBlockedReason(current.status);
     if (blocked) throw new DomainError(blocked);
-    const customer = await requireActiveCustomer(tx, businessId, input.customerId);
+    const customer = await documentCustomer(tx, businessId, input.customerId, { active: true });
     const { lines, columns } = documentRows(businessId, input);
     await tx.estimateLine.deleteMany({ where: { estimateId: id, businessId } });
     await tx.estimateLine.createMany({ data: withOptionalFlags(lines, input).map((l) => ({ ...l, estimateId: id })) });

@@ -11,7 +11,7 @@ import { invoiceLabel, recordActivity } from "./activity.server";
 import type { InvoiceInput } from "./document-input";
 import { assertUnchanged, DomainError, notFound } from "./errors.server";
 import { formatInvoiceNumber } from "./document-numbers";
-import { documentRows } from "./document.server";
+import { documentCustomer, documentRows } from "./document.server";
 import { signedUrl } from "./signed-link.server";
 import { assertCanWrite } from "./subscription.server";
 
@@ -51,12 +51,6 @@ export function amountDueNowCents(invoice: { totalCents: number; amountPaidCents
   return balance;
 }
 
-async function requireCustomer(tx: Tx, businessId: string, customerId: string) {
-  const customer = await tx.customer.findFirst({ where: { id: customerId, businessId }, select: { id: true, name: true, archivedAt: true } });
-  if (!customer) throw new DomainError("Choose one of your customers", "customerId");
-  return customer;
-}
-
 /** Takes the next number from the business row; the row lock serialises concurrent creates. */
 async function takeNumber(tx: Tx, businessId: string, kind: "invoice" | "estimate") {
   const column = kind === "invoice" ? "nextInvoiceNumber" : "nextEstimateNumber";
@@ -77,8 +71,7 @@ export async function createInvoice(
 ) {
   const run = async (tx: Tx) => {
     await assertCanWrite(businessId, { tx });
-    const customer = await requireCustomer(tx, businessId, input.customerId);
-    if (customer.archivedAt) throw new DomainError("This customer is archived; restore them first", "customerId");
+    const customer = await documentCustomer(tx, businessId, input.customerId, { active: true });
     const { number, currency, prefix } = await takeNumber(tx, businessId, "invoice");
     const { lines, columns } = documentRows(businessId, input);
     const invoice = await tx.invoice.create({
@@ -192,7 +185,7 @@ export async function updateInvoice(businessId: string, id: string, input: Invoi
     assertUnchanged(current, options.expectedUpdatedAt);
     const blocked = editBlockedReason(current.status);
     if (blocked) throw new DomainError(blocked);
-    const customer = await requireCustomer(tx, businessId, input.customerId);
+    const customer = await documentCustomer(tx, businessId, input.customerId, { active: false });
     const { totals, lines, columns } = documentRows(businessId, input);
     if (current.amountPaidCents > totals.totalCents) {
       throw new DomainError("The new total is less than what the customer has already paid.", "lines");

@@ -1,5 +1,7 @@
-// The invoice and estimate editor's action, shared by invoices+/new, invoices+/$invoiceId.edit and their
-// estimate twins: one parse with the editor's schema (document-editor-form.ts), then one handler per
+// The invoice and estimate editor's server side, shared by invoices+/new, invoices+/$invoiceId.edit and
+// their estimate twins. The pages' loaders and actions take the kind and get that kind's load and save
+// functions from EDITOR_KINDS, so the four routes stay thin and the two kinds cannot drift apart.
+// The action: one parse with the editor's schema (document-editor-form.ts), then one handler per
 // intent. Every answer has the one reply shape `{ result, display? }`:
 // - Save: the route's `save` writes and redirects with a flash; a DomainError is replied by
 //   replyWithDomainError (400 on its field, else a form error with its classified status).
@@ -12,17 +14,24 @@
 //   status for the AI assistant).
 import type { Submission as ConformSubmission } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect } from "@remix-run/node";
+import { EMPTY_LINE } from "~/components/document-form";
 import { CustomerFormSchema } from "~/models/customer-form";
-import { createCustomer, CUSTOMER_PICK_LIMIT, getCustomer, listCustomers } from "~/models/customer.server";
+import { createCustomer, CUSTOMER_PICK_LIMIT, customerOptions, getCustomer, listCustomers } from "~/models/customer.server";
 import { businessDefaults } from "~/models/business.server";
-import { type EstimateInput, type InvoiceInput, MAX_LINES } from "~/models/document-input";
+import { type DocumentInputOf, type DocumentKind, type EstimateInput, type InvoiceInput, MAX_LINES } from "~/models/document-input";
+import { formatEstimateNumber } from "~/models/document-numbers";
 import { DomainError } from "~/models/errors.server";
+import { createEstimate, estimateEditBlockedReason, getEstimate, updateEstimate } from "~/models/estimate.server";
+import { createInvoice, editBlockedReason, formatInvoiceNumber, getInvoice, updateInvoice } from "~/models/invoice.server";
 import { parseQuickLines, QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX, type QuickLinesResult } from "~/models/quick-lines";
 import { savedItemFormSchema } from "~/models/saved-item-form";
 import { createSavedItem, getSavedItem, normalizeItemQuery, searchSavedItems } from "~/models/saved-item.server";
 import { aiConfigured, draftLinesWithAi } from "~/models/ai-assistant.server";
+import { addDays, todayIn, toDateString } from "~/utils/dates";
 import { centsToInput, parsePercent, percentToInput, quantityToInput } from "~/utils/money";
 import { ProviderError, spendProviderBudget } from "~/utils/provider-fetch.server";
+import { redirectWithFlash } from "~/utils/session.server";
 import {
   type DocumentEditorFields,
   type DocumentEditorValue,
@@ -33,19 +42,197 @@ import {
   type EditorLineValues,
   UNKNOWN_BUTTON,
 } from "./document-editor-form";
+import { requireBusiness } from "./auth.server";
 import { formReply, replyWithDomainError } from "./forms.server";
 
 type DocumentInput = InvoiceInput | EstimateInput;
 
 /** `save` writes the document and answers (a redirect with a flash); a DomainError it throws becomes the form's reply. */
-type Editor = { businessId: string; currency: string } & (
-  { kind: "invoice"; save: (input: InvoiceInput) => Promise<Response> } | { kind: "estimate"; save: (input: EstimateInput) => Promise<Response> }
-);
+type Editor<K extends DocumentKind = DocumentKind> = {
+  businessId: string;
+  currency: string;
+  kind: K;
+  // A method, so an invoice's editor is also an editor of either kind: the schema built for `kind` only
+  // ever hands it that kind's input.
+  save(input: DocumentInputOf<K>): Promise<Response>;
+};
 
 type Submission = ConformSubmission<DocumentEditorFields, string[], DocumentEditorValue>;
 type Context = Editor & { submission: Submission; payload: Record<string, unknown> };
 
-export async function documentEditorAction(request: Request, editor: Editor) {
+type BusinessDefaults = Awaited<ReturnType<typeof businessDefaults>>;
+type Invoice = Awaited<ReturnType<typeof getInvoice>>;
+
+/** What the editor reads back into its form, alike for both kinds (an estimate's lines may be optional). */
+type EditableDocument = Pick<
+  Invoice,
+  "id" | "currency" | "customerId" | "issueDate" | "taxMode" | "taxRate" | "discountType" | "discountValue" | "notes" | "terms"
+> & {
+  status: string;
+  lines: (Pick<Invoice["lines"][number], "description" | "quantityMilli" | "unitPriceCents" | "taxRate"> & { optional?: boolean })[];
+};
+
+/** One kind's documents as the editor pages use them. */
+type EditorKind<K extends DocumentKind> = {
+  /** Where its pages live. */
+  path: string;
+  /** The flash messages' noun ("Invoice created."). */
+  noun: string;
+  /** A new document's own defaults: its end date. */
+  newValues: (today: string, business: BusinessDefaults) => DocumentFormValues;
+  /** The document to edit, why it cannot be edited (null when it can), its values only this kind has, and its number. */
+  load: (
+    businessId: string,
+    id: string,
+  ) => Promise<{ document: EditableDocument; blocked: string | null; ownValues: DocumentFormValues; displayNumber: () => Promise<string> }>;
+  create: (businessId: string, input: DocumentInputOf<K>, userId: string) => Promise<{ id: string }>;
+  update: (businessId: string, id: string, input: DocumentInputOf<K>, userId: string) => Promise<unknown>;
+};
+
+const EDITOR_KINDS: { [K in DocumentKind]: EditorKind<K> } = {
+  invoice: {
+    path: "/invoices",
+    noun: "Invoice",
+    newValues: (today, business) => ({ dueDate: addDays(today, business.paymentTermsDays) }),
+    load: async (businessId, id) => {
+      const invoice = await getInvoice(businessId, id);
+      return {
+        document: invoice,
+        blocked: editBlockedReason(invoice.status),
+        ownValues: {
+          dueDate: toDateString(invoice.dueDate),
+          deposit: invoice.depositCents ? centsToInput(invoice.depositCents, invoice.currency) : "",
+        },
+        displayNumber: async () => formatInvoiceNumber((await businessDefaults(businessId)).invoicePrefix, invoice.number),
+      };
+    },
+    create: (businessId, input, userId) => createInvoice(businessId, input, { userId }),
+    update: (businessId, id, input, userId) => updateInvoice(businessId, id, input, userId),
+  },
+  estimate: {
+    path: "/estimates",
+    noun: "Estimate",
+    newValues: (today) => ({ validUntil: addDays(today, 30) }),
+    load: async (businessId, id) => {
+      const estimate = await getEstimate(businessId, id);
+      return {
+        document: estimate,
+        blocked: estimateEditBlockedReason(estimate.status),
+        ownValues: { validUntil: estimate.validUntil ? toDateString(estimate.validUntil) : "" },
+        displayNumber: async () => formatEstimateNumber(estimate.business.estimatePrefix, estimate.number),
+      };
+    },
+    create: (businessId, input) => createEstimate(businessId, input),
+    update: (businessId, id, input) => updateEstimate(businessId, id, input),
+  },
+};
+
+/** The new-document page's data: the business's defaults, with the customer of `?customerId=` chosen. */
+export async function newDocumentLoader(request: Request, kind: DocumentKind) {
+  const { businessId } = await requireBusiness(request);
+  const business = await businessDefaults(businessId);
+  const customerId = new URL(request.url).searchParams.get("customerId");
+  const customers = await customerOptions(businessId);
+  const today = todayIn(business.timeZone);
+  const defaultValue: DocumentFormValues = {
+    customerId: customers.some((c) => c.id === customerId) ? customerId! : "",
+    issueDate: today,
+    ...EDITOR_KINDS[kind].newValues(today, business),
+    taxMode: "INVOICE",
+    taxRate: business.defaultTaxRate ? percentToInput(business.defaultTaxRate) : "",
+    discountType: "NONE",
+    lines: [EMPTY_LINE],
+  };
+  return json({ aiLines: aiConfigured(), currency: business.currency, customers, defaultValue });
+}
+
+/** The new-document page's action: the editor, whose Save creates the document and opens it. */
+export async function newDocumentAction<K extends DocumentKind>(request: Request, kind: K) {
+  const { businessId, user } = await requireBusiness(request);
+  const { currency } = await businessDefaults(businessId);
+  const { path, noun, create } = EDITOR_KINDS[kind];
+  return documentEditorAction(request, {
+    businessId,
+    currency,
+    kind,
+    save: async (input) => {
+      const document = await create(businessId, input, user.id);
+      return redirectWithFlash(request, `${path}/${document.id}`, { kind: "success", message: `${noun} created.` });
+    },
+  });
+}
+
+/** The edit page's data: the document as the form's values; a document that cannot be edited redirects to its page. */
+export async function editDocumentLoader(request: Request, { kind, id }: { kind: DocumentKind; id: string }) {
+  const { businessId } = await requireBusiness(request);
+  const { document, blocked, ownValues, displayNumber } = await EDITOR_KINDS[kind].load(businessId, id);
+  if (blocked) throw redirect(`${EDITOR_KINDS[kind].path}/${document.id}`);
+  const c = document.currency;
+  const defaultValue: DocumentFormValues = {
+    customerId: document.customerId,
+    issueDate: toDateString(document.issueDate),
+    ...ownValues,
+    taxMode: document.taxMode,
+    taxRate: document.taxRate ? percentToInput(document.taxRate) : "",
+    discountType: document.discountType,
+    discountValue:
+      document.discountType === "PERCENT"
+        ? percentToInput(document.discountValue)
+        : document.discountType === "AMOUNT"
+          ? centsToInput(document.discountValue, c)
+          : "",
+    notes: document.notes ?? "",
+    terms: document.terms ?? "",
+    lines: document.lines.map((l) => ({
+      description: l.description,
+      quantity: quantityToInput(l.quantityMilli),
+      unitPrice: centsToInput(l.unitPriceCents, c),
+      taxRate: l.taxRate ? percentToInput(l.taxRate) : "",
+      ...(l.optional ? { optional: "on" } : {}),
+    })),
+  };
+  return json({
+    aiLines: aiConfigured(),
+    number: await displayNumber(),
+    id: document.id,
+    status: document.status,
+    currency: c,
+    customers: await customerOptions(businessId, document.customerId),
+    defaultValue,
+  });
+}
+
+/** The edit page's action: the editor, whose Save updates the document and opens it. */
+export async function editDocumentAction<K extends DocumentKind>(request: Request, { kind, id }: { kind: K; id: string }) {
+  const { businessId, user } = await requireBusiness(request);
+  const { path, noun, load, update } = EDITOR_KINDS[kind];
+  const { document, blocked } = await load(businessId, id);
+  // The loader redirects away from a document that cannot be edited (paid, approved, void), which would turn
+  // a returned 400 into that redirect and lose the reason; so the refusal is thrown and rendered as an error
+  // page of its own.
+  const refuse = (reason: string) => new Response(reason, { status: 400, statusText: `This ${kind} cannot be edited` });
+  if (blocked) throw refuse(blocked);
+  return documentEditorAction(request, {
+    businessId,
+    currency: document.currency,
+    kind,
+    save: async (input) => {
+      try {
+        await update(businessId, document.id, input, user.id);
+      } catch (error) {
+        // Paid, approved or voided while the form was open.
+        if (error instanceof DomainError) {
+          const now = (await load(businessId, document.id)).blocked;
+          if (now) throw refuse(now);
+        }
+        throw error;
+      }
+      return redirectWithFlash(request, `${path}/${document.id}`, { kind: "success", message: `${noun} saved.` });
+    },
+  });
+}
+
+export async function documentEditorAction<K extends DocumentKind>(request: Request, editor: Editor<K>) {
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: documentEditorSchema(editor.currency, editor.kind) });
   if (submission.status !== "success") {
@@ -81,7 +268,7 @@ export async function documentEditorAction(request: Request, editor: Editor) {
 async function saveDocument(context: Context, input: DocumentInput) {
   try {
     // The editor's schema was built for context.kind, so the input is that kind's.
-    return await (context.save as (input: DocumentInput) => Promise<Response>)(input);
+    return await context.save(input);
   } catch (error) {
     return replyWithDomainError(context.submission, error);
   }

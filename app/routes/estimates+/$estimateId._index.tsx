@@ -1,16 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { listJobPhotos } from "~/models/job-photo.server";
 import { JobPhotos } from "~/components/job-photos";
 import { ConfirmVoid } from "~/components/confirm-void";
 import { DocumentLines } from "~/components/document-lines";
 import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
-import { ErrorList, SubmitButton } from "~/components/forms";
+import { DocumentPageHeader, IntentButton } from "~/components/document-page-header";
 import { ShareLink } from "~/components/share-link";
-import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/utils/dates";
 import { DomainError } from "~/models/errors.server";
 import { convertEstimateToInvoice, getEstimate, markEstimateSent, sendEstimate, voidEstimate } from "~/models/estimate.server";
@@ -91,50 +90,11 @@ export default function EstimatePage() {
   const errors = useActionData<typeof action>()?.result.error?.[""];
   return (
     <div className="stack">
-      {errors?.length ? (
-        <div className="form-errors" role="alert">
-          <ErrorList errors={errors} />
-        </div>
-      ) : null}
-      <div className="page-header">
-        <h1>
-          Estimate {data.number} <StatusBadge status={data.status} />
-        </h1>
-        <div className="actions">
-          {editable ? (
-            <Link to="edit" className="button button-small button-secondary">
-              Edit
-            </Link>
-          ) : null}
-          <a href={`/estimates/${data.id}/pdf`} className="button button-small button-secondary">
-            Download PDF
-          </a>
-          {editable && data.customer.email ? (
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="send" />
-              <SubmitButton className="button-small" pending={busy("send")}>
-                {data.status === "DRAFT" ? "Send to customer" : "Send again"}
-              </SubmitButton>
-            </Form>
-          ) : null}
-          {data.status === "DRAFT" ? (
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="mark-sent" />
-              <SubmitButton className="button-small" pending={busy("mark-sent")}>
-                Mark as sent
-              </SubmitButton>
-            </Form>
-          ) : null}
-          {data.status === "APPROVED" && !data.invoice ? (
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="convert" />
-              <SubmitButton className="button-small" pending={busy("convert")}>
-                Convert to invoice
-              </SubmitButton>
-            </Form>
-          ) : null}
-        </div>
-      </div>
+      <DocumentPageHeader kind="estimate" id={data.id} number={data.number} status={data.status} editable={editable} errors={errors}>
+        {editable && data.customer.email ? <IntentButton intent="send">{data.status === "DRAFT" ? "Send to customer" : "Send again"}</IntentButton> : null}
+        {data.status === "DRAFT" ? <IntentButton intent="mark-sent">Mark as sent</IntentButton> : null}
+        {data.status === "APPROVED" && !data.invoice ? <IntentButton intent="convert">Convert to invoice</IntentButton> : null}
+      </DocumentPageHeader>
       {editable && !data.customer.email ? (
         <p className="flash">
           To email this estimate, <Link to={`/customers/${data.customer.id}/edit`}>add an email address</Link> to the customer

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { ListTable } from "~/components/list-table";
 import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/utils/dates";
 import { listEstimates } from "~/models/estimate.server";
@@ -50,38 +51,21 @@ export default function Estimates() {
       </div>
       {estimates.length === 0 ? <p className="muted">No estimates yet.</p> : null}
       {estimates.length ? (
-        <div className="table-scroll">
-          <table className="stacked">
-            <thead>
-              <tr>
-                <th>Number</th>
-                <th>Customer</th>
-                <th>Status</th>
-                <th>Issued</th>
-                <th className="num">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              {estimates.map((e) => (
-                <tr key={e.id}>
-                  <td className="cell-main">
-                    <Link to={`/estimates/${e.id}`}>{e.number}</Link>
-                  </td>
-                  <td data-label="Customer">{e.customer.name}</td>
-                  <td data-label="Status">
-                    <span>
-                      <StatusBadge status={e.status} /> {e.converted ? <span className="muted">invoiced</span> : null}
-                    </span>
-                  </td>
-                  <td data-label="Issued">{e.issueDate}</td>
-                  <td className="num" data-label="Total">
-                    {e.total}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable
+          columns={[{ label: "Number" }, { label: "Customer" }, { label: "Status" }, { label: "Issued" }, { label: "Total", num: true }]}
+          rows={estimates}
+          cells={(e) => [
+            <Link key="number" to={`/estimates/${e.id}`}>
+              {e.number}
+            </Link>,
+            e.customer.name,
+            <span key="status">
+              <StatusBadge status={e.status} /> {e.converted ? <span className="muted">invoiced</span> : null}
+            </span>,
+            e.issueDate,
+            e.total,
+          ]}
+        />
       ) : null}
       {nextCursor ? <Link to={`?${new URLSearchParams({ ...(status ? { status } : {}), before: String(nextCursor) })}`}>Older estimates</Link> : null}
     </div>

@@ -1,78 +1,18 @@
+// A new estimate: the editor (app/web/document-editor.server.ts, app/components/document-editor-page.tsx).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DocumentForm, EMPTY_LINE } from "~/components/document-form";
-import { addDays, todayIn } from "~/utils/dates";
-import { createEstimate } from "~/models/estimate.server";
-import { businessDefaults } from "~/models/business.server";
-import { customerOptions } from "~/models/customer.server";
-import { aiConfigured } from "~/models/ai-assistant.server";
-import { requireBusiness } from "~/web/auth.server";
-import { percentToInput } from "~/utils/money";
-import { redirectWithFlash } from "~/utils/session.server";
-import { documentEditorAction } from "~/web/document-editor.server";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { NewDocumentPage } from "~/components/document-editor-page";
+import { newDocumentAction, newDocumentLoader } from "~/web/document-editor.server";
 import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "New estimate | Invoice Link" }];
 
-export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
-  const { businessId } = await requireBusiness(request);
-  const business = await businessDefaults(businessId);
-  const customerId = new URL(request.url).searchParams.get("customerId");
-  const customers = await customerOptions(businessId);
-  const today = todayIn(business.timeZone);
-  return json({
-    aiLines: aiConfigured(),
-    currency: business.currency,
-    customers,
-    defaultValue: {
-      customerId: customers.some((c) => c.id === customerId) ? customerId! : "",
-      issueDate: today,
-      validUntil: addDays(today, 30),
-      taxMode: "INVOICE" as const,
-      taxRate: business.defaultTaxRate ? percentToInput(business.defaultTaxRate) : "",
-      discountType: "NONE" as const,
-      lines: [EMPTY_LINE],
-    },
-  });
-});
+export const loader = /* @__PURE__ */ mapDomainErrors(({ request }: LoaderFunctionArgs) => newDocumentLoader(request, "estimate"));
 
-export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
-  const { businessId } = await requireBusiness(request);
-  const { currency } = await businessDefaults(businessId);
-  return documentEditorAction(request, {
-    businessId,
-    currency,
-    kind: "estimate",
-    save: async (input) => {
-      const estimate = await createEstimate(businessId, input);
-      return redirectWithFlash(request, `/estimates/${estimate.id}`, { kind: "success", message: "Estimate created." });
-    },
-  });
-});
+export const action = /* @__PURE__ */ mapDomainErrors(({ request }: ActionFunctionArgs) => newDocumentAction(request, "estimate"));
 
 export default function NewEstimate() {
-  const { currency, customers, defaultValue, aiLines } = useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>();
-  return (
-    <div className="stack">
-      <h1>New estimate</h1>
-      {customers.length === 0 ? (
-        <p className="card">
-          You have no customers yet. <Link to="/customers/new">Add a customer</Link> first.
-        </p>
-      ) : null}
-      <DocumentForm
-        kind="estimate"
-        currency={currency}
-        customers={customers}
-        defaultValue={defaultValue}
-        reply={reply}
-        aiLines={aiLines}
-        submitLabel="Create estimate"
-      />
-    </div>
-  );
+  return <NewDocumentPage kind="estimate" data={useLoaderData<typeof loader>()} reply={useActionData<typeof action>()} />;
 }
 
 export { ErrorBoundary } from "~/components/error-boundary";

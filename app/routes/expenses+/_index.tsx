@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ListFilters } from "~/components/list-filters";
 import { CATEGORY_LABELS, EXPENSE_CATEGORIES, ExpenseFilterSchema } from "~/models/expense-form";
 import { expenseFormOptions, expenseMonthTotals, listExpenses } from "~/models/expense.server";
 import { requireBusiness } from "~/web/auth.server";
@@ -37,7 +38,6 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: Loader
 
 export default function Expenses() {
   const { expenses, filters, customers, totals, nextPage, thisMonth } = useLoaderData<typeof loader>();
-  const navigation = useNavigation();
   const filtered = Boolean(filters.month || filters.category || filters.customerId || filters.q);
   return (
     <div className="stack">
@@ -49,41 +49,15 @@ export default function Expenses() {
           </Link>
         </div>
       </div>
-      <Form method="get" className="card filters" role="search">
-        <div>
-          <label htmlFor="q">Vendor</label>
-          <input id="q" name="q" type="search" defaultValue={filters.q ?? ""} maxLength={100} />
-        </div>
-        <div>
-          <label htmlFor="month">Month</label>
-          <input id="month" name="month" type="month" defaultValue={filters.month ?? ""} max="2100-12" placeholder={thisMonth} />
-        </div>
-        <div>
-          <label htmlFor="category">Category</label>
-          <select id="category" name="category" defaultValue={filters.category ?? ""}>
-            <option value="">Any</option>
-            {EXPENSE_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {CATEGORY_LABELS[c]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="customerId">Customer</label>
-          <select id="customerId" name="customerId" defaultValue={filters.customerId ?? ""}>
-            <option value="">Any</option>
-            {customers.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" disabled={navigation.state === "loading"}>
-          Filter
-        </button>
-      </Form>
+      <ListFilters
+        fields={[
+          { name: "q", label: "Vendor", type: "search", input: { maxLength: 100 } },
+          { name: "month", label: "Month", type: "month", input: { max: "2100-12", placeholder: thisMonth } },
+          { name: "category", label: "Category", type: "select", options: EXPENSE_CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] })) },
+          { name: "customerId", label: "Customer", type: "select", options: customers.map((c) => ({ value: c.id, label: c.name })) },
+        ]}
+        values={filters}
+      />
 
       <section className="card stack" aria-labelledby="totals-heading">
         <h2 id="totals-heading">Totals by month{filtered ? " (filtered)" : ""}</h2>

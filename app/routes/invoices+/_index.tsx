@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { type FilterField, ListFilters } from "~/components/list-filters";
+import { ListTable } from "~/components/list-table";
 import { StatusBadge } from "~/components/status-badge";
 import { statusLabel } from "~/models/labels";
 import { DateString, todayIn, toDateString } from "~/utils/dates";
@@ -24,6 +26,18 @@ export const InvoiceFilterSchema = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   before: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
 });
+
+const FILTER_FIELDS: FilterField[] = [
+  { name: "q", label: "Search", type: "search", input: { placeholder: "Customer or number" } },
+  {
+    name: "status",
+    label: "Status",
+    type: "select",
+    options: STATUS_FILTERS.map((s) => ({ value: s, label: s === "OPEN" ? "Open (unpaid)" : statusLabel(s) })),
+  },
+  { name: "from", label: "Issued from", type: "date" },
+  { name: "to", label: "Issued to", type: "date" },
+];
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
@@ -54,7 +68,6 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: Loader
 export default function Invoices() {
   const { invoices, filters, nextCursor } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const navigation = useNavigation();
   const nextParams = new URLSearchParams(params);
   if (nextCursor) nextParams.set("before", String(nextCursor));
   return (
@@ -73,71 +86,31 @@ export default function Invoices() {
           </Link>
         </div>
       </div>
-      <Form method="get" className="card filters" role="search">
-        <div>
-          <label htmlFor="q">Search</label>
-          <input id="q" name="q" type="search" defaultValue={filters.q ?? ""} placeholder="Customer or number" />
-        </div>
-        <div>
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={filters.status ?? ""}>
-            <option value="">Any</option>
-            {STATUS_FILTERS.map((s) => (
-              <option key={s} value={s}>
-                {s === "OPEN" ? "Open (unpaid)" : statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="from">Issued from</label>
-          <input id="from" name="from" type="date" defaultValue={filters.from ?? ""} />
-        </div>
-        <div>
-          <label htmlFor="to">Issued to</label>
-          <input id="to" name="to" type="date" defaultValue={filters.to ?? ""} />
-        </div>
-        {filters.customerId ? <input type="hidden" name="customerId" value={filters.customerId} /> : null}
-        <button type="submit" disabled={navigation.state === "loading"}>
-          Filter
-        </button>
-      </Form>
+      <ListFilters fields={FILTER_FIELDS} values={filters} hidden={{ customerId: filters.customerId }} />
       {invoices.length === 0 ? <p className="muted">No invoices match.</p> : null}
       {invoices.length ? (
-        <div className="table-scroll">
-          <table className="stacked">
-            <thead>
-              <tr>
-                <th>Number</th>
-                <th>Customer</th>
-                <th>Status</th>
-                <th>Due</th>
-                <th className="num">Total</th>
-                <th className="num">Balance</th>
-              </tr>
-            </thead>
-            <tbody>
-              {invoices.map((i) => (
-                <tr key={i.id} data-testid="invoice-row">
-                  <td className="cell-main">
-                    <Link to={`/invoices/${i.id}`}>{i.number}</Link>
-                  </td>
-                  <td data-label="Customer">{i.customer.name}</td>
-                  <td data-label="Status">
-                    <StatusBadge status={i.status} />
-                  </td>
-                  <td data-label="Due">{i.dueDate}</td>
-                  <td className="num" data-label="Total">
-                    {i.total}
-                  </td>
-                  <td className="num" data-label="Balance">
-                    {i.balance}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable
+          columns={[
+            { label: "Number" },
+            { label: "Customer" },
+            { label: "Status" },
+            { label: "Due" },
+            { label: "Total", num: true },
+            { label: "Balance", num: true },
+          ]}
+          rows={invoices}
+          rowTestId="invoice-row"
+          cells={(i) => [
+            <Link key="number" to={`/invoices/${i.id}`}>
+              {i.number}
+            </Link>,
+            i.customer.name,
+            <StatusBadge key="status" status={i.status} />,
+            i.dueDate,
+            i.total,
+            i.balance,
+          ]}
+        />
       ) : null}
       <div className="pager">
         {filters.before ? <Link to={`?${new URLSearchParams([...params].filter(([k]) => k !== "before"))}`}>Newest</Link> : <span />}

@@ -17,6 +17,7 @@ import { formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
 import { type FormReply, replyWithFormError } from "~/web/forms.server";
 import { archiveAction, customerActionSchema, eraseAction, propertyLookupAction, restoreAction } from "./actions.server";
+import { HistoryTable } from "./history-table";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer.name ?? "Customer"} | Invoice Link` }];
 
@@ -70,6 +71,17 @@ function Lines({ lines }: { lines: string[] }) {
         </Fragment>
       ))}
     </>
+  );
+}
+
+/** An invoice's or estimate's first cell: its number, linked, over the day it was issued. */
+function DocumentCell({ to, label, issuedOn }: { to: string; label: string; issuedOn: string }) {
+  return (
+    <td>
+      <Link to={to}>{label}</Link>
+      <br />
+      <span className="muted">{issuedOn}</span>
+    </td>
   );
 }
 
@@ -160,111 +172,67 @@ export default function CustomerDetail() {
 
       <PropertyPanel customerId={customer.id} property={property} streetView={streetView} />
 
-      <section className="stack" aria-labelledby="invoices-heading">
-        <h2 id="invoices-heading">Invoices</h2>
-        {invoices.length === 0 ? (
-          <p className="muted">No invoices yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Invoice</th>
-                <th scope="col">Status</th>
-                <th scope="col">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              {invoices.map((invoice) => (
-                <tr key={invoice.id}>
-                  <td>
-                    <Link to={`/invoices/${invoice.id}`}>{invoice.label}</Link>
-                    <br />
-                    <span className="muted">{invoice.issuedOn}</span>
-                  </td>
-                  <td>
-                    {statusLabel(invoice.displayStatus)}
-                    {invoice.displayStatus !== "PAID" && invoice.amountPaidCents > 0 ? (
-                      <>
-                        <br />
-                        <span className="muted">{formatMoney(invoice.amountPaidCents, invoice.currency)} paid</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{formatMoney(invoice.totalCents, invoice.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <HistoryTable
+        name="invoices"
+        title="Invoices"
+        columns={["Invoice", "Status", "Total"]}
+        rows={invoices}
+        more={moreInvoices}
+        row={(invoice) => (
+          <>
+            <DocumentCell to={`/invoices/${invoice.id}`} label={invoice.label} issuedOn={invoice.issuedOn} />
+            <td>
+              {statusLabel(invoice.displayStatus)}
+              {invoice.displayStatus !== "PAID" && invoice.amountPaidCents > 0 ? (
+                <>
+                  <br />
+                  <span className="muted">{formatMoney(invoice.amountPaidCents, invoice.currency)} paid</span>
+                </>
+              ) : null}
+            </td>
+            <td>{formatMoney(invoice.totalCents, invoice.currency)}</td>
+          </>
         )}
-        {moreInvoices ? <p className="muted">Showing the latest {invoices.length} invoices.</p> : null}
-      </section>
+      />
 
-      <section className="stack" aria-labelledby="estimates-heading">
-        <h2 id="estimates-heading">Estimates</h2>
-        {estimates.length === 0 ? (
-          <p className="muted">No estimates yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Estimate</th>
-                <th scope="col">Status</th>
-                <th scope="col">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              {estimates.map((estimate) => (
-                <tr key={estimate.id}>
-                  <td>
-                    <Link to={`/estimates/${estimate.id}`}>{estimate.label}</Link>
-                    <br />
-                    <span className="muted">{estimate.issuedOn}</span>
-                  </td>
-                  <td>{statusLabel(estimate.status)}</td>
-                  <td>{formatMoney(estimate.totalCents, estimate.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <HistoryTable
+        name="estimates"
+        title="Estimates"
+        columns={["Estimate", "Status", "Total"]}
+        rows={estimates}
+        more={moreEstimates}
+        row={(estimate) => (
+          <>
+            <DocumentCell to={`/estimates/${estimate.id}`} label={estimate.label} issuedOn={estimate.issuedOn} />
+            <td>{statusLabel(estimate.status)}</td>
+            <td>{formatMoney(estimate.totalCents, estimate.currency)}</td>
+          </>
         )}
-        {moreEstimates ? <p className="muted">Showing the latest {estimates.length} estimates.</p> : null}
-      </section>
+      />
 
-      <section className="stack" aria-labelledby="payments-heading">
-        <h2 id="payments-heading">Payments</h2>
-        {payments.length === 0 ? (
-          <p className="muted">No payments yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Invoice</th>
-                <th scope="col">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {payments.map((payment) => (
-                <tr key={payment.id}>
-                  <td>
-                    {payment.receivedOn}
-                    <br />
-                    <span className="muted">
-                      {paymentMethodLabel(payment.method)}
-                      {payment.status !== "SUCCEEDED" ? ` · ${statusLabel(payment.status)}` : null}
-                    </span>
-                  </td>
-                  <td>
-                    <Link to={`/invoices/${payment.invoice.id}`}>{payment.invoice.label}</Link>
-                  </td>
-                  <td>{formatMoney(payment.amountCents, payment.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <HistoryTable
+        name="payments"
+        title="Payments"
+        columns={["Received", "Invoice", "Amount"]}
+        rows={payments}
+        more={morePayments}
+        row={(payment) => (
+          <>
+            <td>
+              {payment.receivedOn}
+              <br />
+              <span className="muted">
+                {paymentMethodLabel(payment.method)}
+                {payment.status !== "SUCCEEDED" ? ` · ${statusLabel(payment.status)}` : null}
+              </span>
+            </td>
+            <td>
+              <Link to={`/invoices/${payment.invoice.id}`}>{payment.invoice.label}</Link>
+            </td>
+            <td>{formatMoney(payment.amountCents, payment.currency)}</td>
+          </>
         )}
-        {morePayments ? <p className="muted">Showing the latest {payments.length} payments.</p> : null}
-      </section>
+      />
 
       <Form method="post" className="card">
         {archived ? (

@@ -5,13 +5,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ConfirmVoid } from "~/components/confirm-void";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { EmailTimeline } from "~/components/email-timeline";
-import { ErrorList, SubmitButton } from "~/components/forms";
+import { DocumentPageHeader, IntentButton } from "~/components/document-page-header";
+import { SubmitButton } from "~/components/forms";
 import { JobPhotos } from "~/components/job-photos";
 import { RefundPaymentForm } from "~/components/refund-payment-form";
 import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
 import { SendReminderNow } from "~/components/send-reminder-now";
 import { ShareLink } from "~/components/share-link";
-import { StatusBadge } from "~/components/status-badge";
 import { businessDefaults } from "~/models/business.server";
 import { todayIn, toDateString } from "~/utils/dates";
 import { formatEstimateNumber } from "~/models/document-numbers";
@@ -137,43 +137,11 @@ export default function InvoicePage() {
   const recurring = replyFor(actionData?.result, "make-recurring");
   return (
     <div className="stack">
-      {otherErrors?.length ? (
-        <div className="form-errors" role="alert">
-          <ErrorList errors={otherErrors} />
-        </div>
-      ) : null}
-      <div className="page-header">
-        <h1>
-          Invoice {data.number} <StatusBadge status={data.displayStatus} />
-        </h1>
-        <div className="actions">
-          {open ? (
-            <Link to="edit" className="button button-small button-secondary">
-              Edit
-            </Link>
-          ) : null}
-          <a href={`/invoices/${data.id}/pdf`} className="button button-small button-secondary">
-            Download PDF
-          </a>
-          {data.status === "DRAFT" && data.customer.email ? (
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="send-email" />
-              <SubmitButton className="button-small" pending={busy("send-email")}>
-                Send by email
-              </SubmitButton>
-            </Form>
-          ) : null}
-          <SendReminderNow show={data.displayStatus === "OVERDUE" && Boolean(data.customer.email)} />
-          {data.status === "DRAFT" ? (
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="mark-sent" />
-              <SubmitButton className="button-small" pending={busy("mark-sent")}>
-                Mark as sent
-              </SubmitButton>
-            </Form>
-          ) : null}
-        </div>
-      </div>
+      <DocumentPageHeader kind="invoice" id={data.id} number={data.number} status={data.displayStatus} editable={open} errors={otherErrors}>
+        {data.status === "DRAFT" && data.customer.email ? <IntentButton intent="send-email">Send by email</IntentButton> : null}
+        <SendReminderNow show={data.displayStatus === "OVERDUE" && Boolean(data.customer.email)} />
+        {data.status === "DRAFT" ? <IntentButton intent="mark-sent">Mark as sent</IntentButton> : null}
+      </DocumentPageHeader>
 
       <section className="card invoice-sheet">
         <div className="grid-2">
