@@ -161,7 +161,10 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
 
   // Hashed build assets never change: cache them for a year. Other public files for an hour.
   app.use("/build", express.static(path.join(buildDir, "public"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  // Only a path whose last segment has a dot can name a file in public/ (favicon.svg): pages skip the
+  // file-system stat that express.static makes for every request it sees.
+  const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h" });
+  app.use((req, res, next) => (/\.[^/]*$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
   app.use(
     pinoHttp({

@@ -26,7 +26,19 @@ function findSession(id: string) {
       expiresAt: true,
       businessId: true,
       user: { select: { id: true, email: true, name: true, role: true, businessId: true } },
-      business: { select: { id: true, name: true } },
+      // The business's defaults ride along (businessDefaults' fields), so a page needs no second query for them.
+      business: {
+        select: {
+          id: true,
+          name: true,
+          currency: true,
+          timeZone: true,
+          defaultTaxRate: true,
+          paymentTermsDays: true,
+          invoicePrefix: true,
+          estimatePrefix: true,
+        },
+      },
     },
   });
 }

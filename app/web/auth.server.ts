@@ -29,8 +29,8 @@ authenticator.use(
 );
 
 /** The signed-in session or a redirect to the login page (clearing a dead cookie). */
-async function requireSession(request: Request): Promise<SessionWithUser> {
-  const session = await getSession(request);
+async function requireSession(request: Request, context?: object): Promise<SessionWithUser> {
+  const session = await getSession(request, context);
   if (session) return session;
   const url = new URL(request.url);
   const redirectTo = `${url.pathname}${url.search}`;
@@ -40,9 +40,12 @@ async function requireSession(request: Request): Promise<SessionWithUser> {
   });
 }
 
-/** The session's business id: the only source of tenancy for web requests. */
-export async function requireBusiness(request: Request) {
-  const session = await requireSession(request);
+/**
+ * The session's business id: the only source of tenancy for web requests. A loader that passes its
+ * `context` shares the root loader's session lookup (one query per page view; GET only, see getSession).
+ */
+export async function requireBusiness(request: Request, context?: object) {
+  const session = await requireSession(request, context);
   return { user: session.user, business: session.business, businessId: session.businessId, sessionId: session.id };
 }
 

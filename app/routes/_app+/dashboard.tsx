@@ -5,15 +5,14 @@ import { readableActivityMessage } from "~/models/activity.server";
 import { dashboardStats } from "~/models/dashboard.server";
 import { todayIn } from "~/utils/dates";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard | Invoice Link" }];
 
-export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
-  const { user, businessId } = await requireBusiness(request);
-  const business = await businessDefaults(businessId);
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: LoaderFunctionArgs) => {
+  // The root loader's session lookup, with the business's defaults in it: no query of its own.
+  const { user, businessId, business } = await requireBusiness(request, context);
   const stats = await dashboardStats(businessId, todayIn(business.timeZone), business.timeZone);
   return json({
     userName: user.name,

@@ -9,7 +9,6 @@ import { statusLabel } from "~/models/labels";
 import { DateString, todayIn, toDateString } from "~/utils/dates";
 import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoice.server";
 import { requireBusiness } from "~/web/auth.server";
-import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
 
@@ -39,10 +38,10 @@ const FILTER_FIELDS: FilterField[] = [
   { name: "to", label: "Issued to", type: "date" },
 ];
 
-export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
-  const { businessId } = await requireBusiness(request);
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: LoaderFunctionArgs) => {
+  // The root loader's session lookup, with the business's defaults in it: no query of its own.
+  const { businessId, business } = await requireBusiness(request, context);
   const filters = InvoiceFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const business = await businessDefaults(businessId);
   const today = todayIn(business.timeZone);
   const { invoices, nextCursor } = await listInvoices(
     businessId,

@@ -12,7 +12,6 @@ import { RefundPaymentForm } from "~/components/refund-payment-form";
 import { RepeatInvoiceForm } from "~/components/repeat-invoice-form";
 import { SendReminderNow } from "~/components/send-reminder-now";
 import { ShareLink } from "~/components/share-link";
-import { businessDefaults } from "~/models/business.server";
 import { todayIn, toDateString } from "~/utils/dates";
 import { formatEstimateNumber } from "~/models/document-numbers";
 import { amountDueNowCents, balanceCents, displayStatus, formatInvoiceNumber, getInvoice } from "~/models/invoice.server";
@@ -32,10 +31,11 @@ import { refundsView } from "./refunds.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
 
-export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
-  const auth = await requireBusiness(request);
-  const { businessId } = auth;
-  const [invoice, business] = await Promise.all([getInvoice(businessId, params.invoiceId!), businessDefaults(businessId)]);
+export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, context }: LoaderFunctionArgs) => {
+  // The root loader's session lookup, with the business's defaults in it: no query of its own.
+  const auth = await requireBusiness(request, context);
+  const { businessId, business } = auth;
+  const invoice = await getInvoice(businessId, params.invoiceId!);
   const refunds = await refundsView(
     auth,
     invoice.id,
