@@ -3,7 +3,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { toDateString } from "~/utils/dates";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { describeSchedule, listSchedules, stopSchedule } from "~/models/recurring.server";
@@ -13,6 +12,7 @@ import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import { StopSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Recurring invoices | Invoice Link" }];
 
@@ -38,8 +38,6 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: Loader
     })),
   });
 });
-
-const StopSchema = z.object({ intent: z.literal("stop"), scheduleId: z.string().min(1).max(64) });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { CATEGORY_LABELS, EXPENSE_CATEGORIES, ExpenseFilterSchema } from "~/models/expense-form";
+import { CATEGORY_LABELS, EXPENSE_CATEGORIES } from "~/models/expense-categories";
+import { ExpenseFilterSchema } from "~/models/expense-form";
 import { expenseFormOptions, expenseMonthTotals, listExpenses } from "~/models/expense.server";
 import { requireBusiness } from "~/web/auth.server";
 import { dateTimeFormat } from "~/utils/intl";

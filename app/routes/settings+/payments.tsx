@@ -6,7 +6,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { PayPalConnectPanel } from "~/components/paypal-connect-panel";
 import { StripePaymentsSection } from "~/components/stripe-payments-section";
 import { DomainError } from "~/models/errors.server";
@@ -17,10 +16,9 @@ import { redirectWithFlash } from "~/utils/session.server";
 import { formErrors } from "~/components/forms";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import { PaymentsActionSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Payments | Invoice Link" }];
-
-export const PaymentsActionSchema = z.object({ intent: z.enum(["connect-stripe", "disconnect-stripe"]) });
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
