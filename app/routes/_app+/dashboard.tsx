@@ -8,8 +8,12 @@ import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, businessId } = await requireBusiness(request);

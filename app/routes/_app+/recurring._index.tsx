@@ -12,9 +12,13 @@ import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import type { RouteHandle } from "~/root";
 import { StopSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Recurring invoices | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

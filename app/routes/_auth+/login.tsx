@@ -9,9 +9,13 @@ import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession } from "~/utils/session.server";
 import { safeRedirect } from "~/utils/validation";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 import { LoginSchema, LOGIN_CONSTRAINT } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);

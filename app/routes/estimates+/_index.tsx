@@ -9,9 +9,13 @@ import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 import { FilterSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Estimates | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

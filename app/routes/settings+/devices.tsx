@@ -10,9 +10,13 @@ import { logout, redirectWithFlash } from "~/utils/session.server";
 import { formErrors } from "~/components/forms";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import type { RouteHandle } from "~/root";
 import { DeviceActionSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Signed-in devices | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, sessionId } = await requireBusiness(request);

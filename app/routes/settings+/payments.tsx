@@ -16,9 +16,13 @@ import { redirectWithFlash } from "~/utils/session.server";
 import { formErrors } from "~/components/forms";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import type { RouteHandle } from "~/root";
 import { PaymentsActionSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Payments | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
