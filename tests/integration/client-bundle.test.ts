@@ -57,7 +57,7 @@ describe("pages that work fully as HTML", () => {
   it("a page that keeps JavaScript still has its form constraints in the markup (sign up)", async () => {
     const html = await (await fetch(`${server.url}/signup`)).text();
     expect(html).toMatch(/<script/);
-    expect(attributesAt(html, 'input[name="password"]', "minlength")).toEqual(["8"]);
+    expect(attributesAt(html, 'input[name="businessName"]', "required")).toEqual([""]);
     expect(attributesAt(html, 'input[name="email"]', "required")).toEqual([""]);
   });
 });
