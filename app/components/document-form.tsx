@@ -7,7 +7,7 @@
 // Enter (a phone's "Go" key) submits the form's FIRST submit button, so a hidden "save" button comes
 // first: Enter saves and never removes or adds a line. The running total uses computeTotals (through totalsWithChoices), the
 // same cents rounding the saved document gets.
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, parse, useForm } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { DocumentKind } from "~/models/document-input";
@@ -106,6 +106,9 @@ export function DocumentForm({
     lastResult: reply?.result,
     // Where a reset starts from: the values the server filled in, else the page's.
     defaultValue: display?.defaultValue ?? defaultValue,
+    // No validation in the browser: Save always posts and the action's reply shows the errors. Parsing
+    // without a schema only lets Conform apply its own list buttons (add or remove a line) in place.
+    onValidate: ({ formData }) => parse<DocumentEditorValue, string[]>(formData, { resolve: () => ({ value: undefined }) }),
   });
   const lines = fields.lines.getFieldList();
   const [hydrated, setHydrated] = useState(false);
