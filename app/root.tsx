@@ -56,7 +56,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 // on every navigation, and a flash shows once.
 export const shouldRevalidate: ShouldRevalidateFunction = () => true;
 
-/** Routes whose handle says `hydrate: false` (the customer-facing pages) ship no JavaScript at all. */
+/** Routes whose handle says `hydrate: false` (the customer-facing pages, and contractor pages that work fully as
+ * plain HTML, such as the login and the dashboard) ship no JavaScript at all. */
 /** `customerFacing` pages (signed links) hide the contractor's navigation. */
 export type RouteHandle = { hydrate?: boolean; customerFacing?: boolean };
 

@@ -4,7 +4,8 @@ import { getInputProps, getTextareaProps, type FieldMetadata } from "@conform-to
 import { Fragment } from "react";
 import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field } from "~/components/forms";
-import { CUSTOMER_INPUTS, CUSTOMER_LIMITS, type CustomerInput } from "~/models/customer-form";
+import { CUSTOMER_INPUTS, CUSTOMER_LIMITS } from "~/models/customer-fields";
+import type { CustomerInput } from "~/models/customer-form";
 
 type CustomerFieldset = { [K in keyof CustomerInput]-?: FieldMetadata<string | undefined> };
 

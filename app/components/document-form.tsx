@@ -7,8 +7,7 @@
 // Enter (a phone's "Go" key) submits the form's FIRST submit button, so a hidden "save" button comes
 // first: Enter saves and never removes or adds a line. The running total uses computeTotals (through totalsWithChoices), the
 // same cents rounding the saved document gets.
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, parse, useForm } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { DocumentKind } from "~/models/document-input";
@@ -16,7 +15,7 @@ import { totalsWithChoices } from "~/models/estimate-options";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
 import type { ActionReply } from "~/web/action-reply";
-import { documentEditorSchema, type DocumentFormValues, type EditorDisplay } from "~/web/document-editor-form";
+import type { DocumentEditorFields, DocumentEditorValue, DocumentFormValues, EditorDisplay } from "~/web/document-editor-form";
 import { CustomerPicker, ItemPicker } from "./editor-pickers";
 import { ErrorList, Field, SubmitButton } from "./forms";
 import { OptionalLineToggle } from "./optional-line-toggle";
@@ -100,17 +99,16 @@ export function DocumentForm({
   aiLines?: boolean;
 }) {
   const navigation = useNavigation();
-  const schema = documentEditorSchema(currency, kind);
   const display = reply?.display;
-  const [form, fields] = useForm({
+  // Validated on the server round trip: the editor's schema (zod) stays out of the browser (issue 17).
+  const [form, fields] = useForm<DocumentEditorFields, DocumentEditorValue>({
     id: `${kind}-form`,
     lastResult: reply?.result,
     // Where a reset starts from: the values the server filled in, else the page's.
     defaultValue: display?.defaultValue ?? defaultValue,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    // The button's intent picks the branch: only Save checks the document's fields.
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+    // No validation in the browser: Save always posts and the action's reply shows the errors. Parsing
+    // without a schema only lets Conform apply its own list buttons (add or remove a line) in place.
+    onValidate: ({ formData }) => parse<DocumentEditorValue, string[]>(formData, { resolve: () => ({ value: undefined }) }),
   });
   const lines = fields.lines.getFieldList();
   const [hydrated, setHydrated] = useState(false);

@@ -6,6 +6,9 @@ import { formatMoney, quantityToInput } from "~/utils/money";
 import { documentView } from "./document-lines";
 import { ErrorList } from "./forms";
 
+/** The longest typed name that signs an approval (the form cuts a longer one when it shows it again). */
+export const SIGNATURE_MAX = 100;
+
 export { approvalView } from "~/models/estimate-options";
 
 type EstimateForView = Omit<Parameters<typeof documentView>[0], "lines"> & {

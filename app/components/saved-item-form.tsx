@@ -1,10 +1,12 @@
 // The add/edit form of a saved item (Settings → Items): plain fields and one submit, so it works with
 // JavaScript off; Conform validates in the browser with the same zod schema the action parses with.
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import type { z } from "zod";
 import { Form } from "@remix-run/react";
-import { ITEM_DESCRIPTION_MAX, ITEM_NAME_MAX, savedItemFormSchema } from "~/models/saved-item-form";
+import { ITEM_DESCRIPTION_MAX, ITEM_NAME_MAX, type savedItemFormSchema } from "~/models/saved-item-form";
 import { ErrorList, Field, SubmitButton } from "./forms";
+
+type SavedItemSchema = ReturnType<typeof savedItemFormSchema>;
 
 type SavedItemFormValues = { name?: string; description?: string; unitPrice?: string; taxable?: string };
 
@@ -24,14 +26,11 @@ export function SavedItemForm({
   submitLabel: string;
   pending?: boolean;
 }) {
-  const schema = savedItemFormSchema(currency);
-  const [form, fields] = useForm({
+  // Validated on the server round trip: the schema (zod) stays out of the browser (issue 17).
+  const [form, fields] = useForm<z.input<SavedItemSchema>, z.output<SavedItemSchema>>({
     id,
     lastResult,
     defaultValue,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });
   const { key: _taxableKey, ...taxableProps } = getInputProps(fields.taxable, { type: "checkbox" });
   return (

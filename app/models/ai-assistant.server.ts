@@ -5,11 +5,11 @@
 // for the contractor to review; nothing it returns is saved by itself.
 import { z } from "zod";
 import { MAX_QUANTITY_MILLI, MAX_UNIT_PRICE, MAX_TOTAL } from "~/models/document-input";
-import { DateString } from "~/utils/dates";
 import { QUICK_DESCRIPTION_MAX, QUICK_LINES_MAX, type QuickLine, type QuickLinesResult } from "~/models/quick-lines";
 import { currencyDigits, parseDecimalRounded } from "~/utils/money";
 import { env } from "~/utils/env.server";
 import { malformed, providerFetch, providerJson, providerOff } from "~/utils/provider-fetch.server";
+import { DateString } from "~/utils/schemas";
 
 const OPENAI_API = "https://api.openai.com/v1";
 

@@ -8,9 +8,9 @@
 // percentages are decimal strings ("1.5", "8.875") so no float ever carries them. Customers and the
 // business profile still run their web form's schema (see docs/decisions/020).
 import { z } from "zod";
-import { DATE_MAX, DATE_MIN, DateString } from "~/utils/dates";
+import { DATE_MAX, DATE_MIN } from "~/utils/dates";
 import { parsePercent, parseQuantity } from "~/utils/money";
-import { EmailSchema, PasswordSchema } from "~/utils/validation";
+import { DateString, EmailSchema, PasswordSchema } from "~/utils/schemas";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD } from "./payments/payment-rules";
 import {
   BUSINESS_LIMITS,
@@ -41,6 +41,7 @@ import {
   type EstimateInput,
   type InvoiceInput,
 } from "./document-input";
+import { MANUAL_PAYMENT_METHODS } from "./payment-methods";
 
 /** For the OpenAPI document's prose: the payment limits, from the same constants the payment path enforces. */
 export const MAX_PAID_CENTS_DOC = MAX_PAID_CENTS;
@@ -389,8 +390,7 @@ export const PayLinkResource = z.object({
 
 // ---------------------------------------------------------------------------------------------
 // Payments
-/** How a contractor can record a payment by hand (card and PayPal payments come from the providers). */
-export const MANUAL_PAYMENT_METHODS = ["CASH", "CHECK", "BANK_TRANSFER", "OTHER"] as const;
+export { MANUAL_PAYMENT_METHODS };
 
 export const PaymentCreateBody = z.strictObject({
   amountCents: z.number().int().min(1).max(MAX_TOTAL),

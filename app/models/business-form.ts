@@ -1,29 +1,17 @@
-// The business profile form: one zod schema for the action's parse, the browser's validation and the
-// constraints in the markup. Rules that need the database (numbers only go up, the currency is fixed
+// The business profile form: one zod schema for the action's parse and the constraints in the markup
+// (server only: pages read business-fields.ts). Rules that need the database (numbers only go up, the currency is fixed
 // once a document exists) live in business.server.ts and come back as field errors on these names.
 // Also here, because the browser and the tests need them without a database: which logo files are
 // accepted, decided by their first bytes.
 import { z } from "zod";
 import { isSupportedCurrency, parsePercent } from "~/utils/money";
-import { CONTROL_CHARS, CONTROL_MESSAGE, emailText, lineText, MIN_PHONE_DIGITS, phoneText, tooLong } from "~/utils/validation";
+import { emailText, lineText, phoneText } from "~/utils/schemas";
+import { CONTROL_CHARS, CONTROL_MESSAGE, MIN_PHONE_DIGITS, tooLong } from "~/utils/validation";
 import { ACCENT_COLOR_MESSAGE, normalizeAccentColor } from "./branding";
+import { BUSINESS_LIMITS, COMMON_TIME_ZONES, LOGO_MIME_TYPES } from "./business-fields";
 import { sniffImageType } from "./image-files";
 
-export const BUSINESS_LIMITS = {
-  name: 100,
-  email: 254,
-  phone: 40,
-  website: 200,
-  addressLine1: 200,
-  addressLine2: 200,
-  city: 100,
-  region: 100,
-  postalCode: 20,
-  country: 100,
-  timeZone: 64,
-  prefix: 10,
-  reviewUrl: 500,
-} as const;
+export { BUSINESS_LIMITS, COMMON_TIME_ZONES, LOGO_MIME_TYPES };
 
 export { MIN_PHONE_DIGITS };
 export const MAX_DOCUMENT_NUMBER = 999_999_999;
@@ -34,34 +22,6 @@ export const REMINDER_DAYS = { min: 1, max: 365, count: 6 } as const;
 export const MAX_DEFAULT_TAX_RATE = 50_000;
 
 const PREFIX_CHARS = /^[A-Za-z0-9\-/]*$/;
-
-/** US, Canadian, UK, Australian and New Zealand zones offered in the picker; any other IANA zone can be typed. */
-export const COMMON_TIME_ZONES = [
-  "America/New_York",
-  "America/Chicago",
-  "America/Denver",
-  "America/Phoenix",
-  "America/Los_Angeles",
-  "America/Anchorage",
-  "Pacific/Honolulu",
-  "America/Toronto",
-  "America/Winnipeg",
-  "America/Regina",
-  "America/Edmonton",
-  "America/Vancouver",
-  "America/Halifax",
-  "America/St_Johns",
-  "Europe/London",
-  "Australia/Sydney",
-  "Australia/Melbourne",
-  "Australia/Brisbane",
-  "Australia/Adelaide",
-  "Australia/Darwin",
-  "Australia/Perth",
-  "Australia/Hobart",
-  "Pacific/Auckland",
-  "UTC",
-];
 
 // Area/Location names (America/Argentina/Buenos_Aires, Etc/GMT+5, UTC); keeps out offsets such as
 // "+05:00", which newer engines accept but which are not IANA zones and ignore daylight saving.
@@ -251,7 +211,6 @@ export type BusinessProfileField = Exclude<keyof BusinessProfileInput, "nextInvo
 // Logos -----------------------------------------------------------------------------------------
 
 export const LOGO_MAX_BYTES = 1_000_000;
-export const LOGO_MIME_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
 export type LogoMimeType = (typeof LOGO_MIME_TYPES)[number];
 export const LOGO_TOO_LARGE = "Logo must be 1 MB or smaller";
 

@@ -1,22 +1,13 @@
-// The customer form: one zod schema for the action's parse, the browser's validation and the
+// The customer form: one zod schema for the action's parse (the only validation: zod stays out of the
+// browser, issue 17) and the
 // constraints in the markup (maxlength, required). Every field is plain text: markup typed into a
 // field is kept as text and React escapes it when rendering.
 import { z } from "zod";
-import { CONTROL_CHARS, CONTROL_MESSAGE, emailText, lineText, MIN_PHONE_DIGITS, phoneText, tooLong } from "~/utils/validation";
+import { emailText, lineText, phoneText } from "~/utils/schemas";
+import { CONTROL_CHARS, CONTROL_MESSAGE, MIN_PHONE_DIGITS, tooLong } from "~/utils/validation";
+import { CUSTOMER_INPUTS, CUSTOMER_LIMITS } from "./customer-fields";
 
-// Also set as maxlength on the inputs: getZodConstraint does not read length checks from this zod version.
-export const CUSTOMER_LIMITS = {
-  name: 100,
-  email: 254,
-  phone: 40,
-  addressLine1: 200,
-  addressLine2: 200,
-  city: 100,
-  region: 100,
-  postalCode: 20,
-  country: 100,
-  notes: 2000,
-} as const;
+export { CUSTOMER_INPUTS, CUSTOMER_LIMITS };
 
 export { MIN_PHONE_DIGITS };
 
@@ -61,23 +52,6 @@ export const CustomerFormSchema = z.object({
 });
 
 export type CustomerInput = z.output<typeof CustomerFormSchema>;
-type CustomerFieldName = keyof CustomerInput;
-
-/**
- * The one-line inputs of the form, in order; the new and edit routes render these and the notes textarea.
- * (Autofill stays off in the markup: these are the customer's details, not the signed-in user's.)
- */
-export const CUSTOMER_INPUTS: { name: Exclude<CustomerFieldName, "notes">; label: string; type: "text" | "email" | "tel" }[] = [
-  { name: "name", label: "Name", type: "text" },
-  { name: "email", label: "Email", type: "email" },
-  { name: "phone", label: "Phone", type: "tel" },
-  { name: "addressLine1", label: "Address line 1", type: "text" },
-  { name: "addressLine2", label: "Address line 2", type: "text" },
-  { name: "city", label: "City", type: "text" },
-  { name: "region", label: "State / province / region", type: "text" },
-  { name: "postalCode", label: "Postal code", type: "text" },
-  { name: "country", label: "Country", type: "text" },
-];
 
 /** Names compared the way a person reads them: case and surrounding spaces do not matter. */
 export const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.trim().toLocaleLowerCase();

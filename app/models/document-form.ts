@@ -4,8 +4,8 @@
 // result is the domain input (document-input.ts) that createInvoice / createEstimate take. An
 // invoice has a dueDate and a deposit; an estimate a validUntil and optional lines.
 import { z } from "zod";
-import { DateString } from "~/utils/dates";
 import { currencyDigits, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
+import { DateString } from "~/utils/schemas";
 import {
   documentCommon,
   documentRuleProblem,

@@ -6,19 +6,21 @@
 // each edge reports them on its own field names. See docs/decisions/021-one-document-input-for-web-and-api.md.
 import { z } from "zod";
 import { CONTROL_MESSAGE } from "~/utils/validation";
+import {
+  MAX_LINES,
+  MAX_QUANTITY_MILLI,
+  MAX_UNIT_PRICE,
+  MAX_TOTAL,
+  MAX_TAX_RATE,
+  MAX_TEXT,
+  MAX_LINE_DESCRIPTION,
+  MAX_DISCOUNT_PERCENT,
+} from "./document-limits";
 import { computeTotals, type DiscountType, type TaxMode } from "./totals";
 
-export type DocumentKind = "invoice" | "estimate";
+export { MAX_LINES, MAX_QUANTITY_MILLI, MAX_UNIT_PRICE, MAX_TOTAL, MAX_TAX_RATE, MAX_TEXT, MAX_LINE_DESCRIPTION, MAX_DISCOUNT_PERCENT };
 
-export const MAX_LINES = 100;
-export const MAX_QUANTITY_MILLI = 100_000_000; // 100,000 units
-export const MAX_UNIT_PRICE = 100_000_000; // 1,000,000.00 in minor units
-export const MAX_TOTAL = 1_000_000_000; // 10,000,000.00 in minor units
-export const MAX_TAX_RATE = 50_000; // 50 %
-export const MAX_TEXT = 2_000;
-export const MAX_LINE_DESCRIPTION = 500;
-/** Thousandths of a percent: 100 %. */
-export const MAX_DISCOUNT_PERCENT = 100_000;
+export type DocumentKind = "invoice" | "estimate";
 
 /** One line, in integer units. `optional` is only ever set on estimates (app/models/estimate-options.ts). */
 type DocumentLineInput = {

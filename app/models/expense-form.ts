@@ -1,47 +1,16 @@
-// The expense form and list filters: one zod schema (per currency) for the action's parse and the browser's
-// validation; the fixed categories with their labels; and which receipt photos are accepted, decided by
-// their bytes (shared with the browser and the unit tests, so no database here).
+// The expense form and list filters: one zod schema (per currency) for the action's parse (server only:
+// pages read expense-categories.ts); and which receipt photos are accepted, decided by their bytes (no
+// database here, for the unit tests).
 import { z } from "zod";
 import { currencyDigits, parseDecimal } from "~/utils/money";
 import { CONTROL_CHARS, CONTROL_MESSAGE, tooLong } from "~/utils/validation";
-import { DateString } from "~/utils/dates";
+import { DateString } from "~/utils/schemas";
 import { MAX_TOTAL } from "./document-input";
+import { CATEGORY_LABELS, EXPENSE_CATEGORIES, EXPENSE_LIMITS, type ExpenseCategory, RECEIPT_MIME_TYPES, type ReceiptMimeType } from "./expense-categories";
 import { HEIC_MESSAGE, isHeic, isPdf, sniffImageType } from "./image-files";
 
 export { isHeic };
-
-export const EXPENSE_CATEGORIES = [
-  "MATERIALS",
-  "TOOLS",
-  "EQUIPMENT_RENTAL",
-  "SUBCONTRACTORS",
-  "FUEL",
-  "VEHICLE",
-  "PERMITS",
-  "INSURANCE",
-  "OFFICE",
-  "ADVERTISING",
-  "MEALS",
-  "OTHER",
-] as const;
-export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number];
-
-export const CATEGORY_LABELS: Record<ExpenseCategory, string> = {
-  MATERIALS: "Materials and supplies",
-  TOOLS: "Tools and small equipment",
-  EQUIPMENT_RENTAL: "Equipment rental",
-  SUBCONTRACTORS: "Subcontractors",
-  FUEL: "Fuel",
-  VEHICLE: "Vehicle and repairs",
-  PERMITS: "Permits and fees",
-  INSURANCE: "Insurance",
-  OFFICE: "Office, phone and software",
-  ADVERTISING: "Advertising",
-  MEALS: "Meals",
-  OTHER: "Other",
-};
-
-export const EXPENSE_LIMITS = { vendor: 100, notes: 2000, id: 64 } as const;
+export { CATEGORY_LABELS, EXPENSE_CATEGORIES, EXPENSE_LIMITS, RECEIPT_MIME_TYPES, type ExpenseCategory, type ReceiptMimeType };
 
 const CONTROL_CHARS_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
@@ -118,8 +87,6 @@ export type ExpenseFilters = z.output<typeof ExpenseFilterSchema>;
 // ---- Receipt photos ----------------------------------------------------------------------------
 
 export const RECEIPT_MAX_BYTES = 5 * 1024 * 1024;
-export const RECEIPT_MIME_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
-export type ReceiptMimeType = (typeof RECEIPT_MIME_TYPES)[number];
 export const RECEIPT_TOO_LARGE = "Receipt photos must be 5 MB or smaller";
 
 /** The photo's type from its first bytes (never its name or the browser's Content-Type), or null. */

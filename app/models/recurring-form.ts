@@ -1,7 +1,7 @@
 // The "Repeat this invoice" form's one schema (the invoice page's action, its markup and the browser's
 // validation); the schedules themselves are in recurring.server.ts.
 import { z } from "zod";
-import { DateString } from "~/utils/dates";
+import { DateString } from "~/utils/schemas";
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { currencyDigits, parseDecimal } from "~/utils/money";
 import { CONTROL_CHARS, CONTROL_MESSAGE, tooLong } from "~/utils/validation";
-import { MAX_LINE_DESCRIPTION, MAX_UNIT_PRICE } from "./document-input";
+import { MAX_LINE_DESCRIPTION, MAX_UNIT_PRICE } from "./document-limits";
 
 export const ITEM_NAME_MAX = 100;
 export const ITEM_DESCRIPTION_MAX = MAX_LINE_DESCRIPTION;

@@ -1,21 +1,11 @@
 // Calendar dates as the app passes them around: ISO strings (YYYY-MM-DD), stored in Postgres DATE
-// columns as UTC midnights, and "today" in a business's time zone. Pure: no database, no domain.
-import { z } from "zod";
+// columns as UTC midnights, and "today" in a business's time zone. Pure: no database, no domain, no zod
+// (pages import it; the zod schema of a date is DateString in schemas.ts).
 import { BoundedCache } from "./intl";
 
 /** The range of dates the app accepts on any document, payment or expense. */
 export const DATE_MIN = "2000-01-01";
 export const DATE_MAX = "2100-12-31";
-
-/** A real calendar day between DATE_MIN and DATE_MAX, as YYYY-MM-DD. */
-export const DateString = z
-  .string({ error: "Enter a date" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the format YYYY-MM-DD")
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-  }, "That date does not exist")
-  .refine((v) => v >= DATE_MIN && v <= DATE_MAX, `Pick a date between ${DATE_MIN} and ${DATE_MAX}`);
 
 /** A date string (YYYY-MM-DD) as the Date Prisma stores in a DATE column. */
 export function dateOnly(value: string) {

@@ -5,7 +5,7 @@ import { FormStrategy } from "remix-auth-form";
 import { ForbiddenError } from "~/models/errors.server";
 import { verifyLogin, type AuthUser } from "~/models/user.server";
 import { destroySessionCookie, getSession, type SessionWithUser } from "~/utils/session.server";
-import { EmailSchema } from "~/utils/validation";
+import { EmailSchema } from "~/utils/schemas";
 
 export class InvalidCredentialsError extends Error {
   constructor() {

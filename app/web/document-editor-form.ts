@@ -1,5 +1,6 @@
-// The one schema of the invoice and estimate editor, used by its action (document-editor.server.ts) and
-// by the form in the browser: a zod discriminated union on the submit button's `intent`.
+// The one schema of the invoice and estimate editor, used by its action (document-editor.server.ts; the
+// form in the browser imports only the types: zod stays on the server, issue 17): a zod discriminated
+// union on the submit button's `intent`.
 // - no intent (the Save button, Enter, Conform's add/remove line buttons) or "save": the document itself;
 // - "quick-lines" / "quick-lines-ai": draft lines from the text box;
 // - "search-items" / "search-customers": the pickers' searches without JavaScript;

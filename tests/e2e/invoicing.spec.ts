@@ -285,13 +285,9 @@ test.describe("invoice editor", () => {
     // What was typed is still there (with JS off: sent back by the server).
     await expect(quantity).toHaveValue("abc");
     await expect(lineItems(page).first().getByLabel("Unit price (USD)")).toHaveValue("50.00");
-    if (javaScriptEnabled) {
-      // The browser caught it: the form was never sent.
-      expect(posts.map((r) => r.url())).toEqual([]);
-    } else {
-      expect(posts).toHaveLength(1);
-      expect((await posts[0].response())?.status()).toBe(400);
-    }
+    // Checked on the server round trip, with JavaScript too (zod stays out of the browser, issue 17).
+    expect(posts).toHaveLength(1);
+    expect((await posts[0].response())?.status()).toBe(400);
 
     // Nothing was created.
     const { rows } = await db.query(`SELECT id FROM "Invoice" WHERE "businessId" = $1`, [account.businessId]);

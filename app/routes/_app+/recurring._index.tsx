@@ -3,7 +3,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { toDateString } from "~/utils/dates";
 import { formatInvoiceNumber } from "~/models/invoice.server";
 import { describeSchedule, listSchedules, stopSchedule } from "~/models/recurring.server";
@@ -13,8 +12,13 @@ import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import type { RouteHandle } from "~/root";
+import { StopSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Recurring invoices | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
@@ -38,8 +42,6 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: Loader
     })),
   });
 });
-
-const StopSchema = z.object({ intent: z.literal("stop"), scheduleId: z.string().min(1).max(64) });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

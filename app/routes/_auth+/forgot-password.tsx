@@ -1,9 +1,8 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, SubmitButton } from "~/components/forms";
 import { passwordResetEmail } from "~/emails/password-reset.server";
 import { createPasswordResetToken } from "~/models/user.server";
@@ -12,15 +11,13 @@ import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { sleep, withEqualizedTiming } from "~/utils/timing.server";
-import { EmailSchema } from "~/utils/validation";
 import { mapDomainErrors } from "~/web/errors.server";
-
-export const ForgotPasswordSchema = z.object({ email: EmailSchema });
+import { ForgotPasswordSchema, FORGOT_PASSWORD_CONSTRAINT } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Forgot password | Invoice Link" }];
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
-  return json({ sent: new URL(request.url).searchParams.get("sent") === "1" });
+  return json({ sent: new URL(request.url).searchParams.get("sent") === "1", constraint: FORGOT_PASSWORD_CONSTRAINT });
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
@@ -47,15 +44,13 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context 
 });
 
 export default function ForgotPassword() {
-  const { sent } = useLoaderData<typeof loader>();
+  const { sent, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "forgot-password",
     lastResult,
-    constraint: getZodConstraint(ForgotPasswordSchema),
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
+    constraint,
   });
   if (sent) {
     return (

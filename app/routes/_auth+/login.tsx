@@ -1,32 +1,25 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { authenticator, InvalidCredentialsError, requireAnonymous } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession } from "~/utils/session.server";
-import { EmailSchema, MAX_PASSWORD_BYTES, safeRedirect } from "~/utils/validation";
+import { safeRedirect } from "~/utils/validation";
 import { mapDomainErrors } from "~/web/errors.server";
-
-export const LoginSchema = z.object({
-  email: EmailSchema,
-  password: z
-    .string({ error: "Password is required" })
-    .min(1, "Password is required")
-    .refine((v) => new TextEncoder().encode(v).length <= MAX_PASSWORD_BYTES, {
-      message: `Passwords can be at most ${MAX_PASSWORD_BYTES} bytes long`,
-    }),
-  redirectTo: z.string().optional(),
-});
+import type { RouteHandle } from "~/root";
+import { LoginSchema, LOGIN_CONSTRAINT } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in | Invoice Link" }];
 
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
+
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);
-  return null;
+  return json({ constraint: LOGIN_CONSTRAINT });
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
@@ -48,15 +41,14 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context 
 });
 
 export default function Login() {
+  const { constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
     id: "login",
     lastResult,
-    constraint: getZodConstraint(LoginSchema),
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
+    constraint,
   });
   return (
     <div className="narrow">

@@ -1,29 +1,14 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { isResetTokenUsable, resetPassword } from "~/models/user.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { redirectWithFlash } from "~/utils/session.server";
-import { PasswordSchema } from "~/utils/validation";
 import { mapDomainErrors } from "~/web/errors.server";
-
-const TokenSchema = z
-  .string()
-  .min(20)
-  .max(100)
-  .regex(/^[A-Za-z0-9_-]+$/);
-
-export const ResetPasswordSchema = z
-  .object({
-    token: z.string({ error: "The reset link is incomplete" }).pipe(TokenSchema),
-    password: PasswordSchema,
-    confirmPassword: z.string({ error: "Repeat your password" }),
-  })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "Passwords do not match" });
+import { ResetPasswordSchema, TokenSchema, RESET_PASSWORD_CONSTRAINT } from "./__forms.server";
 
 const EXPIRED = "This reset link has expired or was already used. Ask for a new one.";
 
@@ -32,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Choose a new password | Invoi
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const valid = TokenSchema.safeParse(token).success && (await isResetTokenUsable(token));
-  return json({ token: valid ? token : null }, { status: valid ? 200 : 410, headers: { "Cache-Control": "no-store" } });
+  return json({ token: valid ? token : null, constraint: RESET_PASSWORD_CONSTRAINT }, { status: valid ? 200 : 410, headers: { "Cache-Control": "no-store" } });
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
@@ -52,15 +37,13 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context 
 });
 
 export default function ResetPassword() {
-  const { token } = useLoaderData<typeof loader>();
+  const { token, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "reset-password",
     lastResult,
-    constraint: getZodConstraint(ResetPasswordSchema),
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
+    constraint,
   });
   if (!token) {
     return (

@@ -1,32 +1,21 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { createAccount, EmailTakenError } from "~/models/user.server";
 import { requireAnonymous } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession } from "~/utils/session.server";
-import { EmailSchema, NameSchema, PasswordSchema } from "~/utils/validation";
 import { mapDomainErrors } from "~/web/errors.server";
-
-export const SignupSchema = z
-  .object({
-    businessName: NameSchema,
-    name: NameSchema,
-    email: EmailSchema,
-    password: PasswordSchema,
-    confirmPassword: z.string({ error: "Repeat your password" }),
-  })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "Passwords do not match" });
+import { SignupSchema, SIGNUP_CONSTRAINT } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up | Invoice Link" }];
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireAnonymous(request);
-  return null;
+  return json({ constraint: SIGNUP_CONSTRAINT });
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
@@ -48,14 +37,13 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context 
 });
 
 export default function Signup() {
+  const { constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "signup",
     lastResult,
-    constraint: getZodConstraint(SignupSchema),
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
+    constraint,
   });
   return (
     <div className="narrow">

@@ -7,10 +7,9 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { BrandHeader, brandLinks } from "~/components/brand-header";
 import { DocumentLines } from "~/components/document-lines";
-import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems } from "~/components/estimate-choices";
+import { ApprovalRecord, approvalView, estimateChoiceView, OptionalItems, SIGNATURE_MAX } from "~/components/estimate-choices";
 import { ContactLinks, StatusBadge } from "~/components/status-badge";
 import { customerStatus } from "~/models/labels";
 import { loadBrand } from "~/models/branding.server";
@@ -24,6 +23,7 @@ import { getSession } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { formReply, replyWithDomainError } from "~/web/forms.server";
 import { formErrors } from "~/components/forms";
+import { chosenIds, decisionSchema, UNKNOWN_DECISION } from "./__estimate-form.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
@@ -62,56 +62,6 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
     { headers: { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } },
   );
 });
-
-const SIGNATURE_MAX = 100;
-// Any printable text with at least one letter (names carry digits and suffixes too: "Robin Lee 3rd");
-// never markup or control characters.
-const SIGNATURE = /^(?=.*\p{L})[^\p{Cc}<>]+$/u;
-/** More tick boxes than any estimate offers are cut off, not refused. */
-const MAX_CHOICES = 200;
-const UNKNOWN_DECISION = "Choose approve or decline";
-
-/** The typed name that signs an approval, or why it does not. */
-function parseSignature(value: unknown): { name: string } | { error: string } {
-  const name = typeof value === "string" ? value.trim().replace(/\s+/g, " ") : "";
-  if (name.length < 2) return { error: "Type your full name to approve" };
-  if (name.length > SIGNATURE_MAX) return { error: `Keep your name under ${SIGNATURE_MAX} characters` };
-  if (!SIGNATURE.test(name)) return { error: "Type your name as you would sign it, without < or >" };
-  return { name };
-}
-
-const Signature = z.unknown().transform((value, ctx) => {
-  const signature = parseSignature(value);
-  if ("error" in signature) {
-    ctx.addIssue({ code: "custom", message: signature.error });
-    return z.NEVER;
-  }
-  return signature.name;
-});
-
-/** The ticked optional lines (`option`, repeated): none, one or many. */
-function chosenIds(value: unknown): string[] {
-  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.filter((v): v is string => typeof v === "string").slice(0, MAX_CHOICES);
-}
-
-/**
- * The page's forms as one schema on the button pressed (`decision`, the name its buttons have had since the
- * first links went out): "Update total" (preview) and "Approve estimate" carry the ticked extras, approving
- * also the typed name; "Decline" carries nothing. The link's `t` and `d` are checked before the form.
- */
-function decisionSchema(optionalIds: ReadonlySet<string>) {
-  const choices = z.preprocess(chosenIds, z.array(z.string()));
-  const onlyOffered = (value: { option: string[] }, ctx: z.RefinementCtx) => {
-    if (value.option.some((id) => !optionalIds.has(id)))
-      ctx.addIssue({ code: "custom", path: ["options"], message: "Choose only from the optional items offered" });
-  };
-  return z.discriminatedUnion("decision", [
-    z.object({ decision: z.literal("preview"), option: choices }).superRefine(onlyOffered),
-    z.object({ decision: z.literal("approve"), option: choices, name: Signature }).superRefine(onlyOffered),
-    z.object({ decision: z.literal("decline") }),
-  ]);
-}
 
 /** The totals and tick boxes as the customer chose them, shown beside a preview or a refused approval. */
 type ChoicesDisplay = ReturnType<typeof estimateChoiceView>;

@@ -4,7 +4,6 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { BrandHeader, brandLinks } from "~/components/brand-header";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { PhotoGallery } from "~/components/job-photos";
@@ -33,6 +32,7 @@ import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { getSession } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { formErrors } from "~/components/forms";
+import { PayFormSchema } from "./__pay-form.server";
 
 export const handle: RouteHandle = { hydrate: false, customerFacing: true };
 
@@ -46,15 +46,6 @@ export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: "Invoice" }, { name: "robots", content: "noindex" }, ...brandLinks(data?.brand)];
 
 const NO_STORE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
-
-/** One schema for the pay form: which provider and which amount; never an amount itself. */
-export const PayFormSchema = z.object({
-  // Empty or missing link parts fall through to the link check (401), as a bad signature does.
-  t: z.string().max(64).default(""),
-  d: z.string().max(16).default(""),
-  provider: z.enum(["stripe", "paypal"]),
-  amount: z.enum(["deposit", "balance"]).default("balance"),
-});
 
 /** Same 401 for a bad signature, an unknown id, a draft or a void invoice: nothing reveals what exists. */
 async function invoiceFromLink(id: string, t: string | null, d: string | null) {

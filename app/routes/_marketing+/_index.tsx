@@ -3,6 +3,10 @@ import { redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { getSession } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   if (await getSession(request)) throw redirect("/dashboard");

@@ -14,11 +14,15 @@ import { contactHref } from "~/utils/security-contact";
 import { SESSION_TTL_MS } from "~/utils/session.server";
 import { stripeConfigured } from "~/models/payments/stripe-client.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [
   { title: "Privacy | Invoice Link" },
   { name: "description", content: "What Invoice Link collects, your privacy rights and how to use them." },
 ];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 /** A bare address becomes mailto: (as on /security); only mailto: and https: become links, anything else is text. */
 function contactOf(value: string) {

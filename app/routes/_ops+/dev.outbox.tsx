@@ -6,8 +6,12 @@ import { NotFoundError } from "~/models/errors.server";
 import { listDevOutbox } from "~/models/jobs-admin.server";
 import { isDevOutbox } from "~/utils/email.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Development outbox | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 // Only exists while no Postmark token is configured, and shows only the signed-in business's mail.
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {

@@ -1,5 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { z } from "zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -11,13 +12,14 @@ import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { CUSTOMER_FORM_CONSTRAINT } from "./__forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.customer.name ?? "customer"} | Invoice Link` }];
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const customer = await getCustomer(businessId, params.customerId ?? "");
-  return json({ customer, addressAutocomplete: googleMapsConfigured() });
+  return json({ customer, addressAutocomplete: googleMapsConfigured(), constraint: CUSTOMER_FORM_CONSTRAINT });
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
@@ -31,10 +33,10 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }
 });
 
 export default function EditCustomer() {
-  const { customer, addressAutocomplete } = useLoaderData<typeof loader>();
+  const { customer, addressAutocomplete, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof CustomerFormSchema>, z.output<typeof CustomerFormSchema>>({
     id: `edit-customer-${customer.id}`,
     lastResult,
     defaultValue: {
@@ -49,10 +51,7 @@ export default function EditCustomer() {
       country: customer.country,
       notes: customer.notes,
     },
-    constraint: getZodConstraint(CustomerFormSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CustomerFormSchema }),
+    constraint,
   });
   return (
     <div className="narrow">

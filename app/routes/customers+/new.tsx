@@ -1,5 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { z } from "zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -11,12 +12,13 @@ import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { CUSTOMER_FORM_CONSTRAINT } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New customer | Invoice Link" }];
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireBusiness(request);
-  return json({ addressAutocomplete: googleMapsConfigured() });
+  return json({ addressAutocomplete: googleMapsConfigured(), constraint: CUSTOMER_FORM_CONSTRAINT });
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
@@ -28,16 +30,13 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: Action
 });
 
 export default function NewCustomer() {
-  const { addressAutocomplete } = useLoaderData<typeof loader>();
+  const { addressAutocomplete, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useForm<z.input<typeof CustomerFormSchema>, z.output<typeof CustomerFormSchema>>({
     id: "new-customer",
     lastResult,
-    constraint: getZodConstraint(CustomerFormSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CustomerFormSchema }),
+    constraint,
   });
   return (
     <div className="narrow">

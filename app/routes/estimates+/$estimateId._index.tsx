@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { listJobPhotos } from "~/models/job-photo.server";
 import { JobPhotos } from "~/components/job-photos";
 import { ConfirmVoid } from "~/components/confirm-void";
@@ -20,6 +19,7 @@ import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply } from "~/web/forms.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { EstimatePageSchema } from "./__forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Estimate"} | Invoice Link` }];
 
@@ -42,14 +42,6 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }
     customerUrl: ["SENT", "VIEWED", "APPROVED", "DECLINED"].includes(estimate.status) ? signedUrl("estimate", estimate.id) : null,
   });
 });
-
-/** The page's buttons: each posts its intent and nothing else. */
-const EstimatePageSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("send") }),
-  z.object({ intent: z.literal("mark-sent") }),
-  z.object({ intent: z.literal("convert") }),
-  z.object({ intent: z.literal("void") }),
-]);
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId, user } = await requireBusiness(request);

@@ -4,8 +4,12 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { JobPhotosPage } from "~/components/job-photos-page";
 import { photosPageAction, photosPageLoader } from "~/web/job-photos.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Photos for ${data?.number ?? "estimate"} | Invoice Link` }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(({ request, params }: LoaderFunctionArgs) =>
   photosPageLoader(request, { kind: "estimate", id: params.estimateId! }),

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ListTable } from "~/components/list-table";
 import { StatusBadge } from "~/components/status-badge";
 import { toDateString } from "~/utils/dates";
@@ -11,13 +10,13 @@ import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
+import { FilterSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Estimates | Invoice Link" }];
 
-const FilterSchema = z.object({
-  status: z.enum(["DRAFT", "SENT", "VIEWED", "APPROVED", "DECLINED", "VOID"]).optional().catch(undefined),
-  before: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
-});
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

@@ -3,11 +3,11 @@
 // for the contractor to check; "Save expense" is the only button that saves. Works without JavaScript.
 // The form's one schema (used by __expense-editor.server.ts and here) is a union on the button's intent.
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import { CATEGORY_LABELS, EXPENSE_CATEGORIES, EXPENSE_LIMITS, expenseFormSchema, RECEIPT_MIME_TYPES } from "~/models/expense-form";
+import { CATEGORY_LABELS, EXPENSE_CATEGORIES, EXPENSE_LIMITS, RECEIPT_MIME_TYPES } from "~/models/expense-categories";
+import { expenseFormSchema } from "~/models/expense-form";
 import type { ActionReply } from "~/web/action-reply";
 
 /**
@@ -64,17 +64,12 @@ export function ExpenseForm({
   submitLabel: string;
 }) {
   const navigation = useNavigation();
-  const schema = expenseEditorSchema(currency);
   const display = reply?.display;
   const [form, fields] = useForm({
     id,
     lastResult: reply?.result,
     // Where a reset starts from: the values read from a receipt, else the page's.
     defaultValue: display?.defaultValue ?? defaultValue,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    // The button's intent picks the branch: "Read receipt" is fine with a half-filled form.
-    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });
   const pending = navigation.state === "submitting" ? (navigation.formData?.get("intent") ?? "save") : null;
   const receiptErrors = form.allErrors.receipt;

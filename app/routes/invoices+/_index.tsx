@@ -1,30 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { type FilterField, ListFilters } from "~/components/list-filters";
 import { ListTable } from "~/components/list-table";
 import { StatusBadge } from "~/components/status-badge";
 import { statusLabel } from "~/models/labels";
-import { DateString, todayIn, toDateString } from "~/utils/dates";
+import { todayIn, toDateString } from "~/utils/dates";
 import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoice.server";
 import { requireBusiness } from "~/web/auth.server";
 import { formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
+import { STATUS_FILTERS } from "./__filters";
+import { InvoiceFilterSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Invoices | Invoice Link" }];
-
-export const STATUS_FILTERS = ["OPEN", "DRAFT", "SENT", "VIEWED", "PARTIALLY_PAID", "PAID", "OVERDUE", "VOID"] as const;
-
-// Bad filter values are ignored rather than failing the page: the list is a GET anyone can edit.
-export const InvoiceFilterSchema = z.object({
-  status: z.enum(STATUS_FILTERS).optional().catch(undefined),
-  customerId: z.string().max(64).optional().catch(undefined),
-  from: DateString.optional().catch(undefined),
-  to: DateString.optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
-  before: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
-});
 
 const FILTER_FIELDS: FilterField[] = [
   { name: "q", label: "Search", type: "search", input: { placeholder: "Customer or number" } },

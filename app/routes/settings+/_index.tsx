@@ -4,8 +4,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireBusiness } from "~/web/auth.server";
 import { isDevOutbox } from "~/utils/email.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Settings | Invoice Link" }];
+
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, business } = await requireBusiness(request);

@@ -4,26 +4,19 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { handleOf, listDevices, signOutApp, signOutBrowser, signOutEverywhereElse } from "~/models/devices.server";
 import { requireBusiness } from "~/web/auth.server";
 import { logout, redirectWithFlash } from "~/utils/session.server";
 import { formErrors } from "~/components/forms";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import type { RouteHandle } from "~/root";
+import { DeviceActionSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Signed-in devices | Invoice Link" }];
 
-const Id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
-export const DeviceActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("sign-out-browser"), id: Id }),
-  z.object({ intent: z.literal("sign-out-app"), id: Id }),
-  z.object({ intent: z.literal("sign-out-others") }),
-]);
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { user, sessionId } = await requireBusiness(request);

@@ -5,18 +5,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { SubmitButton, formErrors } from "~/components/forms";
 import { EXPORT_TTL_MS, listDataExports, requestDataExport } from "~/models/data-export.server";
 import { requireOwner } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import { RequestExportSchema } from "./__forms.server";
 
 /** While an export is being built, the page reloads itself this often (a plain meta refresh). */
 const REFRESH_SECONDS = 3;
-
-const RequestExportSchema = z.object({ intent: z.literal("request-export") });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "Export your data | Invoice Link" },

@@ -5,9 +5,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { SavedItemForm } from "~/components/saved-item-form";
-import { savedItemFormSchema, type SavedItemInput } from "~/models/saved-item-form";
+import type { SavedItemInput } from "~/models/saved-item-form";
 import { deleteSavedItem, getSavedItem, updateSavedItem } from "~/models/saved-item.server";
 import { businessDefaults } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
@@ -15,6 +14,7 @@ import { centsToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply, replyWithDomainError } from "~/web/forms.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { itemActionSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit item | Settings | Invoice Link" }];
 
@@ -24,14 +24,6 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }
   const item = await getSavedItem(businessId, params.itemId!);
   return json({ currency, item: { ...item, unitPrice: centsToInput(item.unitPriceCents, currency) } });
 });
-
-/** The page's two forms as one schema: "Save item" (the item form; the default, as Enter submits it) or "Delete". */
-function itemActionSchema(currency: string) {
-  return z.discriminatedUnion("intent", [
-    savedItemFormSchema(currency).extend({ intent: z.literal("save").default("save") }),
-    z.object({ intent: z.literal("delete") }),
-  ]);
-}
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

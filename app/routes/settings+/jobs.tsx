@@ -4,7 +4,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { StatusBadge } from "~/components/status-badge";
 import { jobOverview } from "~/models/jobs-admin.server";
 import { requireBusiness } from "~/web/auth.server";
@@ -12,10 +11,13 @@ import { retryEmail } from "~/utils/email.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import type { RouteHandle } from "~/root";
+import { RetrySchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Jobs and email | Invoice Link" }];
 
-const RetrySchema = z.object({ intent: z.literal("retry-email"), messageId: z.string().min(1).max(64) });
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

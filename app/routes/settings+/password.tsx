@@ -1,26 +1,15 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, SubmitButton } from "~/components/forms";
 import { changePassword } from "~/models/user.server";
 import { requireBusiness } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { createSession, redirectWithFlash } from "~/utils/session.server";
-import { MAX_PASSWORD_BYTES, PasswordSchema } from "~/utils/validation";
 import { mapDomainErrors } from "~/web/errors.server";
-
-export const ChangePasswordSchema = z
-  .object({
-    currentPassword: z
-      .string({ error: "Enter your current password" })
-      .refine((v) => new TextEncoder().encode(v).length <= MAX_PASSWORD_BYTES, { message: "That is not your current password" }),
-    newPassword: PasswordSchema,
-    confirmPassword: z.string({ error: "Repeat the new password" }),
-  })
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "Passwords do not match" });
+import { CHANGE_PASSWORD_CONSTRAINT, ChangePasswordSchema } from "./__forms.server";
 
 const HIDDEN = ["currentPassword", "newPassword", "confirmPassword"];
 
@@ -28,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Change password | Invoice Lin
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   await requireBusiness(request);
-  return null;
+  return json({ constraint: CHANGE_PASSWORD_CONSTRAINT });
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: ActionFunctionArgs) => {
@@ -54,14 +43,13 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context 
 });
 
 export default function ChangePassword() {
+  const { constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "change-password",
     lastResult,
-    constraint: getZodConstraint(ChangePasswordSchema),
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
+    constraint,
   });
   return (
     <div className="narrow">

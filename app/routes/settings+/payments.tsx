@@ -6,7 +6,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { PayPalConnectPanel } from "~/components/paypal-connect-panel";
 import { StripePaymentsSection } from "~/components/stripe-payments-section";
 import { DomainError } from "~/models/errors.server";
@@ -17,10 +16,13 @@ import { redirectWithFlash } from "~/utils/session.server";
 import { formErrors } from "~/components/forms";
 import { mapDomainErrors } from "~/web/errors.server";
 import { replyWithFormError } from "~/web/forms.server";
+import type { RouteHandle } from "~/root";
+import { PaymentsActionSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Payments | Invoice Link" }];
 
-export const PaymentsActionSchema = z.object({ intent: z.enum(["connect-stripe", "disconnect-stripe"]) });
+// Works fully as HTML (links and plain forms): no JavaScript to load (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 

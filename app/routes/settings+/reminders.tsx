@@ -1,7 +1,7 @@
 // Settings → Reminders (issue 14): overdue reminders on or off and the days after the due date they go
 // out, on their own page (they used to sit at the foot of the business profile). Plain form, POST/redirect/GET.
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -11,13 +11,17 @@ import { updateReminderSettings, getReminderSettings } from "~/models/reminders.
 import { requireBusiness } from "~/web/auth.server";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import { REMINDER_SETTINGS_CONSTRAINT } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Reminders | Invoice Link" }];
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const business = await getReminderSettings(businessId);
-  return json({ defaultValue: { remindersEnabled: business.remindersEnabled ? "on" : undefined, reminderDays: business.reminderDays.join(", ") } });
+  return json({
+    defaultValue: { remindersEnabled: business.remindersEnabled ? "on" : undefined, reminderDays: business.reminderDays.join(", ") },
+    constraint: REMINDER_SETTINGS_CONSTRAINT,
+  });
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
@@ -29,17 +33,14 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: Action
 });
 
 export default function ReminderSettings() {
-  const { defaultValue } = useLoaderData<typeof loader>();
+  const { defaultValue, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "reminder-settings",
     lastResult,
     defaultValue,
-    constraint: getZodConstraint(ReminderSettingsSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ReminderSettingsSchema }),
+    constraint,
   });
   const { key, ...checkbox } = getInputProps(fields.remindersEnabled, { type: "checkbox" });
   return (

@@ -6,11 +6,10 @@
 // then app/models/account-closure.server.ts ends the subscription at once, deletes the account's personal
 // data in one transaction and signs this browser out.
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Field, SubmitButton } from "~/components/forms";
 import { accountClosureSummary, closeAccount } from "~/models/account-closure.server";
 import { DomainError } from "~/models/errors.server";
@@ -19,27 +18,8 @@ import { logger } from "~/utils/logger.server";
 import { requireOwner } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { destroySessionCookie, redirectWithFlash } from "~/utils/session.server";
-import { MAX_PASSWORD_BYTES } from "~/utils/validation";
 import { mapDomainErrors } from "~/web/errors.server";
-
-export const CloseAccountSchema = z.object({
-  password: z
-    .string({ error: "Enter your password" })
-    .refine((v) => new TextEncoder().encode(v).length <= MAX_PASSWORD_BYTES, { message: "That is not your password" }),
-  confirmName: z
-    .string({ error: "Type the business name to confirm" })
-    .trim()
-    .min(1, "Type the business name to confirm")
-    .max(200, "That is not the business name"),
-});
-
-/** The billing buttons: one small form each, told apart by a named `intent` submit button. */
-const BillingIntentSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("subscribe"), plan: z.enum(["monthly", "yearly"], { error: "Choose a plan" }) }),
-  z.object({ intent: z.literal("portal") }),
-  z.object({ intent: z.literal("cancel") }),
-  z.object({ intent: z.literal("resume") }),
-]);
+import { BillingIntentSchema, CLOSE_ACCOUNT_CONSTRAINT, CloseAccountSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Subscription | Invoice Link" }];
 
@@ -61,6 +41,7 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: Loader
       stripeTrialEnd: state.stripeTrialEnd?.toISOString().slice(0, 10) ?? null,
     },
     checkout: (checkout === "success" || checkout === "cancelled" ? checkout : null) as "success" | "cancelled" | null,
+    constraint: CLOSE_ACCOUNT_CONSTRAINT,
   });
 });
 
@@ -112,15 +93,13 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, context 
 });
 
 export default function Subscription() {
-  const { businessName, since, counts, plans, billing, checkout } = useLoaderData<typeof loader>();
+  const { businessName, since, counts, plans, billing, checkout, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "close-account",
     lastResult,
-    constraint: getZodConstraint(CloseAccountSchema),
-    shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CloseAccountSchema }),
+    constraint,
   });
   return (
     <div className="stack">

@@ -29,6 +29,8 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }
   const hasAddress = Boolean(customer.addressLine1 && (customer.city || customer.postalCode));
   return json({
     ...history,
+    // The erase form's HTML constraints; its schema is built per customer (the name to type).
+    eraseConstraint: getZodConstraint(eraseCustomerSchema(customer.name)),
     property: rentcastConfigured() ? await propertyPanel(businessId, customer) : null,
     streetView:
       googleMapsConfigured() && hasAddress
@@ -86,7 +88,7 @@ function DocumentCell({ to, label, issuedOn }: { to: string; label: string; issu
 }
 
 export default function CustomerDetail() {
-  const { customer, business, estimates, moreEstimates, invoices, moreInvoices, payments, morePayments, balanceOwed, property, streetView } =
+  const { customer, business, estimates, moreEstimates, invoices, moreInvoices, payments, morePayments, balanceOwed, property, streetView, eraseConstraint } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>()?.result;
   // One reply for the page's buttons: the erase form shows its own, the others show above the page.
@@ -95,14 +97,10 @@ export default function CustomerDetail() {
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const archived = Boolean(customer.archivedAt);
-  const eraseSchema = eraseCustomerSchema(customer.name);
   const [eraseForm, eraseFields] = useForm({
     id: "erase-customer",
     lastResult: eraseResult,
-    constraint: getZodConstraint(eraseSchema),
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: eraseSchema }),
+    constraint: eraseConstraint,
   });
   const cityLine = [customer.city, customer.region, customer.postalCode].filter(Boolean).join(", ");
   const address = [customer.addressLine1, customer.addressLine2, cityLine, customer.country].filter((l): l is string => Boolean(l));

@@ -1,14 +1,13 @@
 // The invoice page's forms (record a payment, mark paid, mark a payment refunded, refund online, repeat,
 // send, mark sent, remind, void) post to the page with their `intent`: this is their one schema, a zod
-// union on that intent, used by the action (actions.server.ts) and by the forms in the browser.
-// Each form reads the action's `result` only when it answers its own intent (`replyFor`).
-import type { SubmissionResult } from "@conform-to/react";
+// union on that intent, used by the action (actions.server.ts); the forms in the browser import only its types.
+// Each form reads the action's `result` only when it answers its own intent (`replyFor`, reply-for.ts).
 import { z } from "zod";
 import { MANUAL_PAYMENT_METHODS } from "~/models/api-schemas";
-import { DateString } from "~/utils/dates";
 import { RecurringFormSchema } from "~/models/recurring-form";
 import { refundFormSchema } from "~/models/payments/refund-form";
 import { currencyDigits, parseDecimal } from "~/utils/money";
+import { DateString } from "~/utils/schemas";
 
 export const FORM_EXPIRED = "This form expired; reload the page and try again";
 export const UNKNOWN_ACTION = "Unknown action";
@@ -54,11 +53,4 @@ export function invoicePageSchema(currency: string) {
     z.object({ intent: z.literal("send-reminder") }),
     z.object({ intent: z.literal("void") }),
   ]);
-}
-
-/** The action's result when it answers `intent` (and, for a per-payment form, that payment). */
-export function replyFor(result: SubmissionResult<string[]> | undefined, intent: string | ((intent: unknown) => boolean), paymentId?: string) {
-  const sent = (result?.initialValue ?? {}) as { intent?: unknown; paymentId?: unknown };
-  const matches = typeof intent === "function" ? intent(sent.intent) : sent.intent === intent;
-  return result && matches && (paymentId === undefined || sent.paymentId === paymentId) ? result : undefined;
 }

@@ -26,7 +26,7 @@ import { centsToInput, formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
 import { invoicePageAction } from "./actions.server";
 import { RecordPaymentForm } from "./record-payment-form";
-import { replyFor } from "./forms";
+import { replyFor } from "./reply-for";
 import { refundsView } from "./refunds.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];

@@ -1,14 +1,14 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type Submission } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { brandLinks } from "~/components/brand-header";
 import { accentStylesheetPath } from "~/models/branding";
 import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
-import { BUSINESS_LIMITS, BusinessDetailsSchema, type BusinessProfileInput, COMMON_TIME_ZONES, LOGO_MIME_TYPES } from "~/models/business-form";
+import { BUSINESS_LIMITS, COMMON_TIME_ZONES, LOGO_MIME_TYPES } from "~/models/business-fields";
+import type { BusinessProfileInput } from "~/models/business-form";
 import { getBusinessProfile, removeLogo, updateBusinessProfile } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
 import { googleMapsConfigured } from "~/utils/google-maps.server";
@@ -16,6 +16,7 @@ import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { formReply } from "~/web/forms.server";
+import { BUSINESS_DETAILS_CONSTRAINT, BusinessSettingsActionSchema } from "../__forms.server";
 import { logoError, readForm, uploadLogo } from "./logo.server";
 
 const PAGE = "/settings/business";
@@ -37,6 +38,7 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: Loader
   const profile = await getBusinessProfile(businessId);
   const codes = profile.currencyLocked ? [profile.currency] : [...new Set([profile.currency, ...COMMON_CURRENCIES])];
   return json({
+    constraint: BUSINESS_DETAILS_CONSTRAINT,
     currencyLocked: profile.currencyLocked,
     addressAutocomplete: googleMapsConfigured(),
     currencies: codes.map((code) => ({ code, label: currencyLabel(code) })),
@@ -74,16 +76,6 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: Loader
   });
 });
 
-/**
- * The page's three forms as one schema, on `intent`: the logo upload (the file is checked by its bytes in
- * uploadLogo), removing the logo, and the profile (the default: a post without a button saves the profile).
- */
-const BusinessSettingsActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("upload-logo"), logo: z.unknown().optional() }),
-  z.object({ intent: z.literal("remove-logo") }),
-  BusinessDetailsSchema.safeExtend({ intent: z.literal("save-profile").default("save-profile") }),
-]);
-
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
   const read = await readForm(request);
@@ -115,7 +107,7 @@ async function saveProfile(request: Request, submission: Submission<unknown>, bu
 }
 
 export default function BusinessSettings() {
-  const { defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } =
+  const { constraint, defaultValue, currencies, currencyLocked, logoVersion, nextInvoiceNumber, nextEstimateNumber, addressAutocomplete, brand, businessName } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>()?.result;
   // One reply for the page's two forms: the logo upload's errors are on its `logo` field.
@@ -127,10 +119,7 @@ export default function BusinessSettings() {
     id: "business-profile",
     lastResult: logoResult ? undefined : result,
     defaultValue,
-    constraint: getZodConstraint(BusinessDetailsSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: BusinessDetailsSchema }),
+    constraint,
   });
   const text = (field: FieldMetadata<string | undefined>, max: number) => ({ ...getInputProps(field, { type: "text" }), maxLength: max });
   const uploadError = logoResult?.error?.logo?.[0] ?? null;
