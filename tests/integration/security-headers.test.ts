@@ -81,7 +81,7 @@ describe("HTML pages", () => {
     }
   });
 
-  it.each(["/login", "/signup", "/", "/does-not-exist"])("every <script> on %s carries the nonce of its response", async (path) => {
+  it.each(["/signup", "/forgot-password", "/does-not-exist"])("every <script> on %s carries the nonce of its response", async (path) => {
     const first = await fetch(`${server.url}${path}`);
     const second = await fetch(`${server.url}${path}`);
     const [html1, html2] = [await first.text(), await second.text()];
@@ -99,6 +99,13 @@ describe("HTML pages", () => {
       expect(html).not.toMatch(/\son(click|load|error|submit)\s*=/i);
       expect(html).not.toMatch(/javascript:/i);
     }
+  });
+
+  // The login and the home page work fully as HTML and ship no JavaScript (decision 022): no script at all.
+  it.each(["/login", "/"])("%s renders no <script>", async (path) => {
+    const html = await (await fetch(`${server.url}${path}`)).text();
+    expect(scriptTags(html)).toEqual([]);
+    expect(html).not.toMatch(/\son(click|load|error|submit)\s*=/i);
   });
 
   it("a 404 page keeps the security headers", async () => {
@@ -128,7 +135,7 @@ describe("/health", () => {
 
 describe("static assets", () => {
   it("serves hashed /build/ assets with a long immutable Cache-Control", async () => {
-    const html = await (await fetch(`${server.url}/login`)).text();
+    const html = await (await fetch(`${server.url}/signup`)).text();
     const assets = [...html.matchAll(/(?:href|src)="(\/build\/[^"]+)"/g)].map((m) => m[1]);
     const css = assets.find((a) => a.endsWith(".css"));
     const js = assets.find((a) => a.endsWith(".js"));

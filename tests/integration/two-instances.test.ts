@@ -75,7 +75,7 @@ describe("two instances, one database", () => {
 
   it("share sessions: signed in on A works on B; logging out on B ends it on A", async () => {
     await prisma.rateLimitHit.deleteMany();
-    const { user, email, password } = await createAccount({ name: "Avery Twin" });
+    const { user, email, password } = await createAccount({ name: "Avery Twin", businessName: "Avery Twin Electric" });
     const onA = new Browser(a.url);
     expect((await onA.post("/login", { email, password })).status).toBe(302);
     const onB = new Browser(b.url);
@@ -83,7 +83,7 @@ describe("two instances, one database", () => {
 
     const dashboardOnB = await onB.get("/dashboard");
     expect(dashboardOnB.status).toBe(200);
-    expect(await dashboardOnB.text()).toContain("Avery Twin");
+    expect(await dashboardOnB.text()).toContain("Avery Twin Electric");
     expect(await prisma.session.count({ where: { userId: user.id } })).toBe(1);
 
     expect((await onB.post("/logout", {})).status).toBe(302);

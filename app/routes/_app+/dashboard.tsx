@@ -16,10 +16,9 @@ export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: LoaderFunctionArgs) => {
   // The root loader's session lookup, with the business's defaults in it: no query of its own.
-  const { user, businessId, business } = await requireBusiness(request, context);
+  const { businessId, business } = await requireBusiness(request, context);
   const stats = await dashboardStats(businessId, todayIn(business.timeZone), business.timeZone);
   return json({
-    userName: user.name,
     businessName: business.name,
     currency: business.currency,
     ...stats,
