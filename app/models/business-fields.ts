@@ -1,17 +1,11 @@
 // What the business profile page renders without the schema: field limits, the time zones offered in the
 // picker and the logo types the file input accepts. Zod-free, because the page imports it (issue 17); the
 // schema is BusinessDetailsSchema in business-form.ts.
+import { CONTACT_LIMITS } from "./contact-limits";
+
 export const BUSINESS_LIMITS = {
-  name: 100,
-  email: 254,
-  phone: 40,
+  ...CONTACT_LIMITS,
   website: 200,
-  addressLine1: 200,
-  addressLine2: 200,
-  city: 100,
-  region: 100,
-  postalCode: 20,
-  country: 100,
   timeZone: 64,
   prefix: 10,
   reviewUrl: 500,

@@ -1,20 +1,10 @@
 // The customer form's fields as the page renders them: their limits (also set as maxlength on the inputs:
 // getZodConstraint does not read length checks from this zod version) and the one-line inputs in order.
 // Zod-free, because pages import it (issue 17); the schema is CustomerFormSchema in customer-form.ts.
+import { CONTACT_LIMITS } from "./contact-limits";
 
 // Also set as maxlength on the inputs.
-export const CUSTOMER_LIMITS = {
-  name: 100,
-  email: 254,
-  phone: 40,
-  addressLine1: 200,
-  addressLine2: 200,
-  city: 100,
-  region: 100,
-  postalCode: 20,
-  country: 100,
-  notes: 2000,
-} as const;
+export const CUSTOMER_LIMITS = { ...CONTACT_LIMITS, notes: 2000 } as const;
 
 /**
  * The one-line inputs of the form, in order; the new and edit routes render these and the notes textarea.
