@@ -1,9 +1,6 @@
-import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { isbot } from "isbot";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToString } from "react-dom/server";
 import { logger } from "~/utils/logger.server";
 import { captureRequestError, errorForLog, thrownStatus } from "~/utils/sentry.server";
 import { NonceProvider } from "~/utils/nonce-provider";
@@ -11,8 +8,6 @@ import { NonceProvider } from "~/utils/nonce-provider";
 // server.ts serves /webhooks/* from Express before Remix's router, with these handlers from the build
 // (the one copy of the app in the process).
 export { webhookHandlers } from "~/web/webhooks.server";
-
-const ABORT_DELAY = 5_000;
 
 // A body that cannot be read as a form (truncated or garbage multipart, a content type forms never
 // use) is the client's mistake: answer 400 instead of 500, and do not report it as a crash.
@@ -47,6 +42,9 @@ export function handleDataRequest(response: Response, { request }: { request: Re
   return response;
 }
 
+// Pages render to a string, not a stream: no loader returns deferred data, so there is nothing to stream, and a
+// page's whole HTML goes out in one write (compressed in one pass) instead of a chain of Node and web streams.
+// Bots and people get the same complete page. Errors while rendering reach handleError via Remix.
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -56,31 +54,12 @@ export default function handleRequest(
 ) {
   if (responseStatusCode === 500 && badBodyRequests.has(request)) responseStatusCode = 400;
   const nonce = loadContext.cspNonce ?? "";
-  const readyEvent = isbot(request.headers.get("user-agent") || "") ? "onAllReady" : "onShellReady";
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-      </NonceProvider>,
-      {
-        nonce,
-        [readyEvent]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) logger.error({ err: String(error) }, "render error");
-        },
-      },
-    );
-    setTimeout(abort, ABORT_DELAY);
-  });
+  const html = renderToString(
+    <NonceProvider value={nonce}>
+      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+    </NonceProvider>,
+  );
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  // renderToString, unlike the streaming renderer, does not write the doctype.
+  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }

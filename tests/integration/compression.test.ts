@@ -1,6 +1,7 @@
 // Compression on the production server: pages and assets go out gzipped, but responses under 1 KB
-// (/ping, redirects, small JSON) go out as they are, with a Content-Length. The Remix adapter streams
-// every body, so without app/utils/small-responses.server.ts compression never sees their size.
+// (/ping, redirects, small JSON) go out as they are, with a Content-Length. The Remix adapter as patched
+// (patches/@remix-run+express, decision 023) ends a page or an answer in one piece, so compression knows
+// its size; downloads still stream.
 import http from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
