@@ -1,11 +1,11 @@
 // The customer form's inputs, shared by the new and edit pages: one input per field of
 // CustomerFormSchema (with its maxlength), address suggestions when configured, and the notes.
-import { getInputProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
 import { Fragment } from "react";
 import { AddressAutocomplete } from "~/components/address-autocomplete";
 import { ErrorList, Field } from "~/components/forms";
 import { CUSTOMER_INPUTS, CUSTOMER_LIMITS } from "~/models/customer-fields";
 import type { CustomerInput } from "~/models/customer-form";
+import { getInputProps, getTextareaProps, type FieldMetadata } from "./server-form";
 
 type CustomerFieldset = { [K in keyof CustomerInput]-?: FieldMetadata<string | undefined> };
 

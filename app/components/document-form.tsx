@@ -7,7 +7,6 @@
 // Enter (a phone's "Go" key) submits the form's FIRST submit button, so a hidden "save" button comes
 // first: Enter saves and never removes or adds a line. The running total uses computeTotals (through totalsWithChoices), the
 // same cents rounding the saved document gets.
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, parse, useForm } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { DocumentKind } from "~/models/document-input";
@@ -15,7 +14,9 @@ import { totalsWithChoices } from "~/models/estimate-options";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
 import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
 import type { ActionReply } from "~/web/action-reply";
-import type { DocumentEditorFields, DocumentEditorValue, DocumentFormValues, EditorDisplay } from "~/web/document-editor-form";
+import type { DocumentEditorFields, DocumentFormValues, EditorDisplay } from "~/web/document-editor-form";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps } from "./server-form";
+import { useLiveForm } from "./live-form";
 import { CustomerPicker, ItemPicker } from "./editor-pickers";
 import { ErrorList, Field, SubmitButton } from "./forms";
 import { OptionalLineToggle } from "./optional-line-toggle";
@@ -100,15 +101,13 @@ export function DocumentForm({
 }) {
   const navigation = useNavigation();
   const display = reply?.display;
-  // Validated on the server round trip: the editor's schema (zod) stays out of the browser (issue 17).
-  const [form, fields] = useForm<DocumentEditorFields, DocumentEditorValue>({
+  // Validated on the server round trip: the editor's schema (zod) stays out of the browser (issue 17); the
+  // list buttons (add or remove a line) act in place (app/components/live-form.ts).
+  const [form, fields] = useLiveForm<DocumentEditorFields>({
     id: `${kind}-form`,
     lastResult: reply?.result,
     // Where a reset starts from: the values the server filled in, else the page's.
     defaultValue: display?.defaultValue ?? defaultValue,
-    // No validation in the browser: Save always posts and the action's reply shows the errors. Parsing
-    // without a schema only lets Conform apply its own list buttons (add or remove a line) in place.
-    onValidate: ({ formData }) => parse<DocumentEditorValue, string[]>(formData, { resolve: () => ({ value: undefined }) }),
   });
   const lines = fields.lines.getFieldList();
   const [hydrated, setHydrated] = useState(false);

@@ -1,11 +1,11 @@
 // The invoice page's "Refund" for one card or PayPal payment: a disclosure with amount and reason that
 // posts to the invoice page (a plain form; without JavaScript the page re-renders with errors kept open).
 // The money goes back through Stripe or PayPal; the payment shows it once the provider confirms.
-import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import type { z } from "zod";
 import { Form, useNavigation } from "@remix-run/react";
 import { type refundFormSchema, REFUND_INTENT } from "~/models/payments/refund-form";
 import { centsToInput, formatMoney } from "~/utils/money";
+import { getFormProps, getInputProps, useServerForm, type FormResult } from "./server-form";
 import { ErrorList, Field, SubmitButton } from "./forms";
 
 // Validated on the server round trip (issue 17: no zod in the browser); the type keeps the fields typed.
@@ -31,10 +31,10 @@ export function RefundPaymentForm({
   refundKey: string;
   view: RefundView;
   /** The invoice action's `result` when it answers this payment's form. */
-  result?: SubmissionResult<string[]>;
+  result?: FormResult;
 }) {
   const navigation = useNavigation();
-  const [form, fields] = useForm<z.input<RefundSchema>, z.output<RefundSchema>>({
+  const [form, fields] = useServerForm<z.input<RefundSchema>>({
     id: `refund-${paymentId}`,
     lastResult,
     defaultValue: { amount: centsToInput(view.refundableCents, currency) },

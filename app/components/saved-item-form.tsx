@@ -1,9 +1,9 @@
 // The add/edit form of a saved item (Settings → Items): plain fields and one submit, so it works with
 // JavaScript off; Conform validates in the browser with the same zod schema the action parses with.
-import { getFormProps, getInputProps, type SubmissionResult, useForm } from "@conform-to/react";
 import type { z } from "zod";
 import { Form } from "@remix-run/react";
 import { ITEM_DESCRIPTION_MAX, ITEM_NAME_MAX, type savedItemFormSchema } from "~/models/saved-item-form";
+import { getFormProps, getInputProps, type FormResult, useServerForm } from "./server-form";
 import { ErrorList, Field, SubmitButton } from "./forms";
 
 type SavedItemSchema = ReturnType<typeof savedItemFormSchema>;
@@ -22,17 +22,17 @@ export function SavedItemForm({
   currency: string;
   defaultValue?: SavedItemFormValues;
   /** The action's `result` (app/web/action-reply.ts). */
-  lastResult?: SubmissionResult<string[]> | null;
+  lastResult?: FormResult | null;
   submitLabel: string;
   pending?: boolean;
 }) {
   // Validated on the server round trip: the schema (zod) stays out of the browser (issue 17).
-  const [form, fields] = useForm<z.input<SavedItemSchema>, z.output<SavedItemSchema>>({
+  const [form, fields] = useServerForm<z.input<SavedItemSchema>>({
     id,
     lastResult,
     defaultValue,
   });
-  const { key: _taxableKey, ...taxableProps } = getInputProps(fields.taxable, { type: "checkbox" });
+  const taxableProps = getInputProps(fields.taxable, { type: "checkbox" });
   return (
     <Form method="post" className="card stack" {...getFormProps(form)}>
       <ErrorList id={form.errorId} errors={form.errors} />

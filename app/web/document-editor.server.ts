@@ -12,7 +12,7 @@
 // - Searches and "Save line as an item": the form as submitted, with the matches or a notice in `display`.
 // - A refused button: the form as submitted with the error on that one field only (400, or the provider's
 //   status for the AI assistant).
-import type { Submission as ConformSubmission } from "@conform-to/react";
+import type { Submission as ConformSubmission } from "@conform-to/zod/v4";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect } from "@remix-run/node";
 import { EMPTY_LINE } from "~/components/document-form";

@@ -13,7 +13,7 @@
 //
 // The page reads `useActionData<typeof action>()?.result` (Conform's lastResult) and shows form-level
 // messages with formErrors() from app/components/forms.tsx.
-import type { Submission, SubmissionResult } from "@conform-to/react";
+import type { Submission, SubmissionResult } from "@conform-to/zod/v4";
 import { json } from "@remix-run/node";
 import type { ActionReply } from "./action-reply";
 import { classifyError } from "./errors.server";

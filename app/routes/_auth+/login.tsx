@@ -1,8 +1,8 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { getFormProps, getInputProps, useServerForm } from "~/components/server-form";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { authenticator, InvalidCredentialsError, requireAnonymous } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
@@ -45,7 +45,7 @@ export default function Login() {
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     id: "login",
     lastResult,
     constraint,

@@ -1,8 +1,8 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getFormProps, getInputProps, useServerForm } from "~/components/server-form";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { isResetTokenUsable, resetPassword } from "~/models/user.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
@@ -40,7 +40,7 @@ export default function ResetPassword() {
   const { token, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     id: "reset-password",
     lastResult,
     constraint,

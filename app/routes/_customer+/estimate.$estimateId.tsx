@@ -2,7 +2,8 @@
 // is a plain form POST. The action answers in the one reply shape ({ result, display? }, app/web/forms.server.ts):
 // "Update total" and a refused approval re-render the page with the customer's choices (display), approving
 // or declining redirects back to the page (POST/redirect/GET).
-import type { Submission } from "@conform-to/react";
+import type {} from "~/components/server-form";
+import type { Submission } from "@conform-to/zod/v4";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";

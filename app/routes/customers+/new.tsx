@@ -1,9 +1,9 @@
-import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { z } from "zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getFormProps, useServerForm } from "~/components/server-form";
 import { CustomerFields } from "~/components/customer-fields";
 import { ErrorList, SubmitButton } from "~/components/forms";
 import { CustomerFormSchema } from "~/models/customer-form";
@@ -33,7 +33,7 @@ export default function NewCustomer() {
   const { addressAutocomplete, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
-  const [form, fields] = useForm<z.input<typeof CustomerFormSchema>, z.output<typeof CustomerFormSchema>>({
+  const [form, fields] = useServerForm<z.input<typeof CustomerFormSchema>>({
     id: "new-customer",
     lastResult,
     constraint,

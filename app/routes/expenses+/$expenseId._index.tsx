@@ -9,10 +9,15 @@ import { requireBusiness } from "~/web/auth.server";
 import { centsToInput, formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 import { expenseFormAction } from "./__expense-editor.server";
 import { ExpenseForm } from "./__expense-form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.vendor ?? "Expense"} | Invoice Link` }];
+
+// The expense form works fully as HTML (reading a receipt is a round trip either way); hydrating would add
+// only pending labels, for 93.5 KB of JavaScript against issue 17's 90 (decision 022).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

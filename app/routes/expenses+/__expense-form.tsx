@@ -2,9 +2,9 @@
 // (only when the AI assistant reads images on this server) fills vendor, date and amount in from the photo
 // for the contractor to check; "Save expense" is the only button that saves. Works without JavaScript.
 // The form's one schema (used by __expense-editor.server.ts and here) is a union on the button's intent.
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useServerForm } from "~/components/server-form";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { CATEGORY_LABELS, EXPENSE_CATEGORIES, EXPENSE_LIMITS, RECEIPT_MIME_TYPES } from "~/models/expense-categories";
 import { expenseFormSchema } from "~/models/expense-form";
@@ -65,7 +65,7 @@ export function ExpenseForm({
 }) {
   const navigation = useNavigation();
   const display = reply?.display;
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     id,
     lastResult: reply?.result,
     // Where a reset starts from: the values read from a receipt, else the page's.
@@ -113,7 +113,7 @@ export function ExpenseForm({
           <label htmlFor={`${id}-receipt`}>{savedReceipt || draftReceipt ? "Replace the photo (optional)" : "Photo (optional)"}</label>
           <input
             // A photo read just now is kept on the server (receiptId): empty the picker so it is not sent twice.
-            key={fields.receiptId.value ?? "none"}
+            key={typeof fields.receiptId.value === "string" ? fields.receiptId.value : "none"}
             id={`${id}-receipt`}
             name="receipt"
             type="file"

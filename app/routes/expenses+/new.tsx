@@ -6,10 +6,15 @@ import { aiReceiptsConfigured } from "~/models/ai-assistant.server";
 import { requireBusiness } from "~/web/auth.server";
 import { businessDefaults } from "~/models/business.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 import { expenseFormAction } from "./__expense-editor.server";
 import { ExpenseForm } from "./__expense-form";
 
 export const meta: MetaFunction = () => [{ title: "New expense | Invoice Link" }];
+
+// The expense form works fully as HTML (reading a receipt is a round trip either way); hydrating would add
+// only pending labels, for 92.7 KB of JavaScript against issue 17's 90 (decision 022).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

@@ -1,17 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { type FilterField, ListFilters } from "~/components/list-filters";
 import { ListTable } from "~/components/list-table";
 import { StatusBadge } from "~/components/status-badge";
 import { statusLabel } from "~/models/labels";
-import { todayIn, toDateString } from "~/utils/dates";
-import { displayStatus, formatInvoiceNumber, listInvoices } from "~/models/invoice.server";
-import { requireBusiness } from "~/web/auth.server";
-import { formatMoney } from "~/utils/money";
 import { mapDomainErrors } from "~/web/errors.server";
 import { STATUS_FILTERS } from "./__filters";
-import { InvoiceFilterSchema } from "./__forms.server";
+import { loadInvoiceList } from "./__list.server";
 
 export const meta: MetaFunction = () => [{ title: "Invoices | Invoice Link" }];
 
@@ -27,31 +22,7 @@ const FILTER_FIELDS: FilterField[] = [
   { name: "to", label: "Issued to", type: "date" },
 ];
 
-export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, context }: LoaderFunctionArgs) => {
-  // The root loader's session lookup, with the business's defaults in it: no query of its own.
-  const { businessId, business } = await requireBusiness(request, context);
-  const filters = InvoiceFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const today = todayIn(business.timeZone);
-  const { invoices, nextCursor } = await listInvoices(
-    businessId,
-    { ...filters, customerId: filters.customerId || undefined, q: filters.q || undefined },
-    today,
-  );
-  return json({
-    filters,
-    nextCursor,
-    invoices: invoices.map((i) => ({
-      id: i.id,
-      number: formatInvoiceNumber(business.invoicePrefix, i.number),
-      status: displayStatus(i, today),
-      customer: i.customer,
-      issueDate: toDateString(i.issueDate),
-      dueDate: toDateString(i.dueDate),
-      total: formatMoney(i.totalCents, i.currency),
-      balance: formatMoney(Math.max(0, i.totalCents - i.amountPaidCents), i.currency),
-    })),
-  });
-});
+export const loader = /* @__PURE__ */ mapDomainErrors(({ request, context }: LoaderFunctionArgs) => loadInvoiceList(request, context));
 
 export default function Invoices() {
   const { invoices, filters, nextCursor } = useLoaderData<typeof loader>();

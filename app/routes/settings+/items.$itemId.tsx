@@ -1,6 +1,7 @@
 // Settings → Items → one item: edit or delete it. Another business's item id is a 404 (tenancy in the
 // query). Deleting an item never touches invoices: lines are copies, not references.
-import type { Submission } from "@conform-to/react";
+import type {} from "~/components/server-form";
+import type { Submission } from "@conform-to/zod/v4";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -14,9 +15,14 @@ import { centsToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply, replyWithDomainError } from "~/web/forms.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 import { itemActionSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit item | Settings | Invoice Link" }];
+
+// An item's page works fully as HTML (one plain form); hydrating would add only a pending label, for
+// 91.9 KB of JavaScript against issue 17's 90 (decision 022).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

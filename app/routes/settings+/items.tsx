@@ -13,8 +13,13 @@ import { formatMoney } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { formReply, replyWithDomainError } from "~/web/forms.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 
 export const meta: MetaFunction = () => [{ title: "Items | Settings | Invoice Link" }];
+
+// The price book works fully as HTML (plain forms, links); hydrating would add only a pending label, for
+// 90.9 KB of JavaScript against issue 17's 90 (decision 022).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);

@@ -1,10 +1,10 @@
 // Settings → Reminders (issue 14): overdue reminders on or off and the days after the due date they go
 // out, on their own page (they used to sit at the foot of the business profile). Plain form, POST/redirect/GET.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getFormProps, getInputProps, useServerForm } from "~/components/server-form";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { ReminderSettingsSchema } from "~/models/business-form";
 import { updateReminderSettings, getReminderSettings } from "~/models/reminders.server";
@@ -36,20 +36,20 @@ export default function ReminderSettings() {
   const { defaultValue, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     id: "reminder-settings",
     lastResult,
     defaultValue,
     constraint,
   });
-  const { key, ...checkbox } = getInputProps(fields.remindersEnabled, { type: "checkbox" });
+  const checkbox = getInputProps(fields.remindersEnabled, { type: "checkbox" });
   return (
     <div className="stack">
       <h1>Reminders</h1>
       <Form method="post" className="card stack" {...getFormProps(form)}>
         <div>
           <label htmlFor={fields.remindersEnabled.id} className="checkbox-label">
-            <input key={key} {...checkbox} aria-invalid={fields.remindersEnabled.errors ? true : undefined} /> Email customers when an invoice is overdue
+            <input {...checkbox} aria-invalid={fields.remindersEnabled.errors ? true : undefined} /> Email customers when an invoice is overdue
           </label>
           <ErrorList id={fields.remindersEnabled.errorId} errors={fields.remindersEnabled.errors} />
         </div>

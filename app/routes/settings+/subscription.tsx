@@ -5,11 +5,11 @@
 // delete": the owner's password and the business name typed again, rate-limited like a password change,
 // then app/models/account-closure.server.ts ends the subscription at once, deletes the account's personal
 // data in one transaction and signs this browser out.
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getFormProps, getInputProps, useServerForm } from "~/components/server-form";
 import { Field, SubmitButton } from "~/components/forms";
 import { accountClosureSummary, closeAccount } from "~/models/account-closure.server";
 import { DomainError } from "~/models/errors.server";
@@ -19,9 +19,14 @@ import { requireOwner } from "~/web/auth.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { destroySessionCookie, redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 import { BillingIntentSchema, CLOSE_ACCOUNT_CONSTRAINT, CloseAccountSchema } from "./__forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Subscription | Invoice Link" }];
+
+// Plans and closing the account are plain forms that work fully as HTML; hydrating would add only pending
+// labels, for 91.6 KB of JavaScript against issue 17's 90 (decision 022).
+export const handle: RouteHandle = { hydrate: false };
 
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireOwner(request);
@@ -96,7 +101,7 @@ export default function Subscription() {
   const { businessName, since, counts, plans, billing, checkout, constraint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>()?.result;
   const navigation = useNavigation();
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     id: "close-account",
     lastResult,
     constraint,

@@ -1,6 +1,6 @@
 // The customer page's buttons (erase, look up the property, archive, restore): their one schema, a union
 // on `intent`, and one handler per intent. The route (route.tsx) parses and dispatches.
-import { type Submission } from "@conform-to/react";
+import type { Submission } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { eraseCustomer } from "~/models/customer-erasure.server";
 import { eraseCustomerSchema } from "~/models/customer-form";

@@ -1,7 +1,7 @@
 // The invoice page's "Record payment" form (cash, check, bank transfer...): one part of the page, kept beside it.
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import type { z } from "zod";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { getFormProps, getInputProps, getSelectProps, useServerForm } from "~/components/server-form";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { paymentMethodLabel } from "~/models/labels";
 import { MANUAL_PAYMENT_METHODS as MANUAL_METHODS } from "~/models/payment-methods";
@@ -15,7 +15,7 @@ type RecordPaymentSchema = ReturnType<typeof recordPaymentSchema>;
 export function RecordPaymentForm({ currency, paymentKey, today, balance }: { currency: string; paymentKey: string; today: string; balance: string }) {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const [form, fields] = useForm<z.input<RecordPaymentSchema>, z.output<RecordPaymentSchema>>({
+  const [form, fields] = useServerForm<z.input<RecordPaymentSchema>>({
     id: "record-payment",
     lastResult: replyFor(actionData?.result, "record-payment"),
     defaultValue: { amount: balance, method: "CASH", receivedOn: today },

@@ -1,7 +1,7 @@
 // The invoice page's "Refund" of a card or PayPal payment (owner only): refund through requestRefund, and
 // answer POST/redirect/GET on success or the form's `{ result }` (400 for the amount or reason, the
 // provider's own answer in words with 502/504) for the page to re-render.
-import type { Submission } from "@conform-to/react";
+import type { Submission } from "@conform-to/zod/v4";
 import type { z } from "zod";
 import { DomainError } from "~/models/errors.server";
 import { refundablePayments, listRefunds, RefundProviderError, requestRefund } from "~/models/payments/refund.server";

@@ -1,6 +1,6 @@
 // Which of the invoice page's forms an action reply belongs to. Zod-free, because the page imports it
 // (issue 17); the forms' schema is in forms.ts.
-import type { SubmissionResult } from "@conform-to/react";
+import type { SubmissionResult } from "@conform-to/zod/v4";
 
 /** The action's result when it answers `intent` (and, for a per-payment form, that payment). */
 export function replyFor(result: SubmissionResult<string[]> | undefined, intent: string | ((intent: unknown) => boolean), paymentId?: string) {

@@ -1,7 +1,7 @@
-import { type SubmissionResult } from "@conform-to/react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { FormResult } from "~/components/server-form";
 import { ConfirmVoid } from "~/components/confirm-void";
 import { DocumentLines, documentView } from "~/components/document-lines";
 import { EmailTimeline } from "~/components/email-timeline";
@@ -119,7 +119,7 @@ export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }
 const FORMS_WITH_ERRORS: string[] = ["record-payment", REFUND_INTENT, "make-recurring"];
 
 /** The "Repeat this invoice" form shows one message per field ("form" for the form's own). */
-function recurringErrors(result: SubmissionResult<string[]>) {
+function recurringErrors(result: FormResult) {
   return Object.fromEntries(Object.entries(result.error ?? {}).flatMap(([name, list]) => (list?.length ? [[name || "form", list[0]]] : [])));
 }
 

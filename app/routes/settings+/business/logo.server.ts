@@ -1,7 +1,7 @@
 // The business settings page's logo upload: reading the multipart body, checking the file, one reply shape
 // for a refused file (an error on the `logo` field). The route (route.tsx) parses the form once and
 // dispatches to it by intent.
-import type { Submission } from "@conform-to/react";
+import type { Submission } from "@conform-to/zod/v4";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { z } from "zod";

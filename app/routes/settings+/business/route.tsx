@@ -1,8 +1,9 @@
-import { getFormProps, getInputProps, getSelectProps, useForm, type FieldMetadata, type Submission } from "@conform-to/react";
+import type { Submission } from "@conform-to/zod/v4";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getFormProps, getInputProps, getSelectProps, useServerForm, type FieldMetadata } from "~/components/server-form";
 import { brandLinks } from "~/components/brand-header";
 import { accentStylesheetPath } from "~/models/branding";
 import { AddressAutocomplete } from "~/components/address-autocomplete";
@@ -115,7 +116,7 @@ export default function BusinessSettings() {
   const navigation = useNavigation();
   const pendingIntent = navigation.state === "submitting" ? (navigation.formData?.get("intent") ?? "save-profile") : null;
 
-  const [form, fields] = useForm({
+  const [form, fields] = useServerForm({
     id: "business-profile",
     lastResult: logoResult ? undefined : result,
     defaultValue,
@@ -123,7 +124,7 @@ export default function BusinessSettings() {
   });
   const text = (field: FieldMetadata<string | undefined>, max: number) => ({ ...getInputProps(field, { type: "text" }), maxLength: max });
   const uploadError = logoResult?.error?.logo?.[0] ?? null;
-  const { key: reviewKey, ...reviewCheckbox } = getInputProps(fields.reviewRequestsEnabled, { type: "checkbox" });
+  const reviewCheckbox = getInputProps(fields.reviewRequestsEnabled, { type: "checkbox" });
 
   return (
     <div className="stack">
@@ -337,7 +338,6 @@ export default function BusinessSettings() {
           <div>
             <label htmlFor={fields.reviewRequestsEnabled.id} className="checkbox-label">
               <input
-                key={reviewKey}
                 {...reviewCheckbox}
                 aria-invalid={fields.reviewRequestsEnabled.errors ? true : undefined}
                 aria-describedby={fields.reviewRequestsEnabled.errors ? fields.reviewRequestsEnabled.errorId : undefined}
