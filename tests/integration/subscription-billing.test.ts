@@ -461,8 +461,11 @@ describe("no prices configured", () => {
     await prisma.business.update({ where: { id: business.id }, data: { createdAt: new Date(Date.now() - 400 * DAY_MS) } });
     const customer = await makeCustomer(business.id);
     const browser = await signedInBrowser(free, user);
-    const html = await (await browser.get("/settings/subscription")).text();
-    expect(accessOf(html)).toBe("free");
+    const page = await browser.get("/settings/subscription");
+    const html = await page.text();
+    // Once seen failing under load in a full run (no plan element): the status and the page say why.
+    expect(page.status, html.slice(0, 2000)).toBe(200);
+    expect(accessOf(html), html.slice(0, 2000)).toBe("free");
     expect(html).toContain("self-hosted");
     expect(html).not.toContain("Subscribe monthly");
     const tokens = await issueTokens(user);
