@@ -258,10 +258,9 @@ export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
   await assertCanWrite(businessId, { tx });
   const invoice = await lockInvoice(tx, businessId, id);
   if (invoice.status === "VOID") throw new DomainError("A void invoice cannot be sent.");
-  const [customer, business] = await Promise.all([
-    tx.customer.findUniqueOrThrow({ where: { id: invoice.customerId }, select: { name: true, email: true } }),
-    tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, invoicePrefix: true } }),
-  ]);
+  // One after the other: a transaction is one connection, and pg refuses overlapping queries on one client (pg 9).
+  const customer = await tx.customer.findUniqueOrThrow({ where: { id: invoice.customerId }, select: { name: true, email: true } });
+  const business = await tx.business.findUniqueOrThrow({ where: { id: businessId }, select: { name: true, invoicePrefix: true } });
   if (!customer.email) throw new DomainError("Add an email address to the customer first, or text them the link.");
   await tx.invoice.update({ where: { id }, data: { status: invoice.status === "DRAFT" ? "SENT" : invoice.status, sentAt: new Date() } });
   await recordActivity(tx, {
