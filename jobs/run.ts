@@ -19,7 +19,7 @@ process.env.DATABASE_POOL_SIZE ??= String(Math.max(10, config.WORKER_CONCURRENCY
 const { startWorker } = await import("./worker");
 const { logger } = await import("~/utils/logger.server");
 // Jobs that fail for good are reported like web errors (scrubbed the same way); a no-op without SENTRY_DSN.
-(await import("~/utils/sentry.server")).initSentry(config.SENTRY_DSN, config.NODE_ENV);
+await (await import("~/utils/sentry.server")).initSentry(config.SENTRY_DSN, config.NODE_ENV);
 const worker = await startWorker();
 logger.info("worker started");
 console.log("Invoice Link worker started");

@@ -6,13 +6,13 @@ import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as Sentry from "@sentry/remix";
 import { Logger, makeWorkerUtils, parseCrontab, run, type LogLevel, type Runner, type Task, type WorkerEvents, type WorkerUtils } from "graphile-worker";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import type { TaskName } from "~/utils/jobs.server";
 import { logger } from "~/utils/logger.server";
 import { projectRoot } from "~/utils/project-root.server";
+import { captureJobError } from "~/utils/sentry.server";
 import cleanup from "./cleanup";
 import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
@@ -131,7 +131,7 @@ export async function startWorker(options: { connectionString?: string; concurre
   events.on("pool:release", ({ workerPool }) => workerIds.delete(workerPool.id));
   // A job that used up its attempts is a crash report: the task and job id only, never the payload.
   events.on("job:failed", ({ job, error }) => {
-    Sentry.captureException(error, { tags: { task: job.task_identifier }, extra: { jobId: String(job.id), attempts: job.attempts } });
+    void captureJobError(error, { task: job.task_identifier, id: String(job.id), attempts: job.attempts });
   });
   const runner = await run({
     connectionString,

@@ -18,12 +18,16 @@
 // worker paused, the worker running), --memory-minutes N (0: no memory phase; 10 for the target), --keep-db,
 // --no-write (leave BENCHMARKS.md alone), --cpu-prof DIR (a CPU profile of the web process), --phase webhooks (only /ping, the pay page and the payments phase,
 // which writes only the payments section; pair it with a smaller --invoices, e.g. 30000, since the pages are
-// not measured), --phase memory (only the memory phase, with --memory-minutes).
+// not measured), --phase memory (only the memory phase, with --memory-minutes; it reports the V8 heap beside
+// the RSS), --heap-snapshots DIR (heap snapshots of the web process at the start and end of the memory phase),
+// --web-flags="..." --web-env="NAME=value ..." (the web process's Node flags and environment instead of npm
+// start's, scripts/lib/web-process.ts; "" for none: to compare).
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createHmac, randomBytes } from "node:crypto";
 import autocannon from "autocannon";
@@ -32,6 +36,7 @@ import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from
 import { productionEnv, startServer, type TestServer } from "../tests/helpers/production-server";
 import { resolveBenchPostgres } from "./lib/database";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
+import { WEB_ENV, WEB_NODE_FLAGS } from "./lib/web-process";
 import { seedScale, type ScaleSeedResult } from "./seed-scale";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -61,6 +66,9 @@ const { values: opts } = parseArgs({
     "keep-db": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
+    "heap-snapshots": { type: "string" },
+    "web-flags": { type: "string" },
+    "web-env": { type: "string" },
   },
 });
 const num = (name: keyof typeof opts) => {
@@ -791,22 +799,85 @@ function rssMb(pid: number | undefined): number | null {
   }
 }
 
+// The web process writes its process.memoryUsage() here every second (scripts/lib/memory-probe.mjs), so the
+// report can say how much of the RSS is the V8 heap. --heap-snapshots DIR: heap snapshots of the web process
+// at the start and the end of the phase (on SIGUSR2), to compare in Chrome DevTools' Memory tab; writing one
+// inflates the RSS, so read the RSS from a run without them.
+const MEMORY_FILE = path.join(OUT, "web-memory.json");
+function memoryProbeArgs(): string[] {
+  const dir = opts["heap-snapshots"] ? path.resolve(opts["heap-snapshots"]) : null;
+  if (dir) mkdirSync(dir, { recursive: true });
+  return [
+    "--import",
+    pathToFileURL(path.join(ROOT, "scripts/lib/memory-probe.mjs")).href,
+    ...(dir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${dir}`] : []),
+  ];
+}
+
+/** The web process's flags and environment, as the report states them. */
+function webSetup() {
+  const flags = opts["web-flags"] === undefined ? WEB_NODE_FLAGS.join(" ") : opts["web-flags"];
+  const env =
+    opts["web-env"] === undefined
+      ? Object.entries(WEB_ENV)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ")
+      : opts["web-env"];
+  return ` Web process: flags \`${flags || "none"}\`, environment \`${env || "none"}\`${opts["web-flags"] === undefined && opts["web-env"] === undefined ? " (npm start's)" : ""}.`;
+}
+
+type HeapUsage = { heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; rss: number; gcMs: number; gcCount: number };
+function heapMb(): HeapUsage | null {
+  try {
+    const usage = JSON.parse(readFileSync(MEMORY_FILE, "utf8")) as HeapUsage;
+    const mb = (n: number) => n / 1024 / 1024;
+    return {
+      ...usage,
+      heapUsed: mb(usage.heapUsed),
+      heapTotal: mb(usage.heapTotal),
+      external: mb(usage.external),
+      arrayBuffers: mb(usage.arrayBuffers),
+      rss: mb(usage.rss),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** A heap snapshot of the web process (--heap-snapshots); Node writes it synchronously, so wait until the file stops growing. */
+async function heapSnapshot(server: TestServer) {
+  const dir = opts["heap-snapshots"];
+  if (!dir || !server.child.pid) return;
+  const before = new Set(readdirSync(dir));
+  server.child.kill("SIGUSR2");
+  for (let size = -1; ;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith(".heapsnapshot"));
+    if (!file) continue;
+    const now = statSync(path.join(dir, file)).size;
+    if (now > 0 && now === size) return log(`heap snapshot ${path.join(dir, file)}`);
+    size = now;
+  }
+}
+
+type MemorySample = { at: number; mb: number; heap: HeapUsage | null };
 type MemoryResult = {
   minutes: number;
   requests: number;
   non2xx: number;
-  samples: { at: number; mb: number }[];
+  samples: MemorySample[];
   worker: { start: number | null; end: number | null };
 };
 
 /** Every target at once (autocannon cycles through them on each connection) for `minutes`, sampling RSS every 5 s. */
 async function memoryPhase(server: TestServer, worker: WorkerProcess, targets: Target[], cookie: string, minutes: number): Promise<MemoryResult> {
-  const samples: { at: number; mb: number }[] = [];
+  const samples: MemorySample[] = [];
   const workerStart = rssMb(worker.child.pid);
+  await heapSnapshot(server);
   const started = performance.now();
   const sample = () => {
     const mb = rssMb(server.child.pid);
-    if (mb !== null) samples.push({ at: (performance.now() - started) / 1000, mb });
+    if (mb !== null) samples.push({ at: (performance.now() - started) / 1000, mb, heap: heapMb() });
   };
   sample();
   const timer = setInterval(sample, 5_000);
@@ -823,11 +894,17 @@ async function memoryPhase(server: TestServer, worker: WorkerProcess, targets: T
   );
   clearInterval(timer);
   sample();
+  // Ten quiet seconds: what a render's timers and the allocator hand back once the load stops.
+  await new Promise((r) => setTimeout(r, 10_000));
+  sample();
+  await heapSnapshot(server);
   return { minutes, requests: result.requests.total, non2xx: result.non2xx, samples, worker: { start: workerStart, end: rssMb(worker.child.pid) } };
 }
 
 function memoryReport(memory: MemoryResult, load: number[]) {
-  const { samples } = memory;
+  // The last sample is the one after ten quiet seconds; the target is judged on the samples under load.
+  const samples = memory.samples.slice(0, -1);
+  const quiet = memory.samples.at(-1);
   const end = samples.at(-1)?.at ?? 0;
   // "Not growing over the last 5 minutes": the last minute's average is within 5 MB of the average of
   // the minute that window starts with (on shorter runs, the second half of the run).
@@ -835,10 +912,18 @@ function memoryReport(memory: MemoryResult, load: number[]) {
   const from = end - window;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const span = Math.min(60, window / 2);
-  const startMean = mean(samples.filter((s) => s.at >= from && s.at <= from + span).map((s) => s.mb));
-  const endMean = mean(samples.filter((s) => s.at >= end - span).map((s) => s.mb));
+  const first = samples.filter((s) => s.at >= from && s.at <= from + span);
+  const last = samples.filter((s) => s.at >= end - span);
+  const startMean = mean(first.map((s) => s.mb));
+  const endMean = mean(last.map((s) => s.mb));
   const peak = Math.max(...samples.map((s) => s.mb));
   const growth = endMean - startMean;
+  const heapOf = (xs: MemorySample[]) => mean(xs.map((s) => s.heap?.heapUsed ?? NaN));
+  const heapGrowth = heapOf(last) - heapOf(first);
+  const heapPeak = Math.max(...samples.flatMap((s) => (s.heap ? [s.heap.heapUsed] : [])));
+  // The first sample is taken before the load and the one before the quiet seconds right after it.
+  const gcMs = (samples.at(-1)?.heap?.gcMs ?? NaN) - (samples[0]?.heap?.gcMs ?? NaN);
+  const gcCount = (samples.at(-1)?.heap?.gcCount ?? NaN) - (samples[0]?.heap?.gcCount ?? NaN);
   const full = memory.minutes >= 10;
   const verdict =
     peak <= MEMORY_LIMIT_MB && growth <= 5
@@ -846,12 +931,19 @@ function memoryReport(memory: MemoryResult, load: number[]) {
       : `missed (${peak > MEMORY_LIMIT_MB ? `peak ${fmt(peak, 0)} MB over ${MEMORY_LIMIT_MB} MB` : ""}${peak > MEMORY_LIMIT_MB && growth > 5 ? ", " : ""}${growth > 5 ? `grew ${fmt(growth, 1)} MB` : ""})`;
   const date = new Date().toISOString().replace("T", " ").slice(0, 16);
   const everyMinute = samples.filter((s, i) => i === 0 || i === samples.length - 1 || Math.floor(s.at / 60) !== Math.floor(samples[i - 1].at / 60));
+  const heapLine = (h: HeapUsage | null | undefined) =>
+    h
+      ? `heap used ${fmt(h.heapUsed, 0)} of ${fmt(h.heapTotal, 0)} MB, external ${fmt(h.external, 0)} MB (array buffers ${fmt(h.arrayBuffers, 0)})`
+      : "heap not read";
   return [
-    `Last run: ${date} UTC, ${memory.minutes} minutes of every page at once (${config.connections} connections), load average ${load.map((l) => l.toFixed(1)).join(" / ")} before the benchmark.`,
+    `Last run: ${date} UTC, ${memory.minutes} minutes of every page at once (${config.connections} connections), load average ${load.map((l) => l.toFixed(1)).join(" / ")} before the benchmark.${webSetup()}`,
     "",
     `- ${memory.requests.toLocaleString("en-US")} requests, ${memory.non2xx} non-2xx; RSS of the web process sampled every 5 s. Production layout: the compiled \`build/server.js\` with \`WORKER_IN_PROCESS=false\`, the job worker in its own process (\`build/worker.js\`: ${fmt(memory.worker.start ?? NaN, 0)} MB at the start, ${fmt(memory.worker.end ?? NaN, 0)} MB at the end; not part of the target)`,
-    `- RSS: start ${fmt(samples[0]?.mb ?? NaN, 0)} MB, peak ${fmt(peak, 0)} MB, end ${fmt(samples.at(-1)?.mb ?? NaN, 0)} MB; over the last ${fmt(window / 60, 1)} minutes ${growth >= 0 ? "+" : ""}${fmt(growth, 1)} MB (first minute's average against the last minute's)`,
+    `- RSS: start ${fmt(samples[0]?.mb ?? NaN, 0)} MB, peak ${fmt(peak, 0)} MB, end ${fmt(samples.at(-1)?.mb ?? NaN, 0)} MB, ${fmt(quiet?.mb ?? NaN, 0)} MB after ten quiet seconds; over the last ${fmt(window / 60, 1)} minutes ${growth >= 0 ? "+" : ""}${fmt(growth, 1)} MB (first minute's average against the last minute's)`,
+    `- V8 heap (process.memoryUsage()): start ${heapLine(samples[0]?.heap)}; end ${heapLine(samples.at(-1)?.heap)}; after ten quiet seconds ${heapLine(quiet?.heap)}; heap used peak ${fmt(heapPeak, 0)} MB, over the last ${fmt(window / 60, 1)} minutes ${heapGrowth >= 0 ? "+" : ""}${fmt(heapGrowth, 1)} MB`,
+    `- Garbage collection in the web process during the load: ${fmt(gcMs, 0)} ms in ${gcCount} pauses, ${fmt(gcMs / Math.max(1, memory.requests), 2)} ms per request (V8's pause times, from perf_hooks)`,
     `- RSS by minute (MB): ${everyMinute.map((s) => fmt(s.mb, 0)).join(", ")}`,
+    `- Heap used by minute (MB): ${everyMinute.map((s) => fmt(s.heap?.heapUsed ?? NaN, 0)).join(", ")}`,
     `- Target (at most ${MEMORY_LIMIT_MB} MB and not growing over the last 5 minutes of 10): ${verdict}.`,
   ].join("\n");
 }
@@ -949,7 +1041,20 @@ try {
   process.env.BUILD_DIR = BUILD_DIR;
   // --cpu-prof DIR: a V8 CPU profile of the web process (written when it stops), for `node --cpu-prof`'s viewers.
   const nodeArgs = opts["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts["cpu-prof"])}`] : [];
-  server = await startServer({ env: { ...appEnv, DATABASE_URL: named("bench-web") }, nodeArgs });
+  // The web process's flags and environment as npm start sets them (scripts/lib/web-process.ts).
+  // --web-flags "..." / --web-env "NAME=value ...": others instead, to compare ("" for none).
+  const webFlags = opts["web-flags"] === undefined ? WEB_NODE_FLAGS : opts["web-flags"].split(/\s+/).filter(Boolean);
+  const webEnv =
+    opts["web-env"] === undefined
+      ? WEB_ENV
+      : Object.fromEntries(
+          opts["web-env"]
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((kv) => kv.split("=", 2)),
+        );
+  nodeArgs.push(...webFlags, ...memoryProbeArgs());
+  server = await startServer({ env: { ...appEnv, ...webEnv, DATABASE_URL: named("bench-web"), BENCH_MEMORY_FILE: MEMORY_FILE }, nodeArgs });
   const workerEnv = Object.fromEntries(
     Object.entries(productionEnv(server.port, { ...appEnv, DATABASE_URL: named("bench-worker") })).filter(([, v]) => v !== undefined),
   ) as NodeJS.ProcessEnv;

@@ -2,7 +2,8 @@
 // stand-alone worker (jobs/run.ts) into plain JavaScript next to the Remix build: build/server.js and
 // build/worker.js. Production runs them with plain `node`: no TypeScript loader in the process, which
 // costs about 110 MB of RSS and start-up time (BENCHMARKS.md, memory). npm packages stay external
-// (node_modules is there at run time); our own code (app/, jobs/) is bundled, as the Remix build does.
+// (node_modules is there at run time); our own code (app/, jobs/) is bundled, as the Remix build does, with
+// the code both share and what server.ts imports on demand in build/server-chunks/.
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -18,6 +19,11 @@ await build({
   format: "esm",
   target: "node20",
   packages: "external",
+  // server.ts imports the in-process worker (jobs/worker.ts) only when WORKER_IN_PROCESS=true: split it into
+  // its own chunk. Bundled into server.js, its npm imports (graphile-worker, stripe, postmark, yazl, a
+  // second Prisma client's code) were hoisted to the top and loaded by every web process (BENCHMARKS.md, memory).
+  splitting: true,
+  chunkNames: "server-chunks/[name]-[hash]",
   alias: { "~": path.join(ROOT, "app") },
   sourcemap: true,
   logLevel: "warning",

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { prepareAppDatabase } from "./lib/app-database";
+import { WEB_ENV, WEB_NODE_FLAGS } from "./lib/web-process";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const log = (line: string) => console.log(`[start] ${line}`);
@@ -40,12 +41,14 @@ buildIfStale();
 
 // Two processes, as a scaled deployment runs them: the web server and one job worker (more of either can
 // run against the same database). Keeping the worker out of the web process keeps the web process
-// small (BENCHMARKS.md, memory); WORKER_IN_PROCESS=true runs it inside instead, as one process.
+// small (BENCHMARKS.md, memory); WORKER_IN_PROCESS=true runs it inside instead, as one process. The web
+// process alone gets the flags and allocator setting chosen for its memory (scripts/lib/web-process.ts); a
+// process that also runs jobs (exports, reminder batches) keeps Node's defaults.
 const inProcess = process.env.WORKER_IN_PROCESS === "true";
-const server = spawn(process.execPath, [path.join(ROOT, "build/server.js")], {
+const server = spawn(process.execPath, [...(inProcess ? [] : WEB_NODE_FLAGS), path.join(ROOT, "build/server.js")], {
   cwd: ROOT,
   stdio: "inherit",
-  env: { ...process.env, WORKER_IN_PROCESS: String(inProcess) },
+  env: { ...(inProcess ? {} : WEB_ENV), ...process.env, WORKER_IN_PROCESS: String(inProcess) },
 });
 const worker = inProcess ? null : spawn(process.execPath, [path.join(ROOT, "build/worker.js")], { cwd: ROOT, stdio: "inherit", env: process.env });
 

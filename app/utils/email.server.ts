@@ -4,7 +4,7 @@
 // EMAIL_TRANSPORT=outbox. Delivery is effectively once: jobs retry (at least once), and a retry of a
 // message an earlier attempt may have delivered asks Postmark first (docs/decisions/007-email-delivery-and-jobs.md).
 import { randomUUID } from "node:crypto";
-import { Errors, ServerClient } from "postmark";
+import type { ServerClient } from "postmark";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
@@ -49,23 +49,30 @@ export function isDevOutbox() {
 /** Messages per POST /email/batch: Postmark's limit. */
 export const POSTMARK_BATCH_LIMIT = 500;
 
+// Only the job worker sends (the send-email job); the web process queues rows. The SDK is loaded on the
+// first send, so a web process never holds it (about 9 MB of RSS, BENCHMARKS.md, memory).
+let sdk: Promise<typeof import("postmark")> | undefined;
+const loadPostmark = () => (sdk ??= import("postmark"));
+
 let client: ServerClient | undefined;
 let batchClient: ServerClient | undefined;
-function newClient(timeoutSeconds: number) {
+function newClient(Client: typeof ServerClient, timeoutSeconds: number) {
   const { POSTMARK_SERVER_TOKEN, POSTMARK_API_URL } = env();
   const api = POSTMARK_API_URL ? new URL(POSTMARK_API_URL) : null;
-  return new ServerClient(POSTMARK_SERVER_TOKEN!, {
+  return new Client(POSTMARK_SERVER_TOKEN!, {
     useHttps: api ? api.protocol === "https:" : true,
     requestHost: api ? api.host : "api.postmarkapp.com",
     timeout: timeoutSeconds,
   });
 }
-function postmark() {
-  return (client ??= newClient(10));
+async function postmark() {
+  const { ServerClient } = await loadPostmark();
+  return (client ??= newClient(ServerClient, 10));
 }
 /** A batch of up to 500 messages gets longer to answer; still well inside the 60 s lease. */
-function postmarkBatch() {
-  return (batchClient ??= newClient(30));
+async function postmarkBatch() {
+  const { ServerClient } = await loadPostmark();
+  return (batchClient ??= newClient(ServerClient, 30));
 }
 
 export type QueuedEmail = OutgoingEmail & {
@@ -187,8 +194,8 @@ class TransientEmailError extends Error {
   name = "TransientEmailError";
 }
 
-function describe(error: unknown) {
-  if (error instanceof Errors.PostmarkError) {
+async function describe(error: unknown) {
+  if (error instanceof (await loadPostmark()).Errors.PostmarkError) {
     return { status: error.statusCode, code: error.code, reason: `${error.name} ${error.statusCode || "network"}: ${error.message}`.slice(0, 500) };
   }
   return { status: 0, code: 0, reason: (error instanceof Error ? error.message : String(error)).slice(0, 500) };
@@ -205,7 +212,7 @@ type DeliveryOutcome = "sent" | "skipped" | "failed";
  * failed search throws (a transient error): sending without knowing could send twice.
  */
 async function findAcceptedCopy(id: string): Promise<string | null> {
-  const found = await postmark().getOutboundMessages({ count: 1, offset: 0, metadata_messageId: id });
+  const found = await (await postmark()).getOutboundMessages({ count: 1, offset: 0, metadata_messageId: id });
   const match = found.Messages?.find((m) => (m.Metadata as Record<string, string> | undefined)?.messageId === id);
   return match?.MessageID ?? null;
 }
@@ -248,7 +255,9 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
         return "sent";
       }
     }
-    const result = await postmark().sendEmail({
+    const result = await (
+      await postmark()
+    ).sendEmail({
       From: env().EMAIL_FROM,
       To: message.to,
       Subject: message.subject,
@@ -265,7 +274,7 @@ export async function deliverEmail(id: string, attempt = 1, maxAttempts = EMAIL_
     });
     return "sent";
   } catch (error) {
-    const { status, reason } = describe(error);
+    const { status, reason } = await describe(error);
     if (!isTransient(status)) {
       // Postmark refused this message itself (inactive recipient, invalid address): retrying cannot help.
       await prisma.emailMessage.update({ where: { id }, data: { status: "FAILED", error: reason, claimedAt: null } });
@@ -356,7 +365,7 @@ export async function deliverEmails(ids: string[], attempt = 1, maxAttempts = EM
             else unknown.add(m.id);
           } catch (error) {
             // Sending without knowing could send twice: this message waits for the next attempt.
-            transient.push({ id: m.id, reason: describe(error).reason });
+            transient.push({ id: m.id, reason: (await describe(error)).reason });
           }
         }
       }),
@@ -369,7 +378,9 @@ export async function deliverEmails(ids: string[], attempt = 1, maxAttempts = EM
   for (let i = 0; i < toSend.length; i += POSTMARK_BATCH_LIMIT) {
     const chunk = toSend.slice(i, i + POSTMARK_BATCH_LIMIT);
     try {
-      const answers = await postmarkBatch().sendEmailBatch(
+      const answers = await (
+        await postmarkBatch()
+      ).sendEmailBatch(
         chunk.map((message) => ({
           From: from,
           To: message.to,
@@ -396,7 +407,7 @@ export async function deliverEmails(ids: string[], attempt = 1, maxAttempts = EM
     } catch (error) {
       // The whole call failed: a timeout or a dropped connection may still have delivered some of the
       // messages, which is why their retry searches first.
-      const { status, reason } = describe(error);
+      const { status, reason } = await describe(error);
       for (const message of chunk) (isTransient(status) ? transient : refused).push({ id: message.id, reason });
     }
   }

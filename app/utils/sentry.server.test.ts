@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { scrubEvent } from "./sentry.server";
 
 type Event = Parameters<typeof scrubEvent>[0];
@@ -163,5 +163,48 @@ describe("client errors stay out of Sentry (issue 15, item 11)", () => {
     expect(JSON.stringify(errorForLog(remixNotFound))).not.toContain("[object Object]");
     expect(errorForLog({ some: "object" })).toEqual({ message: '{"some":"object"}' });
     expect(errorForLog(new Error("boom"))).toMatchObject({ message: "boom" });
+  });
+});
+
+describe("the SDK is loaded only when SENTRY_DSN is set (issue 17: @sentry/remix costs about 39 MB of RSS)", () => {
+  const DSN = "http://public@127.0.0.1:9/1";
+
+  /** A fresh copy of this module and of the validated env, with @sentry/remix replaced by a recorder. */
+  async function load(dsn: string | undefined) {
+    vi.resetModules();
+    vi.stubEnv("SENTRY_DSN", dsn ?? "");
+    const sdk = { loaded: false, init: vi.fn(), captureException: vi.fn(), withScope: vi.fn() };
+    sdk.withScope.mockImplementation((callback: (scope: { setSDKProcessingMetadata: () => void }) => void) => callback({ setSDKProcessingMetadata: vi.fn() }));
+    vi.doMock("@sentry/remix", () => {
+      sdk.loaded = true;
+      return sdk;
+    });
+    return { sdk, module: await import("./sentry.server") };
+  }
+
+  afterEach(() => {
+    vi.doUnmock("@sentry/remix");
+    vi.unstubAllEnvs();
+  });
+
+  it("without a DSN, starting and reporting load nothing", async () => {
+    const { sdk, module } = await load(undefined);
+    await module.initSentry(undefined, "production");
+    await module.captureRequestError(new Error("boom"), { url: "https://invoicelink.test/dashboard", method: "GET" });
+    await module.captureJobError(new Error("boom"), { task: "send-email", id: "1", attempts: 4 });
+    expect(sdk.loaded).toBe(false);
+  });
+
+  it("with a DSN, Sentry starts with the scrubbing hooks and request and job errors are reported", async () => {
+    const { sdk, module } = await load(DSN);
+    await module.initSentry(DSN, "production");
+    expect(sdk.init).toHaveBeenCalledWith(
+      expect.objectContaining({ dsn: DSN, environment: "production", sendDefaultPii: false, beforeSend: expect.any(Function) }),
+    );
+    const crash = new Error("boom");
+    await module.captureRequestError(crash, { url: "https://invoicelink.test/dashboard", method: "GET" });
+    await module.captureJobError(crash, { task: "send-email", id: "7", attempts: 4 });
+    expect(sdk.captureException).toHaveBeenNthCalledWith(1, crash);
+    expect(sdk.captureException).toHaveBeenNthCalledWith(2, crash, { tags: { task: "send-email" }, extra: { jobId: "7", attempts: 4 } });
   });
 });

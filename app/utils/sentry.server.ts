@@ -1,8 +1,20 @@
-// Crash reporting without personal data. Without SENTRY_DSN, Sentry.init is a no-op.
-import * as Sentry from "@sentry/remix";
+// Crash reporting without personal data. The SDK is loaded only when SENTRY_DSN is set: importing
+// @sentry/remix costs about 39 MB of RSS (BENCHMARKS.md, memory), which a process without a DSN never uses.
+import type * as SentrySdk from "@sentry/remix";
+import { env } from "./env.server";
 import { redactUrl } from "./logger.server";
 
-type SentryEvent = Sentry.Event;
+type SentryEvent = SentrySdk.Event;
+
+let sdk: Promise<typeof SentrySdk> | undefined;
+/**
+ * The SDK, or null when SENTRY_DSN is unset. Node loads a module once per process, so the copies of this
+ * file in build/server.js (initSentry) and in the Remix build (captureRequestError) share one SDK and its client.
+ */
+function sentry(): Promise<typeof SentrySdk> | null {
+  if (!env().SENTRY_DSN) return null;
+  return (sdk ??= import("@sentry/remix"));
+}
 
 const SENSITIVE_HEADERS = ["cookie", "authorization", "x-api-key", "stripe-signature", "paypal-transmission-sig", "set-cookie"];
 const SECRET_KEY = /pass(word)?|token|secret|cookie|authorization|card|cvc|cvv|iban|email|body/i;
@@ -78,7 +90,10 @@ export function errorForLog(error: unknown) {
   }
 }
 
-export function initSentry(dsn: string | undefined, environment: string) {
+/** Starts crash reporting when there is a DSN; without one, loads nothing. Await it at boot, before serving. */
+export async function initSentry(dsn: string | undefined, environment: string) {
+  if (!dsn) return;
+  const Sentry = await import("@sentry/remix");
   Sentry.init({
     dsn,
     environment,
@@ -95,9 +110,15 @@ export function initSentry(dsn: string | undefined, environment: string) {
  * compiled to ESM (build/server.js), where Sentry's automatic HTTP instrumentation does not attach the
  * request, so the request is named here; scrubEvent still masks tokens in the URL. Headers are left out.
  */
-export function captureRequestError(error: unknown, request: { url: string; method: string }) {
-  Sentry.withScope((scope) => {
+export async function captureRequestError(error: unknown, request: { url: string; method: string }) {
+  const Sentry = await sentry();
+  Sentry?.withScope((scope) => {
     scope.setSDKProcessingMetadata({ normalizedRequest: { url: request.url, method: request.method } });
     Sentry.captureException(error);
   });
+}
+
+/** Reports a job that failed for good (jobs/worker.ts), with its task and job id, never its payload. */
+export async function captureJobError(error: unknown, job: { task: string; id: string; attempts: number }) {
+  (await sentry())?.captureException(error, { tags: { task: job.task }, extra: { jobId: job.id, attempts: job.attempts } });
 }
