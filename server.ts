@@ -29,7 +29,7 @@ try {
 
 const { logger, redactUrl } = await import("./app/utils/logger.server");
 const { initSentry } = await import("./app/utils/sentry.server");
-initSentry(config.SENTRY_DSN, config.NODE_ENV);
+await initSentry(config.SENTRY_DSN, config.NODE_ENV);
 
 // The project folder: this file runs from it (tsx server.ts) or compiled into build/ (node build/server.js).
 const root = projectRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -159,7 +159,14 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   // compression whole (patches/@remix-run+express, decision 023), so it knows their size. The fastest
   // settings (brotli quality 1, gzip level 1 as nginx's default): a third or less of the CPU of the
   // defaults (brotli 4, gzip 6) for about 15 % more bytes, 0.7 KB on an invoice list (BENCHMARKS.md).
-  app.use(compression({ threshold: 1024, level: 1, brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } } }));
+  // A 256 KB brotli window (the default is 4 MB per response being compressed) holds our largest page.
+  app.use(
+    compression({
+      threshold: 1024,
+      level: 1,
+      brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } },
+    }),
+  );
 
   // Hashed build assets never change: cache them for a year. Other public files for an hour.
   app.use("/build", express.static(path.join(buildDir, "public"), { immutable: true, maxAge: "1y" }));

@@ -32,7 +32,7 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
     return;
   }
   logger.error({ err: errorForLog(error), method: request.method, path }, "unhandled error");
-  captureRequestError(error, request);
+  void captureRequestError(error, request);
 };
 
 export function handleDataRequest(response: Response, { request }: { request: Request }) {
