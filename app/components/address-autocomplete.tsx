@@ -46,7 +46,7 @@ async function post<T>(url: string, body: Record<string, string>, signal?: Abort
 }
 
 /** The form's address fields (Conform field metadata or anything with an id): their inputs get filled. */
-type AddressFields = Record<keyof AddressFieldIds, { id: string }>;
+export type AddressFields = Record<keyof AddressFieldIds, { id: string }>;
 
 export function AddressAutocomplete({ fields }: { fields: AddressFields }) {
   const ids: AddressFieldIds = {

@@ -1,7 +1,7 @@
 // The customer form's inputs, shared by the new and edit pages: one input per field of
 // CustomerFormSchema (with its maxlength), address suggestions when configured, and the notes.
 import { Fragment } from "react";
-import { AddressAutocomplete } from "~/components/address-autocomplete";
+import { AddressSuggestions } from "~/components/address-suggestions";
 import { ErrorList, Field } from "~/components/forms";
 import { CUSTOMER_INPUTS, CUSTOMER_LIMITS } from "~/models/customer-fields";
 import type { CustomerInput } from "~/models/customer-form";
@@ -27,7 +27,7 @@ export function CustomerFields({ fields, addressAutocomplete }: { fields: Custom
             inputProps={{ ...getInputProps(fields[name], { type }), maxLength: CUSTOMER_LIMITS[name], autoComplete: "off" }}
             errors={fields[name].errors}
           />
-          {name === "addressLine1" && addressAutocomplete ? <AddressAutocomplete fields={fields} /> : null}
+          {name === "addressLine1" && addressAutocomplete ? <AddressSuggestions fields={fields} /> : null}
         </Fragment>
       ))}
       <div>

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { getFormProps, getInputProps, getSelectProps, useServerForm, type FieldMetadata } from "~/components/server-form";
 import { brandLinks } from "~/components/brand-header";
 import { accentStylesheetPath } from "~/models/branding";
-import { AddressAutocomplete } from "~/components/address-autocomplete";
+import { AddressSuggestions } from "~/components/address-suggestions";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { BUSINESS_LIMITS, COMMON_TIME_ZONES, LOGO_MIME_TYPES } from "~/models/business-fields";
 import type { BusinessProfileInput } from "~/models/business-form";
@@ -222,7 +222,7 @@ export default function BusinessSettings() {
             inputProps={{ ...text(fields.addressLine1, BUSINESS_LIMITS.addressLine1), autoComplete: addressAutocomplete ? "off" : "address-line1" }}
             errors={fields.addressLine1.errors}
           />
-          {addressAutocomplete ? <AddressAutocomplete fields={fields} /> : null}
+          {addressAutocomplete ? <AddressSuggestions fields={fields} /> : null}
           <Field
             label="Address line 2"
             inputProps={{ ...text(fields.addressLine2, BUSINESS_LIMITS.addressLine2), autoComplete: "address-line2" }}
