@@ -155,12 +155,11 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  // Responses under 1 KB (/ping, redirects, small JSON) go out as they are: pages and answers reach
-  // compression whole (patches/@remix-run+express, decision 023), so it knows their size.
-  // Pages and answers are made per request: the fastest settings (brotli quality 1, gzip level 1 as nginx's
-  // default), a third or less of the CPU of the defaults for about 15 % more bytes, 0.7 KB on an invoice list
-  // (BENCHMARKS.md); a 256 KB brotli window (the default is 4 MB per response) holds our largest page.
-  const pageCompression = compression({
+  // Responses under 1 KB (/ping, redirects, small JSON) go out as they are: answers reach compression whole
+  // (patches/@remix-run+express, decision 023), so it knows their size. Pages arrive already compressed
+  // (app/entry.server.tsx, app/utils/compress.server.ts), which compression leaves alone. Other answers and
+  // downloads made per request use the same fast settings as pages (brotli 1, gzip 1).
+  const answerCompression = compression({
     threshold: 1024,
     level: 1,
     brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } },
@@ -170,7 +169,7 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   // issue 17's JavaScript budget counts.
   const assetCompression = compression({ threshold: 1024 });
   const isAsset = (p: string) => p.startsWith("/build/") || /\.[^/]*$/.test(p);
-  app.use((req, res, next) => (isAsset(req.path) ? assetCompression : pageCompression)(req, res, next));
+  app.use((req, res, next) => (isAsset(req.path) ? assetCompression : answerCompression)(req, res, next));
 
   // Hashed build assets never change: cache them for a year. Other public files for an hour.
   app.use("/build", express.static(path.join(buildDir, "public"), { immutable: true, maxAge: "1y" }));

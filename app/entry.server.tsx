@@ -1,6 +1,7 @@
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
+import { compressText } from "~/utils/compress.server";
 import { logger } from "~/utils/logger.server";
 import { captureRequestError, errorForLog, thrownStatus } from "~/utils/sentry.server";
 import { NonceProvider } from "~/utils/nonce-provider";
@@ -60,6 +61,10 @@ export default function handleRequest(
     </NonceProvider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  // renderToString, unlike the streaming renderer, does not write the doctype.
-  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
+  // renderToString, unlike the streaming renderer, does not write the doctype. The page is compressed here,
+  // in one call (app/utils/compress.server.ts); the compression middleware leaves an encoded body alone.
+  const { body, encoding } = compressText(request.headers.get("Accept-Encoding"), `<!DOCTYPE html>${html}`);
+  responseHeaders.append("Vary", "Accept-Encoding");
+  if (encoding) responseHeaders.set("Content-Encoding", encoding);
+  return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
