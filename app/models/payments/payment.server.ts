@@ -132,7 +132,7 @@ async function lockInvoiceForPayment(
   businessId: string,
   invoiceId: string,
 ): Promise<PaymentInvoice & { business: NonNullable<PaymentInvoice["business"]> }> {
-  const rows = await tx.$queryRaw<(Omit<PaymentInvoice, "business"> & { timeZone: string; invoicePrefix: string; closedAt: Date | null })[]>`
+  const rows = await tx.$queryRaw<(Omit<PaymentInvoice, "business"> & { timeZone: string; invoicePrefix: string; closedAt: Date | null })[]>`/* prepared:payment-lock */
     SELECT i.id, i."businessId", i."customerId", i.number, i.status::text AS status, i.currency, i."totalCents", i."amountPaidCents",
            i."viewedAt", i."sentAt", i."paidAt", b."timeZone", b."invoicePrefix", b."closedAt"
       FROM "Invoice" i JOIN "Business" b ON b.id = i."businessId"
@@ -187,7 +187,7 @@ function checkNewPayment(input: ApplyPaymentInput, invoice: PaymentInvoice, stat
 async function insertPayment(tx: Tx, input: ApplyPaymentInput, invoice: PaymentInvoice, status: PaymentStatus, receivedOn: string, closed: boolean) {
   const card = cardDetails(input, closed);
   const now = new Date();
-  const rows = await tx.$queryRaw<{ id: string; overpaymentCents: number; paidBefore: number }[]>`
+  const rows = await tx.$queryRaw<{ id: string; overpaymentCents: number; paidBefore: number }[]>`/* prepared:payment-insert */
     WITH before AS (
       SELECT COALESCE(SUM("amountCents" - "refundedCents"), 0)::int AS cents FROM "Payment" WHERE "invoiceId" = ${invoice.id} AND status = 'SUCCEEDED'
     )
@@ -333,7 +333,7 @@ async function writeInvoicePaid(tx: Tx, invoiceId: string, next: PaidState, acti
   const now = new Date();
   const rows = JSON.stringify(activity.map((a) => ({ id: newRowId(), ...a })));
   const jobs = JSON.stringify(job ? [{ task: job.task, payload: job.payload, maxAttempts: job.maxAttempts ?? null }] : []);
-  await tx.$queryRaw`
+  await tx.$queryRaw`/* prepared:payment-invoice-paid */
     WITH invoice AS (
       UPDATE "Invoice"
          SET "amountPaidCents" = ${next.amountPaidCents}, "overpaidCents" = ${next.overpaidCents}, status = ${next.status}::"InvoiceStatus",
