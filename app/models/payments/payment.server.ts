@@ -3,8 +3,9 @@
 // (SELECT ... FOR UPDATE), insert the payment unless its unique (provider, providerAccountId, providerPaymentId)
 // is taken, so a repeated event is a no-op, recompute what the invoice has been paid from its payments,
 // and queue the receipt (once per payment, by its dedupe key), or leave it to the payment-received job.
-// A new payment costs four statements: the lock, the insert, the invoice update, the activity (plus the
-// receipt, or the job that sends it): webhooks arrive in bursts and each round trip holds the row lock.
+// A webhook's new payment costs three statements between BEGIN and COMMIT: the lock, the insert, and the
+// invoice's update with its activity and follow-up job, each a named prepared statement: webhooks arrive
+// in bursts, and each round trip holds the row lock.
 import { randomBytes } from "node:crypto";
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
@@ -123,6 +124,8 @@ type PaymentInvoice = Pick<
   "id" | "businessId" | "customerId" | "number" | "status" | "currency" | "totalCents" | "amountPaidCents" | "viewedAt" | "sentAt" | "paidAt"
 > & { business?: { timeZone: string; invoicePrefix: string; closedAt: Date | null } };
 
+type LockedInvoiceRow = Omit<PaymentInvoice, "business"> & { timeZone: string; invoicePrefix: string; closedAt: Date | null };
+
 /**
  * Locks the invoice row (only within its business) and reads what a payment needs of it and of its
  * business in the same statement. The business's columns cannot change what a payment does mid-way.
@@ -132,7 +135,9 @@ async function lockInvoiceForPayment(
   businessId: string,
   invoiceId: string,
 ): Promise<PaymentInvoice & { business: NonNullable<PaymentInvoice["business"]> }> {
-  const rows = await tx.$queryRaw<(Omit<PaymentInvoice, "business"> & { timeZone: string; invoicePrefix: string; closedAt: Date | null })[]>`/* prepared:payment-lock */
+  // Named prepared statements (app/utils/db.server.ts): this, the insert and the invoice's write are the
+  // payment transaction's statements, planned once per connection instead of on every webhook.
+  const rows = await tx.$queryRaw<LockedInvoiceRow[]>`/* prepared:payment-lock */
     SELECT i.id, i."businessId", i."customerId", i.number, i.status::text AS status, i.currency, i."totalCents", i."amountPaidCents",
            i."viewedAt", i."sentAt", i."paidAt", b."timeZone", b."invoicePrefix", b."closedAt"
       FROM "Invoice" i JOIN "Business" b ON b.id = i."businessId"
