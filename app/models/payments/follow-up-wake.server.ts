@@ -13,6 +13,12 @@ import { logger } from "~/utils/logger.server";
 /** The task and the job key of the coalescing job (at most one waiting at a time). */
 export const PAYMENT_FOLLOW_UPS_TASK = "payment-follow-ups";
 export const PAYMENT_FOLLOW_UPS_JOB_KEY = "payment-follow-ups";
+/**
+ * Its named queue: graphile-worker runs a queue's jobs one at a time, so the job queued while one runs
+ * waits (unlocked) instead of being taken by the next free worker slot, and later wake-ups find it
+ * waiting and write nothing. Without it, each wake-up during a run added a job (and a NOTIFY).
+ */
+export const PAYMENT_FOLLOW_UPS_QUEUE = "payment-follow-ups";
 
 /**
  * Queues the payment-follow-ups job unless one is waiting. Outside any transaction (graphile-worker asks
@@ -25,7 +31,7 @@ export async function wakePaymentFollowUps(): Promise<void> {
     await prisma.$queryRaw`/* prepared:payment-follow-ups-wake */
       SELECT CASE WHEN EXISTS (SELECT 1 FROM graphile_worker.jobs WHERE key = ${PAYMENT_FOLLOW_UPS_JOB_KEY} AND locked_at IS NULL AND attempts < max_attempts AND run_at <= now())
                   THEN false
-                  ELSE (SELECT true FROM graphile_worker.add_job(${PAYMENT_FOLLOW_UPS_TASK}, '{}'::json, job_key => ${PAYMENT_FOLLOW_UPS_JOB_KEY}))
+                  ELSE (SELECT true FROM graphile_worker.add_job(${PAYMENT_FOLLOW_UPS_TASK}, '{}'::json, queue_name => ${PAYMENT_FOLLOW_UPS_QUEUE}, job_key => ${PAYMENT_FOLLOW_UPS_JOB_KEY}))
              END AS added`;
   } catch (error) {
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not wake the payment follow-ups; the sweep will do them");

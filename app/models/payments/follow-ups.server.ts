@@ -9,7 +9,7 @@
 // stays pending and is retried, never dropped.
 import { prisma } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { PAYMENT_FOLLOW_UPS_JOB_KEY, PAYMENT_FOLLOW_UPS_TASK } from "./follow-up-wake.server";
+import { PAYMENT_FOLLOW_UPS_JOB_KEY, PAYMENT_FOLLOW_UPS_QUEUE, PAYMENT_FOLLOW_UPS_TASK } from "./follow-up-wake.server";
 import { completeStripePayment } from "./stripe-events.server";
 
 /** How many payments one claim takes (and one worker runs at a time). */
@@ -84,5 +84,5 @@ async function scheduleRetries() {
   await prisma.$queryRaw`
     SELECT count(*) FROM graphile_worker.add_job(${PAYMENT_FOLLOW_UPS_TASK}, '{}'::json,
              run_at => (SELECT min("followUpPendingAt") FROM "Payment" WHERE "followUpPendingAt" IS NOT NULL) AT TIME ZONE 'UTC',
-             job_key => ${PAYMENT_FOLLOW_UPS_JOB_KEY}, job_key_mode => 'preserve_run_at')`;
+             queue_name => ${PAYMENT_FOLLOW_UPS_QUEUE}, job_key => ${PAYMENT_FOLLOW_UPS_JOB_KEY}, job_key_mode => 'preserve_run_at')`;
 }
