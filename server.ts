@@ -125,6 +125,42 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   app.disable("x-powered-by");
   app.set("trust proxy", parseTrustProxy(config.TRUST_PROXY));
 
+  const requestLog = pinoHttp({
+    logger,
+    quietReqLogger: true,
+    // A 404 is what scanners produce by the thousand (/.env, /.git/config): info, so they cannot flood warn and error.
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 && res.statusCode !== 404 ? "warn" : "info"),
+    serializers: {
+      // Only what is needed to follow a request: never headers (cookies, authorization) or bodies.
+      req: (req) => ({ method: req.method, url: redactUrl(req.url), ip: req.remoteAddress }),
+      res: (res) => ({ statusCode: res.statusCode }),
+    },
+  });
+
+  // Provider webhooks first, straight from Express: they need the request log and nothing else of the
+  // page middleware (no CSP nonce, security headers, compression, CSRF or form checks: a machine sends a
+  // signed body and reads a status), so a payment burst pays for none of it, nor for Remix's Fetch Request
+  // and route matching. The handlers (app/web/webhooks.server.ts) come from the Remix build, which
+  // entry.server.tsx re-exports them from, so the process holds one copy of the app. Paths without a
+  // handler fall through to the rest of the stack (Remix answers them 404).
+  const webhookHandlers = async () => {
+    const current = typeof build === "function" ? await build() : build;
+    return (current.entry.module as { webhookHandlers?: Record<string, (request: WebhookRequest) => Promise<WebhookReply>> }).webhookHandlers;
+  };
+  app.all("/webhooks/*", (req, res, next) => {
+    void (async () => {
+      const handler = (await webhookHandlers())?.[req.path.length > 1 && req.path.endsWith("/") ? req.path.slice(0, -1) : req.path];
+      if (!handler) return next();
+      requestLog(req, res, () => {});
+      const reply = await handler(nodeWebhookRequest(req, `${req.protocol}://${req.get("host")}${req.originalUrl}`));
+      res.statusCode = reply.status;
+      for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+      if (!res.hasHeader("Content-Type")) res.setHeader("Content-Type", "text/plain; charset=utf-8");
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      res.end(reply.body);
+    })().catch(next);
+  });
+
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString("base64");
     next();
@@ -178,19 +214,7 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h" });
   app.use((req, res, next) => (/\.[^/]*$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
-  app.use(
-    pinoHttp({
-      logger,
-      quietReqLogger: true,
-      // A 404 is what scanners produce by the thousand (/.env, /.git/config): info, so they cannot flood warn and error.
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 && res.statusCode !== 404 ? "warn" : "info"),
-      serializers: {
-        // Only what is needed to follow a request: never headers (cookies, authorization) or bodies.
-        req: (req) => ({ method: req.method, url: redactUrl(req.url), ip: req.remoteAddress }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog);
 
   const allowedOrigins = new Set([new URL(config.APP_URL).origin]);
   app.use(csrfGuard(allowedOrigins));
@@ -205,23 +229,6 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
       return writeHead.apply(this, args);
     } as Response["writeHead"];
     next();
-  });
-
-  // Provider webhooks straight from Express, before Remix's router: a payment burst's requests skip the
-  // Fetch Request and the route matching. The handlers (app/web/webhooks.server.ts) come from the Remix
-  // build, which entry.server.tsx re-exports them from, so the process holds one copy of the app.
-  app.all("/webhooks/*", (req, res, next) => {
-    void (async () => {
-      const current = typeof build === "function" ? await build() : build;
-      const handlers = (current.entry.module as { webhookHandlers?: Record<string, (request: WebhookRequest) => Promise<WebhookReply>> }).webhookHandlers;
-      const handler = handlers?.[req.path.length > 1 && req.path.endsWith("/") ? req.path.slice(0, -1) : req.path];
-      if (!handler) return next();
-      const reply = await handler(nodeWebhookRequest(req, `${req.protocol}://${req.get("host")}${req.originalUrl}`));
-      res.statusCode = reply.status;
-      for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
-      if (!res.hasHeader("Content-Type")) res.setHeader("Content-Type", "text/plain; charset=utf-8");
-      res.end(reply.body);
-    })().catch(next);
   });
 
   app.all(

@@ -1,4 +1,5 @@
-// After a provider webhook recorded a payment (app/models/payments/payment.server.ts, followUpInJob): reads the
+// Jobs queued before follow-ups were coalesced (jobs/payment-follow-ups.ts, docs/decisions/024) still run
+// here until none is left. After a provider webhook recorded a payment: reads the
 // card's brand and last four from Stripe when the event did not carry them, then queues the receipt and,
 // when the payment paid the invoice, the contractor's notice. Kept off the webhook's answer, which only
 // records the money. A failed Stripe lookup is retried; the last attempt sends the receipt without details.

@@ -16,6 +16,7 @@ import { captureJobError } from "~/utils/sentry.server";
 import cleanup from "./cleanup";
 import exportData from "./export-data";
 import overdueReminders from "./overdue-reminders";
+import paymentFollowUps from "./payment-follow-ups";
 import paymentReceived from "./payment-received";
 import queueReminders from "./queue-reminders";
 import recurringInvoices from "./recurring-invoices";
@@ -30,6 +31,7 @@ const CRONTAB = path.join(projectRoot(import.meta.dirname), "jobs", "crontab");
 const taskList = {
   "send-email": sendEmail,
   "payment-received": paymentReceived,
+  "payment-follow-ups": paymentFollowUps,
   "overdue-reminders": overdueReminders,
   "queue-reminders": queueReminders,
   "recurring-invoices": recurringInvoices,

@@ -33,7 +33,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../tests/fakes/stripe";
-import { productionEnv, startServer, type TestServer } from "../tests/helpers/production-server";
+import { productionEnv, startServer, waitForOutput, type TestServer } from "../tests/helpers/production-server";
 import { resolveBenchPostgres } from "./lib/database";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
 import { WEB_ENV, WEB_NODE_FLAGS } from "./lib/web-process";
@@ -424,19 +424,7 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess
   const keep = (d: Buffer) => (output = (output + d.toString("utf8")).slice(-20_000));
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not start in 120 s:\n${output}`)), 120_000);
-    child.stdout!.on("data", () => {
-      if (output.includes("worker started")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the worker exited with ${code}:\n${output}`));
-    });
-  });
+  await waitForOutput(child, "worker started", 120_000, "the worker");
   return {
     child,
     output: () => output,

@@ -24,7 +24,10 @@ declare global {
       "send-email": EmailJobItem | EmailJobItem[];
       "export-data": { exportId: string; businessId: string };
       /** The follow-up of a provider webhook's payment: card details, receipt, the contractor's notice. */
+      /** Jobs queued before follow-ups were coalesced (payment-follow-ups); still run until none is left. */
       "payment-received": { paymentId: string; businessId: string; invoicePaidAt: string | null };
+      /** Every webhook payment marked followUpPendingAt: woken after the payment's commit, and every minute by the crontab. */
+      "payment-follow-ups": CronJobPayload;
       "overdue-reminders": CronJobPayload;
       /** One chunk of the overdue-reminders plan: these businesses' reminders, as of `now`. */
       "queue-reminders": { now: string; businessIds: string[] };

@@ -1,8 +1,8 @@
 // Shared plumbing for provider webhooks: the raw body (signatures cover its exact bytes), read with
 // a size cap so a huge body is refused before it is buffered, and plain-text answers. A webhook handler
-// sees a WebhookRequest and returns a WebhookReply, so that server.ts can serve /webhooks/* straight from
-// Express (no Fetch Request, no Remix routing on a path that webhook bursts hit) while the Remix route
-// modules adapt a Fetch Request to the same handlers.
+// sees a WebhookRequest and returns a WebhookReply: server.ts serves /webhooks/* straight from Express
+// (no Fetch Request, no Remix routing on a path that webhook bursts hit), the only way in. readRawBody
+// is the same cap for a Fetch Request (the JSON API's bodies).
 import type { IncomingMessage } from "node:http";
 
 /** Provider events are a few KB; anything near this is not a real event. */
@@ -34,10 +34,6 @@ export function methodNotAllowed(): WebhookReply {
   return { status: 405, body: "Method Not Allowed", headers: { Allow: "POST", "Cache-Control": "no-store" } };
 }
 
-export function replyResponse(reply: WebhookReply) {
-  return new Response(reply.body, { status: reply.status, headers: reply.headers });
-}
-
 /** The body as text, or null when it is larger than the limit (by Content-Length or while streaming). */
 export async function readRawBody(request: Request, limit = WEBHOOK_BODY_LIMIT): Promise<string | null> {
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -59,11 +55,6 @@ export async function readRawBody(request: Request, limit = WEBHOOK_BODY_LIMIT):
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-/** A Fetch Request (a Remix route module) as a webhook handler sees it. */
-export function fetchWebhookRequest(request: Request): WebhookRequest {
-  return { method: request.method, url: request.url, header: (name) => request.headers.get(name), rawBody: () => readRawBody(request) };
 }
 
 /** readRawBody for Node's request stream: the same limit, checked on Content-Length and while streaming. */

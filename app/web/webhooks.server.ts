@@ -1,8 +1,9 @@
 // The provider webhooks: Stripe (the platform's endpoint and Connect's), PayPal and Postmark. Each
-// verifies the request on its raw body, then calls the domain; it answers in plain text, with the same
-// status codes whether it is reached through Express (server.ts serves /webhooks/* before Remix's router,
-// through `webhookHandlers`, re-exported by entry.server.tsx so there is one copy of the app in the
-// process) or through the route modules in app/routes/webhooks+.
+// verifies the request on its raw body, then calls the domain, and answers in plain text. server.ts serves
+// /webhooks/* from Express before any page middleware and Remix's router, through `webhookHandlers`
+// (re-exported by entry.server.tsx, so there is one copy of the app in the process); there are no route
+// modules for these paths. Tests reach the handlers over HTTP against the production server, or call
+// `webhookHandlers` directly.
 import { applyPostmarkEvent } from "~/models/email-events.server";
 import { handlePayPalEvent, parsePayPalEvent } from "~/models/payments/paypal-events.server";
 import { paypalConfigured, paypalHeaders, verifyPayPalWebhook } from "~/models/payments/paypal-client.server";

@@ -63,6 +63,35 @@ export function serverCommand(buildDir = process.env.BUILD_DIR): string[] {
   return compiled && existsSync(compiled) ? [compiled] : ["--import", "tsx", path.join(ROOT, "server.ts")];
 }
 
+/**
+ * Resolves once `child` has printed `marker` (on stdout or stderr); rejects when it exits first, or has
+ * not printed it within `timeoutMs`, with what it printed. It listens only until then, so a child that
+ * logs a lot afterwards keeps no copy here. `name` says which child in the error.
+ */
+export function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number, name = "the process"): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.stderr?.off("data", onData);
+      child.off("exit", onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onData = (chunk: Buffer | string) => {
+      seen += chunk.toString();
+      if (seen.includes(marker)) finish();
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      finish(new Error(`${name} exited with ${code ?? signal} before printing "${marker}":\n${seen}`));
+    const timer = setTimeout(() => finish(new Error(`${name} did not print "${marker}" in ${timeoutMs} ms:\n${seen}`)), timeoutMs);
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", onExit);
+  });
+}
+
 /** Spawns server.ts; resolves once it listens, rejects (killing it) if it exits first or never listens. */
 export async function startServer(
   options: {
@@ -80,19 +109,7 @@ export async function startServer(
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
-      child.stdout!.on("data", () => {
-        if (output.includes("listening on")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${code} before listening:\n${output}`));
-      });
-    });
+    await waitForOutput(child, "listening on", timeoutMs, "server");
   } catch (error) {
     if (child.exitCode === null) child.kill("SIGKILL");
     throw error;

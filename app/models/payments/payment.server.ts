@@ -2,9 +2,12 @@
 // the PayPal capture on the customer's return all end here. In one transaction: lock the invoice row
 // (SELECT ... FOR UPDATE), insert the payment unless its unique (provider, providerAccountId, providerPaymentId)
 // is taken, so a repeated event is a no-op, recompute what the invoice has been paid from its payments,
-// and queue the receipt (once per payment, by its dedupe key), or leave it to the payment-received job.
-// A new payment costs four statements: the lock, the insert, the invoice update, the activity (plus the
-// receipt, or the job that sends it): webhooks arrive in bursts and each round trip holds the row lock.
+// and queue the receipt (once per payment, by its dedupe key), or mark the payment's follow-up as pending
+// for the coalescing payment-follow-ups job (follow-ups.server.ts, docs/decisions/024).
+// A webhook's new payment costs three statements between BEGIN and COMMIT: the lock, the insert (with the
+// follow-up's marker), and the invoice's update with its activity, each a named prepared statement:
+// webhooks arrive in bursts, and each round trip holds the row lock. No job is added inside: a
+// transaction that adds one notifies, and notifying commits are serialized database-wide.
 import { randomBytes } from "node:crypto";
 import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/utils/db.server";
@@ -18,8 +21,8 @@ import { invoicePaidMessage, invoicePaidNoticeTo, queueInvoicePaidNotice } from 
 import { emailBrand } from "~/models/branding.server";
 import { queueEmails, type QueuedEmail } from "~/utils/email.server";
 import { isUniqueViolation } from "~/models/user.server";
-import { addJob, type JobSpec } from "~/utils/jobs.server";
 import { newRowId } from "~/utils/row-id.server";
+import { wakePaymentFollowUps } from "./follow-up-wake.server";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD, paymentDay } from "./payment-rules";
 import { queueReceipt, receiptMessage } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
@@ -52,9 +55,10 @@ export type ApplyPaymentInput = {
   cardLast4?: string | null;
   failureReason?: string | null;
   /**
-   * Provider webhooks: the receipt and the "invoice paid" notice are queued by the payment-received job
-   * (jobs/payment-received.ts) instead of in this transaction, and that job first reads the card's
-   * brand and last four from the provider when the event did not carry them.
+   * Provider webhooks: the receipt and the "invoice paid" notice are not queued in this transaction; the
+   * payment is marked (followUpPendingAt) and the payment-follow-ups job (jobs/payment-follow-ups.ts)
+   * queues them, after reading the card's brand and last four from the provider when the event did not
+   * carry them. The job is woken after the commit; the crontab's sweep finds any marker it missed.
    */
   followUpInJob?: boolean;
 };
@@ -92,8 +96,9 @@ function inLockingTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 
 export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
   checkAmount(input.amountCents);
+  let result: ApplyPaymentResult;
   try {
-    return await inLockingTransaction((tx) => applyPaymentInTx(tx, input));
+    result = await inLockingTransaction((tx) => applyPaymentInTx(tx, input));
   } catch (error) {
     // Two requests with the same key on different invoices, or a race the lock did not cover.
     if (isUniqueViolation(error)) {
@@ -102,6 +107,10 @@ export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPayme
     }
     throw error;
   }
+  // Outside the transaction: the marker is committed, so a wake-up that fails (or a crash right here)
+  // leaves the follow-up to the crontab's sweep, never lost.
+  if (input.followUpInJob && result.status === "applied") await wakePaymentFollowUps();
+  return result;
 }
 
 function findProviderPayment(db: Tx | typeof prisma, provider: string, providerAccountId: string, providerPaymentId: string) {
@@ -123,6 +132,8 @@ type PaymentInvoice = Pick<
   "id" | "businessId" | "customerId" | "number" | "status" | "currency" | "totalCents" | "amountPaidCents" | "viewedAt" | "sentAt" | "paidAt"
 > & { business?: { timeZone: string; invoicePrefix: string; closedAt: Date | null } };
 
+type LockedInvoiceRow = Omit<PaymentInvoice, "business"> & { timeZone: string; invoicePrefix: string; closedAt: Date | null };
+
 /**
  * Locks the invoice row (only within its business) and reads what a payment needs of it and of its
  * business in the same statement. The business's columns cannot change what a payment does mid-way.
@@ -132,7 +143,9 @@ async function lockInvoiceForPayment(
   businessId: string,
   invoiceId: string,
 ): Promise<PaymentInvoice & { business: NonNullable<PaymentInvoice["business"]> }> {
-  const rows = await tx.$queryRaw<(Omit<PaymentInvoice, "business"> & { timeZone: string; invoicePrefix: string; closedAt: Date | null })[]>`
+  // Named prepared statements (app/utils/db.server.ts): this, the insert and the invoice's write are the
+  // payment transaction's statements, planned once per connection instead of on every webhook.
+  const rows = await tx.$queryRaw<LockedInvoiceRow[]>`/* prepared:payment-lock */
     SELECT i.id, i."businessId", i."customerId", i.number, i.status::text AS status, i.currency, i."totalCents", i."amountPaidCents",
            i."viewedAt", i."sentAt", i."paidAt", b."timeZone", b."invoicePrefix", b."closedAt"
       FROM "Invoice" i JOIN "Business" b ON b.id = i."businessId"
@@ -187,18 +200,20 @@ function checkNewPayment(input: ApplyPaymentInput, invoice: PaymentInvoice, stat
 async function insertPayment(tx: Tx, input: ApplyPaymentInput, invoice: PaymentInvoice, status: PaymentStatus, receivedOn: string, closed: boolean) {
   const card = cardDetails(input, closed);
   const now = new Date();
-  const rows = await tx.$queryRaw<{ id: string; overpaymentCents: number; paidBefore: number }[]>`
+  // The follow-up's marker commits with the payment: there is never a payment whose follow-up is unknown.
+  const followUpPendingAt = input.followUpInJob ? now : null;
+  const rows = await tx.$queryRaw<{ id: string; overpaymentCents: number; paidBefore: number }[]>`/* prepared:payment-insert */
     WITH before AS (
       SELECT COALESCE(SUM("amountCents" - "refundedCents"), 0)::int AS cents FROM "Payment" WHERE "invoiceId" = ${invoice.id} AND status = 'SUCCEEDED'
     )
     INSERT INTO "Payment" (id, "businessId", "invoiceId", "amountCents", currency, method, provider, "providerAccountId", "providerPaymentId", status,
                            "overpaymentCents", reference, note, "receivedAt", "receivedOn", "recordedById", "cardBrand", "cardLast4", "failureReason",
-                           "createdAt", "updatedAt")
+                           "followUpPendingAt", "createdAt", "updatedAt")
     SELECT ${newPaymentId()}, ${invoice.businessId}, ${invoice.id}, ${input.amountCents}, ${input.currency}, ${input.method}::"PaymentMethod",
            ${input.provider}, ${input.providerAccountId ?? ""}, ${input.providerPaymentId}, ${status}::"PaymentStatus",
            CASE WHEN ${status} = 'SUCCEEDED' THEN GREATEST(0, ${input.amountCents}::int - GREATEST(0, ${invoice.totalCents}::int - before.cents)) ELSE 0 END,
            ${input.reference ?? null}, ${input.note ?? null}, ${input.receivedAt ?? now}, ${dateOnly(receivedOn)}, ${input.recordedById ?? null},
-           ${card.cardBrand}, ${card.cardLast4}, ${input.failureReason ?? null}, ${now}, ${now}
+           ${card.cardBrand}, ${card.cardLast4}, ${input.failureReason ?? null}, ${followUpPendingAt}, ${now}, ${now}
       FROM before
     ON CONFLICT (provider, "providerAccountId", "providerPaymentId") DO NOTHING
     RETURNING id, "overpaymentCents", (SELECT cents FROM before) AS "paidBefore"`;
@@ -244,8 +259,7 @@ async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<Apply
       invoiceId: invoice.id,
       customerId: invoice.customerId,
     });
-    // The job still fills in the bank's name and last four of a debit that is processing.
-    if (input.followUpInJob) await queuePaymentReceived(tx, { paymentId: inserted.id, businessId: invoice.businessId, invoicePaidAt: null });
+    // The follow-up (marked by the insert) still fills in the bank's name and last four of a debit that is processing.
     return { status: "applied", paymentId: inserted.id, overpaymentCents: 0, invoiceStatus: invoice.status };
   }
   return completePayment(
@@ -265,6 +279,8 @@ async function settlePendingPayment(tx: Tx, invoice: PaymentInvoice, payment: Pa
       failureReason: input.failureReason ?? null,
       cardBrand: payment.cardBrand ?? incoming.cardBrand,
       cardLast4: payment.cardLast4 ?? incoming.cardLast4,
+      // The settled debit's receipt: a new marker (a follow-up already holding the old one finds it changed and leaves it).
+      ...(input.followUpInJob && status === "SUCCEEDED" ? { followUpPendingAt: new Date(), followUpInvoicePaidAt: null, followUpAttempts: 0 } : {}),
     },
   });
   if (status === "SUCCEEDED") return completePayment(tx, invoice, updated, { followUpInJob: input.followUpInJob });
@@ -311,12 +327,11 @@ async function completePayment(
       customerId: invoice.customerId,
     },
   ];
-  // The invoice's update, the activity and (for a webhook) the follow-up job: one statement, one round trip.
-  const job = options.followUpInJob
-    ? paymentReceivedJob({ paymentId: payment.id, businessId: invoice.businessId, invoicePaidAt: becamePaid ? paidAt!.toISOString() : null })
-    : null;
-  await writeInvoicePaid(tx, invoice.id, next, activity, job);
-  if (job) return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId: null };
+  // The invoice's update, the activity and (for a webhook whose payment paid the invoice) the notice's
+  // date on the follow-up's marker: one statement, one round trip.
+  const paidNotice = options.followUpInJob && becamePaid ? { paymentId: payment.id, invoicePaidAt: paidAt! } : null;
+  await writeInvoicePaid(tx, invoice.id, next, activity, paidNotice);
+  if (options.followUpInJob) return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId: null };
   if (becamePaid) await queueInvoicePaidNotice(tx, invoice, paidAt!);
   const receiptEmailId = await queueReceipt(tx, invoice.id, payment.id);
   return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId };
@@ -325,15 +340,21 @@ async function completePayment(
 type ActivityRow = { businessId: string; type: string; message: string; invoiceId: string; customerId: string };
 
 /**
- * Writes the invoice's paid state, inserts the activity rows and adds the job (graphile_worker.add_jobs,
- * as addJobs does), in one statement: the payment holds the invoice's row lock until it commits, so each
- * round trip saved shortens the time a burst of payments waits on it.
+ * Writes the invoice's paid state, inserts the activity rows and, when a webhook's payment paid the
+ * invoice, keeps the paid date on the payment for its follow-up's notice, in one statement: the payment
+ * holds the invoice's row lock until it commits, so each round trip saved shortens the time a burst of
+ * payments waits on it.
  */
-async function writeInvoicePaid(tx: Tx, invoiceId: string, next: PaidState, activity: ActivityRow[], job: JobSpec | null) {
+async function writeInvoicePaid(
+  tx: Tx,
+  invoiceId: string,
+  next: PaidState,
+  activity: ActivityRow[],
+  paidNotice: { paymentId: string; invoicePaidAt: Date } | null,
+) {
   const now = new Date();
   const rows = JSON.stringify(activity.map((a) => ({ id: newRowId(), ...a })));
-  const jobs = JSON.stringify(job ? [{ task: job.task, payload: job.payload, maxAttempts: job.maxAttempts ?? null }] : []);
-  await tx.$queryRaw`
+  await tx.$queryRaw`/* prepared:payment-invoice-paid */
     WITH invoice AS (
       UPDATE "Invoice"
          SET "amountPaidCents" = ${next.amountPaidCents}, "overpaidCents" = ${next.overpaidCents}, status = ${next.status}::"InvoiceStatus",
@@ -345,11 +366,13 @@ async function writeInvoicePaid(tx: Tx, invoiceId: string, next: PaidState, acti
       SELECT id, "businessId", type, message, "invoiceId", "customerId", ${now}
         FROM json_to_recordset(${rows}::json) AS x(id text, "businessId" text, type text, message text, "invoiceId" text, "customerId" text)
       RETURNING id
+    ), follow_up AS (
+      UPDATE "Payment" SET "followUpInvoicePaidAt" = ${paidNotice?.invoicePaidAt ?? null}
+       WHERE id = ${paidNotice?.paymentId ?? ""} AND ${paidNotice !== null}::boolean
+      RETURNING id
     )
     SELECT (SELECT count(*) FROM invoice)::int AS invoices, (SELECT count(*) FROM activity)::int AS activities,
-           (SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
-              SELECT (s->>'task', s->'payload', NULL, NULL, (s->>'maxAttempts')::int, NULL, NULL, NULL)::graphile_worker.job_spec
-                FROM json_array_elements(${jobs}::json) s)))::int AS jobs`;
+           (SELECT count(*) FROM follow_up)::int AS "followUps"`;
 }
 
 const paidActivity = (invoice: PaymentInvoice, label: string) => ({
@@ -360,19 +383,8 @@ const paidActivity = (invoice: PaymentInvoice, label: string) => ({
   customerId: invoice.customerId,
 });
 
+/** A webhook payment's follow-up: from its marker (payment-follow-ups) or a payment-received job queued before markers. */
 export type PaymentReceivedJob = { paymentId: string; businessId: string; invoicePaidAt: string | null };
-
-/** The follow-up of a webhook's payment, committed with it (jobs/payment-received.ts). */
-function paymentReceivedJob(payload: PaymentReceivedJob): JobSpec {
-  return { task: "payment-received", payload, maxAttempts: PAYMENT_RECEIVED_MAX_ATTEMPTS };
-}
-
-function queuePaymentReceived(tx: Tx, payload: PaymentReceivedJob) {
-  return addJob(tx, paymentReceivedJob(payload));
-}
-
-/** Reading the card's details is retried this many times; the last attempt sends the receipt without them. */
-const PAYMENT_RECEIVED_MAX_ATTEMPTS = 5;
 
 /** What the payment-received job reads, in one statement: the payment, its invoice, the customer, the business (its brand, the owner's address). */
 export type PaymentFollowUpFacts = {
@@ -433,12 +445,17 @@ export async function readPaymentFollowUp(job: Pick<PaymentReceivedJob, "payment
  * invoice, in one transaction of the statements that write (the card's update, one insert of both
  * emails, their jobs). Each email has its dedupe key, so a retried job sends nothing twice; the card's
  * update only fills details still missing.
+ * `lease`: the marker (followUpPendingAt) the payment-follow-ups job claimed. The same transaction clears
+ * it, under the invoice's row lock, and writes nothing when the marker is no longer that lease (another
+ * worker took it over, or a newer event marked the payment again): so a follow-up's writes commit exactly
+ * once with its marker's clearing. Returns false then.
  */
 export async function completePaymentFollowUp(
   job: PaymentReceivedJob,
   facts: PaymentFollowUpFacts,
   details: { method: PaymentMethod; cardBrand: string | null; cardLast4: string | null } | null,
-) {
+  lease?: Date,
+): Promise<boolean> {
   const closed = facts.closedAt !== null;
   const card = details && !facts.cardBrand && !facts.cardLast4 ? { method: details.method, ...cardDetails(details, closed) } : null;
   const payment = card ? { ...facts, ...card } : facts;
@@ -467,8 +484,16 @@ export async function completePaymentFollowUp(
       })
     : null;
   if (receipt) emails.push(receipt);
-  if (!card && !emails.length) return;
-  await prisma.$transaction(async (tx) => {
+  if (!card && !emails.length && !lease) return true;
+  return prisma.$transaction(async (tx) => {
+    if (lease) {
+      // The invoice's row lock first, as every payment change takes it (see the card's update below).
+      const cleared = await tx.$executeRaw`
+        WITH invoice AS (SELECT id FROM "Invoice" WHERE id = ${facts.invoiceId} AND "businessId" = ${facts.businessId} FOR UPDATE)
+        UPDATE "Payment" SET "followUpPendingAt" = NULL, "followUpInvoicePaidAt" = NULL, "followUpAttempts" = 0
+         WHERE id = ${facts.id} AND "followUpPendingAt" = ${lease} AND EXISTS (SELECT 1 FROM invoice)`;
+      if (cleared === 0) return false;
+    }
     if (card) {
       // The invoice's row lock first, as every payment change takes it: a repeated webhook holds it while
       // its insert waits on this payment's row, so updating the payment first could deadlock with it.
@@ -478,7 +503,8 @@ export async function completePaymentFollowUp(
          WHERE id = ${facts.id} AND "cardBrand" IS NULL AND "cardLast4" IS NULL AND EXISTS (SELECT 1 FROM invoice)`;
     }
     // A dedupe key already taken (a retried job) is skipped.
-    await queueEmails(tx, emails);
+    if (emails.length) await queueEmails(tx, emails);
+    return true;
   });
 }
 

@@ -4,7 +4,7 @@
 // keyed by (account, PaymentIntent), refunds carry a running total, and an event about a PaymentIntent we
 // have not recorded yet records it first from Stripe's own copy (read from the same account).
 // A completed checkout is recorded from the event alone: the card's brand and last four, which the
-// session does not carry, are read from Stripe by the payment-received job, which then sends the receipt.
+// session does not carry, are read from Stripe by the payment-follow-ups job, which then sends the receipt.
 // A connected account's event is only believed about an invoice of the business that owns that account:
 // anything else is acknowledged and writes nothing (docs/decisions/011-connected-accounts.md).
 import type Stripe from "stripe";
@@ -110,8 +110,8 @@ async function handleCheckoutSession(
           ? "PENDING"
           : undefined;
   if (!status) return "ignored";
-  // The session names its PaymentIntent by id, so how the customer paid is read by the payment-received
-  // job after the answer (a session with its PaymentIntent and charge expanded says it here).
+  // The session names its PaymentIntent by id, so how the customer paid is read by the payment's
+  // follow-up after the answer (a session with its PaymentIntent and charge expanded says it here).
   const details = methodDetails(expandedCharge(session.payment_intent));
   await applyPayment({
     ...meta,
@@ -138,15 +138,15 @@ const isMissing = (error: unknown) =>
   (error as { code?: string }).code === "resource_missing";
 
 /**
- * The payment-received job: a Stripe payment recorded without its card's details gets them from Stripe's
+ * A webhook payment's follow-up (payment-follow-ups, or a payment-received job queued before it): a Stripe payment recorded without its card's details gets them from Stripe's
  * PaymentIntent (on the account the money landed in), then its receipt. Money matters more than the
  * card's last four: a PaymentIntent Stripe does not have, or a lookup still failing on the last attempt,
  * sends the receipt without them; an earlier failure is retried.
  */
-export async function completeStripePayment(job: PaymentReceivedJob, attempt: { last: boolean }) {
+export async function completeStripePayment(job: PaymentReceivedJob, attempt: { last: boolean; lease?: Date }): Promise<boolean> {
   // One read: the payment with its invoice, customer and business, everything the receipt and notice need.
   const payment = await readPaymentFollowUp(job);
-  if (!payment) return;
+  if (!payment) return false;
   let details: ReturnType<typeof methodDetails> = null;
   if (payment.provider === "stripe" && !payment.cardBrand && !payment.cardLast4) {
     try {
@@ -159,7 +159,12 @@ export async function completeStripePayment(job: PaymentReceivedJob, attempt: { 
       );
     }
   }
-  await completePaymentFollowUp(job, payment, details && { ...details, cardBrand: details.cardBrand ?? null, cardLast4: details.cardLast4 ?? null });
+  return completePaymentFollowUp(
+    job,
+    payment,
+    details && { ...details, cardBrand: details.cardBrand ?? null, cardLast4: details.cardLast4 ?? null },
+    attempt.lease,
+  );
 }
 
 /** Runs a change on a payment; when the payment is not recorded yet, records it from Stripe first. */
