@@ -4,8 +4,8 @@
 // everything else (JSON answers, downloads, assets) and leaves a body that already says its encoding alone.
 // The fastest settings (brotli quality 1, gzip level 1 as nginx's default): a third or less of the CPU of
 // the defaults for about 15 % more bytes (BENCHMARKS.md); a 256 KB brotli window holds our largest page.
-import Negotiator from "negotiator";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import Negotiator from "negotiator";
 
 /** Bodies under this size go out as they are: compressing them saves nothing worth the CPU. */
 export const COMPRESSION_THRESHOLD_BYTES = 1024;
