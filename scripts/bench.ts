@@ -443,7 +443,7 @@ async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess
 
 /**
  * Signed checkout.session.completed events, one per invoice, each with its own PaymentIntent
- * (registered in the fake, where the payment-received job reads the card's details from). The events
+ * (registered in the fake, where the payment follow-up job reads the card's details from). The events
  * are what Stripe sends: the session names its PaymentIntent by id, nothing expanded.
  */
 function webhookBodies(fake: FakeStripe, invoices: { id: string; businessId: string; balance: number }[], offset: number) {
@@ -718,7 +718,7 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
     `- Pay page: autocannon with ${config.connections} connections for ${config.duration} s, as a customer (no session cookie), gzip.`,
     `- pg loop: ${config.connections} connections of node-postgres for ${config.duration} s each time, on 1,000 other invoices: BEGIN; SELECT ... FOR UPDATE of the invoice row; INSERT the payment; UPDATE the invoice; COMMIT (the statements a payment needs, with none of the application around them).`,
     `- Webhooks: twice ${n} signed \`checkout.session.completed\` events (as Stripe sends them: the PaymentIntent by id), each for its own invoice, ${config.connections} in flight; ` +
-      `each verifies the signature, locks the invoice row, records the payment and queues a \`payment-received\` job, which reads the card's brand and last four from the Stripe fake, then queues the receipt and the paid notice (each an email job). ` +
+      `each verifies the signature, locks the invoice row and records the payment with a follow-up marker (decision 024: no job and no NOTIFY in the payment's transaction; the web process wakes one coalescing \`payment-follow-ups\` job when none is waiting), and the job reads the card's brand and last four from the Stripe fake and queues the receipt and the paid notice (each an email job). ` +
       `First with the worker process paused (SIGSTOP), so the answers are measured alone, then the worker resumed and timed until the queue was empty; then with the worker running throughout. ` +
       `${paused.failures + running.failures} non-200 answers; afterwards the database held ${runningDrain.payments} Stripe payments, ${runningDrain.detailed} with the card's details, and ${runningDrain.receipts} receipts (customers without an email get none)${allDone ? "" : `, **with ${runningDrain.jobsLeft} jobs still queued after 180 s**`}.`,
     `- Postgres CPU per payment end to end (answer + its jobs, worker paused then alone): ${endToEndPg === null ? "n/a" : fmt(endToEndPg / n, 2)} ms, against ${loops.map((l) => (l.postgresCpuMs === null ? "n/a" : fmt(l.postgresCpuMs, 2))).join(" / ")} ms per pg-loop transaction. CPU from /proc; Postgres CPU by the backends' application_name (bench-web, bench-worker).`,
