@@ -4,7 +4,6 @@ import "dotenv/config";
 import { randomBytes } from "node:crypto";
 import { watch } from "node:fs";
 import path from "node:path";
-import { constants as zlibConstants } from "node:zlib";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
@@ -13,6 +12,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { EnvError, parseEnv, type Env } from "./app/utils/env.server";
+import { COMPRESSION_THRESHOLD_BYTES, FAST_BROTLI, FAST_GZIP } from "./app/utils/compress.server";
 import { projectRoot } from "./app/utils/project-root.server";
 import { nodeWebhookRequest, type WebhookReply, type WebhookRequest } from "./app/utils/webhook.server";
 
@@ -195,24 +195,21 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   // (patches/@remix-run+express, decision 023), so it knows their size. Pages arrive already compressed
   // (app/entry.server.tsx, app/utils/compress.server.ts), which compression leaves alone. Other answers and
   // downloads made per request use the same fast settings as pages (brotli 1, gzip 1).
-  const answerCompression = compression({
-    threshold: 1024,
-    level: 1,
-    brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } },
-  });
+  const answerCompression = compression({ threshold: COMPRESSION_THRESHOLD_BYTES, ...FAST_GZIP, brotli: FAST_BROTLI });
   // Scripts, styles and public files are cached by the browser (a year for hashed build assets), so each
   // phone fetches them once per release: they keep the default levels (brotli 4, gzip 6), the bytes that
   // issue 17's JavaScript budget counts.
-  const assetCompression = compression({ threshold: 1024 });
-  const isAsset = (p: string) => p.startsWith("/build/") || /\.[^/]*$/.test(p);
+  const assetCompression = compression({ threshold: COMPRESSION_THRESHOLD_BYTES });
+  // Only a path whose last segment has a dot can name a file in public/ (favicon.svg).
+  const namesFile = (p: string) => /\.[^/]*$/.test(p);
+  const isAsset = (p: string) => p.startsWith("/build/") || namesFile(p);
   app.use((req, res, next) => (isAsset(req.path) ? assetCompression : answerCompression)(req, res, next));
 
   // Hashed build assets never change: cache them for a year. Other public files for an hour.
   app.use("/build", express.static(path.join(buildDir, "public"), { immutable: true, maxAge: "1y" }));
-  // Only a path whose last segment has a dot can name a file in public/ (favicon.svg): pages skip the
-  // file-system stat that express.static makes for every request it sees.
+  // Pages skip the file-system stat that express.static makes for every request it sees.
   const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h" });
-  app.use((req, res, next) => (/\.[^/]*$/.test(req.path) ? publicFiles(req, res, next) : next()));
+  app.use((req, res, next) => (namesFile(req.path) ? publicFiles(req, res, next) : next()));
 
   app.use(requestLog);
 
