@@ -22,9 +22,11 @@ test.describe("expenses", () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Expenses" }).click();
     await expect(page).toHaveURL(/\/expenses$/);
     await expect(page.getByRole("heading", { level: 1, name: "Expenses" })).toBeVisible();
+    // The list hydrates; the expense form and page do not (they ship no JavaScript). Waiting here makes
+    // the rest a client-side visit with JavaScript on, instead of racing the list's hydration.
+    await ready(page, javaScriptEnabled);
     await page.getByRole("link", { name: "New expense" }).click();
     await expect(page).toHaveURL(/\/expenses\/new$/);
-    await ready(page, javaScriptEnabled);
 
     await page.getByLabel("Photo (optional)").setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: PNG });
     await page.getByLabel("Vendor").fill(vendor);
