@@ -135,6 +135,29 @@ export async function getInvoice(businessId: string, id: string) {
   return invoice ?? notFound("Invoice not found");
 }
 
+const invoicePageDetail = {
+  ...invoiceDetail,
+  payments: {
+    orderBy: { receivedAt: "asc" },
+    include: {
+      refunds: {
+        orderBy: { createdAt: "desc" },
+        select: { id: true, amountCents: true, status: true, reason: true, failureMessage: true, createdAt: true },
+      },
+    },
+  },
+} satisfies Prisma.InvoiceInclude;
+
+/**
+ * The invoice page's read: the invoice with each payment's refunds, in one statement, so the balance,
+ * the payments and the refunds shown all come from the same moment (a refund the provider confirms
+ * between two reads cannot show as refunded beside a balance from before it).
+ */
+export async function getInvoiceWithRefunds(businessId: string, id: string) {
+  const invoice = await prisma.invoice.findFirst({ where: { id, businessId }, include: invoicePageDetail });
+  return invoice ?? notFound("Invoice not found");
+}
+
 /** Locks the invoice row for the rest of the transaction (SELECT ... FOR UPDATE), scoped to the business. */
 export async function lockInvoice(tx: Tx, businessId: string, id: string) {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Invoice" WHERE id = ${id} AND "businessId" = ${businessId} FOR UPDATE`;

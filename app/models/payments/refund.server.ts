@@ -48,19 +48,20 @@ type RefundResult = { status: "requested" | "duplicate"; refund: Refund };
 
 const providerName = (provider: string) => (provider === "stripe" ? "Stripe" : "PayPal");
 
-/** What is left to refund: paid, less what the provider has refunded, less refunds still on their way. */
-async function refundableCents(tx: Tx, payment: { id: string; amountCents: number; refundedCents: number }) {
-  const pending = await tx.refund.aggregate({ where: { paymentId: payment.id, status: "PENDING" }, _sum: { amountCents: true } });
-  return Math.max(0, payment.amountCents - payment.refundedCents - (pending._sum.amountCents ?? 0));
+/** Card and PayPal payments that have gone through are refunded from the app, at their provider. */
+export function isRefundableOnline(payment: { provider: string | null; status: string }) {
+  return (payment.provider === "stripe" || payment.provider === "paypal") && payment.status === "SUCCEEDED";
 }
 
-/** Online payments that can be refunded from the app, with what remains refundable on each. */
-export async function refundablePayments(businessId: string, invoiceId: string) {
-  const payments = await prisma.payment.findMany({
-    where: { businessId, invoiceId, provider: { in: ["stripe", "paypal"] }, status: "SUCCEEDED" },
-    include: { refunds: { where: { status: "PENDING" }, select: { amountCents: true } } },
-  });
-  return new Map(payments.map((p) => [p.id, Math.max(0, p.amountCents - p.refundedCents - p.refunds.reduce((sum, r) => sum + r.amountCents, 0))]));
+/** What is left to refund: paid, less what the provider has refunded, less refunds still on their way. */
+export function remainingRefundableCents(payment: { amountCents: number; refundedCents: number }, refunds: { amountCents: number; status: string }[]) {
+  const pending = refunds.reduce((sum, r) => (r.status === "PENDING" ? sum + r.amountCents : sum), 0);
+  return Math.max(0, payment.amountCents - payment.refundedCents - pending);
+}
+
+async function refundableCents(tx: Tx, payment: { id: string; amountCents: number; refundedCents: number }) {
+  const pending = await tx.refund.findMany({ where: { paymentId: payment.id, status: "PENDING" }, select: { amountCents: true, status: true } });
+  return remainingRefundableCents(payment, pending);
 }
 
 /**
@@ -222,9 +223,4 @@ export async function settleRefundsInTx(tx: Tx, paymentId: string, refundedTotal
     settled.push(refund.id);
   }
   if (settled.length) await tx.refund.updateMany({ where: { id: { in: settled } }, data: { status: "COMPLETED" } });
-}
-
-/** The refunds asked for on a payment, newest first (for the invoice page and the API). */
-export function listRefunds(businessId: string, paymentIds: string[]) {
-  return prisma.refund.findMany({ where: { businessId, paymentId: { in: paymentIds } }, orderBy: { createdAt: "desc" } });
 }

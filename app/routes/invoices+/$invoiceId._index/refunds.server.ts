@@ -4,7 +4,7 @@
 import type { Submission } from "@conform-to/zod/v4";
 import type { z } from "zod";
 import { DomainError } from "~/models/errors.server";
-import { refundablePayments, listRefunds, RefundProviderError, requestRefund } from "~/models/payments/refund.server";
+import { isRefundableOnline, RefundProviderError, remainingRefundableCents, requestRefund } from "~/models/payments/refund.server";
 import type { refundFormSchema } from "~/models/payments/refund-form";
 import { randomToken } from "~/utils/crypto.server";
 import { formatMoney } from "~/utils/money";
@@ -13,9 +13,21 @@ import { formReply } from "~/web/forms.server";
 
 type Owner = { businessId: string; user: { id: string; role: string } };
 
-/** The loader's part: per online payment what is left to refund and the refunds asked for; a fresh key per render. */
-export async function refundsView(auth: Owner, invoiceId: string, paymentIds: string[]) {
-  const [refundable, refunds] = await Promise.all([refundablePayments(auth.businessId, invoiceId), listRefunds(auth.businessId, paymentIds)]);
+type PaymentWithRefunds = {
+  id: string;
+  provider: string | null;
+  status: string;
+  amountCents: number;
+  refundedCents: number;
+  refunds: { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: Date }[];
+};
+
+/**
+ * The loader's part, from the payments read with the invoice: per online payment what is left to refund
+ * (paid, less what the provider refunded, less refunds still on their way) and the refunds asked for;
+ * a fresh key per render.
+ */
+export function refundsView(auth: Owner, payments: PaymentWithRefunds[]) {
   const byPayment: Record<
     string,
     {
@@ -23,12 +35,12 @@ export async function refundsView(auth: Owner, invoiceId: string, paymentIds: st
       refunds: { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: string }[];
     }
   > = {};
-  for (const id of paymentIds) {
-    const own = refunds.filter((r) => r.paymentId === id);
-    if (!refundable.has(id) && !own.length) continue;
-    byPayment[id] = {
-      refundableCents: refundable.get(id) ?? 0,
-      refunds: own.map((r) => ({
+  for (const payment of payments) {
+    const refundable = isRefundableOnline(payment);
+    if (!refundable && !payment.refunds.length) continue;
+    byPayment[payment.id] = {
+      refundableCents: refundable ? remainingRefundableCents(payment, payment.refunds) : 0,
+      refunds: payment.refunds.map((r) => ({
         id: r.id,
         amountCents: r.amountCents,
         status: r.status,

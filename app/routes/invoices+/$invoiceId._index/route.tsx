@@ -14,7 +14,7 @@ import { SendReminderNow } from "~/components/send-reminder-now";
 import { ShareLink } from "~/components/share-link";
 import { todayIn, toDateString } from "~/utils/dates";
 import { formatEstimateNumber } from "~/models/document-numbers";
-import { amountDueNowCents, balanceCents, displayStatus, formatInvoiceNumber, getInvoice } from "~/models/invoice.server";
+import { amountDueNowCents, balanceCents, displayStatus, formatInvoiceNumber, getInvoice, getInvoiceWithRefunds } from "~/models/invoice.server";
 import { listJobPhotos } from "~/models/job-photo.server";
 import { paymentDay } from "~/models/payments/payment.server";
 import { describePaymentMethod } from "~/models/payments/receipt.server";
@@ -35,12 +35,8 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
   // The root loader's session lookup, with the business's defaults in it: no query of its own.
   const auth = await requireBusiness(request, context);
   const { businessId, business } = auth;
-  const invoice = await getInvoice(businessId, params.invoiceId!);
-  const refunds = await refundsView(
-    auth,
-    invoice.id,
-    invoice.payments.map((p) => p.id),
-  );
+  const invoice = await getInvoiceWithRefunds(businessId, params.invoiceId!);
+  const refunds = refundsView(auth, invoice.payments);
   const today = todayIn(business.timeZone);
   return json({
     id: invoice.id,
