@@ -211,11 +211,15 @@ export async function requestRefund(input: RefundRequest): Promise<RefundResult>
  * oldest PENDING refunds that total covers become COMPLETED, so they stop counting as "on their way".
  */
 export async function settleRefundsInTx(tx: Tx, paymentId: string, refundedTotalCents: number) {
-  const [completed, pending] = await Promise.all([
-    tx.refund.aggregate({ where: { paymentId, status: "COMPLETED" }, _sum: { amountCents: true } }),
-    tx.refund.findMany({ where: { paymentId, status: "PENDING" }, orderBy: { createdAt: "asc" }, select: { id: true, amountCents: true } }),
-  ]);
-  let budget = refundedTotalCents - (completed._sum.amountCents ?? 0);
+  // One read under the lock (a transaction's statements run one after another on its connection).
+  const refunds = await tx.refund.findMany({
+    where: { paymentId, status: { in: ["COMPLETED", "PENDING"] } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, amountCents: true, status: true },
+  });
+  const pending = refunds.filter((r) => r.status === "PENDING");
+  const completedCents = refunds.reduce((sum, r) => (r.status === "COMPLETED" ? sum + r.amountCents : sum), 0);
+  let budget = refundedTotalCents - completedCents;
   const settled: string[] = [];
   for (const refund of pending) {
     if (refund.amountCents > budget) break;
