@@ -11,7 +11,7 @@ import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { DocumentKind } from "~/models/document-input";
 import { totalsWithChoices } from "~/models/estimate-options";
-import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/quick-lines";
+import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "~/models/document-limits";
 import { currencyDigits, formatMoney, parseDecimal, parsePercent, parseQuantity } from "~/utils/money";
 import type { ActionReply } from "~/web/action-reply";
 import type { DocumentEditorFields, DocumentFormValues, EditorDisplay } from "~/web/document-editor-form";

@@ -9,3 +9,6 @@ export const MAX_TEXT = 2_000;
 export const MAX_LINE_DESCRIPTION = 500;
 /** Thousandths of a percent: 100 %. */
 export const MAX_DISCOUNT_PERCENT = 100_000;
+/** The editor's quick-lines box (app/models/quick-lines.ts), here so the editor's page does not load the parser's tables. */
+export const QUICK_TEXT_MAX = 2_000;
+export const QUICK_TEXT_EXAMPLE = "3 hours labor @ $45/hr, kitchen sink install, 2x p-trap $12";

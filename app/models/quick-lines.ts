@@ -18,11 +18,11 @@
 //   naming it, so nothing is half-added.
 import { currencyDigits, parseDecimal, parseQuantity } from "~/utils/money";
 import { MAX_QUANTITY_MILLI, MAX_UNIT_PRICE } from "./document-input";
+import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "./document-limits";
 
-export const QUICK_TEXT_MAX = 2_000;
+export { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX };
 export const QUICK_LINES_MAX = 50;
 export const QUICK_DESCRIPTION_MAX = 500;
-export const QUICK_TEXT_EXAMPLE = "3 hours labor @ $45/hr, kitchen sink install, 2x p-trap $12";
 
 export type QuickLine = {
   description: string;

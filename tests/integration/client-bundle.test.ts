@@ -18,19 +18,19 @@ const KB = 1024;
 const BUDGET = 90 * KB;
 
 /**
- * Hydrated pages still above the budget, each with the ceiling it may not pass (KB, this build). They keep
- * hydration for what only JavaScript gives them (the editor's running totals and in-place lines; the invoice
- * and estimate pages' share link, photo uploads and void dialog; business settings): React and Remix alone are 86.6 KB, so these need the floor itself made smaller. A page
- * that gets under the budget must leave this list.
+ * Hydrated pages still above the budget, each with the ceiling it may not pass (KB; esbuild's module order
+ * moves a page by up to ±0.5 KB between builds). They keep hydration for what only JavaScript gives them
+ * (the editor's running totals and in-place lines; the invoice and estimate pages' share link, photo uploads,
+ * record-payment and refund forms): React and Remix alone are about 83 KB. A page that gets under the budget
+ * must leave this list.
  */
 const OVER_BUDGET: Record<string, number> = {
-  "routes/invoices+/new": 97.0,
-  "routes/invoices+/$invoiceId.edit": 97.0,
-  "routes/estimates+/new": 97.0,
-  "routes/estimates+/$estimateId.edit": 97.0,
-  "routes/invoices+/$invoiceId._index/route": 97.8,
-  "routes/estimates+/$estimateId._index": 95.2,
-  "routes/settings+/business/route": 92.7,
+  "routes/invoices+/new": 92.6,
+  "routes/invoices+/$invoiceId.edit": 92.6,
+  "routes/estimates+/new": 92.6,
+  "routes/estimates+/$estimateId.edit": 92.6,
+  "routes/invoices+/$invoiceId._index/route": 94.0,
+  "routes/estimates+/$estimateId._index": 91.4,
 };
 
 type ManifestRoute = { id: string; parentId?: string; module: string; imports?: string[] };

@@ -2,7 +2,7 @@
 // It is where "Void this invoice" leads without JavaScript (with JavaScript the invoice page asks in place).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { ConfirmVoidPage } from "~/components/confirm-void";
+import { ConfirmVoidPage } from "~/components/confirm-void-page";
 import { mapDomainErrors } from "~/web/errors.server";
 import { voidPageAction, voidPageLoader } from "~/web/void-document.server";
 

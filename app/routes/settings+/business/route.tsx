@@ -5,76 +5,27 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { getFormProps, getInputProps, getSelectProps, useServerForm, type FieldMetadata } from "~/components/server-form";
 import { brandLinks } from "~/components/brand-header";
-import { accentStylesheetPath } from "~/models/branding";
 import { AddressSuggestions } from "~/components/address-suggestions";
 import { ErrorList, Field, SubmitButton } from "~/components/forms";
 import { BUSINESS_LIMITS, COMMON_TIME_ZONES, LOGO_MIME_TYPES } from "~/models/business-fields";
 import type { BusinessProfileInput } from "~/models/business-form";
-import { getBusinessProfile, removeLogo, updateBusinessProfile } from "~/models/business.server";
+import { removeLogo, updateBusinessProfile } from "~/models/business.server";
 import { requireBusiness } from "~/web/auth.server";
-import { googleMapsConfigured } from "~/utils/google-maps.server";
-import { COMMON_CURRENCIES, percentToInput } from "~/utils/money";
 import { redirectWithFlash } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { formReply } from "~/web/forms.server";
-import { BUSINESS_DETAILS_CONSTRAINT, BusinessSettingsActionSchema } from "../__forms.server";
+import { BusinessSettingsActionSchema } from "../__forms.server";
 import { logoError, readForm, uploadLogo } from "./logo.server";
+import { businessSettingsPage } from "./page.server";
 
 const PAGE = "/settings/business";
 
 // The saved accent's brand stylesheet, for the preview beside the field (the CSP forbids inline styles).
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: "Business profile | Invoice Link" }, ...brandLinks(data?.brand)];
 
-function currencyLabel(code: string) {
-  try {
-    const name = new Intl.DisplayNames(["en"], { type: "currency" }).of(code);
-    return name && name !== code ? `${code} (${name})` : code;
-  } catch {
-    return code;
-  }
-}
-
 export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request }: LoaderFunctionArgs) => {
   const { businessId } = await requireBusiness(request);
-  const profile = await getBusinessProfile(businessId);
-  const codes = profile.currencyLocked ? [profile.currency] : [...new Set([profile.currency, ...COMMON_CURRENCIES])];
-  return json({
-    constraint: BUSINESS_DETAILS_CONSTRAINT,
-    currencyLocked: profile.currencyLocked,
-    addressAutocomplete: googleMapsConfigured(),
-    currencies: codes.map((code) => ({ code, label: currencyLabel(code) })),
-    logoVersion: profile.hasLogo && profile.logoUpdatedAt ? profile.logoUpdatedAt.getTime() : null,
-    nextInvoiceNumber: profile.nextInvoiceNumber,
-    nextEstimateNumber: profile.nextEstimateNumber,
-    businessName: profile.name,
-    brand: { accent: profile.accentColor, stylesheet: profile.accentColor ? accentStylesheetPath(profile.accentColor) : null, logo: null },
-    defaultValue: {
-      name: profile.name,
-      email: profile.email ?? "",
-      phone: profile.phone ?? "",
-      website: profile.website ?? "",
-      addressLine1: profile.addressLine1 ?? "",
-      addressLine2: profile.addressLine2 ?? "",
-      city: profile.city ?? "",
-      region: profile.region ?? "",
-      postalCode: profile.postalCode ?? "",
-      country: profile.country ?? "",
-      currency: profile.currency,
-      timeZone: profile.timeZone,
-      defaultTaxRate: percentToInput(profile.defaultTaxRate),
-      invoicePrefix: profile.invoicePrefix,
-      nextInvoiceNumber: String(profile.nextInvoiceNumber),
-      nextInvoiceNumberWas: String(profile.nextInvoiceNumber),
-      estimatePrefix: profile.estimatePrefix,
-      nextEstimateNumber: String(profile.nextEstimateNumber),
-      nextEstimateNumberWas: String(profile.nextEstimateNumber),
-      paymentTermsDays: String(profile.paymentTermsDays),
-      reviewUrl: profile.reviewUrl ?? "",
-      reviewRequestsEnabled: profile.reviewRequestsEnabled,
-      reviewRequestPeriodDays: String(profile.reviewRequestPeriodDays),
-      accentColor: profile.accentColor ?? "",
-    },
-  });
+  return json(await businessSettingsPage(businessId));
 });
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request }: ActionFunctionArgs) => {
