@@ -21,12 +21,36 @@ export const PAYMENT_FOLLOW_UPS_JOB_KEY = "payment-follow-ups";
  */
 export const PAYMENT_FOLLOW_UPS_QUEUE = "payment-follow-ups";
 
+/** The wake-up being sent, and the next one that callers arriving meanwhile share (decision 025). */
+let sending: Promise<void> | null = null;
+let next: Promise<void> | null = null;
+
 /**
  * Queues the payment-follow-ups job unless one is waiting. Outside any transaction (graphile-worker asks
  * that its jobs view is read so, by its indexed key). A failure is logged, not thrown: the payment and
  * its marker are committed, and the sweep does the follow-up within a minute.
+ * Wake-ups coalesce: a caller (whose payment has committed) shares a wake-up that has not been sent yet,
+ * never one already under way, which may have read the jobs before that commit. So a burst of webhooks
+ * sends one statement per round trip of it, not one per payment, and every payment is still followed by
+ * a check that began after its commit.
  */
-export async function wakePaymentFollowUps(): Promise<void> {
+export function wakePaymentFollowUps(): Promise<void> {
+  if (!sending) return (sending = wakeNow());
+  next ??= sending.then(() => {
+    next = null;
+    return (sending = wakeNow());
+  });
+  return next;
+}
+
+function wakeNow(): Promise<void> {
+  const wake: Promise<void> = wakeOnce().finally(() => {
+    if (sending === wake) sending = null;
+  });
+  return wake;
+}
+
+async function wakeOnce(): Promise<void> {
   try {
     // CASE evaluates the add_job subquery only when no job is waiting.
     await rawQuery(Prisma.sql`/* prepared:payment-follow-ups-wake */
