@@ -85,14 +85,32 @@ export type { PrismaClient };
  * connection, without Prisma's client runtime (about 0.3 ms of CPU a statement, most of a webhook's
  * payment). Everything else in `work` uses `tx` as usual; both run in the one transaction.
  */
-export function transactionWithConnection<T>(work: (tx: Prisma.TransactionClient) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
+export async function transactionWithConnection<T>(
+  work: (tx: Prisma.TransactionClient) => Promise<T>,
+  options?: { maxWait?: number; timeout?: number },
+): Promise<T> {
   const slot: ConnectionSlot = {};
-  return openingTransaction.run(slot, () =>
-    prisma.$transaction((tx) => {
-      slotOfTransaction.set(tx, slot);
-      return work(tx);
-    }, options),
-  );
+  startingTransactions++;
+  try {
+    return await openingTransaction.run(slot, () =>
+      prisma.$transaction((tx) => {
+        started(slot);
+        slotOfTransaction.set(tx, slot);
+        return work(tx);
+      }, options),
+    );
+  } finally {
+    started(slot);
+  }
+}
+
+// While an AsyncLocalStorage is enabled, Node (20) runs a hook on every promise in the process, pages
+// included: it is enabled only while a transaction is starting, and disabled when none is.
+let startingTransactions = 0;
+function started(slot: ConnectionSlot & { started?: boolean }) {
+  if (slot.started) return;
+  slot.started = true;
+  if (--startingTransactions === 0) openingTransaction.disable();
 }
 
 /** Whether rawQueryInTx sends this transaction's statements on its connection (tests). */

@@ -39,6 +39,23 @@ describe("statements on the transaction's connection", () => {
     expect(await rawQuery<{ one: number }>(Prisma.sql`SELECT 1::int AS one`)).toEqual([{ one: 1 }]);
   });
 
+  it("concurrent transactions each get their own connection", async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        transactionWithConnection(async (tx) => {
+          const [viaPrisma] = await tx.$queryRaw<{ xid: string }[]>`SELECT txid_current()::text AS xid`;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+          const [raw] = await rawQueryInTx<{ xid: string }>(tx, Prisma.sql`SELECT txid_current()::text AS xid`);
+          return { fast: usesTransactionConnection(tx), same: raw.xid === viaPrisma.xid, xid: raw.xid };
+        }),
+      ),
+    );
+    expect(outcomes.every((o) => o.same)).toBe(true);
+    expect(new Set(outcomes.map((o) => o.xid)).size).toBe(20);
+    // The pool has 10 connections by default: some transactions waited for one, and still got their own.
+    expect(outcomes.filter((o) => o.fast).length).toBeGreaterThan(0);
+  });
+
   it("plain prisma.$transaction is untouched", async () => {
     await prisma.$transaction(async (tx) => {
       expect(usesTransactionConnection(tx)).toBe(false);
