@@ -125,11 +125,15 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   app.disable("x-powered-by");
   app.set("trust proxy", parseTrustProxy(config.TRUST_PROXY));
 
+  // A 404 is what scanners produce by the thousand (/.env, /.git/config): info, so they cannot flood warn and error.
+  const logLevel = (status: number, failed = false) => (failed || status >= 500 ? "error" : status >= 400 && status !== 404 ? "warn" : "info");
+  let lastRequestId = 0;
+  const nextRequestId = () => (lastRequestId = (lastRequestId + 1) & 0x7fffffff);
   const requestLog = pinoHttp({
     logger,
     quietReqLogger: true,
-    // A 404 is what scanners produce by the thousand (/.env, /.git/config): info, so they cannot flood warn and error.
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 && res.statusCode !== 404 ? "warn" : "info"),
+    genReqId: (req) => req.id ?? nextRequestId(),
+    customLogLevel: (_req, res, err) => logLevel(res.statusCode, Boolean(err)),
     serializers: {
       // Only what is needed to follow a request: never headers (cookies, authorization) or bodies.
       req: (req) => ({ method: req.method, url: redactUrl(req.url), ip: req.remoteAddress }),
@@ -147,17 +151,31 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
     const current = typeof build === "function" ? await build() : build;
     return (current.entry.module as { webhookHandlers?: Record<string, (request: WebhookRequest) => Promise<WebhookReply>> }).webhookHandlers;
   };
+  // A webhook's request log is one line written here, with the fields of pino-http's (reqId, req, res,
+  // responseTime) and what the handler did (the reply's `log`): not pino-http's two child loggers and
+  // response listeners, nor a second line from the handler (decision 025).
   app.all("/webhooks/*", (req, res, next) => {
     void (async () => {
       const handler = (await webhookHandlers())?.[req.path.length > 1 && req.path.endsWith("/") ? req.path.slice(0, -1) : req.path];
       if (!handler) return next();
-      requestLog(req, res, () => {});
+      const started = Date.now();
+      const reqId = nextRequestId();
       const reply = await handler(nodeWebhookRequest(req, `${req.protocol}://${req.get("host")}${req.originalUrl}`));
       res.statusCode = reply.status;
       for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
       if (!res.hasHeader("Content-Type")) res.setHeader("Content-Type", "text/plain; charset=utf-8");
       res.setHeader("X-Content-Type-Options", "nosniff");
       res.end(reply.body);
+      const line = {
+        reqId,
+        req: { method: req.method, url: redactUrl(req.originalUrl), ip: req.socket.remoteAddress },
+        res: { statusCode: reply.status },
+        responseTime: Date.now() - started,
+        ...reply.log,
+      };
+      const level = logLevel(reply.status);
+      if (level === "error") logger.error({ ...line, err: { message: `failed with status code ${reply.status}` } }, "request errored");
+      else logger[level](line, "request completed");
     })().catch(next);
   });
 

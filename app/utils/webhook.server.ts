@@ -18,7 +18,11 @@ export type WebhookRequest = {
   rawBody: () => Promise<string | null>;
 };
 
-export type WebhookReply = { status: number; body: string; headers: Record<string, string> };
+/**
+ * `log`: what the request's one log line says about the event (its id, type, what was done), beside the
+ * method, URL and status that server.ts adds: one line per webhook request, not two.
+ */
+export type WebhookReply = { status: number; body: string; headers: Record<string, string>; log?: Record<string, unknown> };
 
 export function webhookReply(status: number, message: string): WebhookReply {
   return { status, body: message, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } };

@@ -1,5 +1,6 @@
 // The provider webhooks: Stripe (the platform's endpoint and Connect's), PayPal and Postmark. Each
-// verifies the request on its raw body, then calls the domain, and answers in plain text. server.ts serves
+// verifies the request on its raw body, then calls the domain, and answers in plain text; what it did goes
+// into the request's one log line (the reply's `log`, written by server.ts). server.ts serves
 // /webhooks/* from Express before any page middleware and Remix's router, through `webhookHandlers`
 // (re-exported by entry.server.tsx, so there is one copy of the app in the process); there are no route
 // modules for these paths. Tests reach the handlers over HTTP against the production server, or call
@@ -29,8 +30,7 @@ async function stripeWebhook(request: WebhookRequest): Promise<WebhookReply> {
   if ("refusal" in read) return read.refusal;
   const { event } = read;
   const result = event.account ? "ignored" : await handleStripeEvent(event, { endpoint: "platform" });
-  logger.info({ eventId: event.id, type: event.type, result }, "stripe webhook");
-  return webhookReply(200, result);
+  return { ...webhookReply(200, result), log: { eventId: event.id, type: event.type, result } };
 }
 
 /**
@@ -47,8 +47,7 @@ async function stripeConnectWebhook(request: WebhookRequest): Promise<WebhookRep
   const { event } = read;
   const account = typeof event.account === "string" && /^acct_[A-Za-z0-9]+$/.test(event.account) ? event.account : null;
   const result = account ? await handleStripeEvent(event, { endpoint: "connect", account }) : "ignored";
-  logger.info({ eventId: event.id, type: event.type, account, result }, "stripe connect webhook");
-  return webhookReply(200, result);
+  return { ...webhookReply(200, result), log: { eventId: event.id, type: event.type, account, result } };
 }
 
 /**
@@ -68,8 +67,8 @@ async function paypalWebhook(request: WebhookRequest): Promise<WebhookReply> {
   const event = parsePayPalEvent(body);
   if (!event) return webhookReply(400, "Not a PayPal event");
   const result = await handlePayPalEvent(event);
-  logger.info({ eventId: event.id, type: event.event_type, result }, "paypal webhook");
-  return result === "retry" ? webhookReply(409, "Payment not recorded yet; retry later") : webhookReply(200, result);
+  const reply = result === "retry" ? webhookReply(409, "Payment not recorded yet; retry later") : webhookReply(200, result);
+  return { ...reply, log: { eventId: event.id, type: event.event_type, result } };
 }
 
 function postmarkAuthorized(header: string | null) {
@@ -102,9 +101,7 @@ async function postmarkWebhook(request: WebhookRequest): Promise<WebhookReply> {
     return webhookReply(400, "Body is not JSON");
   }
   const result = await applyPostmarkEvent(json);
-  logger.info({ result }, "postmark webhook");
-  if (result === "invalid") return webhookReply(400, "Not a Postmark event");
-  return webhookReply(200, result);
+  return { ...(result === "invalid" ? webhookReply(400, "Not a Postmark event") : webhookReply(200, result)), log: { result } };
 }
 
 /**

@@ -7,7 +7,8 @@
 // queues one more under the same key (or brings a failed job's retry forward); a running job's key is cleared by graphile-worker, so this happens
 // once per run, not once per payment. Lost wake-ups (a crash right after the commit) are the crontab
 // sweep's: every minute the same task runs and finds any marker still due.
-import { prisma } from "~/utils/db.server";
+import { Prisma } from "~/generated/prisma/client.ts";
+import { rawQuery } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 
 /** The task and the job key of the coalescing job (at most one waiting at a time). */
@@ -20,19 +21,43 @@ export const PAYMENT_FOLLOW_UPS_JOB_KEY = "payment-follow-ups";
  */
 export const PAYMENT_FOLLOW_UPS_QUEUE = "payment-follow-ups";
 
+/** The wake-up being sent, and the next one that callers arriving meanwhile share (decision 025). */
+let sending: Promise<void> | null = null;
+let next: Promise<void> | null = null;
+
 /**
  * Queues the payment-follow-ups job unless one is waiting. Outside any transaction (graphile-worker asks
  * that its jobs view is read so, by its indexed key). A failure is logged, not thrown: the payment and
  * its marker are committed, and the sweep does the follow-up within a minute.
+ * Wake-ups coalesce: a caller (whose payment has committed) shares a wake-up that has not been sent yet,
+ * never one already under way, which may have read the jobs before that commit. So a burst of webhooks
+ * sends one statement per round trip of it, not one per payment, and every payment is still followed by
+ * a check that began after its commit.
  */
-export async function wakePaymentFollowUps(): Promise<void> {
+export function wakePaymentFollowUps(): Promise<void> {
+  if (!sending) return (sending = wakeNow());
+  next ??= sending.then(() => {
+    next = null;
+    return (sending = wakeNow());
+  });
+  return next;
+}
+
+function wakeNow(): Promise<void> {
+  const wake: Promise<void> = wakeOnce().finally(() => {
+    if (sending === wake) sending = null;
+  });
+  return wake;
+}
+
+async function wakeOnce(): Promise<void> {
   try {
     // CASE evaluates the add_job subquery only when no job is waiting.
-    await prisma.$queryRaw`/* prepared:payment-follow-ups-wake */
+    await rawQuery(Prisma.sql`/* prepared:payment-follow-ups-wake */
       SELECT CASE WHEN EXISTS (SELECT 1 FROM graphile_worker.jobs WHERE key = ${PAYMENT_FOLLOW_UPS_JOB_KEY} AND locked_at IS NULL AND attempts < max_attempts AND run_at <= now())
                   THEN false
                   ELSE (SELECT true FROM graphile_worker.add_job(${PAYMENT_FOLLOW_UPS_TASK}, '{}'::json, queue_name => ${PAYMENT_FOLLOW_UPS_QUEUE}, job_key => ${PAYMENT_FOLLOW_UPS_JOB_KEY}))
-             END AS added`;
+             END AS added`);
   } catch (error) {
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not wake the payment follow-ups; the sweep will do them");
   }

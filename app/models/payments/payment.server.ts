@@ -9,8 +9,8 @@
 // webhooks arrive in bursts, and each round trip holds the row lock. No job is added inside: a
 // transaction that adds one notifies, and notifying commits are serialized database-wide.
 import { randomBytes } from "node:crypto";
-import type { Invoice, Payment, PaymentMethod, PaymentStatus, Prisma } from "~/generated/prisma/client.ts";
-import { prisma } from "~/utils/db.server";
+import { Prisma, type Invoice, type Payment, type PaymentMethod, type PaymentStatus } from "~/generated/prisma/client.ts";
+import { prisma, rawQueryInTx, transactionWithConnection } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { addDays, dateOnly, DATE_MIN, todayIn } from "~/utils/dates";
 import { invoiceLabel, recordActivity } from "~/models/activity.server";
@@ -89,9 +89,12 @@ function checkManualPayment(input: ApplyPaymentInput, invoice: PaymentInvoice, t
   }
 }
 
-/** Runs `work` in the invoice-locking transaction (the receipt it queues commits with it). */
+/**
+ * Runs `work` in the invoice-locking transaction (the receipt it queues commits with it). The hot
+ * statements (rawQueryInTx) go straight to the transaction's connection, without Prisma's runtime.
+ */
 function inLockingTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  return prisma.$transaction(work, LOCKING_TRANSACTION);
+  return transactionWithConnection(work, LOCKING_TRANSACTION);
 }
 
 export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
@@ -100,8 +103,9 @@ export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPayme
   try {
     result = await inLockingTransaction((tx) => applyPaymentInTx(tx, input));
   } catch (error) {
-    // Two requests with the same key on different invoices, or a race the lock did not cover.
-    if (isUniqueViolation(error)) {
+    // Two requests with the same key on different invoices, or a race the lock did not cover (23505:
+    // node-postgres's code for it, from a statement sent on the transaction's connection).
+    if (isUniqueViolation(error) || (error as { code?: unknown }).code === "23505") {
       const existing = await findProviderPayment(prisma, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
       if (existing) return { status: "duplicate", paymentId: existing.id };
     }
@@ -145,12 +149,15 @@ async function lockInvoiceForPayment(
 ): Promise<PaymentInvoice & { business: NonNullable<PaymentInvoice["business"]> }> {
   // Named prepared statements (app/utils/db.server.ts): this, the insert and the invoice's write are the
   // payment transaction's statements, planned once per connection instead of on every webhook.
-  const rows = await tx.$queryRaw<LockedInvoiceRow[]>`/* prepared:payment-lock */
+  const rows = await rawQueryInTx<LockedInvoiceRow>(
+    tx,
+    Prisma.sql`/* prepared:payment-lock */
     SELECT i.id, i."businessId", i."customerId", i.number, i.status::text AS status, i.currency, i."totalCents", i."amountPaidCents",
            i."viewedAt", i."sentAt", i."paidAt", b."timeZone", b."invoicePrefix", b."closedAt"
       FROM "Invoice" i JOIN "Business" b ON b.id = i."businessId"
      WHERE i.id = ${invoiceId} AND i."businessId" = ${businessId}
-       FOR UPDATE OF i`;
+       FOR UPDATE OF i`,
+  );
   if (!rows.length) notFound("Invoice not found");
   const { timeZone, invoicePrefix, closedAt, ...invoice } = rows[0];
   return { ...invoice, business: { timeZone, invoicePrefix, closedAt } };
@@ -202,7 +209,9 @@ async function insertPayment(tx: Tx, input: ApplyPaymentInput, invoice: PaymentI
   const now = new Date();
   // The follow-up's marker commits with the payment: there is never a payment whose follow-up is unknown.
   const followUpPendingAt = input.followUpInJob ? now : null;
-  const rows = await tx.$queryRaw<{ id: string; overpaymentCents: number; paidBefore: number }[]>`/* prepared:payment-insert */
+  const rows = await rawQueryInTx<{ id: string; overpaymentCents: number; paidBefore: number }>(
+    tx,
+    Prisma.sql`/* prepared:payment-insert */
     WITH before AS (
       SELECT COALESCE(SUM("amountCents" - "refundedCents"), 0)::int AS cents FROM "Payment" WHERE "invoiceId" = ${invoice.id} AND status = 'SUCCEEDED'
     )
@@ -216,7 +225,8 @@ async function insertPayment(tx: Tx, input: ApplyPaymentInput, invoice: PaymentI
            ${card.cardBrand}, ${card.cardLast4}, ${input.failureReason ?? null}, ${followUpPendingAt}, ${now}, ${now}
       FROM before
     ON CONFLICT (provider, "providerAccountId", "providerPaymentId") DO NOTHING
-    RETURNING id, "overpaymentCents", (SELECT cents FROM before) AS "paidBefore"`;
+    RETURNING id, "overpaymentCents", (SELECT cents FROM before) AS "paidBefore"`,
+  );
   return rows[0] ?? null;
 }
 
@@ -354,7 +364,9 @@ async function writeInvoicePaid(
 ) {
   const now = new Date();
   const rows = JSON.stringify(activity.map((a) => ({ id: newRowId(), ...a })));
-  await tx.$queryRaw`/* prepared:payment-invoice-paid */
+  await rawQueryInTx(
+    tx,
+    Prisma.sql`/* prepared:payment-invoice-paid */
     WITH invoice AS (
       UPDATE "Invoice"
          SET "amountPaidCents" = ${next.amountPaidCents}, "overpaidCents" = ${next.overpaidCents}, status = ${next.status}::"InvoiceStatus",
@@ -372,7 +384,8 @@ async function writeInvoicePaid(
       RETURNING id
     )
     SELECT (SELECT count(*) FROM invoice)::int AS invoices, (SELECT count(*) FROM activity)::int AS activities,
-           (SELECT count(*) FROM follow_up)::int AS "followUps"`;
+           (SELECT count(*) FROM follow_up)::int AS "followUps"`,
+  );
 }
 
 const paidActivity = (invoice: PaymentInvoice, label: string) => ({
