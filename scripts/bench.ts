@@ -35,7 +35,7 @@ import pg from "pg";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../tests/fakes/stripe";
 import { productionEnv, startServer, waitForOutput, type TestServer } from "../tests/helpers/production-server";
 import { resolveBenchPostgres } from "./lib/database";
-import { ensureBrowser, systemProbes } from "./lib/browser";
+import { CHROMIUM_ARGS, ensureBrowser, systemProbes } from "./lib/browser";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
 import { WEB_ENV, WEB_NODE_FLAGS } from "./lib/web-process";
 import { seedScale, type ScaleSeedResult } from "./seed-scale";
@@ -765,15 +765,7 @@ async function javascriptInBrowser(server: TestServer, targets: Target[], cookie
   const { chromium } = await import("@playwright/test");
   const browser = await chromium.launch({
     executablePath: found.path,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const result = new Map<string, PageScripts>();
   try {

@@ -12,6 +12,17 @@ import path from "node:path";
 /** Debian's package puts its browser here; playwright.config.ts uses it unless E2E_CHROMIUM_PATH says otherwise. */
 export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
+/** How the tests and the bench start Chromium here: no sandbox (root, containers), nothing fetched in the background. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
 export type CommandResult = { status: number; output: string };
 
 export type BrowserProbes = {
