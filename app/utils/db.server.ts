@@ -137,23 +137,20 @@ const rawValue = (value: unknown) => (value instanceof Date ? value.toISOString(
 export async function rawQueryInTx<T>(tx: Prisma.TransactionClient, query: Prisma.Sql): Promise<T[]> {
   const slot = slotOfTransaction.get(tx);
   if (!slot?.client || slot.released) return tx.$queryRaw<T[]>(query);
-  const text = query.text;
-  const result = await slot.client.query<T & pg.QueryResultRow>({
-    name: preparedStatementName({ sql: text }) || undefined,
-    text,
-    values: query.values.map(rawValue),
-    types: rawTypes,
-  });
-  return result.rows;
+  return runRaw<T>(slot.client, query);
 }
 
 /** A raw statement outside any transaction, on the adapter's pool (no Prisma runtime); through Prisma before it has connected. */
 export async function rawQuery<T>(query: Prisma.Sql): Promise<T[]> {
   if (!currentPool || currentPool.ending || currentPool.ended) return prisma.$queryRaw<T[]>(query);
-  const text = query.text;
-  const result = await currentPool.query<T & pg.QueryResultRow>({
-    name: preparedStatementName({ sql: text }) || undefined,
-    text,
+  return runRaw<T>(currentPool, query);
+}
+
+/** A Prisma.sql statement sent with node-postgres: named as preparedStatementName says, values and rows as Prisma has them. */
+async function runRaw<T>(on: pg.Pool | pg.PoolClient, query: Prisma.Sql): Promise<T[]> {
+  const result = await on.query<T & pg.QueryResultRow>({
+    name: preparedStatementName({ sql: query.text }) || undefined,
+    text: query.text,
     values: query.values.map(rawValue),
     types: rawTypes,
   });
