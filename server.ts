@@ -9,6 +9,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
+import expressStaticGzip from "express-static-gzip";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { EnvError, parseEnv, type Env } from "./app/utils/env.server";
@@ -214,17 +215,27 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   // (app/entry.server.tsx, app/utils/compress.server.ts), which compression leaves alone. Other answers and
   // downloads made per request use the same fast settings as pages (brotli 1, gzip 1).
   const answerCompression = compression({ threshold: COMPRESSION_THRESHOLD_BYTES, ...FAST_GZIP, brotli: FAST_BROTLI });
-  // Scripts, styles and public files are cached by the browser (a year for hashed build assets), so each
-  // phone fetches them once per release: they keep the default levels (brotli 4, gzip 6), the bytes that
-  // issue 17's JavaScript budget counts.
+  // Scripts and styles of the build go out precompressed (below); public files, and any build file without a
+  // precompressed copy (a dev build), keep the default levels (brotli 4, gzip 6).
   const assetCompression = compression({ threshold: COMPRESSION_THRESHOLD_BYTES });
   // Only a path whose last segment has a dot can name a file in public/ (favicon.svg).
   const namesFile = (p: string) => /\.[^/]*$/.test(p);
   const isAsset = (p: string) => p.startsWith("/build/") || namesFile(p);
   app.use((req, res, next) => (isAsset(req.path) ? assetCompression : answerCompression)(req, res, next));
 
-  // Hashed build assets never change: cache them for a year. Other public files for an hour.
-  app.use("/build", express.static(path.join(buildDir, "public"), { immutable: true, maxAge: "1y" }));
+  // Hashed build assets never change: cache them for a year. Other public files for an hour. The build's
+  // scripts and styles have `.br` (brotli 11) and `.gz` (zopfli) copies made at build time
+  // (scripts/lib/precompress.ts, decision 026): a browser gets the smallest one it accepts, with
+  // `Vary: Accept-Encoding`, and compression leaves an answer that already has a Content-Encoding alone.
+  app.use(
+    "/build",
+    expressStaticGzip(path.join(buildDir, "public"), {
+      enableBrotli: true,
+      orderPreference: ["br"],
+      index: false,
+      serveStatic: { immutable: true, maxAge: "1y" },
+    }),
+  );
   // Pages skip the file-system stat that express.static makes for every request it sees.
   const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h" });
   app.use((req, res, next) => (namesFile(req.path) ? publicFiles(req, res, next) : next()));

@@ -1,9 +1,9 @@
-// Compression on the production server: pages and assets go out gzipped, but responses under 1 KB
+// Compression on the production server: pages go out gzipped, the build's assets precompressed, but responses under 1 KB
 // (/ping, redirects, small JSON) go out as they are, with a Content-Length. The Remix adapter as patched
 // (patches/@remix-run+express, decision 023) ends a page or an answer in one piece, so compression knows
 // its size; downloads still stream.
 import http from "node:http";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { attributesAt } from "../helpers/html";
 import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/production-server";
@@ -60,18 +60,35 @@ describe("compression", () => {
     expect(plain.body.toString()).toMatch(/<\/html>\s*$/);
   });
 
-  it("still compresses hashed assets over 1 KB, at the default level", async () => {
+  it("sends the build's scripts and styles precompressed: brotli 11 to a browser that takes it, zopfli gzip otherwise", async () => {
     const html = gunzipSync((await get("/login", { "accept-encoding": "gzip" })).body).toString();
     const href = attributesAt(html, 'link[rel="stylesheet"]', "href")[0];
     expect(href).toBeTruthy();
     const css = await get(href!, { "accept-encoding": "gzip" });
     expect(css.status).toBe(200);
     expect(css.headers["content-encoding"]).toBe("gzip");
-    // Assets keep zlib's default level (a browser fetches them once per release); pages use level 1.
+    expect(css.headers["content-type"]).toMatch(/^text\/css/);
+    expect(css.headers["cache-control"]).toMatch(/immutable/);
+    expect(css.headers.vary).toMatch(/accept-encoding/i);
+    // Made at build time (scripts/lib/precompress.ts): smaller than zlib's strongest level; pages use level 1.
     const raw = gunzipSync(css.body);
-    expect(css.body.length).toBe(gzipSync(raw).length);
-    expect(css.body.length).toBeLessThan(gzipSync(raw, { level: 1 }).length);
+    expect(css.body.length).toBeLessThan(gzipSync(raw, { level: 9 }).length);
     const page = await get("/login", { "accept-encoding": "gzip" });
     expect(page.body.length).toBe(gzipSync(gunzipSync(page.body), { level: 1 }).length);
+
+    const br = await get(href!, { "accept-encoding": "gzip, deflate, br, zstd" });
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(br.body).equals(raw)).toBe(true);
+    expect(br.body.length).toBeLessThan(brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }).length);
+
+    const plain = await get(href!, {});
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.equals(raw)).toBe(true);
+    expect(plain.headers["content-type"]).toMatch(/^text\/css/);
+  });
+
+  it("answers an unknown build file with 404, and a malformed one with 400, not a 500", async () => {
+    expect((await get("/build/_shared/chunk-NOPE.js")).status).toBe(404);
+    expect((await get("/build/%E0%A4%A.js")).status).toBe(400);
   });
 });
