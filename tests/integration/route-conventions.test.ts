@@ -4,7 +4,8 @@
 //   renders inside the layout with its navigation;
 // - every page and resource route exports its loader and action through mapDomainErrors, the one web
 //   mapper of domain errors (the API and the webhooks answer in their own formats);
-// - routes never query Prisma: they call the domain.
+// - routes never query Prisma: they call the domain;
+// - no route loads its data in the browser (clientLoader): pages render on the server.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +56,11 @@ describe("route conventions", () => {
       }
     }
     expect(unmapped, "export const loader = /* @__PURE__ */ mapDomainErrors(async (...) => { ... }) (app/web/errors.server.ts)").toEqual([]);
+  });
+
+  it("no route has a clientLoader or a HydrateFallback (patches/@remix-run+react leaves out Remix's default fallback, decision 026)", () => {
+    const found = files.filter((f) => ["clientLoader", "clientAction", "HydrateFallback"].some((name) => exportsName(f.source, name))).map((f) => f.name);
+    expect(found).toEqual([]);
   });
 
   it("routes never query Prisma", () => {
