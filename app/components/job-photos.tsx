@@ -1,8 +1,7 @@
 // Job photos on an invoice or an estimate (issue 14). JobPhotos is the contractor's: the photos, a delete
 // button under each and a plain multipart upload form, all posting to the document's photos page
 // (/invoices/<id>/photos), which redirects back here on success and shows the form with the error on a
-// 400, so it works with JavaScript off. PhotoGallery is the customer's: lazy images with their size
-// set (no layout shift), each one a link to the full photo, and no script.
+// 400, so it works with JavaScript off. The customer's view is PhotoGallery (photo-gallery.tsx).
 
 export type PhotoView = { id: string; width: number; height: number; version: number };
 
@@ -76,27 +75,6 @@ export function JobPhotos({ photos, action, error }: { photos: PhotoView[]; acti
           </button>
         </form>
       )}
-    </section>
-  );
-}
-
-/** The customer's view: `base` is the signed page's photo path, `query` its t and d. */
-export function PhotoGallery({ photos, base, t, d }: { photos: PhotoView[]; base: string; t: string | null; d: string | null }) {
-  if (!photos.length) return null;
-  const src = (p: PhotoView) => `${base}/${p.id}?${new URLSearchParams({ t: t ?? "", d: d ?? "", v: String(p.version) })}`;
-  return (
-    <section className="card" aria-labelledby="photos-heading">
-      <h2 id="photos-heading">Photos</h2>
-      <ul className="photo-grid">
-        {photos.map((p, i) => (
-          <li key={p.id}>
-            <a href={src(p)}>
-              {/* eslint-disable-next-line jsx-a11y/img-redundant-alt -- "Job photo" is what the picture is, not a word for "image" */}
-              <img src={src(p)} width={p.width} height={p.height} loading="lazy" decoding="async" alt={`Job photo ${i + 1}`} />
-            </a>
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }

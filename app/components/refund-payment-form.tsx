@@ -11,11 +11,8 @@ import { ErrorList, Field, SubmitButton } from "./forms";
 // Validated on the server round trip (issue 17: no zod in the browser); the type keeps the fields typed.
 type RefundSchema = ReturnType<typeof refundFormSchema>;
 
-type RefundRow = { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: string };
-
-type RefundView = { refundableCents: number; refunds: RefundRow[] };
-
-const STATUS = { PENDING: "waiting for the provider to confirm", COMPLETED: "refunded", FAILED: "not sent" } as const;
+/** Each refund asked for, in words (built by the page's loader). */
+type RefundView = { refundableCents: number; refunds: { id: string; text: string }[] };
 
 export function RefundPaymentForm({
   paymentId,
@@ -51,7 +48,7 @@ export function RefundPaymentForm({
         <ul className="muted">
           {view.refunds.map((r) => (
             <li key={r.id} data-testid="refund-row">
-              {`Refund of ${money(r.amountCents)} (${r.reason}): ${STATUS[r.status as keyof typeof STATUS] ?? r.status}${r.status === "FAILED" && r.failureMessage ? ` (${r.failureMessage})` : ""}`}
+              {r.text}
             </li>
           ))}
         </ul>

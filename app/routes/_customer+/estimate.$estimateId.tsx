@@ -18,7 +18,7 @@ import { toDateString } from "~/utils/dates";
 import { decideEstimate, loadEstimateLink, markEstimateViewed } from "~/models/estimate.server";
 import { formatEstimateNumber } from "~/models/document-numbers";
 import { listJobPhotos } from "~/models/job-photo.server";
-import { PhotoGallery } from "~/components/job-photos";
+import { PhotoGallery } from "~/components/photo-gallery";
 import type { RouteHandle } from "~/root";
 import { getSession } from "~/utils/session.server";
 import { mapDomainErrors } from "~/web/errors.server";

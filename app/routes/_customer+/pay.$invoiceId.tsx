@@ -6,7 +6,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { BrandHeader, brandLinks } from "~/components/brand-header";
 import { DocumentLines, documentView } from "~/components/document-lines";
-import { PhotoGallery } from "~/components/job-photos";
+import { PhotoGallery } from "~/components/photo-gallery";
 import { listJobPhotos } from "~/models/job-photo.server";
 import { PayLinkDownloads } from "~/components/pay-link-downloads";
 import { ContactLinks, StatusBadge } from "~/components/status-badge";

@@ -22,32 +22,27 @@ type PaymentWithRefunds = {
   refunds: { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: Date }[];
 };
 
+const REFUND_STATUS: Record<string, string> = { PENDING: "waiting for the provider to confirm", COMPLETED: "refunded", FAILED: "not sent" };
+
+/** "Refund of $45.00 (reason): refunded", as the payment's row lists it. */
+function refundInWords(r: PaymentWithRefunds["refunds"][number], currency: string) {
+  const failure = r.status === "FAILED" && r.failureMessage ? ` (${r.failureMessage})` : "";
+  return `Refund of ${formatMoney(r.amountCents, currency)} (${r.reason}): ${REFUND_STATUS[r.status] ?? r.status}${failure}`;
+}
+
 /**
  * The loader's part, from the payments read with the invoice: per online payment what is left to refund
  * (paid, less what the provider refunded, less refunds still on their way) and the refunds asked for;
  * a fresh key per render.
  */
-export function refundsView(auth: Owner, payments: PaymentWithRefunds[]) {
-  const byPayment: Record<
-    string,
-    {
-      refundableCents: number;
-      refunds: { id: string; amountCents: number; status: string; reason: string; failureMessage: string | null; createdAt: string }[];
-    }
-  > = {};
+export function refundsView(auth: Owner, payments: PaymentWithRefunds[], currency: string) {
+  const byPayment: Record<string, { refundableCents: number; refunds: { id: string; text: string }[] }> = {};
   for (const payment of payments) {
     const refundable = isRefundableOnline(payment);
     if (!refundable && !payment.refunds.length) continue;
     byPayment[payment.id] = {
       refundableCents: refundable ? remainingRefundableCents(payment, payment.refunds) : 0,
-      refunds: payment.refunds.map((r) => ({
-        id: r.id,
-        amountCents: r.amountCents,
-        status: r.status,
-        reason: r.reason,
-        failureMessage: r.failureMessage,
-        createdAt: r.createdAt.toISOString(),
-      })),
+      refunds: payment.refunds.map((r) => ({ id: r.id, text: refundInWords(r, currency) })),
     };
   }
   return { canRefund: auth.user.role === "OWNER", refundKey: randomToken(16), byPayment };

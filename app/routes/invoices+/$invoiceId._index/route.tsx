@@ -27,6 +27,7 @@ import { mapDomainErrors } from "~/web/errors.server";
 import { invoicePageAction } from "./actions.server";
 import { RecordPaymentForm } from "./record-payment-form";
 import { replyFor } from "./reply-for";
+import { emailTimelineView } from "./emails.server";
 import { refundsView } from "./refunds.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.number ?? "Invoice"} | Invoice Link` }];
@@ -36,7 +37,7 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
   const auth = await requireBusiness(request, context);
   const { businessId, business } = auth;
   const invoice = await getInvoiceWithRefunds(businessId, params.invoiceId!);
-  const refunds = refundsView(auth, invoice.payments);
+  const refunds = refundsView(auth, invoice.payments, invoice.currency);
   const today = todayIn(business.timeZone);
   return json({
     id: invoice.id,
@@ -64,11 +65,10 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
       receivedAt: p.receivedAt.toISOString(),
       receivedOn: paymentDay(p, business.timeZone),
       reference: p.reference,
-      overpaymentCents: p.overpaymentCents,
-      refundedCents: p.refundedCents,
       status: p.status,
       provider: p.provider,
       paidWith: describePaymentMethod(p),
+      badges: paymentBadges(p, invoice.currency),
     })),
     revisions: invoice.revisions.map((r) => ({
       id: r.id,
@@ -77,24 +77,7 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
       totalCents: (r.snapshot as { totalCents?: number }).totalCents ?? 0,
     })),
     today,
-    emails: invoice.emailMessages.map((m) => ({
-      id: m.id,
-      template: m.template,
-      to: m.to,
-      status: m.status,
-      error: m.error,
-      events: [
-        ["Queued", m.createdAt],
-        ["Sent", m.sentAt],
-        ["Delivered", m.deliveredAt],
-        ["Opened", m.openedAt],
-        ["Clicked", m.clickedAt],
-        ["Bounced", m.bouncedAt],
-        ["Marked as spam", m.complainedAt],
-      ]
-        .filter((e): e is [string, Date] => e[1] instanceof Date)
-        .map(([label, at]) => ({ label, at: at.toISOString() })),
-    })),
+    emails: emailTimelineView(invoice.emailMessages),
     repeating: invoice.schedulesFromThis.length > 0,
     fromSchedule: invoice.recurringSchedule?.id ?? null,
     // A fresh key per page view: submitting the same form twice records one payment. "Mark paid" has
@@ -105,6 +88,18 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
     businessName: business.name,
   });
 });
+
+/** The notes beside a payment's amount: overpaid, refunded, processing, failed, disputed. */
+function paymentBadges(p: { status: string; overpaymentCents: number; refundedCents: number }, currency: string) {
+  const badges: { text: string; warn: boolean }[] = [];
+  if (p.overpaymentCents) badges.push({ text: `overpaid ${formatMoney(p.overpaymentCents, currency)}`, warn: true });
+  if (p.status === "REFUNDED") badges.push({ text: "refunded", warn: false });
+  if (p.status === "SUCCEEDED" && p.refundedCents) badges.push({ text: `${formatMoney(p.refundedCents, currency)} refunded`, warn: false });
+  if (p.status === "PENDING") badges.push({ text: "processing", warn: false });
+  if (p.status === "FAILED") badges.push({ text: "failed", warn: true });
+  if (p.status === "DISPUTED") badges.push({ text: "disputed", warn: true });
+  return badges;
+}
 
 export const action = /* @__PURE__ */ mapDomainErrors(async ({ request, params }: ActionFunctionArgs) => {
   const auth = await requireBusiness(request);
@@ -263,12 +258,11 @@ export default function InvoicePage() {
                     <td data-label="Reference">{p.reference}</td>
                     <td className="num" data-label="Amount">
                       {money(p.amountCents)}
-                      {p.overpaymentCents ? <span className="badge badge-warn"> overpaid {money(p.overpaymentCents)}</span> : null}
-                      {p.status === "REFUNDED" ? <span className="badge"> refunded</span> : null}
-                      {p.status === "SUCCEEDED" && p.refundedCents ? <span className="badge"> {money(p.refundedCents)} refunded</span> : null}
-                      {p.status === "PENDING" ? <span className="badge"> processing</span> : null}
-                      {p.status === "FAILED" ? <span className="badge badge-warn"> failed</span> : null}
-                      {p.status === "DISPUTED" ? <span className="badge badge-warn"> disputed</span> : null}
+                      {p.badges.map((b) => (
+                        <span key={b.text} className={b.warn ? "badge badge-warn" : "badge"}>
+                          {` ${b.text}`}
+                        </span>
+                      ))}
                     </td>
                     <td>
                       {p.status === "SUCCEEDED" && p.provider === "manual" && data.status !== "VOID" ? (
