@@ -24,6 +24,7 @@
 // start's, scripts/lib/web-process.ts; "" for none: to compare).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
@@ -728,12 +729,28 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
 
 // ---- JavaScript per page
 
-type PageScripts = { files: number; gzipBytes: number; inlineGzipBytes: number };
+type PageScripts = { files: number; gzipBytes: number; brotliBytes: number; inlineGzipBytes: number };
+/** What Chromium fetched: the bodies' bytes as received, and the encodings they came in. */
+type LoadedScripts = { files: number; bytes: number; encoding: string };
+
+/** A response's body as the server sends it to a client that accepts `encoding` (fetch would decode it). */
+function bytesOnTheWire(url: URL, headers: Record<string, string>) {
+  return new Promise<number>((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        let bytes = 0;
+        res.on("data", (chunk: Buffer) => (bytes += chunk.byteLength));
+        res.on("end", () => resolve(bytes));
+      })
+      .on("error", reject);
+  });
+}
 
 /**
- * The JavaScript a browser loads for a page: every <script src> and <link rel="modulepreload">, each
- * gzipped as the server sends it (compression's default level), plus the inline scripts (Remix's
- * context and route manifest), reported apart. Code a later navigation would import is not counted.
+ * The JavaScript a browser loads for a page: every <script src> and <link rel="modulepreload">, counted as
+ * the server sends each to a browser that takes gzip but not brotli (the build's zopfli copies, decision 026)
+ * and to one that takes brotli, plus the inline scripts (Remix's context and route manifest), gzipped,
+ * reported apart. Code a later navigation would import is not counted.
  */
 async function javascriptOnPage(server: TestServer, target: Target, cookie: string): Promise<PageScripts> {
   const headers = { ...BROWSER_HEADERS, cookie: target.anonymous ? "" : cookie };
@@ -745,21 +762,23 @@ async function javascriptOnPage(server: TestServer, target: Target, cookie: stri
     if (href && /\brel="modulepreload"/.test(tag)) urls.add(href);
   }
   let gzipBytes = 0;
+  let brotliBytes = 0;
   for (const url of urls) {
-    const body = Buffer.from(await (await fetch(new URL(url.replaceAll("&amp;", "&"), server.url))).arrayBuffer());
-    gzipBytes += gzipSync(body).byteLength;
+    const src = new URL(url.replaceAll("&amp;", "&"), server.url);
+    gzipBytes += await bytesOnTheWire(src, { "accept-encoding": "gzip" });
+    brotliBytes += await bytesOnTheWire(src, { "accept-encoding": "gzip, deflate, br" });
   }
   const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join("");
-  return { files: urls.size, gzipBytes, inlineGzipBytes: inline ? gzipSync(Buffer.from(inline)).byteLength : 0 };
+  return { files: urls.size, gzipBytes, brotliBytes, inlineGzipBytes: inline ? gzipSync(Buffer.from(inline)).byteLength : 0 };
 }
 
 /**
  * What a browser really loads for a page before anyone taps anything: Chromium opens the page, waits until
  * the network has been idle for half a second (hydration done, every chunk the page imports as it hydrates
- * fetched), and every script it fetched is counted, gzipped like the ones above. Chunks a page imports only
- * on a tap (a dialog's code, say) are not in it; chunks it imports while hydrating are.
+ * fetched), and every script it fetched is counted as it came over the wire (Chromium's own Accept-Encoding).
+ * Chunks a page imports only on a tap (a dialog's code, say) are not in it; chunks it imports while hydrating are.
  */
-async function javascriptInBrowser(server: TestServer, targets: Target[], cookie: string): Promise<Map<string, PageScripts>> {
+async function javascriptInBrowser(server: TestServer, targets: Target[], cookie: string): Promise<Map<string, LoadedScripts>> {
   const found = await ensureBrowser(systemProbes(log, ROOT));
   if (!found.ok) throw new Error(found.message);
   const { chromium } = await import("@playwright/test");
@@ -767,20 +786,30 @@ async function javascriptInBrowser(server: TestServer, targets: Target[], cookie
     executablePath: found.path,
     args: CHROMIUM_ARGS,
   });
-  const result = new Map<string, PageScripts>();
+  const result = new Map<string, LoadedScripts>();
   try {
     for (const target of targets) {
       const context = await browser.newContext({ userAgent: BROWSER_HEADERS["user-agent"] });
       const [name, ...value] = cookie.split(";")[0].split("=");
       if (!target.anonymous && name) await context.addCookies([{ name, value: value.join("="), url: server.url }]);
       const page = await context.newPage();
-      const scripts: Promise<Buffer>[] = [];
+      const scripts: Promise<{ bytes: number; encoding: string }>[] = [];
       page.on("response", (response) => {
-        if (response.request().resourceType() === "script") scripts.push(response.body());
+        if (response.request().resourceType() !== "script") return;
+        // The body's bytes as they came over the wire, in the encoding Chromium asked for and got.
+        const encoding = response.headers()["content-encoding"] ?? "identity";
+        scripts.push(
+          response
+            .request()
+            .sizes()
+            .then((sizes) => ({ bytes: sizes.responseBodySize, encoding })),
+        );
       });
       await page.goto(`${server.url}${target.path}`, { waitUntil: "networkidle" });
       const bodies = await Promise.all(scripts);
-      result.set(target.name, { files: bodies.length, gzipBytes: bodies.reduce((sum, body) => sum + gzipSync(body).byteLength, 0), inlineGzipBytes: 0 });
+      const bytes = bodies.reduce((sum, body) => sum + body.bytes, 0);
+      const encoding = [...new Set(bodies.map((body) => body.encoding))].join("+");
+      result.set(target.name, { files: bodies.length, bytes, encoding });
       await context.close();
     }
   } finally {
@@ -789,7 +818,7 @@ async function javascriptInBrowser(server: TestServer, targets: Target[], cookie
   return result;
 }
 
-function pagesReport(measurements: Measurement[], scripts: Map<string, PageScripts>, loaded: Map<string, PageScripts>, load: number[]) {
+function pagesReport(measurements: Measurement[], scripts: Map<string, PageScripts>, loaded: Map<string, LoadedScripts>, load: number[]) {
   const baseline = measurements.find((m) => m.target.kind === "baseline")!;
   const date = new Date().toISOString().replace("T", " ").slice(0, 16);
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
@@ -798,17 +827,17 @@ function pagesReport(measurements: Measurement[], scripts: Map<string, PageScrip
     const inBrowser = loaded.get(m.target.name);
     return (
       `| ${m.target.name} | ${fmt(m.rps / baseline.rps, 2)} | ${m.cpu ? fmt(m.cpu.server, 2) : "n/a"} | ${m.cpu?.postgres != null ? fmt(m.cpu.postgres, 2) : "n/a"} | ` +
-      `${js ? js.files : "n/a"} | ${js ? kb(js.gzipBytes) : "n/a"} | ${inBrowser ? `${inBrowser.files} / ${kb(inBrowser.gzipBytes)}` : "n/a"} | ${js ? kb(js.inlineGzipBytes) : "n/a"} |`
+      `${js ? js.files : "n/a"} | ${js ? `${kb(js.gzipBytes)} / ${kb(js.brotliBytes)}` : "n/a"} | ${inBrowser ? `${inBrowser.files} / ${kb(inBrowser.bytes)} ${inBrowser.encoding}` : "n/a"} | ${js ? kb(js.inlineGzipBytes) : "n/a"} |`
     );
   });
   return [
     `Last run: ${date} UTC, same server and run as the scale benchmark (load average ${load.map((l) => l.toFixed(1)).join(" / ")} before it; on a busy machine compare the ratios and CPU per request, not the times).`,
     "",
-    "| page | req/s vs /ping | Node CPU ms/req | Postgres CPU ms/req | JS files | JS gzipped KB | loaded in Chromium, files / KB gz | inline script gzipped KB |",
+    "| page | req/s vs /ping | Node CPU ms/req | Postgres CPU ms/req | JS files | JS KB as sent: gzip / brotli | loaded in Chromium: files / KB as received, encoding | inline script gzipped KB |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
-    '- JS: every `<script src>` and `<link rel="modulepreload">` of the page as the server renders it, each gzipped at the level the server uses; inline scripts (Remix\'s context) apart. "Loaded in Chromium": every script the browser fetched by the time the page was hydrated and the network idle for 0.5 s, with no tap (chunks a page imports while it hydrates count; a dialog loaded on a tap does not), gzipped the same way. The JavaScript targets are judged on the larger of the two. Targets (issue 17): contractor pages at most 90 KB, login and dashboard at most 60 KB, customer pages 0.',
+    '- JS: every `<script src>` and `<link rel="modulepreload">` of the page as the server renders it, each counted as the server sends it to a browser that takes gzip only (the build\'s zopfli copies) and to one that takes brotli (quality 11 copies; decision 026); inline scripts (Remix\'s context) apart, gzipped. "Loaded in Chromium": every script the browser fetched by the time the page was hydrated and the network idle for 0.5 s, with no tap (chunks a page imports while it hydrates count; a dialog loaded on a tap does not), as received, in the encoding Chromium asked for. The JavaScript targets are judged on the gzip count (the largest a browser gets) and the Chromium count. Targets (issue 17): contractor pages at most 90 KB, login and dashboard at most 60 KB, customer pages 0.',
   ].join("\n");
 }
 
