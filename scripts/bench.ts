@@ -24,7 +24,6 @@
 // start's, scripts/lib/web-process.ts; "" for none: to compare).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
@@ -35,6 +34,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../tests/fakes/stripe";
 import { productionEnv, startServer, waitForOutput, type TestServer } from "../tests/helpers/production-server";
+import { rawGet } from "../tests/helpers/raw-http";
 import { resolveBenchPostgres } from "./lib/database";
 import { CHROMIUM_ARGS, ensureBrowser, systemProbes } from "./lib/browser";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
@@ -733,19 +733,6 @@ type PageScripts = { files: number; gzipBytes: number; brotliBytes: number; inli
 /** What Chromium fetched: the bodies' bytes as received, and the encodings they came in. */
 type LoadedScripts = { files: number; bytes: number; encoding: string };
 
-/** A response's body as the server sends it to a client that accepts `encoding` (fetch would decode it). */
-function bytesOnTheWire(url: URL, headers: Record<string, string>) {
-  return new Promise<number>((resolve, reject) => {
-    http
-      .get(url, { headers }, (res) => {
-        let bytes = 0;
-        res.on("data", (chunk: Buffer) => (bytes += chunk.byteLength));
-        res.on("end", () => resolve(bytes));
-      })
-      .on("error", reject);
-  });
-}
-
 /**
  * The JavaScript a browser loads for a page: every <script src> and <link rel="modulepreload">, counted as
  * the server sends each to a browser that takes gzip but not brotli (the build's zopfli copies, decision 026)
@@ -765,8 +752,8 @@ async function javascriptOnPage(server: TestServer, target: Target, cookie: stri
   let brotliBytes = 0;
   for (const url of urls) {
     const src = new URL(url.replaceAll("&amp;", "&"), server.url);
-    gzipBytes += await bytesOnTheWire(src, { "accept-encoding": "gzip" });
-    brotliBytes += await bytesOnTheWire(src, { "accept-encoding": "gzip, deflate, br" });
+    gzipBytes += (await rawGet(src, { "accept-encoding": "gzip" })).body.byteLength;
+    brotliBytes += (await rawGet(src, { "accept-encoding": "gzip, deflate, br" })).body.byteLength;
   }
   const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join("");
   return { files: urls.size, gzipBytes, brotliBytes, inlineGzipBytes: inline ? gzipSync(Buffer.from(inline)).byteLength : 0 };

@@ -3,12 +3,12 @@
 // hydrates loads at most 90 KB of gzipped JavaScript. Reads the browser build of the test run (BUILD_DIR,
 // built by scripts/test.ts) and renders some pages on the production server.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAccount, signedInBrowser } from "../helpers/accounts";
 import { attributesAt } from "../helpers/html";
+import { rawGet } from "../helpers/raw-http";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
@@ -72,19 +72,6 @@ function pageBytes(manifest: Manifest, routeId: string, size = gzippedSize) {
   const { matches, urls } = routeScripts(manifest, routeId);
   if (!hydrates(matches)) return 0;
   return urls.reduce((sum, url) => sum + size(path.join(PUBLIC_DIR, url.replace(/^\/build\//, ""))), 0);
-}
-
-/** The body's bytes as the server sends them to a browser that accepts `encoding` (fetch would decode them). */
-function bytesOnTheWire(url: URL, encoding: string) {
-  return new Promise<number>((resolve, reject) => {
-    http
-      .get(url, { headers: { "accept-encoding": encoding } }, (res) => {
-        let bytes = 0;
-        res.on("data", (chunk: Buffer) => (bytes += chunk.byteLength));
-        res.on("end", () => resolve(bytes));
-      })
-      .on("error", reject);
-  });
 }
 
 function browserChunks() {
@@ -192,7 +179,7 @@ describe("pages that work fully as HTML", () => {
         if (href && /\brel="modulepreload"/.test(tag)) urls.add(href);
       }
       let bytes = 0;
-      for (const src of urls) bytes += await bytesOnTheWire(new URL(src.replaceAll("&amp;", "&"), server.url), "gzip");
+      for (const src of urls) bytes += (await rawGet(new URL(src.replaceAll("&amp;", "&"), server.url), { "accept-encoding": "gzip" })).body.byteLength;
       expect([url, bytes]).toEqual([url, pageBytes(manifest, routeId)]);
       expect(bytes).toBeGreaterThan(75 * KB);
     }

@@ -2,11 +2,11 @@
 // (/ping, redirects, small JSON) go out as they are, with a Content-Length. The Remix adapter as patched
 // (patches/@remix-run+express, decision 023) ends a page or an answer in one piece, so compression knows
 // its size; downloads still stream.
-import http from "node:http";
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { attributesAt } from "../helpers/html";
 import { START_TIMEOUT_MS, startServer, type TestServer } from "../helpers/production-server";
+import { rawGet } from "../helpers/raw-http";
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -17,17 +17,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 /** The raw response: headers and the bytes on the wire (fetch would decode them). */
-function get(path: string, headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br" }) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-    http
-      .get(`${server.url}${path}`, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      })
-      .on("error", reject);
-  });
-}
+const get = (path: string, headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br" }) => rawGet(`${server.url}${path}`, headers);
 
 describe("compression", () => {
   it("sends tiny responses as they are, with their length", async () => {
