@@ -7,7 +7,10 @@
 // A webhook's new payment costs three statements between BEGIN and COMMIT: the lock, the insert (with the
 // follow-up's marker), and the invoice's update with its activity, each a named prepared statement:
 // webhooks arrive in bursts, and each round trip holds the row lock. No job is added inside: a
-// transaction that adds one notifies, and notifying commits are serialized database-wide.
+// transaction that adds one notifies, and notifying commits are serialized database-wide. While a payment
+// needs only those raw statements (a webhook's new payment, or its repeat), the transaction runs on
+// node-postgres alone, BEGIN written with the lock and COMMIT with the invoice's write; a path that needs
+// Prisma's model calls runs again from the start in Prisma's transaction (decision 026).
 import { randomBytes } from "node:crypto";
 import { Prisma, type Invoice, type Payment, type PaymentMethod, type PaymentStatus } from "~/generated/prisma/client.ts";
 import { prisma, rawQueryInTx, transactionWithConnection } from "~/utils/db.server";
@@ -90,8 +93,8 @@ function checkManualPayment(input: ApplyPaymentInput, invoice: PaymentInvoice, t
 }
 
 /**
- * Runs `work` in the invoice-locking transaction (the receipt it queues commits with it). The hot
- * statements (rawQueryInTx) go straight to the transaction's connection, without Prisma's runtime.
+ * Runs `work` in the invoice-locking transaction (the receipt it queues commits with it): on node-postgres
+ * alone while it sends only raw statements (rawQueryInTx), else in Prisma's transaction, from the start.
  */
 function inLockingTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   return transactionWithConnection(work, LOCKING_TRANSACTION);
@@ -119,6 +122,19 @@ export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPayme
 
 function findProviderPayment(db: Tx | typeof prisma, provider: string, providerAccountId: string, providerPaymentId: string) {
   return db.payment.findUnique({ where: { provider_providerAccountId_providerPaymentId: { provider, providerAccountId, providerPaymentId } } });
+}
+
+/**
+ * The payment recorded under a provider id, read in the payment's transaction (a repeated event: a raw
+ * statement, so a duplicate stays on the transaction's own connection; decision 026). The same row as findProviderPayment.
+ */
+async function lockedProviderPayment(tx: Tx, provider: string, providerAccountId: string, providerPaymentId: string): Promise<Payment | null> {
+  const rows = await rawQueryInTx<Payment>(
+    tx,
+    Prisma.sql`/* prepared:payment-by-provider-id */
+    SELECT * FROM "Payment" WHERE provider = ${provider} AND "providerAccountId" = ${providerAccountId} AND "providerPaymentId" = ${providerPaymentId}`,
+  );
+  return rows[0] ?? null;
 }
 
 // PENDING may settle either way; every other state only moves through refunds and disputes.
@@ -250,7 +266,7 @@ async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<Apply
   // to be refunded by hand, and the activity feed says so.
   const inserted = refusal ? null : await insertPayment(tx, input, invoice, status, input.receivedOn ?? today, invoice.business.closedAt !== null);
   if (!inserted) {
-    const existing = await findProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
+    const existing = await lockedProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
     if (!existing) throw refusal ?? new Error("the payment's provider id was taken, but no payment has it");
     if (existing.invoiceId !== invoice.id || !NEXT_STATES[existing.status].includes(status)) return { status: "duplicate", paymentId: existing.id };
     // An ACH debit settled (or bounced): the same row moves on; events arriving twice stop at the check above.
@@ -340,7 +356,8 @@ async function completePayment(
   // The invoice's update, the activity and (for a webhook whose payment paid the invoice) the notice's
   // date on the follow-up's marker: one statement, one round trip.
   const paidNotice = options.followUpInJob && becamePaid ? { paymentId: payment.id, invoicePaidAt: paidAt! } : null;
-  await writeInvoicePaid(tx, invoice.id, next, activity, paidNotice);
+  // A webhook's payment ends here: its COMMIT goes out with this statement (decision 026).
+  await writeInvoicePaid(tx, invoice.id, next, activity, paidNotice, { last: options.followUpInJob });
   if (options.followUpInJob) return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId: null };
   if (becamePaid) await queueInvoicePaidNotice(tx, invoice, paidAt!);
   const receiptEmailId = await queueReceipt(tx, invoice.id, payment.id);
@@ -361,6 +378,7 @@ async function writeInvoicePaid(
   next: PaidState,
   activity: ActivityRow[],
   paidNotice: { paymentId: string; invoicePaidAt: Date } | null,
+  options?: { last?: boolean },
 ) {
   const now = new Date();
   const rows = JSON.stringify(activity.map((a) => ({ id: newRowId(), ...a })));
@@ -385,6 +403,7 @@ async function writeInvoicePaid(
     )
     SELECT (SELECT count(*) FROM invoice)::int AS invoices, (SELECT count(*) FROM activity)::int AS activities,
            (SELECT count(*) FROM follow_up)::int AS "followUps"`,
+    options,
   );
 }
 
