@@ -60,6 +60,8 @@ type OwnTransaction = {
   needsPrisma: boolean;
   /** COMMIT sent with the last statement (rawQueryInTx's `last`). */
   commit?: Promise<unknown>;
+  /** The statement written behind that COMMIT (rawQueryInTx's `thenOutside`), settled (its failure reported) before the connection goes back. */
+  outside?: Promise<unknown>;
   /** statement_timeout (ms), set with BEGIN. */
   statementTimeout: number;
 };
@@ -130,8 +132,10 @@ async function ownTransaction<T>(pool: pg.Pool, work: (tx: Prisma.TransactionCli
   const rollBack = failure !== null || state.needsPrisma;
   let broken: Error | undefined;
   try {
-    if (state.commit) await state.commit;
-    else if (state.begun && !state.ended) {
+    if (state.commit) {
+      await state.outside;
+      await state.commit;
+    } else if (state.begun && !state.ended) {
       state.ended = true;
       await client.query(rollBack ? "ROLLBACK" : "COMMIT");
     }
@@ -173,10 +177,21 @@ const rawValue = (value: unknown) => (value instanceof Date ? value.toISOString(
  * preparedStatementName says.
  * `last`: the transaction's last statement; on our own connection COMMIT is written with it (one write and
  * one round trip less), and any statement after it fails. A `last` statement that fails rolls it back.
+ * `thenOutside` (with `last`, on our own connection only: check usesTransactionConnection first): a
+ * statement written behind COMMIT, which runs after it, outside the transaction, with no write or round
+ * trip of its own; it runs even when the last statement failed (the transaction then rolled back), so it
+ * must be harmless then (a wake-up). Its failure goes to `failed`, never to the transaction.
  */
-export async function rawQueryInTx<T>(tx: Prisma.TransactionClient, query: Prisma.Sql, options?: { last?: boolean }): Promise<T[]> {
+export async function rawQueryInTx<T>(
+  tx: Prisma.TransactionClient,
+  query: Prisma.Sql,
+  options?: { last?: boolean; thenOutside?: { statement: Prisma.Sql; failed: (error: unknown) => void } },
+): Promise<T[]> {
   const own = ownTransactions.get(tx);
-  if (!own) return tx.$queryRaw<T[]>(query);
+  if (!own) {
+    if (options?.thenOutside) throw new Error("thenOutside needs the transaction on its own connection");
+    return tx.$queryRaw<T[]>(query);
+  }
   if (own.ended) throw new Error("This transaction is over: no statement may run in it");
   const client = own.client as PipelinedClient;
   const stream = client.connection.stream;
@@ -196,7 +211,9 @@ export async function rawQueryInTx<T>(tx: Prisma.TransactionClient, query: Prism
       own.commit = client.query("COMMIT");
       // Awaited by transactionWithConnection; never an unhandled rejection meanwhile.
       own.commit.catch(() => {});
-    }
+      const outside = options.thenOutside;
+      if (outside) own.outside = client.query(rawStatement(outside.statement)).catch((error: unknown) => outside.failed(error));
+    } else if (options?.thenOutside) throw new Error("thenOutside goes with the last statement");
   } finally {
     stream.uncork();
   }

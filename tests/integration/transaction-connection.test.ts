@@ -109,6 +109,47 @@ describe("transactions on node-postgres alone", () => {
     }
   });
 
+  it("write a statement behind COMMIT that runs after it, outside the transaction, its failure reported apart", async () => {
+    const table = probeTable();
+    try {
+      const failures: unknown[] = [];
+      const seen = await transactionWithConnection(async (tx) => {
+        const [inside] = await rawQueryInTx<{ xid: string }>(tx, Prisma.sql`SELECT txid_current()::text AS xid`);
+        await rawQueryInTx(tx, Prisma.raw(`CREATE TABLE ${table} (xid text, committed boolean)`), {
+          last: true,
+          // After the COMMIT: the table is there, and this runs in a transaction of its own.
+          thenOutside: {
+            statement: Prisma.raw(`INSERT INTO ${table} SELECT txid_current()::text, to_regclass('${table}') IS NOT NULL`),
+            failed: (error) => failures.push(error),
+          },
+        });
+        return inside.xid;
+      });
+      const rows = await prisma.$queryRawUnsafe<{ xid: string; committed: boolean }[]>(`SELECT * FROM ${table}`);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].committed).toBe(true);
+      expect(rows[0].xid).not.toBe(seen);
+      expect(failures).toEqual([]);
+
+      await transactionWithConnection(async (tx) => {
+        await rawQueryInTx(tx, Prisma.sql`SELECT 1`, {
+          last: true,
+          thenOutside: { statement: Prisma.sql`SELECT 1 / 0`, failed: (error) => failures.push(error) },
+        });
+      });
+      expect(String(failures[0])).toContain("division by zero");
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS ${table}`);
+    }
+    // Only with the last statement, and only on the transaction's own connection.
+    await expect(
+      transactionWithConnection((tx) => rawQueryInTx(tx, Prisma.sql`SELECT 1`, { thenOutside: { statement: Prisma.sql`SELECT 1`, failed: () => {} } })),
+    ).rejects.toThrow("last statement");
+    await expect(
+      prisma.$transaction((tx) => rawQueryInTx(tx, Prisma.sql`SELECT 1`, { last: true, thenOutside: { statement: Prisma.sql`SELECT 1`, failed: () => {} } })),
+    ).rejects.toThrow("own connection");
+  });
+
   it("never run the work again once its last statement committed it", async () => {
     let runs = 0;
     await expect(

@@ -13,7 +13,7 @@
 // Prisma's model calls runs again from the start in Prisma's transaction (decision 026).
 import { randomBytes } from "node:crypto";
 import { Prisma, type Invoice, type Payment, type PaymentMethod, type PaymentStatus } from "~/generated/prisma/client.ts";
-import { prisma, rawQueryInTx, transactionWithConnection } from "~/utils/db.server";
+import { prisma, rawQueryInTx, transactionWithConnection, usesTransactionConnection } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { addDays, dateOnly, DATE_MIN, todayIn } from "~/utils/dates";
 import { invoiceLabel, recordActivity } from "~/models/activity.server";
@@ -25,7 +25,7 @@ import { emailBrand } from "~/models/branding.server";
 import { queueEmails, type QueuedEmail } from "~/utils/email.server";
 import { isUniqueViolation } from "~/models/user.server";
 import { newRowId } from "~/utils/row-id.server";
-import { wakePaymentFollowUps } from "./follow-up-wake.server";
+import { WAKE_PAYMENT_FOLLOW_UPS, wakeFailed, wakePaymentFollowUps } from "./follow-up-wake.server";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD, paymentDay } from "./payment-rules";
 import { queueReceipt, receiptMessage } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
@@ -103,8 +103,13 @@ function inLockingTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
   checkAmount(input.amountCents);
   let result: ApplyPaymentResult;
+  let woke = false;
   try {
-    result = await inLockingTransaction((tx) => applyPaymentInTx(tx, input));
+    result = await inLockingTransaction(async (tx) => {
+      const applied = await applyPaymentInTx(tx, input);
+      woke = wokeWithCommit.has(tx);
+      return applied;
+    });
   } catch (error) {
     // Two requests with the same key on different invoices, or a race the lock did not cover (23505:
     // node-postgres's code for it, from a statement sent on the transaction's connection).
@@ -116,7 +121,8 @@ export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPayme
   }
   // Outside the transaction: the marker is committed, so a wake-up that fails (or a crash right here)
   // leaves the follow-up to the crontab's sweep, never lost.
-  if (input.followUpInJob && result.status === "applied") await wakePaymentFollowUps();
+  // (A payment on its own connection wrote its wake-up behind its COMMIT: completePayment.)
+  if (input.followUpInJob && result.status === "applied" && !woke) await wakePaymentFollowUps();
   return result;
 }
 
@@ -356,13 +362,22 @@ async function completePayment(
   // The invoice's update, the activity and (for a webhook whose payment paid the invoice) the notice's
   // date on the follow-up's marker: one statement, one round trip.
   const paidNotice = options.followUpInJob && becamePaid ? { paymentId: payment.id, invoicePaidAt: paidAt! } : null;
-  // A webhook's payment ends here: its COMMIT goes out with this statement (decision 026).
-  await writeInvoicePaid(tx, invoice.id, next, activity, paidNotice, { last: options.followUpInJob });
+  // A webhook's payment ends here: on its own connection, COMMIT and the follow-ups' wake-up go out with
+  // this statement, in one write (decision 026); else applyPayment wakes them after the commit.
+  const wake = options.followUpInJob && usesTransactionConnection(tx);
+  await writeInvoicePaid(tx, invoice.id, next, activity, paidNotice, {
+    last: options.followUpInJob,
+    thenOutside: wake ? { statement: WAKE_PAYMENT_FOLLOW_UPS, failed: wakeFailed } : undefined,
+  });
+  if (wake) wokeWithCommit.add(tx);
   if (options.followUpInJob) return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId: null };
   if (becamePaid) await queueInvoicePaidNotice(tx, invoice, paidAt!);
   const receiptEmailId = await queueReceipt(tx, invoice.id, payment.id);
   return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId };
 }
+
+/** Transactions whose payment wrote the follow-ups' wake-up behind its COMMIT (applyPayment then sends none). */
+const wokeWithCommit = new WeakSet<Tx>();
 
 type ActivityRow = { businessId: string; type: string; message: string; invoiceId: string; customerId: string };
 
@@ -378,7 +393,7 @@ async function writeInvoicePaid(
   next: PaidState,
   activity: ActivityRow[],
   paidNotice: { paymentId: string; invoicePaidAt: Date } | null,
-  options?: { last?: boolean },
+  options?: Parameters<typeof rawQueryInTx>[2],
 ) {
   const now = new Date();
   const rows = JSON.stringify(activity.map((a) => ({ id: newRowId(), ...a })));
