@@ -83,6 +83,9 @@ class NeedsPrismaTransaction extends Error {}
  * transaction's work: the first run's writes are rolled back; keep side effects outside it).
  * `timeout`: per statement on our connection (statement_timeout), for the whole transaction in Prisma's.
  */
+/** How transactionWithConnection's transactions ran: on our own connection, or (again) in Prisma's (tests, diagnostics). */
+export const transactionPaths = { own: 0, prisma: 0 };
+
 export async function transactionWithConnection<T>(
   work: (tx: Prisma.TransactionClient) => Promise<T>,
   options?: { maxWait?: number; timeout?: number },
@@ -90,8 +93,12 @@ export async function transactionWithConnection<T>(
   const pool = currentPool;
   if (pool && !pool.ending && !pool.ended) {
     const outcome = await ownTransaction(pool, work, options?.timeout);
-    if (outcome) return outcome.value;
+    if (outcome) {
+      transactionPaths.own++;
+      return outcome.value;
+    }
   }
+  transactionPaths.prisma++;
   return prisma.$transaction(work, options);
 }
 
