@@ -73,6 +73,9 @@ type PipelinedClient = pg.PoolClient & { pipeline: boolean; connection: { stream
 /** Thrown when work in our own transaction touches Prisma (`tx.payment...`): the work runs again in Prisma's transaction. */
 class NeedsPrismaTransaction extends Error {}
 
+/** How transactionWithConnection's transactions ran: on our own connection, or (again) in Prisma's (tests, diagnostics). */
+export const transactionPaths = { own: 0, prisma: 0 };
+
 /**
  * A transaction for `work`, whose hot statements go through rawQueryInTx; everything else in `work` uses
  * `tx` as usual. It starts on a connection of the adapter's pool with node-postgres alone (no Prisma
@@ -83,9 +86,6 @@ class NeedsPrismaTransaction extends Error {}
  * transaction's work: the first run's writes are rolled back; keep side effects outside it).
  * `timeout`: per statement on our connection (statement_timeout), for the whole transaction in Prisma's.
  */
-/** How transactionWithConnection's transactions ran: on our own connection, or (again) in Prisma's (tests, diagnostics). */
-export const transactionPaths = { own: 0, prisma: 0 };
-
 export async function transactionWithConnection<T>(
   work: (tx: Prisma.TransactionClient) => Promise<T>,
   options?: { maxWait?: number; timeout?: number },
@@ -195,10 +195,9 @@ export async function rawQueryInTx<T>(
   options?: { last?: boolean; thenOutside?: { statement: Prisma.Sql; failed: (error: unknown) => void } },
 ): Promise<T[]> {
   const own = ownTransactions.get(tx);
-  if (!own) {
-    if (options?.thenOutside) throw new Error("thenOutside needs the transaction on its own connection");
-    return tx.$queryRaw<T[]>(query);
-  }
+  if (options?.thenOutside && !own) throw new Error("thenOutside needs the transaction on its own connection");
+  if (options?.thenOutside && !options.last) throw new Error("thenOutside goes with the last statement");
+  if (!own) return tx.$queryRaw<T[]>(query);
   if (own.ended) throw new Error("This transaction is over: no statement may run in it");
   const client = own.client as PipelinedClient;
   const stream = client.connection.stream;
@@ -220,7 +219,7 @@ export async function rawQueryInTx<T>(
       own.commit.catch(() => {});
       const outside = options.thenOutside;
       if (outside) own.outside = client.query(rawStatement(outside.statement)).catch((error: unknown) => outside.failed(error));
-    } else if (options?.thenOutside) throw new Error("thenOutside goes with the last statement");
+    }
   } finally {
     stream.uncork();
   }
