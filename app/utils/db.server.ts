@@ -1,7 +1,7 @@
 // One PrismaClient per process, talking to Postgres through the pg driver adapter (no Rust engine).
-// The payment transaction's hot statements skip Prisma's client runtime and run on the very connection
-// of Prisma's own interactive transaction (rawQueryInTx below; docs/decisions/025-payment-statements-on-the-transaction-connection.md).
-import { AsyncLocalStorage } from "node:async_hooks";
+// The payment transaction runs on a connection of the adapter's pool with node-postgres alone, without
+// Prisma's runtime, while it needs only raw statements (rawQueryInTx below;
+// docs/decisions/027-the-payment-transaction-on-node-postgres.md).
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient, type Prisma } from "~/generated/prisma/client.ts";
@@ -19,39 +19,7 @@ export function preparedStatementName({ sql }: { sql: string }) {
   return sql.startsWith("/* prepared:") ? `${sql.slice(12, sql.indexOf(" */"))}-${sql.length}` : "";
 }
 
-/** The connection a transaction started in `transactionWithConnection` runs on, once Prisma has checked it out. */
-type ConnectionSlot = { client?: pg.PoolClient; released?: boolean };
-const openingTransaction = new AsyncLocalStorage<ConnectionSlot>();
-const slotOfTransaction = new WeakMap<object, ConnectionSlot>();
-
-/**
- * The adapter's pool. Prisma's adapter checks a connection out with `connect()` (the promise form) only
- * to start an interactive transaction (plain queries use `pool.query`, the callback form): one started
- * inside `transactionWithConnection` is handed to that call's slot, and the slot is closed when the
- * connection goes back to the pool, so a statement can never run on it after the transaction ended.
- */
-class TransactionAwarePool extends pg.Pool {
-  override connect(): Promise<pg.PoolClient>;
-  override connect(callback: Parameters<pg.Pool["connect"]>[0]): void;
-  // Only the promise form is taken over.
-  override connect(callback?: Parameters<pg.Pool["connect"]>[0]): Promise<pg.PoolClient> | void {
-    if (callback) return super.connect(callback);
-    return super.connect().then((client) => {
-      const slot = openingTransaction.getStore();
-      if (slot && !slot.client && !slot.released) {
-        slot.client = client;
-        const release = client.release;
-        client.release = (error?: Error | boolean) => {
-          slot.released = true;
-          return release.call(client, error);
-        };
-      }
-      return client;
-    });
-  }
-}
-
-let currentPool: TransactionAwarePool | null = null;
+let currentPool: pg.Pool | null = null;
 
 function createClient() {
   const options = {
@@ -60,12 +28,13 @@ function createClient() {
     // Fail fast while the database is down so /health can answer 503 instead of hanging.
     connectionTimeoutMillis: 5_000,
   };
-  // A new pool each time Prisma connects (again, after $disconnect, which ends it as Prisma's own pool would be).
+  // The adapter's pool is ours, for the transactions and statements below that skip Prisma's runtime: a new
+  // one each time Prisma connects (again, after $disconnect, which ends it as Prisma's own pool would be).
   const adapter = {
     provider: "postgres" as const,
     adapterName: "@prisma/adapter-pg",
     connect() {
-      currentPool = new TransactionAwarePool(options);
+      currentPool = new pg.Pool(options);
       // "" leaves a statement unnamed (parsed and planned each time), as every other query is.
       return new PrismaPg(currentPool, { statementNameGenerator: preparedStatementName, disposeExternalPool: true }).connect();
     },
@@ -80,43 +49,122 @@ if (!env().isProduction) globalForPrisma.__prisma = prisma;
 
 export type { PrismaClient };
 
+/** A transaction on a connection of our own (node-postgres alone), while its work sends only raw statements. */
+type OwnTransaction = {
+  client: pg.PoolClient;
+  /** BEGIN is sent with the first statement, in the same write. */
+  begun: boolean;
+  /** COMMIT or ROLLBACK has been sent: no statement may follow. */
+  ended: boolean;
+  /** The work touched Prisma: it runs again, from the start, in Prisma's transaction. */
+  needsPrisma: boolean;
+  /** COMMIT sent with the last statement (rawQueryInTx's `last`). */
+  commit?: Promise<unknown>;
+  /** The statement written behind that COMMIT (rawQueryInTx's `thenOutside`), settled (its failure reported) before the connection goes back. */
+  outside?: Promise<unknown>;
+  /** statement_timeout (ms), set with BEGIN. */
+  statementTimeout: number;
+};
+const ownTransactions = new WeakMap<object, OwnTransaction>();
+
+/** What a pooled client of node-postgres has beyond its types: pipeline mode, and the socket (to write several statements at once). */
+type PipelinedClient = pg.PoolClient & { pipeline: boolean; connection: { stream: { cork(): void; uncork(): void } } };
+
+/** Thrown when work in our own transaction touches Prisma (`tx.payment...`): the work runs again in Prisma's transaction. */
+class NeedsPrismaTransaction extends Error {}
+
+/** How transactionWithConnection's transactions ran: on our own connection, or (again) in Prisma's (tests, diagnostics). */
+export const transactionPaths = { own: 0, prisma: 0 };
+
 /**
- * prisma.$transaction, whose statements may also be sent with rawQueryInTx: on the transaction's own
- * connection, without Prisma's client runtime (about 0.3 ms of CPU a statement, most of a webhook's
- * payment). Everything else in `work` uses `tx` as usual; both run in the one transaction.
+ * A transaction for `work`, whose hot statements go through rawQueryInTx; everything else in `work` uses
+ * `tx` as usual. It starts on a connection of the adapter's pool with node-postgres alone (no Prisma
+ * runtime: BEGIN goes out with the first statement and COMMIT with the last, one write each). The moment
+ * `work` touches Prisma through `tx`, that attempt is rolled back (nothing of it stays) and `work` runs
+ * again from the start in prisma.$transaction, where rawQueryInTx is tx.$queryRaw: so the rare paths keep
+ * Prisma's model calls and `work` is still the one place. `work` must be safe to run twice (it is a
+ * transaction's work: the first run's writes are rolled back; keep side effects outside it).
+ * `timeout`: per statement on our connection (statement_timeout), for the whole transaction in Prisma's.
  */
 export async function transactionWithConnection<T>(
   work: (tx: Prisma.TransactionClient) => Promise<T>,
   options?: { maxWait?: number; timeout?: number },
 ): Promise<T> {
-  const slot: ConnectionSlot = {};
-  startingTransactions++;
-  try {
-    return await openingTransaction.run(slot, () =>
-      prisma.$transaction((tx) => {
-        started(slot);
-        slotOfTransaction.set(tx, slot);
-        return work(tx);
-      }, options),
-    );
-  } finally {
-    started(slot);
+  const pool = currentPool;
+  if (pool && !pool.ending && !pool.ended) {
+    const outcome = await ownTransaction(pool, work, options?.timeout);
+    if (outcome) {
+      transactionPaths.own++;
+      return outcome.value;
+    }
   }
+  transactionPaths.prisma++;
+  return prisma.$transaction(work, options);
 }
 
-// While an AsyncLocalStorage is enabled, Node (20) runs a hook on every promise in the process, pages
-// included: it is enabled only while a transaction is starting, and disabled when none is.
-let startingTransactions = 0;
-function started(slot: ConnectionSlot & { started?: boolean }) {
-  if (slot.started) return;
-  slot.started = true;
-  if (--startingTransactions === 0) openingTransaction.disable();
+async function ownTransaction<T>(pool: pg.Pool, work: (tx: Prisma.TransactionClient) => Promise<T>, timeout = 5_000): Promise<{ value: T } | null> {
+  let client: PipelinedClient;
+  try {
+    client = (await pool.connect()) as PipelinedClient;
+  } catch {
+    // No connection within the pool's wait (or the database is down): Prisma's transaction waits, or reports it, as before.
+    return null;
+  }
+  // Pipeline mode while the connection is ours: a statement is written without waiting for the one before
+  // (BEGIN with the first, COMMIT with the last); every statement keeps its own Sync, so one that fails
+  // aborts the transaction and fails the rest.
+  client.pipeline = true;
+  const state: OwnTransaction = { client, begun: false, ended: false, needsPrisma: false, statementTimeout: timeout };
+  const tx = new Proxy(
+    {},
+    {
+      get(_target, property) {
+        // Not a thenable; no other property is ours to answer.
+        if (property === "then" || typeof property === "symbol") return undefined;
+        // After the last statement the transaction has committed: running the work again would repeat it.
+        if (state.commit) throw new Error(`tx.${String(property)} after the transaction's last statement`);
+        state.needsPrisma = true;
+        throw new NeedsPrismaTransaction(`tx.${property} needs Prisma's transaction`);
+      },
+    },
+  ) as Prisma.TransactionClient;
+  ownTransactions.set(tx, state);
+  let failure: { error: unknown } | null = null;
+  let value: T | undefined;
+  try {
+    value = await work(tx);
+  } catch (error) {
+    failure = { error };
+  }
+  const rollBack = failure !== null || state.needsPrisma;
+  let broken: Error | undefined;
+  try {
+    if (state.commit) {
+      await state.outside;
+      await state.commit;
+    } else if (state.begun && !state.ended) {
+      state.ended = true;
+      await client.query(rollBack ? "ROLLBACK" : "COMMIT");
+    }
+  } catch (error) {
+    // A COMMIT that failed (or a connection that broke): the transaction did not commit.
+    broken = error instanceof Error ? error : new Error(String(error));
+  } finally {
+    state.ended = true;
+    client.pipeline = false;
+    // A connection whose COMMIT or ROLLBACK failed is closed, not returned to the pool.
+    client.release(broken);
+  }
+  if (state.needsPrisma) return null;
+  if (failure) throw failure.error;
+  if (broken) throw broken;
+  return { value: value as T };
 }
 
-/** Whether rawQueryInTx sends this transaction's statements on its connection (tests). */
+/** Whether rawQueryInTx sends this transaction's statements with node-postgres alone (tests). */
 export function usesTransactionConnection(tx: Prisma.TransactionClient) {
-  const slot = slotOfTransaction.get(tx);
-  return Boolean(slot?.client && !slot.released);
+  const own = ownTransactions.get(tx);
+  return Boolean(own && !own.ended);
 }
 
 // Timestamps as Prisma reads them: `timestamp` columns hold UTC; a `date` is midnight UTC.
@@ -130,29 +178,68 @@ const rawTypes = {
 const rawValue = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
 /**
- * A raw statement (Prisma.sql) in a transaction: on the transaction's connection when it was started by
- * transactionWithConnection, else through tx.$queryRaw; the same rows either way (timestamps as UTC Dates,
- * integers as numbers; no BigInt or Decimal columns here). Named prepared statements as preparedStatementName says.
+ * A raw statement (Prisma.sql) in a transaction: with node-postgres alone when transactionWithConnection
+ * runs it on its own connection, else through tx.$queryRaw; the same rows either way (timestamps as UTC
+ * Dates, integers as numbers; no BigInt or Decimal columns here). Named prepared statements as
+ * preparedStatementName says.
+ * `last`: the transaction's last statement; on our own connection COMMIT is written with it (one write and
+ * one round trip less), and any statement after it fails. A `last` statement that fails rolls it back.
+ * `thenOutside` (with `last`, on our own connection only: check usesTransactionConnection first): a
+ * statement written behind COMMIT, which runs after it, outside the transaction, with no write or round
+ * trip of its own; it runs even when the last statement failed (the transaction then rolled back), so it
+ * must be harmless then (a wake-up). Its failure goes to `failed`, never to the transaction.
  */
-export async function rawQueryInTx<T>(tx: Prisma.TransactionClient, query: Prisma.Sql): Promise<T[]> {
-  const slot = slotOfTransaction.get(tx);
-  if (!slot?.client || slot.released) return tx.$queryRaw<T[]>(query);
-  return runRaw<T>(slot.client, query);
+export async function rawQueryInTx<T>(
+  tx: Prisma.TransactionClient,
+  query: Prisma.Sql,
+  options?: { last?: boolean; thenOutside?: { statement: Prisma.Sql; failed: (error: unknown) => void } },
+): Promise<T[]> {
+  const own = ownTransactions.get(tx);
+  if (options?.thenOutside && !own) throw new Error("thenOutside needs the transaction on its own connection");
+  if (options?.thenOutside && !options.last) throw new Error("thenOutside goes with the last statement");
+  if (!own) return tx.$queryRaw<T[]>(query);
+  if (own.ended) throw new Error("This transaction is over: no statement may run in it");
+  const client = own.client as PipelinedClient;
+  const stream = client.connection.stream;
+  // One write for what goes out together: BEGIN (first statement), the statement, COMMIT (last statement).
+  stream.cork();
+  let begin: Promise<unknown> | undefined;
+  let result: Promise<pg.QueryResult<T & pg.QueryResultRow>>;
+  try {
+    if (!own.begun) {
+      own.begun = true;
+      // A simple query of fixed text: both in one message.
+      begin = client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.round(own.statementTimeout)}`);
+    }
+    result = client.query<T & pg.QueryResultRow>(rawStatement(query));
+    if (options?.last) {
+      own.ended = true;
+      own.commit = client.query("COMMIT");
+      // Awaited by transactionWithConnection; never an unhandled rejection meanwhile.
+      own.commit.catch(() => {});
+      const outside = options.thenOutside;
+      if (outside) own.outside = client.query(rawStatement(outside.statement)).catch((error: unknown) => outside.failed(error));
+    }
+  } finally {
+    stream.uncork();
+  }
+  // A BEGIN that failed fails the statement too (the connection broke: neither ran).
+  const [, { rows }] = await Promise.all([begin, result]);
+  return rows;
 }
 
 /** A raw statement outside any transaction, on the adapter's pool (no Prisma runtime); through Prisma before it has connected. */
 export async function rawQuery<T>(query: Prisma.Sql): Promise<T[]> {
   if (!currentPool || currentPool.ending || currentPool.ended) return prisma.$queryRaw<T[]>(query);
-  return runRaw<T>(currentPool, query);
+  return (await currentPool.query<T & pg.QueryResultRow>(rawStatement(query))).rows;
 }
 
-/** A Prisma.sql statement sent with node-postgres: named as preparedStatementName says, values and rows as Prisma has them. */
-async function runRaw<T>(on: pg.Pool | pg.PoolClient, query: Prisma.Sql): Promise<T[]> {
-  const result = await on.query<T & pg.QueryResultRow>({
+/** A Prisma.sql statement as node-postgres takes it: named as preparedStatementName says, values and rows as Prisma has them. */
+function rawStatement(query: Prisma.Sql): pg.QueryConfig {
+  return {
     name: preparedStatementName({ sql: query.text }) || undefined,
     text: query.text,
     values: query.values.map(rawValue),
     types: rawTypes,
-  });
-  return result.rows;
+  };
 }

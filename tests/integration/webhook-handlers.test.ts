@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
-import { prisma } from "~/utils/db.server";
+import { prisma, transactionPaths } from "~/utils/db.server";
 import { WEBHOOK_BODY_LIMIT, type WebhookRequest } from "~/utils/webhook.server";
 import { webhookHandlers } from "~/web/webhooks.server";
 import { signStripePayload, stripeEvent } from "../fakes/stripe";
@@ -72,6 +72,7 @@ describe("webhook handlers, called directly", () => {
       payment_intent: `pi_test_${randomBytes(8).toString("hex")}`,
     };
     const body = JSON.stringify(stripeEvent("checkout.session.completed", session), null, 2);
+    const paths = { ...transactionPaths };
     const replies = await Promise.all(
       Array.from({ length: 3 }, () => stripeHandler(request("POST", body, { "Stripe-Signature": signStripePayload(body, keys.webhookSecret) }))),
     );
@@ -79,5 +80,12 @@ describe("webhook handlers, called directly", () => {
     const payments = await prisma.payment.findMany({ where: { invoiceId: invoice.id } });
     expect(payments.map((p) => [p.amountCents, p.providerPaymentId, p.status])).toEqual([[10000, session.payment_intent, "SUCCEEDED"]]);
     expect(await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).toMatchObject({ status: "PAID", amountPaidCents: 10000 });
+    // The payment and its repeats ran on node-postgres alone (decision 027), none again through Prisma;
+    // the payment's wake-up, written behind its COMMIT, queued the follow-ups' job.
+    expect({ own: transactionPaths.own - paths.own, prisma: transactionPaths.prisma - paths.prisma }).toEqual({ own: 3, prisma: 0 });
+    const [{ waiting }] = await prisma.$queryRaw<
+      { waiting: number }[]
+    >`SELECT count(*)::int AS waiting FROM graphile_worker.jobs WHERE key = 'payment-follow-ups'`;
+    expect(waiting).toBe(1);
   });
 });

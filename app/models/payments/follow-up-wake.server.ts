@@ -50,15 +50,26 @@ function wakeNow(): Promise<void> {
   return wake;
 }
 
-async function wakeOnce(): Promise<void> {
-  try {
-    // CASE evaluates the add_job subquery only when no job is waiting.
-    await rawQuery(Prisma.sql`/* prepared:payment-follow-ups-wake */
+/**
+ * The wake-up: queues the job unless one is waiting (CASE evaluates the add_job subquery only then). Outside
+ * any transaction. A payment on its own connection writes it behind its COMMIT (payment.server.ts, decision
+ * 026): no round trip of its own, one per payment; otherwise wakePaymentFollowUps sends it, coalesced.
+ */
+export const WAKE_PAYMENT_FOLLOW_UPS = Prisma.sql`/* prepared:payment-follow-ups-wake */
       SELECT CASE WHEN EXISTS (SELECT 1 FROM graphile_worker.jobs WHERE key = ${PAYMENT_FOLLOW_UPS_JOB_KEY} AND locked_at IS NULL AND attempts < max_attempts AND run_at <= now())
                   THEN false
                   ELSE (SELECT true FROM graphile_worker.add_job(${PAYMENT_FOLLOW_UPS_TASK}, '{}'::json, queue_name => ${PAYMENT_FOLLOW_UPS_QUEUE}, job_key => ${PAYMENT_FOLLOW_UPS_JOB_KEY}))
-             END AS added`);
+             END AS added`;
+
+/** A wake-up that failed: logged; the payment and its marker are committed, and the sweep does the follow-up. */
+export function wakeFailed(error: unknown) {
+  logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not wake the payment follow-ups; the sweep will do them");
+}
+
+async function wakeOnce(): Promise<void> {
+  try {
+    await rawQuery(WAKE_PAYMENT_FOLLOW_UPS);
   } catch (error) {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not wake the payment follow-ups; the sweep will do them");
+    wakeFailed(error);
   }
 }

@@ -7,10 +7,13 @@
 // A webhook's new payment costs three statements between BEGIN and COMMIT: the lock, the insert (with the
 // follow-up's marker), and the invoice's update with its activity, each a named prepared statement:
 // webhooks arrive in bursts, and each round trip holds the row lock. No job is added inside: a
-// transaction that adds one notifies, and notifying commits are serialized database-wide.
+// transaction that adds one notifies, and notifying commits are serialized database-wide. While a payment
+// needs only those raw statements (a webhook's new payment, or its repeat), the transaction runs on
+// node-postgres alone, BEGIN written with the lock and COMMIT with the invoice's write; a path that needs
+// Prisma's model calls runs again from the start in Prisma's transaction (decision 027).
 import { randomBytes } from "node:crypto";
 import { Prisma, type Invoice, type Payment, type PaymentMethod, type PaymentStatus } from "~/generated/prisma/client.ts";
-import { prisma, rawQueryInTx, transactionWithConnection } from "~/utils/db.server";
+import { prisma, rawQueryInTx, transactionWithConnection, usesTransactionConnection } from "~/utils/db.server";
 import { formatMoney } from "~/utils/money";
 import { addDays, dateOnly, DATE_MIN, todayIn } from "~/utils/dates";
 import { invoiceLabel, recordActivity } from "~/models/activity.server";
@@ -22,7 +25,7 @@ import { emailBrand } from "~/models/branding.server";
 import { queueEmails, type QueuedEmail } from "~/utils/email.server";
 import { isUniqueViolation } from "~/models/user.server";
 import { newRowId } from "~/utils/row-id.server";
-import { wakePaymentFollowUps } from "./follow-up-wake.server";
+import { WAKE_PAYMENT_FOLLOW_UPS, wakeFailed, wakePaymentFollowUps } from "./follow-up-wake.server";
 import { MAX_PAID_CENTS, MAX_PAYMENT_DAYS_AHEAD, paymentDay } from "./payment-rules";
 import { queueReceipt, receiptMessage } from "./receipt.server";
 import { settleRefundsInTx } from "./refund.server";
@@ -90,8 +93,8 @@ function checkManualPayment(input: ApplyPaymentInput, invoice: PaymentInvoice, t
 }
 
 /**
- * Runs `work` in the invoice-locking transaction (the receipt it queues commits with it). The hot
- * statements (rawQueryInTx) go straight to the transaction's connection, without Prisma's runtime.
+ * Runs `work` in the invoice-locking transaction (the receipt it queues commits with it): on node-postgres
+ * alone while it sends only raw statements (rawQueryInTx), else in Prisma's transaction, from the start.
  */
 function inLockingTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   return transactionWithConnection(work, LOCKING_TRANSACTION);
@@ -100,8 +103,13 @@ function inLockingTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
 export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPaymentResult> {
   checkAmount(input.amountCents);
   let result: ApplyPaymentResult;
+  let woke = false;
   try {
-    result = await inLockingTransaction((tx) => applyPaymentInTx(tx, input));
+    result = await inLockingTransaction(async (tx) => {
+      const applied = await applyPaymentInTx(tx, input);
+      woke = wokeWithCommit.has(tx);
+      return applied;
+    });
   } catch (error) {
     // Two requests with the same key on different invoices, or a race the lock did not cover (23505:
     // node-postgres's code for it, from a statement sent on the transaction's connection).
@@ -113,12 +121,26 @@ export async function applyPayment(input: ApplyPaymentInput): Promise<ApplyPayme
   }
   // Outside the transaction: the marker is committed, so a wake-up that fails (or a crash right here)
   // leaves the follow-up to the crontab's sweep, never lost.
-  if (input.followUpInJob && result.status === "applied") await wakePaymentFollowUps();
+  // (A payment on its own connection wrote its wake-up behind its COMMIT: completePayment.)
+  if (input.followUpInJob && result.status === "applied" && !woke) await wakePaymentFollowUps();
   return result;
 }
 
 function findProviderPayment(db: Tx | typeof prisma, provider: string, providerAccountId: string, providerPaymentId: string) {
   return db.payment.findUnique({ where: { provider_providerAccountId_providerPaymentId: { provider, providerAccountId, providerPaymentId } } });
+}
+
+/**
+ * The payment recorded under a provider id, read in the payment's transaction (a repeated event: a raw
+ * statement, so a duplicate stays on the transaction's own connection; decision 027). The same row as findProviderPayment.
+ */
+async function lockedProviderPayment(tx: Tx, provider: string, providerAccountId: string, providerPaymentId: string): Promise<Payment | null> {
+  const rows = await rawQueryInTx<Payment>(
+    tx,
+    Prisma.sql`/* prepared:payment-by-provider-id */
+    SELECT * FROM "Payment" WHERE provider = ${provider} AND "providerAccountId" = ${providerAccountId} AND "providerPaymentId" = ${providerPaymentId}`,
+  );
+  return rows[0] ?? null;
 }
 
 // PENDING may settle either way; every other state only moves through refunds and disputes.
@@ -250,7 +272,7 @@ async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<Apply
   // to be refunded by hand, and the activity feed says so.
   const inserted = refusal ? null : await insertPayment(tx, input, invoice, status, input.receivedOn ?? today, invoice.business.closedAt !== null);
   if (!inserted) {
-    const existing = await findProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
+    const existing = await lockedProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
     if (!existing) throw refusal ?? new Error("the payment's provider id was taken, but no payment has it");
     if (existing.invoiceId !== invoice.id || !NEXT_STATES[existing.status].includes(status)) return { status: "duplicate", paymentId: existing.id };
     // An ACH debit settled (or bounced): the same row moves on; events arriving twice stop at the check above.
@@ -340,12 +362,22 @@ async function completePayment(
   // The invoice's update, the activity and (for a webhook whose payment paid the invoice) the notice's
   // date on the follow-up's marker: one statement, one round trip.
   const paidNotice = options.followUpInJob && becamePaid ? { paymentId: payment.id, invoicePaidAt: paidAt! } : null;
-  await writeInvoicePaid(tx, invoice.id, next, activity, paidNotice);
+  // A webhook's payment ends here: on its own connection, COMMIT and the follow-ups' wake-up go out with
+  // this statement, in one write (decision 027); else applyPayment wakes them after the commit.
+  const wake = options.followUpInJob && usesTransactionConnection(tx);
+  await writeInvoicePaid(tx, invoice.id, next, activity, paidNotice, {
+    last: options.followUpInJob,
+    thenOutside: wake ? { statement: WAKE_PAYMENT_FOLLOW_UPS, failed: wakeFailed } : undefined,
+  });
+  if (wake) wokeWithCommit.add(tx);
   if (options.followUpInJob) return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId: null };
   if (becamePaid) await queueInvoicePaidNotice(tx, invoice, paidAt!);
   const receiptEmailId = await queueReceipt(tx, invoice.id, payment.id);
   return { status: "applied", paymentId: payment.id, overpaymentCents, invoiceStatus, receiptEmailId };
 }
+
+/** Transactions whose payment wrote the follow-ups' wake-up behind its COMMIT (applyPayment then sends none). */
+const wokeWithCommit = new WeakSet<Tx>();
 
 type ActivityRow = { businessId: string; type: string; message: string; invoiceId: string; customerId: string };
 
@@ -361,6 +393,7 @@ async function writeInvoicePaid(
   next: PaidState,
   activity: ActivityRow[],
   paidNotice: { paymentId: string; invoicePaidAt: Date } | null,
+  options?: Parameters<typeof rawQueryInTx>[2],
 ) {
   const now = new Date();
   const rows = JSON.stringify(activity.map((a) => ({ id: newRowId(), ...a })));
@@ -385,6 +418,7 @@ async function writeInvoicePaid(
     )
     SELECT (SELECT count(*) FROM invoice)::int AS invoices, (SELECT count(*) FROM activity)::int AS activities,
            (SELECT count(*) FROM follow_up)::int AS "followUps"`,
+    options,
   );
 }
 
