@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseQuickLines, QUICK_LINES_MAX, QUICK_TEXT_MAX, type QuickLine } from "./quick-lines";
+import { QUICK_TEXT_MAX } from "./document-limits";
+import { parseQuickLines, QUICK_LINES_MAX, type QuickLine } from "./quick-lines";
 
 const line = (description: string, quantity: number, price: number | null): QuickLine => ({
   description,

@@ -20,7 +20,6 @@ import { currencyDigits, parseDecimal, parseQuantity } from "~/utils/money";
 import { MAX_QUANTITY_MILLI, MAX_UNIT_PRICE } from "./document-input";
 import { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX } from "./document-limits";
 
-export { QUICK_TEXT_EXAMPLE, QUICK_TEXT_MAX };
 export const QUICK_LINES_MAX = 50;
 export const QUICK_DESCRIPTION_MAX = 500;
 
