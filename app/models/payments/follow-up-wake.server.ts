@@ -53,7 +53,7 @@ function wakeNow(): Promise<void> {
 /**
  * The wake-up: queues the job unless one is waiting (CASE evaluates the add_job subquery only then). Outside
  * any transaction. A payment on its own connection writes it behind its COMMIT (payment.server.ts, decision
- * 026): no round trip of its own, one per payment; otherwise wakePaymentFollowUps sends it, coalesced.
+ * 027): no round trip of its own, one per payment; otherwise wakePaymentFollowUps sends it, coalesced.
  */
 export const WAKE_PAYMENT_FOLLOW_UPS = Prisma.sql`/* prepared:payment-follow-ups-wake */
       SELECT CASE WHEN EXISTS (SELECT 1 FROM graphile_worker.jobs WHERE key = ${PAYMENT_FOLLOW_UPS_JOB_KEY} AND locked_at IS NULL AND attempts < max_attempts AND run_at <= now())

@@ -134,7 +134,7 @@ function findProviderPayment(db: Tx | typeof prisma, provider: string, providerA
  * The payment recorded under a provider id, read in the payment's transaction (a repeated event: a raw
  * statement, so a duplicate stays on the transaction's own connection; decision 027). The same row as findProviderPayment.
  */
-async function lockedProviderPayment(tx: Tx, provider: string, providerAccountId: string, providerPaymentId: string): Promise<Payment | null> {
+async function providerPaymentInTx(tx: Tx, provider: string, providerAccountId: string, providerPaymentId: string): Promise<Payment | null> {
   const rows = await rawQueryInTx<Payment>(
     tx,
     Prisma.sql`/* prepared:payment-by-provider-id */
@@ -272,7 +272,7 @@ async function applyPaymentInTx(tx: Tx, input: ApplyPaymentInput): Promise<Apply
   // to be refunded by hand, and the activity feed says so.
   const inserted = refusal ? null : await insertPayment(tx, input, invoice, status, input.receivedOn ?? today, invoice.business.closedAt !== null);
   if (!inserted) {
-    const existing = await lockedProviderPayment(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
+    const existing = await providerPaymentInTx(tx, input.provider, input.providerAccountId ?? "", input.providerPaymentId);
     if (!existing) throw refusal ?? new Error("the payment's provider id was taken, but no payment has it");
     if (existing.invoiceId !== invoice.id || !NEXT_STATES[existing.status].includes(status)) return { status: "duplicate", paymentId: existing.id };
     // An ACH debit settled (or bounced): the same row moves on; events arriving twice stop at the check above.
