@@ -35,7 +35,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../tests/fakes/stripe";
 import { productionEnv, startServer, waitForOutput, type TestServer } from "../tests/helpers/production-server";
-import { rawGet } from "../tests/helpers/raw-http";
+import { rawGet, rawRequest } from "../tests/helpers/raw-http";
 import { resolveBenchPostgres } from "./lib/database";
 import { CHROMIUM_ARGS, ensureBrowser, systemProbes } from "./lib/browser";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
@@ -506,24 +506,6 @@ async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: 
     body: Buffer.from(body),
     signature: signStripePayload(body, secret),
   }));
-  const post = ({ body, signature }: (typeof signed)[number]) =>
-    new Promise<{ status: number; answer: string }>((resolve, reject) => {
-      const request = http.request(
-        url,
-        {
-          method: "POST",
-          agent,
-          headers: { "Content-Type": "application/json; charset=utf-8", "Content-Length": body.byteLength, "Stripe-Signature": signature },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("end", () => resolve({ status: response.statusCode!, answer: Buffer.concat(chunks).toString() }));
-        },
-      );
-      request.on("error", reject);
-      request.end(body);
-    });
   const cpuBefore = await meter?.snapshot();
   const started = performance.now();
   try {
@@ -532,11 +514,16 @@ async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: 
         while (next < signed.length) {
           const event = signed[next++];
           const t0 = performance.now();
-          const { status, answer } = await post(event);
+          const { status, body } = await rawRequest(url, {
+            method: "POST",
+            agent,
+            headers: { "Content-Type": "application/json; charset=utf-8", "Content-Length": event.body.byteLength, "Stripe-Signature": event.signature },
+            body: event.body,
+          });
           latencies.push(performance.now() - t0);
           if (status !== 200) {
             // A few of them in the log, to tell a timeout under load from a bug.
-            if (failures++ < 3) log(`webhook answered ${status}: ${answer.slice(0, 200)}`);
+            if (failures++ < 3) log(`webhook answered ${status}: ${body.toString().slice(0, 200)}`);
           }
         }
       }),
