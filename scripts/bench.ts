@@ -25,7 +25,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -35,7 +34,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { signStripePayload, startFakeStripe, stripeEvent, type FakeStripe } from "../tests/fakes/stripe";
 import { productionEnv, startServer, waitForOutput, type TestServer } from "../tests/helpers/production-server";
-import { rawGet, rawRequest } from "../tests/helpers/raw-http";
+import { rawGet } from "../tests/helpers/raw-http";
 import { resolveBenchPostgres } from "./lib/database";
 import { CHROMIUM_ARGS, ensureBrowser, systemProbes } from "./lib/browser";
 import { cloneTemplate, createTemplate, dropDatabase } from "./lib/test-database";
@@ -493,44 +492,44 @@ type BurstResult = { events: number; seconds: number; rate: number; latency: Sta
 /**
  * Sends the events `connections` at a time and measures the answers: rate, latency, and CPU while they were answered.
  * The sender is as lean as the pg loop's client, since both share the 2 cores with what they measure: the
- * events are signed before the burst (Stripe's tolerance is 5 minutes) and posted with node:http on
- * kept-alive connections (fetch cost the bench 0.67 ms of CPU per event, node:http 0.25, the pg loop 0.10 per transaction; BENCHMARKS.md).
+ * events are signed and written out as HTTP requests before the burst (Stripe's tolerance is 5 minutes), and
+ * autocannon, the load generator of the pages, sends them on kept-alive connections, each connection its own
+ * share of the events once. The bench's CPU per event: fetch 0.67 ms, node:http 0.25, and on a slower machine
+ * node:http 0.57 against autocannon 0.40 (the pg loop's client: 0.10 and 0.19 per transaction; BENCHMARKS.md).
  */
 async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: string, bodies: string[]): Promise<BurstResult> {
   const latencies: number[] = [];
   let failures = 0;
-  let next = 0;
-  const url = new URL("/webhooks/stripe", server.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: config.connections });
-  const signed = bodies.map((body) => ({
-    body: Buffer.from(body),
-    signature: signStripePayload(body, secret),
-  }));
+  const url = new URL("/webhooks/stripe", server.url).href;
+  const shares = Array.from({ length: Math.min(config.connections, bodies.length) }, (_, c) =>
+    bodies
+      .filter((_, i) => i % config.connections === c)
+      .map((body) => ({
+        method: "POST" as const,
+        headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": signStripePayload(body, secret) },
+        body,
+        // Only a refused event's answer is looked at: a few of them in the log, to tell a timeout under load from a bug.
+        onResponse: (status: number, answer: string) => {
+          if (status !== 200 && failures++ < 3) log(`webhook answered ${status}: ${answer.slice(0, 200)}`);
+        },
+      })),
+  );
   const cpuBefore = await meter?.snapshot();
   const started = performance.now();
-  try {
-    await Promise.all(
-      Array.from({ length: config.connections }, async () => {
-        while (next < signed.length) {
-          const event = signed[next++];
-          const t0 = performance.now();
-          const { status, body } = await rawRequest(url, {
-            method: "POST",
-            agent,
-            headers: { "Content-Type": "application/json; charset=utf-8", "Content-Length": event.body.byteLength, "Stripe-Signature": event.signature },
-            body: event.body,
+  await Promise.all(
+    shares.map(
+      (requests) =>
+        new Promise<void>((resolve, reject) => {
+          const instance = autocannon({ url, connections: 1, amount: requests.length, requests, timeout: 60 }, (error, result) => {
+            if (error) return reject(error);
+            // Errors and timeouts have no answer, so onResponse did not count them.
+            failures += result.errors + result.timeouts;
+            resolve();
           });
-          latencies.push(performance.now() - t0);
-          if (status !== 200) {
-            // A few of them in the log, to tell a timeout under load from a bug.
-            if (failures++ < 3) log(`webhook answered ${status}: ${body.toString().slice(0, 200)}`);
-          }
-        }
-      }),
-    );
-  } finally {
-    agent.destroy();
-  }
+          instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+        }),
+    ),
+  );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = await meter?.snapshot();
   if (failures)
@@ -737,7 +736,7 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
     "",
     `- Pay page: autocannon with ${config.connections} connections for ${config.duration} s, as a customer (no session cookie), gzip.`,
     `- pg loop: ${config.connections} connections of node-postgres for ${config.duration} s each time, on 1,000 other invoices: BEGIN; SELECT ... FOR UPDATE of the invoice row; INSERT the payment; UPDATE the invoice; COMMIT (the statements a payment needs, with none of the application around them).`,
-    `- Webhooks: twice ${n} signed \`checkout.session.completed\` events (as Stripe sends them: the PaymentIntent by id), each for its own invoice, ${config.connections} in flight (signed before the burst, posted with node:http on kept-alive connections: the bench's own CPU is in the last column); ` +
+    `- Webhooks: twice ${n} signed \`checkout.session.completed\` events (as Stripe sends them: the PaymentIntent by id), each for its own invoice, ${config.connections} in flight (signed and written out as HTTP requests before the burst, sent by autocannon on kept-alive connections, each connection its own share once: the bench's own CPU is in the last column); ` +
       `each verifies the signature, locks the invoice row and records the payment with a follow-up marker (decision 024: no job and no NOTIFY in the payment's transaction; the web process wakes one coalescing \`payment-follow-ups\` job when none is waiting), and the job reads the card's brand and last four from the Stripe fake and queues the receipt and the paid notice (each an email job). ` +
       `First with the worker process paused (SIGSTOP), so the answers are measured alone, then the worker resumed and timed until the queue was empty; then with the worker running throughout. ` +
       `${paused.failures + running.failures} non-200 answers; afterwards the database held ${runningDrain.payments} Stripe payments, ${runningDrain.detailed} with the card's details, and ${runningDrain.receipts} receipts (customers without an email get none)${allDone ? "" : `, **with ${runningDrain.jobsLeft} jobs still queued after 180 s**`}.`,
