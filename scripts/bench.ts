@@ -416,6 +416,37 @@ async function queryRows<T>(databaseUrl: string, sql: string, params: unknown[] 
   }
 }
 
+/**
+ * Where Postgres's write-ahead log is now, after a CHECKPOINT. Every payment measurement (the pg loop, each
+ * webhook burst) starts right after a checkpoint: the first change to a table or index page after one writes
+ * the whole page to the WAL (46 KB for the first update of an invoice after a checkpoint, 1.4 KB for the
+ * next, on the 100,000-invoice seed), so without it a measurement's cost depended on when Postgres last
+ * checkpointed by itself (every 5 minutes by default), a phase run's soon after its seed, a full run's not.
+ * The checkpoint needs a superuser (or pg_checkpoint); without one the measurements go on as before.
+ */
+async function checkpointAndWalPosition(databaseUrl: string): Promise<string | null> {
+  try {
+    await queryRows(databaseUrl, "CHECKPOINT");
+  } catch (error) {
+    log(`no CHECKPOINT before the measurement: ${(error as Error).message}`);
+  }
+  return walPosition(databaseUrl);
+}
+
+async function walPosition(databaseUrl: string): Promise<string | null> {
+  try {
+    return (await queryRows<{ lsn: string }>(databaseUrl, "SELECT pg_current_wal_lsn()::text AS lsn"))[0].lsn;
+  } catch {
+    return null;
+  }
+}
+
+/** WAL bytes written between two positions (the whole cluster's: nothing else writes during a measurement). */
+async function walBytes(databaseUrl: string, from: string | null, to: string | null): Promise<number | null> {
+  if (!from || !to) return null;
+  return Number((await queryRows<{ bytes: string }>(databaseUrl, "SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::text AS bytes", [to, from]))[0].bytes);
+}
+
 /** The job worker in its own process (build/worker.js), as `npm start` runs it beside the web server. */
 type WorkerProcess = { child: ChildProcess; output: () => string; pause: () => void; resume: () => void; stop: () => Promise<void> };
 
@@ -487,7 +518,7 @@ function webhookBodies(fake: FakeStripe, invoices: { id: string; businessId: str
   });
 }
 
-type BurstResult = { events: number; seconds: number; rate: number; latency: Stats; failures: number; cpu: CpuUsed | null };
+type BurstResult = { events: number; seconds: number; rate: number; latency: Stats; failures: number; cpu: CpuUsed | null; walBytes: number | null };
 
 /**
  * Sends the events `connections` at a time and measures the answers: rate, latency, and CPU while they were answered.
@@ -497,7 +528,7 @@ type BurstResult = { events: number; seconds: number; rate: number; latency: Sta
  * share of the events once. The bench's CPU per event: fetch 0.67 ms, node:http 0.25, and on a slower machine
  * node:http 0.57 against autocannon 0.40 (the pg loop's client: 0.10 and 0.19 per transaction; BENCHMARKS.md).
  */
-async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: string, bodies: string[]): Promise<BurstResult> {
+async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: string, bodies: string[], databaseUrl: string): Promise<BurstResult> {
   const latencies: number[] = [];
   let failures = 0;
   const url = new URL("/webhooks/stripe", server.url).href;
@@ -514,6 +545,7 @@ async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: 
         },
       })),
   );
+  const walBefore = await checkpointAndWalPosition(databaseUrl);
   const cpuBefore = await meter?.snapshot();
   const started = performance.now();
   await Promise.all(
@@ -532,6 +564,7 @@ async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: 
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = await meter?.snapshot();
+  const walAfter = await walPosition(databaseUrl);
   if (failures)
     for (const line of server
       .output()
@@ -546,6 +579,7 @@ async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: 
     latency: stats(latencies),
     failures,
     cpu: meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter) : null,
+    walBytes: await walBytes(databaseUrl, walBefore, walAfter),
   };
 }
 
@@ -578,12 +612,24 @@ async function drainJobs(meter: CpuMeter | null, databaseUrl: string, expected: 
   return { seconds, ...now, jobsLeft: now.jobs, cpu: meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter) : null };
 }
 
-type PgLoopResult = { transactions: number; seconds: number; tps: number; postgresCpuMs: number | null; benchCpuMs: number | null };
+type PgLoopResult = {
+  transactions: number;
+  seconds: number;
+  tps: number;
+  postgresCpuMs: number | null;
+  benchCpuMs: number | null;
+  walBytes: number | null;
+  /** Transactions on an invoice this loop had already paid (only when it ran out of invoices). */
+  repeats: number;
+};
 
 /**
  * The payment transaction's shape straight on pg, as pgbench would run it: lock an invoice row FOR
- * UPDATE, insert a payment, update the invoice, commit; `clients` connections for `seconds`, each on
- * random invoices from `invoices` (others than the webhooks pay). The ceiling the webhooks are judged against.
+ * UPDATE, insert a payment, update the invoice, commit; `clients` connections for `seconds`. Like the
+ * webhooks, each transaction pays an invoice of its own: `invoices` (all but the webhooks') in a random order,
+ * each at most once per loop unless the loop runs out of them. It once drew from 1,000 invoices over and over:
+ * after the first pass their pages were in the WAL already, and a transaction wrote 1.4 KB of WAL where a
+ * webhook's first update of its invoice wrote 46 KB. The ceiling the webhooks are judged against.
  */
 async function pgPaymentLoop(
   meter: CpuMeter | null,
@@ -600,6 +646,13 @@ async function pgPaymentLoop(
     }),
   );
   let transactions = 0;
+  const order = [...invoices];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  let next = 0;
+  const walBefore = await checkpointAndWalPosition(databaseUrl);
   const cpuBefore = await meter?.snapshot();
   const started = performance.now();
   const until = started + seconds * 1000;
@@ -607,7 +660,7 @@ async function pgPaymentLoop(
     await Promise.all(
       connections.map(async (client) => {
         while (performance.now() < until) {
-          const invoice = invoices[Math.floor(Math.random() * invoices.length)];
+          const invoice = order[next++ % order.length];
           await client.query("BEGIN");
           try {
             await client.query(`SELECT id, "totalCents", "amountPaidCents" FROM "Invoice" WHERE id = $1 AND "businessId" = $2 FOR UPDATE`, [
@@ -630,12 +683,21 @@ async function pgPaymentLoop(
       }),
     );
     const cpuAfter = await meter?.snapshot();
+    const walAfter = await walPosition(databaseUrl);
     const cpu = meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter) : null;
     // The loop's own backends only (no application_name); the app's idle connections are not its cost.
     const used = cpu && cpu.postgres !== null ? (cpu.postgresBy[""] ?? 0) : null;
     const elapsed = (performance.now() - started) / 1000;
     const per = (ms: number | null | undefined) => (ms == null ? null : ms / Math.max(1, transactions));
-    return { transactions, seconds: elapsed, tps: transactions / elapsed, postgresCpuMs: per(used), benchCpuMs: per(cpu?.processes.bench) };
+    return {
+      transactions,
+      seconds: elapsed,
+      tps: transactions / elapsed,
+      postgresCpuMs: per(used),
+      benchCpuMs: per(cpu?.processes.bench),
+      walBytes: await walBytes(databaseUrl, walBefore, walAfter),
+      repeats: Math.max(0, next - order.length),
+    };
   } finally {
     await Promise.all(connections.map((c) => c.end()));
   }
@@ -668,13 +730,9 @@ async function paymentsPhase(
   databaseUrl: string,
 ): Promise<PaymentsResult> {
   const taken = new Set(invoices.map((i) => i.id));
-  const loopInvoices = (
-    await queryRows<{ id: string; businessId: string }>(databaseUrl, `SELECT id, "businessId" FROM "Invoice" ORDER BY number DESC LIMIT $1`, [
-      1000 + invoices.length,
-    ])
-  )
-    .filter((i) => !taken.has(i.id))
-    .slice(0, 1000);
+  const loopInvoices = (await queryRows<{ id: string; businessId: string }>(databaseUrl, `SELECT id, "businessId" FROM "Invoice"`)).filter(
+    (i) => !taken.has(i.id),
+  );
   const half = Math.floor(invoices.length / 2);
   const first = webhookBodies(fake, invoices.slice(0, half), 0);
   const second = webhookBodies(fake, invoices.slice(half, 2 * half), half);
@@ -684,14 +742,14 @@ async function paymentsPhase(
   worker.pause();
   let paused: BurstResult;
   try {
-    paused = await webhookBurst(server, meter, secret, first);
+    paused = await webhookBurst(server, meter, secret, first, databaseUrl);
   } finally {
     worker.resume();
   }
   log(`the worker doing their jobs (answered at ${fmt(paused.rate, 0)}/s)`);
   const pausedDrain = await drainJobs(meter, databaseUrl, first.length);
   log(`${second.length} more, the worker running (jobs drained in ${fmt(pausedDrain.seconds, 1)} s)`);
-  const running = await webhookBurst(server, meter, secret, second);
+  const running = await webhookBurst(server, meter, secret, second, databaseUrl);
   const runningDrain = await drainJobs(meter, databaseUrl, first.length + second.length);
   log(`pg payment-transaction loop again (answered at ${fmt(running.rate, 0)}/s)`);
   const after = await pgPaymentLoop(meter, databaseUrl, loopInvoices, config.duration, config.connections);
@@ -707,6 +765,7 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
   const runningRatio = running.rate / pgTps;
   const date = new Date().toISOString().replace("T", " ").slice(0, 16);
   const each = (ms: number | null | undefined, n: number) => (ms == null ? "n/a" : fmt(ms / n, 2));
+  const walKb = (bytes: number | null, n: number) => (bytes === null ? "n/a" : fmt(bytes / 1024 / Math.max(1, n), 1));
   const n = paused.events;
   const web = (c: CpuUsed | null) => c?.processes.web ?? null;
   const wrk = (c: CpuUsed | null) => c?.processes.worker ?? null;
@@ -725,18 +784,19 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
     `| Stripe webhook, distinct payments (worker paused) | ${fmt(paused.rate, 0)} | ${fmt(paused.latency.p50)} | ${fmt(paused.latency.p95)} | n/a | ${fmt(paused.rate / baseline.rps, 2)} |`,
     `| Stripe webhook, distinct payments (worker running) | ${fmt(running.rate, 0)} | ${fmt(running.latency.p50)} | ${fmt(running.latency.p95)} | n/a | ${fmt(running.rate / baseline.rps, 2)} |`,
     "",
-    "| payments | per second | vs pg loop | web CPU ms each | worker CPU ms each | Postgres CPU ms each | the bench's own CPU ms each (client, sender) |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    `| pg payment-transaction loop (before / after; mean) | ${loops.map((l) => fmt(l.tps, 0)).join(" / ")}; ${fmt(pgTps, 0)} | 1.00 | n/a | n/a | ${loops.map((l) => (l.postgresCpuMs === null ? "n/a" : fmt(l.postgresCpuMs, 2))).join(" / ")} | ${loops.map((l) => (l.benchCpuMs === null ? "n/a" : fmt(l.benchCpuMs, 2))).join(" / ")} |`,
-    `| webhook answers, worker paused | ${fmt(paused.rate, 0)} | **${fmt(ratio, 2)}** | ${each(web(paused.cpu), n)} | (paused) | ${each(pgOf(paused.cpu, "bench-web"), n)} | ${each(bench(paused.cpu), n)} |`,
-    `| their jobs, the worker alone afterwards (${fmt(pausedDrain.seconds, 1)} s) | ${fmt(n / pausedDrain.seconds, 0)} | n/a | ${each(web(pausedDrain.cpu), n)} | ${each(wrk(pausedDrain.cpu), n)} | ${each(pgOf(pausedDrain.cpu, "bench-worker"), n)} | n/a |`,
-    `| webhook answers, worker running (CPU: the burst and the drain after it, ${fmt(runningDrain.seconds, 1)} s) | ${fmt(running.rate, 0)} | ${fmt(runningRatio, 2)} | ${each(sum(web(running.cpu), web(runningDrain.cpu)), running.events)} | ${each(sum(wrk(running.cpu), wrk(runningDrain.cpu)), running.events)} | ${each(sum(running.cpu?.postgres ?? null, runningDrain.cpu?.postgres ?? null), running.events)} | ${each(bench(running.cpu), running.events)} |`,
+    "| payments | per second | vs pg loop | web CPU ms each | worker CPU ms each | Postgres CPU ms each | the bench's own CPU ms each (client, sender) | WAL KB each |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| pg payment-transaction loop (before / after; mean) | ${loops.map((l) => fmt(l.tps, 0)).join(" / ")}; ${fmt(pgTps, 0)} | 1.00 | n/a | n/a | ${loops.map((l) => (l.postgresCpuMs === null ? "n/a" : fmt(l.postgresCpuMs, 2))).join(" / ")} | ${loops.map((l) => (l.benchCpuMs === null ? "n/a" : fmt(l.benchCpuMs, 2))).join(" / ")} | ${loops.map((l) => walKb(l.walBytes, l.transactions)).join(" / ")} |`,
+    `| webhook answers, worker paused | ${fmt(paused.rate, 0)} | **${fmt(ratio, 2)}** | ${each(web(paused.cpu), n)} | (paused) | ${each(pgOf(paused.cpu, "bench-web"), n)} | ${each(bench(paused.cpu), n)} | ${walKb(paused.walBytes, n)} |`,
+    `| their jobs, the worker alone afterwards (${fmt(pausedDrain.seconds, 1)} s) | ${fmt(n / pausedDrain.seconds, 0)} | n/a | ${each(web(pausedDrain.cpu), n)} | ${each(wrk(pausedDrain.cpu), n)} | ${each(pgOf(pausedDrain.cpu, "bench-worker"), n)} | n/a | n/a |`,
+    `| webhook answers, worker running (CPU: the burst and the drain after it, ${fmt(runningDrain.seconds, 1)} s) | ${fmt(running.rate, 0)} | ${fmt(runningRatio, 2)} | ${each(sum(web(running.cpu), web(runningDrain.cpu)), running.events)} | ${each(sum(wrk(running.cpu), wrk(runningDrain.cpu)), running.events)} | ${each(sum(running.cpu?.postgres ?? null, runningDrain.cpu?.postgres ?? null), running.events)} | ${each(bench(running.cpu), running.events)} | n/a |`,
     "",
     `Target (issue 17: distinct webhooks at least ${WEBHOOK_TARGET_RATIO * 100} % of the pg loop's TPS in the same run, judged on the answers with the worker paused): ${ratio >= WEBHOOK_TARGET_RATIO ? "met" : "missed"} (${fmt(ratio * 100, 0)} %; ${fmt(runningRatio * 100, 0)} % with the worker running beside the web process on the same cores).`,
     "",
     `- Pay page: autocannon with ${config.connections} connections for ${config.duration} s, as a customer (no session cookie), gzip.`,
-    `- pg loop: ${config.connections} connections of node-postgres for ${config.duration} s each time, on 1,000 other invoices: BEGIN; SELECT ... FOR UPDATE of the invoice row; INSERT the payment; UPDATE the invoice; COMMIT (the statements a payment needs, with none of the application around them).`,
-    `- Webhooks: twice ${n} signed \`checkout.session.completed\` events (as Stripe sends them: the PaymentIntent by id), each for its own invoice, ${config.connections} in flight (signed and written out as HTTP requests before the burst, sent by autocannon on kept-alive connections, each connection its own share once: the bench's own CPU is in the last column); ` +
+    `- pg loop: ${config.connections} connections of node-postgres for ${config.duration} s each time: BEGIN; SELECT ... FOR UPDATE of the invoice row; INSERT the payment; UPDATE the invoice; COMMIT (the statements a payment needs, with none of the application around them), each transaction on an invoice of its own, drawn in a random order from all but the webhooks' invoices${loops.some((l) => l.repeats > 0) ? ` (it ran out: ${loops.map((l) => l.repeats).join(" / ")} transactions paid an invoice a second time)` : ""}. ` +
+      `Each loop and each burst starts right after a CHECKPOINT, so all of them write the pages they change first into the WAL (full-page images; WAL KB each is the cluster's WAL written during the measurement over its transactions); until the eighth round the loop paid 1,000 invoices over and over, and after its first pass its pages were in the WAL already.`,
+    `- Webhooks: twice ${n} signed \`checkout.session.completed\` events (as Stripe sends them: the PaymentIntent by id), each for its own invoice, ${config.connections} in flight (signed and written out as HTTP requests before the burst, sent by autocannon on kept-alive connections, each connection its own share once: the bench's own CPU has its column); ` +
       `each verifies the signature, locks the invoice row and records the payment with a follow-up marker (decision 024: no job and no NOTIFY in the payment's transaction; the web process wakes one coalescing \`payment-follow-ups\` job when none is waiting), and the job reads the card's brand and last four from the Stripe fake and queues the receipt and the paid notice (each an email job). ` +
       `First with the worker process paused (SIGSTOP), so the answers are measured alone, then the worker resumed and timed until the queue was empty; then with the worker running throughout. ` +
       `${paused.failures + running.failures} non-200 answers; afterwards the database held ${runningDrain.payments} Stripe payments, ${runningDrain.detailed} with the card's details, and ${runningDrain.receipts} receipts (customers without an email get none)${allDone ? "" : `, **with ${runningDrain.jobsLeft} jobs still queued after 180 s**`}.`,
@@ -1113,7 +1173,11 @@ try {
             .map((kv) => kv.split("=", 2)),
         );
   nodeArgs.push(...webFlags, ...memoryProbeArgs());
-  server = await startServer({ env: { ...appEnv, ...webEnv, DATABASE_URL: named("bench-web"), BENCH_MEMORY_FILE: MEMORY_FILE }, nodeArgs });
+  server = await startServer({
+    env: { ...appEnv, ...webEnv, DATABASE_URL: named("bench-web"), BENCH_MEMORY_FILE: MEMORY_FILE },
+    nodeArgs,
+    outputTail: 200_000,
+  });
   const workerEnv = Object.fromEntries(
     Object.entries(productionEnv(server.port, { ...appEnv, DATABASE_URL: named("bench-worker") })).filter(([, v]) => v !== undefined),
   ) as NodeJS.ProcessEnv;

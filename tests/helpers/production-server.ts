@@ -99,6 +99,11 @@ export async function startServer(
     port?: number;
     timeoutMs?: number;
     /** Node flags, e.g. --cpu-prof (the bench). */ nodeArgs?: string[];
+    /**
+     * Keep only this many characters of the server's output (the latest). The bench's server logs a line per
+     * request, hundreds of thousands in a run: all of it kept made the bench itself slower as the run went on.
+     */
+    outputTail?: number;
   } = {},
 ): Promise<TestServer> {
   const port = options.port ?? (await freePort());
@@ -106,8 +111,14 @@ export async function startServer(
   const env = Object.fromEntries(Object.entries(productionEnv(port, options.env)).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...serverCommand()], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
+  const tail = options.outputTail;
+  const keep = (d: Buffer) => {
+    output += d.toString("utf8");
+    // Cut once it is twice the tail: a copy per `tail` characters read, not per chunk.
+    if (tail && output.length > 2 * tail) output = output.slice(-tail);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
   try {
     await waitForOutput(child, "listening on", timeoutMs, "server");
   } catch (error) {
