@@ -706,6 +706,11 @@ async function pgPaymentLoop(
 /** The 25 % target of issue 17: distinct webhooks per second against the pg loop's transactions per second. */
 const WEBHOOK_TARGET_RATIO = 0.25;
 
+/** Postgres's buffer cache against the database, so that runs on differently set up servers can be told apart (BENCHMARKS.md, the eighth round). */
+function bufferNote(setting: string, size: string, fits: boolean) {
+  return `shared_buffers ${setting} (${fits ? "holds" : "smaller than"} the ${size} database)`;
+}
+
 type PaymentsResult = {
   loops: PgLoopResult[];
   /** The webhooks answered while the worker was paused (SIGSTOP), then the worker resumed to do their jobs. */
@@ -756,7 +761,7 @@ async function paymentsPhase(
   return { loops: [before, after], paused, pausedDrain, running, runningDrain };
 }
 
-function paymentsReport(measurements: Measurement[], result: PaymentsResult, load: number[]) {
+function paymentsReport(measurements: Measurement[], result: PaymentsResult, load: number[], buffersNote: string) {
   const { loops, paused, pausedDrain, running, runningDrain } = result;
   const baseline = measurements.find((m) => m.target.kind === "baseline")!;
   const pay = measurements.find((m) => m.target.name.startsWith("pay page"))!;
@@ -775,7 +780,7 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
   const endToEndPg = sum(pgOf(paused.cpu, "bench-web"), pgOf(pausedDrain.cpu, "bench-worker"));
   const allDone = pausedDrain.jobsLeft === 0 && runningDrain.jobsLeft === 0;
   return [
-    `Last run: ${date} UTC, ${config.phase === "all" ? "same server and run as the scale benchmark below (its machine notes apply)" : `\`--phase webhooks\` (no page measurements), load average ${load.map((l) => l.toFixed(1)).join(" / ")} before the run`}. Production layout: the compiled web server (\`build/server.js\`, \`WORKER_IN_PROCESS=false\`) and the job worker (\`build/worker.js\`) in two processes, as \`npm start\` runs them.`,
+    `Last run: ${date} UTC, ${config.phase === "all" ? "same server and run as the scale benchmark below (its machine notes apply)" : `\`--phase webhooks\` (no page measurements), load average ${load.map((l) => l.toFixed(1)).join(" / ")} before the run`}. Production layout: the compiled web server (\`build/server.js\`, \`WORKER_IN_PROCESS=false\`) and the job worker (\`build/worker.js\`) in two processes, as \`npm start\` runs them. Postgres: ${buffersNote}.`,
     "",
     "| what | req/s | p50 ms | p95 ms | server p95 ms (sequential) | req/s vs /ping |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -1130,7 +1135,12 @@ try {
     try {
       const version = (await client.query<{ v: string }>("SELECT split_part(version(), ' on ', 1) AS v")).rows[0].v;
       const size = (await client.query<{ s: string }>("SELECT pg_size_pretty(pg_database_size(current_database())) AS s")).rows[0].s;
-      return { version, size };
+      const buffers = (
+        await client.query<{ setting: string; fits: boolean }>(
+          "SELECT current_setting('shared_buffers') AS setting, pg_database_size(current_database()) <= (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers') AS fits",
+        )
+      ).rows[0];
+      return { version, size, buffersNote: bufferNote(buffers.setting, size, buffers.fits) };
     } finally {
       await client.end();
     }
@@ -1294,7 +1304,7 @@ try {
 
   if (config.phase !== "memory") {
     const payResult = await paymentsPhase(server, worker, meter, fakeStripe, stripeKeys.webhookSecret, openInvoices.slice(1), databaseUrl);
-    const payBody = paymentsReport(measurements, payResult, load);
+    const payBody = paymentsReport(measurements, payResult, load, info.buffersNote);
     if (!opts["no-write"]) writeSection(payBody, "payments", "Payments: pay page and Stripe webhooks");
     console.log(`\n${payBody}\n`);
   }
@@ -1304,7 +1314,7 @@ try {
       measurements.filter((m) => !m.target.anonymous),
       {
         seed,
-        postgres: info.version,
+        postgres: `${info.version}, ${info.buffersNote}`,
         dbSize: info.size,
         load,
         seconds: (Date.now() - started) / 1000,
