@@ -96,7 +96,7 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 
 /** `anonymous`: requested without the session cookie, as a customer opening a signed link would. */
 type Target = { name: string; path: string; kind: "baseline" | "page"; anonymous?: boolean; logPath?: string; expect: (body: string) => string | null };
-type Stats = { p50: number; p95: number; n: number };
+type Stats = { p50: number; p95: number; p99: number; max: number; mean: number; n: number };
 type Measurement = {
   target: Target;
   rps: number;
@@ -117,7 +117,15 @@ function percentile(sorted: number[], p: number) {
 }
 function stats(values: number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), n: sorted.length };
+  const mean = sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : NaN;
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    mean,
+    n: sorted.length,
+  };
 }
 
 function runBuildStep(args: string[]): Promise<void> {
@@ -770,6 +778,8 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
   const runningRatio = running.rate / pgTps;
   const date = new Date().toISOString().replace("T", " ").slice(0, 16);
   const each = (ms: number | null | undefined, n: number) => (ms == null ? "n/a" : fmt(ms / n, 2));
+  // A webhook burst's mean far above its median is a long tail (BENCHMARKS.md, the eighth round's slow mode).
+  const tail = (l: Stats) => `${fmt(l.mean)} / ${fmt(l.p99)} / ${fmt(l.max)}`;
   const walKb = (bytes: number | null, n: number) => (bytes === null ? "n/a" : fmt(bytes / 1024 / Math.max(1, n), 1));
   const n = paused.events;
   const web = (c: CpuUsed | null) => c?.processes.web ?? null;
@@ -782,12 +792,12 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
   return [
     `Last run: ${date} UTC, ${config.phase === "all" ? "same server and run as the scale benchmark below (its machine notes apply)" : `\`--phase webhooks\` (no page measurements), load average ${load.map((l) => l.toFixed(1)).join(" / ")} before the run`}. Production layout: the compiled web server (\`build/server.js\`, \`WORKER_IN_PROCESS=false\`) and the job worker (\`build/worker.js\`) in two processes, as \`npm start\` runs them. Postgres: ${buffersNote}.`,
     "",
-    "| what | req/s | p50 ms | p95 ms | server p95 ms (sequential) | req/s vs /ping |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
-    `| /ping (baseline) | ${fmt(baseline.rps, 0)} | ${fmt(baseline.client.p50)} | ${fmt(baseline.client.p95)} | ${fmt(baseline.serverSequential.p95)} | 1.00 |`,
-    `| pay page, signed link, no cookie | ${fmt(pay.rps, 0)} | ${fmt(pay.client.p50)} | ${fmt(pay.client.p95)} | ${fmt(pay.serverSequential.p95)} | ${fmt(pay.rps / baseline.rps, 2)} |`,
-    `| Stripe webhook, distinct payments (worker paused) | ${fmt(paused.rate, 0)} | ${fmt(paused.latency.p50)} | ${fmt(paused.latency.p95)} | n/a | ${fmt(paused.rate / baseline.rps, 2)} |`,
-    `| Stripe webhook, distinct payments (worker running) | ${fmt(running.rate, 0)} | ${fmt(running.latency.p50)} | ${fmt(running.latency.p95)} | n/a | ${fmt(running.rate / baseline.rps, 2)} |`,
+    "| what | req/s | p50 ms | p95 ms | mean / p99 / max ms | server p95 ms (sequential) | req/s vs /ping |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| /ping (baseline) | ${fmt(baseline.rps, 0)} | ${fmt(baseline.client.p50)} | ${fmt(baseline.client.p95)} | n/a | ${fmt(baseline.serverSequential.p95)} | 1.00 |`,
+    `| pay page, signed link, no cookie | ${fmt(pay.rps, 0)} | ${fmt(pay.client.p50)} | ${fmt(pay.client.p95)} | n/a | ${fmt(pay.serverSequential.p95)} | ${fmt(pay.rps / baseline.rps, 2)} |`,
+    `| Stripe webhook, distinct payments (worker paused) | ${fmt(paused.rate, 0)} | ${fmt(paused.latency.p50)} | ${fmt(paused.latency.p95)} | ${tail(paused.latency)} | n/a | ${fmt(paused.rate / baseline.rps, 2)} |`,
+    `| Stripe webhook, distinct payments (worker running) | ${fmt(running.rate, 0)} | ${fmt(running.latency.p50)} | ${fmt(running.latency.p95)} | ${tail(running.latency)} | n/a | ${fmt(running.rate / baseline.rps, 2)} |`,
     "",
     "| payments | per second | vs pg loop | web CPU ms each | worker CPU ms each | Postgres CPU ms each | the bench's own CPU ms each (client, sender) | WAL KB each |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
