@@ -438,10 +438,6 @@ async function checkpointAndWalPosition(databaseUrl: string): Promise<string | n
   } catch (error) {
     log(`no CHECKPOINT before the measurement: ${(error as Error).message}`);
   }
-  return walPosition(databaseUrl);
-}
-
-async function walPosition(databaseUrl: string): Promise<string | null> {
   try {
     return (await queryRows<{ lsn: string }>(databaseUrl, "SELECT pg_current_wal_lsn()::text AS lsn"))[0].lsn;
   } catch {
@@ -449,10 +445,10 @@ async function walPosition(databaseUrl: string): Promise<string | null> {
   }
 }
 
-/** WAL bytes written between two positions (the whole cluster's: nothing else writes during a measurement). */
-async function walBytes(databaseUrl: string, from: string | null, to: string | null): Promise<number | null> {
-  if (!from || !to) return null;
-  return Number((await queryRows<{ bytes: string }>(databaseUrl, "SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::text AS bytes", [to, from]))[0].bytes);
+/** WAL bytes written since a position (the whole cluster's: nothing else writes during a measurement). */
+async function walSince(databaseUrl: string, from: string | null): Promise<number | null> {
+  if (!from) return null;
+  return Number((await queryRows<{ bytes: string }>(databaseUrl, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes", [from]))[0].bytes);
 }
 
 /** The job worker in its own process (build/worker.js), as `npm start` runs it beside the web server. */
@@ -572,7 +568,7 @@ async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: 
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = await meter?.snapshot();
-  const walAfter = await walPosition(databaseUrl);
+  const wal = await walSince(databaseUrl, walBefore);
   if (failures)
     for (const line of server
       .output()
@@ -587,7 +583,7 @@ async function webhookBurst(server: TestServer, meter: CpuMeter | null, secret: 
     latency: stats(latencies),
     failures,
     cpu: meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter) : null,
-    walBytes: await walBytes(databaseUrl, walBefore, walAfter),
+    walBytes: wal,
   };
 }
 
@@ -691,7 +687,7 @@ async function pgPaymentLoop(
       }),
     );
     const cpuAfter = await meter?.snapshot();
-    const walAfter = await walPosition(databaseUrl);
+    const wal = await walSince(databaseUrl, walBefore);
     const cpu = meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter) : null;
     // The loop's own backends only (no application_name); the app's idle connections are not its cost.
     const used = cpu && cpu.postgres !== null ? (cpu.postgresBy[""] ?? 0) : null;
@@ -703,7 +699,7 @@ async function pgPaymentLoop(
       tps: transactions / elapsed,
       postgresCpuMs: per(used),
       benchCpuMs: per(cpu?.processes.bench),
-      walBytes: await walBytes(databaseUrl, walBefore, walAfter),
+      walBytes: wal,
       repeats: Math.max(0, next - order.length),
     };
   } finally {
