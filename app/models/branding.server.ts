@@ -18,6 +18,9 @@ export type Brand = {
 
 const NO_BRAND: Brand = { accent: null, accentInk: null, stylesheet: null, logo: null };
 
+/** The business's columns a brand is made of (the pay page's fingerprint covers the same ones). */
+export const brandSelect = { id: true, accentColor: true, logoMimeType: true, logoUpdatedAt: true } as const;
+
 function brandOf(business: { id: string; accentColor: string | null; logoMimeType: string | null; logoUpdatedAt: Date | null }): Brand {
   const accent = normalizeAccentColor(business.accentColor);
   return {
@@ -31,7 +34,7 @@ function brandOf(business: { id: string; accentColor: string | null; logoMimeTyp
 export async function loadBrand(businessId: string): Promise<Brand> {
   const business = await prisma.business.findUnique({
     where: { id: businessId },
-    select: { id: true, accentColor: true, logoMimeType: true, logoUpdatedAt: true },
+    select: brandSelect,
   });
   return business ? brandOf(business) : NO_BRAND;
 }
@@ -43,7 +46,7 @@ export async function loadBrand(businessId: string): Promise<Brand> {
 export async function loadEmailBrands(businessIds: string[], db: Pick<typeof prisma, "business"> = prisma): Promise<Map<string, Brand>> {
   const rows = await db.business.findMany({
     where: { id: { in: [...new Set(businessIds)] } },
-    select: { id: true, accentColor: true, logoMimeType: true, logoUpdatedAt: true },
+    select: brandSelect,
   });
   return new Map(rows.map((business) => [business.id, emailBrand(business)]));
 }

@@ -312,7 +312,7 @@ export async function sendInvoiceInTx(tx: Tx, businessId: string, id: string) {
 
 /** The customer opened the invoice: SENT becomes VIEWED once; later states are kept. */
 /** How often a customer's repeat views of a link are written down (lastViewedAt). */
-const VIEW_REFRESH_MS = 60_000;
+export const VIEW_REFRESH_MS = 60_000;
 
 /** True when a view of a document last seen as `seen` would change nothing worth a write. */
 export function viewIsFresh(seen: { status: string; lastViewedAt: Date | null } | undefined, now = Date.now()) {

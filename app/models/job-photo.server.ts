@@ -132,13 +132,14 @@ export async function deleteJobPhoto(businessId: string, doc: PhotoDocument, pho
   if (!count) notFound("Photo not found");
 }
 
-const listSelect = { id: true, width: true, height: true, createdAt: true } as const;
+/** The columns a photo list shows (the pay page's fingerprint covers the same ones). */
+export const photoListSelect = { id: true, width: true, height: true, createdAt: true } as const;
 const order = [{ createdAt: "asc" as const }, { id: "asc" as const }];
 
 /** The document's photos without their bytes, oldest first. */
 export async function listJobPhotos(businessId: string, doc: PhotoDocument) {
   if (!PLAUSIBLE_ID.test(doc.id)) return [];
-  const rows = await prisma.jobPhoto.findMany({ where: { businessId, ...docWhere(doc) }, select: listSelect, orderBy: order, take: JOB_PHOTO_LIMIT });
+  const rows = await prisma.jobPhoto.findMany({ where: { businessId, ...docWhere(doc) }, select: photoListSelect, orderBy: order, take: JOB_PHOTO_LIMIT });
   return rows.map((p) => ({ id: p.id, width: p.width, height: p.height, version: p.createdAt.getTime() }));
 }
 

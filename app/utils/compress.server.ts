@@ -17,15 +17,21 @@ export const FAST_GZIP = { level: 1 };
 /** The compressed bytes as a body a Fetch Response takes (a view, not a copy). */
 const bytes = (buffer: Buffer) => new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.byteLength);
 
-/** The body to send for `text` and its Content-Encoding (null: as it is), as the client's Accept-Encoding allows. */
-export function compressText(acceptEncoding: string | null, text: string): { body: string | Uint8Array<ArrayBuffer>; encoding: "br" | "gzip" | null } {
-  if (Buffer.byteLength(text) < COMPRESSION_THRESHOLD_BYTES) return { body: text, encoding: null };
+/** The encoding a page goes out in for this Accept-Encoding: brotli or gzip, or null (as it is). */
+export function negotiateEncoding(acceptEncoding: string | null): "br" | "gzip" | null {
   // Negotiator 0.6.4 takes the server's preference for equal q-values (as the compression middleware asks),
   // which its type declarations leave out.
   const negotiator = new Negotiator({ headers: { "accept-encoding": acceptEncoding ?? "" } }) as Negotiator & {
     encoding(available: string[], preferred: string[]): string | undefined;
   };
   const encoding = negotiator.encoding(["br", "gzip", "identity"], ["br", "gzip"]);
+  return encoding === "br" || encoding === "gzip" ? encoding : null;
+}
+
+/** The body to send for `text` and its Content-Encoding (null: as it is), as the client's Accept-Encoding allows. */
+export function compressText(acceptEncoding: string | null, text: string): { body: string | Uint8Array<ArrayBuffer>; encoding: "br" | "gzip" | null } {
+  if (Buffer.byteLength(text) < COMPRESSION_THRESHOLD_BYTES) return { body: text, encoding: null };
+  const encoding = negotiateEncoding(acceptEncoding);
   if (encoding === "br") return { body: bytes(brotliCompressSync(text, FAST_BROTLI)), encoding };
   if (encoding === "gzip") return { body: bytes(gzipSync(text, FAST_GZIP)), encoding };
   return { body: text, encoding: null };

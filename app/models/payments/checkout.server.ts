@@ -3,14 +3,16 @@
 // the pay form only says which provider and whether to pay the deposit or the whole balance. In Stripe
 // connect mode the Checkout Session is a direct charge on the business's connected account, read from
 // the database (never from the browser), with the platform fee (docs/decisions/011-connected-accounts.md).
-import type { Prisma } from "~/generated/prisma/client.ts";
-import { prisma } from "~/utils/db.server";
+import { Prisma } from "~/generated/prisma/client.ts";
+import { prisma, rawQuery } from "~/utils/db.server";
 import { centsToInput, parseMoney } from "~/utils/money";
 import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, type PayPalCapture } from "~/models/payments/paypal-client.server";
 import { applicationFeeBps, onAccount, stripe, stripeMode } from "~/models/payments/stripe-client.server";
 import { DomainError } from "~/models/errors.server";
 import { formatInvoiceNumber } from "~/models/document-numbers";
-import { amountDueNowCents, balanceCents, markInvoiceViewed } from "~/models/invoice.server";
+import { amountDueNowCents, balanceCents, markInvoiceViewed, VIEW_REFRESH_MS } from "~/models/invoice.server";
+import { brandSelect } from "~/models/branding.server";
+import { photoListSelect } from "~/models/job-photo.server";
 import { dayNumber, signedUrl, verifyLink, type LinkCheck } from "~/models/signed-link.server";
 import { applyPayment } from "./payment.server";
 import { paypalAccountFor, paypalAvailableFor, paypalPayeeFor, type PayPalPayee } from "./paypal-connect.server";
@@ -71,6 +73,41 @@ export async function loadPayLink(
   const invoice = await prisma.invoice.findUnique({ where: { id }, include: publicInvoiceInclude });
   if (!invoice || invoice.status === "VOID" || invoice.status === "DRAFT" || invoice.business.closedAt) return { ok: false, reason: "invalid" };
   return { ok: true, invoice };
+}
+
+const columns = (alias: string, select: Record<string, unknown>) =>
+  Object.keys(select)
+    .map((column) => `${alias}."${column}"`)
+    .join(", ");
+
+// What the pay page is rendered from, as one digest: the invoice's whole row and its lines' rows; the
+// customer's, business's (with the brand's) and pending payments' columns that loadPayLink and loadBrand
+// select, and the photo list's (the same select objects, so a column added to them is covered here too).
+// Each part is a row's or an ordered list's text inside one row value, so its position is part of it.
+const PAY_PAGE_FINGERPRINT = `/* prepared:pay-page-fingerprint */
+  SELECT md5(row(
+           i::text,
+           (SELECT string_agg(l::text, ',' ORDER BY l.position, l.id) FROM "InvoiceLine" l WHERE l."invoiceId" = i.id),
+           (SELECT row(${columns("c", publicInvoiceInclude.customer.select)})::text FROM "Customer" c WHERE c.id = i."customerId"),
+           (SELECT row(${columns("b", { ...publicInvoiceInclude.business.select, ...brandSelect })})::text FROM "Business" b WHERE b.id = i."businessId"),
+           (SELECT string_agg(row(p.id, ${columns("p", publicInvoiceInclude.payments.select)})::text, ',' ORDER BY p.id)
+              FROM "Payment" p WHERE p."invoiceId" = i.id AND p.status = 'PENDING'),
+           (SELECT string_agg(row(${columns("j", photoListSelect)})::text, ',' ORDER BY j."createdAt", j.id)
+              FROM "JobPhoto" j WHERE j."invoiceId" = i.id AND j."businessId" = i."businessId")
+         )::text) AS fingerprint,
+         coalesce(i.status <> 'SENT' AND i."lastViewedAt" >= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${VIEW_REFRESH_MS / 1000}), false) AS "viewFresh"
+    FROM "Invoice" i
+   WHERE i.id = `;
+
+/**
+ * The pay page's fingerprint (above), and whether opening the link now would write nothing (the last view
+ * was recorded less than a minute ago: recordPayLinkOpened's rule). Null for an unknown invoice. One indexed
+ * statement, prepared once per connection; the page cache (app/web/page-cache.server.ts) serves a page it
+ * rendered again only while this is unchanged.
+ */
+export async function payPageFingerprint(id: string): Promise<{ fingerprint: string; viewFresh: boolean } | null> {
+  const rows = await rawQuery<{ fingerprint: string; viewFresh: boolean }>(Prisma.sql`${Prisma.raw(PAY_PAGE_FINGERPRINT)}${id}`);
+  return rows[0] ?? null;
 }
 
 /** The customer opened the link: the first view is recorded, later ones touch lastViewedAt at most once a minute. */
