@@ -8,5 +8,7 @@ declare module "@remix-run/node" {
     cspNonce: string;
     /** The client address: the socket peer unless TRUST_PROXY says which proxy to believe. */
     clientIp: string;
+    /** Set by the pay page's loader when the page it renders may be served again (app/web/page-cache.server.ts). */
+    pageToKeep?: { key: string; fingerprint: string };
   }
 }

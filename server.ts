@@ -135,6 +135,8 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
     quietReqLogger: true,
     genReqId: (req) => req.id ?? nextRequestId(),
     customLogLevel: (_req, res, err) => logLevel(res.statusCode, Boolean(err)),
+    // A pay page sent again from app/web/page-cache.server.ts says so in its log line.
+    customSuccessObject: (_req, res, line) => ((res as Response).locals?.keptPage ? { ...line, keptPage: true } : line),
     serializers: {
       // Only what is needed to follow a request: never headers (cookies, authorization) or bodies.
       req: (req) => ({ method: req.method, url: redactUrl(req.url), ip: req.remoteAddress }),
@@ -255,6 +257,20 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
       return writeHead.apply(this, args);
     } as Response["writeHead"];
     next();
+  });
+
+  // A customer's repeat view of a pay link: the page rendered before, when nothing on it has changed since
+  // (app/web/page-cache.server.ts checks that in Postgres on every request), after the same middleware as
+  // any page and without Remix's render. Anything else, and any doubt, goes on to Remix.
+  const entryModule = async () =>
+    (typeof build === "function" ? await build() : build).entry.module as {
+      sendKeptPayPage?: (req: Request, res: Response) => Promise<boolean>;
+    };
+  app.get("/pay/:invoiceId", (req, res, next) => {
+    void (async () => {
+      const send = (await entryModule()).sendKeptPayPage;
+      if (!send || !(await send(req, res))) next();
+    })().catch(next);
   });
 
   app.all(

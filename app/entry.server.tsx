@@ -5,10 +5,13 @@ import { compressText } from "~/utils/compress.server";
 import { logger } from "~/utils/logger.server";
 import { captureRequestError, errorForLog, thrownStatus } from "~/utils/sentry.server";
 import { NonceProvider } from "~/utils/nonce-provider";
+import { keepRenderedPage } from "~/web/page-cache.server";
 
 // server.ts serves /webhooks/* from Express before Remix's router, with these handlers from the build
 // (the one copy of the app in the process).
 export { webhookHandlers } from "~/web/webhooks.server";
+// …and a kept pay page (app/web/page-cache.server.ts), also before Remix.
+export { sendKeptPayPage } from "~/web/page-cache.server";
 
 // A body that cannot be read as a form (truncated or garbage multipart, a content type forms never
 // use) is the client's mistake: answer 400 instead of 500, and do not report it as a crash.
@@ -66,5 +69,6 @@ export default function handleRequest(
   const { body, encoding } = compressText(request.headers.get("Accept-Encoding"), `<!DOCTYPE html>${html}`);
   responseHeaders.append("Vary", "Accept-Encoding");
   if (encoding) responseHeaders.set("Content-Encoding", encoding);
+  keepRenderedPage(loadContext, { status: responseStatusCode, headers: responseHeaders, html, body });
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }

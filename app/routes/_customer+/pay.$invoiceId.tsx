@@ -30,6 +30,7 @@ import { formatMoney } from "~/utils/money";
 import { PayPalError } from "~/models/payments/paypal-client.server";
 import { enforceRateLimit } from "~/utils/rate-limit.server";
 import { getSession } from "~/utils/session.server";
+import { startPayPageRender } from "~/web/page-cache.server";
 import { mapDomainErrors } from "~/web/errors.server";
 import { formErrors } from "~/components/forms";
 import { PayFormSchema } from "./__pay-form.server";
@@ -58,6 +59,8 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
   const url = new URL(request.url);
   const t = url.searchParams.get("t");
   const d = url.searchParams.get("d");
+  // A customer's plain view may be kept and sent again while nothing on it changes (app/web/page-cache.server.ts).
+  const render = await startPayPageRender(request, params.invoiceId!);
   const invoice = await invoiceFromLink(params.invoiceId!, t, d);
   // The contractor previewing their own link is not the customer opening it. The lookup is the root
   // loader's (shared through the context), and a customer has no session cookie, so none at all.
@@ -66,6 +69,8 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
   const { balance, deposit } = payableAmounts(invoice);
   const pendingCents = invoice.payments.reduce((sum, p) => sum + p.amountCents, 0);
   const checkout = url.searchParams.get("checkout");
+  const [brand, photos] = [await loadBrand(invoice.businessId), await listJobPhotos(invoice.businessId, { kind: "invoice", id: invoice.id })];
+  await render?.keepIfUnchanged(context);
   return json(
     {
       id: invoice.id,
@@ -85,8 +90,8 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
       depositCents: deposit,
       pendingCents,
       online: onlinePaymentOptions(invoice.business),
-      brand: await loadBrand(invoice.businessId),
-      photos: await listJobPhotos(invoice.businessId, { kind: "invoice", id: invoice.id }),
+      brand,
+      photos,
     },
     { headers: NO_STORE },
   );
