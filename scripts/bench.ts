@@ -95,7 +95,17 @@ const MEMORY_LIMIT_MB = 200;
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 /** `anonymous`: requested without the session cookie, as a customer opening a signed link would. */
-type Target = { name: string; path: string; kind: "baseline" | "page"; anonymous?: boolean; logPath?: string; expect: (body: string) => string | null };
+type Target = {
+  name: string;
+  path: string;
+  /** Requests go to these paths in turn (the first is `path`); their log lines are the ones matching `logMatch`. */
+  paths?: string[];
+  logMatch?: RegExp;
+  kind: "baseline" | "page";
+  anonymous?: boolean;
+  logPath?: string;
+  expect: (body: string) => string | null;
+};
 type Stats = { p50: number; p95: number; p99: number; max: number; mean: number; n: number };
 type Measurement = {
   target: Target;
@@ -151,7 +161,7 @@ async function build(): Promise<void> {
 /** Reads pino's one-line-per-request logs from the server and keeps responseTime for the URL being measured. */
 class ServerTimes {
   private buffer = "";
-  private url: string | null = null;
+  private url: string | RegExp | null = null;
   private times: number[] = [];
 
   constructor(server: TestServer) {
@@ -164,7 +174,9 @@ class ServerTimes {
         if (!this.url || !line.startsWith("{")) continue;
         try {
           const entry = JSON.parse(line) as { req?: { url?: string }; responseTime?: number };
-          if (entry.req?.url === this.url && typeof entry.responseTime === "number") this.times.push(entry.responseTime);
+          const url = entry.req?.url;
+          const matches = typeof this.url === "string" ? url === this.url : url !== undefined && this.url.test(url);
+          if (matches && typeof entry.responseTime === "number") this.times.push(entry.responseTime);
         } catch {
           // Not a log line of ours.
         }
@@ -172,7 +184,7 @@ class ServerTimes {
     });
   }
 
-  start(url: string) {
+  start(url: string | RegExp) {
     this.url = url;
     this.times = [];
   }
@@ -281,10 +293,23 @@ class CpuMeter {
   }
 }
 
-function runAutocannon(url: string, cookie: string, seconds: number, onResponse?: (ms: number) => void) {
+/** `paths`: each request goes to the next of them, in turn (one list shared by all connections). */
+function runAutocannon(url: string, cookie: string, seconds: number, onResponse?: (ms: number) => void, paths?: string[]) {
+  let next = 0;
+  const rotate = paths?.length
+    ? [
+        {
+          setupRequest: (request: { path?: string }) => {
+            request.path = paths[next++ % paths.length];
+            return request;
+          },
+        },
+      ]
+    : undefined;
   return new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: config.connections, duration: seconds, headers: { ...BROWSER_HEADERS, cookie } }, (error, result) =>
-      error ? reject(error) : resolve(result),
+    const instance = autocannon(
+      { url, connections: config.connections, duration: seconds, headers: { ...BROWSER_HEADERS, cookie }, ...(rotate ? { requests: rotate } : {}) },
+      (error, result) => (error ? reject(error) : resolve(result)),
     );
     if (onResponse) instance.on("response", (_client, _status, _bytes, responseTime) => onResponse(responseTime));
   });
@@ -298,24 +323,28 @@ async function measure(server: TestServer, times: ServerTimes, meter: CpuMeter |
   const problem = check.status !== 200 ? `answered ${check.status}` : target.expect(body);
   if (problem) throw new Error(`${target.path} is not what the benchmark expects: ${problem}`);
 
-  if (config.warmup > 0) await runAutocannon(url, cookie, config.warmup);
+  if (config.warmup > 0) await runAutocannon(url, cookie, config.warmup, undefined, target.paths);
   await new Promise((r) => setTimeout(r, 300));
 
   // One request at a time: what a single person waits for when nothing else runs on the server.
-  times.start(target.logPath ?? target.path);
+  const logged = target.logMatch ?? target.logPath ?? target.path;
+  times.start(logged);
   const clientSequential: number[] = [];
   for (let i = 0; i < config.sequential; i++) {
     const t0 = performance.now();
-    const response = await fetch(url, { headers: { ...BROWSER_HEADERS, cookie }, redirect: "manual" });
+    const response = await fetch(target.paths ? `${server.url}${target.paths[i % target.paths.length]}` : url, {
+      headers: { ...BROWSER_HEADERS, cookie },
+      redirect: "manual",
+    });
     await response.arrayBuffer();
     clientSequential.push(performance.now() - t0);
   }
   const serverSequential = await times.stop();
 
   const latencies: number[] = [];
-  times.start(target.logPath ?? target.path);
+  times.start(logged);
   const cpuBefore = await meter?.snapshot();
-  const result = await runAutocannon(url, cookie, config.duration, (ms) => latencies.push(ms));
+  const result = await runAutocannon(url, cookie, config.duration, (ms) => latencies.push(ms), target.paths);
   const cpuAfter = await meter?.snapshot();
   const serverLoaded = await times.stop();
   const cpu = meter && cpuBefore && cpuAfter ? meter.diff(cpuBefore, cpuAfter) : null;
@@ -768,7 +797,9 @@ async function paymentsPhase(
 function paymentsReport(measurements: Measurement[], result: PaymentsResult, load: number[], buffersNote: string) {
   const { loops, paused, pausedDrain, running, runningDrain } = result;
   const baseline = measurements.find((m) => m.target.kind === "baseline")!;
-  const pay = measurements.find((m) => m.target.name.startsWith("pay page"))!;
+  const pay = measurements.find((m) => m.target.name.startsWith("pay page (customer"))!;
+  const payRendered = measurements.find((m) => m.target.name.startsWith("pay page, rendered"))!;
+  const cpuPair = (m: Measurement) => (m.cpu ? `${fmt(m.cpu.server, 2)} / ${m.cpu.postgres === null ? "n/a" : fmt(m.cpu.postgres, 2)}` : "n/a");
   const pgTps = loops.reduce((sum, l) => sum + l.tps, 0) / loops.length;
   const ratio = paused.rate / pgTps;
   const runningRatio = running.rate / pgTps;
@@ -791,7 +822,8 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
     "| what | req/s | p50 ms | p95 ms | mean / p99 / max ms | server p95 ms (sequential) | req/s vs /ping |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     `| /ping (baseline) | ${fmt(baseline.rps, 0)} | ${fmt(baseline.client.p50)} | ${fmt(baseline.client.p95)} | n/a | ${fmt(baseline.serverSequential.p95)} | 1.00 |`,
-    `| pay page, signed link, no cookie | ${fmt(pay.rps, 0)} | ${fmt(pay.client.p50)} | ${fmt(pay.client.p95)} | n/a | ${fmt(pay.serverSequential.p95)} | ${fmt(pay.rps / baseline.rps, 2)} |`,
+    `| pay page, signed link, no cookie (a repeat view: the kept page) | ${fmt(pay.rps, 0)} | ${fmt(pay.client.p50)} | ${fmt(pay.client.p95)} | n/a | ${fmt(pay.serverSequential.p95)} | ${fmt(pay.rps / baseline.rps, 2)} |`,
+    `| pay page, rendered (${payRendered.target.paths?.length ?? 1} links in turn) | ${fmt(payRendered.rps, 0)} | ${fmt(payRendered.client.p50)} | ${fmt(payRendered.client.p95)} | n/a | ${fmt(payRendered.serverSequential.p95)} | ${fmt(payRendered.rps / baseline.rps, 2)} |`,
     `| Stripe webhook, distinct payments (worker paused) | ${fmt(paused.rate, 0)} | ${fmt(paused.latency.p50)} | ${fmt(paused.latency.p95)} | ${tail(paused.latency)} | n/a | ${fmt(paused.rate / baseline.rps, 2)} |`,
     `| Stripe webhook, distinct payments (worker running) | ${fmt(running.rate, 0)} | ${fmt(running.latency.p50)} | ${fmt(running.latency.p95)} | ${tail(running.latency)} | n/a | ${fmt(running.rate / baseline.rps, 2)} |`,
     "",
@@ -804,7 +836,7 @@ function paymentsReport(measurements: Measurement[], result: PaymentsResult, loa
     "",
     `Target (issue 17: distinct webhooks at least ${WEBHOOK_TARGET_RATIO * 100} % of the pg loop's TPS in the same run, judged on the answers with the worker paused): ${ratio >= WEBHOOK_TARGET_RATIO ? "met" : "missed"} (${fmt(ratio * 100, 0)} %; ${fmt(runningRatio * 100, 0)} % with the worker running beside the web process on the same cores).`,
     "",
-    `- Pay page: autocannon with ${config.connections} connections for ${config.duration} s, as a customer (no session cookie), gzip.`,
+    `- Pay page: autocannon with ${config.connections} connections for ${config.duration} s, as a customer (no session cookie), gzip. A repeat view of one link is the page kept by the web process (decision 028: one indexed read of the invoice's fingerprint, no render); "rendered" goes through ${payRendered.target.paths?.length ?? 1} links in turn, more than the cache keeps, so every view is rendered (with the fingerprint read before and after the loader's reads). CPU per request (web / Postgres, ms): /ping ${cpuPair(baseline)}, repeat view ${cpuPair(pay)}, rendered ${cpuPair(payRendered)}.`,
     `- pg loop: ${config.connections} connections of node-postgres for ${config.duration} s each time: BEGIN; SELECT ... FOR UPDATE of the invoice row; INSERT the payment; UPDATE the invoice; COMMIT (the statements a payment needs, with none of the application around them), each transaction on an invoice of its own, drawn in a random order from all but the webhooks' invoices${loops.some((l) => l.repeats > 0) ? ` (it ran out: ${loops.map((l) => l.repeats).join(" / ")} transactions paid an invoice a second time)` : ""}. ` +
       `Each loop and each burst starts right after a CHECKPOINT, so all of them write the pages they change first into the WAL (full-page images; WAL KB each is the cluster's WAL written during the measurement over its transactions); until the eighth round the loop paid 1,000 invoices over and over, and after its first pass its pages were in the WAL already.`,
     `- Webhooks: twice ${n} signed \`checkout.session.completed\` events (as Stripe sends them: the PaymentIntent by id), each for its own invoice, ${config.connections} in flight (signed and written out as HTTP requests before the burst, sent by autocannon on kept-alive connections, each connection its own share once: the bench's own CPU has its column); ` +
@@ -1266,6 +1298,26 @@ try {
     kind: "page",
     anonymous: true,
     expect: (b) => (b.includes("Pay with card or bank") && !b.includes("<script") ? null : "no pay button, or a script on the page"),
+  });
+  // The pay page as each customer's first look at their link: 2,000 links in turn, twice what the page cache
+  // keeps (MAX_PAGES in app/web/page-cache.server.ts), so no view finds its page kept and every one is rendered.
+  // The first pass records each link's first view (a write) where it is still SENT; later passes within the
+  // minute write nothing.
+  const rotatingPay = await queryRows<{ id: string }>(
+    databaseUrl,
+    `SELECT id FROM "Invoice" WHERE status NOT IN ('DRAFT', 'VOID') AND id <> ALL($1) ORDER BY number DESC LIMIT 2000`,
+    [openInvoices.map((i) => i.id)],
+  );
+  const payPaths = rotatingPay.map(({ id }) => `/pay/${id}?t=${sign("pay", id)}&d=${day}`);
+  targets.push({
+    name: "pay page, rendered (a different link each request)",
+    path: payPaths[0],
+    paths: payPaths,
+    logMatch: new RegExp(`^/pay/[^/?]+\\?t=%5BRedacted%5D&d=${day}$`),
+    kind: "page",
+    anonymous: true,
+    // Paid and overdue invoices too (every link a customer may open), so not always a pay button.
+    expect: (b) => (b.includes("Balance due") && !b.includes("<script") ? null : "no balance, or a script on the page"),
   });
   targets.push({
     name: "estimate page (customer, signed link)",
