@@ -2,9 +2,10 @@
 // 028). A customer opens the same link many times (from the email, the text, again after paying), and mail
 // scanners and link previews open it too; a repeat view here costs one indexed read instead of a render.
 //
-// - What is kept: a page any holder of the link sees, answered 200 to a GET of /pay/:id?t=…&d=… without a
-//   cookie (a contractor previewing their own link, or a flash message, goes through Remix every time).
-//   Per encoding. At most MAX_PAGES, least recently used first out; per process, per build.
+// - What is kept: a page any holder of the link sees, answered 200 to a GET of /pay/:id?t=…&d=… as the app
+//   writes it, without a cookie (a contractor previewing their own link, or a flash message, goes through Remix
+//   every time). Per encoding. At most MAX_PAGES and MAX_BYTES, least recently used first out; per process and
+//   build. A fingerprint that cannot be read sends the request on to Remix.
 // - Never trusted on its own: every hit verifies the link again (it expires) and reads the invoice's
 //   fingerprint (payPageFingerprint: every row and column the page is rendered from) from Postgres, and sends
 //   the page only while it is the one the page was rendered with. A payment or an edit committed by any
@@ -18,19 +19,34 @@ import type { AppLoadContext } from "@remix-run/node";
 import { payPageFingerprint } from "~/models/payments/checkout.server";
 import { verifyLink } from "~/models/signed-link.server";
 import { negotiateEncoding } from "~/utils/compress.server";
+import { logger } from "~/utils/logger.server";
 
-/** About 4 KB each compressed: a few MB at most. */
+/** At most this many pages (about 4 KB each compressed)… */
 export const MAX_PAGES = 1_000;
+/** …and this many bytes of them (a client that takes no compression gets, and has kept, the whole HTML). */
+export const MAX_BYTES = 32 * 1024 * 1024;
 
 type KeptPage = { fingerprint: string; headers: [string, string][]; body: Uint8Array };
 const pages = new Map<string, KeptPage>();
+let keptBytes = 0;
+
+function forget(key: string) {
+  const page = pages.get(key);
+  if (!page) return;
+  pages.delete(key);
+  keptBytes -= page.body.byteLength;
+}
 
 /** How the cache did, for the tests and the benchmark. */
 export const pageCacheStats = { hits: 0, misses: 0, kept: 0 };
 
 type PayPageRequest = { key: string; invoiceId: string; t: string; d: string | null };
 
-/** A request the cache may answer: a GET of a pay link with nothing but its signature, and no cookie. Else null. */
+// A pay link exactly as signedPath writes it (an id of plain characters, the signature, the day without
+// leading zeros): one key per link and encoding, so no one can fill the cache with spellings of one link.
+const CANONICAL_PAY_LINK = /^\/pay\/([A-Za-z0-9_-]{1,64})\?t=([A-Za-z0-9_-]{24})&d=([1-9]\d{0,6})$/;
+
+/** A request the cache may answer: a GET of a pay link as the app writes it, with no cookie. Else null. */
 function payPageRequest(
   method: string,
   pathAndQuery: string,
@@ -38,20 +54,20 @@ function payPageRequest(
   acceptEncoding: string | null | undefined,
 ): PayPageRequest | null {
   if (method !== "GET" || cookie) return null;
-  const match = /^\/pay\/([^/?]+)\?([^#]*)$/.exec(pathAndQuery);
+  const match = CANONICAL_PAY_LINK.exec(pathAndQuery);
   if (!match) return null;
-  const query = new URLSearchParams(match[2]);
-  const names = [...query.keys()];
-  if (!names.every((name) => name === "t" || name === "d") || new Set(names).size !== names.length) return null;
-  const t = query.get("t");
-  if (!t) return null;
-  let invoiceId: string;
+  const [, invoiceId, t, d] = match;
+  return { key: `${negotiateEncoding(acceptEncoding ?? null) ?? "identity"} ${pathAndQuery}`, invoiceId, t, d };
+}
+
+/** The fingerprint, or null when it cannot be read: the cache is an optimisation, so Remix answers instead. */
+async function fingerprintOrNull(invoiceId: string) {
   try {
-    invoiceId = decodeURIComponent(match[1]);
-  } catch {
+    return await payPageFingerprint(invoiceId);
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error), invoiceId }, "could not read the pay page's fingerprint; rendering it");
     return null;
   }
-  return { key: `${negotiateEncoding(acceptEncoding ?? null) ?? "identity"} ${pathAndQuery}`, invoiceId, t, d: query.get("d") };
 }
 
 /**
@@ -70,8 +86,8 @@ export async function sendKeptPayPage(
     pageCacheStats.misses++;
     return false;
   }
-  const now = await payPageFingerprint(request.invoiceId);
-  if (now?.fingerprint !== page.fingerprint) pages.delete(request.key);
+  const now = await fingerprintOrNull(request.invoiceId);
+  if (now && now.fingerprint !== page.fingerprint) forget(request.key);
   if (!now || !now.viewFresh || now.fingerprint !== page.fingerprint) {
     pageCacheStats.misses++;
     return false;
@@ -84,6 +100,8 @@ export async function sendKeptPayPage(
   // The request log line says it (server.ts).
   if (res.locals) res.locals.keptPage = true;
   for (const [name, value] of page.headers) res.setHeader(name, value);
+  // As Remix's adapter sends a page: with its length, in one write.
+  res.setHeader("Content-Length", page.body.byteLength);
   res.end(page.body);
   return true;
 }
@@ -97,12 +115,12 @@ export async function startPayPageRender(request: Request, invoiceId: string) {
   const url = new URL(request.url);
   const target = payPageRequest(request.method, url.pathname + url.search, request.headers.get("cookie"), request.headers.get("accept-encoding"));
   if (!target || target.invoiceId !== invoiceId || !verifyLink("pay", invoiceId, target.t, target.d).ok) return null;
-  const before = await payPageFingerprint(invoiceId);
+  const before = await fingerprintOrNull(invoiceId);
   // A view to record writes the invoice row: the fingerprint after it differs, so there is nothing to keep.
   if (!before?.viewFresh) return null;
   return {
     async keepIfUnchanged(context: AppLoadContext) {
-      const after = await payPageFingerprint(invoiceId);
+      const after = await fingerprintOrNull(invoiceId);
       if (after?.fingerprint === before.fingerprint) context.pageToKeep = { key: target.key, fingerprint: before.fingerprint };
     },
   };
@@ -114,17 +132,16 @@ export function keepRenderedPage(context: AppLoadContext, page: { status: number
   if (!mark || page.status !== 200 || page.headers.has("Set-Cookie")) return;
   // The CSP nonce is per request: a page that carries it (one with scripts) is never sent twice.
   if (context.cspNonce && page.html.includes(context.cspNonce)) return;
-  pages.delete(mark.key);
-  pages.set(mark.key, {
-    fingerprint: mark.fingerprint,
-    headers: [...page.headers.entries()],
-    body: typeof page.body === "string" ? new TextEncoder().encode(page.body) : page.body,
-  });
+  const body = typeof page.body === "string" ? new TextEncoder().encode(page.body) : page.body;
+  forget(mark.key);
+  pages.set(mark.key, { fingerprint: mark.fingerprint, headers: [...page.headers.entries()], body });
+  keptBytes += body.byteLength;
   pageCacheStats.kept++;
-  while (pages.size > MAX_PAGES) pages.delete(pages.keys().next().value!);
+  while (pages.size > MAX_PAGES || keptBytes > MAX_BYTES) forget(pages.keys().next().value!);
 }
 
 /** Empties the cache (tests). */
 export function forgetKeptPages() {
   pages.clear();
+  keptBytes = 0;
 }

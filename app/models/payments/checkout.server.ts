@@ -82,17 +82,19 @@ const columns = (alias: string, select: Record<string, unknown>) =>
 
 // What the pay page is rendered from, as one digest: the invoice's whole row and its lines' rows; the
 // customer's, business's (with the brand's) and pending payments' columns that loadPayLink and loadBrand
-// select, and the photo list's (the same select objects, so a column added to them is covered here too).
-// Each part is a row's or an ordered list's text inside one row value, so its position is part of it.
+// select, and the photo list's (the same select objects, so a column added to them is covered here too). Each
+// row's xmin too: every write gives a row a new one, so a value changed and changed back (A, B, A) while the
+// loader read is still a different fingerprint. Each part is a row's or an ordered list's text inside one row
+// value, so its position is part of it.
 const PAY_PAGE_FINGERPRINT = `/* prepared:pay-page-fingerprint */
   SELECT md5(row(
-           i::text,
-           (SELECT string_agg(l::text, ',' ORDER BY l.position, l.id) FROM "InvoiceLine" l WHERE l."invoiceId" = i.id),
-           (SELECT row(${columns("c", publicInvoiceInclude.customer.select)})::text FROM "Customer" c WHERE c.id = i."customerId"),
-           (SELECT row(${columns("b", { ...publicInvoiceInclude.business.select, ...brandSelect })})::text FROM "Business" b WHERE b.id = i."businessId"),
-           (SELECT string_agg(row(p.id, ${columns("p", publicInvoiceInclude.payments.select)})::text, ',' ORDER BY p.id)
+           i.xmin, i::text,
+           (SELECT string_agg(row(l.xmin, l::text)::text, ',' ORDER BY l.position, l.id) FROM "InvoiceLine" l WHERE l."invoiceId" = i.id),
+           (SELECT row(c.xmin, ${columns("c", publicInvoiceInclude.customer.select)})::text FROM "Customer" c WHERE c.id = i."customerId"),
+           (SELECT row(b.xmin, ${columns("b", { ...publicInvoiceInclude.business.select, ...brandSelect })})::text FROM "Business" b WHERE b.id = i."businessId"),
+           (SELECT string_agg(row(p.xmin, p.id, ${columns("p", publicInvoiceInclude.payments.select)})::text, ',' ORDER BY p.id)
               FROM "Payment" p WHERE p."invoiceId" = i.id AND p.status = 'PENDING'),
-           (SELECT string_agg(row(${columns("j", photoListSelect)})::text, ',' ORDER BY j."createdAt", j.id)
+           (SELECT string_agg(row(j.xmin, ${columns("j", photoListSelect)})::text, ',' ORDER BY j."createdAt", j.id)
               FROM "JobPhoto" j WHERE j."invoiceId" = i.id AND j."businessId" = i."businessId")
          )::text) AS fingerprint,
          coalesce(i.status <> 'SENT' AND i."lastViewedAt" >= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${VIEW_REFRESH_MS / 1000}), false) AS "viewFresh"
