@@ -696,7 +696,6 @@ async function pgPaymentLoop(
   const walBefore = await checkpointAndWalPosition(databaseUrl);
   const cpuBefore = await meter?.snapshot();
   const started = performance.now();
-  let lastAnswer = started;
   const until = started + seconds * 1000;
   try {
     await Promise.all(
