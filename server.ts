@@ -150,16 +150,18 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   // and route matching. The handlers (app/web/webhooks.server.ts) come from the Remix build, which
   // entry.server.tsx re-exports them from, so the process holds one copy of the app. Paths without a
   // handler fall through to the rest of the stack (Remix answers them 404).
-  const webhookHandlers = async () => {
-    const current = typeof build === "function" ? await build() : build;
-    return (current.entry.module as { webhookHandlers?: Record<string, (request: WebhookRequest) => Promise<WebhookReply>> }).webhookHandlers;
-  };
+  // What server.ts answers itself comes from the build's entry module (re-exported by entry.server.tsx).
+  const entryModule = async () =>
+    (typeof build === "function" ? await build() : build).entry.module as {
+      webhookHandlers?: Record<string, (request: WebhookRequest) => Promise<WebhookReply>>;
+      sendKeptPayPage?: (req: Request, res: Response) => Promise<boolean>;
+    };
   // A webhook's request log is one line written here, with the fields of pino-http's (reqId, req, res,
   // responseTime) and what the handler did (the reply's `log`): not pino-http's two child loggers and
   // response listeners, nor a second line from the handler (decision 025).
   app.all("/webhooks/*", (req, res, next) => {
     void (async () => {
-      const handler = (await webhookHandlers())?.[req.path.length > 1 && req.path.endsWith("/") ? req.path.slice(0, -1) : req.path];
+      const handler = (await entryModule()).webhookHandlers?.[req.path.length > 1 && req.path.endsWith("/") ? req.path.slice(0, -1) : req.path];
       if (!handler) return next();
       const started = Date.now();
       const reqId = nextRequestId();
@@ -262,10 +264,6 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   // A customer's repeat view of a pay link: the page rendered before, when nothing on it has changed since
   // (app/web/page-cache.server.ts checks that in Postgres on every request), after the same middleware as
   // any page and without Remix's render. Anything else, and any doubt, goes on to Remix.
-  const entryModule = async () =>
-    (typeof build === "function" ? await build() : build).entry.module as {
-      sendKeptPayPage?: (req: Request, res: Response) => Promise<boolean>;
-    };
   app.get("/pay/:invoiceId", (req, res, next) => {
     void (async () => {
       const send = (await entryModule()).sendKeptPayPage;

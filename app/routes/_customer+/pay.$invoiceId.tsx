@@ -69,7 +69,8 @@ export const loader = /* @__PURE__ */ mapDomainErrors(async ({ request, params, 
   const { balance, deposit } = payableAmounts(invoice);
   const pendingCents = invoice.payments.reduce((sum, p) => sum + p.amountCents, 0);
   const checkout = url.searchParams.get("checkout");
-  const [brand, photos] = [await loadBrand(invoice.businessId), await listJobPhotos(invoice.businessId, { kind: "invoice", id: invoice.id })];
+  const brand = await loadBrand(invoice.businessId);
+  const photos = await listJobPhotos(invoice.businessId, { kind: "invoice", id: invoice.id });
   await render?.keepIfUnchanged(context);
   return json(
     {
