@@ -10,5 +10,7 @@ declare module "@remix-run/node" {
     clientIp: string;
     /** Set by the pay page's loader when the page it renders may be served again (app/web/page-cache.server.ts). */
     pageToKeep?: { key: string; fingerprint: string };
+    /** Set by server.ts for a contractor page that may be kept once rendered: the fingerprint read before its loaders. */
+    sessionPageRender?: import("~/web/page-cache.server").SessionPageRender;
   }
 }

@@ -6,7 +6,7 @@ import { watch } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
-import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import { broadcastDevReady, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import expressStaticGzip from "express-static-gzip";
@@ -154,7 +154,7 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   const entryModule = async () =>
     (typeof build === "function" ? await build() : build).entry.module as {
       webhookHandlers?: Record<string, (request: WebhookRequest) => Promise<WebhookReply>>;
-      sendKeptPayPage?: (req: Request, res: Response) => Promise<boolean>;
+      sendKeptPage?: (req: Request, res: Response) => Promise<boolean>;
     };
   // A webhook's request log is one line written here, with the fields of pino-http's (reqId, req, res,
   // responseTime) and what the handler did (the reply's `log`): not pino-http's two child loggers and
@@ -261,12 +261,13 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
     next();
   });
 
-  // A customer's repeat view of a pay link: the page rendered before, when nothing on it has changed since
-  // (app/web/page-cache.server.ts checks that in Postgres on every request), after the same middleware as
-  // any page and without Remix's render. Anything else, and any doubt, goes on to Remix.
-  app.get("/pay/:invoiceId", (req, res, next) => {
+  // A customer's repeat view of a pay link, and a contractor's of the dashboard or a list: the page rendered
+  // before, when nothing on it has changed since (app/web/page-cache.server.ts checks that in Postgres on every
+  // request), after the same middleware as any page and without Remix's render. Anything else, and any doubt,
+  // goes on to Remix.
+  app.get(["/pay/:invoiceId", "/dashboard", "/invoices", "/estimates"], (req, res, next) => {
     void (async () => {
-      const send = (await entryModule()).sendKeptPayPage;
+      const send = (await entryModule()).sendKeptPage;
       if (!send || !(await send(req, res))) next();
     })().catch(next);
   });
@@ -279,6 +280,7 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
       getLoadContext: (req, res) => ({
         cspNonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        sessionPageRender: res.locals.sessionPageRender as AppLoadContext["sessionPageRender"],
       }),
     }),
   );

@@ -11,7 +11,7 @@ import { keepRenderedPage } from "~/web/page-cache.server";
 // (the one copy of the app in the process).
 export { webhookHandlers } from "~/web/webhooks.server";
 // …and a kept pay page (app/web/page-cache.server.ts), also before Remix.
-export { sendKeptPayPage } from "~/web/page-cache.server";
+export { sendKeptPage } from "~/web/page-cache.server";
 
 // A body that cannot be read as a form (truncated or garbage multipart, a content type forms never
 // use) is the client's mistake: answer 400 instead of 500, and do not report it as a crash.

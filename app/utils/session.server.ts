@@ -43,9 +43,14 @@ function findSession(id: string) {
   });
 }
 
-async function getSessionId(request: Request): Promise<string | null> {
-  const value = await sessionCookie.parse(request.headers.get("Cookie"));
+/** The session id a Cookie header carries, when its signature holds. */
+export async function sessionIdFromCookie(cookieHeader: string | null | undefined): Promise<string | null> {
+  const value = await sessionCookie.parse(cookieHeader ?? null);
   return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function getSessionId(request: Request) {
+  return sessionIdFromCookie(request.headers.get("Cookie"));
 }
 
 // One lookup per page view: the root loader and the route's loader run side by side in one request and
@@ -121,6 +126,11 @@ async function flashHeader(request: Request, flash: Flash) {
   const session = await flashStorage.getSession(request.headers.get("Cookie"));
   session.flash("flash", flash);
   return flashStorage.commitSession(session);
+}
+
+/** A flash message is waiting in this Cookie header (the next page shows it, once). */
+export async function hasFlash(cookieHeader: string | null | undefined) {
+  return (await flashStorage.getSession(cookieHeader ?? null)).has("flash");
 }
 
 export async function readFlash(request: Request): Promise<{ flash: Flash | null; setCookie: string | null }> {

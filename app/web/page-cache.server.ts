@@ -1,5 +1,7 @@
-// The customer's pay page, rendered once and sent again while nothing it shows has changed (issue 17; decision
-// 028). A customer opens the same link many times (from the email, the text, again after paying), and mail
+// Pages rendered once and sent again while nothing they show has changed (issue 17): the customer's pay page
+// (decision 028) and the contractor's dashboard and lists (decision 029, below the pay page's part).
+//
+// The pay page (decision 028). A customer opens the same link many times (from the email, the text, again after paying), and mail
 // scanners and link previews open it too; a repeat view here costs one indexed read instead of a render.
 //
 // - What is kept: a page any holder of the link sees, answered 200 to a GET of /pay/:id?t=…&d=… as the app
@@ -14,19 +16,39 @@
 // - A view that must write (the first one, or lastViewedAt older than a minute) goes through Remix.
 // - The loader reads the fingerprint before and after everything else it reads and keeps the page only when
 //   the two agree: the page was rendered from the state the fingerprint names.
+// Contractor pages (decision 029): the dashboard and the invoice and estimate lists, per session and URL. They
+// are read far more often than the business's data changes (the same list opened again, back from an invoice,
+// a refresh), and a render costs several times what checking costs.
+// - What is kept: a GET of one of those paths (any query but Remix's `_data`), with a valid session cookie and
+//   no flash message waiting, answered 200 with no Set-Cookie and no script nonce in the page (so only pages
+//   that ship no JavaScript). Only that session's requests for the same URL and encoding get it again.
+// - Checked on every request, before Remix: sessionPageFingerprint (app/models/business-changes.server.ts),
+//   one prepared statement: the session (signing out or expiry ends it), the business's row, the business's
+//   newest noted change (a trigger notes every write to a table with a businessId), today's date and the
+//   billing banner. The same reading, taken before Remix runs a loader, goes with the request; once the page
+//   is rendered it is read again, and the page is kept only when the two agree and no transaction that was
+//   running at the first reading has committed since.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppLoadContext } from "@remix-run/node";
+import { sessionPageFingerprint, type SessionPageFingerprint } from "~/models/business-changes.server";
 import { payPageFingerprint } from "~/models/payments/checkout.server";
 import { verifyLink } from "~/models/signed-link.server";
 import { negotiateEncoding } from "~/utils/compress.server";
 import { logger } from "~/utils/logger.server";
+import { hasFlash, sessionIdFromCookie } from "~/utils/session.server";
 
 /** At most this many pages (about 4 KB each compressed)… */
 export const MAX_PAGES = 1_000;
 /** …and this many bytes of them (a client that takes no compression gets, and has kept, the whole HTML). */
 export const MAX_BYTES = 32 * 1024 * 1024;
 
-type KeptPage = { fingerprint: string; headers: [string, string][]; body: Uint8Array };
+type KeptPage = {
+  fingerprint: string;
+  /** A contractor page's: the transactions running when its fingerprint was first read (none may commit). */
+  running?: string[];
+  headers: [string, string][];
+  body: Uint8Array;
+};
 const pages = new Map<string, KeptPage>();
 let keptBytes = 0;
 
@@ -72,10 +94,7 @@ async function fingerprintOrNull(invoiceId: string) {
  * was sent (not such a request, nothing kept, a link no longer valid, the invoice changed, a view to record),
  * and Remix answers.
  */
-export async function sendKeptPayPage(
-  req: IncomingMessage & { originalUrl?: string },
-  res: ServerResponse & { locals?: Record<string, unknown> },
-): Promise<boolean> {
+async function sendKeptPayPage(req: IncomingMessage & { originalUrl?: string }, res: ServerResponse & { locals?: Record<string, unknown> }): Promise<boolean> {
   const request = payPageRequest(req.method ?? "", req.originalUrl ?? req.url ?? "", req.headers.cookie, req.headers["accept-encoding"]);
   if (!request) return false;
   const page = pages.get(request.key);
@@ -87,9 +106,14 @@ export async function sendKeptPayPage(
     return false;
   }
   if (!now.viewFresh) return false;
+  send(request.key, page, res);
+  return true;
+}
+
+function send(key: string, page: KeptPage, res: ServerResponse & { locals?: Record<string, unknown> }) {
   // Most recently used last: the first key is the one to drop.
-  pages.delete(request.key);
-  pages.set(request.key, page);
+  pages.delete(key);
+  pages.set(key, page);
   res.statusCode = 200;
   // The request log line says it (server.ts).
   if (res.locals) res.locals.keptPage = true;
@@ -97,7 +121,13 @@ export async function sendKeptPayPage(
   // As Remix's adapter sends a page: with its length, in one write.
   res.setHeader("Content-Length", page.body.byteLength);
   res.end(page.body);
-  return true;
+}
+
+function keep(key: string, page: KeptPage) {
+  forget(key);
+  pages.set(key, page);
+  keptBytes += page.body.byteLength;
+  while (pages.size > MAX_PAGES || keptBytes > MAX_BYTES) forget(pages.keys().next().value!);
 }
 
 /**
@@ -120,17 +150,87 @@ export async function startPayPageRender(request: Request, invoiceId: string) {
   };
 }
 
-/** From handleRequest: keeps a rendered page its loader marked, when it is a plain 200 that names no per-request value. */
+/**
+ * From handleRequest: keeps a rendered page, when it is a plain 200 that names no per-request value and either
+ * its loader marked it (the pay page) or it is a contractor page whose fingerprint, read again now that every
+ * loader is done, is the one read before them (that second reading runs after the response is on its way).
+ */
 export function keepRenderedPage(context: AppLoadContext, page: { status: number; headers: Headers; html: string; body: string | Uint8Array }) {
   const mark = context.pageToKeep;
-  if (!mark || page.status !== 200 || page.headers.has("Set-Cookie")) return;
+  const render = context.sessionPageRender;
+  if ((!mark && !render) || page.status !== 200 || page.headers.has("Set-Cookie")) return;
   // The CSP nonce is per request: a page that carries it (one with scripts) is never sent twice.
   if (context.cspNonce && page.html.includes(context.cspNonce)) return;
-  const body = typeof page.body === "string" ? new TextEncoder().encode(page.body) : page.body;
-  forget(mark.key);
-  pages.set(mark.key, { fingerprint: mark.fingerprint, headers: [...page.headers.entries()], body });
-  keptBytes += body.byteLength;
-  while (pages.size > MAX_PAGES || keptBytes > MAX_BYTES) forget(pages.keys().next().value!);
+  const kept = { headers: [...page.headers.entries()], body: typeof page.body === "string" ? new TextEncoder().encode(page.body) : page.body };
+  if (mark) return keep(mark.key, { fingerprint: mark.fingerprint, ...kept });
+  if (render) void keepIfStillCurrent(render, kept);
+}
+
+async function keepIfStillCurrent(render: SessionPageRender, kept: Pick<KeptPage, "headers" | "body">) {
+  const after = await sessionFingerprintOrNull(render.sessionId, render.running);
+  if (after && after.fingerprint === render.fingerprint && !after.someCommitted)
+    keep(render.key, { fingerprint: render.fingerprint, running: render.running, ...kept });
+}
+
+/** What server.ts hands Remix's load context for a contractor page that may be kept once rendered. */
+export type SessionPageRender = { key: string; sessionId: string; fingerprint: string; running: string[] };
+
+// The contractor pages kept, by path: each works fully as HTML (handle hydrate: false) and shows only the
+// session's and the business's data.
+const SESSION_PAGES = new Set(["/dashboard", "/invoices", "/estimates"]);
+const MAX_QUERY_LENGTH = 512;
+
+/** A request for a kept contractor page: its key and session, else null (another path, no session, a flash waiting). */
+async function sessionPageRequest(method: string, pathAndQuery: string, cookie: string | undefined, acceptEncoding: string | undefined) {
+  if (method !== "GET" || !cookie) return null;
+  const queryAt = pathAndQuery.indexOf("?");
+  const path = queryAt < 0 ? pathAndQuery : pathAndQuery.slice(0, queryAt);
+  const query = queryAt < 0 ? "" : pathAndQuery.slice(queryAt + 1);
+  if (!SESSION_PAGES.has(path) || query.length > MAX_QUERY_LENGTH || new URLSearchParams(query).has("_data")) return null;
+  const sessionId = await sessionIdFromCookie(cookie);
+  if (!sessionId || (await hasFlash(cookie))) return null;
+  return { key: `${negotiateEncoding(acceptEncoding ?? null) ?? "identity"} ${sessionId} ${pathAndQuery}`, sessionId };
+}
+
+async function sessionFingerprintOrNull(sessionId: string, running?: string[]): Promise<SessionPageFingerprint | null> {
+  try {
+    return await sessionPageFingerprint(sessionId, running);
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not read a page's fingerprint; rendering it");
+    return null;
+  }
+}
+
+/**
+ * From server.ts before Remix, for the pay page and the contractor pages: sends the kept page when it is still
+ * current and returns true. Else false, and Remix answers; for a contractor page that may be kept, the
+ * fingerprint just read is left in `res.locals.sessionPageRender` for Remix's load context.
+ */
+export async function sendKeptPage(
+  req: IncomingMessage & { originalUrl?: string },
+  res: ServerResponse & { locals?: Record<string, unknown> },
+): Promise<boolean> {
+  const pathAndQuery = req.originalUrl ?? req.url ?? "";
+  if (pathAndQuery.startsWith("/pay/")) return sendKeptPayPage(req, res);
+  const request = await sessionPageRequest(req.method ?? "", pathAndQuery, req.headers.cookie, req.headers["accept-encoding"]);
+  if (!request) return false;
+  const page = pages.get(request.key);
+  // No session (signed out, expired): Remix sends the login redirect.
+  const now = await sessionFingerprintOrNull(request.sessionId, page?.running);
+  if (!now) return false;
+  if (page && now.fingerprint === page.fingerprint && !now.someCommitted) {
+    send(request.key, page, res);
+    return true;
+  }
+  if (page) forget(request.key);
+  if (res.locals)
+    res.locals.sessionPageRender = {
+      key: request.key,
+      sessionId: request.sessionId,
+      fingerprint: now.fingerprint,
+      running: now.running,
+    } satisfies SessionPageRender;
+  return false;
 }
 
 /** Empties the cache (tests). */

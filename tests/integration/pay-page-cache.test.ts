@@ -11,7 +11,7 @@ import { createInvoice, markInvoiceSent, voidInvoice } from "~/models/invoice.se
 import { applyPayment } from "~/models/payments/payment.server";
 import { LINK_LIFETIME_DAYS, signedPath, signLink } from "~/models/signed-link.server";
 import { prisma } from "~/utils/db.server";
-import { forgetKeptPages, keepRenderedPage, MAX_BYTES, MAX_PAGES, sendKeptPayPage, startPayPageRender } from "~/web/page-cache.server";
+import { forgetKeptPages, keepRenderedPage, MAX_BYTES, MAX_PAGES, sendKeptPage, startPayPageRender } from "~/web/page-cache.server";
 import { createAccount } from "../helpers/accounts";
 import { documentInput, makeCustomer } from "../helpers/business-data";
 import { pageText } from "../helpers/html";
@@ -270,7 +270,7 @@ function fakeExchange(path: string, headers: Record<string, string> = { "accept-
 
 const send = async (path: string, headers?: Record<string, string>) => {
   const { req, res, sent } = fakeExchange(path, headers);
-  const answered = await sendKeptPayPage(req as never, res as never);
+  const answered = await sendKeptPage(req as never, res as never);
   return answered ? sent : null;
 };
 
@@ -331,7 +331,7 @@ describe("the page cache module", () => {
     expect(await send(path, { "accept-encoding": "br" })).toBeNull();
     expect(await send(path, { "accept-encoding": "gzip", cookie: "__session=x" })).toBeNull();
     const { req, res } = fakeExchange(path);
-    expect(await sendKeptPayPage({ ...req, method: "HEAD" } as never, res as never)).toBe(false);
+    expect(await sendKeptPage({ ...req, method: "HEAD" } as never, res as never)).toBe(false);
   });
 
   it("keeps at most MAX_PAGES pages, dropping the least recently sent", async () => {

@@ -5,10 +5,14 @@ import { ListTable } from "~/components/list-table";
 import { StatusBadge } from "~/components/status-badge";
 import { statusLabel } from "~/models/labels";
 import { mapDomainErrors } from "~/web/errors.server";
+import type { RouteHandle } from "~/root";
 import { STATUS_FILTERS } from "./__filters";
 import { loadInvoiceList } from "./__list.server";
 
 export const meta: MetaFunction = () => [{ title: "Invoices | Invoice Link" }];
+
+// Works fully as HTML (links and a GET filter form): no JavaScript to load, and the page can be kept (issue 17).
+export const handle: RouteHandle = { hydrate: false };
 
 const FILTER_FIELDS: FilterField[] = [
   { name: "q", label: "Search", type: "search", input: { placeholder: "Customer or number" } },
