@@ -1257,6 +1257,28 @@ try {
     { name: "list: paid + typical name", path: `/invoices?status=PAID&q=${typical}`, kind: "page", expect: rowsExpected },
     { name: "list: deep page", path: `/invoices?before=${Math.max(2, Math.floor(config.invoices / 2))}`, kind: "page", expect: rowsExpected },
   ];
+  // The targets above ask for one URL over and over: after the first view, the page kept by the web process
+  // (decision 029) while the business's data is unchanged. These two render every view: 2,000 URLs in turn
+  // (a query the loaders ignore), twice what the page cache keeps, with the fingerprint read before and after.
+  const rotating = (path: string) => Array.from({ length: 2000 }, (_, i) => `${path}${path.includes("?") ? "&" : "?"}view=${i}`);
+  targets.push(
+    {
+      name: "dashboard, rendered (a different URL each request)",
+      path: "/dashboard?view=0",
+      paths: rotating("/dashboard"),
+      logMatch: /^\/dashboard\?view=\d+$/,
+      kind: "page",
+      expect: (b) => (b.includes('data-testid="outstanding"') ? null : "no dashboard figures"),
+    },
+    {
+      name: "list: overdue, rendered (a different URL each request)",
+      path: "/invoices?status=OVERDUE&view=0",
+      paths: rotating("/invoices?status=OVERDUE"),
+      logMatch: /^\/invoices\?status=OVERDUE&view=\d+$/,
+      kind: "page",
+      expect: rowsExpected,
+    },
+  );
   const openInvoices = await queryRows<{ id: string; businessId: string; balance: number }>(
     databaseUrl,
     `SELECT id, "businessId", "totalCents" - "amountPaidCents" AS balance FROM "Invoice"

@@ -2,11 +2,13 @@
 // limit rows older than the longest window, lapsed API sign-ins, heartbeats of workers long gone, and the bytes of expired
 // data exports, API idempotency keys and sync tombstones past their retention, receipt photos that were read
 // but never saved with an expense, onboarding states (Stripe Connect, PayPal) a day past their expiry, closed
-// businesses past the records retention period, and processed Stripe Billing event ids older than a month.
+// businesses past the records retention period, processed Stripe Billing event ids older than a month, and
+// noted business changes but each business's newest (the closed businesses' too, once their rows are gone).
 import { prisma } from "~/utils/db.server";
 import { pruneDeletedRecords } from "~/models/deleted-records.server";
 import { pruneIdempotencyKeys } from "~/models/idempotency.server";
 import { purgeClosedBusinesses } from "./account-closure.server";
+import { pruneBusinessChanges } from "./business-changes.server";
 import { deleteLapsedFamilies, pruneRotatedTokens } from "./api-token.server";
 import { pruneProcessedBillingEvents } from "./billing-events.server";
 import { deleteExpiredConnectStates } from "./payments/connect-state.server";
@@ -43,8 +45,10 @@ export async function cleanupExpired(now = new Date()) {
     pruneDeletedRecords(now),
   ]);
   const billingEvents = await pruneProcessedBillingEvents(now);
+  const businessChanges = await pruneBusinessChanges();
   return {
     billingEvents,
+    businessChanges,
     sessions: sessions.count,
     resetTokens: tokens.count,
     rateLimitHits: hits.count,
