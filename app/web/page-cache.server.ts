@@ -23,11 +23,12 @@
 //   no flash message waiting, answered 200 with no Set-Cookie and no script nonce in the page (so only pages
 //   that ship no JavaScript). Only that session's requests for the same URL and encoding get it again.
 // - Checked on every request, before Remix: sessionPageFingerprint (app/models/business-changes.server.ts),
-//   one prepared statement: the session (signing out or expiry ends it), the business's row, the business's
-//   newest noted change (a trigger notes every write to a table with a businessId), today's date and the
-//   billing banner. The same reading, taken before Remix runs a loader, goes with the request; once the page
-//   is rendered it is read again, and the page is kept only when the two agree and no transaction that was
-//   running at the first reading has committed since.
+//   one prepared statement: the session (signing out or expiry ends it), the business's row, today's date
+//   and the billing banner, and whether a transaction that wrote to the business (a trigger notes each one)
+//   has committed since the snapshot the page was rendered from. The same reading, taken before Remix runs a
+//   loader, goes with the request; once the page is rendered it is read again, and the page is kept only when
+//   the two agree and nothing was committed to the business in between.
+// - At most MAX_PAGES_PER_SESSION per session: one contractor's many URLs cannot push out everyone's pages.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppLoadContext } from "@remix-run/node";
 import { sessionPageFingerprint, type SessionPageFingerprint } from "~/models/business-changes.server";
@@ -44,19 +45,29 @@ export const MAX_BYTES = 32 * 1024 * 1024;
 
 type KeptPage = {
   fingerprint: string;
-  /** A contractor page's: the transactions running when its fingerprint was first read (none may commit). */
-  running?: string[];
+  /** A contractor page's: its session, and the snapshot its data was read from (nothing may commit since). */
+  sessionId?: string;
+  snapshot?: string;
   headers: [string, string][];
   body: Uint8Array;
 };
 const pages = new Map<string, KeptPage>();
 let keptBytes = 0;
 
+/** Kept pages per session. */
+const perSession = new Map<string, number>();
+export const MAX_PAGES_PER_SESSION = 50;
+
 function forget(key: string) {
   const page = pages.get(key);
   if (!page) return;
   pages.delete(key);
   keptBytes -= page.body.byteLength;
+  if (page.sessionId) {
+    const left = (perSession.get(page.sessionId) ?? 1) - 1;
+    if (left > 0) perSession.set(page.sessionId, left);
+    else perSession.delete(page.sessionId);
+  }
 }
 
 type PayPageRequest = { key: string; invoiceId: string; t: string; d: string };
@@ -125,6 +136,11 @@ function send(key: string, page: KeptPage, res: ServerResponse & { locals?: Reco
 
 function keep(key: string, page: KeptPage) {
   forget(key);
+  if (page.sessionId) {
+    const count = perSession.get(page.sessionId) ?? 0;
+    if (count >= MAX_PAGES_PER_SESSION) return;
+    perSession.set(page.sessionId, count + 1);
+  }
   pages.set(key, page);
   keptBytes += page.body.byteLength;
   while (pages.size > MAX_PAGES || keptBytes > MAX_BYTES) forget(pages.keys().next().value!);
@@ -167,13 +183,14 @@ export function keepRenderedPage(context: AppLoadContext, page: { status: number
 }
 
 async function keepIfStillCurrent(render: SessionPageRender, kept: Pick<KeptPage, "headers" | "body">) {
-  const after = await sessionFingerprintOrNull(render.sessionId, render.running);
-  if (after && after.fingerprint === render.fingerprint && !after.someCommitted)
-    keep(render.key, { fingerprint: render.fingerprint, running: render.running, ...kept });
+  const after = await sessionFingerprintOrNull(render.sessionId, render.snapshot);
+  if (after && after.fingerprint === render.fingerprint && !after.changedSince) {
+    keep(render.key, { fingerprint: render.fingerprint, sessionId: render.sessionId, snapshot: render.snapshot, ...kept });
+  }
 }
 
 /** What server.ts hands Remix's load context for a contractor page that may be kept once rendered. */
-export type SessionPageRender = { key: string; sessionId: string; fingerprint: string; running: string[] };
+export type SessionPageRender = { key: string; sessionId: string; fingerprint: string; snapshot: string };
 
 // The contractor pages kept, by path: each works fully as HTML (handle hydrate: false) and shows only the
 // session's and the business's data.
@@ -192,9 +209,9 @@ async function sessionPageRequest(method: string, pathAndQuery: string, cookie: 
   return { key: `${negotiateEncoding(acceptEncoding ?? null) ?? "identity"} ${sessionId} ${pathAndQuery}`, sessionId };
 }
 
-async function sessionFingerprintOrNull(sessionId: string, running?: string[]): Promise<SessionPageFingerprint | null> {
+async function sessionFingerprintOrNull(sessionId: string, since?: string): Promise<SessionPageFingerprint | null> {
   try {
-    return await sessionPageFingerprint(sessionId, running);
+    return await sessionPageFingerprint(sessionId, since);
   } catch (error) {
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not read a page's fingerprint; rendering it");
     return null;
@@ -216,9 +233,9 @@ export async function sendKeptPage(
   if (!request) return false;
   const page = pages.get(request.key);
   // No session (signed out, expired): Remix sends the login redirect.
-  const now = await sessionFingerprintOrNull(request.sessionId, page?.running);
+  const now = await sessionFingerprintOrNull(request.sessionId, page?.snapshot);
   if (!now) return false;
-  if (page && now.fingerprint === page.fingerprint && !now.someCommitted) {
+  if (page && now.fingerprint === page.fingerprint && !now.changedSince) {
     send(request.key, page, res);
     return true;
   }
@@ -228,7 +245,7 @@ export async function sendKeptPage(
       key: request.key,
       sessionId: request.sessionId,
       fingerprint: now.fingerprint,
-      running: now.running,
+      snapshot: now.snapshot,
     } satisfies SessionPageRender;
   return false;
 }
@@ -236,5 +253,6 @@ export async function sendKeptPage(
 /** Empties the cache (tests). */
 export function forgetKeptPages() {
   pages.clear();
+  perSession.clear();
   keptBytes = 0;
 }

@@ -1,20 +1,23 @@
--- Every write to a business's data is noted here, by trigger, whatever path made it (Prisma, a raw
--- statement, the payment transaction, a cascade, the worker, psql): the newest id per business tells a kept
--- contractor page (app/web/page-cache.server.ts, docs/decisions/029-kept-contractor-pages.md) whether anything it
--- could show has changed since it was rendered. Rows are only ever inserted, so writers never wait on each other;
--- one row per transaction and business (the trigger remembers, for the rest of the transaction, the business
--- it noted last); the nightly cleanup keeps only each business's newest row.
+-- Every write to a business's data is noted here, by trigger, whatever path made it (Prisma, a raw statement,
+-- the payment transaction, a cascade, the worker, psql): the business and the writing transaction's id. A kept
+-- contractor page (app/web/page-cache.server.ts, docs/decisions/029-kept-contractor-pages.md) is current while
+-- no transaction that wrote to its business has committed since the snapshot it was rendered from: a row here
+-- that the page's snapshot does not see, and the present does. Rows are only ever inserted, so writers never
+-- wait on each other; one row per transaction and business. The nightly cleanup deletes rows a kept page can no
+-- longer need (app/models/business-changes.server.ts).
 
 -- CreateTable
 CREATE TABLE "BusinessChange" (
     "businessId" TEXT NOT NULL,
-    "id" BIGSERIAL NOT NULL,
+    "xid" BIGINT NOT NULL,
 
-    CONSTRAINT "BusinessChange_pkey" PRIMARY KEY ("businessId","id")
+    CONSTRAINT "BusinessChange_pkey" PRIMARY KEY ("businessId","xid")
 );
 
 CREATE FUNCTION "note_business_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+  -- The transaction's id (assigned now if this is its first write), as a bigint.
+  tx BIGINT := pg_current_xact_id()::text::bigint;
   business TEXT;
 BEGIN
   IF TG_OP = 'DELETE' THEN
@@ -22,13 +25,15 @@ BEGIN
   ELSE
     business := NEW."businessId";
   END IF;
-  IF current_setting('invoicelink.noted_business', true) IS DISTINCT FROM business THEN
-    INSERT INTO "BusinessChange" ("businessId") VALUES (business);
-    PERFORM set_config('invoicelink.noted_business', business, true);
+  -- The business this transaction noted last (transaction-local, and named with the transaction's id so that
+  -- no session-wide setting can pass for it): a transaction writing many rows of one business notes it once.
+  IF current_setting('invoicelink.noted_business', true) IS DISTINCT FROM tx || ':' || business THEN
+    INSERT INTO "BusinessChange" ("businessId", "xid") VALUES (business, tx) ON CONFLICT DO NOTHING;
+    PERFORM set_config('invoicelink.noted_business', tx || ':' || business, true);
   END IF;
   -- Tenancy never moves a row, but should one move, both businesses have changed.
   IF TG_OP = 'UPDATE' AND OLD."businessId" IS DISTINCT FROM NEW."businessId" THEN
-    INSERT INTO "BusinessChange" ("businessId") VALUES (OLD."businessId");
+    INSERT INTO "BusinessChange" ("businessId", "xid") VALUES (OLD."businessId", tx) ON CONFLICT DO NOTHING;
   END IF;
   IF TG_OP = 'DELETE' THEN
     RETURN OLD;
@@ -39,7 +44,8 @@ $$;
 
 -- Every table with a businessId but Session (a kept page reads its session row itself, and signing in must
 -- not mark the business's pages as changed). tests/integration/session-page-cache.test.ts holds every such
--- table, present and future, to having this trigger.
+-- table, present and future, to having this trigger. TRUNCATE, session_replication_role = replica and
+-- pg_restore --disable-triggers skip row triggers: the app uses none of them on live data.
 CREATE TRIGGER "User_note_business_change" BEFORE INSERT OR UPDATE OR DELETE ON "User" FOR EACH ROW EXECUTE FUNCTION "note_business_change"();
 CREATE TRIGGER "Customer_note_business_change" BEFORE INSERT OR UPDATE OR DELETE ON "Customer" FOR EACH ROW EXECUTE FUNCTION "note_business_change"();
 CREATE TRIGGER "Invoice_note_business_change" BEFORE INSERT OR UPDATE OR DELETE ON "Invoice" FOR EACH ROW EXECUTE FUNCTION "note_business_change"();
