@@ -17,6 +17,7 @@ import { documentInput, makeCustomer } from "../helpers/business-data";
 import { pageText } from "../helpers/html";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 import { rawGet } from "../helpers/raw-http";
+import { requestLogLine } from "../helpers/request-log";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -43,19 +44,8 @@ async function sentInvoice() {
 
 type View = { status: number; headers: Record<string, string | string[] | undefined>; html: string; text: string; kept: boolean };
 
-/** The request's log line (server.ts writes one per request; a kept page's says keptPage). */
-async function logLineFor(id: string, from: number) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    for (const line of server.output().slice(from).split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line) as { msg?: string; req?: { url?: string }; keptPage?: boolean };
-      if (entry.req?.url?.startsWith(`/pay/${id}?`) && entry.msg?.startsWith("request")) return entry;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no log line for /pay/${id}`);
-}
+/** The request's log line (a kept page's says keptPage). */
+const logLineFor = (id: string, from: number) => requestLogLine(server, from, (url) => url.startsWith(`/pay/${id}?`));
 
 async function view(id: string, options: { headers?: Record<string, string>; path?: string } = {}): Promise<View> {
   const from = server.output().length;

@@ -19,6 +19,7 @@ import { pageText } from "../helpers/html";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
 import { MAX_PAGES_PER_SESSION } from "~/web/page-cache.server";
 import { rawGet } from "../helpers/raw-http";
+import { requestLogLine } from "../helpers/request-log";
 
 vi.setConfig({ testTimeout: SLOW_TEST_TIMEOUT, hookTimeout: SLOW_TEST_TIMEOUT });
 
@@ -43,19 +44,8 @@ async function businessWithInvoice() {
 
 type View = { status: number; headers: Record<string, string | string[] | undefined>; html: string; text: string; kept: boolean };
 
-/** The log line of the request for `path` written after `from` (server.ts writes one per request). */
-async function logLineFor(path: string, from: number) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    for (const line of server.output().slice(from).split("\n")) {
-      if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line) as { msg?: string; req?: { url?: string }; keptPage?: boolean };
-      if (entry.req?.url === path && entry.msg?.startsWith("request")) return entry;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no log line for ${path}`);
-}
+/** The log line of the request for `path` (a kept page's says keptPage). */
+const logLineFor = (path: string, from: number) => requestLogLine(server, from, (url) => url === path);
 
 async function view(path: string, cookie: string, headers: Record<string, string> = {}): Promise<View> {
   const from = server.output().length;
