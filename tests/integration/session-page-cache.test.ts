@@ -13,11 +13,11 @@ import { PAGE_SNAPSHOT_WINDOW, pruneBusinessChanges } from "~/models/business-ch
 import { createInvoice, markInvoiceSent } from "~/models/invoice.server";
 import { applyPayment } from "~/models/payments/payment.server";
 import { prisma } from "~/utils/db.server";
+import { MAX_PAGES_PER_SESSION } from "~/web/page-cache.server";
 import { createAccount, sessionCookieFor } from "../helpers/accounts";
 import { documentInput, makeCustomer } from "../helpers/business-data";
 import { pageText } from "../helpers/html";
 import { type AppServer, SLOW_TEST_TIMEOUT, startAppServer } from "../helpers/production-server";
-import { MAX_PAGES_PER_SESSION } from "~/web/page-cache.server";
 import { rawGet } from "../helpers/raw-http";
 import { requestLogLine } from "../helpers/request-log";
 
