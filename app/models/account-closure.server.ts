@@ -166,6 +166,8 @@ async function closeBusinessInTx(tx: Tx, businessId: string): Promise<ClosureSum
   // The deletes above left sync tombstones (deleted-records.server.ts); a closed account has no app
   // left to sync (its devices are signed out), so they go too.
   await tx.deletedRecord.deleteMany({ where: { businessId } });
+  // So do the notes of its writes for kept pages (decision 029): its sessions are gone, so no page of it is kept.
+  await tx.businessChange.deleteMany({ where: { businessId } });
   return {
     customers: customers.count,
     estimates: estimates.count,
@@ -197,6 +199,8 @@ export async function purgeClosedBusinesses(now = new Date()) {
       await tx.invoice.deleteMany({ where: { businessId: id } });
       await tx.estimate.deleteMany({ where: { businessId: id } });
       await tx.business.deleteMany({ where: { id, closedAt: { lt: cutoff } } });
+      // The notes of these deletes for kept pages (decision 029): there is no business left to keep a page of.
+      await tx.businessChange.deleteMany({ where: { businessId: id } });
     }, ERASURE_TRANSACTION);
     logger.info({ businessId: id }, "closed business purged after the retention period");
   }

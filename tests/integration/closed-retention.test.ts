@@ -42,7 +42,7 @@ it(`purges closed businesses ${CLOSED_RECORDS_RETENTION_YEARS} years after closu
   const summary = await cleanupExpired(now);
   expect(summary.closedBusinesses).toBe(1);
   expect(await prisma.business.count({ where: { id: old } })).toBe(0);
-  for (const table of ["invoice", "payment", "customer", "invoiceLine", "activityEvent"] as const) {
+  for (const table of ["invoice", "payment", "customer", "invoiceLine", "activityEvent", "businessChange"] as const) {
     expect(await (prisma[table] as unknown as { count: (a: object) => Promise<number> }).count({ where: { businessId: old } }), table).toBe(0);
   }
   expect(await prisma.invoice.count({ where: { businessId: recent } })).toBe(1);

@@ -65,6 +65,8 @@ const MODEL_FILES: Record<string, string | null> = {
   // and tombstones of deleted items for the apps' sync (ids only).
   IdempotencyKey: null,
   DeletedRecord: null,
+  // Which transactions wrote to the business, for the web process's kept pages (decision 029): ids only.
+  BusinessChange: null,
 };
 
 /** The rows each file must hold for a business, straight from SQL (not through the export's own queries). */
