@@ -77,6 +77,13 @@ function csrfGuard(allowedOrigins: Set<string>) {
       if (origin !== own && !allowedOrigins.has(origin)) {
         return plainError(res, 403, "Forbidden: this form was not submitted from Invoice Link.");
       }
+      // Remix refuses a page's form post whose Origin is not the host it was sent to (X-Forwarded-Host, else
+      // Host) by throwing, which is a 500; the same rule answers 403 here, saying what to fix.
+      const host = req.get("x-forwarded-host")?.split(",")[0]?.trim() || req.get("host");
+      const dataRequest = new URL(req.originalUrl, "http://internal").searchParams.has("_data");
+      if (!dataRequest && new URL(origin).host !== host) {
+        return plainError(res, 403, "Forbidden: this form's Origin does not match the host it was sent to (a proxy must pass Host or X-Forwarded-Host on).");
+      }
     }
     next();
   };

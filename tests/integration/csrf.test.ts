@@ -149,6 +149,21 @@ describe("cross-site request forgery guard", () => {
     });
   });
 
+  it("answers 403, not Remix's 500, when our own Origin comes with another Host or X-Forwarded-Host (a proxy that drops them)", async () => {
+    const { email, password } = await createAccount();
+    const body = new URLSearchParams({ email, password }).toString();
+    await expectNothingWritten(async () => {
+      for (const headers of [{ Host: "app.internal:8080" }, { "X-Forwarded-Host": "app.internal" }] as Record<string, string>[]) {
+        const res = await rawRequest("/login", {
+          headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(body.length), ...headers },
+          chunks: [body],
+        });
+        expect(res.status, JSON.stringify(headers)).toBe(403);
+        expect(res.body).toMatch(/Host or X-Forwarded-Host/);
+      }
+    });
+  });
+
   it("lets same-origin form posts through: sign-up, log in, log out", async () => {
     const form = signupForm();
     const browser = new Browser(server.url);
