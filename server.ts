@@ -142,7 +142,7 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
     quietReqLogger: true,
     genReqId: (req) => req.id ?? nextRequestId(),
     customLogLevel: (_req, res, err) => logLevel(res.statusCode, Boolean(err)),
-    // A pay page sent again from app/web/page-cache.server.ts says so in its log line.
+    // A page sent again from app/web/page-cache.server.ts says so in its log line.
     customSuccessObject: (_req, res, line) => ((res as Response).locals?.keptPage ? { ...line, keptPage: true } : line),
     serializers: {
       // Only what is needed to follow a request: never headers (cookies, authorization) or bodies.
@@ -162,6 +162,7 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
     (typeof build === "function" ? await build() : build).entry.module as {
       webhookHandlers?: Record<string, (request: WebhookRequest) => Promise<WebhookReply>>;
       sendKeptPage?: (req: Request, res: Response) => Promise<boolean>;
+      KEPT_PAGE_PATHS?: string[];
     };
   // A webhook's request log is one line written here, with the fields of pino-http's (reqId, req, res,
   // responseTime) and what the handler did (the reply's `log`): not pino-http's two child loggers and
@@ -272,12 +273,16 @@ async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   // before, when nothing on it has changed since (app/web/page-cache.server.ts checks that in Postgres on every
   // request), after the same middleware as any page and without Remix's render. Anything else, and any doubt,
   // goes on to Remix.
-  app.get(["/pay/:invoiceId", "/dashboard", "/invoices", "/estimates"], (req, res, next) => {
-    void (async () => {
-      const send = (await entryModule()).sendKeptPage;
-      if (!send || !(await send(req, res))) next();
-    })().catch(next);
-  });
+  // The paths are the page cache's own list, read from the build once.
+  const keptPagePaths = (await entryModule()).KEPT_PAGE_PATHS;
+  if (keptPagePaths?.length) {
+    app.get(keptPagePaths, (req, res, next) => {
+      void (async () => {
+        const send = (await entryModule()).sendKeptPage;
+        if (!send || !(await send(req, res))) next();
+      })().catch(next);
+    });
+  }
 
   app.all(
     "*",

@@ -10,8 +10,8 @@ import { keepRenderedPage } from "~/web/page-cache.server";
 // server.ts serves /webhooks/* from Express before Remix's router, with these handlers from the build
 // (the one copy of the app in the process).
 export { webhookHandlers } from "~/web/webhooks.server";
-// …and a kept pay page (app/web/page-cache.server.ts), also before Remix.
-export { sendKeptPage } from "~/web/page-cache.server";
+// …and kept pages (app/web/page-cache.server.ts) for the paths it names, also before Remix.
+export { KEPT_PAGE_PATHS, sendKeptPage } from "~/web/page-cache.server";
 
 // A body that cannot be read as a form (truncated or garbage multipart, a content type forms never
 // use) is the client's mistake: answer 400 instead of 500, and do not report it as a crash.

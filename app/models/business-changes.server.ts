@@ -8,14 +8,14 @@
 import { Prisma } from "~/generated/prisma/client.ts";
 import { billingBanner } from "~/models/subscription.server";
 import { todayIn } from "~/utils/dates";
-import { prisma, rawQuery } from "~/utils/db.server";
+import { prisma, rawQuery, sqlColumns } from "~/utils/db.server";
 
 // The business's columns but the logo's bytes (no contractor page shows them; a new logo writes the row, so
 // its xmin changes anyway).
-const businessColumns = Object.keys(Prisma.BusinessScalarFieldEnum)
-  .filter((column) => column !== "logo")
-  .map((column) => `b."${column}"`)
-  .join(", ");
+const businessColumns = sqlColumns(
+  "b",
+  Object.keys(Prisma.BusinessScalarFieldEnum).filter((column) => column !== "logo"),
+);
 
 /**
  * A kept page is checked only while its snapshot is younger than this many transactions (its xmin, against the

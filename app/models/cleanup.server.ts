@@ -3,7 +3,7 @@
 // data exports, API idempotency keys and sync tombstones past their retention, receipt photos that were read
 // but never saved with an expense, onboarding states (Stripe Connect, PayPal) a day past their expiry, closed
 // businesses past the records retention period, processed Stripe Billing event ids older than a month, and
-// noted business changes but each business's newest (the closed businesses' too, once their rows are gone).
+// noted business changes older than any kept page can need (business-changes.server.ts).
 import { prisma } from "~/utils/db.server";
 import { pruneDeletedRecords } from "~/models/deleted-records.server";
 import { pruneIdempotencyKeys } from "~/models/idempotency.server";

@@ -229,6 +229,11 @@ export async function rawQueryInTx<T>(
 }
 
 /** A raw statement outside any transaction, on the adapter's pool (no Prisma runtime); through Prisma before it has connected. */
+/** `a."x", a."y"`: the columns a select object (or a list of names) names, for a raw statement's text. */
+export function sqlColumns(alias: string, columns: Record<string, unknown> | string[]) {
+  return (Array.isArray(columns) ? columns : Object.keys(columns)).map((column) => `${alias}."${column}"`).join(", ");
+}
+
 export async function rawQuery<T>(query: Prisma.Sql): Promise<T[]> {
   if (!currentPool || currentPool.ending || currentPool.ended) return prisma.$queryRaw<T[]>(query);
   return (await currentPool.query<T & pg.QueryResultRow>(rawStatement(query))).rows;

@@ -31,7 +31,7 @@
 // - At most MAX_PAGES_PER_SESSION per session: one contractor's many URLs cannot push out everyone's pages.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppLoadContext } from "@remix-run/node";
-import { sessionPageFingerprint, type SessionPageFingerprint } from "~/models/business-changes.server";
+import { sessionPageFingerprint } from "~/models/business-changes.server";
 import { payPageFingerprint } from "~/models/payments/checkout.server";
 import { verifyLink } from "~/models/signed-link.server";
 import { negotiateEncoding } from "~/utils/compress.server";
@@ -76,6 +76,9 @@ type PayPageRequest = { key: string; invoiceId: string; t: string; d: string };
 // leading zeros): one key per link and encoding, so no one can fill the cache with spellings of one link.
 const CANONICAL_PAY_LINK = /^\/pay\/([A-Za-z0-9_-]{1,64})\?t=([A-Za-z0-9_-]{24})&d=([1-9]\d{0,6})$/;
 
+/** The start of a key: each encoding has its own copy of a page. */
+const encodingOf = (acceptEncoding: string | null | undefined) => negotiateEncoding(acceptEncoding ?? null) ?? "identity";
+
 /** A request the cache may answer: a GET of a pay link as the app writes it, with no cookie. Else null. */
 function payPageRequest(
   method: string,
@@ -87,18 +90,21 @@ function payPageRequest(
   const match = CANONICAL_PAY_LINK.exec(pathAndQuery);
   if (!match) return null;
   const [, invoiceId, t, d] = match;
-  return { key: `${negotiateEncoding(acceptEncoding ?? null) ?? "identity"} ${pathAndQuery}`, invoiceId, t, d };
+  return { key: `${encodingOf(acceptEncoding)} ${pathAndQuery}`, invoiceId, t, d };
 }
 
-/** The fingerprint, or null when it cannot be read: the cache is an optimisation, so Remix answers instead. */
-async function fingerprintOrNull(invoiceId: string) {
+/** A fingerprint, or null when it cannot be read: the cache is an optimisation, so Remix answers instead. */
+async function orNull<T>(read: Promise<T>, page: string): Promise<T | null> {
   try {
-    return await payPageFingerprint(invoiceId);
+    return await read;
   } catch (error) {
-    logger.warn({ err: error instanceof Error ? error.message : String(error), invoiceId }, "could not read the pay page's fingerprint; rendering it");
+    logger.warn({ err: error instanceof Error ? error.message : String(error), page }, "could not read a page's fingerprint; rendering it");
     return null;
   }
 }
+
+const fingerprintOrNull = (invoiceId: string) => orNull(payPageFingerprint(invoiceId), `/pay/${invoiceId}`);
+const sessionFingerprintOrNull = (sessionId: string, path: string, since?: string) => orNull(sessionPageFingerprint(sessionId, since), path);
 
 /**
  * Sends the kept page for this request when it is still current, from server.ts before Remix. False: nothing
@@ -183,19 +189,22 @@ export function keepRenderedPage(context: AppLoadContext, page: { status: number
 }
 
 async function keepIfStillCurrent(render: SessionPageRender, kept: Pick<KeptPage, "headers" | "body">) {
-  const after = await sessionFingerprintOrNull(render.sessionId, render.snapshot);
+  const after = await sessionFingerprintOrNull(render.sessionId, render.path, render.snapshot);
   if (after && after.fingerprint === render.fingerprint && !after.changedSince) {
     keep(render.key, { fingerprint: render.fingerprint, sessionId: render.sessionId, snapshot: render.snapshot, ...kept });
   }
 }
 
 /** What server.ts hands Remix's load context for a contractor page that may be kept once rendered. */
-export type SessionPageRender = { key: string; sessionId: string; fingerprint: string; snapshot: string };
+export type SessionPageRender = { key: string; path: string; sessionId: string; fingerprint: string; snapshot: string };
 
 // The contractor pages kept, by path: each works fully as HTML (handle hydrate: false) and shows only the
 // session's and the business's data.
 const SESSION_PAGES = new Set(["/dashboard", "/invoices", "/estimates"]);
 const MAX_QUERY_LENGTH = 512;
+
+/** The paths server.ts hands sendKeptPage (Express route paths): the pay link and the contractor pages. */
+export const KEPT_PAGE_PATHS = ["/pay/:invoiceId", ...SESSION_PAGES];
 
 /** A request for a kept contractor page: its key and session, else null (another path, no session, a flash waiting). */
 async function sessionPageRequest(method: string, pathAndQuery: string, cookie: string | undefined, acceptEncoding: string | undefined) {
@@ -206,16 +215,7 @@ async function sessionPageRequest(method: string, pathAndQuery: string, cookie: 
   if (!SESSION_PAGES.has(path) || query.length > MAX_QUERY_LENGTH || new URLSearchParams(query).has("_data")) return null;
   const sessionId = await sessionIdFromCookie(cookie);
   if (!sessionId || (await hasFlash(cookie))) return null;
-  return { key: `${negotiateEncoding(acceptEncoding ?? null) ?? "identity"} ${sessionId} ${pathAndQuery}`, sessionId };
-}
-
-async function sessionFingerprintOrNull(sessionId: string, since?: string): Promise<SessionPageFingerprint | null> {
-  try {
-    return await sessionPageFingerprint(sessionId, since);
-  } catch (error) {
-    logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not read a page's fingerprint; rendering it");
-    return null;
-  }
+  return { key: `${encodingOf(acceptEncoding)} ${sessionId} ${pathAndQuery}`, path, sessionId };
 }
 
 /**
@@ -233,7 +233,7 @@ export async function sendKeptPage(
   if (!request) return false;
   const page = pages.get(request.key);
   // No session (signed out, expired): Remix sends the login redirect.
-  const now = await sessionFingerprintOrNull(request.sessionId, page?.snapshot);
+  const now = await sessionFingerprintOrNull(request.sessionId, request.path, page?.snapshot);
   if (!now) return false;
   if (page && now.fingerprint === page.fingerprint && !now.changedSince) {
     send(request.key, page, res);
@@ -243,6 +243,7 @@ export async function sendKeptPage(
   if (res.locals)
     res.locals.sessionPageRender = {
       key: request.key,
+      path: request.path,
       sessionId: request.sessionId,
       fingerprint: now.fingerprint,
       snapshot: now.snapshot,

@@ -4,7 +4,7 @@
 // connect mode the Checkout Session is a direct charge on the business's connected account, read from
 // the database (never from the browser), with the platform fee (docs/decisions/011-connected-accounts.md).
 import { Prisma } from "~/generated/prisma/client.ts";
-import { prisma, rawQuery } from "~/utils/db.server";
+import { prisma, rawQuery, sqlColumns } from "~/utils/db.server";
 import { centsToInput, parseMoney } from "~/utils/money";
 import { capturePayPalOrder, createPayPalOrder, getPayPalOrder, type PayPalCapture } from "~/models/payments/paypal-client.server";
 import { applicationFeeBps, onAccount, stripe, stripeMode } from "~/models/payments/stripe-client.server";
@@ -75,11 +75,6 @@ export async function loadPayLink(
   return { ok: true, invoice };
 }
 
-const columns = (alias: string, select: Record<string, unknown>) =>
-  Object.keys(select)
-    .map((column) => `${alias}."${column}"`)
-    .join(", ");
-
 // What the pay page is rendered from, as one digest: the invoice's whole row and its lines' rows; the
 // customer's, business's (with the brand's) and pending payments' columns that loadPayLink and loadBrand
 // select, and the photo list's (the same select objects, so a column added to them is covered here too). Each
@@ -90,11 +85,11 @@ const PAY_PAGE_FINGERPRINT = `/* prepared:pay-page-fingerprint */
   SELECT md5(row(
            i.xmin, i::text,
            (SELECT string_agg(row(l.xmin, l::text)::text, ',' ORDER BY l.position, l.id) FROM "InvoiceLine" l WHERE l."invoiceId" = i.id),
-           (SELECT row(c.xmin, ${columns("c", publicInvoiceInclude.customer.select)})::text FROM "Customer" c WHERE c.id = i."customerId"),
-           (SELECT row(b.xmin, ${columns("b", { ...publicInvoiceInclude.business.select, ...brandSelect })})::text FROM "Business" b WHERE b.id = i."businessId"),
-           (SELECT string_agg(row(p.xmin, p.id, ${columns("p", publicInvoiceInclude.payments.select)})::text, ',' ORDER BY p.id)
+           (SELECT row(c.xmin, ${sqlColumns("c", publicInvoiceInclude.customer.select)})::text FROM "Customer" c WHERE c.id = i."customerId"),
+           (SELECT row(b.xmin, ${sqlColumns("b", { ...publicInvoiceInclude.business.select, ...brandSelect })})::text FROM "Business" b WHERE b.id = i."businessId"),
+           (SELECT string_agg(row(p.xmin, p.id, ${sqlColumns("p", publicInvoiceInclude.payments.select)})::text, ',' ORDER BY p.id)
               FROM "Payment" p WHERE p."invoiceId" = i.id AND p.status = 'PENDING'),
-           (SELECT string_agg(row(j.xmin, ${columns("j", photoListSelect)})::text, ',' ORDER BY j."createdAt", j.id)
+           (SELECT string_agg(row(j.xmin, ${sqlColumns("j", photoListSelect)})::text, ',' ORDER BY j."createdAt", j.id)
               FROM "JobPhoto" j WHERE j."invoiceId" = i.id AND j."businessId" = i."businessId")
          )::text) AS fingerprint,
          coalesce(i.status <> 'SENT' AND i."lastViewedAt" >= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${VIEW_REFRESH_MS / 1000}), false) AS "viewFresh"
